@@ -1,0 +1,18 @@
+// Command get-practitioner is the Lambda function of the getPractitioner operation.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"ohcs/shared/lambdahttp"
+	"ohcs/shared/practitioner/practitionerhttp"
+)
+
+func main() {
+	if err := lambdahttp.Run(context.Background(), os.Getenv, "getPractitioner", practitionerhttp.Registry); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}

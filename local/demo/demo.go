@@ -1,0 +1,90 @@
+// Package demo seeds the local server with demonstration data: verified
+// practitioners in several specialties, languages and cities, so that a
+// developer can search and book at once. All names are invented.
+package demo
+
+import (
+	"context"
+	"fmt"
+
+	"ohcs/shared/practitioner"
+	"ohcs/shared/problem"
+)
+
+// AdminSub is the administrator that verified the demo practitioners.
+const AdminSub = "demo-administrator"
+
+type seed struct {
+	name, gender, city, region, country, tz string
+	lat, lon                                float64
+	specs                                   []practitioner.Specialty
+	langs                                   []string
+	modes                                   []practitioner.Mode
+}
+
+var (
+	generalPractice = practitioner.Specialty{Code: "general-practice", Display: "General practice"}
+	pediatrics      = practitioner.Specialty{Code: "pediatrics", Display: "Pediatrics"}
+	obstetrics      = practitioner.Specialty{Code: "obstetrics", Display: "Obstetrics and midwifery"}
+	internal        = practitioner.Specialty{Code: "internal-medicine", Display: "Internal medicine"}
+	infectious      = practitioner.Specialty{Code: "infectious-disease", Display: "Infectious disease"}
+	nursing         = practitioner.Specialty{Code: "community-nursing", Display: "Community nursing"}
+	mentalHealth    = practitioner.Specialty{Code: "mental-health", Display: "Mental health"}
+)
+
+var (
+	all     = []practitioner.Mode{practitioner.InPerson, practitioner.Video, practitioner.Phone}
+	inPerso = []practitioner.Mode{practitioner.InPerson}
+	remote  = []practitioner.Mode{practitioner.Video, practitioner.Phone}
+)
+
+var seeds = []seed{
+	{"Amélia Machava", "female", "Maputo", "Maputo City", "MZ", "Africa/Maputo", -25.9692, 32.5732, []practitioner.Specialty{generalPractice, pediatrics}, []string{"pt-MZ", "ts"}, all},
+	{"Joaquim Nhantumbo", "male", "Beira", "Sofala", "MZ", "Africa/Maputo", -19.8436, 34.8389, []practitioner.Specialty{infectious}, []string{"pt-MZ"}, inPerso},
+	{"Grace Wanjiru", "female", "Nairobi", "Nairobi County", "KE", "Africa/Nairobi", -1.2921, 36.8219, []practitioner.Specialty{obstetrics}, []string{"en-KE", "sw"}, all},
+	{"Daniel Otieno", "male", "Kisumu", "Kisumu County", "KE", "Africa/Nairobi", -0.0917, 34.7680, []practitioner.Specialty{internal, infectious}, []string{"en-KE", "sw", "luo"}, remote},
+	{"Ngozi Okafor", "female", "Lagos", "Lagos State", "NG", "Africa/Lagos", 6.5244, 3.3792, []practitioner.Specialty{pediatrics}, []string{"en-NG", "yo", "ig"}, all},
+	{"Aminata Diallo", "female", "Dakar", "Dakar", "SN", "Africa/Dakar", 14.7167, -17.4677, []practitioner.Specialty{generalPractice, obstetrics}, []string{"fr-SN", "wo"}, all},
+	{"Moussa Traoré", "male", "Bamako", "Bamako", "ML", "Africa/Bamako", 12.6392, -8.0029, []practitioner.Specialty{nursing}, []string{"fr-ML", "bm"}, inPerso},
+	{"Beatriz Souza", "female", "São Paulo", "SP", "BR", "America/Sao_Paulo", -23.5505, -46.6333, []practitioner.Specialty{mentalHealth}, []string{"pt-BR", "es"}, remote},
+	{"João Ferreira", "male", "Lisboa", "Lisboa", "PT", "Europe/Lisbon", 38.7223, -9.1393, []practitioner.Specialty{internal}, []string{"pt-PT", "en"}, all},
+	{"Lucía Fernández", "female", "Lima", "Lima", "PE", "America/Lima", -12.0464, -77.0428, []practitioner.Specialty{pediatrics, generalPractice}, []string{"es-PE", "qu"}, all},
+	{"Priya Raman", "female", "Chennai", "Tamil Nadu", "IN", "Asia/Kolkata", 13.0827, 80.2707, []practitioner.Specialty{obstetrics}, []string{"ta", "en-IN"}, all},
+	{"Nguyen Van An", "male", "Hà Nội", "Hà Nội", "VN", "Asia/Ho_Chi_Minh", 21.0285, 105.8542, []practitioner.Specialty{generalPractice}, []string{"vi"}, inPerso},
+	{"Fatima Zahra Benali", "female", "Casablanca", "Casablanca-Settat", "MA", "Africa/Casablanca", 33.5731, -7.5898, []practitioner.Specialty{infectious, internal}, []string{"ar-MA", "fr"}, remote},
+	{"Tendai Moyo", "male", "Harare", "Harare", "ZW", "Africa/Harare", -17.8292, 31.0522, []practitioner.Specialty{nursing, mentalHealth}, []string{"en-ZW", "sn"}, all},
+}
+
+// Seed creates and verifies the demo practitioners through the service, as
+// an administrator would. Profiles that already exist are left alone.
+func Seed(ctx context.Context, svc *practitioner.Service) (int, error) {
+	created := 0
+	for i, s := range seeds {
+		lat, lon := s.lat, s.lon
+		p, err := svc.Create(ctx, fmt.Sprintf("demo-practitioner-%02d", i+1), practitioner.Profile{
+			FullName: s.name, Gender: s.gender,
+			Phone: fmt.Sprintf("+2588400%05d", i+1), Email: fmt.Sprintf("practitioner%02d@demo.ohcs.invalid", i+1),
+			Specialties: s.specs, Languages: s.langs, Modes: s.modes, TimeZone: s.tz,
+			Location: practitioner.Location{
+				Address:  practitioner.Address{City: s.city, Region: s.region, Country: s.country},
+				Latitude: &lat, Longitude: &lon,
+			},
+			Bio: "Demonstration profile of the local server.",
+			Licenses: []practitioner.License{{
+				Number: fmt.Sprintf("DEMO-%04d", i+1), Issuer: "Demonstration Medical Council",
+				Country: s.country, ValidFrom: "2020-01-01", ValidTo: "2030-12-31",
+			}},
+		})
+		if problem.Is(err, problem.Conflict) {
+			continue
+		}
+		if err != nil {
+			return created, fmt.Errorf("seed practitioner %d: %w", i+1, err)
+		}
+		if _, err := svc.Verify(ctx, AdminSub, p.ID, practitioner.Decision{Decision: practitioner.Verified, Note: "demonstration data"}, p.Version); err != nil {
+			return created, fmt.Errorf("verify practitioner %d: %w", i+1, err)
+		}
+		created++
+	}
+	return created, nil
+}

@@ -1,0 +1,167 @@
+// Package issuer is the local server's token issuer: it mints RS256 access
+// tokens shaped like the OHCS Cognito user pool's, serves its JWKS, and
+// verifies bearer tokens the way API Gateway's Cognito authorizer does
+// (signature, algorithm, issuer, expiry, token_use, client id). It exists for
+// development only; no Lambda function or deployed stack uses it.
+package issuer
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// Scope is the OAuth scope the API's methods require.
+const Scope = "ohcs/api"
+
+// Issuer mints and verifies tokens.
+type Issuer struct {
+	URL      string
+	ClientID string
+	Now      func() time.Time
+	key      *rsa.PrivateKey
+	kid      string
+}
+
+// New returns an issuer with a fresh 2048-bit RSA key.
+func New(url, clientID string) (*Issuer, error) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return nil, fmt.Errorf("issuer key: %w", err)
+	}
+	kid := make([]byte, 8)
+	if _, err := rand.Read(kid); err != nil {
+		return nil, fmt.Errorf("issuer key id: %w", err)
+	}
+	return &Issuer{URL: url, ClientID: clientID, Now: time.Now, key: key, kid: hex.EncodeToString(kid)}, nil
+}
+
+// Identity is who a token is minted for.
+type Identity struct {
+	Sub    string
+	Groups []string
+	Email  string
+}
+
+// Mint returns a signed access token for id, valid for ttl.
+func (i *Issuer) Mint(id Identity, ttl time.Duration) (string, error) {
+	now := i.Now()
+	jti := make([]byte, 16)
+	if _, err := rand.Read(jti); err != nil {
+		return "", err
+	}
+	claims := jwt.MapClaims{
+		"sub":            id.Sub,
+		"iss":            i.URL,
+		"client_id":      i.ClientID,
+		"token_use":      "access",
+		"scope":          Scope,
+		"username":       id.Sub,
+		"auth_time":      now.Unix(),
+		"iat":            now.Unix(),
+		"exp":            now.Add(ttl).Unix(),
+		"jti":            hex.EncodeToString(jti),
+		"cognito:groups": id.Groups,
+	}
+	if id.Email != "" {
+		claims["email"] = id.Email
+	}
+	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
+	tok.Header["kid"] = i.kid
+	return tok.SignedString(i.key)
+}
+
+// SignWith signs arbitrary claims with the issuer's key and kid, for tests of
+// the verifier.
+func (i *Issuer) SignWith(method jwt.SigningMethod, claims jwt.MapClaims, key any) (string, error) {
+	tok := jwt.NewWithClaims(method, claims)
+	tok.Header["kid"] = i.kid
+	if key == nil {
+		key = i.key
+	}
+	return tok.SignedString(key)
+}
+
+// JWKS returns the issuer's JSON Web Key Set.
+func (i *Issuer) JWKS() []byte {
+	pub := i.key.PublicKey
+	set := map[string]any{"keys": []map[string]string{{
+		"kty": "RSA", "alg": "RS256", "use": "sig", "kid": i.kid,
+		"n": base64.RawURLEncoding.EncodeToString(pub.N.Bytes()),
+		"e": base64.RawURLEncoding.EncodeToString(big.NewInt(int64(pub.E)).Bytes()),
+	}}}
+	out, _ := json.Marshal(set)
+	return out
+}
+
+// ErrInvalid is the error of every rejected token; the reason is wrapped
+// for logs and never shown to the client.
+var ErrInvalid = errors.New("invalid token")
+
+// Verify checks a bearer token and returns its claims as the Cognito
+// authorizer passes them to the integration: every value a string, groups
+// joined by commas.
+func (i *Issuer) Verify(raw string) (map[string]any, error) {
+	parser := jwt.NewParser(
+		jwt.WithValidMethods([]string{jwt.SigningMethodRS256.Alg()}),
+		jwt.WithIssuer(i.URL),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+		jwt.WithTimeFunc(i.Now),
+	)
+	tok, err := parser.Parse(raw, func(t *jwt.Token) (any, error) {
+		if kid, _ := t.Header["kid"].(string); kid != i.kid {
+			return nil, errors.New("unknown key id")
+		}
+		return &i.key.PublicKey, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	claims, ok := tok.Claims.(jwt.MapClaims)
+	if !ok {
+		return nil, fmt.Errorf("%w: claims", ErrInvalid)
+	}
+	if use, _ := claims["token_use"].(string); use != "access" {
+		return nil, fmt.Errorf("%w: token_use %q", ErrInvalid, use)
+	}
+	if cid, _ := claims["client_id"].(string); cid != i.ClientID {
+		return nil, fmt.Errorf("%w: client_id", ErrInvalid)
+	}
+	if sub, _ := claims["sub"].(string); sub == "" {
+		return nil, fmt.Errorf("%w: no sub", ErrInvalid)
+	}
+	if scope, _ := claims["scope"].(string); !strings.Contains(" "+scope+" ", " "+Scope+" ") {
+		return nil, fmt.Errorf("%w: scope", ErrInvalid)
+	}
+	out := map[string]any{}
+	for k, v := range claims {
+		switch x := v.(type) {
+		case string:
+			out[k] = x
+		case float64:
+			out[k] = strconv.FormatInt(int64(x), 10)
+		case []any:
+			parts := make([]string, 0, len(x))
+			for _, p := range x {
+				if s, ok := p.(string); ok {
+					parts = append(parts, s)
+				}
+			}
+			out[k] = strings.Join(parts, ",")
+		default:
+			out[k] = fmt.Sprint(x)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,294 @@
+// Package server is the local server: the whole OHCS API on a laptop, with
+// an embedded DynamoDB-compatible store, a development token issuer, the
+// local gateway and every operation's handler in-process, plus the
+// interactive API reference.
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/swaggest/swgui/v5emb"
+	"github.com/truora/minidyn/server"
+
+	"ohcs/local/demo"
+	"ohcs/local/gateway"
+	"ohcs/local/issuer"
+	"ohcs/openapi"
+	"ohcs/shared/auth"
+	"ohcs/shared/config"
+	"ohcs/shared/cursor"
+	"ohcs/shared/dynamo"
+	"ohcs/shared/jsonio"
+	"ohcs/shared/lambdahttp"
+	"ohcs/shared/logging"
+	"ohcs/shared/operations"
+	"ohcs/shared/platform"
+	"ohcs/shared/practitioner/practitionerhttp"
+	"ohcs/shared/problem"
+	"ohcs/shared/tables"
+)
+
+// Environment variables of the local server.
+const (
+	EnvAddr     = "OHCS_ADDR"
+	EnvDemoData = "OHCS_DEMO_DATA"
+	// ClientID is the app client id of locally minted tokens.
+	ClientID = "ohcs-local"
+	// TokenTTL is the lifetime of a locally minted token.
+	TokenTTL = time.Hour
+)
+
+// Server is a running local server.
+type Server struct {
+	// URL is the server's base URL, such as http://127.0.0.1:8080.
+	URL     string
+	Gateway *gateway.Gateway
+	Issuer  *issuer.Issuer
+	Env     *platform.Env
+	http    *http.Server
+	store   *http.Server
+	done    chan error
+}
+
+// Start starts the local server with the configuration read through getenv
+// and returns once it accepts connections.
+func Start(ctx context.Context, getenv func(string) string, logger *slog.Logger) (*Server, error) {
+	addr := getenv(EnvAddr)
+	if addr == "" {
+		addr = "127.0.0.1:8080"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	s := &Server{URL: "http://" + ln.Addr().String(), done: make(chan error, 1)}
+	env, err := s.environment(ctx, getenv, logger)
+	if err != nil {
+		ln.Close()
+		s.closeStore()
+		return nil, err
+	}
+	s.Env = env
+	if err := dynamo.CreateTables(ctx, env.DynamoDB, tables.All(), env.Config.Tables); err != nil {
+		ln.Close()
+		s.closeStore()
+		return nil, err
+	}
+	if getenv(EnvDemoData) != "off" {
+		n, err := demo.Seed(ctx, practitionerhttp.NewService(env))
+		if err != nil {
+			ln.Close()
+			s.closeStore()
+			return nil, err
+		}
+		logger.Info("demo data seeded", slog.Int("practitioners", n))
+	}
+	handler, err := s.routes(ctx, env, logger)
+	if err != nil {
+		ln.Close()
+		s.closeStore()
+		return nil, err
+	}
+	s.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	go func() { s.done <- s.http.Serve(ln) }()
+	return s, nil
+}
+
+// environment builds the platform Env: the embedded store unless
+// OHCS_DYNAMODB_ENDPOINT names another, and a fresh cursor key unless
+// OHCS_CURSOR_KEY is set.
+func (s *Server) environment(ctx context.Context, getenv func(string) string, logger *slog.Logger) (*platform.Env, error) {
+	overrides := map[string]string{}
+	if getenv(config.EnvDynamoDBEndpoint) == "" {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, fmt.Errorf("embedded store: %w", err)
+		}
+		s.store = &http.Server{Handler: server.NewServer(), ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = s.store.Serve(ln) }()
+		overrides[config.EnvDynamoDBEndpoint] = "http://" + ln.Addr().String()
+	}
+	if getenv(config.EnvCursorKey) == "" {
+		key := make([]byte, cursor.KeySize)
+		if _, err := rand.Read(key); err != nil {
+			return nil, err
+		}
+		overrides[config.EnvCursorKey] = base64.StdEncoding.EncodeToString(key)
+	}
+	cfg, err := config.Load(func(k string) string {
+		if v, ok := overrides[k]; ok {
+			return v
+		}
+		return getenv(k)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return platform.NewEnv(ctx, cfg, logger)
+}
+
+func (s *Server) routes(ctx context.Context, env *platform.Env, logger *slog.Logger) (http.Handler, error) {
+	doc, err := openapi.Load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	registry, err := operations.All()
+	if err != nil {
+		return nil, err
+	}
+	functions := gateway.Functions{}
+	for _, op := range openapi.Operations(doc) {
+		h, err := registry.Build(op.ID, env)
+		if err != nil {
+			return nil, err
+		}
+		functions[op.ID] = lambdahttp.Proxy(op.ID, h, logger)
+	}
+	s.Issuer, err = issuer.New(s.URL+"/_local", ClientID)
+	if err != nil {
+		return nil, err
+	}
+	s.Gateway, err = gateway.New(doc, s.Issuer, functions, logger)
+	if err != nil {
+		return nil, err
+	}
+	docJSON, err := json.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("openapi json: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/v1/", s.Gateway)
+	mux.Handle("POST /_local/token", loopbackOnly(http.HandlerFunc(s.token)))
+	mux.Handle("GET /_local/jwks.json", loopbackOnly(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(s.Issuer.JWKS())
+	})))
+	mux.HandleFunc("GET /openapi.json", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(docJSON)
+	})
+	mux.HandleFunc("GET /openapi.yaml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/yaml")
+		_, _ = w.Write(openapi.YAML())
+	})
+	mux.Handle("GET /docs/", v5emb.New("OHCS API", "/openapi.json", "/docs/"))
+	mux.Handle("GET /docs", http.RedirectHandler("/docs/", http.StatusMovedPermanently))
+	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/" {
+			http.Redirect(w, r, "/docs/", http.StatusFound)
+			return
+		}
+		problem.Write(w, r.WithContext(logging.WithLogger(r.Context(), logger)),
+			problem.New(problem.NotFound, "no resource at %s; the API is under /v1", r.URL.Path))
+	}))
+	return mux, nil
+}
+
+// loopbackOnly hides development endpoints from anything but this machine,
+// even when the server listens on another interface.
+func loopbackOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+			problem.Write(w, r, problem.New(problem.NotFound, "no resource at %s", r.URL.Path))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+type tokenRequest struct {
+	Sub    string   `json:"sub"`
+	Groups []string `json:"groups"`
+	Email  string   `json:"email"`
+}
+
+type tokenResponse struct {
+	AccessToken string `json:"accessToken"`
+	TokenType   string `json:"tokenType"`
+	ExpiresIn   int    `json:"expiresIn"`
+}
+
+// token serves POST /_local/token.
+func (s *Server) token(w http.ResponseWriter, r *http.Request) {
+	// Any Content-Type: `curl -d` sends a form type with a JSON body.
+	r.Header.Del("Content-Type")
+	var in tokenRequest
+	if err := jsonio.DecodeLimit(r, &in, 4096); err != nil {
+		problem.Write(w, r, err)
+		return
+	}
+	var l problem.FieldList
+	if in.Sub == "" || len(in.Sub) > 128 {
+		l.Add("sub", "must be 1 to 128 characters")
+	}
+	for i, g := range in.Groups {
+		if len(auth.ParseGroups(g)) != 1 {
+			l.Add(fmt.Sprintf("groups[%d]", i), "must be one of practitioner, beneficiary, caregiver, donor, administrator")
+		}
+	}
+	if len(in.Email) > 254 {
+		l.Add("email", "must be at most 254 characters")
+	}
+	if err := l.Err(); err != nil {
+		problem.Write(w, r, err)
+		return
+	}
+	if in.Groups == nil {
+		in.Groups = []string{}
+	}
+	tok, err := s.Issuer.Mint(issuer.Identity{Sub: in.Sub, Groups: in.Groups, Email: in.Email}, TokenTTL)
+	if err != nil {
+		problem.Write(w, r, err)
+		return
+	}
+	jsonio.Write(w, http.StatusOK, tokenResponse{AccessToken: tok, TokenType: "Bearer", ExpiresIn: int(TokenTTL.Seconds())})
+}
+
+// Close stops the server and the embedded store.
+func (s *Server) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := s.http.Shutdown(ctx)
+	s.closeStore()
+	if serveErr := <-s.done; serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		return serveErr
+	}
+	return err
+}
+
+// Wait blocks until the server stops.
+func (s *Server) Wait() error {
+	err := <-s.done
+	s.done <- err
+	return err
+}
+
+func (s *Server) closeStore() {
+	if s.store != nil {
+		_ = s.store.Close()
+	}
+}
+
+// Run starts the local server and serves until ctx is done.
+func Run(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
+	logger := logging.New(stdout, getenv(config.EnvLogLevel))
+	s, err := Start(ctx, getenv, logger)
+	if err != nil {
+		return err
+	}
+	logger.Info("OHCS local server ready", slog.String("url", s.URL), slog.String("docs", s.URL+"/docs/"),
+		slog.String("token", "POST "+s.URL+"/_local/token"))
+	<-ctx.Done()
+	return s.Close()
+}

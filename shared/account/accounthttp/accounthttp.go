@@ -1,0 +1,65 @@
+// Package accounthttp serves getMe: the caller's identity and the ids of its
+// profiles, composed from the domains that keep profiles.
+package accounthttp
+
+import (
+	"context"
+	"net/http"
+
+	"ohcs/shared/auth"
+	"ohcs/shared/jsonio"
+	"ohcs/shared/platform"
+	"ohcs/shared/practitioner/practitionerhttp"
+	"ohcs/shared/problem"
+)
+
+// Registry maps getMe to its handler.
+var Registry = platform.Registry{
+	"getMe": func(env *platform.Env) (http.Handler, error) {
+		return &Me{Practitioners: practitionerhttp.NewService(env)}, nil
+	},
+}
+
+// ProfileFinder finds the id of a sub's profile in one domain.
+type ProfileFinder interface {
+	// IDOf returns the profile id of sub; NotFound when it has none.
+	IDOf(ctx context.Context, sub string) (string, error)
+}
+
+// Me serves getMe.
+type Me struct {
+	Practitioners ProfileFinder
+}
+
+type meJSON struct {
+	Sub      string            `json:"sub"`
+	Email    string            `json:"email,omitempty"`
+	Roles    []string          `json:"roles"`
+	Profiles map[string]string `json:"profiles"`
+}
+
+// ServeHTTP answers the caller's identity.
+func (h *Me) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.FromRequest(r)
+	if err != nil {
+		problem.Write(w, r, err)
+		return
+	}
+	out := meJSON{Sub: p.Sub, Email: p.Email, Roles: []string{}, Profiles: map[string]string{}}
+	for _, role := range p.Roles {
+		out.Roles = append(out.Roles, string(role))
+	}
+	finders := map[string]ProfileFinder{"practitionerId": h.Practitioners}
+	for field, f := range finders {
+		id, err := f.IDOf(r.Context(), p.Sub)
+		switch {
+		case err == nil:
+			out.Profiles[field] = id
+		case problem.Is(err, problem.NotFound):
+		default:
+			problem.Write(w, r, err)
+			return
+		}
+	}
+	jsonio.Write(w, http.StatusOK, out)
+}

@@ -1,0 +1,90 @@
+// Package config owns the configuration of OHCS: environment variables read
+// once at cold start into a typed Config. The CDK stack sets them in AWS and
+// the local server sets them on a laptop.
+package config
+
+import (
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"time"
+
+	"ohcs/shared/cursor"
+	"ohcs/shared/tables"
+)
+
+// Environment variable names.
+const (
+	EnvRegion           = "AWS_REGION"
+	EnvDynamoDBEndpoint = "OHCS_DYNAMODB_ENDPOINT"
+	EnvTablePrefix      = "OHCS_TABLE_PREFIX"
+	EnvCursorKey        = "OHCS_CURSOR_KEY"
+	EnvLogLevel         = "OHCS_LOG_LEVEL"
+	EnvIdempotencyTTL   = "OHCS_IDEMPOTENCY_TTL"
+)
+
+// Config is the typed configuration.
+type Config struct {
+	Region string
+	// DynamoDBEndpoint, when set, points the SDK at a DynamoDB-compatible
+	// endpoint instead of AWS (the embedded store, for one).
+	DynamoDBEndpoint string
+	// Tables maps logical table names to physical ones.
+	Tables map[string]string
+	// CursorKey seals pagination cursors.
+	CursorKey []byte
+	LogLevel  string
+	// IdempotencyTTL is how long an Idempotency-Key is remembered.
+	IdempotencyTTL time.Duration
+}
+
+// TableEnv is the variable naming the physical table of a logical one:
+// OHCS_TABLE_PRACTITIONERS for "practitioners".
+func TableEnv(logical string) string {
+	return "OHCS_TABLE_" + strings.ToUpper(strings.ReplaceAll(logical, "-", "_"))
+}
+
+// Load reads the configuration through getenv.
+func Load(getenv func(string) string) (Config, error) {
+	c := Config{
+		Region:           getenv(EnvRegion),
+		DynamoDBEndpoint: getenv(EnvDynamoDBEndpoint),
+		LogLevel:         getenv(EnvLogLevel),
+		Tables:           map[string]string{},
+		IdempotencyTTL:   24 * time.Hour,
+	}
+	if c.Region == "" {
+		c.Region = "us-east-1"
+	}
+	prefix := getenv(EnvTablePrefix)
+	if prefix == "" {
+		prefix = "ohcs-"
+	}
+	for _, t := range tables.All() {
+		name := getenv(TableEnv(t.Name))
+		if name == "" {
+			name = prefix + t.Name
+		}
+		c.Tables[t.Name] = name
+	}
+	key := getenv(EnvCursorKey)
+	if key == "" {
+		return c, fmt.Errorf("config: %s is required (base64 of %d random bytes)", EnvCursorKey, cursor.KeySize)
+	}
+	raw, err := base64.StdEncoding.DecodeString(key)
+	if err != nil || len(raw) != cursor.KeySize {
+		return c, fmt.Errorf("config: %s must be base64 of %d bytes", EnvCursorKey, cursor.KeySize)
+	}
+	c.CursorKey = raw
+	if v := getenv(EnvIdempotencyTTL); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 24*time.Hour {
+			return c, fmt.Errorf("config: %s must be a duration of at least 24h", EnvIdempotencyTTL)
+		}
+		c.IdempotencyTTL = d
+	}
+	return c, nil
+}
+
+// Table returns the physical name of a logical table.
+func (c Config) Table(t tables.Table) string { return c.Tables[t.Name] }

@@ -1,0 +1,135 @@
+// Package dynamo owns the DynamoDB client of OHCS: the one factory that
+// works against AWS and against a local DynamoDB-compatible endpoint, table
+// creation from the table definitions, and the translation of DynamoDB
+// errors into problem codes.
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go"
+
+	"ohcs/shared/config"
+	"ohcs/shared/problem"
+	"ohcs/shared/tables"
+)
+
+// NewClient returns a DynamoDB client for cfg: AWS's regional endpoint and
+// the default credential chain, or cfg.DynamoDBEndpoint with static local
+// credentials.
+func NewClient(ctx context.Context, cfg config.Config) (*dynamodb.Client, error) {
+	opts := []func(*awsconfig.LoadOptions) error{awsconfig.WithRegion(cfg.Region)}
+	if cfg.DynamoDBEndpoint != "" {
+		opts = append(opts,
+			awsconfig.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("local", "local", "")))
+	}
+	awsCfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("load AWS config: %w", err)
+	}
+	return dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) {
+		if cfg.DynamoDBEndpoint != "" {
+			o.BaseEndpoint = aws.String(cfg.DynamoDBEndpoint)
+			// Local stand-ins send no X-Amz-Crc32 header.
+			o.DisableValidateResponseChecksum = true
+		}
+	}), nil
+}
+
+// CreateTables creates every table of defs under its physical name in names
+// (logical to physical), for the local server and the tests. In AWS the CDK
+// stack creates the tables.
+func CreateTables(ctx context.Context, db *dynamodb.Client, defs []tables.Table, names map[string]string) error {
+	for _, t := range defs {
+		in := &dynamodb.CreateTableInput{
+			TableName:   aws.String(names[t.Name]),
+			BillingMode: types.BillingModePayPerRequest,
+			KeySchema: []types.KeySchemaElement{
+				{AttributeName: aws.String(t.PartitionKey), KeyType: types.KeyTypeHash},
+				{AttributeName: aws.String(t.SortKey), KeyType: types.KeyTypeRange},
+			},
+		}
+		attrs := map[string]bool{t.PartitionKey: true, t.SortKey: true}
+		for _, ix := range t.Indexes {
+			in.GlobalSecondaryIndexes = append(in.GlobalSecondaryIndexes, types.GlobalSecondaryIndex{
+				IndexName: aws.String(ix.Name),
+				KeySchema: []types.KeySchemaElement{
+					{AttributeName: aws.String(ix.PartitionKey), KeyType: types.KeyTypeHash},
+					{AttributeName: aws.String(ix.SortKey), KeyType: types.KeyTypeRange},
+				},
+				Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll},
+			})
+			attrs[ix.PartitionKey], attrs[ix.SortKey] = true, true
+		}
+		for name := range attrs {
+			in.AttributeDefinitions = append(in.AttributeDefinitions, types.AttributeDefinition{
+				AttributeName: aws.String(name), AttributeType: types.ScalarAttributeTypeS,
+			})
+		}
+		if _, err := db.CreateTable(ctx, in); err != nil {
+			var inUse *types.ResourceInUseException
+			if errors.As(err, &inUse) {
+				continue
+			}
+			return fmt.Errorf("create table %s: %w", names[t.Name], err)
+		}
+	}
+	return nil
+}
+
+// Err translates a DynamoDB error into a problem: throttling and service
+// faults become Unavailable, anything else Internal. Condition failures are
+// the caller's to interpret (see CancellationCodes and IsConditionFailed).
+func Err(err error, action string) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return problem.Wrap(problem.Unavailable, fmt.Errorf("%s: %w", action, err), "the data store did not answer in time, retry later")
+	}
+	var api smithy.APIError
+	if errors.As(err, &api) {
+		switch api.ErrorCode() {
+		case "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
+			"InternalServerError", "ServiceUnavailable", "TransactionInProgressException":
+			return problem.Wrap(problem.Unavailable, fmt.Errorf("%s: %w", action, err), "the data store is busy, retry later")
+		}
+	}
+	return fmt.Errorf("%s: %w", action, err)
+}
+
+// IsConditionFailed reports whether err is a failed condition expression of
+// a single-item write.
+func IsConditionFailed(err error) bool {
+	var ccf *types.ConditionalCheckFailedException
+	return errors.As(err, &ccf)
+}
+
+// CancellationCodes returns the per-item cancellation codes of a cancelled
+// transaction ("None", "ConditionalCheckFailed", ...), or nil when err is
+// not a cancelled transaction.
+func CancellationCodes(err error) []string {
+	var tce *types.TransactionCanceledException
+	if !errors.As(err, &tce) {
+		return nil
+	}
+	codes := make([]string, len(tce.CancellationReasons))
+	for i, r := range tce.CancellationReasons {
+		codes[i] = aws.ToString(r.Code)
+	}
+	return codes
+}
+
+// ConditionFailedAt reports whether the transaction item at index i failed
+// its condition.
+func ConditionFailedAt(err error, i int) bool {
+	codes := CancellationCodes(err)
+	return i < len(codes) && codes[i] == "ConditionalCheckFailed"
+}

@@ -1,0 +1,132 @@
+// Package jsonio owns JSON at the HTTP boundary: strict decoding of request
+// bodies (unknown fields, trailing data, wrong types and oversize bodies are
+// client errors that name the field) and encoding of responses.
+package jsonio
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"ohcs/shared/problem"
+)
+
+// MaxBody is the largest request body accepted, 256 KiB (DOMAIN.md).
+const MaxBody = 256 << 10
+
+// Decode reads r's JSON body into dst with the default limit.
+func Decode(r *http.Request, dst any) error {
+	return DecodeLimit(r, dst, MaxBody)
+}
+
+// DecodeLimit reads r's JSON body into dst, refusing bodies over limit bytes
+// (TooLarge), other media types, malformed JSON, unknown fields, wrong types
+// and trailing data (Invalid, naming the field where there is one).
+func DecodeLimit(r *http.Request, dst any, limit int64) error {
+	data, err := ReadLimit(r, limit)
+	if err != nil {
+		return err
+	}
+	return Unmarshal(data, dst)
+}
+
+// Read returns r's body with the default limit, for handlers that look at
+// the raw JSON before decoding it.
+func Read(r *http.Request) ([]byte, error) { return ReadLimit(r, MaxBody) }
+
+// ReadLimit returns r's body: TooLarge over limit bytes, Invalid when the
+// Content-Type is not JSON.
+func ReadLimit(r *http.Request, limit int64) ([]byte, error) {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+			return nil, problem.Field("Content-Type", "the body must be application/json")
+		}
+	}
+	if r.Body == nil {
+		return nil, problem.Field("body", "a JSON body is required")
+	}
+	data, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if err != nil {
+		return nil, problem.Field("body", "the body could not be read")
+	}
+	if int64(len(data)) > limit {
+		return nil, problem.New(problem.TooLarge, "the body is larger than %d bytes", limit)
+	}
+	return data, nil
+}
+
+// Unmarshal decodes data into dst with the rules of DecodeLimit.
+func Unmarshal(data []byte, dst any) error {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return problem.Field("body", "a JSON body is required")
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return describe(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return problem.Field("body", "the body must hold a single JSON value")
+	}
+	return nil
+}
+
+func describe(err error) error {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		return problem.Field("body", "malformed JSON at byte %d", syntax.Offset)
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return problem.Field("body", "malformed JSON: the body ends too early")
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			return problem.Field("body", "must be a JSON %s", jsonKind(typ.Type.Kind().String()))
+		}
+		return problem.Field(field, "must be a JSON %s", jsonKind(typ.Type.Kind().String()))
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return problem.Field(name, "is not a known field")
+	default:
+		var pe *problem.Error
+		if errors.As(err, &pe) {
+			return pe
+		}
+		return problem.Field("body", "malformed JSON")
+	}
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "string":
+		return "string"
+	case "bool":
+		return "boolean"
+	case "slice", "array":
+		return "array"
+	case "map", "struct", "ptr":
+		return "object"
+	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64":
+		return "integer"
+	case "float32", "float64":
+		return "number"
+	}
+	return fmt.Sprintf("value of another type (%s)", goKind)
+}
+
+// Write sends v as JSON with status.
+func Write(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}

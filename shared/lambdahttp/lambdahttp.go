@@ -1,0 +1,113 @@
+// Package lambdahttp owns the path from an API Gateway proxy event to an
+// operation's net/http handler: the api-proxy adapter (ProxyWithContext
+// only), path parameters and the request id in the context, one log line per
+// request, and recovery from panics. The Lambda functions and the local
+// gateway call handlers through the same Proxy.
+package lambdahttp
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/awslabs/aws-lambda-go-api-proxy/core"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+
+	"ohcs/shared/config"
+	"ohcs/shared/logging"
+	"ohcs/shared/platform"
+	"ohcs/shared/problem"
+)
+
+// Func is a Lambda handler of API Gateway REST proxy events.
+type Func func(ctx context.Context, event events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error)
+
+type pathKey struct{}
+
+// PathParam returns the path parameter name of r, as API Gateway matched it.
+func PathParam(r *http.Request, name string) string {
+	params, _ := r.Context().Value(pathKey{}).(map[string]string)
+	return params[name]
+}
+
+// Proxy returns the Lambda handler serving operation op with h.
+func Proxy(op string, h http.Handler, logger *slog.Logger) Func {
+	adapter := httpadapter.New(observe(op, h, logger))
+	return func(ctx context.Context, event events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+		ctx = context.WithValue(ctx, pathKey{}, event.PathParameters)
+		return adapter.ProxyWithContext(ctx, event)
+	}
+}
+
+// observe adds the request id and the operation to the logger, logs one line
+// per request (method, operation, status, duration: never the query or the
+// body, which may hold personal data) and turns a panic into a 500 problem.
+func observe(op string, next http.Handler, logger *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		requestID := ""
+		if gw, ok := core.GetAPIGatewayContextFromContext(r.Context()); ok {
+			requestID = gw.RequestID
+		}
+		log := logger.With(slog.String("request_id", requestID), slog.String("operation", op))
+		ctx := logging.WithRequestID(logging.WithLogger(r.Context(), log), requestID)
+		r = r.WithContext(ctx)
+		rec := &statusRecorder{ResponseWriter: w}
+		defer func() {
+			if v := recover(); v != nil {
+				log.Error("panic", slog.String("panic", fmt.Sprint(v)))
+				if rec.status == 0 {
+					problem.Write(rec, r, fmt.Errorf("panic in %s", op))
+				}
+			}
+			log.Info("request", slog.String("method", r.Method), slog.Int("status", rec.status),
+				slog.Int64("duration_ms", time.Since(start).Milliseconds()))
+		}()
+		next.ServeHTTP(rec, r)
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+// Run is the whole of a function's main: it reads the configuration through
+// getenv, builds the clients once, builds operation op's handler from reg and
+// starts the Lambda runtime. It returns only on a configuration error.
+func Run(ctx context.Context, getenv func(string) string, op string, reg platform.Registry) error {
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	logger := logging.New(os.Stdout, cfg.LogLevel)
+	env, err := platform.NewEnv(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	h, err := reg.Build(op, env)
+	if err != nil {
+		return err
+	}
+	lambda.StartWithOptions(Proxy(op, h, logger), lambda.WithContext(ctx))
+	return nil
+}

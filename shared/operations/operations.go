@@ -1,0 +1,24 @@
+// Package operations owns the list of every domain's registry: the one
+// place that says which handler serves which operation id, for the local
+// server and the consistency test. Each function's main imports only its own
+// domain's registry.
+package operations
+
+import (
+	"ohcs/shared/account/accounthttp"
+	"ohcs/shared/platform"
+	"ohcs/shared/practitioner/practitionerhttp"
+)
+
+// Registries lists the registry of every domain.
+func Registries() []platform.Registry {
+	return []platform.Registry{
+		accounthttp.Registry,
+		practitionerhttp.Registry,
+	}
+}
+
+// All returns every registered operation in one registry.
+func All() (platform.Registry, error) {
+	return platform.Merge(Registries()...)
+}

@@ -1,0 +1,93 @@
+// Package platform owns what every operation's handler is built from: the
+// configuration, the logger, the clients made once at cold start, the clock
+// and the id generator; and the registry type that maps operation ids to
+// handler constructors, one registry per domain.
+package platform
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/oklog/ulid/v2"
+
+	"ohcs/shared/config"
+	"ohcs/shared/cursor"
+	"ohcs/shared/dynamo"
+)
+
+// Env is what handlers are built from.
+type Env struct {
+	Config   config.Config
+	Logger   *slog.Logger
+	DynamoDB *dynamodb.Client
+	Cursors  *cursor.Sealer
+	// Now is the clock; tests and the local server may replace it.
+	Now func() time.Time
+	// NewID returns a new unique, time-ordered id.
+	NewID func() string
+}
+
+// NewEnv builds an Env from cfg: one DynamoDB client, the cursor sealer, the
+// real clock and ULIDs.
+func NewEnv(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Env, error) {
+	db, err := dynamo.NewClient(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	sealer, err := cursor.NewSealer(cfg.CursorKey)
+	if err != nil {
+		return nil, err
+	}
+	return &Env{
+		Config:   cfg,
+		Logger:   logger,
+		DynamoDB: db,
+		Cursors:  sealer,
+		Now:      func() time.Time { return time.Now().UTC() },
+		NewID:    NewULID,
+	}, nil
+}
+
+// NewULID returns a new ULID string from the current time and crypto/rand.
+func NewULID() string {
+	return ulid.MustNew(ulid.Timestamp(time.Now()), rand.Reader).String()
+}
+
+// Constructor builds the handler of one operation.
+type Constructor func(env *Env) (http.Handler, error)
+
+// Registry maps operation ids to the constructors of their handlers.
+type Registry map[string]Constructor
+
+// Build returns the handler of operation op.
+func (r Registry) Build(op string, env *Env) (http.Handler, error) {
+	c, ok := r[op]
+	if !ok {
+		return nil, fmt.Errorf("operation %q is not registered", op)
+	}
+	h, err := c(env)
+	if err != nil {
+		return nil, fmt.Errorf("build %s: %w", op, err)
+	}
+	return h, nil
+}
+
+// Merge returns one registry holding every entry of regs; an operation id
+// registered twice is an error.
+func Merge(regs ...Registry) (Registry, error) {
+	all := Registry{}
+	for _, reg := range regs {
+		for op, c := range reg {
+			if _, dup := all[op]; dup {
+				return nil, fmt.Errorf("operation %q is registered twice", op)
+			}
+			all[op] = c
+		}
+	}
+	return all, nil
+}

@@ -1,0 +1,431 @@
+// Package practitionerdb stores practitioners in their DynamoDB table.
+//
+// Items:
+//   - the profile:       pk PRACTITIONER#<id>, sk PROFILE
+//   - sub uniqueness:    pk SUB#<sub>, sk PRACTITIONER (one profile per sub)
+//   - search facets:     pk PRACTITIONER#<id>, sk FACET#<facet>, only while
+//     verified, with gsi1pk <facet> and gsi1sk <folded name>#<id>, where a
+//     facet is ALL, SPEC#<code>, LANG#<tag>, LANG#<primary subtag> or
+//     MODE#<mode>. A search queries the facet of its most selective filter,
+//     in name order, and filters the rest on the facet's sets; each facet
+//     carries a snapshot of the profile so a page costs one Query.
+//
+// Every change writes the profile, its uniqueness row and its facets in one
+// transaction conditioned on the version it read.
+package practitionerdb
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"ohcs/shared/dynamo"
+	"ohcs/shared/practitioner"
+	"ohcs/shared/problem"
+	"ohcs/shared/tables"
+)
+
+// Store is the DynamoDB practitioner store.
+type Store struct {
+	DB    *dynamodb.Client
+	Table string
+}
+
+var _ practitioner.Store = (*Store)(nil)
+
+// maxRounds bounds the queries of one search page when filters skip items.
+const maxRounds = 8
+
+type itemSpecialty struct {
+	Code    string `dynamodbav:"code"`
+	Display string `dynamodbav:"display"`
+}
+
+type itemLicense struct {
+	Number    string `dynamodbav:"number"`
+	Issuer    string `dynamodbav:"issuer"`
+	Country   string `dynamodbav:"country"`
+	ValidFrom string `dynamodbav:"validFrom"`
+	ValidTo   string `dynamodbav:"validTo,omitempty"`
+}
+
+type itemData struct {
+	ID               string          `dynamodbav:"id"`
+	Sub              string          `dynamodbav:"sub"`
+	FullName         string          `dynamodbav:"fullName"`
+	Gender           string          `dynamodbav:"gender,omitempty"`
+	BirthDate        string          `dynamodbav:"birthDate,omitempty"`
+	Phone            string          `dynamodbav:"phone"`
+	Email            string          `dynamodbav:"email"`
+	Specialties      []itemSpecialty `dynamodbav:"specialties"`
+	Languages        []string        `dynamodbav:"languages"`
+	Modes            []string        `dynamodbav:"modes"`
+	Line             string          `dynamodbav:"line,omitempty"`
+	City             string          `dynamodbav:"city,omitempty"`
+	Region           string          `dynamodbav:"region,omitempty"`
+	PostalCode       string          `dynamodbav:"postalCode,omitempty"`
+	Country          string          `dynamodbav:"country"`
+	Latitude         *float64        `dynamodbav:"latitude,omitempty"`
+	Longitude        *float64        `dynamodbav:"longitude,omitempty"`
+	TimeZone         string          `dynamodbav:"timeZone"`
+	Bio              string          `dynamodbav:"bio,omitempty"`
+	Licenses         []itemLicense   `dynamodbav:"licenses"`
+	Verification     string          `dynamodbav:"verification"`
+	VerificationNote string          `dynamodbav:"verificationNote,omitempty"`
+	VerifiedAt       string          `dynamodbav:"verifiedAt,omitempty"`
+	VerifiedBy       string          `dynamodbav:"verifiedBy,omitempty"`
+	CreatedAt        string          `dynamodbav:"createdAt"`
+	UpdatedAt        string          `dynamodbav:"updatedAt"`
+	Version          int64           `dynamodbav:"version"`
+}
+
+func toData(p practitioner.Practitioner) itemData {
+	d := itemData{
+		ID: p.ID, Sub: p.Sub, FullName: p.FullName, Gender: p.Gender, BirthDate: p.BirthDate,
+		Phone: p.Phone, Email: p.Email, Languages: p.Languages,
+		Line: p.Location.Address.Line, City: p.Location.Address.City, Region: p.Location.Address.Region,
+		PostalCode: p.Location.Address.PostalCode, Country: p.Location.Address.Country,
+		Latitude: p.Location.Latitude, Longitude: p.Location.Longitude,
+		TimeZone: p.TimeZone, Bio: p.Bio, Verification: string(p.Verification),
+		VerificationNote: p.VerificationNote, VerifiedBy: p.VerifiedBy,
+		CreatedAt: p.CreatedAt.Format(time.RFC3339Nano), UpdatedAt: p.UpdatedAt.Format(time.RFC3339Nano),
+		Version: p.Version,
+	}
+	if !p.VerifiedAt.IsZero() {
+		d.VerifiedAt = p.VerifiedAt.Format(time.RFC3339Nano)
+	}
+	for _, s := range p.Specialties {
+		d.Specialties = append(d.Specialties, itemSpecialty(s))
+	}
+	for _, m := range p.Modes {
+		d.Modes = append(d.Modes, string(m))
+	}
+	for _, l := range p.Licenses {
+		d.Licenses = append(d.Licenses, itemLicense(l))
+	}
+	return d
+}
+
+func fromData(d itemData) practitioner.Practitioner {
+	p := practitioner.Practitioner{
+		ID: d.ID, Sub: d.Sub,
+		Profile: practitioner.Profile{
+			FullName: d.FullName, Gender: d.Gender, BirthDate: d.BirthDate, Phone: d.Phone, Email: d.Email,
+			Languages: d.Languages, TimeZone: d.TimeZone, Bio: d.Bio,
+			Location: practitioner.Location{
+				Address: practitioner.Address{Line: d.Line, City: d.City, Region: d.Region,
+					PostalCode: d.PostalCode, Country: d.Country},
+				Latitude: d.Latitude, Longitude: d.Longitude,
+			},
+		},
+		Verification: practitioner.Verification(d.Verification), VerificationNote: d.VerificationNote,
+		VerifiedBy: d.VerifiedBy, Version: d.Version,
+	}
+	p.CreatedAt, _ = time.Parse(time.RFC3339Nano, d.CreatedAt)
+	p.UpdatedAt, _ = time.Parse(time.RFC3339Nano, d.UpdatedAt)
+	if d.VerifiedAt != "" {
+		p.VerifiedAt, _ = time.Parse(time.RFC3339Nano, d.VerifiedAt)
+	}
+	for _, s := range d.Specialties {
+		p.Specialties = append(p.Specialties, practitioner.Specialty(s))
+	}
+	for _, m := range d.Modes {
+		p.Modes = append(p.Modes, practitioner.Mode(m))
+	}
+	for _, l := range d.Licenses {
+		p.Licenses = append(p.Licenses, practitioner.License(l))
+	}
+	return p
+}
+
+func s(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
+
+func profileKey(id string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{tables.PK: s("PRACTITIONER#" + id), tables.SK: s("PROFILE")}
+}
+
+func subKey(sub string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{tables.PK: s("SUB#" + sub), tables.SK: s("PRACTITIONER")}
+}
+
+func profileItem(p practitioner.Practitioner) (map[string]types.AttributeValue, error) {
+	data, err := attributevalue.Marshal(toData(p))
+	if err != nil {
+		return nil, fmt.Errorf("marshal practitioner %s: %w", p.ID, err)
+	}
+	item := profileKey(p.ID)
+	item["data"] = data
+	item["version"] = &types.AttributeValueMemberN{Value: fmt.Sprint(p.Version)}
+	return item, nil
+}
+
+// facets returns the facet names of p: none unless p is verified.
+func facets(p practitioner.Practitioner) []string {
+	if p.Verification != practitioner.Verified {
+		return nil
+	}
+	out := []string{"ALL"}
+	for _, sp := range p.Specialties {
+		out = append(out, "SPEC#"+sp.Code)
+	}
+	for _, l := range langSet(p.Languages) {
+		out = append(out, "LANG#"+l)
+	}
+	for _, m := range p.Modes {
+		out = append(out, "MODE#"+string(m))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// langSet holds each tag and its primary subtag, lower-case, so that a
+// search for "pt" finds a practitioner speaking "pt-MZ".
+func langSet(tags []string) []string {
+	var out []string
+	for _, t := range tags {
+		out = append(out, strings.ToLower(t), practitioner.PrimaryLanguage(t))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func nameKey(p practitioner.Practitioner) string {
+	return practitioner.Fold(p.FullName) + "#" + p.ID
+}
+
+func facetKey(id, facet string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{tables.PK: s("PRACTITIONER#" + id), tables.SK: s("FACET#" + facet)}
+}
+
+func facetItem(p practitioner.Practitioner, facet string, data types.AttributeValue) map[string]types.AttributeValue {
+	item := facetKey(p.ID, facet)
+	item[tables.GSI1PK] = s(facet)
+	item[tables.GSI1SK] = s(nameKey(p))
+	item["data"] = data
+	specs := make([]string, 0, len(p.Specialties))
+	for _, sp := range p.Specialties {
+		specs = append(specs, sp.Code)
+	}
+	modes := make([]string, 0, len(p.Modes))
+	for _, m := range p.Modes {
+		modes = append(modes, string(m))
+	}
+	item["specs"] = &types.AttributeValueMemberSS{Value: specs}
+	item["langs"] = &types.AttributeValueMemberSS{Value: langSet(p.Languages)}
+	item["modes"] = &types.AttributeValueMemberSS{Value: modes}
+	return item
+}
+
+// Create writes the uniqueness row and the profile in one transaction.
+func (st *Store) Create(ctx context.Context, p practitioner.Practitioner) error {
+	item, err := profileItem(p)
+	if err != nil {
+		return err
+	}
+	sub := subKey(p.Sub)
+	sub["practitionerId"] = s(p.ID)
+	items := []types.TransactWriteItem{
+		{Put: &types.Put{TableName: aws.String(st.Table), Item: sub,
+			ConditionExpression: aws.String("attribute_not_exists(pk)")}},
+		{Put: &types.Put{TableName: aws.String(st.Table), Item: item,
+			ConditionExpression: aws.String("attribute_not_exists(pk)")}},
+	}
+	items = append(items, st.facetWrites(practitioner.Practitioner{}, p, item["data"])...)
+	_, err = st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	switch {
+	case dynamo.ConditionFailedAt(err, 0):
+		return problem.New(problem.Conflict, "this account already has a practitioner profile")
+	case dynamo.ConditionFailedAt(err, 1):
+		return problem.New(problem.Conflict, "practitioner %s already exists", p.ID)
+	}
+	return dynamo.Err(err, "create practitioner")
+}
+
+// facetWrites deletes the facets of old that updated no longer has and puts
+// every facet of updated.
+func (st *Store) facetWrites(old, updated practitioner.Practitioner, data types.AttributeValue) []types.TransactWriteItem {
+	var items []types.TransactWriteItem
+	next := facets(updated)
+	for _, f := range facets(old) {
+		if !slices.Contains(next, f) {
+			items = append(items, types.TransactWriteItem{Delete: &types.Delete{
+				TableName: aws.String(st.Table), Key: facetKey(old.ID, f)}})
+		}
+	}
+	for _, f := range next {
+		items = append(items, types.TransactWriteItem{Put: &types.Put{
+			TableName: aws.String(st.Table), Item: facetItem(updated, f, data)}})
+	}
+	return items
+}
+
+// Get reads a profile.
+func (st *Store) Get(ctx context.Context, id string) (practitioner.Practitioner, error) {
+	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: aws.String(st.Table), Key: profileKey(id), ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		return practitioner.Practitioner{}, dynamo.Err(err, "get practitioner")
+	}
+	if out.Item == nil {
+		return practitioner.Practitioner{}, problem.New(problem.NotFound, "no practitioner %s", id)
+	}
+	return decode(out.Item)
+}
+
+func decode(item map[string]types.AttributeValue) (practitioner.Practitioner, error) {
+	var d itemData
+	if err := attributevalue.Unmarshal(item["data"], &d); err != nil {
+		return practitioner.Practitioner{}, fmt.Errorf("unmarshal practitioner: %w", err)
+	}
+	return fromData(d), nil
+}
+
+// GetBySub reads the profile of a sub.
+func (st *Store) GetBySub(ctx context.Context, sub string) (practitioner.Practitioner, error) {
+	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: aws.String(st.Table), Key: subKey(sub), ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		return practitioner.Practitioner{}, dynamo.Err(err, "get practitioner by sub")
+	}
+	id, ok := out.Item["practitionerId"].(*types.AttributeValueMemberS)
+	if !ok {
+		return practitioner.Practitioner{}, problem.New(problem.NotFound, "this account has no practitioner profile")
+	}
+	return st.Get(ctx, id.Value)
+}
+
+// Update writes the new profile and its facets if the stored version is
+// still old's.
+func (st *Store) Update(ctx context.Context, old, updated practitioner.Practitioner) error {
+	item, err := profileItem(updated)
+	if err != nil {
+		return err
+	}
+	items := []types.TransactWriteItem{{Put: &types.Put{
+		TableName: aws.String(st.Table), Item: item,
+		ConditionExpression:       aws.String("version = :v"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: fmt.Sprint(old.Version)}},
+	}}}
+	items = append(items, st.facetWrites(old, updated, item["data"])...)
+	_, err = st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	if dynamo.ConditionFailedAt(err, 0) {
+		return problem.New(problem.PreconditionFailed, "the profile changed since version %d: read it again", old.Version)
+	}
+	return dynamo.Err(err, "update practitioner")
+}
+
+// Search queries the facet of the most selective filter in name order.
+func (st *Store) Search(ctx context.Context, q practitioner.Query) (practitioner.Page, error) {
+	facet, filters, values := plan(q)
+	names := map[string]string{"#pk": tables.GSI1PK}
+	values[":pk"] = s(facet)
+	keyCond := "#pk = :pk"
+	if prefix := practitioner.Fold(q.NamePrefix); prefix != "" {
+		keyCond += " AND begins_with(#sk, :prefix)"
+		names["#sk"] = tables.GSI1SK
+		values[":prefix"] = s(prefix)
+	}
+	in := &dynamodb.QueryInput{
+		TableName:                 aws.String(st.Table),
+		IndexName:                 aws.String(tables.GSI1.Name),
+		KeyConditionExpression:    aws.String(keyCond),
+		ExpressionAttributeNames:  names,
+		ExpressionAttributeValues: values,
+	}
+	if len(filters) > 0 {
+		in.FilterExpression = aws.String(strings.Join(filters, " AND "))
+	}
+	if q.After != nil {
+		in.ExclusiveStartKey = map[string]types.AttributeValue{}
+		for _, k := range []string{tables.PK, tables.SK, tables.GSI1PK, tables.GSI1SK} {
+			v, ok := q.After[k]
+			if !ok {
+				return practitioner.Page{}, problem.Field("cursor", "is not a cursor of this query")
+			}
+			in.ExclusiveStartKey[k] = s(v)
+		}
+	}
+	var raw []map[string]types.AttributeValue
+	var last map[string]types.AttributeValue
+	for round := 0; round < maxRounds && len(raw) <= q.Limit; round++ {
+		in.Limit = aws.Int32(int32(q.Limit + 1 - len(raw)))
+		if len(filters) > 0 {
+			in.Limit = aws.Int32(100)
+		}
+		out, err := st.DB.Query(ctx, in)
+		if err != nil {
+			return practitioner.Page{}, dynamo.Err(err, "search practitioners")
+		}
+		raw = append(raw, out.Items...)
+		last = out.LastEvaluatedKey
+		if last == nil {
+			break
+		}
+		in.ExclusiveStartKey = last
+	}
+	var page practitioner.Page
+	if len(raw) > q.Limit {
+		raw = raw[:q.Limit]
+		page.Next = position(raw[len(raw)-1])
+	} else if last != nil {
+		page.Next = position(last)
+	}
+	for _, item := range raw {
+		p, err := decode(item)
+		if err != nil {
+			return practitioner.Page{}, err
+		}
+		page.Items = append(page.Items, p)
+	}
+	return page, nil
+}
+
+// plan picks the facet to query and the filters on the others.
+func plan(q practitioner.Query) (string, []string, map[string]types.AttributeValue) {
+	values := map[string]types.AttributeValue{}
+	var filters []string
+	facet := ""
+	use := func(f string) bool {
+		if facet == "" {
+			facet = f
+			return true
+		}
+		return false
+	}
+	if q.Specialty != "" && !use("SPEC#"+q.Specialty) {
+		filters = append(filters, "contains(specs, :spec)")
+		values[":spec"] = s(q.Specialty)
+	}
+	if q.Language != "" {
+		lang := strings.ToLower(q.Language)
+		if !use("LANG#" + lang) {
+			filters = append(filters, "contains(langs, :lang)")
+			values[":lang"] = s(lang)
+		}
+	}
+	if q.Mode != "" && !use("MODE#"+string(q.Mode)) {
+		filters = append(filters, "contains(modes, :mode)")
+		values[":mode"] = s(string(q.Mode))
+	}
+	use("ALL")
+	return facet, filters, values
+}
+
+func position(item map[string]types.AttributeValue) map[string]string {
+	pos := map[string]string{}
+	for _, k := range []string{tables.PK, tables.SK, tables.GSI1PK, tables.GSI1SK} {
+		if v, ok := item[k].(*types.AttributeValueMemberS); ok {
+			pos[k] = v.Value
+		}
+	}
+	return pos
+}

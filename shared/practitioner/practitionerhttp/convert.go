@@ -1,0 +1,183 @@
+package practitionerhttp
+
+import (
+	"encoding/json"
+	"time"
+
+	"ohcs/shared/jsonio"
+	"ohcs/shared/practitioner"
+	"ohcs/shared/problem"
+)
+
+type specialtyJSON struct {
+	Code    string `json:"code"`
+	Display string `json:"display"`
+}
+
+type addressJSON struct {
+	Line       string `json:"line,omitempty"`
+	City       string `json:"city,omitempty"`
+	Region     string `json:"region,omitempty"`
+	PostalCode string `json:"postalCode,omitempty"`
+	Country    string `json:"country"`
+}
+
+type locationJSON struct {
+	Address   *addressJSON `json:"address"`
+	Latitude  *float64     `json:"latitude,omitempty"`
+	Longitude *float64     `json:"longitude,omitempty"`
+}
+
+type licenseJSON struct {
+	Number    string `json:"number,omitempty"`
+	Issuer    string `json:"issuer"`
+	Country   string `json:"country"`
+	ValidFrom string `json:"validFrom"`
+	ValidTo   string `json:"validTo,omitempty"`
+}
+
+// profileJSON is the body of createPractitionerProfile and
+// updatePractitionerProfile.
+type profileJSON struct {
+	FullName          string          `json:"fullName"`
+	Gender            string          `json:"gender"`
+	BirthDate         string          `json:"birthDate"`
+	Phone             string          `json:"phone"`
+	Email             string          `json:"email"`
+	Specialties       []specialtyJSON `json:"specialties"`
+	Languages         []string        `json:"languages"`
+	ConsultationModes []string        `json:"consultationModes"`
+	Location          *locationJSON   `json:"location"`
+	TimeZone          string          `json:"timeZone"`
+	Bio               string          `json:"bio"`
+	Licenses          []licenseJSON   `json:"licenses"`
+}
+
+// practitionerJSON is the Practitioner of the OpenAPI document.
+type practitionerJSON struct {
+	ID                string          `json:"id"`
+	FullName          string          `json:"fullName"`
+	Gender            string          `json:"gender,omitempty"`
+	BirthDate         string          `json:"birthDate,omitempty"`
+	Phone             string          `json:"phone,omitempty"`
+	Email             string          `json:"email,omitempty"`
+	Specialties       []specialtyJSON `json:"specialties"`
+	Languages         []string        `json:"languages"`
+	ConsultationModes []string        `json:"consultationModes"`
+	Location          locationJSON    `json:"location"`
+	TimeZone          string          `json:"timeZone"`
+	Bio               string          `json:"bio,omitempty"`
+	Licenses          []licenseJSON   `json:"licenses"`
+	Verification      string          `json:"verification"`
+	VerificationNote  string          `json:"verificationNote,omitempty"`
+	VerifiedAt        string          `json:"verifiedAt,omitempty"`
+	CreatedAt         string          `json:"createdAt"`
+	UpdatedAt         string          `json:"updatedAt"`
+	Version           int64           `json:"version"`
+}
+
+func (in profileJSON) toProfile(l *problem.FieldList, required bool) practitioner.Profile {
+	p := practitioner.Profile{
+		FullName: in.FullName, Gender: in.Gender, BirthDate: in.BirthDate, Phone: in.Phone, Email: in.Email,
+		Languages: in.Languages, TimeZone: in.TimeZone, Bio: in.Bio,
+	}
+	for _, s := range in.Specialties {
+		p.Specialties = append(p.Specialties, practitioner.Specialty{Code: s.Code, Display: s.Display})
+	}
+	for _, m := range in.ConsultationModes {
+		p.Modes = append(p.Modes, practitioner.Mode(m))
+	}
+	switch {
+	case in.Location == nil && required:
+		l.Add("location", "is required")
+	case in.Location != nil && in.Location.Address == nil:
+		l.Add("location.address", "is required")
+	case in.Location != nil:
+		a := in.Location.Address
+		p.Location = practitioner.Location{
+			Address: practitioner.Address{Line: a.Line, City: a.City, Region: a.Region, PostalCode: a.PostalCode, Country: a.Country},
+			Latitude: in.Location.Latitude, Longitude: in.Location.Longitude,
+		}
+	}
+	for _, lic := range in.Licenses {
+		p.Licenses = append(p.Licenses, practitioner.License(lic))
+	}
+	return p
+}
+
+// decodeCreate converts a create body to a profile.
+func decodeCreate(data []byte) (practitioner.Profile, error) {
+	var in profileJSON
+	if err := jsonio.Unmarshal(data, &in); err != nil {
+		return practitioner.Profile{}, err
+	}
+	var l problem.FieldList
+	p := in.toProfile(&l, true)
+	return p, l.Err()
+}
+
+// decodePatch converts an update body to a patch: the fields present, none
+// of them null.
+func decodePatch(data []byte) (practitioner.Patch, error) {
+	var in profileJSON
+	if err := jsonio.Unmarshal(data, &in); err != nil {
+		return practitioner.Patch{}, err
+	}
+	var present map[string]json.RawMessage
+	if err := json.Unmarshal(data, &present); err != nil {
+		return practitioner.Patch{}, problem.Field("body", "must be a JSON object")
+	}
+	var l problem.FieldList
+	fields := map[string]bool{}
+	for name, raw := range present {
+		if string(raw) == "null" {
+			l.Add(name, "must not be null")
+		}
+		fields[name] = true
+	}
+	if len(fields) == 0 {
+		l.Add("body", "name at least one field to change")
+	}
+	p := in.toProfile(&l, false)
+	return practitioner.Patch{Fields: fields, Profile: p}, l.Err()
+}
+
+func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// toJSON renders p; full adds the private fields.
+func toJSON(p practitioner.Practitioner, full bool) practitionerJSON {
+	a := p.Location.Address
+	out := practitionerJSON{
+		ID: p.ID, FullName: p.FullName, Gender: p.Gender, Languages: p.Languages,
+		Location: locationJSON{
+			Address:  &addressJSON{Line: a.Line, City: a.City, Region: a.Region, PostalCode: a.PostalCode, Country: a.Country},
+			Latitude: p.Location.Latitude, Longitude: p.Location.Longitude,
+		},
+		TimeZone: p.TimeZone, Bio: p.Bio, Verification: string(p.Verification),
+		CreatedAt: stamp(p.CreatedAt), UpdatedAt: stamp(p.UpdatedAt), Version: p.Version,
+		Specialties: []specialtyJSON{}, ConsultationModes: []string{}, Licenses: []licenseJSON{},
+	}
+	if out.Languages == nil {
+		out.Languages = []string{}
+	}
+	if !p.VerifiedAt.IsZero() {
+		out.VerifiedAt = stamp(p.VerifiedAt)
+	}
+	for _, s := range p.Specialties {
+		out.Specialties = append(out.Specialties, specialtyJSON{Code: s.Code, Display: s.Display})
+	}
+	for _, m := range p.Modes {
+		out.ConsultationModes = append(out.ConsultationModes, string(m))
+	}
+	for _, lic := range p.Licenses {
+		l := licenseJSON(lic)
+		if !full {
+			l.Number = ""
+		}
+		out.Licenses = append(out.Licenses, l)
+	}
+	if full {
+		out.BirthDate, out.Phone, out.Email, out.VerificationNote = p.BirthDate, p.Phone, p.Email, p.VerificationNote
+	}
+	return out
+}

@@ -1,0 +1,277 @@
+// Package practitionerhttp serves the practitioner operations over HTTP:
+// createPractitionerProfile, getPractitioner, updatePractitionerProfile,
+// verifyPractitioner and findPractitioners.
+package practitionerhttp
+
+import (
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"ohcs/shared/auth"
+	"ohcs/shared/cursor"
+	"ohcs/shared/etag"
+	"ohcs/shared/jsonio"
+	"ohcs/shared/lambdahttp"
+	"ohcs/shared/platform"
+	"ohcs/shared/practitioner"
+	"ohcs/shared/practitioner/practitionerdb"
+	"ohcs/shared/problem"
+	"ohcs/shared/tables"
+)
+
+// Registry maps the practitioner operation ids to their handlers.
+var Registry = platform.Registry{
+	"createPractitionerProfile": build(func(h *Handlers) http.HandlerFunc { return h.Create }),
+	"getPractitioner":           build(func(h *Handlers) http.HandlerFunc { return h.Get }),
+	"updatePractitionerProfile": build(func(h *Handlers) http.HandlerFunc { return h.Update }),
+	"verifyPractitioner":        build(func(h *Handlers) http.HandlerFunc { return h.Verify }),
+	"findPractitioners":         build(func(h *Handlers) http.HandlerFunc { return h.Find }),
+}
+
+func build(pick func(*Handlers) http.HandlerFunc) platform.Constructor {
+	return func(env *platform.Env) (http.Handler, error) {
+		return pick(New(env)), nil
+	}
+}
+
+// Handlers serves the practitioner operations.
+type Handlers struct {
+	Service *practitioner.Service
+	Cursors *cursor.Sealer
+}
+
+// New returns the handlers over the DynamoDB store of env.
+func New(env *platform.Env) *Handlers {
+	return &Handlers{
+		Service: NewService(env),
+		Cursors: env.Cursors,
+	}
+}
+
+// NewService returns the practitioner service over the DynamoDB store of env.
+func NewService(env *platform.Env) *practitioner.Service {
+	return &practitioner.Service{
+		Store: &practitionerdb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Practitioners)},
+		Now:   env.Now,
+		NewID: env.NewID,
+	}
+}
+
+func viewer(p auth.Principal) practitioner.Viewer {
+	return practitioner.Viewer{Sub: p.Sub, Admin: p.Has(auth.Administrator)}
+}
+
+func respond(w http.ResponseWriter, status int, p practitioner.Practitioner, v practitioner.Viewer) {
+	etag.Set(w, p.Version)
+	jsonio.Write(w, status, toJSON(p, p.SeenInFullBy(v)))
+}
+
+var idRE = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
+
+func pathID(r *http.Request) (string, error) {
+	id := lambdahttp.PathParam(r, "practitionerId")
+	if !idRE.MatchString(id) {
+		return "", problem.Field("practitionerId", "is not a practitioner id")
+	}
+	return id, nil
+}
+
+// Create serves createPractitionerProfile.
+func (h *Handlers) Create(w http.ResponseWriter, r *http.Request) {
+	caller, err := auth.Require(r, auth.Practitioner)
+	if err != nil {
+		problem.Write(w, r, err)
+		return
+	}
+	data, err := jsonio.Read(r)
+	if err != nil {
+		problem.Write(w, r, err)
+		return
+	}
+	in, err := decodeCreate(data)
+	if err != nil {
+		problem.Write(w, r, err)
+		return
+	}
+	p, err := h.Service.Create(r.Context(), caller.Sub, in)
+	if err != nil {
+		problem.Write(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/v1/practitioners/"+p.ID)
+	respond(w, http.StatusCreated, p, viewer(caller))
+}
+
+// Get serves getPractitioner.
+func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) {
+	caller, err := auth.FromRequest(r)
+	if err != nil {
+		problem.Write(w, r, err)
+		return
+	}
+	id, err := pathID(r)
+	if err != nil {
+		problem.Write(w, r, err)
+		return
+	}
+	p, err := h.Service.Get(r.Context(), viewer(caller), id)
+	if err != nil {
+		problem.Write(w, r, err)
+		return
+	}
+	respond(w, http.StatusOK, p, viewer(caller))
+}
+
+// Update serves updatePractitionerProfile.
+func (h *Handlers) Update(w http.ResponseWriter, r *http.Request) {
+	caller, err := auth.Require(r, auth.Practitioner)
+	if err != nil {
+		problem.Write(w, r, err)
+		return
+	}
+	id, err := pathID(r)
+	if err != nil {
+		problem.Write(w, r, err)
+		return
+	}
+	version, err := etag.IfMatch(r)
+	if err != nil {
+		problem.Write(w, r, err)
+		return
+	}
+	data, err := jsonio.Read(r)
+	if err != nil {
+		problem.Write(w, r, err)
+		return
+	}
+	patch, err := decodePatch(data)
+	if err != nil {
+		problem.Write(w, r, err)
+		return
+	}
+	p, err := h.Service.Update(r.Context(), viewer(caller), id, patch, version)
+	if err != nil {
+		problem.Write(w, r, err)
+		return
+	}
+	respond(w, http.StatusOK, p, viewer(caller))
+}
+
+type decisionJSON struct {
+	Decision string `json:"decision"`
+	Note     string `json:"note"`
+}
+
+// Verify serves verifyPractitioner.
+func (h *Handlers) Verify(w http.ResponseWriter, r *http.Request) {
+	caller, err := auth.Require(r, auth.Administrator)
+	if err != nil {
+		problem.Write(w, r, err)
+		return
+	}
+	id, err := pathID(r)
+	if err != nil {
+		problem.Write(w, r, err)
+		return
+	}
+	version, err := etag.IfMatch(r)
+	if err != nil {
+		problem.Write(w, r, err)
+		return
+	}
+	var in decisionJSON
+	if err := jsonio.Decode(r, &in); err != nil {
+		problem.Write(w, r, err)
+		return
+	}
+	p, err := h.Service.Verify(r.Context(), caller.Sub, id,
+		practitioner.Decision{Decision: practitioner.Verification(in.Decision), Note: in.Note}, version)
+	if err != nil {
+		problem.Write(w, r, err)
+		return
+	}
+	respond(w, http.StatusOK, p, viewer(caller))
+}
+
+type pageJSON struct {
+	Items      []practitionerJSON `json:"items"`
+	NextCursor string             `json:"nextCursor,omitempty"`
+}
+
+var langRE = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
+
+// Find serves findPractitioners.
+func (h *Handlers) Find(w http.ResponseWriter, r *http.Request) {
+	if _, err := auth.FromRequest(r); err != nil {
+		problem.Write(w, r, err)
+		return
+	}
+	q, scope, err := parseQuery(r)
+	if err != nil {
+		problem.Write(w, r, err)
+		return
+	}
+	if c := r.URL.Query().Get("cursor"); c != "" {
+		if q.After, err = h.Cursors.Open(scope, c); err != nil {
+			problem.Write(w, r, err)
+			return
+		}
+	}
+	page, err := h.Service.Search(r.Context(), q)
+	if err != nil {
+		problem.Write(w, r, err)
+		return
+	}
+	out := pageJSON{Items: make([]practitionerJSON, 0, len(page.Items))}
+	for _, p := range page.Items {
+		out.Items = append(out.Items, toJSON(p, false))
+	}
+	if page.Next != nil {
+		if out.NextCursor, err = h.Cursors.Seal(scope, page.Next); err != nil {
+			problem.Write(w, r, err)
+			return
+		}
+	}
+	jsonio.Write(w, http.StatusOK, out)
+}
+
+// parseQuery reads the filters and returns the query and the cursor scope
+// that binds a cursor to these filters.
+func parseQuery(r *http.Request) (practitioner.Query, string, error) {
+	v := r.URL.Query()
+	var l problem.FieldList
+	q := practitioner.Query{Limit: 20}
+	q.Specialty = v.Get("specialty")
+	if len(q.Specialty) > 64 || (v.Has("specialty") && q.Specialty == "") {
+		l.Add("specialty", "must be 1 to 64 characters")
+	}
+	q.Language = v.Get("language")
+	if v.Has("language") && (len(q.Language) > 35 || !langRE.MatchString(q.Language)) {
+		l.Add("language", "must be a BCP 47 language tag such as pt-MZ")
+	}
+	q.Mode = practitioner.Mode(v.Get("mode"))
+	if v.Has("mode") && !slices.Contains(practitioner.Modes, q.Mode) {
+		l.Add("mode", "must be one of inPerson, video, phone")
+	}
+	q.NamePrefix = v.Get("name")
+	if v.Has("name") && (q.NamePrefix == "" || !utf8.ValidString(q.NamePrefix) || utf8.RuneCountInString(q.NamePrefix) > 100) {
+		l.Add("name", "must be 1 to 100 characters")
+	}
+	if s := v.Get("limit"); v.Has("limit") {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 100 {
+			l.Add("limit", "must be an integer from 1 to 100")
+		}
+		q.Limit = n
+	}
+	if c := v.Get("cursor"); v.Has("cursor") && (c == "" || len(c) > 2048) {
+		l.Add("cursor", "is not a cursor of this query")
+	}
+	scope := strings.Join([]string{"findPractitioners", q.Specialty, strings.ToLower(q.Language),
+		string(q.Mode), practitioner.Fold(q.NamePrefix)}, "\x1f")
+	return q, scope, l.Err()
+}

@@ -1,0 +1,49 @@
+// Package tables owns the definitions of the DynamoDB tables: their logical
+// names, keys, secondary indexes and expiry attributes. The CDK stack creates
+// them from here, the local server and the tests create them in the embedded
+// store from here, and the stores take their key names from here.
+package tables
+
+// Key attribute names shared by every table.
+const (
+	PK     = "pk"
+	SK     = "sk"
+	GSI1PK = "gsi1pk"
+	GSI1SK = "gsi1sk"
+)
+
+// Index is a global secondary index projecting all attributes.
+type Index struct {
+	Name         string
+	PartitionKey string
+	SortKey      string
+}
+
+// Table is one DynamoDB table: string keys, on-demand billing.
+type Table struct {
+	// Name is the logical name; the physical name comes from the config.
+	Name         string
+	PartitionKey string
+	SortKey      string
+	Indexes      []Index
+	// TTLAttribute, when set, holds the expiry time in epoch seconds.
+	TTLAttribute string
+}
+
+// GSI1 is the first global secondary index of a table.
+var GSI1 = Index{Name: "gsi1", PartitionKey: GSI1PK, SortKey: GSI1SK}
+
+// The tables of OHCS, one per domain plus the platform's own.
+var (
+	// Practitioners holds practitioner profiles, the sub-to-profile
+	// uniqueness rows and the search facets of verified practitioners.
+	Practitioners = Table{Name: "practitioners", PartitionKey: PK, SortKey: SK, Indexes: []Index{GSI1}}
+	// Idempotency holds the responses of requests made with an
+	// Idempotency-Key, until they expire.
+	Idempotency = Table{Name: "idempotency", PartitionKey: PK, SortKey: SK, TTLAttribute: "expiresAt"}
+)
+
+// All returns every table.
+func All() []Table {
+	return []Table{Practitioners, Idempotency}
+}
