@@ -1,0 +1,140 @@
+package openapi_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"ohcs/openapi"
+)
+
+var roles = []string{"practitioner", "beneficiary", "caregiver", "donor", "administrator"}
+
+func load(t *testing.T) *openapi3.T {
+	t.Helper()
+	doc, err := openapi.Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+// TestGatewayExtensions checks what cdk-nag cannot see inside the API body:
+// request validators on, the Cognito authorizer with its placeholder, and
+// every operation integrated with its own function and secured or listed as
+// public.
+func TestGatewayExtensions(t *testing.T) {
+	doc := load(t)
+	if doc.Extensions["x-amazon-apigateway-request-validator"] != "all" {
+		t.Errorf("the default request validator is not 'all'")
+	}
+	validators, _ := doc.Extensions["x-amazon-apigateway-request-validators"].(map[string]any)
+	all, _ := validators["all"].(map[string]any)
+	if all["validateRequestBody"] != true || all["validateRequestParameters"] != true {
+		t.Errorf("request validator 'all' does not validate bodies and parameters: %v", all)
+	}
+	scheme := doc.Components.SecuritySchemes["cognito"]
+	if scheme == nil || scheme.Value.Extensions["x-amazon-apigateway-authtype"] != "cognito_user_pools" {
+		t.Fatalf("no cognito security scheme")
+	}
+	authorizer, _ := scheme.Value.Extensions["x-amazon-apigateway-authorizer"].(map[string]any)
+	if arns, _ := authorizer["providerARNs"].([]any); len(arns) != 1 || arns[0] != "${userPoolArn}" {
+		t.Errorf("authorizer providerARNs: got %v; want the ${userPoolArn} placeholder", authorizer["providerARNs"])
+	}
+	if len(doc.Security) != 1 {
+		t.Errorf("the document has no default security requirement")
+	}
+	seen := map[string]bool{}
+	for _, op := range openapi.Operations(doc) {
+		t.Run(op.ID, func(t *testing.T) {
+			if op.ID == "" || seen[op.ID] {
+				t.Fatalf("missing or repeated operation id at %s %s", op.Method, op.Path)
+			}
+			seen[op.ID] = true
+			o := doc.Paths.Find(op.Path).GetOperation(op.Method)
+			integration, _ := o.Extensions["x-amazon-apigateway-integration"].(map[string]any)
+			if integration["type"] != "aws_proxy" || integration["httpMethod"] != "POST" ||
+				integration["uri"] != fmt.Sprintf("${function:%s}", op.ID) {
+				t.Errorf("integration: got %v; want aws_proxy POST ${function:%s}", integration, op.ID)
+			}
+			if len(op.Roles) == 0 {
+				t.Errorf("no x-ohcs-roles")
+			}
+			for _, r := range op.Roles {
+				if !slices.Contains(roles, r) {
+					t.Errorf("unknown role %q", r)
+				}
+			}
+			if o.Security != nil && len(*o.Security) == 0 && !op.Public {
+				t.Errorf("security is empty but the operation is not public")
+			}
+			for _, status := range []string{"401", "429", "503"} {
+				if !op.Public && o.Responses.Value(status) == nil {
+					t.Errorf("no %s response", status)
+				}
+			}
+		})
+	}
+}
+
+// TestSchemasAreBounded checks that every string and array in the document
+// has a maximum, and that every request body refuses unknown properties.
+func TestSchemasAreBounded(t *testing.T) {
+	doc := load(t)
+	var problems []string
+	visited := map[*openapi3.Schema]bool{}
+	var walk func(path string, s *openapi3.Schema, request bool)
+	walk = func(path string, s *openapi3.Schema, request bool) {
+		if s == nil || visited[s] && !request {
+			return
+		}
+		visited[s] = true
+		switch {
+		case s.Type.Is("string"):
+			if s.MaxLength == nil && len(s.Enum) == 0 {
+				problems = append(problems, path+": string without maxLength")
+			}
+		case s.Type.Is("array"):
+			if s.MaxItems == nil {
+				problems = append(problems, path+": array without maxItems")
+			}
+			if s.Items != nil {
+				walk(path+"[]", s.Items.Value, request)
+			}
+		case s.Type.Is("object"):
+			if request && (s.AdditionalProperties.Has == nil || *s.AdditionalProperties.Has) {
+				problems = append(problems, path+": request object without additionalProperties: false")
+			}
+			for name, p := range s.Properties {
+				walk(path+"."+name, p.Value, request)
+			}
+		}
+	}
+	for name, s := range doc.Components.Schemas {
+		walk("#/components/schemas/"+name, s.Value, false)
+	}
+	for _, op := range openapi.Operations(doc) {
+		o := doc.Paths.Find(op.Path).GetOperation(op.Method)
+		for _, p := range o.Parameters {
+			walk(op.ID+" parameter "+p.Value.Name, p.Value.Schema.Value, false)
+		}
+		if o.RequestBody != nil {
+			for mt, c := range o.RequestBody.Value.Content {
+				clear(visited)
+				walk(op.ID+" body "+mt, c.Schema.Value, true)
+			}
+		}
+	}
+	for _, p := range doc.Paths.Map() {
+		for _, param := range p.Parameters {
+			walk("path parameter "+param.Value.Name, param.Value.Schema.Value, false)
+		}
+	}
+	if len(problems) > 0 {
+		t.Errorf("unbounded schemas:\n%s", strings.Join(problems, "\n"))
+	}
+}

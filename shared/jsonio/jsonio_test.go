@@ -1,0 +1,72 @@
+package jsonio_test
+
+import (
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"ohcs/shared/jsonio"
+	"ohcs/shared/problem"
+)
+
+type inner struct {
+	Count int `json:"count"`
+}
+
+type payload struct {
+	Name  string   `json:"name"`
+	Tags  []string `json:"tags"`
+	Inner inner    `json:"inner"`
+}
+
+func TestDecode(t *testing.T) {
+	for _, tc := range []struct {
+		name, body, contentType string
+		code                    problem.Code
+		field                   string
+	}{
+		{"valid", `{"name":"a","tags":["x"],"inner":{"count":2}}`, "application/json", "", ""},
+		{"charset", `{"name":"a"}`, "application/json; charset=utf-8", "", ""},
+		{"empty", ``, "application/json", problem.Invalid, "body"},
+		{"malformed", `{"name":`, "application/json", problem.Invalid, "body"},
+		{"syntax", `{"name" "a"}`, "application/json", problem.Invalid, "body"},
+		{"unknown field", `{"name":"a","age":3}`, "application/json", problem.Invalid, "age"},
+		{"wrong type", `{"name":3}`, "application/json", problem.Invalid, "name"},
+		{"nested wrong type", `{"inner":{"count":"many"}}`, "application/json", problem.Invalid, "inner.count"},
+		{"trailing", `{"name":"a"} {"name":"b"}`, "application/json", problem.Invalid, "body"},
+		{"not an object", `[1,2]`, "application/json", problem.Invalid, "body"},
+		{"form", `name=a`, "application/x-www-form-urlencoded", problem.Invalid, "Content-Type"},
+		{"too large", `{"name":"` + strings.Repeat("a", jsonio.MaxBody) + `"}`, "application/json", problem.TooLarge, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest("POST", "/", strings.NewReader(tc.body))
+			r.Header.Set("Content-Type", tc.contentType)
+			var p payload
+			err := jsonio.Decode(r, &p)
+			if problem.CodeOf(err) != tc.code && !(tc.code == "" && err == nil) {
+				t.Fatalf("got %v; want code %q", err, tc.code)
+			}
+			if tc.field != "" {
+				pe := err.(*problem.Error)
+				if len(pe.Fields) != 1 || pe.Fields[0].Field != tc.field {
+					t.Errorf("fields: got %v; want %s", pe.Fields, tc.field)
+				}
+			}
+		})
+	}
+}
+
+// FuzzUnmarshal checks that no body crashes decoding, and that whatever is
+// refused is refused as a client error.
+func FuzzUnmarshal(f *testing.F) {
+	for _, seed := range []string{`{"name":"a"}`, `{"inner":{"count":1}}`, `{`, `[]`, `null`, `{"tags":[1]}`, "\x00", `{"name":"\ud800"}`} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var p payload
+		err := jsonio.Unmarshal(data, &p)
+		if err != nil && problem.CodeOf(err) != problem.Invalid {
+			t.Fatalf("decoding %q: got %v; want an invalid-input error", data, err)
+		}
+	})
+}

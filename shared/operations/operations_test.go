@@ -1,0 +1,100 @@
+package operations_test
+
+import (
+	"context"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"ohcs/openapi"
+	"ohcs/shared/operations"
+)
+
+// kebab turns an operation id into its function folder name.
+func kebab(op string) string {
+	return strings.ToLower(regexp.MustCompile(`([A-Z])`).ReplaceAllString(op, "-$1"))
+}
+
+// TestOperationsAgree checks that the operation ids of the OpenAPI
+// document, the registered handlers and the function folders are one set,
+// and that each function's main serves its own operation.
+func TestOperationsAgree(t *testing.T) {
+	doc, err := openapi.Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inDoc []string
+	for _, op := range openapi.Operations(doc) {
+		inDoc = append(inDoc, op.ID)
+	}
+	slices.Sort(inDoc)
+
+	reg, err := operations.All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var registered []string
+	for op := range reg {
+		registered = append(registered, op)
+	}
+	slices.Sort(registered)
+	if !slices.Equal(inDoc, registered) {
+		t.Errorf("registered handlers: got %v; want the document's %v", registered, inDoc)
+	}
+
+	root := filepath.Join("..", "..", "functions")
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var folders []string
+	for _, e := range entries {
+		if e.IsDir() {
+			folders = append(folders, e.Name())
+		}
+	}
+	var want []string
+	for _, op := range inDoc {
+		want = append(want, kebab(op))
+	}
+	slices.Sort(want)
+	if !slices.Equal(folders, want) {
+		t.Errorf("function folders: got %v; want %v", folders, want)
+	}
+
+	for _, op := range inDoc {
+		path := filepath.Join(root, kebab(op), "main.go")
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
+		if err != nil {
+			t.Errorf("%s: %v", path, err)
+			continue
+		}
+		found := false
+		for _, lit := range literals(path) {
+			if lit == op {
+				found = true
+			}
+		}
+		if !found || f.Name.Name != "main" {
+			t.Errorf("%s does not start operation %s", path, op)
+		}
+	}
+}
+
+var stringLit = regexp.MustCompile(`"([A-Za-z]+)"`)
+
+func literals(path string) []string {
+	src, _ := os.ReadFile(path)
+	var out []string
+	for _, m := range stringLit.FindAllStringSubmatch(string(src), -1) {
+		s, _ := strconv.Unquote(`"` + m[1] + `"`)
+		out = append(out, s)
+	}
+	return out
+}
