@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"os"
 
-	"ohcs/shared/lambdahttp"
 	"ohcs/shared/account/accounthttp"
+	"ohcs/shared/lambdahttp"
 )
 
 func main() {

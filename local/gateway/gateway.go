@@ -254,7 +254,6 @@ func buildEvent(r *http.Request, route *routers.Route, params map[string]string,
 	return ev
 }
 
-
 func sourceIP(r *http.Request) string {
 	host := r.RemoteAddr
 	if i := strings.LastIndex(host, ":"); i > 0 {

@@ -284,10 +284,10 @@ func TestSearch(t *testing.T) {
 	tampered := []byte(valid)
 	tampered[len(tampered)/2] ^= 1
 	for name, q := range map[string]string{
-		"forged":   "limit=2&cursor=eyJwayI6IlBSQUNUSVRJT05FUiMxIn0",
-		"altered":  "limit=2&cursor=" + url.QueryEscape(string(tampered)),
-		"foreign":  "limit=2&specialty=pediatrics&cursor=" + url.QueryEscape(valid),
-		"not b64":  "limit=2&cursor=%25%25%25",
+		"forged":  "limit=2&cursor=eyJwayI6IlBSQUNUSVRJT05FUiMxIn0",
+		"altered": "limit=2&cursor=" + url.QueryEscape(string(tampered)),
+		"foreign": "limit=2&specialty=pediatrics&cursor=" + url.QueryEscape(valid),
+		"not b64": "limit=2&cursor=%25%25%25",
 	} {
 		t.Run("cursor "+name, func(t *testing.T) {
 			assertField(t, c.call("GET", "/v1/practitioners?"+q, tok, nil, nil), "cursor")

@@ -101,23 +101,24 @@ func (s *Store) Complete(ctx context.Context, rec idempotency.Record) error {
 	if err != nil {
 		return err
 	}
-	body := rec.Body
-	if body == nil {
-		body = []byte{}
+	update := "SET completed = :t, #st = :status, header = :header"
+	values := map[string]types.AttributeValue{
+		":t":      &types.AttributeValueMemberBOOL{Value: true},
+		":status": &types.AttributeValueMemberN{Value: strconv.Itoa(rec.Status)},
+		":header": &types.AttributeValueMemberS{Value: string(header)},
+		":hash":   &types.AttributeValueMemberS{Value: rec.RequestHash},
+	}
+	if len(rec.Body) > 0 {
+		update += ", body = :body"
+		values[":body"] = &types.AttributeValueMemberB{Value: rec.Body}
 	}
 	_, err = s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:                aws.String(s.Table),
-		Key:                      key(rec.Scope, rec.Key),
-		UpdateExpression:         aws.String("SET completed = :t, #st = :status, body = :body, header = :header"),
-		ConditionExpression:      aws.String("requestHash = :hash"),
-		ExpressionAttributeNames: map[string]string{"#st": "status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":t":      &types.AttributeValueMemberBOOL{Value: true},
-			":status": &types.AttributeValueMemberN{Value: strconv.Itoa(rec.Status)},
-			":body":   &types.AttributeValueMemberB{Value: body},
-			":header": &types.AttributeValueMemberS{Value: string(header)},
-			":hash":   &types.AttributeValueMemberS{Value: rec.RequestHash},
-		},
+		TableName:                 aws.String(s.Table),
+		Key:                       key(rec.Scope, rec.Key),
+		UpdateExpression:          aws.String(update),
+		ConditionExpression:       aws.String("requestHash = :hash"),
+		ExpressionAttributeNames:  map[string]string{"#st": "status"},
+		ExpressionAttributeValues: values,
 	})
 	return dynamo.Err(err, "complete idempotency key")
 }

@@ -95,7 +95,7 @@ func (in profileJSON) toProfile(l *problem.FieldList, required bool) practitione
 	case in.Location != nil:
 		a := in.Location.Address
 		p.Location = practitioner.Location{
-			Address: practitioner.Address{Line: a.Line, City: a.City, Region: a.Region, PostalCode: a.PostalCode, Country: a.Country},
+			Address:  practitioner.Address{Line: a.Line, City: a.City, Region: a.Region, PostalCode: a.PostalCode, Country: a.Country},
 			Latitude: in.Location.Latitude, Longitude: in.Location.Longitude,
 		}
 	}
