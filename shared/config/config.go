@@ -4,6 +4,7 @@
 package config
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
 	"strings"
@@ -68,14 +69,18 @@ func Load(getenv func(string) string) (Config, error) {
 		c.Tables[t.Name] = name
 	}
 	key := getenv(EnvCursorKey)
-	if key == "" {
-		return c, fmt.Errorf("config: %s is required (base64 of %d random bytes)", EnvCursorKey, cursor.KeySize)
-	}
 	raw, err := base64.StdEncoding.DecodeString(key)
-	if err != nil || len(raw) != cursor.KeySize {
-		return c, fmt.Errorf("config: %s must be base64 of %d bytes", EnvCursorKey, cursor.KeySize)
+	switch {
+	case err == nil && len(raw) == cursor.KeySize:
+		c.CursorKey = raw
+	case len(key) >= 32:
+		// A generated secret (the stack's Secrets Manager secret): derive
+		// the key from it.
+		sum := sha256.Sum256([]byte(key))
+		c.CursorKey = sum[:]
+	default:
+		return c, fmt.Errorf("config: %s must be base64 of %d random bytes, or a secret of at least 32 characters", EnvCursorKey, cursor.KeySize)
 	}
-	c.CursorKey = raw
 	if v := getenv(EnvIdempotencyTTL); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < 24*time.Hour {

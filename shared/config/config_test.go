@@ -28,6 +28,11 @@ func TestLoad(t *testing.T) {
 			}
 		}},
 		{"no cursor key", map[string]string{}, false, nil},
+		{"generated secret", map[string]string{config.EnvCursorKey: "Qx7!pL0-vZ3@kT9#mN2$wR5%yB8^cF1&"}, true, func(t *testing.T, c config.Config) {
+			if len(c.CursorKey) != 32 {
+				t.Errorf("key of %d bytes", len(c.CursorKey))
+			}
+		}},
 		{"short cursor key", map[string]string{config.EnvCursorKey: base64.StdEncoding.EncodeToString([]byte("short"))}, false, nil},
 		{"idempotency shorter than a day", map[string]string{config.EnvCursorKey: key, config.EnvIdempotencyTTL: "1h"}, false, nil},
 	} {

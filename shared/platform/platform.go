@@ -18,6 +18,7 @@ import (
 	"ohcs/shared/config"
 	"ohcs/shared/cursor"
 	"ohcs/shared/dynamo"
+	"ohcs/shared/tables"
 )
 
 // Env is what handlers are built from.
@@ -61,16 +62,25 @@ func NewULID() string {
 // Constructor builds the handler of one operation.
 type Constructor func(env *Env) (http.Handler, error)
 
-// Registry maps operation ids to the constructors of their handlers.
-type Registry map[string]Constructor
+// Operation is what a registry knows of one operation: how to build its
+// handler and which tables it reads and writes. The CDK stack grants each
+// function exactly these tables and no other.
+type Operation struct {
+	Build  Constructor
+	Reads  []tables.Table
+	Writes []tables.Table
+}
+
+// Registry maps operation ids to their operations.
+type Registry map[string]Operation
 
 // Build returns the handler of operation op.
 func (r Registry) Build(op string, env *Env) (http.Handler, error) {
-	c, ok := r[op]
+	o, ok := r[op]
 	if !ok {
 		return nil, fmt.Errorf("operation %q is not registered", op)
 	}
-	h, err := c(env)
+	h, err := o.Build(env)
 	if err != nil {
 		return nil, fmt.Errorf("build %s: %w", op, err)
 	}

@@ -11,12 +11,16 @@ import (
 	"ohcs/shared/platform"
 	"ohcs/shared/practitioner/practitionerhttp"
 	"ohcs/shared/problem"
+	"ohcs/shared/tables"
 )
 
 // Registry maps getMe to its handler.
 var Registry = platform.Registry{
-	"getMe": func(env *platform.Env) (http.Handler, error) {
-		return &Me{Practitioners: practitionerhttp.NewService(env)}, nil
+	"getMe": {
+		Build: func(env *platform.Env) (http.Handler, error) {
+			return &Me{Practitioners: practitionerhttp.NewService(env)}, nil
+		},
+		Reads: []tables.Table{tables.Practitioners},
 	},
 }
 

@@ -25,17 +25,25 @@ import (
 
 // Registry maps the practitioner operation ids to their handlers.
 var Registry = platform.Registry{
-	"createPractitionerProfile": build(func(h *Handlers) http.HandlerFunc { return h.Create }),
-	"getPractitioner":           build(func(h *Handlers) http.HandlerFunc { return h.Get }),
-	"updatePractitionerProfile": build(func(h *Handlers) http.HandlerFunc { return h.Update }),
-	"verifyPractitioner":        build(func(h *Handlers) http.HandlerFunc { return h.Verify }),
-	"findPractitioners":         build(func(h *Handlers) http.HandlerFunc { return h.Find }),
+	"createPractitionerProfile": writes(func(h *Handlers) http.HandlerFunc { return h.Create }),
+	"getPractitioner":           reads(func(h *Handlers) http.HandlerFunc { return h.Get }),
+	"updatePractitionerProfile": writes(func(h *Handlers) http.HandlerFunc { return h.Update }),
+	"verifyPractitioner":        writes(func(h *Handlers) http.HandlerFunc { return h.Verify }),
+	"findPractitioners":         reads(func(h *Handlers) http.HandlerFunc { return h.Find }),
 }
 
 func build(pick func(*Handlers) http.HandlerFunc) platform.Constructor {
 	return func(env *platform.Env) (http.Handler, error) {
 		return pick(New(env)), nil
 	}
+}
+
+func reads(pick func(*Handlers) http.HandlerFunc) platform.Operation {
+	return platform.Operation{Build: build(pick), Reads: []tables.Table{tables.Practitioners}}
+}
+
+func writes(pick func(*Handlers) http.HandlerFunc) platform.Operation {
+	return platform.Operation{Build: build(pick), Reads: []tables.Table{tables.Practitioners}, Writes: []tables.Table{tables.Practitioners}}
 }
 
 // Handlers serves the practitioner operations.
