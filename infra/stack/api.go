@@ -1,0 +1,277 @@
+package stack
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awswafv2"
+	"github.com/aws/jsii-runtime-go"
+
+	"ohcs/openapi"
+	"ohcs/shared/config"
+	"ohcs/shared/operations"
+)
+
+// StageName is the API's stage, which is also its base path: /v1.
+const StageName = "v1"
+
+type apiInputs struct {
+	props  Props
+	key    awskms.Key
+	tables dataTables
+	pool   identity
+}
+
+type api struct {
+	rest      awsapigateway.SpecRestApi
+	functions map[string]awslambda.Function
+}
+
+var upper = regexp.MustCompile(`([A-Z])`)
+
+// FunctionDir is the folder of an operation's function: its id in kebab case.
+func FunctionDir(op string) string {
+	return strings.ToLower(upper.ReplaceAllString(op, "-$1"))
+}
+
+// functionID is the construct id of an operation's function.
+func functionID(op string) string { return "Fn-" + op }
+
+// newAPI creates one function per operation of the document and the REST
+// API from the document, with the placeholders filled.
+func newAPI(st awscdk.Stack, in apiInputs) api {
+	doc, err := openapi.Load(context.Background())
+	if err != nil {
+		panic(err)
+	}
+	registry, err := operations.All()
+	if err != nil {
+		panic(err)
+	}
+	cursorSecret := awssecretsmanager.NewSecret(st, jsii.String("CursorKey"), &awssecretsmanager.SecretProps{
+		Description:   jsii.String("Seals the pagination cursors of the OHCS API"),
+		EncryptionKey: in.key,
+		GenerateSecretString: &awssecretsmanager.SecretStringGenerator{
+			PasswordLength: jsii.Number(64), ExcludePunctuation: jsii.Bool(true),
+		},
+	})
+	out := api{functions: map[string]awslambda.Function{}}
+	ops := openapi.Operations(doc)
+	sort.Slice(ops, func(i, j int) bool { return ops[i].ID < ops[j].ID })
+	placeholders := map[string]string{}
+	for _, op := range ops {
+		reg, ok := registry[op.ID]
+		if !ok {
+			panic(fmt.Sprintf("operation %s has no registered handler", op.ID))
+		}
+		env := map[string]*string{
+			config.EnvCursorKey: cursorSecret.SecretValue().UnsafeUnwrap(),
+			config.EnvLogLevel:  jsii.String("info"),
+		}
+		for _, t := range append(append(reg.Reads[:0:0], reg.Reads...), reg.Writes...) {
+			env[tableEnv(t)] = in.tables[t.Name].TableName()
+		}
+		logs := awslogs.NewLogGroup(st, jsii.String("Logs-"+op.ID), &awslogs.LogGroupProps{
+			Retention:     awslogs.RetentionDays_ONE_YEAR,
+			EncryptionKey: in.key,
+			RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+		})
+		fnProps := &awslambda.FunctionProps{
+			Description:           jsii.String("OHCS operation " + op.ID),
+			Runtime:               awslambda.Runtime_PROVIDED_AL2023(),
+			Architecture:          awslambda.Architecture_ARM_64(),
+			Handler:               jsii.String("bootstrap"),
+			Code:                  awslambda.Code_FromAsset(jsii.String(filepath.Join(in.props.BuildDir, FunctionDir(op.ID))), nil),
+			MemorySize:            jsii.Number(256),
+			Timeout:               awscdk.Duration_Seconds(jsii.Number(10)),
+			Tracing:               awslambda.Tracing_ACTIVE,
+			Environment:           &env,
+			EnvironmentEncryption: in.key,
+			LogGroup:              logs,
+			LoggingFormat:         awslambda.LoggingFormat_JSON,
+		}
+		if in.props.ReservedConcurrency > 0 {
+			fnProps.ReservedConcurrentExecutions = jsii.Number(float64(in.props.ReservedConcurrency))
+		}
+		fn := awslambda.NewFunction(st, jsii.String(functionID(op.ID)), fnProps)
+		for _, t := range reg.Reads {
+			in.tables[t.Name].GrantReadData(fn)
+		}
+		for _, t := range reg.Writes {
+			in.tables[t.Name].GrantWriteData(fn)
+		}
+		accept(fn, functionFindings...)
+		out.functions[op.ID] = fn
+		placeholders["${function:"+op.ID+"}"] = fmt.Sprintf("arn:%s:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations",
+			*st.Partition(), *st.Region(), *fn.FunctionArn())
+	}
+	placeholders["${userPoolArn}"] = *in.pool.pool.UserPoolArn()
+
+	body, err := Body(placeholders)
+	if err != nil {
+		panic(err)
+	}
+	accessLogs := awslogs.NewLogGroup(st, jsii.String("ApiAccessLogs"), &awslogs.LogGroupProps{
+		Retention: awslogs.RetentionDays_ONE_YEAR, EncryptionKey: in.key, RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+	})
+	out.rest = awsapigateway.NewSpecRestApi(st, jsii.String("Api"), &awsapigateway.SpecRestApiProps{
+		RestApiName:   jsii.String("ohcs"),
+		ApiDefinition: awsapigateway.ApiDefinition_FromInline(body),
+		// The document's servers say /v1; the import ignores that base path
+		// and the stage named v1 provides it.
+		EndpointTypes:  &[]awsapigateway.EndpointType{awsapigateway.EndpointType_REGIONAL},
+		CloudWatchRole: jsii.Bool(true),
+		DeployOptions: &awsapigateway.StageOptions{
+			StageName:            jsii.String(StageName),
+			AccessLogDestination: awsapigateway.NewLogGroupLogDestination(accessLogs),
+			AccessLogFormat: awsapigateway.AccessLogFormat_JsonWithStandardFields(&awsapigateway.JsonWithStandardFieldProps{
+				Caller: jsii.Bool(false), HttpMethod: jsii.Bool(true), Ip: jsii.Bool(true), Protocol: jsii.Bool(true),
+				RequestTime: jsii.Bool(true), ResourcePath: jsii.Bool(true), ResponseLength: jsii.Bool(true),
+				Status: jsii.Bool(true), User: jsii.Bool(false),
+			}),
+			LoggingLevel:         awsapigateway.MethodLoggingLevel_ERROR,
+			DataTraceEnabled:     jsii.Bool(false),
+			MetricsEnabled:       jsii.Bool(true),
+			TracingEnabled:       jsii.Bool(true),
+			ThrottlingRateLimit:  jsii.Number(in.props.ThrottleRate),
+			ThrottlingBurstLimit: jsii.Number(in.props.ThrottleBurst),
+		},
+	})
+	for _, op := range ops {
+		route := regexp.MustCompile(`\{[^}]+\}`).ReplaceAllString(op.Path, "*")
+		out.functions[op.ID].AddPermission(jsii.String("ApiInvoke"), &awslambda.Permission{
+			Principal: awsiam.NewServicePrincipal(jsii.String("apigateway.amazonaws.com"), nil),
+			SourceArn: out.rest.ArnForExecuteApi(jsii.String(strings.ToUpper(op.Method)), jsii.String(route), jsii.String(StageName)),
+		})
+	}
+	accept(out.rest,
+		suppression{id: "AwsSolutions-APIG2", reason: "Request validators are defined in the OpenAPI body (x-amazon-apigateway-request-validator: all), which cdk-nag cannot read; the project's tests check them"},
+		suppression{id: "AwsSolutions-IAM4", reason: "API Gateway's account-level CloudWatch role needs its service policy",
+			appliesTo: []string{"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"}},
+		suppression{id: "HIPAA.Security-APIGWSSLEnabled", reason: "Client certificates authenticate API Gateway to HTTP backends; every integration is a Lambda proxy"},
+		suppression{id: "HIPAA.Security-APIGWCacheEnabledAndEncrypted", reason: "No cache: responses carry personal health data and must never be served from a cache; a cache also costs money while idle"},
+	)
+	accept(cursorSecret,
+		suppression{id: "AwsSolutions-SMG4", reason: "The cursor key only seals pagination positions; rotating it just ends the lists being paged"},
+		suppression{id: "HIPAA.Security-SecretsManagerRotationEnabled", reason: "The cursor key only seals pagination positions; rotating it just ends the lists being paged"},
+	)
+	newFirewall(st, out.rest, in.key)
+	return out
+}
+
+// Body returns the OpenAPI document as API Gateway imports it, with every
+// placeholder string replaced; a placeholder left unfilled is an error.
+func Body(placeholders map[string]string) (map[string]any, error) {
+	doc, err := openapi.Load(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	raw, err := json.Marshal(doc)
+	if err != nil {
+		return nil, err
+	}
+	var body map[string]any
+	if err := json.Unmarshal(raw, &body); err != nil {
+		return nil, err
+	}
+	var missing []string
+	var fill func(v any) any
+	fill = func(v any) any {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				x[k] = fill(e)
+			}
+		case []any:
+			for i, e := range x {
+				x[i] = fill(e)
+			}
+		case string:
+			if strings.HasPrefix(x, "${") && strings.HasSuffix(x, "}") && !strings.HasPrefix(x, "${Token") {
+				r, ok := placeholders[x]
+				if !ok {
+					missing = append(missing, x)
+				}
+				return r
+			}
+		}
+		return v
+	}
+	body = fill(body).(map[string]any)
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("unfilled placeholders in the OpenAPI document: %v", missing)
+	}
+	return body, nil
+}
+
+// newFirewall puts a WAF web ACL in front of the stage: AWS's common and
+// known-bad-inputs rule groups and a per-address rate limit.
+func newFirewall(st awscdk.Stack, rest awsapigateway.SpecRestApi, key awskms.Key) {
+	managed := func(name string, priority float64) *awswafv2.CfnWebACL_RuleProperty {
+		return &awswafv2.CfnWebACL_RuleProperty{
+			Name: jsii.String(name), Priority: jsii.Number(priority),
+			OverrideAction: &awswafv2.CfnWebACL_OverrideActionProperty{None: map[string]any{}},
+			Statement: &awswafv2.CfnWebACL_StatementProperty{
+				ManagedRuleGroupStatement: &awswafv2.CfnWebACL_ManagedRuleGroupStatementProperty{
+					VendorName: jsii.String("AWS"), Name: jsii.String(name),
+				},
+			},
+			VisibilityConfig: visibility(name),
+		}
+	}
+	acl := awswafv2.NewCfnWebACL(st, jsii.String("Firewall"), &awswafv2.CfnWebACLProps{
+		Scope:            jsii.String("REGIONAL"),
+		DefaultAction:    &awswafv2.CfnWebACL_DefaultActionProperty{Allow: map[string]any{}},
+		VisibilityConfig: visibility("ohcs"),
+		Rules: &[]any{
+			managed("AWSManagedRulesCommonRuleSet", 1),
+			managed("AWSManagedRulesKnownBadInputsRuleSet", 2),
+			&awswafv2.CfnWebACL_RuleProperty{
+				Name: jsii.String("RatePerAddress"), Priority: jsii.Number(3),
+				Action: &awswafv2.CfnWebACL_RuleActionProperty{Block: map[string]any{}},
+				Statement: &awswafv2.CfnWebACL_StatementProperty{
+					RateBasedStatement: &awswafv2.CfnWebACL_RateBasedStatementProperty{
+						Limit: jsii.Number(1000), AggregateKeyType: jsii.String("IP"),
+					},
+				},
+				VisibilityConfig: visibility("RatePerAddress"),
+			},
+		},
+	})
+	logs := awslogs.NewLogGroup(st, jsii.String("FirewallLogs"), &awslogs.LogGroupProps{
+		// WAF requires the aws-waf-logs- prefix.
+		LogGroupName:  jsii.String("aws-waf-logs-ohcs"),
+		Retention:     awslogs.RetentionDays_ONE_YEAR,
+		EncryptionKey: key,
+		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+	})
+	awswafv2.NewCfnLoggingConfiguration(st, jsii.String("FirewallLogging"), &awswafv2.CfnLoggingConfigurationProps{
+		ResourceArn:           acl.AttrArn(),
+		LogDestinationConfigs: &[]any{logs.LogGroupArn()},
+		RedactedFields: &[]any{
+			&awswafv2.CfnLoggingConfiguration_FieldToMatchProperty{SingleHeader: map[string]any{"Name": "authorization"}},
+		},
+	})
+	awswafv2.NewCfnWebACLAssociation(st, jsii.String("FirewallAssociation"), &awswafv2.CfnWebACLAssociationProps{
+		ResourceArn: rest.DeploymentStage().StageArn(),
+		WebAclArn:   acl.AttrArn(),
+	})
+}
+
+func visibility(name string) *awswafv2.CfnWebACL_VisibilityConfigProperty {
+	return &awswafv2.CfnWebACL_VisibilityConfigProperty{
+		CloudWatchMetricsEnabled: jsii.Bool(true), MetricName: jsii.String(name), SampledRequestsEnabled: jsii.Bool(true),
+	}
+}

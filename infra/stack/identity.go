@@ -1,0 +1,71 @@
+package stack
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
+	"github.com/aws/jsii-runtime-go"
+
+	"ohcs/shared/auth"
+)
+
+type identity struct {
+	pool   awscognito.UserPool
+	client awscognito.UserPoolClient
+}
+
+// newIdentity creates the user pool, one group per role and the API's app
+// client. Self sign-up creates an account without a group; the roles that
+// carry responsibility (practitioner, administrator) are granted by
+// administrators, and the self-service roles (beneficiary, caregiver,
+// donor) by the onboarding flow.
+func newIdentity(st awscdk.Stack) identity {
+	pool := awscognito.NewUserPool(st, jsii.String("Users"), &awscognito.UserPoolProps{
+		SelfSignUpEnabled: jsii.Bool(true),
+		SignInAliases:     &awscognito.SignInAliases{Email: jsii.Bool(true), Phone: jsii.Bool(true)},
+		AutoVerify:        &awscognito.AutoVerifiedAttrs{Email: jsii.Bool(true), Phone: jsii.Bool(true)},
+		PasswordPolicy: &awscognito.PasswordPolicy{
+			MinLength: jsii.Number(12), RequireDigits: jsii.Bool(true), RequireLowercase: jsii.Bool(true),
+			RequireUppercase: jsii.Bool(true), RequireSymbols: jsii.Bool(true),
+			TempPasswordValidity: awscdk.Duration_Days(jsii.Number(3)),
+		},
+		Mfa:             awscognito.Mfa_OPTIONAL,
+		MfaSecondFactor: &awscognito.MfaSecondFactor{Otp: jsii.Bool(true), Sms: jsii.Bool(true)},
+		AccountRecovery: awscognito.AccountRecovery_EMAIL_AND_PHONE_WITHOUT_MFA,
+		RemovalPolicy:   awscdk.RemovalPolicy_RETAIN,
+		DeletionProtection: jsii.Bool(true),
+	})
+	for _, role := range auth.Roles {
+		awscognito.NewCfnUserPoolGroup(st, jsii.String("Group-"+string(role)), &awscognito.CfnUserPoolGroupProps{
+			UserPoolId: pool.UserPoolId(),
+			GroupName:  jsii.String(string(role)),
+		})
+	}
+	scope := awscognito.NewResourceServerScope(&awscognito.ResourceServerScopeProps{
+		ScopeName: jsii.String("api"), ScopeDescription: jsii.String("Call the OHCS API"),
+	})
+	server := pool.AddResourceServer(jsii.String("Api"), &awscognito.UserPoolResourceServerOptions{
+		Identifier: jsii.String("ohcs"),
+		Scopes:     &[]awscognito.ResourceServerScope{scope},
+	})
+	client := pool.AddClient(jsii.String("ApiClient"), &awscognito.UserPoolClientOptions{
+		AuthFlows:                  &awscognito.AuthFlow{UserSrp: jsii.Bool(true)},
+		PreventUserExistenceErrors: jsii.Bool(true),
+		AccessTokenValidity:        awscdk.Duration_Hours(jsii.Number(1)),
+		IdTokenValidity:            awscdk.Duration_Hours(jsii.Number(1)),
+		RefreshTokenValidity:       awscdk.Duration_Days(jsii.Number(30)),
+		OAuth: &awscognito.OAuthSettings{
+			Flows:  &awscognito.OAuthFlows{AuthorizationCodeGrant: jsii.Bool(true)},
+			Scopes: &[]awscognito.OAuthScope{awscognito.OAuthScope_ResourceServer(server, scope)},
+			CallbackUrls: jsii.Strings("http://localhost:8080/callback"),
+		},
+	})
+	accept(pool,
+		suppression{id: "AwsSolutions-COG2", reason: "MFA is optional because many beneficiaries share or lack a phone; administrators and practitioners are required to enrol by the onboarding procedure (README)"},
+		suppression{id: "AwsSolutions-COG3", reason: "Advanced security is a paid feature plan; the service must cost nothing while idle"},
+		suppression{id: "AwsSolutions-COG8", reason: "The Plus feature plan is billed per active user; the service must cost nothing while idle"},
+		suppression{id: "AwsSolutions-IAM5", reason: "Cognito sends SMS codes through SNS to any phone number, which IAM can only express as *",
+			appliesTo: []string{"Resource::*"}},
+		suppression{id: "HIPAA.Security-IAMNoInlinePolicy", reason: "The SMS role's policy is Cognito's own, created by CDK for this pool only"},
+	)
+	return identity{pool: pool, client: client}
+}
