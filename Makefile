@@ -17,7 +17,7 @@ run: ## Run the whole API locally on 127.0.0.1:8080 (OHCS_ADDR overrides)
 	$(GO) run ./local
 
 .PHONY: test
-test: lint vet unit fuzz-short ## Run every test: lint, vet, unit, store, handler and end-to-end tests, a short fuzz
+test: lint vet unit fuzz-short test-infra synth ## Run every test: lint, vet, unit, store, handler, end-to-end and stack tests, a short fuzz, an offline synth
 
 .PHONY: unit
 unit: ## Go tests (unit, store, handler, end-to-end)
@@ -27,9 +27,9 @@ unit: ## Go tests (unit, store, handler, end-to-end)
 vet: ## go vet
 	$(GO) vet ./...
 
-$(TOOLS)/redocly: tools/package.json tools/package-lock.json
+$(TOOLS)/redocly $(TOOLS)/cdk: tools/package.json tools/package-lock.json
 	$(NPM) ci --prefix tools --no-audit --no-fund
-	@touch $@
+	@touch $(TOOLS)/redocly $(TOOLS)/cdk
 
 .PHONY: lint
 lint: $(TOOLS)/redocly ## Lint the OpenAPI document
@@ -51,10 +51,26 @@ build: ## Build every Lambda function (linux/arm64 bootstrap) into build/<functi
 			-o build/$$f/bootstrap ./functions/$$f || exit 1; \
 	done
 
+# CDK runs offline: no account is needed to synthesize.
+CDK_ENV := JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=1 CDK_DISABLE_VERSION_CHECK=1 CDK_DEFAULT_REGION=$${AWS_REGION:-us-east-1}
+
+.PHONY: test-infra
+test-infra: ## Test the CDK stack (assertions, cdk-nag, least privilege, resource budget)
+	cd infra && $(GO) vet ./... && $(GO) test -count=1 ./...
+
+.PHONY: synth
+synth: build $(TOOLS)/cdk ## Synthesize the CloudFormation template into cdk.out/ (offline; cdk-nag errors fail it)
+	$(CDK_ENV) $(TOOLS)/cdk synth --quiet --no-notices
+
+.PHONY: deploy
+deploy: build $(TOOLS)/cdk ## Deploy to the AWS account and region of the environment (AWS_PROFILE or credentials, AWS_REGION)
+	@test -n "$$AWS_REGION" || { echo "set AWS_REGION"; exit 1; }
+	JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=1 CDK_DEFAULT_REGION=$$AWS_REGION $(TOOLS)/cdk deploy --require-approval broadening
+
 .PHONY: docs-check
 docs-check: ## Render /docs in headless Chromium and check the reference shows (needs chromium)
 	OHCS_REQUIRE_BROWSER=1 $(GO) test -count=1 -run TestDocsRender ./local/server
 
 .PHONY: clean
 clean: ## Remove build output
-	rm -rf build
+	rm -rf build cdk.out

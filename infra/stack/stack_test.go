@@ -1,0 +1,270 @@
+package stack_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+
+	"ohcs/infra/stack"
+	"ohcs/openapi"
+	"ohcs/shared/tables"
+)
+
+// synthesized is the template of the whole stack, synthesized once for
+// every test of the package (starting jsii's node process is the slow part).
+var synthesized struct {
+	once     sync.Once
+	template map[string]any
+	errors   []string
+	err      error
+}
+
+func template(t *testing.T) (map[string]any, []string) {
+	t.Helper()
+	synthesized.once.Do(func() {
+		dir, err := os.MkdirTemp("", "ohcs-build-")
+		if err != nil {
+			synthesized.err = err
+			return
+		}
+		doc, err := openapi.Load(context.Background())
+		if err != nil {
+			synthesized.err = err
+			return
+		}
+		// Stand-in function code: the stack only packages the folders.
+		for _, op := range openapi.Operations(doc) {
+			fn := filepath.Join(dir, stack.FunctionDir(op.ID))
+			_ = os.MkdirAll(fn, 0o755)
+			_ = os.WriteFile(filepath.Join(fn, "bootstrap"), []byte(op.ID), 0o755)
+		}
+		app := awscdk.NewApp(nil)
+		props := stack.PropsFromContext(app)
+		props.BuildDir = dir
+		s := stack.New(app, "Test", props)
+		stack.CheckCompliance(app)
+		tpl := assertions.Template_FromStack(s.Stack, nil)
+		raw, _ := json.Marshal(tpl.ToJSON())
+		_ = json.Unmarshal(raw, &synthesized.template)
+		for _, m := range *assertions.Annotations_FromStack(s.Stack).FindError(jsii.String("*"), assertions.Match_AnyValue()) {
+			synthesized.errors = append(synthesized.errors, fmt.Sprintf("%s: %v", *m.Id, m.Entry.Data))
+		}
+	})
+	if synthesized.err != nil {
+		t.Fatal(synthesized.err)
+	}
+	return synthesized.template, synthesized.errors
+}
+
+func resources(tpl map[string]any, typ string) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for id, r := range tpl["Resources"].(map[string]any) {
+		res := r.(map[string]any)
+		if res["Type"] == typ {
+			out[id] = res
+		}
+	}
+	return out
+}
+
+func props(r map[string]any) map[string]any { return r["Properties"].(map[string]any) }
+
+func TestNoUnsuppressedFindings(t *testing.T) {
+	_, errs := template(t)
+	if len(errs) > 0 {
+		t.Errorf("cdk-nag errors:\n%s", strings.Join(errs, "\n"))
+	}
+}
+
+// TestOneFunctionPerOperation checks the functions against the document:
+// one per operation, each invocable by its own route only.
+func TestOneFunctionPerOperation(t *testing.T) {
+	tpl, _ := template(t)
+	doc, err := openapi.Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops := openapi.Operations(doc)
+	fns := resources(tpl, "AWS::Lambda::Function")
+	if len(fns) != len(ops) {
+		t.Errorf("functions: got %d; want %d, one per operation", len(fns), len(ops))
+	}
+	perms := resources(tpl, "AWS::Lambda::Permission")
+	for _, op := range ops {
+		t.Run(op.ID, func(t *testing.T) {
+			var fnID string
+			for id, fn := range fns {
+				p := props(fn)
+				if strings.HasPrefix(id, "Fn"+op.ID) {
+					fnID = id
+					if p["Runtime"] != "provided.al2023" || p["Handler"] != "bootstrap" ||
+						!slices.Equal(toStrings(p["Architectures"]), []string{"arm64"}) {
+						t.Errorf("function: got runtime %v, handler %v, architectures %v", p["Runtime"], p["Handler"], p["Architectures"])
+					}
+					if tracing, _ := p["TracingConfig"].(map[string]any); tracing["Mode"] != "Active" {
+						t.Errorf("tracing: got %v", p["TracingConfig"])
+					}
+				}
+			}
+			if fnID == "" {
+				t.Fatalf("no function")
+			}
+			route := regexp.MustCompile(`\{[^}]+\}`).ReplaceAllString(op.Path, "*")
+			want := "/" + stack.StageName + "/" + strings.ToUpper(op.Method) + route
+			var got []string
+			for _, perm := range perms {
+				p := props(perm)
+				target, _ := json.Marshal(p["FunctionName"])
+				if !strings.Contains(string(target), fnID) {
+					continue
+				}
+				arn, _ := json.Marshal(p["SourceArn"])
+				got = append(got, string(arn))
+			}
+			if len(got) != 1 || !strings.Contains(got[0], `"`+want+`"`) {
+				t.Errorf("invoke permissions: got %v; want one for %s", got, want)
+			}
+		})
+	}
+}
+
+func TestTablesAreProtected(t *testing.T) {
+	tpl, _ := template(t)
+	tbls := resources(tpl, "AWS::DynamoDB::Table")
+	if len(tbls) != len(tables.All()) {
+		t.Errorf("tables: got %d; want %d", len(tbls), len(tables.All()))
+	}
+	for id, tbl := range tbls {
+		p := props(tbl)
+		pitr, _ := p["PointInTimeRecoverySpecification"].(map[string]any)
+		sse, _ := p["SSESpecification"].(map[string]any)
+		if pitr["PointInTimeRecoveryEnabled"] != true {
+			t.Errorf("%s: no point-in-time recovery", id)
+		}
+		if sse["SSEEnabled"] != true || sse["SSEType"] != "KMS" || sse["KMSMasterKeyId"] == nil {
+			t.Errorf("%s: not encrypted with the customer-managed key: %v", id, sse)
+		}
+		if p["DeletionProtectionEnabled"] != true || tbl["DeletionPolicy"] != "Retain" {
+			t.Errorf("%s: not protected from deletion", id)
+		}
+		if p["BillingMode"] != "PAY_PER_REQUEST" {
+			t.Errorf("%s: not on demand", id)
+		}
+	}
+	keys := resources(tpl, "AWS::KMS::Key")
+	for id, k := range keys {
+		if props(k)["EnableKeyRotation"] != true {
+			t.Errorf("%s: key rotation off", id)
+		}
+	}
+}
+
+// TestLeastPrivilege reads the policies of representative functions: a
+// reader cannot write, and nobody touches a table its operation does not
+// use.
+func TestLeastPrivilege(t *testing.T) {
+	tpl, _ := template(t)
+	tableIDs := map[string]string{}
+	for id := range resources(tpl, "AWS::DynamoDB::Table") {
+		for _, def := range tables.All() {
+			if strings.HasPrefix(id, "Table"+def.Name) {
+				tableIDs[def.Name] = id
+			}
+		}
+	}
+	policyOf := func(op string) string {
+		for id, pol := range resources(tpl, "AWS::IAM::Policy") {
+			if strings.HasPrefix(id, "Fn"+op+"ServiceRoleDefaultPolicy") {
+				raw, _ := json.Marshal(props(pol)["PolicyDocument"])
+				return string(raw)
+			}
+		}
+		t.Fatalf("no policy for %s", op)
+		return ""
+	}
+	if len(tableIDs) != len(tables.All()) {
+		t.Fatalf("tables found: %v", tableIDs)
+	}
+	for _, tc := range []struct {
+		op          string
+		write       bool
+		tables      []string
+		otherTables []string
+	}{
+		{"getPractitioner", false, []string{"practitioners"}, []string{"idempotency"}},
+		{"findPractitioners", false, []string{"practitioners"}, []string{"idempotency"}},
+		{"createPractitionerProfile", true, []string{"practitioners"}, []string{"idempotency"}},
+	} {
+		t.Run(tc.op, func(t *testing.T) {
+			pol := policyOf(tc.op)
+			for _, name := range tc.tables {
+				if !strings.Contains(pol, tableIDs[name]) {
+					t.Errorf("no access to %s", name)
+				}
+			}
+			for _, name := range tc.otherTables {
+				if strings.Contains(pol, tableIDs[name]) {
+					t.Errorf("access to %s, which %s does not use", name, tc.op)
+				}
+			}
+			writes := strings.Contains(pol, "dynamodb:PutItem") || strings.Contains(pol, "dynamodb:DeleteItem")
+			if writes != tc.write {
+				t.Errorf("can write: got %v; want %v", writes, tc.write)
+			}
+			if strings.Contains(pol, `"dynamodb:*"`) {
+				t.Errorf("a wildcard DynamoDB action: %s", pol)
+			}
+		})
+	}
+}
+
+// TestResourceBudget keeps the stack under CloudFormation's 500 resources
+// as the API grows to about 60 operations.
+func TestResourceBudget(t *testing.T) {
+	tpl, _ := template(t)
+	all := tpl["Resources"].(map[string]any)
+	fns := resources(tpl, "AWS::Lambda::Function")
+	perFunction := 0
+	for id := range all {
+		for fn := range fns {
+			op := strings.TrimPrefix(fn, "Fn")
+			op = op[:len(op)-8] // the logical id's hash
+			if strings.HasPrefix(id, "Fn"+op) || strings.HasPrefix(id, "Logs"+op) {
+				perFunction++
+				break
+			}
+		}
+	}
+	per := float64(perFunction) / float64(len(fns))
+	base := len(all) - perFunction
+	projected := base + int(per*60+0.5)
+	t.Logf("%d resources: %d base + %.1f per function; 60 operations would make %d", len(all), base, per, projected)
+	if projected > 450 {
+		t.Errorf("60 operations would need %d resources; split the stack before CloudFormation's 500", projected)
+	}
+}
+
+func TestBodyPlaceholders(t *testing.T) {
+	if _, err := stack.Body(map[string]string{}); err == nil {
+		t.Error("a body with unfilled placeholders was accepted")
+	}
+}
+
+func toStrings(v any) []string {
+	var out []string
+	for _, x := range v.([]any) {
+		out = append(out, x.(string))
+	}
+	return out
+}
