@@ -7,14 +7,12 @@ import (
 	"time"
 	"unicode"
 
-	// The zone database travels with the binary: Lambda hosts may lack one.
-	_ "time/tzdata"
-
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 
 	"ohcs/shared/problem"
+	"ohcs/shared/validate"
 )
 
 // Viewer is who reads a practitioner.
@@ -157,7 +155,7 @@ func (s *Service) Verify(ctx context.Context, adminSub, id string, d Decision, i
 	if d.Decision != Verified && d.Decision != Rejected {
 		l.Add("decision", "must be verified or rejected")
 	}
-	text(&l, "note", d.Note, false, MaxNote)
+	validate.Text(&l, "note", d.Note, false, MaxNote)
 	if err := l.Err(); err != nil {
 		return Practitioner{}, err
 	}

@@ -21,6 +21,7 @@ import (
 	"ohcs/shared/practitioner/practitionerdb"
 	"ohcs/shared/problem"
 	"ohcs/shared/tables"
+	"ohcs/shared/validate"
 )
 
 // Registry maps the practitioner operation ids to their handlers.
@@ -210,8 +211,6 @@ type pageJSON struct {
 	NextCursor string             `json:"nextCursor,omitempty"`
 }
 
-var langRE = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
-
 // Find serves findPractitioners.
 func (h *Handlers) Find(w http.ResponseWriter, r *http.Request) {
 	if _, err := auth.FromRequest(r); err != nil {
@@ -258,7 +257,7 @@ func parseQuery(r *http.Request) (practitioner.Query, string, error) {
 		l.Add("specialty", "must be 1 to 64 characters")
 	}
 	q.Language = v.Get("language")
-	if v.Has("language") && (len(q.Language) > 35 || !langRE.MatchString(q.Language)) {
+	if v.Has("language") && !validate.IsLanguage(q.Language) {
 		l.Add("language", "must be a BCP 47 language tag such as pt-MZ")
 	}
 	q.Mode = practitioner.Mode(v.Get("mode"))
