@@ -6,6 +6,7 @@ package operations
 
 import (
 	"ohcs/shared/account/accounthttp"
+	"ohcs/shared/people/peoplehttp"
 	"ohcs/shared/platform"
 	"ohcs/shared/practitioner/practitionerhttp"
 )
@@ -15,6 +16,7 @@ func Registries() []platform.Registry {
 	return []platform.Registry{
 		accounthttp.Registry,
 		practitionerhttp.Registry,
+		peoplehttp.Registry,
 	}
 }
 

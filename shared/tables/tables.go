@@ -41,9 +41,14 @@ var (
 	// Idempotency holds the responses of requests made with an
 	// Idempotency-Key, until they expire.
 	Idempotency = Table{Name: "idempotency", PartitionKey: PK, SortKey: SK, TTLAttribute: "expiresAt"}
+	// People holds beneficiaries, caregivers, donors, care links and
+	// practitioner revocations.
+	People = Table{Name: "people", PartitionKey: PK, SortKey: SK, Indexes: []Index{GSI1}}
+	// Audit holds the append-only audit events, by beneficiary and by actor.
+	Audit = Table{Name: "audit", PartitionKey: PK, SortKey: SK, Indexes: []Index{GSI1}}
 )
 
 // All returns every table.
 func All() []Table {
-	return []Table{Practitioners, Idempotency}
+	return []Table{Practitioners, People, Audit, Idempotency}
 }

@@ -8,6 +8,7 @@ import (
 
 	"ohcs/shared/auth"
 	"ohcs/shared/jsonio"
+	"ohcs/shared/people/peopledb"
 	"ohcs/shared/platform"
 	"ohcs/shared/practitioner/practitionerhttp"
 	"ohcs/shared/problem"
@@ -18,9 +19,24 @@ import (
 var Registry = platform.Registry{
 	"getMe": {
 		Build: func(env *platform.Env) (http.Handler, error) {
-			return &Me{Practitioners: practitionerhttp.NewService(env)}, nil
+			store := &peopledb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.People)}
+			return &Me{Finders: map[string]ProfileFinder{
+				"practitionerId": practitionerhttp.NewService(env),
+				"beneficiaryId": finder(func(ctx context.Context, sub string) (string, error) {
+					b, err := store.BeneficiaryBySub(ctx, sub)
+					return b.ID, err
+				}),
+				"caregiverId": finder(func(ctx context.Context, sub string) (string, error) {
+					c, err := store.CaregiverBySub(ctx, sub)
+					return c.ID, err
+				}),
+				"donorId": finder(func(ctx context.Context, sub string) (string, error) {
+					d, err := store.DonorBySub(ctx, sub)
+					return d.ID, err
+				}),
+			}}, nil
 		},
-		Reads: []tables.Table{tables.Practitioners},
+		Reads: []tables.Table{tables.Practitioners, tables.People},
 	},
 }
 
@@ -30,9 +46,16 @@ type ProfileFinder interface {
 	IDOf(ctx context.Context, sub string) (string, error)
 }
 
+// finder adapts a function to ProfileFinder.
+type finder func(ctx context.Context, sub string) (string, error)
+
+// IDOf calls f.
+func (f finder) IDOf(ctx context.Context, sub string) (string, error) { return f(ctx, sub) }
+
 // Me serves getMe.
 type Me struct {
-	Practitioners ProfileFinder
+	// Finders maps the field of each profile id to its domain's finder.
+	Finders map[string]ProfileFinder
 }
 
 type meJSON struct {
@@ -53,8 +76,7 @@ func (h *Me) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	for _, role := range p.Roles {
 		out.Roles = append(out.Roles, string(role))
 	}
-	finders := map[string]ProfileFinder{"practitionerId": h.Practitioners}
-	for field, f := range finders {
+	for field, f := range h.Finders {
 		id, err := f.IDOf(r.Context(), p.Sub)
 		switch {
 		case err == nil:

@@ -1,0 +1,18 @@
+// Command revoke-caregiver-access is the Lambda function of the revokeCaregiverAccess operation.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"ohcs/shared/lambdahttp"
+	"ohcs/shared/people/peoplehttp"
+)
+
+func main() {
+	if err := lambdahttp.Run(context.Background(), os.Getenv, "revokeCaregiverAccess", peoplehttp.Registry); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}

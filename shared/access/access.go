@@ -1,0 +1,283 @@
+// Package access is the one place that answers "may this principal do this
+// action on this beneficiary's data" (DOMAIN.md, "Who may see what"): the
+// beneficiary itself, the managing caregiver of a dependent, caregivers by
+// the permissions of their active care links, practitioners by care
+// relationship, administrators for demographics only, nobody else. Every
+// decision, allowed or denied, is appended to the audit trail before it is
+// acted on; a denial is NotFound, exactly like a beneficiary that does not
+// exist.
+package access
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"ohcs/shared/audit"
+	"ohcs/shared/auth"
+	"ohcs/shared/logging"
+	"ohcs/shared/problem"
+)
+
+// Permission is what a care link lets a caregiver do.
+type Permission string
+
+// The permissions of DOMAIN.md.
+const (
+	ViewRecords          Permission = "viewRecords"
+	BookAppointments     Permission = "bookAppointments"
+	ManageProfile        Permission = "manageProfile"
+	ReceiveNotifications Permission = "receiveNotifications"
+)
+
+// Permissions lists every permission.
+var Permissions = []Permission{ViewRecords, BookAppointments, ManageProfile, ReceiveNotifications}
+
+// Action is what the caller wants to do with a beneficiary's data.
+type Action string
+
+// The actions and who may do them.
+const (
+	// ReadProfile: the beneficiary, any caregiver with an active link,
+	// practitioners with a care relationship; administrators see
+	// demographics only.
+	ReadProfile Action = "readProfile"
+	// UpdateProfile: the beneficiary, caregivers with manageProfile.
+	UpdateProfile Action = "updateProfile"
+	// ReadRecords: the beneficiary, caregivers with viewRecords,
+	// practitioners with a care relationship.
+	ReadRecords Action = "readRecords"
+	// WriteRecords: practitioners with a care relationship, the
+	// beneficiary itself.
+	WriteRecords Action = "writeRecords"
+	// Book: the beneficiary, caregivers with bookAppointments.
+	Book Action = "book"
+	// ManageAccess: the beneficiary, the managing caregiver of a dependent.
+	ManageAccess Action = "manageAccess"
+	// ReadAccessLog: the beneficiary, caregivers with viewRecords.
+	ReadAccessLog Action = "readAccessLog"
+)
+
+// Basis is why access was granted.
+type Basis string
+
+// The bases.
+const (
+	Self              Basis = "self"
+	ManagingCaregiver Basis = "managingCaregiver"
+	LinkedCaregiver   Basis = "caregiver"
+	CareRelationship  Basis = "practitioner"
+	Administration    Basis = "administrator"
+)
+
+// Subject is what the policy knows of a beneficiary.
+type Subject struct {
+	BeneficiaryID string
+	// Sub is the beneficiary's own account; empty for a dependent.
+	Sub string
+	// ManagedBy is the caregiver id that manages a dependent.
+	ManagedBy string
+}
+
+// Link is a care link as the policy sees it.
+type Link struct {
+	CaregiverID string
+	Permissions []Permission
+	Revoked     bool
+	// ExpiresAt, when set, ends the link at that instant.
+	ExpiresAt time.Time
+}
+
+// Grants reports whether the link grants p at now: not revoked, not
+// expired, holding p.
+func (l Link) Grants(p Permission, now time.Time) bool {
+	return l.Active(now) && slices.Contains(l.Permissions, p)
+}
+
+// Active reports whether the link is in force at now.
+func (l Link) Active(now time.Time) bool {
+	return !l.Revoked && (l.ExpiresAt.IsZero() || now.Before(l.ExpiresAt))
+}
+
+// Directory answers the policy's questions about people.
+type Directory interface {
+	// Subject returns a beneficiary; NotFound.
+	Subject(ctx context.Context, beneficiaryID string) (Subject, error)
+	// CaregiverID returns the caregiver profile of sub; NotFound.
+	CaregiverID(ctx context.Context, sub string) (string, error)
+	// PractitionerID returns the practitioner profile of sub; NotFound.
+	PractitionerID(ctx context.Context, sub string) (string, error)
+	// Links returns the care links between a beneficiary and a caregiver.
+	Links(ctx context.Context, beneficiaryID, caregiverID string) ([]Link, error)
+	// RevokedAt returns when the beneficiary last ended the practitioner's
+	// care relationship; ok is false if it never did.
+	RevokedAt(ctx context.Context, beneficiaryID, practitionerID string) (at time.Time, ok bool, err error)
+}
+
+// CareRelationships is what scheduling tells the policy about
+// appointments.
+type CareRelationships interface {
+	// LatestBooking returns when the most recent appointment that makes a
+	// care relationship was booked: a booked appointment, or one completed
+	// less than 365 days before now. ok is false when there is none.
+	LatestBooking(ctx context.Context, practitionerID, beneficiaryID string, now time.Time) (bookedAt time.Time, ok bool, err error)
+}
+
+// NoAppointments is the CareRelationships of a deployment without
+// scheduling: no practitioner has a care relationship.
+type NoAppointments struct{}
+
+// LatestBooking reports no appointment.
+func (NoAppointments) LatestBooking(context.Context, string, string, time.Time) (time.Time, bool, error) {
+	return time.Time{}, false, nil
+}
+
+// Policy decides and audits.
+type Policy struct {
+	Directory Directory
+	Care      CareRelationships
+	Audit     audit.Store
+	Now       func() time.Time
+	NewID     func() string
+}
+
+// Resource names what is accessed, for the audit trail.
+type Resource struct {
+	Type string
+	ID   string
+}
+
+// Decision is an allowed access.
+type Decision struct {
+	Basis Basis
+	// DemographicsOnly limits what may be shown: name, birth date, sex and
+	// contact.
+	DemographicsOnly bool
+	// ActorID is the caller's profile id in its basis: the caregiver or
+	// practitioner id; empty for Self and Administration.
+	ActorID string
+	Subject Subject
+}
+
+// Authorize decides whether p may do action on the data of beneficiaryID,
+// appends the audit event (auditAction names the operation) and returns the
+// decision, or NotFound for a denial, or Unavailable when the audit trail
+// cannot record it.
+func (pol *Policy) Authorize(ctx context.Context, p auth.Principal, action Action, beneficiaryID string, auditAction string, res Resource) (Decision, error) {
+	d, err := pol.decide(ctx, p, action, beneficiaryID)
+	if err != nil && !problem.Is(err, problem.NotFound) {
+		return Decision{}, err
+	}
+	outcome, role := audit.Allowed, string(d.Basis)
+	if err != nil {
+		outcome, role = audit.Denied, firstRole(p)
+	}
+	if rerr := pol.Record(ctx, p, role, auditAction, res, beneficiaryID, outcome); rerr != nil {
+		return Decision{}, rerr
+	}
+	if err != nil {
+		return Decision{}, problem.New(problem.NotFound, "no beneficiary %s", beneficiaryID)
+	}
+	return d, nil
+}
+
+// Record appends one audit event.
+func (pol *Policy) Record(ctx context.Context, p auth.Principal, role, action string, res Resource, beneficiaryID string, outcome audit.Outcome) error {
+	return pol.Audit.Append(ctx, audit.Event{
+		ID: pol.NewID(), Time: pol.Now().UTC(), ActorSub: p.Sub, ActorRole: role,
+		Action: action, ResourceType: res.Type, ResourceID: res.ID, BeneficiaryID: beneficiaryID,
+		Outcome: outcome, RequestID: logging.RequestID(ctx),
+	})
+}
+
+func firstRole(p auth.Principal) string {
+	if len(p.Roles) == 0 {
+		return ""
+	}
+	return string(p.Roles[0])
+}
+
+var denied = problem.New(problem.NotFound, "not visible")
+
+// decide finds the strongest basis p holds for action.
+func (pol *Policy) decide(ctx context.Context, p auth.Principal, action Action, beneficiaryID string) (Decision, error) {
+	subj, err := pol.Directory.Subject(ctx, beneficiaryID)
+	if err != nil {
+		return Decision{}, err
+	}
+	now := pol.Now()
+	d := Decision{Subject: subj}
+	if p.Has(auth.Beneficiary) && subj.Sub != "" && subj.Sub == p.Sub {
+		switch action {
+		case ReadProfile, UpdateProfile, ReadRecords, WriteRecords, Book, ManageAccess, ReadAccessLog:
+			d.Basis = Self
+			return d, nil
+		}
+	}
+	if p.Has(auth.Caregiver) {
+		if cg, err := pol.Directory.CaregiverID(ctx, p.Sub); err == nil {
+			d.ActorID = cg
+			if subj.ManagedBy != "" && subj.ManagedBy == cg && action != WriteRecords {
+				d.Basis = ManagingCaregiver
+				return d, nil
+			}
+			links, err := pol.Directory.Links(ctx, beneficiaryID, cg)
+			if err != nil {
+				return Decision{}, err
+			}
+			if need, ok := caregiverNeeds[action]; ok {
+				for _, l := range links {
+					if (need == "" && l.Active(now)) || (need != "" && l.Grants(need, now)) {
+						d.Basis = LinkedCaregiver
+						return d, nil
+					}
+				}
+			}
+		} else if !problem.Is(err, problem.NotFound) {
+			return Decision{}, err
+		}
+	}
+	if p.Has(auth.Practitioner) && (action == ReadProfile || action == ReadRecords || action == WriteRecords) {
+		if pid, err := pol.Directory.PractitionerID(ctx, p.Sub); err == nil {
+			ok, err := pol.related(ctx, pid, beneficiaryID, now)
+			if err != nil {
+				return Decision{}, err
+			}
+			if ok {
+				d.Basis, d.ActorID = CareRelationship, pid
+				return d, nil
+			}
+		} else if !problem.Is(err, problem.NotFound) {
+			return Decision{}, err
+		}
+	}
+	if p.Has(auth.Administrator) && action == ReadProfile {
+		d.Basis, d.DemographicsOnly = Administration, true
+		return d, nil
+	}
+	return Decision{}, denied
+}
+
+// caregiverNeeds is the permission a linked caregiver needs per action; ""
+// means any active link.
+var caregiverNeeds = map[Action]Permission{
+	ReadProfile:   "",
+	UpdateProfile: ManageProfile,
+	ReadRecords:   ViewRecords,
+	Book:          BookAppointments,
+	ReadAccessLog: ViewRecords,
+}
+
+// related reports a care relationship not ended by the beneficiary since
+// the latest booking.
+func (pol *Policy) related(ctx context.Context, practitionerID, beneficiaryID string, now time.Time) (bool, error) {
+	booked, ok, err := pol.Care.LatestBooking(ctx, practitionerID, beneficiaryID, now)
+	if err != nil || !ok {
+		return false, err
+	}
+	revoked, wasRevoked, err := pol.Directory.RevokedAt(ctx, beneficiaryID, practitionerID)
+	if err != nil {
+		return false, err
+	}
+	return !wasRevoked || booked.After(revoked), nil
+}

@@ -1,0 +1,58 @@
+// Package audit owns the audit trail: append-only events saying who did
+// what to which resource of which beneficiary, when, with what outcome, and
+// never the content. Every read or write of a beneficiary's data and every
+// denial appends one.
+package audit
+
+import (
+	"context"
+	"time"
+)
+
+// Outcome says whether the access was allowed.
+type Outcome string
+
+// The outcomes.
+const (
+	Allowed Outcome = "allowed"
+	Denied  Outcome = "denied"
+)
+
+// Event is one access.
+type Event struct {
+	ID            string
+	Time          time.Time
+	ActorSub      string
+	ActorRole     string
+	Action        string
+	ResourceType  string
+	ResourceID    string
+	BeneficiaryID string
+	Outcome       Outcome
+	RequestID     string
+}
+
+// Query selects events of one beneficiary or one actor, newest first.
+type Query struct {
+	BeneficiaryID string
+	ActorSub      string
+	// From is inclusive, To exclusive; zero means unbounded.
+	From, To time.Time
+	Action   string
+	Limit    int
+	After    map[string]string
+}
+
+// Page is one page of events.
+type Page struct {
+	Items []Event
+	Next  map[string]string
+}
+
+// Store keeps events.
+type Store interface {
+	// Append stores an event; Unavailable when the store cannot.
+	Append(ctx context.Context, e Event) error
+	// List returns events of q.BeneficiaryID, or else of q.ActorSub.
+	List(ctx context.Context, q Query) (Page, error)
+}

@@ -1,0 +1,172 @@
+// Package auditdb stores audit events in their DynamoDB table: one item per
+// event under its beneficiary (pk BENEFICIARY#<id>, sk <time>#<id>), indexed
+// by actor (gsi1pk ACTOR#<sub>, gsi1sk <time>#<id>). Events are only ever
+// put, never updated or deleted.
+package auditdb
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"ohcs/shared/audit"
+	"ohcs/shared/dynamo"
+	"ohcs/shared/problem"
+	"ohcs/shared/tables"
+)
+
+// Store is the DynamoDB audit store.
+type Store struct {
+	DB    *dynamodb.Client
+	Table string
+}
+
+var _ audit.Store = (*Store)(nil)
+
+// stamp is a sortable time: RFC 3339 with fixed nanoseconds.
+const stamp = "2006-01-02T15:04:05.000000000Z"
+
+type item struct {
+	PK            string `dynamodbav:"pk"`
+	SK            string `dynamodbav:"sk"`
+	GSI1PK        string `dynamodbav:"gsi1pk"`
+	GSI1SK        string `dynamodbav:"gsi1sk"`
+	ID            string `dynamodbav:"id"`
+	Time          string `dynamodbav:"time"`
+	ActorSub      string `dynamodbav:"actorSub"`
+	ActorRole     string `dynamodbav:"actorRole,omitempty"`
+	Action        string `dynamodbav:"action"`
+	ResourceType  string `dynamodbav:"resourceType"`
+	ResourceID    string `dynamodbav:"resourceId,omitempty"`
+	BeneficiaryID string `dynamodbav:"beneficiaryId"`
+	Outcome       string `dynamodbav:"outcome"`
+	RequestID     string `dynamodbav:"requestId,omitempty"`
+}
+
+// Append puts an event; an existing event is never overwritten.
+func (s *Store) Append(ctx context.Context, e audit.Event) error {
+	sortKey := e.Time.UTC().Format(stamp) + "#" + e.ID
+	av, err := attributevalue.MarshalMap(item{
+		PK: "BENEFICIARY#" + e.BeneficiaryID, SK: sortKey,
+		GSI1PK: "ACTOR#" + e.ActorSub, GSI1SK: sortKey,
+		ID: e.ID, Time: e.Time.UTC().Format(stamp), ActorSub: e.ActorSub, ActorRole: e.ActorRole,
+		Action: e.Action, ResourceType: e.ResourceType, ResourceID: e.ResourceID,
+		BeneficiaryID: e.BeneficiaryID, Outcome: string(e.Outcome), RequestID: e.RequestID,
+	})
+	if err != nil {
+		return fmt.Errorf("marshal audit event: %w", err)
+	}
+	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: aws.String(s.Table), Item: av,
+		ConditionExpression: aws.String("attribute_not_exists(pk)"),
+	})
+	if err != nil {
+		return problem.Wrap(problem.Unavailable, dynamo.Err(err, "append audit event"), "the audit trail is unavailable, retry later")
+	}
+	return nil
+}
+
+// List queries the events of a beneficiary, or of an actor, newest first.
+func (s *Store) List(ctx context.Context, q audit.Query) (audit.Page, error) {
+	in := &dynamodb.QueryInput{
+		TableName:                 aws.String(s.Table),
+		ScanIndexForward:          aws.Bool(false),
+		ExpressionAttributeNames:  map[string]string{"#pk": tables.PK, "#sk": tables.SK},
+		ExpressionAttributeValues: map[string]types.AttributeValue{},
+	}
+	keys := []string{tables.PK, tables.SK}
+	if q.BeneficiaryID != "" {
+		in.ExpressionAttributeValues[":pk"] = &types.AttributeValueMemberS{Value: "BENEFICIARY#" + q.BeneficiaryID}
+	} else {
+		in.IndexName = aws.String(tables.GSI1.Name)
+		in.ExpressionAttributeNames = map[string]string{"#pk": tables.GSI1PK, "#sk": tables.GSI1SK}
+		in.ExpressionAttributeValues[":pk"] = &types.AttributeValueMemberS{Value: "ACTOR#" + q.ActorSub}
+		keys = append(keys, tables.GSI1PK, tables.GSI1SK)
+	}
+	// The sort key starts with the time: a window is a key range.
+	from, to := "0", "9"
+	if !q.From.IsZero() {
+		from = q.From.UTC().Format(stamp)
+	}
+	if !q.To.IsZero() {
+		to = q.To.UTC().Format(stamp)
+	}
+	in.KeyConditionExpression = aws.String("#pk = :pk AND #sk BETWEEN :from AND :to")
+	in.ExpressionAttributeValues[":from"] = &types.AttributeValueMemberS{Value: from}
+	in.ExpressionAttributeValues[":to"] = &types.AttributeValueMemberS{Value: to}
+	filtered := false
+	if q.BeneficiaryID != "" && q.ActorSub != "" {
+		in.FilterExpression = aws.String("actorSub = :actor")
+		in.ExpressionAttributeValues[":actor"] = &types.AttributeValueMemberS{Value: q.ActorSub}
+		filtered = true
+	}
+	if q.Action != "" {
+		cond := "#action = :action"
+		if in.FilterExpression != nil {
+			cond = *in.FilterExpression + " AND " + cond
+		}
+		in.FilterExpression = aws.String(cond)
+		in.ExpressionAttributeNames["#action"] = "action"
+		in.ExpressionAttributeValues[":action"] = &types.AttributeValueMemberS{Value: q.Action}
+		filtered = true
+	}
+	if q.After != nil {
+		in.ExclusiveStartKey = map[string]types.AttributeValue{}
+		for _, k := range keys {
+			v, ok := q.After[k]
+			if !ok {
+				return audit.Page{}, problem.Field("cursor", "is not a cursor of this query")
+			}
+			in.ExclusiveStartKey[k] = &types.AttributeValueMemberS{Value: v}
+		}
+	}
+	var raw []map[string]types.AttributeValue
+	var last map[string]types.AttributeValue
+	for round := 0; round < 8 && len(raw) <= q.Limit; round++ {
+		in.Limit = aws.Int32(int32(q.Limit + 1 - len(raw)))
+		if filtered {
+			in.Limit = aws.Int32(100)
+		}
+		out, err := s.DB.Query(ctx, in)
+		if err != nil {
+			return audit.Page{}, dynamo.Err(err, "list audit events")
+		}
+		raw = append(raw, out.Items...)
+		last = out.LastEvaluatedKey
+		if last == nil {
+			break
+		}
+		in.ExclusiveStartKey = last
+	}
+	var page audit.Page
+	if len(raw) > q.Limit {
+		raw = raw[:q.Limit]
+		last = raw[len(raw)-1]
+	}
+	if last != nil {
+		page.Next = map[string]string{}
+		for _, k := range keys {
+			if v, ok := last[k].(*types.AttributeValueMemberS); ok {
+				page.Next[k] = v.Value
+			}
+		}
+	}
+	for _, av := range raw {
+		var it item
+		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+			return audit.Page{}, fmt.Errorf("unmarshal audit event: %w", err)
+		}
+		t, _ := time.Parse(stamp, it.Time)
+		page.Items = append(page.Items, audit.Event{
+			ID: it.ID, Time: t, ActorSub: it.ActorSub, ActorRole: it.ActorRole, Action: it.Action,
+			ResourceType: it.ResourceType, ResourceID: it.ResourceID, BeneficiaryID: it.BeneficiaryID,
+			Outcome: audit.Outcome(it.Outcome), RequestID: it.RequestID,
+		})
+	}
+	return page, nil
+}

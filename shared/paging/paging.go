@@ -1,0 +1,52 @@
+// Package paging owns the list conventions of DOMAIN.md: `limit` (1 to 100,
+// default 20) and an opaque `cursor` sealed to the query it continues.
+package paging
+
+import (
+	"net/http"
+	"strconv"
+
+	"ohcs/shared/cursor"
+	"ohcs/shared/problem"
+)
+
+// Page is the position of a list request.
+type Page struct {
+	Limit int
+	// After is the position the cursor names; nil for the first page.
+	After map[string]string
+}
+
+// Parse reads limit and cursor from r; the cursor must have been sealed for
+// scope. Invalid errors name the parameter.
+func Parse(r *http.Request, sealer *cursor.Sealer, scope string) (Page, error) {
+	v := r.URL.Query()
+	p := Page{Limit: 20}
+	if v.Has("limit") {
+		n, err := strconv.Atoi(v.Get("limit"))
+		if err != nil || n < 1 || n > 100 {
+			return p, problem.Field("limit", "must be an integer from 1 to 100")
+		}
+		p.Limit = n
+	}
+	if v.Has("cursor") {
+		c := v.Get("cursor")
+		if c == "" || len(c) > 2048 {
+			return p, problem.Field("cursor", "is not a cursor of this query")
+		}
+		after, err := sealer.Open(scope, c)
+		if err != nil {
+			return p, err
+		}
+		p.After = after
+	}
+	return p, nil
+}
+
+// Next seals the position of the next page, or returns "" on the last page.
+func Next(sealer *cursor.Sealer, scope string, next map[string]string) (string, error) {
+	if next == nil {
+		return "", nil
+	}
+	return sealer.Seal(scope, next)
+}

@@ -1,0 +1,526 @@
+// Package peopledb stores people in their DynamoDB table.
+//
+// Items:
+//   - profiles:    pk BENEFICIARY#<id> | CAREGIVER#<id> | DONOR#<id>, sk PROFILE
+//   - accounts:    pk SUB#<sub>, sk BENEFICIARY | CAREGIVER | DONOR, one profile
+//     of each kind per account, written with the profile in one transaction
+//   - care links:  pk BENEFICIARY#<id>, sk LINK#<linkId>, with gsi1pk
+//     CAREGIVER#<id>#LINKS and gsi1sk <createdAt>#<linkId>
+//   - revocations: pk BENEFICIARY#<id>, sk REVOKED#<practitionerId>
+//
+// Every update is conditioned on the version it read.
+package peopledb
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"ohcs/shared/access"
+	"ohcs/shared/dynamo"
+	"ohcs/shared/people"
+	"ohcs/shared/problem"
+	"ohcs/shared/tables"
+	"ohcs/shared/validate"
+)
+
+// Store is the DynamoDB people store.
+type Store struct {
+	DB    *dynamodb.Client
+	Table string
+}
+
+var _ people.Store = (*Store)(nil)
+
+const ts = time.RFC3339Nano
+
+func s(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
+
+func key(pk, sk string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{tables.PK: s(pk), tables.SK: s(sk)}
+}
+
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(ts)
+}
+
+func parseTime(v string) time.Time {
+	t, _ := time.Parse(ts, v)
+	return t
+}
+
+type addressItem struct {
+	Line       string `dynamodbav:"line,omitempty"`
+	City       string `dynamodbav:"city,omitempty"`
+	Region     string `dynamodbav:"region,omitempty"`
+	PostalCode string `dynamodbav:"postalCode,omitempty"`
+	Country    string `dynamodbav:"country"`
+}
+
+type contactItem struct {
+	Name         string `dynamodbav:"name"`
+	Phone        string `dynamodbav:"phone"`
+	Relationship string `dynamodbav:"relationship,omitempty"`
+}
+
+type beneficiaryItem struct {
+	ID                string       `dynamodbav:"id"`
+	Sub               string       `dynamodbav:"sub,omitempty"`
+	ManagedBy         string       `dynamodbav:"managedBy,omitempty"`
+	FullName          string       `dynamodbav:"fullName"`
+	BirthDate         string       `dynamodbav:"birthDate"`
+	Sex               string       `dynamodbav:"sex"`
+	Phone             string       `dynamodbav:"phone,omitempty"`
+	Email             string       `dynamodbav:"email,omitempty"`
+	Address           *addressItem `dynamodbav:"address,omitempty"`
+	PreferredLanguage string       `dynamodbav:"preferredLanguage"`
+	TimeZone          string       `dynamodbav:"timeZone"`
+	EmergencyContact  *contactItem `dynamodbav:"emergencyContact,omitempty"`
+	CreatedAt         string       `dynamodbav:"createdAt"`
+	UpdatedAt         string       `dynamodbav:"updatedAt"`
+}
+
+type caregiverItem struct {
+	ID        string `dynamodbav:"id"`
+	Sub       string `dynamodbav:"sub"`
+	FullName  string `dynamodbav:"fullName"`
+	Phone     string `dynamodbav:"phone"`
+	Email     string `dynamodbav:"email,omitempty"`
+	CreatedAt string `dynamodbav:"createdAt"`
+	UpdatedAt string `dynamodbav:"updatedAt"`
+}
+
+type donorItem struct {
+	ID                 string `dynamodbav:"id"`
+	Sub                string `dynamodbav:"sub"`
+	DisplayName        string `dynamodbav:"displayName"`
+	Email              string `dynamodbav:"email"`
+	Country            string `dynamodbav:"country"`
+	AnonymousByDefault bool   `dynamodbav:"anonymousByDefault"`
+	CreatedAt          string `dynamodbav:"createdAt"`
+	UpdatedAt          string `dynamodbav:"updatedAt"`
+}
+
+type linkItem struct {
+	ID            string   `dynamodbav:"id"`
+	BeneficiaryID string   `dynamodbav:"beneficiaryId"`
+	CaregiverID   string   `dynamodbav:"caregiverId"`
+	Permissions   []string `dynamodbav:"permissions"`
+	Revoked       bool     `dynamodbav:"revoked"`
+	RevokedAt     string   `dynamodbav:"revokedAt,omitempty"`
+	ExpiresAt     string   `dynamodbav:"expiresAt,omitempty"`
+	GrantedBy     string   `dynamodbav:"grantedBy,omitempty"`
+	CreatedAt     string   `dynamodbav:"createdAt"`
+	UpdatedAt     string   `dynamodbav:"updatedAt"`
+}
+
+// withData returns the item key plus the data and version attributes.
+func withData(k map[string]types.AttributeValue, data any, version int64) (map[string]types.AttributeValue, error) {
+	av, err := attributevalue.Marshal(data)
+	if err != nil {
+		return nil, fmt.Errorf("marshal: %w", err)
+	}
+	k["data"] = av
+	k["version"] = &types.AttributeValueMemberN{Value: strconv.FormatInt(version, 10)}
+	return k, nil
+}
+
+func (st *Store) get(ctx context.Context, k map[string]types.AttributeValue, what string, dst any) (int64, error) {
+	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table), Key: k, ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return 0, dynamo.Err(err, "get "+what)
+	}
+	if out.Item == nil {
+		return 0, problem.New(problem.NotFound, "no such %s", what)
+	}
+	if err := attributevalue.Unmarshal(out.Item["data"], dst); err != nil {
+		return 0, fmt.Errorf("unmarshal %s: %w", what, err)
+	}
+	var v int64
+	if n, ok := out.Item["version"].(*types.AttributeValueMemberN); ok {
+		v, _ = strconv.ParseInt(n.Value, 10, 64)
+	}
+	return v, nil
+}
+
+// createWithAccount writes a profile and, when sub is set, its account row,
+// in one transaction: Conflict when the account already has one of kind.
+func (st *Store) createWithAccount(ctx context.Context, item map[string]types.AttributeValue, sub, kind, id string) error {
+	items := []types.TransactWriteItem{{Put: &types.Put{
+		TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)"),
+	}}}
+	if sub != "" {
+		acct := key("SUB#"+sub, kind)
+		acct["id"] = s(id)
+		items = append(items, types.TransactWriteItem{Put: &types.Put{
+			TableName: aws.String(st.Table), Item: acct, ConditionExpression: aws.String("attribute_not_exists(pk)"),
+		}})
+	}
+	_, err := st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	if dynamo.ConditionFailedAt(err, 1) {
+		return problem.New(problem.Conflict, "this account already has a %s profile", map[string]string{
+			"BENEFICIARY": "beneficiary", "CAREGIVER": "caregiver", "DONOR": "donor"}[kind])
+	}
+	if dynamo.ConditionFailedAt(err, 0) {
+		return problem.New(problem.Conflict, "profile %s already exists", id)
+	}
+	return dynamo.Err(err, "create profile")
+}
+
+func (st *Store) idOfAccount(ctx context.Context, sub, kind string) (string, error) {
+	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table), Key: key("SUB#"+sub, kind), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return "", dynamo.Err(err, "get account")
+	}
+	id, ok := out.Item["id"].(*types.AttributeValueMemberS)
+	if !ok {
+		return "", problem.New(problem.NotFound, "this account has no such profile")
+	}
+	return id.Value, nil
+}
+
+// put replaces an item if its stored version is still old.
+func (st *Store) put(ctx context.Context, item map[string]types.AttributeValue, old int64, what string) error {
+	_, err := st.DB.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: aws.String(st.Table), Item: item,
+		ConditionExpression:       aws.String("version = :v"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.FormatInt(old, 10)}},
+	})
+	if dynamo.IsConditionFailed(err) {
+		return problem.New(problem.PreconditionFailed, "the %s changed since version %d: read it again", what, old)
+	}
+	return dynamo.Err(err, "update "+what)
+}
+
+func toBeneficiaryItem(b people.Beneficiary) beneficiaryItem {
+	it := beneficiaryItem{
+		ID: b.ID, Sub: b.Sub, ManagedBy: b.ManagedBy, FullName: b.FullName, BirthDate: b.BirthDate, Sex: b.Sex,
+		Phone: b.Phone, Email: b.Email, PreferredLanguage: b.PreferredLanguage, TimeZone: b.TimeZone,
+		CreatedAt: fmtTime(b.CreatedAt), UpdatedAt: fmtTime(b.UpdatedAt),
+	}
+	if b.Address != nil {
+		a := addressItem(*b.Address)
+		it.Address = &a
+	}
+	if b.EmergencyContact != nil {
+		c := contactItem(*b.EmergencyContact)
+		it.EmergencyContact = &c
+	}
+	return it
+}
+
+func fromBeneficiaryItem(it beneficiaryItem, version int64) people.Beneficiary {
+	b := people.Beneficiary{
+		ID: it.ID, Sub: it.Sub, ManagedBy: it.ManagedBy,
+		Profile: people.Profile{FullName: it.FullName, BirthDate: it.BirthDate, Sex: it.Sex, Phone: it.Phone,
+			Email: it.Email, PreferredLanguage: it.PreferredLanguage, TimeZone: it.TimeZone},
+		CreatedAt: parseTime(it.CreatedAt), UpdatedAt: parseTime(it.UpdatedAt), Version: version,
+	}
+	if it.Address != nil {
+		a := validate.Address(*it.Address)
+		b.Address = &a
+	}
+	if it.EmergencyContact != nil {
+		c := people.EmergencyContact(*it.EmergencyContact)
+		b.EmergencyContact = &c
+	}
+	return b
+}
+
+// CreateBeneficiary stores a beneficiary and, for its own account, the
+// account row.
+func (st *Store) CreateBeneficiary(ctx context.Context, b people.Beneficiary) error {
+	item, err := withData(key("BENEFICIARY#"+b.ID, "PROFILE"), toBeneficiaryItem(b), b.Version)
+	if err != nil {
+		return err
+	}
+	return st.createWithAccount(ctx, item, b.Sub, "BENEFICIARY", b.ID)
+}
+
+// GetBeneficiary reads a beneficiary.
+func (st *Store) GetBeneficiary(ctx context.Context, id string) (people.Beneficiary, error) {
+	var it beneficiaryItem
+	v, err := st.get(ctx, key("BENEFICIARY#"+id, "PROFILE"), "beneficiary", &it)
+	if err != nil {
+		return people.Beneficiary{}, err
+	}
+	return fromBeneficiaryItem(it, v), nil
+}
+
+// BeneficiaryBySub reads the own profile of an account.
+func (st *Store) BeneficiaryBySub(ctx context.Context, sub string) (people.Beneficiary, error) {
+	id, err := st.idOfAccount(ctx, sub, "BENEFICIARY")
+	if err != nil {
+		return people.Beneficiary{}, err
+	}
+	return st.GetBeneficiary(ctx, id)
+}
+
+// UpdateBeneficiary writes updated if old's version is still stored.
+func (st *Store) UpdateBeneficiary(ctx context.Context, old, updated people.Beneficiary) error {
+	item, err := withData(key("BENEFICIARY#"+updated.ID, "PROFILE"), toBeneficiaryItem(updated), updated.Version)
+	if err != nil {
+		return err
+	}
+	return st.put(ctx, item, old.Version, "beneficiary profile")
+}
+
+// CreateCaregiver stores a caregiver and its account row.
+func (st *Store) CreateCaregiver(ctx context.Context, c people.Caregiver) error {
+	item, err := withData(key("CAREGIVER#"+c.ID, "PROFILE"), caregiverItem{
+		ID: c.ID, Sub: c.Sub, FullName: c.FullName, Phone: c.Phone, Email: c.Email,
+		CreatedAt: fmtTime(c.CreatedAt), UpdatedAt: fmtTime(c.UpdatedAt),
+	}, c.Version)
+	if err != nil {
+		return err
+	}
+	return st.createWithAccount(ctx, item, c.Sub, "CAREGIVER", c.ID)
+}
+
+// GetCaregiver reads a caregiver.
+func (st *Store) GetCaregiver(ctx context.Context, id string) (people.Caregiver, error) {
+	var it caregiverItem
+	v, err := st.get(ctx, key("CAREGIVER#"+id, "PROFILE"), "caregiver", &it)
+	if err != nil {
+		return people.Caregiver{}, err
+	}
+	return people.Caregiver{ID: it.ID, Sub: it.Sub, FullName: it.FullName, Phone: it.Phone, Email: it.Email,
+		CreatedAt: parseTime(it.CreatedAt), UpdatedAt: parseTime(it.UpdatedAt), Version: v}, nil
+}
+
+// CaregiverBySub reads the caregiver of an account.
+func (st *Store) CaregiverBySub(ctx context.Context, sub string) (people.Caregiver, error) {
+	id, err := st.idOfAccount(ctx, sub, "CAREGIVER")
+	if err != nil {
+		return people.Caregiver{}, err
+	}
+	return st.GetCaregiver(ctx, id)
+}
+
+// CreateDonor stores a donor and its account row.
+func (st *Store) CreateDonor(ctx context.Context, d people.Donor) error {
+	item, err := withData(key("DONOR#"+d.ID, "PROFILE"), donorItem{
+		ID: d.ID, Sub: d.Sub, DisplayName: d.DisplayName, Email: d.Email, Country: d.Country,
+		AnonymousByDefault: d.AnonymousByDefault, CreatedAt: fmtTime(d.CreatedAt), UpdatedAt: fmtTime(d.UpdatedAt),
+	}, d.Version)
+	if err != nil {
+		return err
+	}
+	return st.createWithAccount(ctx, item, d.Sub, "DONOR", d.ID)
+}
+
+// DonorBySub reads the donor of an account.
+func (st *Store) DonorBySub(ctx context.Context, sub string) (people.Donor, error) {
+	id, err := st.idOfAccount(ctx, sub, "DONOR")
+	if err != nil {
+		return people.Donor{}, err
+	}
+	var it donorItem
+	v, err := st.get(ctx, key("DONOR#"+id, "PROFILE"), "donor", &it)
+	if err != nil {
+		return people.Donor{}, err
+	}
+	return people.Donor{ID: it.ID, Sub: it.Sub, DisplayName: it.DisplayName, Email: it.Email, Country: it.Country,
+		AnonymousByDefault: it.AnonymousByDefault, CreatedAt: parseTime(it.CreatedAt), UpdatedAt: parseTime(it.UpdatedAt), Version: v}, nil
+}
+
+func linkKey(beneficiaryID, linkID string) map[string]types.AttributeValue {
+	return key("BENEFICIARY#"+beneficiaryID, "LINK#"+linkID)
+}
+
+func linkItemOf(l people.CareLink) (map[string]types.AttributeValue, error) {
+	perms := make([]string, len(l.Permissions))
+	for i, p := range l.Permissions {
+		perms[i] = string(p)
+	}
+	item, err := withData(linkKey(l.BeneficiaryID, l.ID), linkItem{
+		ID: l.ID, BeneficiaryID: l.BeneficiaryID, CaregiverID: l.CaregiverID, Permissions: perms,
+		Revoked: l.Revoked, RevokedAt: fmtTime(l.RevokedAt), ExpiresAt: fmtTime(l.ExpiresAt), GrantedBy: l.GrantedBy,
+		CreatedAt: fmtTime(l.CreatedAt), UpdatedAt: fmtTime(l.UpdatedAt),
+	}, l.Version)
+	if err != nil {
+		return nil, err
+	}
+	item[tables.GSI1PK] = s("CAREGIVER#" + l.CaregiverID + "#LINKS")
+	item[tables.GSI1SK] = s(fmtTime(l.CreatedAt) + "#" + l.ID)
+	item["caregiverId"] = s(l.CaregiverID)
+	return item, nil
+}
+
+func decodeLink(item map[string]types.AttributeValue) (people.CareLink, error) {
+	var it linkItem
+	if err := attributevalue.Unmarshal(item["data"], &it); err != nil {
+		return people.CareLink{}, fmt.Errorf("unmarshal care link: %w", err)
+	}
+	var v int64
+	if n, ok := item["version"].(*types.AttributeValueMemberN); ok {
+		v, _ = strconv.ParseInt(n.Value, 10, 64)
+	}
+	l := people.CareLink{
+		ID: it.ID, BeneficiaryID: it.BeneficiaryID, CaregiverID: it.CaregiverID, Revoked: it.Revoked,
+		RevokedAt: parseTime(it.RevokedAt), ExpiresAt: parseTime(it.ExpiresAt), GrantedBy: it.GrantedBy,
+		CreatedAt: parseTime(it.CreatedAt), UpdatedAt: parseTime(it.UpdatedAt), Version: v,
+	}
+	for _, p := range it.Permissions {
+		l.Permissions = append(l.Permissions, access.Permission(p))
+	}
+	return l, nil
+}
+
+// CreateLink stores a new link.
+func (st *Store) CreateLink(ctx context.Context, l people.CareLink) error {
+	item, err := linkItemOf(l)
+	if err != nil {
+		return err
+	}
+	_, err = st.DB.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)"),
+	})
+	if dynamo.IsConditionFailed(err) {
+		return problem.New(problem.Conflict, "care link %s already exists", l.ID)
+	}
+	return dynamo.Err(err, "create care link")
+}
+
+// GetLink reads a link of a beneficiary.
+func (st *Store) GetLink(ctx context.Context, beneficiaryID, linkID string) (people.CareLink, error) {
+	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table), Key: linkKey(beneficiaryID, linkID), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return people.CareLink{}, dynamo.Err(err, "get care link")
+	}
+	if out.Item == nil {
+		return people.CareLink{}, problem.New(problem.NotFound, "no care link %s", linkID)
+	}
+	return decodeLink(out.Item)
+}
+
+// UpdateLink writes updated if old's version is still stored.
+func (st *Store) UpdateLink(ctx context.Context, old, updated people.CareLink) error {
+	item, err := linkItemOf(updated)
+	if err != nil {
+		return err
+	}
+	return st.put(ctx, item, old.Version, "care link")
+}
+
+// LinksBetween queries the links of a beneficiary held by a caregiver.
+func (st *Store) LinksBetween(ctx context.Context, beneficiaryID, caregiverID string) ([]people.CareLink, error) {
+	var out []people.CareLink
+	in := &dynamodb.QueryInput{
+		TableName:              aws.String(st.Table),
+		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :link)"),
+		FilterExpression:       aws.String("caregiverId = :cg"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": s("BENEFICIARY#" + beneficiaryID), ":link": s("LINK#"), ":cg": s(caregiverID),
+		},
+		ConsistentRead: aws.Bool(true),
+	}
+	p := dynamodb.NewQueryPaginator(st.DB, in)
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, dynamo.Err(err, "query care links")
+		}
+		for _, item := range page.Items {
+			l, err := decodeLink(item)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, l)
+		}
+	}
+	return out, nil
+}
+
+func (st *Store) page(ctx context.Context, in *dynamodb.QueryInput, keys []string, limit int, after map[string]string) (people.LinkPage, error) {
+	if after != nil {
+		in.ExclusiveStartKey = map[string]types.AttributeValue{}
+		for _, k := range keys {
+			v, ok := after[k]
+			if !ok {
+				return people.LinkPage{}, problem.Field("cursor", "is not a cursor of this query")
+			}
+			in.ExclusiveStartKey[k] = s(v)
+		}
+	}
+	in.Limit = aws.Int32(int32(limit + 1))
+	out, err := st.DB.Query(ctx, in)
+	if err != nil {
+		return people.LinkPage{}, dynamo.Err(err, "list care links")
+	}
+	items := out.Items
+	var page people.LinkPage
+	var last map[string]types.AttributeValue
+	if len(items) > limit {
+		items = items[:limit]
+		last = items[limit-1]
+	}
+	for _, item := range items {
+		l, err := decodeLink(item)
+		if err != nil {
+			return people.LinkPage{}, err
+		}
+		page.Items = append(page.Items, l)
+	}
+	if last != nil {
+		page.Next = map[string]string{}
+		for _, k := range keys {
+			if v, ok := last[k].(*types.AttributeValueMemberS); ok {
+				page.Next[k] = v.Value
+			}
+		}
+	}
+	return page, nil
+}
+
+// LinksOfBeneficiary pages through a beneficiary's links.
+func (st *Store) LinksOfBeneficiary(ctx context.Context, beneficiaryID string, limit int, after map[string]string) (people.LinkPage, error) {
+	return st.page(ctx, &dynamodb.QueryInput{
+		TableName:              aws.String(st.Table),
+		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :link)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": s("BENEFICIARY#" + beneficiaryID), ":link": s("LINK#"),
+		},
+	}, []string{tables.PK, tables.SK}, limit, after)
+}
+
+// LinksOfCaregiver pages through a caregiver's links, oldest first.
+func (st *Store) LinksOfCaregiver(ctx context.Context, caregiverID string, limit int, after map[string]string) (people.LinkPage, error) {
+	return st.page(ctx, &dynamodb.QueryInput{
+		TableName:                 aws.String(st.Table),
+		IndexName:                 aws.String(tables.GSI1.Name),
+		KeyConditionExpression:    aws.String("gsi1pk = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s("CAREGIVER#" + caregiverID + "#LINKS")},
+	}, []string{tables.PK, tables.SK, tables.GSI1PK, tables.GSI1SK}, limit, after)
+}
+
+// PutRevocation records the latest revocation of a practitioner.
+func (st *Store) PutRevocation(ctx context.Context, r people.Revocation) error {
+	item := key("BENEFICIARY#"+r.BeneficiaryID, "REVOKED#"+r.PractitionerID)
+	item["revokedAt"] = s(fmtTime(r.RevokedAt))
+	_, err := st.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(st.Table), Item: item})
+	return dynamo.Err(err, "put revocation")
+}
+
+// RevokedAt reads the latest revocation of a practitioner.
+func (st *Store) RevokedAt(ctx context.Context, beneficiaryID, practitionerID string) (time.Time, bool, error) {
+	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table),
+		Key: key("BENEFICIARY#"+beneficiaryID, "REVOKED#"+practitionerID), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return time.Time{}, false, dynamo.Err(err, "get revocation")
+	}
+	v, ok := out.Item["revokedAt"].(*types.AttributeValueMemberS)
+	if !ok {
+		return time.Time{}, false, nil
+	}
+	return parseTime(v.Value), true, nil
+}

@@ -1,0 +1,76 @@
+package peoplehttp
+
+import (
+	"context"
+	"time"
+
+	"ohcs/shared/access"
+	"ohcs/shared/people"
+	"ohcs/shared/practitioner"
+	"ohcs/shared/problem"
+)
+
+// Directory answers the access policy from the people store and the
+// practitioner directory.
+type Directory struct {
+	Store         people.Store
+	Practitioners Practitioners
+}
+
+var _ access.Directory = Directory{}
+
+// Subject returns a beneficiary as the policy sees it.
+func (d Directory) Subject(ctx context.Context, id string) (access.Subject, error) {
+	b, err := d.Store.GetBeneficiary(ctx, id)
+	if err != nil {
+		return access.Subject{}, err
+	}
+	return access.Subject{BeneficiaryID: b.ID, Sub: b.Sub, ManagedBy: b.ManagedBy}, nil
+}
+
+// CaregiverID returns the caregiver profile of sub.
+func (d Directory) CaregiverID(ctx context.Context, sub string) (string, error) {
+	c, err := d.Store.CaregiverBySub(ctx, sub)
+	return c.ID, err
+}
+
+// PractitionerID returns the practitioner profile of sub.
+func (d Directory) PractitionerID(ctx context.Context, sub string) (string, error) {
+	return d.Practitioners.IDOf(ctx, sub)
+}
+
+// Links returns the links between a beneficiary and a caregiver.
+func (d Directory) Links(ctx context.Context, beneficiaryID, caregiverID string) ([]access.Link, error) {
+	links, err := d.Store.LinksBetween(ctx, beneficiaryID, caregiverID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]access.Link, len(links))
+	for i, l := range links {
+		out[i] = l.Policy()
+	}
+	return out, nil
+}
+
+// RevokedAt returns the beneficiary's last revocation of a practitioner.
+func (d Directory) RevokedAt(ctx context.Context, beneficiaryID, practitionerID string) (time.Time, bool, error) {
+	return d.Store.RevokedAt(ctx, beneficiaryID, practitionerID)
+}
+
+// practitioners adapts the practitioner service.
+type practitioners struct{ svc *practitioner.Service }
+
+func (p practitioners) IDOf(ctx context.Context, sub string) (string, error) {
+	return p.svc.IDOf(ctx, sub)
+}
+
+func (p practitioners) Exists(ctx context.Context, id string) (bool, error) {
+	_, err := p.svc.Store.Get(ctx, id)
+	switch {
+	case err == nil:
+		return true, nil
+	case problem.Is(err, problem.NotFound):
+		return false, nil
+	}
+	return false, err
+}

@@ -1,0 +1,575 @@
+// Package peoplehttp serves the people and access operations over HTTP:
+// beneficiary, caregiver and donor profiles, care links, practitioner
+// revocations and the audit trail's readers. It composes the people domain
+// with the access policy, the audit store and the practitioner directory.
+package peoplehttp
+
+import (
+	"context"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"ohcs/shared/access"
+	"ohcs/shared/audit"
+	"ohcs/shared/audit/auditdb"
+	"ohcs/shared/auth"
+	"ohcs/shared/cursor"
+	"ohcs/shared/etag"
+	"ohcs/shared/jsonio"
+	"ohcs/shared/lambdahttp"
+	"ohcs/shared/paging"
+	"ohcs/shared/people"
+	"ohcs/shared/people/peopledb"
+	"ohcs/shared/platform"
+	"ohcs/shared/practitioner/practitionerhttp"
+	"ohcs/shared/problem"
+	"ohcs/shared/tables"
+)
+
+// Registry maps the people and access operations to their handlers.
+var Registry = platform.Registry{
+	"createBeneficiaryProfile": op(func(h *Handlers) http.HandlerFunc { return h.CreateBeneficiary }, tables.People),
+	"getBeneficiary":           op(func(h *Handlers) http.HandlerFunc { return h.GetBeneficiary }),
+	"updateBeneficiaryProfile": op(func(h *Handlers) http.HandlerFunc { return h.UpdateBeneficiary }, tables.People),
+	"createCaregiverProfile":   op(func(h *Handlers) http.HandlerFunc { return h.CreateCaregiver }, tables.People),
+	"getCaregiver":             op(func(h *Handlers) http.HandlerFunc { return h.GetCaregiver }),
+	"createDonorProfile":       op(func(h *Handlers) http.HandlerFunc { return h.CreateDonor }, tables.People),
+	"grantCaregiverAccess":     op(func(h *Handlers) http.HandlerFunc { return h.Grant }, tables.People),
+	"revokeCaregiverAccess":    op(func(h *Handlers) http.HandlerFunc { return h.Revoke }, tables.People),
+	"listCareLinks":            op(func(h *Handlers) http.HandlerFunc { return h.ListLinks }),
+	"revokePractitionerAccess": op(func(h *Handlers) http.HandlerFunc { return h.RevokePractitioner }, tables.People),
+	"listMyAccessLog":          op(func(h *Handlers) http.HandlerFunc { return h.AccessLog }),
+	"listAuditEvents":          op(func(h *Handlers) http.HandlerFunc { return h.AuditEvents }),
+}
+
+// op declares an operation: every one reads people, practitioners (the
+// policy's directory) and writes audit events; writes lists the tables it
+// changes besides.
+func op(pick func(*Handlers) http.HandlerFunc, writes ...tables.Table) platform.Operation {
+	return platform.Operation{
+		Build:  func(env *platform.Env) (http.Handler, error) { return pick(New(env)), nil },
+		Reads:  []tables.Table{tables.People, tables.Practitioners, tables.Audit},
+		Writes: append([]tables.Table{tables.Audit}, writes...),
+	}
+}
+
+// Practitioners is what these handlers need of the practitioner domain.
+type Practitioners interface {
+	// IDOf returns the practitioner profile id of sub; NotFound.
+	IDOf(ctx context.Context, sub string) (string, error)
+	// Exists reports whether a practitioner id exists.
+	Exists(ctx context.Context, id string) (bool, error)
+}
+
+// Handlers serves the operations.
+type Handlers struct {
+	Service       *people.Service
+	Policy        *access.Policy
+	Audit         audit.Store
+	Practitioners Practitioners
+	Cursors       *cursor.Sealer
+	Now           func() time.Time
+}
+
+// New builds the handlers over the DynamoDB stores of env.
+func New(env *platform.Env) *Handlers {
+	store := &peopledb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.People)}
+	auditStore := &auditdb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Audit)}
+	pracs := practitioners{svc: practitionerhttp.NewService(env)}
+	return &Handlers{
+		Service: &people.Service{Store: store, Now: env.Now, NewID: env.NewID},
+		Policy: &access.Policy{
+			Directory: Directory{Store: store, Practitioners: pracs},
+			Care:      access.NoAppointments{},
+			Audit:     auditStore, Now: env.Now, NewID: env.NewID,
+		},
+		Audit: auditStore, Practitioners: pracs, Cursors: env.Cursors, Now: env.Now,
+	}
+}
+
+var idRE = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
+
+func pathID(r *http.Request, name string) (string, error) {
+	id := lambdahttp.PathParam(r, name)
+	if !idRE.MatchString(id) {
+		return "", problem.Field(name, "is not an id")
+	}
+	return id, nil
+}
+
+// authorize resolves the path's beneficiary and asks the policy.
+func (h *Handlers) authorize(r *http.Request, p auth.Principal, action access.Action, op, resourceType string) (string, access.Decision, error) {
+	id, err := pathID(r, "beneficiaryId")
+	if err != nil {
+		return "", access.Decision{}, err
+	}
+	d, err := h.Policy.Authorize(r.Context(), p, action, id, op, access.Resource{Type: resourceType, ID: id})
+	return id, d, err
+}
+
+func fail(w http.ResponseWriter, r *http.Request, err error) { problem.Write(w, r, err) }
+
+// CreateBeneficiary serves createBeneficiaryProfile.
+func (h *Handlers) CreateBeneficiary(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Beneficiary, auth.Caregiver)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	var in beneficiaryIn
+	if err := jsonio.Decode(r, &in); err != nil {
+		fail(w, r, err)
+		return
+	}
+	managedBy := ""
+	switch {
+	case in.ForDependent && !p.Has(auth.Caregiver):
+		fail(w, r, problem.New(problem.Forbidden, "only caregivers create dependents"))
+		return
+	case !in.ForDependent && !p.Has(auth.Beneficiary):
+		fail(w, r, problem.New(problem.Forbidden, "a caregiver creates a dependent with forDependent: true"))
+		return
+	case in.ForDependent:
+		cg, err := h.Service.Store.CaregiverBySub(r.Context(), p.Sub)
+		if problem.Is(err, problem.NotFound) {
+			err = problem.New(problem.Unprocessable, "create your caregiver profile before creating dependents")
+		}
+		if err != nil {
+			fail(w, r, err)
+			return
+		}
+		managedBy = cg.ID
+	}
+	b, err := h.Service.CreateBeneficiary(r.Context(), p.Sub, managedBy, in.profile())
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	role := string(auth.Beneficiary)
+	if managedBy != "" {
+		role = string(auth.Caregiver)
+	}
+	if err := h.Policy.Record(r.Context(), p, role, "createBeneficiaryProfile",
+		access.Resource{Type: "beneficiary", ID: b.ID}, b.ID, audit.Allowed); err != nil {
+		fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/v1/beneficiaries/"+b.ID)
+	etag.Set(w, b.Version)
+	jsonio.Write(w, http.StatusCreated, beneficiaryOut(b, false))
+}
+
+// GetBeneficiary serves getBeneficiary.
+func (h *Handlers) GetBeneficiary(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Beneficiary, auth.Caregiver, auth.Practitioner, auth.Administrator)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	id, d, err := h.authorize(r, p, access.ReadProfile, "getBeneficiary", "beneficiary")
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	b, err := h.Service.Store.GetBeneficiary(r.Context(), id)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	etag.Set(w, b.Version)
+	jsonio.Write(w, http.StatusOK, beneficiaryOut(b, d.DemographicsOnly))
+}
+
+// UpdateBeneficiary serves updateBeneficiaryProfile.
+func (h *Handlers) UpdateBeneficiary(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Beneficiary, auth.Caregiver)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	version, err := etag.IfMatch(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	data, err := jsonio.Read(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	patch, err := decodePatch(data)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	id, _, err := h.authorize(r, p, access.UpdateProfile, "updateBeneficiaryProfile", "beneficiary")
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	b, err := h.Service.UpdateBeneficiary(r.Context(), id, patch, version)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	etag.Set(w, b.Version)
+	jsonio.Write(w, http.StatusOK, beneficiaryOut(b, false))
+}
+
+// CreateCaregiver serves createCaregiverProfile.
+func (h *Handlers) CreateCaregiver(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Caregiver)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	var in struct {
+		FullName string `json:"fullName"`
+		Phone    string `json:"phone"`
+		Email    string `json:"email"`
+	}
+	if err := jsonio.Decode(r, &in); err != nil {
+		fail(w, r, err)
+		return
+	}
+	c, err := h.Service.CreateCaregiver(r.Context(), p.Sub, people.Caregiver{FullName: in.FullName, Phone: in.Phone, Email: in.Email})
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/v1/caregivers/"+c.ID)
+	etag.Set(w, c.Version)
+	jsonio.Write(w, http.StatusCreated, caregiverOut(c))
+}
+
+// GetCaregiver serves getCaregiver: the caregiver itself, beneficiaries it
+// holds an active link from, administrators.
+func (h *Handlers) GetCaregiver(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Caregiver, auth.Beneficiary, auth.Administrator)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	id, err := pathID(r, "caregiverId")
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	c, err := h.Service.Store.GetCaregiver(r.Context(), id)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	visible := p.Has(auth.Administrator) || (p.Has(auth.Caregiver) && c.Sub == p.Sub)
+	if !visible && p.Has(auth.Beneficiary) {
+		if b, err := h.Service.Store.BeneficiaryBySub(r.Context(), p.Sub); err == nil {
+			links, err := h.Service.Store.LinksBetween(r.Context(), b.ID, c.ID)
+			if err != nil {
+				fail(w, r, err)
+				return
+			}
+			for _, l := range links {
+				visible = visible || l.Policy().Active(h.Now())
+			}
+		}
+	}
+	if !visible {
+		fail(w, r, problem.New(problem.NotFound, "no caregiver %s", id))
+		return
+	}
+	etag.Set(w, c.Version)
+	jsonio.Write(w, http.StatusOK, caregiverOut(c))
+}
+
+// CreateDonor serves createDonorProfile.
+func (h *Handlers) CreateDonor(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Donor)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	var in struct {
+		DisplayName        string `json:"displayName"`
+		Email              string `json:"email"`
+		Country            string `json:"country"`
+		AnonymousByDefault bool   `json:"anonymousByDefault"`
+	}
+	if err := jsonio.Decode(r, &in); err != nil {
+		fail(w, r, err)
+		return
+	}
+	d, err := h.Service.CreateDonor(r.Context(), p.Sub, people.Donor{DisplayName: in.DisplayName, Email: in.Email,
+		Country: in.Country, AnonymousByDefault: in.AnonymousByDefault})
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/v1/donors/"+d.ID)
+	etag.Set(w, d.Version)
+	jsonio.Write(w, http.StatusCreated, donorJSON{ID: d.ID, DisplayName: d.DisplayName, Email: d.Email, Country: d.Country,
+		AnonymousByDefault: d.AnonymousByDefault, CreatedAt: stamp(d.CreatedAt), UpdatedAt: stamp(d.UpdatedAt), Version: d.Version})
+}
+
+// Grant serves grantCaregiverAccess.
+func (h *Handlers) Grant(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Beneficiary, auth.Caregiver)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	var in grantJSON
+	if err := jsonio.Decode(r, &in); err != nil {
+		fail(w, r, err)
+		return
+	}
+	var expires time.Time
+	if in.ExpiresAt != "" {
+		if expires, err = time.Parse(time.RFC3339, in.ExpiresAt); err != nil {
+			fail(w, r, problem.Field("expiresAt", "must be an RFC 3339 time such as 2026-12-01T09:30:00Z"))
+			return
+		}
+	}
+	if !idRE.MatchString(in.CaregiverID) {
+		fail(w, r, problem.Field("caregiverId", "is not an id"))
+		return
+	}
+	id, _, err := h.authorize(r, p, access.ManageAccess, "grantCaregiverAccess", "careLink")
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	link, err := h.Service.Grant(r.Context(), id, in.CaregiverID, in.permissions(), expires, p.Sub)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	etag.Set(w, link.Version)
+	jsonio.Write(w, http.StatusCreated, linkOut(link, h.Now()))
+}
+
+// Revoke serves revokeCaregiverAccess.
+func (h *Handlers) Revoke(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Beneficiary, auth.Caregiver)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	linkID, err := pathID(r, "careLinkId")
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	id, _, err := h.authorize(r, p, access.ManageAccess, "revokeCaregiverAccess", "careLink")
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	link, err := h.Service.Revoke(r.Context(), id, linkID)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	etag.Set(w, link.Version)
+	jsonio.Write(w, http.StatusOK, linkOut(link, h.Now()))
+}
+
+type linkPageJSON struct {
+	Items      []linkJSON `json:"items"`
+	NextCursor string     `json:"nextCursor,omitempty"`
+}
+
+// ListLinks serves listCareLinks.
+func (h *Handlers) ListLinks(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Beneficiary, auth.Caregiver)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	benID := r.URL.Query().Get("beneficiaryId")
+	if r.URL.Query().Has("beneficiaryId") && !idRE.MatchString(benID) {
+		fail(w, r, problem.Field("beneficiaryId", "is not an id"))
+		return
+	}
+	var list func(limit int, after map[string]string) (people.LinkPage, error)
+	scope := "listCareLinks\x1f" + p.Sub + "\x1f" + benID
+	switch {
+	case benID != "":
+		if _, err := h.Policy.Authorize(ctx, p, access.ManageAccess, benID, "listCareLinks", access.Resource{Type: "careLink"}); err != nil {
+			fail(w, r, err)
+			return
+		}
+		list = func(limit int, after map[string]string) (people.LinkPage, error) {
+			return h.Service.Store.LinksOfBeneficiary(ctx, benID, limit, after)
+		}
+	case p.Has(auth.Caregiver):
+		cg, err := h.Service.Store.CaregiverBySub(ctx, p.Sub)
+		if err != nil && !problem.Is(err, problem.NotFound) {
+			fail(w, r, err)
+			return
+		}
+		list = func(limit int, after map[string]string) (people.LinkPage, error) {
+			if cg.ID == "" {
+				return people.LinkPage{}, nil
+			}
+			return h.Service.Store.LinksOfCaregiver(ctx, cg.ID, limit, after)
+		}
+		scope += "\x1fcaregiver"
+	default:
+		b, err := h.Service.Store.BeneficiaryBySub(ctx, p.Sub)
+		if err != nil && !problem.Is(err, problem.NotFound) {
+			fail(w, r, err)
+			return
+		}
+		list = func(limit int, after map[string]string) (people.LinkPage, error) {
+			if b.ID == "" {
+				return people.LinkPage{}, nil
+			}
+			return h.Service.Store.LinksOfBeneficiary(ctx, b.ID, limit, after)
+		}
+	}
+	pg, err := paging.Parse(r, h.Cursors, scope)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	page, err := list(pg.Limit, pg.After)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	out := linkPageJSON{Items: []linkJSON{}}
+	now := h.Now()
+	for _, l := range page.Items {
+		out.Items = append(out.Items, linkOut(l, now))
+	}
+	if out.NextCursor, err = paging.Next(h.Cursors, scope, page.Next); err != nil {
+		fail(w, r, err)
+		return
+	}
+	jsonio.Write(w, http.StatusOK, out)
+}
+
+// RevokePractitioner serves revokePractitionerAccess.
+func (h *Handlers) RevokePractitioner(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Beneficiary, auth.Caregiver)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	var in struct {
+		PractitionerID string `json:"practitionerId"`
+	}
+	if err := jsonio.Decode(r, &in); err != nil {
+		fail(w, r, err)
+		return
+	}
+	if !idRE.MatchString(in.PractitionerID) {
+		fail(w, r, problem.Field("practitionerId", "is not an id"))
+		return
+	}
+	id, _, err := h.authorize(r, p, access.ManageAccess, "revokePractitionerAccess", "practitionerAccess")
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	ok, err := h.Practitioners.Exists(r.Context(), in.PractitionerID)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	if !ok {
+		fail(w, r, problem.Field("practitionerId", "no practitioner has this id"))
+		return
+	}
+	rev, err := h.Service.RevokePractitioner(r.Context(), id, in.PractitionerID)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	jsonio.Write(w, http.StatusCreated, map[string]string{
+		"beneficiaryId": rev.BeneficiaryID, "practitionerId": rev.PractitionerID, "revokedAt": stamp(rev.RevokedAt)})
+}
+
+type eventPageJSON struct {
+	Items      []eventJSON `json:"items"`
+	NextCursor string      `json:"nextCursor,omitempty"`
+}
+
+func (h *Handlers) events(w http.ResponseWriter, r *http.Request, q audit.Query, scope string) {
+	pg, err := paging.Parse(r, h.Cursors, scope)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	q.Limit, q.After = pg.Limit, pg.After
+	page, err := h.Audit.List(r.Context(), q)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	out := eventPageJSON{Items: []eventJSON{}}
+	for _, e := range page.Items {
+		out.Items = append(out.Items, eventOut(e))
+	}
+	if out.NextCursor, err = paging.Next(h.Cursors, scope, page.Next); err != nil {
+		fail(w, r, err)
+		return
+	}
+	jsonio.Write(w, http.StatusOK, out)
+}
+
+// AccessLog serves listMyAccessLog.
+func (h *Handlers) AccessLog(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Beneficiary, auth.Caregiver)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	id, _, err := h.authorize(r, p, access.ReadAccessLog, "listMyAccessLog", "accessLog")
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	h.events(w, r, audit.Query{BeneficiaryID: id}, "listMyAccessLog\x1f"+id)
+}
+
+// AuditEvents serves listAuditEvents.
+func (h *Handlers) AuditEvents(w http.ResponseWriter, r *http.Request) {
+	if _, err := auth.Require(r, auth.Administrator); err != nil {
+		fail(w, r, err)
+		return
+	}
+	v := r.URL.Query()
+	q := audit.Query{BeneficiaryID: v.Get("beneficiaryId"), ActorSub: v.Get("actorSub"), Action: v.Get("action")}
+	var l problem.FieldList
+	if q.BeneficiaryID == "" && q.ActorSub == "" {
+		l.Add("beneficiaryId", "name a beneficiaryId or an actorSub")
+	}
+	if q.BeneficiaryID != "" && !idRE.MatchString(q.BeneficiaryID) {
+		l.Add("beneficiaryId", "is not an id")
+	}
+	if len(q.ActorSub) > 128 || len(q.Action) > 64 {
+		l.Add("actorSub", "is too long")
+	}
+	for name, dst := range map[string]*time.Time{"from": &q.From, "to": &q.To} {
+		if s := v.Get(name); s != "" {
+			t, err := time.Parse(time.RFC3339, s)
+			if err != nil {
+				l.Add(name, "must be an RFC 3339 time")
+			}
+			*dst = t
+		}
+	}
+	if !q.From.IsZero() && !q.To.IsZero() && !q.From.Before(q.To) {
+		l.Add("to", "must be after from")
+	}
+	if err := l.Err(); err != nil {
+		fail(w, r, err)
+		return
+	}
+	scope := strings.Join([]string{"listAuditEvents", q.BeneficiaryID, q.ActorSub, q.Action, v.Get("from"), v.Get("to")}, "\x1f")
+	h.events(w, r, q, scope)
+}
