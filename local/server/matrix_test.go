@@ -1,0 +1,201 @@
+package server_test
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"ohcs/openapi"
+)
+
+// callers of the matrix, each with its role.
+var callers = []struct{ name, role string }{
+	{"none", ""},
+	{"practitioner", "practitioner"}, {"practitioner-other", "practitioner"},
+	{"beneficiary", "beneficiary"}, {"beneficiary-other", "beneficiary"},
+	{"caregiver", "caregiver"}, {"caregiver-other", "caregiver"}, {"caregiver-book", "caregiver"},
+	{"caregiver-revoked", "caregiver"}, {"caregiver-manager", "caregiver"},
+	{"donor", "donor"}, {"administrator", "administrator"},
+}
+
+type request struct {
+	method, path string
+	body         any
+	header       map[string]string
+}
+
+// row is one request of the matrix and the status each caller whose role
+// the document allows must get. Callers whose role the document does not
+// list must get 403, and "none" 401, without being written down.
+type row struct {
+	name    string
+	mutates bool
+	build   func(w *world) request
+	want    map[string]int
+}
+
+func get(path func(w *world) string) func(w *world) request {
+	return func(w *world) request { return request{method: "GET", path: path(w)} }
+}
+
+// matrix has an entry for every operation of the document.
+var matrix = map[string][]row{
+	"getMe": {{name: "me", build: get(func(*world) string { return "/v1/me" }),
+		want: all(200)}},
+	"createPractitionerProfile": {{name: "second profile", build: func(w *world) request {
+		return request{"POST", "/v1/practitioners", profile("Dr Again"), nil}
+	}, want: map[string]int{"practitioner": 409, "practitioner-other": 409}}},
+	"findPractitioners": {{name: "find", build: get(func(*world) string { return "/v1/practitioners?limit=5" }),
+		want: all(200)}},
+	"getPractitioner": {{name: "verified", build: get(func(w *world) string { return "/v1/practitioners/" + w.P }),
+		want: all(200)}},
+	"updatePractitionerProfile": {{name: "own or another's", mutates: true, build: func(w *world) request {
+		return request{"PATCH", "/v1/practitioners/" + w.P, map[string]any{"bio": "x"}, map[string]string{"If-Match": w.pracVer}}
+	}, want: map[string]int{"practitioner": 200, "practitioner-other": 403}}},
+	"verifyPractitioner": {{name: "decision", mutates: true, build: func(w *world) request {
+		return request{"POST", "/v1/practitioners/" + w.P + "/verification", map[string]any{"decision": "rejected"}, map[string]string{"If-Match": w.pracVer}}
+	}, want: map[string]int{"administrator": 200}}},
+	"createBeneficiaryProfile": {{name: "second own profile", build: func(w *world) request {
+		return request{"POST", "/v1/beneficiaries", beneficiaryBody("Again"), nil}
+	}, want: map[string]int{"beneficiary": 409, "beneficiary-other": 409, "caregiver": 403, "caregiver-other": 403,
+		"caregiver-book": 403, "caregiver-revoked": 403, "caregiver-manager": 403}}},
+	"getBeneficiary": {
+		{name: "own account", build: get(func(w *world) string { return "/v1/beneficiaries/" + w.B }),
+			want: map[string]int{"beneficiary": 200, "beneficiary-other": 404, "caregiver": 200, "caregiver-other": 404,
+				"caregiver-book": 200, "caregiver-revoked": 404, "caregiver-manager": 404,
+				"practitioner": 404, "practitioner-other": 404, "administrator": 200}},
+		{name: "dependent", build: get(func(w *world) string { return "/v1/beneficiaries/" + w.DEP }),
+			want: map[string]int{"beneficiary": 404, "beneficiary-other": 404, "caregiver": 200, "caregiver-other": 404,
+				"caregiver-book": 404, "caregiver-revoked": 404, "caregiver-manager": 200,
+				"practitioner": 404, "practitioner-other": 404, "administrator": 200}},
+	},
+	"updateBeneficiaryProfile": {
+		{name: "own account", mutates: true, build: func(w *world) request {
+			return request{"PATCH", "/v1/beneficiaries/" + w.B, map[string]any{"phone": "+258849999999"}, map[string]string{"If-Match": w.benVer}}
+		}, want: map[string]int{"beneficiary": 200, "beneficiary-other": 404, "caregiver": 404, "caregiver-other": 404,
+			"caregiver-book": 404, "caregiver-revoked": 404, "caregiver-manager": 404}},
+		{name: "dependent", mutates: true, build: func(w *world) request {
+			return request{"PATCH", "/v1/beneficiaries/" + w.DEP, map[string]any{"phone": "+258849999999"}, map[string]string{"If-Match": `"1"`}}
+		}, want: map[string]int{"beneficiary": 404, "beneficiary-other": 404, "caregiver": 404, "caregiver-other": 404,
+			"caregiver-book": 404, "caregiver-revoked": 404, "caregiver-manager": 200}},
+	},
+	"createCaregiverProfile": {{name: "second profile", build: func(w *world) request {
+		return request{"POST", "/v1/caregivers", map[string]any{"fullName": "Again", "phone": "+258843333333"}, nil}
+	}, want: map[string]int{"caregiver": 409, "caregiver-other": 409, "caregiver-book": 409, "caregiver-revoked": 409, "caregiver-manager": 409}}},
+	"getCaregiver": {{name: "linked caregiver", build: get(func(w *world) string { return "/v1/caregivers/" + w.C }),
+		want: map[string]int{"caregiver": 200, "caregiver-other": 404, "caregiver-book": 404, "caregiver-revoked": 404,
+			"caregiver-manager": 404, "beneficiary": 200, "beneficiary-other": 404, "administrator": 200}}},
+	"createDonorProfile": {{name: "second profile", build: func(w *world) request {
+		return request{"POST", "/v1/donors", map[string]any{"displayName": "Again", "email": "a@example.org", "country": "MZ"}, nil}
+	}, want: map[string]int{"donor": 409}}},
+	"grantCaregiverAccess": {
+		{name: "own account", mutates: true, build: func(w *world) request {
+			return request{"POST", "/v1/beneficiaries/" + w.B + "/care-links", map[string]any{"caregiverId": w.C2, "permissions": []string{"viewRecords"}}, nil}
+		}, want: map[string]int{"beneficiary": 201, "beneficiary-other": 404, "caregiver": 404, "caregiver-other": 404,
+			"caregiver-book": 404, "caregiver-revoked": 404, "caregiver-manager": 404}},
+		{name: "dependent", mutates: true, build: func(w *world) request {
+			return request{"POST", "/v1/beneficiaries/" + w.DEP + "/care-links", map[string]any{"caregiverId": w.C2, "permissions": []string{"bookAppointments"}}, nil}
+		}, want: map[string]int{"beneficiary": 404, "beneficiary-other": 404, "caregiver": 404, "caregiver-other": 404,
+			"caregiver-book": 404, "caregiver-revoked": 404, "caregiver-manager": 201}},
+	},
+	"revokeCaregiverAccess": {{name: "own account", mutates: true, build: func(w *world) request {
+		return request{"POST", "/v1/beneficiaries/" + w.B + "/care-links/" + w.L + "/revocation", nil, nil}
+	}, want: map[string]int{"beneficiary": 200, "beneficiary-other": 404, "caregiver": 404, "caregiver-other": 404,
+		"caregiver-book": 404, "caregiver-revoked": 404, "caregiver-manager": 404}}},
+	"listCareLinks": {
+		{name: "own", build: get(func(*world) string { return "/v1/care-links" }),
+			want: map[string]int{"beneficiary": 200, "beneficiary-other": 200, "caregiver": 200, "caregiver-other": 200,
+				"caregiver-book": 200, "caregiver-revoked": 200, "caregiver-manager": 200}},
+		{name: "of a beneficiary", build: get(func(w *world) string { return "/v1/care-links?beneficiaryId=" + w.B }),
+			want: map[string]int{"beneficiary": 200, "beneficiary-other": 404, "caregiver": 404, "caregiver-other": 404,
+				"caregiver-book": 404, "caregiver-revoked": 404, "caregiver-manager": 404}},
+	},
+	"revokePractitionerAccess": {{name: "own account", mutates: true, build: func(w *world) request {
+		return request{"POST", "/v1/beneficiaries/" + w.B + "/practitioner-revocations", map[string]any{"practitionerId": w.P}, nil}
+	}, want: map[string]int{"beneficiary": 201, "beneficiary-other": 404, "caregiver": 404, "caregiver-other": 404,
+		"caregiver-book": 404, "caregiver-revoked": 404, "caregiver-manager": 404}}},
+	"listMyAccessLog": {
+		{name: "own account", build: get(func(w *world) string { return "/v1/beneficiaries/" + w.B + "/access-log" }),
+			want: map[string]int{"beneficiary": 200, "beneficiary-other": 404, "caregiver": 200, "caregiver-other": 404,
+				"caregiver-book": 404, "caregiver-revoked": 404, "caregiver-manager": 404}},
+		{name: "dependent", build: get(func(w *world) string { return "/v1/beneficiaries/" + w.DEP + "/access-log" }),
+			want: map[string]int{"beneficiary": 404, "beneficiary-other": 404, "caregiver": 200, "caregiver-other": 404,
+				"caregiver-book": 404, "caregiver-revoked": 404, "caregiver-manager": 200}},
+	},
+	"listAuditEvents": {{name: "by beneficiary", build: get(func(w *world) string { return "/v1/audit-events?beneficiaryId=" + w.B }),
+		want: map[string]int{"administrator": 200}}},
+}
+
+func all(status int) map[string]int {
+	m := map[string]int{}
+	for _, c := range callers {
+		if c.role != "" {
+			m[c.name] = status
+		}
+	}
+	return m
+}
+
+// TestAuthorizationMatrix sends every operation of the document as every
+// kind of caller and checks the status. An operation without an entry
+// fails the test.
+func TestAuthorizationMatrix(t *testing.T) {
+	c := start(t, nil)
+	doc, err := openapi.Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared := newWorld(t, c)
+	for _, op := range openapi.Operations(doc) {
+		rows, ok := matrix[op.ID]
+		if !ok {
+			t.Errorf("%s has no entry in the authorization matrix", op.ID)
+			continue
+		}
+		for _, rw := range rows {
+			t.Run(op.ID+"/"+rw.name, func(t *testing.T) {
+				w := shared
+				if rw.mutates {
+					w = newWorld(t, c)
+				}
+				// The one caller a mutating row lets through goes last.
+				order := slices.Clone(callers)
+				slices.SortStableFunc(order, func(a, b struct{ name, role string }) int {
+					return boolInt(rw.want[a.name] < 300 && rw.want[a.name] > 0) - boolInt(rw.want[b.name] < 300 && rw.want[b.name] > 0)
+				})
+				for _, caller := range order {
+					want := 0
+					switch {
+					case caller.role == "":
+						want = http.StatusUnauthorized
+					case !slices.Contains(op.Roles, caller.role):
+						want = http.StatusForbidden
+						if s, ok := rw.want[caller.name]; ok && s != want {
+							t.Errorf("%s: the table says %d but the document does not allow role %s", caller.name, s, caller.role)
+						}
+					default:
+						s, ok := rw.want[caller.name]
+						if !ok {
+							t.Errorf("%s: no expected status for an allowed role", caller.name)
+							continue
+						}
+						want = s
+					}
+					req := rw.build(w)
+					if got := w.status(caller.name, req.method, req.path, req.body, req.header); got != want {
+						t.Errorf("%s %s as %s: got %d; want %d", req.method, strings.SplitN(req.path, "?", 2)[0], caller.name, got, want)
+					}
+				}
+			})
+		}
+	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

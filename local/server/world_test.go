@@ -1,0 +1,102 @@
+package server_test
+
+import (
+	"fmt"
+	"net/http"
+	"sync/atomic"
+	"testing"
+)
+
+// world is a set of people created through the API, with fresh accounts so
+// that worlds in one server never meet.
+type world struct {
+	c       *client
+	tokens  map[string]string // caller name to token
+	P, P2   string            // verified practitioners
+	B, B2   string            // beneficiaries with their own accounts
+	DEP     string            // a dependent managed by cg-manager
+	C, C2   string            // caregivers: C linked to B with viewRecords, C2 unlinked
+	CBook   string            // caregiver linked to B with bookAppointments only
+	CRev    string            // caregiver whose link to B was revoked
+	CMgr    string            // caregiver managing DEP
+	L       string            // the link B to C
+	LDep    string            // the link DEP to C (viewRecords)
+	pracVer string            // P's current ETag
+	benVer  string            // B's current ETag
+}
+
+var worlds atomic.Int64
+
+func beneficiaryBody(name string) map[string]any {
+	return map[string]any{
+		"fullName": name, "birthDate": "1990-03-04", "sex": "female", "phone": "+258841111111",
+		"email": "b@example.org", "preferredLanguage": "pt-MZ", "timeZone": "Africa/Maputo",
+		"address":          map[string]any{"city": "Maputo", "country": "MZ"},
+		"emergencyContact": map[string]any{"name": "Rosa", "phone": "+258842222222", "relationship": "sister"},
+	}
+}
+
+func (w *world) must(r response, status int, what string) map[string]any {
+	w.c.t.Helper()
+	if r.Status != status {
+		w.c.t.Fatalf("%s: got %d; want %d: %s", what, r.Status, status, r.Body)
+	}
+	return r.json(w.c.t)
+}
+
+func newWorld(t *testing.T, c *client) *world {
+	t.Helper()
+	n := worlds.Add(1)
+	w := &world{c: c, tokens: map[string]string{"none": ""}}
+	tok := func(name string, role string) string {
+		w.tokens[name] = c.token(fmt.Sprintf("%s-%d", name, n), role)
+		return w.tokens[name]
+	}
+	admin := tok("administrator", "administrator")
+	for _, name := range []string{"practitioner", "practitioner-other"} {
+		p := w.must(c.call("POST", "/v1/practitioners", tok(name, "practitioner"), profile("Dr "+name), nil), 201, "practitioner")
+		id := p["id"].(string)
+		w.must(c.call("POST", "/v1/practitioners/"+id+"/verification", admin, map[string]any{"decision": "verified"}, map[string]string{"If-Match": `"1"`}), 200, "verify")
+		if name == "practitioner" {
+			w.P, w.pracVer = id, `"2"`
+		} else {
+			w.P2 = id
+		}
+	}
+	w.B = w.must(c.call("POST", "/v1/beneficiaries", tok("beneficiary", "beneficiary"), beneficiaryBody("Ana"), nil), 201, "beneficiary")["id"].(string)
+	w.benVer = `"1"`
+	w.B2 = w.must(c.call("POST", "/v1/beneficiaries", tok("beneficiary-other", "beneficiary"), beneficiaryBody("Beatriz"), nil), 201, "beneficiary 2")["id"].(string)
+	caregiver := func(name string) string {
+		return w.must(c.call("POST", "/v1/caregivers", tok(name, "caregiver"), map[string]any{"fullName": name, "phone": "+258843333333"}, nil), 201, name)["id"].(string)
+	}
+	w.C, w.C2, w.CBook, w.CRev, w.CMgr = caregiver("caregiver"), caregiver("caregiver-other"), caregiver("caregiver-book"), caregiver("caregiver-revoked"), caregiver("caregiver-manager")
+	grant := func(benTok, ben, cg string, perms ...string) string {
+		return w.must(c.call("POST", "/v1/beneficiaries/"+ben+"/care-links", benTok, map[string]any{"caregiverId": cg, "permissions": perms}, nil), 201, "grant")["id"].(string)
+	}
+	w.L = grant(w.tokens["beneficiary"], w.B, w.C, "viewRecords")
+	grant(w.tokens["beneficiary"], w.B, w.CBook, "bookAppointments")
+	rev := grant(w.tokens["beneficiary"], w.B, w.CRev, "viewRecords", "manageProfile")
+	w.must(c.call("POST", "/v1/beneficiaries/"+w.B+"/care-links/"+rev+"/revocation", w.tokens["beneficiary"], nil, nil), 200, "revoke")
+	dep := beneficiaryBody("Dependent child")
+	dep["forDependent"] = true
+	w.DEP = w.must(c.call("POST", "/v1/beneficiaries", w.tokens["caregiver-manager"], dep, nil), 201, "dependent")["id"].(string)
+	w.LDep = grant(w.tokens["caregiver-manager"], w.DEP, w.C, "viewRecords")
+	tok("donor", "donor")
+	w.must(c.call("POST", "/v1/donors", w.tokens["donor"], map[string]any{"displayName": "Fundação", "email": "f@example.org", "country": "MZ"}, nil), 201, "donor")
+	return w
+}
+
+// status sends one request as caller.
+func (w *world) status(caller, method, path string, body any, header map[string]string) int {
+	tok, ok := w.tokens[caller]
+	if !ok {
+		w.c.t.Fatalf("no caller %q", caller)
+	}
+	r := w.c.call(method, path, tok, body, header)
+	if r.Status >= 400 {
+		assertProblem(w.c.t, r, r.Status)
+	}
+	return r.Status
+}
+
+var _ = http.StatusOK

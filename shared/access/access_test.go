@@ -1,0 +1,189 @@
+package access_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"ohcs/shared/access"
+	"ohcs/shared/audit"
+	"ohcs/shared/auth"
+	"ohcs/shared/problem"
+)
+
+// fakeDirectory is a hand-written directory: beneficiaries, caregivers by
+// sub, practitioners by sub, links and revocations.
+type fakeDirectory struct {
+	subjects      map[string]access.Subject
+	caregivers    map[string]string
+	practitioners map[string]string
+	links         map[string][]access.Link // beneficiary|caregiver
+	revoked       map[string]time.Time     // beneficiary|practitioner
+}
+
+func (f fakeDirectory) Subject(_ context.Context, id string) (access.Subject, error) {
+	s, ok := f.subjects[id]
+	if !ok {
+		return s, problem.New(problem.NotFound, "no beneficiary")
+	}
+	return s, nil
+}
+
+func (f fakeDirectory) CaregiverID(_ context.Context, sub string) (string, error) {
+	if id, ok := f.caregivers[sub]; ok {
+		return id, nil
+	}
+	return "", problem.New(problem.NotFound, "no caregiver")
+}
+
+func (f fakeDirectory) PractitionerID(_ context.Context, sub string) (string, error) {
+	if id, ok := f.practitioners[sub]; ok {
+		return id, nil
+	}
+	return "", problem.New(problem.NotFound, "no practitioner")
+}
+
+func (f fakeDirectory) Links(_ context.Context, b, c string) ([]access.Link, error) {
+	return f.links[b+"|"+c], nil
+}
+
+func (f fakeDirectory) RevokedAt(_ context.Context, b, p string) (time.Time, bool, error) {
+	t, ok := f.revoked[b+"|"+p]
+	return t, ok, nil
+}
+
+// fakeCare is the scheduling side: latest booking per practitioner|beneficiary.
+type fakeCare map[string]time.Time
+
+func (f fakeCare) LatestBooking(_ context.Context, p, b string, _ time.Time) (time.Time, bool, error) {
+	t, ok := f[p+"|"+b]
+	return t, ok, nil
+}
+
+type memAudit struct {
+	mu     sync.Mutex
+	events []audit.Event
+	fail   bool
+}
+
+func (m *memAudit) Append(_ context.Context, e audit.Event) error {
+	if m.fail {
+		return problem.New(problem.Unavailable, "down")
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.events = append(m.events, e)
+	return nil
+}
+
+func (m *memAudit) List(context.Context, audit.Query) (audit.Page, error) { return audit.Page{}, nil }
+
+var now = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+
+func policy(log *memAudit) *access.Policy {
+	dir := fakeDirectory{
+		subjects: map[string]access.Subject{
+			"B1":  {BeneficiaryID: "B1", Sub: "ben-1"},
+			"DEP": {BeneficiaryID: "DEP", ManagedBy: "CG-MANAGER"},
+		},
+		caregivers:    map[string]string{"cg-view": "CG-VIEW", "cg-book": "CG-BOOK", "cg-expired": "CG-EXP", "cg-revoked": "CG-REV", "cg-manager": "CG-MANAGER", "cg-none": "CG-NONE"},
+		practitioners: map[string]string{"prac-booked": "P-BOOKED", "prac-old": "P-OLD", "prac-revoked": "P-REV", "prac-rebooked": "P-REBOOK", "prac-none": "P-NONE"},
+		links: map[string][]access.Link{
+			"B1|CG-VIEW":  {{CaregiverID: "CG-VIEW", Permissions: []access.Permission{access.ViewRecords}}},
+			"B1|CG-BOOK":  {{CaregiverID: "CG-BOOK", Permissions: []access.Permission{access.BookAppointments}}},
+			"B1|CG-EXP":   {{CaregiverID: "CG-EXP", Permissions: access.Permissions, ExpiresAt: now.Add(-time.Second)}},
+			"B1|CG-REV":   {{CaregiverID: "CG-REV", Permissions: access.Permissions, Revoked: true}},
+			"DEP|CG-VIEW": {{CaregiverID: "CG-VIEW", Permissions: []access.Permission{access.ViewRecords}, ExpiresAt: now.Add(time.Hour)}},
+		},
+		revoked: map[string]time.Time{
+			"B1|P-REV":    now.Add(-time.Hour),
+			"B1|P-REBOOK": now.Add(-2 * time.Hour),
+		},
+	}
+	care := fakeCare{
+		"P-BOOKED|B1": now.Add(-24 * time.Hour),
+		"P-REV|B1":    now.Add(-48 * time.Hour),
+		"P-REBOOK|B1": now.Add(-time.Hour),
+	}
+	return &access.Policy{Directory: dir, Care: care, Audit: log, Now: func() time.Time { return now },
+		NewID: func() string { return fmt.Sprint(len(log.events) + 1) }}
+}
+
+func principal(sub string, roles ...auth.Role) auth.Principal {
+	return auth.Principal{Sub: sub, Roles: roles}
+}
+
+func TestAuthorize(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		who    auth.Principal
+		action access.Action
+		ben    string
+		basis  access.Basis
+		demo   bool
+	}{
+		{"self reads records", principal("ben-1", auth.Beneficiary), access.ReadRecords, "B1", access.Self, false},
+		{"self manages access", principal("ben-1", auth.Beneficiary), access.ManageAccess, "B1", access.Self, false},
+		{"another beneficiary", principal("ben-2", auth.Beneficiary), access.ReadProfile, "B1", "", false},
+		{"a beneficiary sub without the role", principal("ben-1", auth.Donor), access.ReadProfile, "B1", "", false},
+		{"viewRecords reads records", principal("cg-view", auth.Caregiver), access.ReadRecords, "B1", access.LinkedCaregiver, false},
+		{"viewRecords reads the access log", principal("cg-view", auth.Caregiver), access.ReadAccessLog, "B1", access.LinkedCaregiver, false},
+		{"viewRecords cannot book", principal("cg-view", auth.Caregiver), access.Book, "B1", "", false},
+		{"viewRecords cannot update the profile", principal("cg-view", auth.Caregiver), access.UpdateProfile, "B1", "", false},
+		{"bookAppointments cannot read records", principal("cg-book", auth.Caregiver), access.ReadRecords, "B1", "", false},
+		{"bookAppointments books", principal("cg-book", auth.Caregiver), access.Book, "B1", access.LinkedCaregiver, false},
+		{"any active link reads the profile", principal("cg-book", auth.Caregiver), access.ReadProfile, "B1", access.LinkedCaregiver, false},
+		{"expired link", principal("cg-expired", auth.Caregiver), access.ReadProfile, "B1", "", false},
+		{"revoked link", principal("cg-revoked", auth.Caregiver), access.ReadRecords, "B1", "", false},
+		{"no link", principal("cg-none", auth.Caregiver), access.ReadProfile, "B1", "", false},
+		{"managing caregiver", principal("cg-manager", auth.Caregiver), access.ManageAccess, "DEP", access.ManagingCaregiver, false},
+		{"managing caregiver books", principal("cg-manager", auth.Caregiver), access.Book, "DEP", access.ManagingCaregiver, false},
+		{"linked caregiver of a dependent", principal("cg-view", auth.Caregiver), access.ReadRecords, "DEP", access.LinkedCaregiver, false},
+		{"linked caregiver cannot manage access", principal("cg-view", auth.Caregiver), access.ManageAccess, "DEP", "", false},
+		{"caregiver sub without the role", principal("cg-view", auth.Beneficiary), access.ReadRecords, "B1", "", false},
+		{"practitioner with a booking", principal("prac-booked", auth.Practitioner), access.ReadRecords, "B1", access.CareRelationship, false},
+		{"practitioner writes records", principal("prac-booked", auth.Practitioner), access.WriteRecords, "B1", access.CareRelationship, false},
+		{"practitioner cannot book for the patient", principal("prac-booked", auth.Practitioner), access.Book, "B1", "", false},
+		{"practitioner without appointment", principal("prac-none", auth.Practitioner), access.ReadRecords, "B1", "", false},
+		{"practitioner revoked after booking", principal("prac-revoked", auth.Practitioner), access.ReadRecords, "B1", "", false},
+		{"practitioner booked again after revocation", principal("prac-rebooked", auth.Practitioner), access.ReadRecords, "B1", access.CareRelationship, false},
+		{"administrator reads demographics", principal("admin", auth.Administrator), access.ReadProfile, "B1", access.Administration, true},
+		{"administrator cannot read records", principal("admin", auth.Administrator), access.ReadRecords, "B1", "", false},
+		{"administrator cannot read the access log", principal("admin", auth.Administrator), access.ReadAccessLog, "B1", "", false},
+		{"donor", principal("donor", auth.Donor), access.ReadProfile, "B1", "", false},
+		{"unknown beneficiary", principal("ben-1", auth.Beneficiary), access.ReadProfile, "NOPE", "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			log := &memAudit{}
+			d, err := policy(log).Authorize(context.Background(), tc.who, tc.action, tc.ben, "op", access.Resource{Type: "beneficiary", ID: tc.ben})
+			if tc.basis == "" {
+				if problem.CodeOf(err) != problem.NotFound {
+					t.Fatalf("got %+v, %v; want NotFound", d, err)
+				}
+			} else if err != nil || d.Basis != tc.basis || d.DemographicsOnly != tc.demo {
+				t.Fatalf("got %+v, %v; want basis %s, demographics only %v", d, err, tc.basis, tc.demo)
+			}
+			if len(log.events) != 1 {
+				t.Fatalf("audit events: got %d; want 1", len(log.events))
+			}
+			e := log.events[0]
+			want := audit.Allowed
+			if tc.basis == "" {
+				want = audit.Denied
+			}
+			if e.Outcome != want || e.ActorSub != tc.who.Sub || e.BeneficiaryID != tc.ben || e.Action != "op" {
+				t.Errorf("audit event: got %+v; want %s by %s on %s", e, want, tc.who.Sub, tc.ben)
+			}
+		})
+	}
+}
+
+func TestNoAccessWithoutAudit(t *testing.T) {
+	log := &memAudit{fail: true}
+	_, err := policy(log).Authorize(context.Background(), principal("ben-1", auth.Beneficiary), access.ReadRecords, "B1", "op", access.Resource{})
+	if problem.CodeOf(err) != problem.Unavailable {
+		t.Errorf("got %v; want unavailable when the audit trail cannot record", err)
+	}
+}
