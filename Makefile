@@ -3,7 +3,7 @@
 GO        ?= go
 NPM       ?= npm
 TOOLS     := tools/node_modules/.bin
-FUNCTIONS := $(notdir $(wildcard functions/*))
+FUNCTIONS := $(wildcard functions/*) $(wildcard events/*)
 FUZZTIME  ?= 5s
 
 .DEFAULT_GOAL := help
@@ -44,11 +44,11 @@ fuzz: ## Fuzz request decoding for longer (FUZZTIME=2m by default here)
 	$(MAKE) fuzz-short FUZZTIME=2m
 
 .PHONY: build
-build: ## Build every Lambda function (linux/arm64 bootstrap) into build/<function>/
+build: ## Build every Lambda function, operations and events (linux/arm64 bootstrap), into build/<function>/
 	@for f in $(FUNCTIONS); do \
 		echo "build $$f"; \
 		GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build -tags lambda.norpc -trimpath -ldflags="-s -w" \
-			-o build/$$f/bootstrap ./functions/$$f || exit 1; \
+			-o build/$$(basename $$f)/bootstrap ./$$f || exit 1; \
 	done
 
 # CDK runs offline: no account is needed to synthesize.

@@ -3,6 +3,8 @@ package stack
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/jsii-runtime-go"
 
 	"ohcs/shared/auth"
@@ -18,7 +20,7 @@ type identity struct {
 // carry responsibility (practitioner, administrator) are granted by
 // administrators, and the self-service roles (beneficiary, caregiver,
 // donor) by the onboarding flow.
-func newIdentity(st awscdk.Stack) identity {
+func newIdentity(st awscdk.Stack, props Props, key awskms.Key) identity {
 	pool := awscognito.NewUserPool(st, jsii.String("Users"), &awscognito.UserPoolProps{
 		SelfSignUpEnabled: jsii.Bool(true),
 		SignInAliases:     &awscognito.SignInAliases{Email: jsii.Bool(true), Phone: jsii.Bool(true)},
@@ -28,12 +30,33 @@ func newIdentity(st awscdk.Stack) identity {
 			RequireUppercase: jsii.Bool(true), RequireSymbols: jsii.Bool(true),
 			TempPasswordValidity: awscdk.Duration_Days(jsii.Number(3)),
 		},
-		Mfa:             awscognito.Mfa_OPTIONAL,
-		MfaSecondFactor: &awscognito.MfaSecondFactor{Otp: jsii.Bool(true), Sms: jsii.Bool(true)},
-		AccountRecovery: awscognito.AccountRecovery_EMAIL_AND_PHONE_WITHOUT_MFA,
-		RemovalPolicy:   awscdk.RemovalPolicy_RETAIN,
+		Mfa:                awscognito.Mfa_OPTIONAL,
+		MfaSecondFactor:    &awscognito.MfaSecondFactor{Otp: jsii.Bool(true), Sms: jsii.Bool(true)},
+		AccountRecovery:    awscognito.AccountRecovery_EMAIL_AND_PHONE_WITHOUT_MFA,
+		RemovalPolicy:      awscdk.RemovalPolicy_RETAIN,
 		DeletionProtection: jsii.Bool(true),
+		CustomAttributes: &map[string]awscognito.ICustomAttribute{
+			// custom:role, chosen at sign-up among the self-service roles.
+			"role": awscognito.NewStringAttribute(&awscognito.StringAttributeProps{
+				MinLen: jsii.Number(5), MaxLen: jsii.Number(16), Mutable: jsii.Bool(false),
+			}),
+		},
 	})
+	trigger := newEventFunction(st, props, key, EventFunctions[0])
+	pool.AddTrigger(awscognito.UserPoolOperation_POST_CONFIRMATION(), trigger, awscognito.LambdaVersion_V1_0)
+	// A separate policy: the pool depends on the function, so the function
+	// must not depend on a policy naming the pool.
+	policy := awsiam.NewPolicy(st, jsii.String("AssignSignupRolePolicy"), &awsiam.PolicyProps{
+		Roles: &[]awsiam.IRole{trigger.Role()},
+		Statements: &[]awsiam.PolicyStatement{awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions:   jsii.Strings("cognito-idp:AdminAddUserToGroup"),
+			Resources: jsii.Strings(*st.FormatArn(&awscdk.ArnComponents{Service: jsii.String("cognito-idp"), Resource: jsii.String("userpool"), ResourceName: jsii.String("*")})),
+		})},
+	})
+	accept(policy,
+		suppression{id: "AwsSolutions-IAM5", reason: "The trigger adds users to groups of this account's user pools; naming the pool would make the pool and its trigger depend on each other",
+			appliesTo: []string{"Resource::arn:<AWS::Partition>:cognito-idp:<AWS::Region>:<AWS::AccountId>:userpool/*"}},
+		suppression{id: "HIPAA.Security-IAMNoInlinePolicy", reason: "A policy of this one trigger's role, granting one action"})
 	for _, role := range auth.Roles {
 		awscognito.NewCfnUserPoolGroup(st, jsii.String("Group-"+string(role)), &awscognito.CfnUserPoolGroupProps{
 			UserPoolId: pool.UserPoolId(),
@@ -54,8 +77,8 @@ func newIdentity(st awscdk.Stack) identity {
 		IdTokenValidity:            awscdk.Duration_Hours(jsii.Number(1)),
 		RefreshTokenValidity:       awscdk.Duration_Days(jsii.Number(30)),
 		OAuth: &awscognito.OAuthSettings{
-			Flows:  &awscognito.OAuthFlows{AuthorizationCodeGrant: jsii.Bool(true)},
-			Scopes: &[]awscognito.OAuthScope{awscognito.OAuthScope_ResourceServer(server, scope)},
+			Flows:        &awscognito.OAuthFlows{AuthorizationCodeGrant: jsii.Bool(true)},
+			Scopes:       &[]awscognito.OAuthScope{awscognito.OAuthScope_ResourceServer(server, scope)},
 			CallbackUrls: jsii.Strings("http://localhost:8080/callback"),
 		},
 	})

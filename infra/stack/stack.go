@@ -78,7 +78,7 @@ func New(scope constructs.Construct, id string, props Props) *Stack {
 	})
 	allowLogs(st, s.Key)
 	tbls := newTables(st, s.Key)
-	pool := newIdentity(st)
+	pool := newIdentity(st, props, s.Key)
 	notices := newNotifications(st, s.Key, props.EmailDomain)
 	api := newAPI(st, apiInputs{props: props, key: s.Key, tables: tbls, pool: pool})
 	newOperations(st, s.Key, api, tbls, notices)

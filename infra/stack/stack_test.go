@@ -49,6 +49,10 @@ func template(t *testing.T) (map[string]any, []string) {
 			_ = os.MkdirAll(fn, 0o755)
 			_ = os.WriteFile(filepath.Join(fn, "bootstrap"), []byte(op.ID), 0o755)
 		}
+		for _, ef := range stack.EventFunctions {
+			_ = os.MkdirAll(filepath.Join(dir, ef.Name), 0o755)
+			_ = os.WriteFile(filepath.Join(dir, ef.Name, "bootstrap"), []byte(ef.Name), 0o755)
+		}
 		app := awscdk.NewApp(nil)
 		props := stack.PropsFromContext(app)
 		props.BuildDir = dir
@@ -97,8 +101,17 @@ func TestOneFunctionPerOperation(t *testing.T) {
 	}
 	ops := openapi.Operations(doc)
 	fns := resources(tpl, "AWS::Lambda::Function")
-	if len(fns) != len(ops) {
-		t.Errorf("functions: got %d; want %d, one per operation", len(fns), len(ops))
+	if len(fns) != len(ops)+len(stack.EventFunctions) {
+		t.Errorf("functions: got %d; want %d, one per operation and event function", len(fns), len(ops)+len(stack.EventFunctions))
+	}
+	for _, ef := range stack.EventFunctions {
+		found := false
+		for id := range fns {
+			found = found || strings.HasPrefix(id, "Event"+strings.ReplaceAll(ef.Name, "-", ""))
+		}
+		if !found {
+			t.Errorf("no function for the event function %s", ef.Name)
+		}
 	}
 	perms := resources(tpl, "AWS::Lambda::Permission")
 	for _, op := range ops {
@@ -234,7 +247,12 @@ func TestLeastPrivilege(t *testing.T) {
 func TestResourceBudget(t *testing.T) {
 	tpl, _ := template(t)
 	all := tpl["Resources"].(map[string]any)
-	fns := resources(tpl, "AWS::Lambda::Function")
+	fns := map[string]map[string]any{}
+	for id, fn := range resources(tpl, "AWS::Lambda::Function") {
+		if strings.HasPrefix(id, "Fn") {
+			fns[id] = fn
+		}
+	}
 	perFunction := 0
 	for id := range all {
 		for fn := range fns {
@@ -267,4 +285,28 @@ func toStrings(v any) []string {
 		out = append(out, x.(string))
 	}
 	return out
+}
+
+// TestSelfSignUp checks that the pool's post-confirmation trigger is the
+// sign-up function and that it may add users to groups, nothing else.
+func TestSelfSignUp(t *testing.T) {
+	tpl, _ := template(t)
+	for _, pool := range resources(tpl, "AWS::Cognito::UserPool") {
+		cfg, _ := json.Marshal(props(pool)["LambdaConfig"])
+		if !strings.Contains(string(cfg), "PostConfirmation") || !strings.Contains(string(cfg), "Eventassignsignuprole") {
+			t.Errorf("post-confirmation trigger: got %s", cfg)
+		}
+		schema, _ := json.Marshal(props(pool)["Schema"])
+		if !strings.Contains(string(schema), `"Name":"role"`) {
+			t.Errorf("no custom:role attribute: %s", schema)
+		}
+	}
+	for id, pol := range resources(tpl, "AWS::IAM::Policy") {
+		if strings.HasPrefix(id, "AssignSignupRolePolicy") {
+			doc, _ := json.Marshal(props(pol)["PolicyDocument"])
+			if !strings.Contains(string(doc), "cognito-idp:AdminAddUserToGroup") || strings.Contains(string(doc), "dynamodb") {
+				t.Errorf("sign-up policy: %s", doc)
+			}
+		}
+	}
 }
