@@ -56,6 +56,9 @@ const (
 	ManageAccess Action = "manageAccess"
 	// ReadAccessLog: the beneficiary, caregivers with viewRecords.
 	ReadAccessLog Action = "readAccessLog"
+	// ReadAppointments: the beneficiary, caregivers with bookAppointments
+	// or viewRecords.
+	ReadAppointments Action = "readAppointments"
 )
 
 // Basis is why access was granted.
@@ -209,7 +212,7 @@ func (pol *Policy) decide(ctx context.Context, p auth.Principal, action Action, 
 	d := Decision{Subject: subj}
 	if p.Has(auth.Beneficiary) && subj.Sub != "" && subj.Sub == p.Sub {
 		switch action {
-		case ReadProfile, UpdateProfile, ReadRecords, WriteRecords, Book, ManageAccess, ReadAccessLog:
+		case ReadProfile, UpdateProfile, ReadRecords, WriteRecords, Book, ManageAccess, ReadAccessLog, ReadAppointments:
 			d.Basis = Self
 			return d, nil
 		}
@@ -225,9 +228,12 @@ func (pol *Policy) decide(ctx context.Context, p auth.Principal, action Action, 
 			if err != nil {
 				return Decision{}, err
 			}
-			if need, ok := caregiverNeeds[action]; ok {
+			if needs, ok := caregiverNeeds[action]; ok {
 				for _, l := range links {
-					if (need == "" && l.Active(now)) || (need != "" && l.Grants(need, now)) {
+					if !l.Active(now) {
+						continue
+					}
+					if len(needs) == 0 || slices.ContainsFunc(needs, func(p Permission) bool { return l.Grants(p, now) }) {
 						d.Basis = LinkedCaregiver
 						return d, nil
 					}
@@ -258,14 +264,15 @@ func (pol *Policy) decide(ctx context.Context, p auth.Principal, action Action, 
 	return Decision{}, denied
 }
 
-// caregiverNeeds is the permission a linked caregiver needs per action; ""
-// means any active link.
-var caregiverNeeds = map[Action]Permission{
-	ReadProfile:   "",
-	UpdateProfile: ManageProfile,
-	ReadRecords:   ViewRecords,
-	Book:          BookAppointments,
-	ReadAccessLog: ViewRecords,
+// caregiverNeeds lists, per action, the permissions of which a linked
+// caregiver needs one; an empty list means any active link.
+var caregiverNeeds = map[Action][]Permission{
+	ReadProfile:      {},
+	UpdateProfile:    {ManageProfile},
+	ReadRecords:      {ViewRecords},
+	Book:             {BookAppointments},
+	ReadAccessLog:    {ViewRecords},
+	ReadAppointments: {BookAppointments, ViewRecords},
 }
 
 // related reports a care relationship not ended by the beneficiary since

@@ -9,6 +9,7 @@ import (
 	"ohcs/shared/people/peoplehttp"
 	"ohcs/shared/platform"
 	"ohcs/shared/practitioner/practitionerhttp"
+	"ohcs/shared/scheduling/schedulinghttp"
 )
 
 // Registries lists the registry of every domain.
@@ -17,6 +18,7 @@ func Registries() []platform.Registry {
 		accounthttp.Registry,
 		practitionerhttp.Registry,
 		peoplehttp.Registry,
+		schedulinghttp.Registry,
 	}
 }
 

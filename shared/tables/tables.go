@@ -10,6 +10,8 @@ const (
 	SK     = "sk"
 	GSI1PK = "gsi1pk"
 	GSI1SK = "gsi1sk"
+	GSI2PK = "gsi2pk"
+	GSI2SK = "gsi2sk"
 )
 
 // Index is a global secondary index projecting all attributes.
@@ -33,6 +35,9 @@ type Table struct {
 // GSI1 is the first global secondary index of a table.
 var GSI1 = Index{Name: "gsi1", PartitionKey: GSI1PK, SortKey: GSI1SK}
 
+// GSI2 is the second global secondary index of a table.
+var GSI2 = Index{Name: "gsi2", PartitionKey: GSI2PK, SortKey: GSI2SK}
+
 // The tables of OHCS, one per domain plus the platform's own.
 var (
 	// Practitioners holds practitioner profiles, the sub-to-profile
@@ -46,9 +51,17 @@ var (
 	People = Table{Name: "people", PartitionKey: PK, SortKey: SK, Indexes: []Index{GSI1}}
 	// Audit holds the append-only audit events, by beneficiary and by actor.
 	Audit = Table{Name: "audit", PartitionKey: PK, SortKey: SK, Indexes: []Index{GSI1}}
+	// Scheduling holds schedules, slot claims, per-day booking counts,
+	// appointments (by practitioner in gsi1, by beneficiary in gsi2) and
+	// each beneficiary's booked intervals.
+	Scheduling = Table{Name: "scheduling", PartitionKey: PK, SortKey: SK, Indexes: []Index{GSI1, GSI2}}
+	// Outbox holds the messages that leave the system (notices, reminders),
+	// written in the transaction of the change that causes them; pending
+	// ones are indexed by due time in gsi1.
+	Outbox = Table{Name: "outbox", PartitionKey: PK, SortKey: SK, Indexes: []Index{GSI1}}
 )
 
 // All returns every table.
 func All() []Table {
-	return []Table{Practitioners, People, Audit, Idempotency}
+	return []Table{Practitioners, People, Audit, Scheduling, Outbox, Idempotency}
 }

@@ -57,15 +57,17 @@ func (d Directory) RevokedAt(ctx context.Context, beneficiaryID, practitionerID 
 	return d.Store.RevokedAt(ctx, beneficiaryID, practitionerID)
 }
 
-// practitioners adapts the practitioner service.
-type practitioners struct{ svc *practitioner.Service }
+// PractitionerLookup adapts the practitioner service to Practitioners.
+type PractitionerLookup struct{ Service *practitioner.Service }
 
-func (p practitioners) IDOf(ctx context.Context, sub string) (string, error) {
-	return p.svc.IDOf(ctx, sub)
+// IDOf returns the practitioner profile id of sub.
+func (p PractitionerLookup) IDOf(ctx context.Context, sub string) (string, error) {
+	return p.Service.IDOf(ctx, sub)
 }
 
-func (p practitioners) Exists(ctx context.Context, id string) (bool, error) {
-	_, err := p.svc.Store.Get(ctx, id)
+// Exists reports whether a practitioner id exists.
+func (p PractitionerLookup) Exists(ctx context.Context, id string) (bool, error) {
+	_, err := p.Service.Store.Get(ctx, id)
 	switch {
 	case err == nil:
 		return true, nil

@@ -25,6 +25,7 @@ import (
 	"ohcs/shared/platform"
 	"ohcs/shared/practitioner/practitionerhttp"
 	"ohcs/shared/problem"
+	"ohcs/shared/scheduling/schedulingdb"
 	"ohcs/shared/tables"
 )
 
@@ -77,13 +78,14 @@ type Handlers struct {
 func New(env *platform.Env) *Handlers {
 	store := &peopledb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.People)}
 	auditStore := &auditdb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Audit)}
-	pracs := practitioners{svc: practitionerhttp.NewService(env)}
+	pracs := PractitionerLookup{Service: practitionerhttp.NewService(env)}
 	return &Handlers{
 		Service: &people.Service{Store: store, Now: env.Now, NewID: env.NewID},
 		Policy: &access.Policy{
 			Directory: Directory{Store: store, Practitioners: pracs},
-			Care:      access.NoAppointments{},
-			Audit:     auditStore, Now: env.Now, NewID: env.NewID,
+			Care: &schedulingdb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Scheduling),
+				OutboxTable: env.Config.Table(tables.Outbox), NewID: env.NewID},
+			Audit: auditStore, Now: env.Now, NewID: env.NewID,
 		},
 		Audit: auditStore, Practitioners: pracs, Cursors: env.Cursors, Now: env.Now,
 	}

@@ -1,0 +1,18 @@
+// Command list-appointments is the Lambda function of the listAppointments operation.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"ohcs/shared/lambdahttp"
+	"ohcs/shared/scheduling/schedulinghttp"
+)
+
+func main() {
+	if err := lambdahttp.Run(context.Background(), os.Getenv, "listAppointments", schedulinghttp.Registry); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}

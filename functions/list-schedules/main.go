@@ -1,0 +1,18 @@
+// Command list-schedules is the Lambda function of the listSchedules operation.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"ohcs/shared/lambdahttp"
+	"ohcs/shared/scheduling/schedulinghttp"
+)
+
+func main() {
+	if err := lambdahttp.Run(context.Background(), os.Getenv, "listSchedules", schedulinghttp.Registry); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,71 @@
+// Package outbox owns the messages that leave the system: each is written
+// as a row in the same transaction as the change that causes it (a booking
+// writes its notices and its reminder), and a dispatcher publishes the
+// pending rows whose time has come. A failed publish loses nothing; the
+// delivery side makes a retried one send nothing twice.
+package outbox
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// Kind says what a message is about.
+type Kind string
+
+// The kinds written today.
+const (
+	AppointmentBooked      Kind = "appointmentBooked"
+	AppointmentCancelled   Kind = "appointmentCancelled"
+	AppointmentRescheduled Kind = "appointmentRescheduled"
+	AppointmentReminder    Kind = "appointmentReminder"
+)
+
+// Message is one outbox row. It names resources, never their content: the
+// delivery side reads the current state when it sends.
+type Message struct {
+	ID             string
+	Kind           Kind
+	AppointmentID  string
+	PractitionerID string
+	BeneficiaryID  string
+	// DueAt is when the message may leave: now for notices, 24 hours before
+	// the appointment for a reminder.
+	DueAt     time.Time
+	CreatedAt time.Time
+}
+
+type item struct {
+	PK             string `dynamodbav:"pk"`
+	SK             string `dynamodbav:"sk"`
+	GSI1PK         string `dynamodbav:"gsi1pk"`
+	GSI1SK         string `dynamodbav:"gsi1sk"`
+	ID             string `dynamodbav:"id"`
+	Kind           string `dynamodbav:"kind"`
+	AppointmentID  string `dynamodbav:"appointmentId,omitempty"`
+	PractitionerID string `dynamodbav:"practitionerId,omitempty"`
+	BeneficiaryID  string `dynamodbav:"beneficiaryId,omitempty"`
+	DueAt          string `dynamodbav:"dueAt"`
+	CreatedAt      string `dynamodbav:"createdAt"`
+	Status         string `dynamodbav:"status"`
+}
+
+// Put returns the transaction item that writes m, pending, into table.
+func Put(table string, m Message) (types.TransactWriteItem, error) {
+	due := m.DueAt.UTC().Format(time.RFC3339)
+	av, err := attributevalue.MarshalMap(item{
+		PK: "MSG#" + m.ID, SK: "MSG", GSI1PK: "PENDING", GSI1SK: due + "#" + m.ID,
+		ID: m.ID, Kind: string(m.Kind), AppointmentID: m.AppointmentID, PractitionerID: m.PractitionerID,
+		BeneficiaryID: m.BeneficiaryID, DueAt: due, CreatedAt: m.CreatedAt.UTC().Format(time.RFC3339), Status: "pending",
+	})
+	if err != nil {
+		return types.TransactWriteItem{}, fmt.Errorf("marshal outbox message: %w", err)
+	}
+	return types.TransactWriteItem{Put: &types.Put{
+		TableName: aws.String(table), Item: av, ConditionExpression: aws.String("attribute_not_exists(pk)"),
+	}}, nil
+}

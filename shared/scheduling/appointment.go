@@ -1,0 +1,129 @@
+package scheduling
+
+import (
+	"context"
+	"time"
+)
+
+// Status is an appointment's state: booked, then cancelled, completed or
+// noShow, never back.
+type Status string
+
+// The statuses.
+const (
+	Booked    Status = "booked"
+	Cancelled Status = "cancelled"
+	Completed Status = "completed"
+	NoShow    Status = "noShow"
+)
+
+// Statuses lists every status.
+var Statuses = []Status{Booked, Cancelled, Completed, NoShow}
+
+// Appointment is a booked slot.
+type Appointment struct {
+	ID             string
+	PractitionerID string
+	BeneficiaryID  string
+	SlotID         string
+	Start, End     time.Time
+	// LocalDate is the practitioner's date of Start, for its daily limit.
+	LocalDate    string
+	Mode         string
+	Status       Status
+	BookedBy     string
+	BookedAt     time.Time
+	Reason       string
+	CancelReason string
+	CancelledBy  string
+	CancelledAt  time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	Version      int64
+}
+
+// Claim is a booked slot of a practitioner.
+type Claim struct {
+	Start, End    time.Time
+	AppointmentID string
+}
+
+// Booking is a new appointment and the limit of its day.
+type Booking struct {
+	Appointment Appointment
+	// MaxPerDay is the practitioner's limit for the day; 0 means none.
+	MaxPerDay int
+}
+
+// Move is a reschedule: the appointment before and after, and the limit of
+// the new day.
+type Move struct {
+	Old, New  Appointment
+	MaxPerDay int
+}
+
+// AppointmentQuery selects appointments of a practitioner or a beneficiary.
+type AppointmentQuery struct {
+	PractitionerID string
+	BeneficiaryID  string
+	Status         Status
+	From, To       time.Time
+	Limit          int
+	After          map[string]string
+}
+
+// AppointmentPage is a page of appointments.
+type AppointmentPage struct {
+	Items []Appointment
+	Next  map[string]string
+}
+
+// SchedulePage is a page of schedules.
+type SchedulePage struct {
+	Items []Schedule
+	Next  map[string]string
+}
+
+// Store keeps schedules and appointments.
+type Store interface {
+	// PutSchedule stores a new schedule.
+	PutSchedule(ctx context.Context, s Schedule) error
+	// Schedules returns every schedule of a practitioner that ends on or
+	// after the local date from.
+	Schedules(ctx context.Context, practitionerID, from string) ([]Schedule, error)
+	// ListSchedules pages through a practitioner's schedules, newest first.
+	ListSchedules(ctx context.Context, practitionerID string, limit int, after map[string]string) (SchedulePage, error)
+	// Claims returns the booked slots of a practitioner that start in
+	// [from, to).
+	Claims(ctx context.Context, practitionerID string, from, to time.Time) ([]Claim, error)
+	// DayCounts returns the bookings per local date in [fromDate, toDate].
+	DayCounts(ctx context.Context, practitionerID, fromDate, toDate string) (map[string]int, error)
+	// Book stores a booking with its outbox messages: Conflict when the
+	// slot is taken, the day is full, or the beneficiary holds an
+	// overlapping appointment.
+	Book(ctx context.Context, b Booking, messages []Message) error
+	// Get returns an appointment; NotFound.
+	Get(ctx context.Context, id string) (Appointment, error)
+	// Cancel stores the cancelled appointment and frees its slot;
+	// PreconditionFailed when old is no longer the stored version.
+	Cancel(ctx context.Context, old, cancelled Appointment, messages []Message) error
+	// Reschedule moves an appointment to a new slot atomically: Conflict
+	// when the new slot is taken or the new day is full;
+	// PreconditionFailed when old is no longer the stored version.
+	Reschedule(ctx context.Context, m Move, messages []Message) error
+	// SetStatus stores a completed or no-show appointment;
+	// PreconditionFailed.
+	SetStatus(ctx context.Context, old, updated Appointment) error
+	// List pages through appointments, earliest first.
+	List(ctx context.Context, q AppointmentQuery) (AppointmentPage, error)
+	// LatestBooking returns when the latest appointment that makes a care
+	// relationship between a practitioner and a beneficiary was booked: a
+	// booked one, or one completed less than 365 days before now.
+	LatestBooking(ctx context.Context, practitionerID, beneficiaryID string, now time.Time) (time.Time, bool, error)
+}
+
+// Message is an outbox message to write with a change.
+type Message struct {
+	Kind  string
+	DueAt time.Time
+}

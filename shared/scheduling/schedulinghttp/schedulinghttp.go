@@ -1,0 +1,588 @@
+// Package schedulinghttp serves availability and appointments over HTTP.
+// It composes the scheduling domain with the practitioner directory, the
+// access policy and audit trail, and the idempotency layer.
+package schedulinghttp
+
+import (
+	"context"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"ohcs/shared/access"
+	"ohcs/shared/audit"
+	"ohcs/shared/audit/auditdb"
+	"ohcs/shared/auth"
+	"ohcs/shared/cursor"
+	"ohcs/shared/etag"
+	"ohcs/shared/idempotency"
+	"ohcs/shared/idempotency/idempotencydb"
+	"ohcs/shared/jsonio"
+	"ohcs/shared/lambdahttp"
+	"ohcs/shared/paging"
+	"ohcs/shared/people"
+	"ohcs/shared/people/peopledb"
+	"ohcs/shared/people/peoplehttp"
+	"ohcs/shared/platform"
+	"ohcs/shared/practitioner"
+	"ohcs/shared/practitioner/practitionerdb"
+	"ohcs/shared/problem"
+	"ohcs/shared/scheduling"
+	"ohcs/shared/scheduling/schedulingdb"
+	"ohcs/shared/tables"
+)
+
+// Registry maps the scheduling operations to their handlers.
+var Registry = platform.Registry{
+	"placeAvailabilitySchedule": op(func(h *Handlers) http.Handler { return http.HandlerFunc(h.PlaceSchedule) }, false, tables.Scheduling),
+	"listSchedules":             op(func(h *Handlers) http.Handler { return http.HandlerFunc(h.ListSchedules) }, false),
+	"listAvailableSlots":        op(func(h *Handlers) http.Handler { return http.HandlerFunc(h.Slots) }, false),
+	"makeAppointment": op(func(h *Handlers) http.Handler {
+		return h.Idempotency.Wrap("makeAppointment", http.HandlerFunc(h.Book))
+	}, true, tables.Scheduling, tables.Outbox, tables.Idempotency),
+	"getAppointment":          op(func(h *Handlers) http.Handler { return http.HandlerFunc(h.Get) }, true),
+	"listAppointments":        op(func(h *Handlers) http.Handler { return http.HandlerFunc(h.List) }, true),
+	"cancelAppointment":       op(func(h *Handlers) http.Handler { return http.HandlerFunc(h.Cancel) }, true, tables.Scheduling, tables.Outbox),
+	"rescheduleAppointment":   op(func(h *Handlers) http.Handler { return http.HandlerFunc(h.Reschedule) }, true, tables.Scheduling, tables.Outbox),
+	"updateAppointmentStatus": op(func(h *Handlers) http.Handler { return http.HandlerFunc(h.SetStatus) }, true, tables.Scheduling),
+}
+
+func op(pick func(*Handlers) http.Handler, audited bool, writes ...tables.Table) platform.Operation {
+	reads := []tables.Table{tables.Scheduling, tables.Practitioners}
+	if audited {
+		reads = append(reads, tables.People, tables.Audit)
+		writes = append(writes, tables.Audit)
+	}
+	if slices.ContainsFunc(writes, func(t tables.Table) bool { return t.Name == tables.Idempotency.Name }) {
+		reads = append(reads, tables.Idempotency)
+	}
+	return platform.Operation{
+		Build:  func(env *platform.Env) (http.Handler, error) { return pick(New(env)), nil },
+		Reads:  reads,
+		Writes: writes,
+	}
+}
+
+// Handlers serves the scheduling operations.
+type Handlers struct {
+	Service       *scheduling.Service
+	Practitioners *practitioner.Service
+	People        people.Store
+	Policy        *access.Policy
+	Idempotency   idempotency.Middleware
+	Cursors       *cursor.Sealer
+	Now           func() time.Time
+}
+
+// Store returns the scheduling store of env.
+func Store(env *platform.Env) *schedulingdb.Store {
+	return &schedulingdb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Scheduling),
+		OutboxTable: env.Config.Table(tables.Outbox), NewID: env.NewID}
+}
+
+// NewService returns the scheduling service of env.
+func NewService(env *platform.Env) *scheduling.Service {
+	pracs := &practitioner.Service{Store: &practitionerdb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Practitioners)},
+		Now: env.Now, NewID: env.NewID}
+	return &scheduling.Service{Store: Store(env), Practitioners: Directory{pracs}, Now: env.Now, NewID: env.NewID}
+}
+
+// Directory tells scheduling about practitioners.
+type Directory struct{ Service *practitioner.Service }
+
+// Practitioner returns a practitioner as scheduling sees it.
+func (d Directory) Practitioner(ctx context.Context, id string) (scheduling.Practitioner, error) {
+	p, err := d.Service.Store.Get(ctx, id)
+	if err != nil {
+		return scheduling.Practitioner{}, err
+	}
+	out := scheduling.Practitioner{ID: p.ID, Sub: p.Sub, Verified: p.Verification == practitioner.Verified}
+	for _, m := range p.Modes {
+		out.Modes = append(out.Modes, string(m))
+	}
+	return out, nil
+}
+
+// New builds the handlers over the DynamoDB stores of env.
+func New(env *platform.Env) *Handlers {
+	svc := NewService(env)
+	pracs := svc.Practitioners.(Directory).Service
+	peopleStore := &peopledb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.People)}
+	return &Handlers{
+		Service: svc, Practitioners: pracs, People: peopleStore,
+		Policy: &access.Policy{
+			Directory: peoplehttp.Directory{Store: peopleStore, Practitioners: peoplehttp.PractitionerLookup{Service: pracs}},
+			Care:      svc.Store, Audit: &auditdb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Audit)},
+			Now: env.Now, NewID: env.NewID,
+		},
+		Idempotency: idempotency.Middleware{Store: &idempotencydb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Idempotency)},
+			Now: env.Now, TTL: env.Config.IdempotencyTTL},
+		Cursors: env.Cursors, Now: env.Now,
+	}
+}
+
+var idRE = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
+
+func pathID(r *http.Request, name string) (string, error) {
+	id := lambdahttp.PathParam(r, name)
+	if !idRE.MatchString(id) {
+		return "", problem.Field(name, "is not an id")
+	}
+	return id, nil
+}
+
+func fail(w http.ResponseWriter, r *http.Request, err error) { problem.Write(w, r, err) }
+
+func respond(w http.ResponseWriter, status int, a scheduling.Appointment) {
+	etag.Set(w, a.Version)
+	jsonio.Write(w, status, appointmentOut(a))
+}
+
+// PlaceSchedule serves placeAvailabilitySchedule.
+func (h *Handlers) PlaceSchedule(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Practitioner)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	pid, err := pathID(r, "practitionerId")
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	var in scheduleIn
+	if err := jsonio.Decode(r, &in); err != nil {
+		fail(w, r, err)
+		return
+	}
+	sch, err := in.schedule()
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	sch, err = h.Service.PlaceSchedule(r.Context(), p.Sub, pid, sch)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	etag.Set(w, sch.Version)
+	jsonio.Write(w, http.StatusCreated, scheduleOut(sch))
+}
+
+// ListSchedules serves listSchedules.
+func (h *Handlers) ListSchedules(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Practitioner)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	pid, err := pathID(r, "practitionerId")
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	scope := "listSchedules\x1f" + pid
+	pg, err := paging.Parse(r, h.Cursors, scope)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	page, err := h.Service.ListSchedules(r.Context(), p.Sub, pid, pg.Limit, pg.After)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	out := struct {
+		Items      []scheduleJSON `json:"items"`
+		NextCursor string         `json:"nextCursor,omitempty"`
+	}{Items: []scheduleJSON{}}
+	for _, s := range page.Items {
+		out.Items = append(out.Items, scheduleOut(s))
+	}
+	if out.NextCursor, err = paging.Next(h.Cursors, scope, page.Next); err != nil {
+		fail(w, r, err)
+		return
+	}
+	jsonio.Write(w, http.StatusOK, out)
+}
+
+func parseTime(l *problem.FieldList, v url, name string, required bool) time.Time {
+	s := v.Get(name)
+	if s == "" {
+		if required {
+			l.Add(name, "is required")
+		}
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		l.Add(name, "must be an RFC 3339 time such as 2026-12-01T09:30:00Z")
+	}
+	return t.UTC()
+}
+
+type url interface{ Get(string) string }
+
+// Slots serves listAvailableSlots.
+func (h *Handlers) Slots(w http.ResponseWriter, r *http.Request) {
+	if _, err := auth.FromRequest(r); err != nil {
+		fail(w, r, err)
+		return
+	}
+	pid, err := pathID(r, "practitionerId")
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	v := r.URL.Query()
+	var l problem.FieldList
+	from, to := parseTime(&l, v, "from", true), parseTime(&l, v, "to", true)
+	mode := v.Get("mode")
+	if mode != "" && !slices.Contains([]string{"inPerson", "video", "phone"}, mode) {
+		l.Add("mode", "must be one of inPerson, video, phone")
+	}
+	if err := l.Err(); err != nil {
+		fail(w, r, err)
+		return
+	}
+	scope := strings.Join([]string{"listAvailableSlots", pid, v.Get("from"), v.Get("to"), mode}, "\x1f")
+	pg, err := paging.Parse(r, h.Cursors, scope)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	slots, err := h.Service.FreeSlots(r.Context(), pid, from, to, mode)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	after := int64(-1 << 62)
+	if pg.After != nil {
+		after, _ = strconv.ParseInt(pg.After["after"], 10, 64)
+	}
+	out := struct {
+		Items      []slotJSON `json:"items"`
+		NextCursor string     `json:"nextCursor,omitempty"`
+	}{Items: []slotJSON{}}
+	for _, sl := range slots {
+		if sl.Start.Unix() <= after {
+			continue
+		}
+		if len(out.Items) == pg.Limit {
+			last := out.Items[len(out.Items)-1]
+			t, _ := time.Parse(time.RFC3339, last.Start)
+			if out.NextCursor, err = h.Cursors.Seal(scope, map[string]string{"after": strconv.FormatInt(t.Unix(), 10)}); err != nil {
+				fail(w, r, err)
+				return
+			}
+			break
+		}
+		m := mode
+		if m == "" {
+			m = sl.Modes[0]
+		}
+		out.Items = append(out.Items, slotJSON{SlotID: sl.ID(), Start: stamp(sl.Start), End: stamp(sl.End), Mode: m, Modes: sl.Modes})
+	}
+	jsonio.Write(w, http.StatusOK, out)
+}
+
+type bookJSON struct {
+	SlotID        string `json:"slotId"`
+	BeneficiaryID string `json:"beneficiaryId"`
+	Mode          string `json:"mode"`
+	Reason        string `json:"reason"`
+}
+
+// Book serves makeAppointment.
+func (h *Handlers) Book(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Beneficiary, auth.Caregiver)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	var in bookJSON
+	if err := jsonio.Decode(r, &in); err != nil {
+		fail(w, r, err)
+		return
+	}
+	var l problem.FieldList
+	if in.SlotID == "" || len(in.SlotID) > 200 {
+		l.Add("slotId", "is required")
+	}
+	if !idRE.MatchString(in.BeneficiaryID) {
+		l.Add("beneficiaryId", "is not an id")
+	}
+	if !slices.Contains([]string{"inPerson", "video", "phone"}, in.Mode) {
+		l.Add("mode", "must be one of inPerson, video, phone")
+	}
+	if utf8.RuneCountInString(in.Reason) > 1000 {
+		l.Add("reason", "must be at most 1000 characters")
+	}
+	if err := l.Err(); err != nil {
+		fail(w, r, err)
+		return
+	}
+	if _, err := h.Policy.Authorize(r.Context(), p, access.Book, in.BeneficiaryID, "makeAppointment",
+		access.Resource{Type: "appointment"}); err != nil {
+		fail(w, r, err)
+		return
+	}
+	a, err := h.Service.Book(r.Context(), p.Sub, in.BeneficiaryID, in.SlotID, in.Mode, in.Reason)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/v1/appointments/"+a.ID)
+	respond(w, http.StatusCreated, a)
+}
+
+// load reads an appointment and decides whether p may act on it: its
+// practitioner always (it sees only its own); otherwise the policy's action
+// on the appointment's beneficiary. Every decision is audited; a denial is
+// 404.
+func (h *Handlers) load(r *http.Request, p auth.Principal, action access.Action, op string, practitionerMay bool) (scheduling.Appointment, error) {
+	id, err := pathID(r, "appointmentId")
+	if err != nil {
+		return scheduling.Appointment{}, err
+	}
+	a, err := h.Service.Store.Get(r.Context(), id)
+	if err != nil {
+		return a, err
+	}
+	res := access.Resource{Type: "appointment", ID: a.ID}
+	if p.Has(auth.Practitioner) {
+		if pid, err := h.Practitioners.IDOf(r.Context(), p.Sub); err == nil && pid == a.PractitionerID {
+			if !practitionerMay {
+				return a, problem.New(problem.Forbidden, "only the beneficiary's side may do this")
+			}
+			if err := h.Policy.Record(r.Context(), p, string(access.CareRelationship), op, res, a.BeneficiaryID, audit.Allowed); err != nil {
+				return a, err
+			}
+			return a, nil
+		}
+	}
+	if action == "" {
+		if err := h.Policy.Record(r.Context(), p, "", op, res, a.BeneficiaryID, audit.Denied); err != nil {
+			return a, err
+		}
+		return a, problem.New(problem.NotFound, "no appointment %s", id)
+	}
+	if _, err := h.Policy.Authorize(r.Context(), p, action, a.BeneficiaryID, op, res); err != nil {
+		if problem.Is(err, problem.NotFound) {
+			err = problem.New(problem.NotFound, "no appointment %s", id)
+		}
+		return a, err
+	}
+	return a, nil
+}
+
+// Get serves getAppointment.
+func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Practitioner, auth.Beneficiary, auth.Caregiver)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	a, err := h.load(r, p, access.ReadAppointments, "getAppointment", true)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	respond(w, http.StatusOK, a)
+}
+
+// Cancel serves cancelAppointment.
+func (h *Handlers) Cancel(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Practitioner, auth.Beneficiary, auth.Caregiver)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	version, err := etag.IfMatch(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if err := jsonio.Decode(r, &in); err != nil {
+		fail(w, r, err)
+		return
+	}
+	if strings.TrimSpace(in.Reason) == "" || utf8.RuneCountInString(in.Reason) > 1000 {
+		fail(w, r, problem.Field("reason", "is required, at most 1000 characters"))
+		return
+	}
+	a, err := h.load(r, p, access.Book, "cancelAppointment", true)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	a, err = h.Service.Cancel(r.Context(), a, p.Sub, in.Reason, version)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	respond(w, http.StatusOK, a)
+}
+
+// Reschedule serves rescheduleAppointment.
+func (h *Handlers) Reschedule(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Practitioner, auth.Beneficiary, auth.Caregiver)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	version, err := etag.IfMatch(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	var in struct {
+		NewSlotID string `json:"newSlotId"`
+	}
+	if err := jsonio.Decode(r, &in); err != nil {
+		fail(w, r, err)
+		return
+	}
+	if in.NewSlotID == "" || len(in.NewSlotID) > 200 {
+		fail(w, r, problem.Field("newSlotId", "is required"))
+		return
+	}
+	a, err := h.load(r, p, access.Book, "rescheduleAppointment", true)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	a, err = h.Service.Reschedule(r.Context(), a, in.NewSlotID, version)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	respond(w, http.StatusOK, a)
+}
+
+// SetStatus serves updateAppointmentStatus.
+func (h *Handlers) SetStatus(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Practitioner)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	version, err := etag.IfMatch(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	var in struct {
+		Status string `json:"status"`
+	}
+	if err := jsonio.Decode(r, &in); err != nil {
+		fail(w, r, err)
+		return
+	}
+	if in.Status != string(scheduling.Completed) && in.Status != string(scheduling.NoShow) {
+		fail(w, r, problem.Field("status", "must be completed or noShow"))
+		return
+	}
+	a, err := h.load(r, p, "", "updateAppointmentStatus", true)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	a, err = h.Service.SetStatus(r.Context(), a, scheduling.Status(in.Status), version)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	respond(w, http.StatusOK, a)
+}
+
+// List serves listAppointments.
+func (h *Handlers) List(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Practitioner, auth.Beneficiary, auth.Caregiver)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	v := r.URL.Query()
+	var l problem.FieldList
+	q := scheduling.AppointmentQuery{From: parseTime(&l, v, "from", false), To: parseTime(&l, v, "to", false),
+		Status: scheduling.Status(v.Get("status"))}
+	if q.Status != "" && !slices.Contains(scheduling.Statuses, q.Status) {
+		l.Add("status", "must be one of booked, cancelled, completed, noShow")
+	}
+	benID := v.Get("beneficiaryId")
+	if v.Has("beneficiaryId") && !idRE.MatchString(benID) {
+		l.Add("beneficiaryId", "is not an id")
+	}
+	if err := l.Err(); err != nil {
+		fail(w, r, err)
+		return
+	}
+	switch {
+	case benID != "":
+		if _, err := h.Policy.Authorize(ctx, p, access.ReadAppointments, benID, "listAppointments", access.Resource{Type: "appointment"}); err != nil {
+			fail(w, r, err)
+			return
+		}
+		q.BeneficiaryID = benID
+	case p.Has(auth.Practitioner):
+		pid, err := h.Practitioners.IDOf(ctx, p.Sub)
+		if err != nil && !problem.Is(err, problem.NotFound) {
+			fail(w, r, err)
+			return
+		}
+		q.PractitionerID = pid
+	case p.Has(auth.Beneficiary):
+		b, err := h.People.BeneficiaryBySub(ctx, p.Sub)
+		if err != nil && !problem.Is(err, problem.NotFound) {
+			fail(w, r, err)
+			return
+		}
+		if b.ID != "" {
+			if _, err := h.Policy.Authorize(ctx, p, access.ReadAppointments, b.ID, "listAppointments", access.Resource{Type: "appointment"}); err != nil {
+				fail(w, r, err)
+				return
+			}
+		}
+		q.BeneficiaryID = b.ID
+	default:
+		fail(w, r, problem.Field("beneficiaryId", "a caregiver names the beneficiary whose appointments it lists"))
+		return
+	}
+	scope := strings.Join([]string{"listAppointments", p.Sub, q.PractitionerID, q.BeneficiaryID, string(q.Status), v.Get("from"), v.Get("to")}, "\x1f")
+	pg, err := paging.Parse(r, h.Cursors, scope)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	out := struct {
+		Items      []appointmentJSON `json:"items"`
+		NextCursor string            `json:"nextCursor,omitempty"`
+	}{Items: []appointmentJSON{}}
+	if q.PractitionerID == "" && q.BeneficiaryID == "" {
+		jsonio.Write(w, http.StatusOK, out)
+		return
+	}
+	q.Limit, q.After = pg.Limit, pg.After
+	page, err := h.Service.Store.List(ctx, q)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	for _, a := range page.Items {
+		out.Items = append(out.Items, appointmentOut(a))
+	}
+	if out.NextCursor, err = paging.Next(h.Cursors, scope, page.Next); err != nil {
+		fail(w, r, err)
+		return
+	}
+	jsonio.Write(w, http.StatusOK, out)
+}

@@ -1,0 +1,299 @@
+package scheduling
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"ohcs/shared/problem"
+)
+
+// Practitioner is what scheduling needs to know of a practitioner.
+type Practitioner struct {
+	ID       string
+	Sub      string
+	Verified bool
+	Modes    []string
+}
+
+// Practitioners finds practitioners.
+type Practitioners interface {
+	// Practitioner returns a practitioner; NotFound.
+	Practitioner(ctx context.Context, id string) (Practitioner, error)
+}
+
+// Service is the scheduling domain's logic.
+type Service struct {
+	Store         Store
+	Practitioners Practitioners
+	Now           func() time.Time
+	NewID         func() string
+}
+
+// PlaceSchedule publishes sub's schedule for practitioner pid. Forbidden
+// (another practitioner's), Unprocessable (not verified), Invalid.
+func (s *Service) PlaceSchedule(ctx context.Context, sub, pid string, sch Schedule) (Schedule, error) {
+	p, err := s.own(ctx, sub, pid)
+	if err != nil {
+		return Schedule{}, err
+	}
+	if !p.Verified {
+		return Schedule{}, problem.New(problem.Unprocessable, "only verified practitioners publish availability")
+	}
+	now := s.Now().UTC()
+	if err := sch.Validate(now, p.Modes); err != nil {
+		return Schedule{}, err
+	}
+	sch.ID, sch.PractitionerID, sch.CreatedAt, sch.UpdatedAt, sch.Version = s.NewID(), pid, now, now, 1
+	if err := s.Store.PutSchedule(ctx, sch); err != nil {
+		return Schedule{}, err
+	}
+	return sch, nil
+}
+
+// ListSchedules pages through sub's own schedules.
+func (s *Service) ListSchedules(ctx context.Context, sub, pid string, limit int, after map[string]string) (SchedulePage, error) {
+	if _, err := s.own(ctx, sub, pid); err != nil {
+		return SchedulePage{}, err
+	}
+	return s.Store.ListSchedules(ctx, pid, limit, after)
+}
+
+func (s *Service) own(ctx context.Context, sub, pid string) (Practitioner, error) {
+	p, err := s.Practitioners.Practitioner(ctx, pid)
+	if err != nil {
+		return Practitioner{}, err
+	}
+	if p.Sub != sub {
+		return Practitioner{}, problem.New(problem.Forbidden, "a practitioner manages only its own schedules")
+	}
+	return p, nil
+}
+
+// FreeSlots returns the free slots of a verified practitioner that start in
+// [from, to), never before now plus the minimum notice; mode filters.
+func (s *Service) FreeSlots(ctx context.Context, pid string, from, to time.Time, mode string) ([]Slot, error) {
+	if !to.After(from) {
+		return nil, problem.Field("to", "must be after from")
+	}
+	if to.Sub(from) > MaxWindow {
+		return nil, problem.Field("to", "must be at most 31 days after from")
+	}
+	p, err := s.Practitioners.Practitioner(ctx, pid)
+	if err != nil || !p.Verified {
+		if err == nil || problem.Is(err, problem.NotFound) {
+			err = problem.New(problem.NotFound, "no practitioner %s", pid)
+		}
+		return nil, err
+	}
+	earliest := s.Now().UTC().Add(MinimumNotice)
+	if from.Before(earliest) {
+		from = earliest
+	}
+	if !to.After(from) {
+		return nil, nil
+	}
+	return s.free(ctx, p, from, to, mode)
+}
+
+func (s *Service) free(ctx context.Context, p Practitioner, from, to time.Time, mode string) ([]Slot, error) {
+	schedules, err := s.Store.Schedules(ctx, p.ID, from.AddDate(0, 0, -1).Format(time.DateOnly))
+	if err != nil {
+		return nil, err
+	}
+	days := DaysBetween(schedules, from, to, p.Modes)
+	if len(days) == 0 {
+		return nil, nil
+	}
+	claims, err := s.Store.Claims(ctx, p.ID, from.Add(-MaxSlotMinutes*time.Minute), to)
+	if err != nil {
+		return nil, err
+	}
+	counts, err := s.Store.DayCounts(ctx, p.ID, days[0].Date, days[len(days)-1].Date)
+	if err != nil {
+		return nil, err
+	}
+	var out []Slot
+	for _, d := range days {
+		if max := d.Schedule.MaxBookingsPerDay; max > 0 && counts[d.Date] >= max {
+			continue
+		}
+		for _, sl := range d.Slots {
+			if mode != "" && !slices.Contains(sl.Modes, mode) {
+				continue
+			}
+			if overlapsAny(sl, claims) {
+				continue
+			}
+			out = append(out, sl)
+		}
+	}
+	return out, nil
+}
+
+func overlapsAny(sl Slot, claims []Claim) bool {
+	for _, c := range claims {
+		if sl.Start.Before(c.End) && c.Start.Before(sl.End) {
+			return true
+		}
+	}
+	return false
+}
+
+// HasFreeSlot reports whether a verified practitioner has a free slot in
+// [from, to).
+func (s *Service) HasFreeSlot(ctx context.Context, pid string, from, to time.Time) (bool, error) {
+	slots, err := s.FreeSlots(ctx, pid, from, to, "")
+	if problem.Is(err, problem.NotFound) {
+		return false, nil
+	}
+	return len(slots) > 0, err
+}
+
+// offered checks that slotID is a slot the practitioner's schedules offer
+// now, free of other claims, in mode; it returns the slot and its day.
+func (s *Service) offered(ctx context.Context, field, slotID, mode string) (Slot, Day, error) {
+	want, err := ParseSlotID(field, slotID)
+	if err != nil {
+		return Slot{}, Day{}, err
+	}
+	gone := problem.New(problem.Conflict, "this slot is not available any more: list the free slots again")
+	p, err := s.Practitioners.Practitioner(ctx, want.PractitionerID)
+	if problem.Is(err, problem.NotFound) || (err == nil && !p.Verified) {
+		return Slot{}, Day{}, gone
+	}
+	if err != nil {
+		return Slot{}, Day{}, err
+	}
+	if want.Start.Before(s.Now().UTC().Add(MinimumNotice)) {
+		return Slot{}, Day{}, problem.New(problem.Conflict, "this slot starts in less than %d minutes: it can no longer be booked", int(MinimumNotice.Minutes()))
+	}
+	schedules, err := s.Store.Schedules(ctx, p.ID, want.Start.AddDate(0, 0, -1).Format(time.DateOnly))
+	if err != nil {
+		return Slot{}, Day{}, err
+	}
+	for _, d := range DaysBetween(schedules, want.Start, want.End, p.Modes) {
+		for _, sl := range d.Slots {
+			if sl.Start.Equal(want.Start) && sl.End.Equal(want.End) {
+				if !slices.Contains(sl.Modes, mode) {
+					return Slot{}, Day{}, problem.Field("mode", "this slot is offered in %v", sl.Modes)
+				}
+				claims, err := s.Store.Claims(ctx, p.ID, sl.Start.Add(-MaxSlotMinutes*time.Minute), sl.End)
+				if err != nil {
+					return Slot{}, Day{}, err
+				}
+				for _, c := range claims {
+					if !c.Start.Equal(sl.Start) && sl.Start.Before(c.End) && c.Start.Before(sl.End) {
+						return Slot{}, Day{}, problem.New(problem.Conflict, "this slot overlaps a booked appointment")
+					}
+				}
+				return sl, d, nil
+			}
+		}
+	}
+	return Slot{}, Day{}, gone
+}
+
+// Book books slotID for beneficiaryID, by bookedBy (a sub). The caller has
+// been authorized. Invalid, Conflict.
+func (s *Service) Book(ctx context.Context, bookedBy, beneficiaryID, slotID, mode, reason string) (Appointment, error) {
+	sl, day, err := s.offered(ctx, "slotId", slotID, mode)
+	if err != nil {
+		return Appointment{}, err
+	}
+	now := s.Now().UTC()
+	a := Appointment{
+		ID: s.NewID(), PractitionerID: sl.PractitionerID, BeneficiaryID: beneficiaryID, SlotID: sl.ID(),
+		Start: sl.Start, End: sl.End, LocalDate: day.Date, Mode: mode, Status: Booked, BookedBy: bookedBy,
+		BookedAt: now, Reason: reason, CreatedAt: now, UpdatedAt: now, Version: 1,
+	}
+	msgs := []Message{{Kind: "appointmentBooked", DueAt: now}}
+	if r := a.Start.Add(-24 * time.Hour); r.After(now) {
+		msgs = append(msgs, Message{Kind: "appointmentReminder", DueAt: r})
+	}
+	if err := s.Store.Book(ctx, Booking{Appointment: a, MaxPerDay: day.Schedule.MaxBookingsPerDay}, msgs); err != nil {
+		return Appointment{}, err
+	}
+	return a, nil
+}
+
+// Cancel cancels a booked appointment at version ifMatch. The caller has
+// been authorized. PreconditionFailed, Unprocessable.
+func (s *Service) Cancel(ctx context.Context, old Appointment, by, reason string, ifMatch int64) (Appointment, error) {
+	if err := changeable(old, ifMatch); err != nil {
+		return Appointment{}, err
+	}
+	now := s.Now().UTC()
+	next := old
+	next.Status, next.CancelReason, next.CancelledBy, next.CancelledAt = Cancelled, reason, by, now
+	next.UpdatedAt, next.Version = now, old.Version+1
+	if err := s.Store.Cancel(ctx, old, next, []Message{{Kind: "appointmentCancelled", DueAt: now}}); err != nil {
+		return Appointment{}, err
+	}
+	return next, nil
+}
+
+func changeable(a Appointment, ifMatch int64) error {
+	if a.Version != ifMatch {
+		return problem.New(problem.PreconditionFailed, "the appointment is at version %d, not %d: read it again", a.Version, ifMatch)
+	}
+	if a.Status != Booked {
+		return problem.New(problem.Unprocessable, "only a booked appointment can change; this one is %s", a.Status)
+	}
+	return nil
+}
+
+// Reschedule moves a booked appointment to newSlotID of the same
+// practitioner. The caller has been authorized.
+func (s *Service) Reschedule(ctx context.Context, old Appointment, newSlotID string, ifMatch int64) (Appointment, error) {
+	if err := changeable(old, ifMatch); err != nil {
+		return Appointment{}, err
+	}
+	want, err := ParseSlotID("newSlotId", newSlotID)
+	if err != nil {
+		return Appointment{}, err
+	}
+	if want.PractitionerID != old.PractitionerID {
+		return Appointment{}, problem.Field("newSlotId", "must be a slot of the same practitioner")
+	}
+	if want.Start.Equal(old.Start) {
+		return Appointment{}, problem.Field("newSlotId", "is the appointment's current slot")
+	}
+	sl, day, err := s.offered(ctx, "newSlotId", newSlotID, old.Mode)
+	if err != nil {
+		return Appointment{}, err
+	}
+	now := s.Now().UTC()
+	next := old
+	next.SlotID, next.Start, next.End, next.LocalDate = sl.ID(), sl.Start, sl.End, day.Date
+	next.UpdatedAt, next.Version = now, old.Version+1
+	msgs := []Message{{Kind: "appointmentRescheduled", DueAt: now}}
+	if r := next.Start.Add(-24 * time.Hour); r.After(now) {
+		msgs = append(msgs, Message{Kind: "appointmentReminder", DueAt: r})
+	}
+	if err := s.Store.Reschedule(ctx, Move{Old: old, New: next, MaxPerDay: day.Schedule.MaxBookingsPerDay}, msgs); err != nil {
+		return Appointment{}, err
+	}
+	return next, nil
+}
+
+// SetStatus marks a booked appointment completed or noShow after its
+// start. The caller is its practitioner.
+func (s *Service) SetStatus(ctx context.Context, old Appointment, status Status, ifMatch int64) (Appointment, error) {
+	if status != Completed && status != NoShow {
+		return Appointment{}, problem.Field("status", "must be completed or noShow")
+	}
+	if err := changeable(old, ifMatch); err != nil {
+		return Appointment{}, err
+	}
+	now := s.Now().UTC()
+	if now.Before(old.Start) {
+		return Appointment{}, problem.New(problem.Unprocessable, "the appointment has not started yet")
+	}
+	next := old
+	next.Status, next.UpdatedAt, next.Version = status, now, old.Version+1
+	if err := s.Store.SetStatus(ctx, old, next); err != nil {
+		return Appointment{}, err
+	}
+	return next, nil
+}
