@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 
@@ -24,7 +25,11 @@ func start(t *testing.T, env map[string]string) *client {
 	for k, v := range env {
 		vars[k] = v
 	}
-	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	var out io.Writer = io.Discard
+	if os.Getenv("OHCS_TEST_LOG") == "1" {
+		out = os.Stderr
+	}
+	logger := slog.New(slog.NewJSONHandler(out, nil))
 	s, err := server.Start(context.Background(), func(k string) string { return vars[k] }, logger)
 	if err != nil {
 		t.Fatalf("start: %v", err)

@@ -65,7 +65,8 @@ var matrix = map[string][]row{
 		{name: "own account", build: get(func(w *world) string { return "/v1/beneficiaries/" + w.B }),
 			want: map[string]int{"beneficiary": 200, "beneficiary-other": 404, "caregiver": 200, "caregiver-other": 404,
 				"caregiver-book": 200, "caregiver-revoked": 404, "caregiver-manager": 404,
-				"practitioner": 404, "practitioner-other": 404, "administrator": 200}},
+				// practitioner has an appointment with B: a care relationship.
+				"practitioner": 200, "practitioner-other": 404, "administrator": 200}},
 		{name: "dependent", build: get(func(w *world) string { return "/v1/beneficiaries/" + w.DEP }),
 			want: map[string]int{"beneficiary": 404, "beneficiary-other": 404, "caregiver": 200, "caregiver-other": 404,
 				"caregiver-book": 404, "caregiver-revoked": 404, "caregiver-manager": 200,
@@ -124,6 +125,48 @@ var matrix = map[string][]row{
 			want: map[string]int{"beneficiary": 404, "beneficiary-other": 404, "caregiver": 200, "caregiver-other": 404,
 				"caregiver-book": 404, "caregiver-revoked": 404, "caregiver-manager": 200}},
 	},
+	"placeAvailabilitySchedule": {{name: "own or another's", mutates: true, build: func(w *world) request {
+		return request{"POST", "/v1/practitioners/" + w.P + "/schedules", map[string]any{"timeZone": "Africa/Maputo", "slotMinutes": 30,
+			"effectiveFrom": "2030-01-01", "effectiveTo": "2030-01-31", "weeklyRules": []any{map[string]any{"dayOfWeek": "mon", "start": "09:00", "end": "12:00"}}}, nil}
+	}, want: map[string]int{"practitioner": 201, "practitioner-other": 403}}},
+	"listSchedules": {{name: "own or another's", build: get(func(w *world) string { return "/v1/practitioners/" + w.P + "/schedules" }),
+		want: map[string]int{"practitioner": 200, "practitioner-other": 403}}},
+	"listAvailableSlots": {{name: "any", build: get(func(w *world) string {
+		return "/v1/practitioners/" + w.P + "/slots?from=2030-01-01T00:00:00Z&to=2030-01-02T00:00:00Z"
+	}), want: all(200)}},
+	"makeAppointment": {
+		{name: "own account", mutates: true, build: func(w *world) request {
+			return request{"POST", "/v1/appointments", map[string]any{"slotId": w.freeSlot(), "beneficiaryId": w.B, "mode": "video"}, nil}
+		}, want: map[string]int{"beneficiary": 201, "beneficiary-other": 404, "caregiver": 404, "caregiver-other": 404,
+			"caregiver-book": 201, "caregiver-revoked": 404, "caregiver-manager": 404}},
+		{name: "dependent", mutates: true, build: func(w *world) request {
+			return request{"POST", "/v1/appointments", map[string]any{"slotId": w.freeSlot(), "beneficiaryId": w.DEP, "mode": "video"}, nil}
+		}, want: map[string]int{"beneficiary": 404, "beneficiary-other": 404, "caregiver": 404, "caregiver-other": 404,
+			"caregiver-book": 404, "caregiver-revoked": 404, "caregiver-manager": 201}},
+	},
+	"getAppointment": {{name: "of the beneficiary", build: get(func(w *world) string { return "/v1/appointments/" + w.A }),
+		want: map[string]int{"practitioner": 200, "practitioner-other": 404, "beneficiary": 200, "beneficiary-other": 404,
+			"caregiver": 200, "caregiver-other": 404, "caregiver-book": 200, "caregiver-revoked": 404, "caregiver-manager": 404}}},
+	"listAppointments": {
+		{name: "own", build: get(func(*world) string { return "/v1/appointments" }),
+			want: map[string]int{"practitioner": 200, "practitioner-other": 200, "beneficiary": 200, "beneficiary-other": 200,
+				"caregiver": 400, "caregiver-other": 400, "caregiver-book": 400, "caregiver-revoked": 400, "caregiver-manager": 400}},
+		{name: "of a beneficiary", build: get(func(w *world) string { return "/v1/appointments?beneficiaryId=" + w.B }),
+			want: map[string]int{"practitioner": 404, "practitioner-other": 404, "beneficiary": 200, "beneficiary-other": 404,
+				"caregiver": 200, "caregiver-other": 404, "caregiver-book": 200, "caregiver-revoked": 404, "caregiver-manager": 404}},
+	},
+	"cancelAppointment": {{name: "a fresh appointment", mutates: true, build: func(w *world) request {
+		return request{"POST", "/v1/appointments/" + w.freshAppointment() + "/cancellation", map[string]any{"reason": "cannot come"}, map[string]string{"If-Match": `"1"`}}
+	}, want: map[string]int{"practitioner": 200, "practitioner-other": 404, "beneficiary": 200, "beneficiary-other": 404,
+		"caregiver": 404, "caregiver-other": 404, "caregiver-book": 200, "caregiver-revoked": 404, "caregiver-manager": 404}}},
+	"rescheduleAppointment": {{name: "a fresh appointment", mutates: true, build: func(w *world) request {
+		id := w.freshAppointment()
+		return request{"POST", "/v1/appointments/" + id + "/reschedule", map[string]any{"newSlotId": w.freeSlot()}, map[string]string{"If-Match": `"1"`}}
+	}, want: map[string]int{"practitioner": 200, "practitioner-other": 404, "beneficiary": 200, "beneficiary-other": 404,
+		"caregiver": 404, "caregiver-other": 404, "caregiver-book": 200, "caregiver-revoked": 404, "caregiver-manager": 404}}},
+	"updateAppointmentStatus": {{name: "before the start", mutates: true, build: func(w *world) request {
+		return request{"POST", "/v1/appointments/" + w.A + "/status", map[string]any{"status": "completed"}, map[string]string{"If-Match": `"1"`}}
+	}, want: map[string]int{"practitioner": 422, "practitioner-other": 404}}},
 	"listAuditEvents": {{name: "by beneficiary", build: get(func(w *world) string { return "/v1/audit-events?beneficiaryId=" + w.B }),
 		want: map[string]int{"administrator": 200}}},
 }

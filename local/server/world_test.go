@@ -23,6 +23,25 @@ type world struct {
 	LDep    string            // the link DEP to C (viewRecords)
 	pracVer string            // P's current ETag
 	benVer  string            // B's current ETag
+	A       string            // an appointment of B with P, booked by B
+	slots   []string          // free slots of P, handed out one by one
+}
+
+// freeSlot hands out a free slot of P.
+func (w *world) freeSlot() string {
+	w.c.t.Helper()
+	if len(w.slots) == 0 {
+		w.c.t.Fatal("no free slots left")
+	}
+	s := w.slots[0]
+	w.slots = w.slots[1:]
+	return s
+}
+
+// freshAppointment books a new appointment of B with P.
+func (w *world) freshAppointment() string {
+	w.c.t.Helper()
+	return w.must(book(w.c, w.tokens["beneficiary"], w.freeSlot(), w.B, nil), 201, "book")["id"].(string)
 }
 
 var worlds atomic.Int64
@@ -81,6 +100,11 @@ func newWorld(t *testing.T, c *client) *world {
 	dep["forDependent"] = true
 	w.DEP = w.must(c.call("POST", "/v1/beneficiaries", w.tokens["caregiver-manager"], dep, nil), 201, "dependent")["id"].(string)
 	w.LDep = grant(w.tokens["caregiver-manager"], w.DEP, w.C, "viewRecords")
+	openAllWeek(t, c, w.tokens["practitioner"], w.P, nil)
+	for _, sl := range freeSlots(t, c, w.tokens["beneficiary"], w.P, 100) {
+		w.slots = append(w.slots, sl["slotId"].(string))
+	}
+	w.A = w.freshAppointment()
 	tok("donor", "donor")
 	w.must(c.call("POST", "/v1/donors", w.tokens["donor"], map[string]any{"displayName": "Fundação", "email": "f@example.org", "country": "MZ"}, nil), 201, "donor")
 	return w

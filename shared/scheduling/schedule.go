@@ -189,7 +189,8 @@ func (s Schedule) covers(date string) bool {
 	return date >= s.EffectiveFrom && date <= s.EffectiveTo
 }
 
-// SlotsOn returns the slots of local date (in the schedule's zone) that the
+// SlotsOn returns the slots of the local date of date (in the schedule's
+// zone; pass a time of that day such as noon) that the
 // schedule's rules or exception for that day give. Wall-clock times stay
 // put across daylight-saving changes: a 09:00 rule gives 09:00 local on
 // both sides of a change; a slot in the hour a spring change skips is not
@@ -254,8 +255,10 @@ func DaysBetween(schedules []Schedule, from, to time.Time, defaultModes []string
 		s := &sorted[i]
 		loc := s.Location()
 		first := from.In(loc)
-		d := time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, loc)
-		for ; d.Before(to); d = time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, loc) {
+		// Days are walked at noon: midnight does not exist on every date
+		// (Sao Paulo's clocks jumped from 00:00 to 01:00).
+		d := time.Date(first.Year(), first.Month(), first.Day(), 12, 0, 0, 0, loc)
+		for ; time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc).Before(to); d = d.AddDate(0, 0, 1) {
 			key := d.Format(time.DateOnly)
 			if claimed[key] || !s.covers(key) {
 				continue

@@ -94,7 +94,7 @@ type scheduleItem struct {
 	EffectiveFrom     string          `dynamodbav:"effectiveFrom"`
 	EffectiveTo       string          `dynamodbav:"effectiveTo"`
 	Rules             []ruleItem      `dynamodbav:"rules"`
-	Exceptions        []exceptionItem `dynamodbav:"exceptions"`
+	Exceptions        []exceptionItem `dynamodbav:"exceptions,omitempty"`
 	MaxBookingsPerDay int             `dynamodbav:"maxBookingsPerDay"`
 	CreatedAt         string          `dynamodbav:"createdAt"`
 	UpdatedAt         string          `dynamodbav:"updatedAt"`
@@ -110,7 +110,7 @@ func (st *Store) PutSchedule(ctx context.Context, sc scheduling.Schedule) error 
 	it := scheduleItem{ID: sc.ID, PractitionerID: sc.PractitionerID, TimeZone: sc.TimeZone, SlotMinutes: sc.SlotMinutes,
 		BufferMinutes: sc.BufferMinutes, EffectiveFrom: sc.EffectiveFrom, EffectiveTo: sc.EffectiveTo,
 		MaxBookingsPerDay: sc.MaxBookingsPerDay, CreatedAt: sc.CreatedAt.UTC().Format(time.RFC3339Nano),
-		UpdatedAt: sc.UpdatedAt.UTC().Format(time.RFC3339Nano), Version: sc.Version, Exceptions: []exceptionItem{}}
+		UpdatedAt: sc.UpdatedAt.UTC().Format(time.RFC3339Nano), Version: sc.Version}
 	for _, r := range sc.Rules {
 		it.Rules = append(it.Rules, ruleItem{Day: int(r.Day), Start: r.Start, End: r.End, Modes: r.Modes})
 	}

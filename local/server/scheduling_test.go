@@ -1,0 +1,225 @@
+package server_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"sync"
+	"testing"
+	"time"
+)
+
+// openAllWeek publishes, for practitioner id, 30-minute slots all day every
+// day from today for two weeks.
+func openAllWeek(t *testing.T, c *client, token, id string, extra map[string]any) {
+	t.Helper()
+	var rules []any
+	for _, d := range []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"} {
+		rules = append(rules, map[string]any{"dayOfWeek": d, "start": "00:00", "end": "23:30"})
+	}
+	today := time.Now().UTC()
+	body := map[string]any{"timeZone": "Africa/Maputo", "slotMinutes": 30, "effectiveFrom": today.AddDate(0, 0, -1).Format(time.DateOnly),
+		"effectiveTo": today.AddDate(0, 0, 14).Format(time.DateOnly), "weeklyRules": rules}
+	for k, v := range extra {
+		body[k] = v
+	}
+	r := c.call("POST", "/v1/practitioners/"+id+"/schedules", token, body, nil)
+	if r.Status != http.StatusCreated {
+		t.Fatalf("schedule: %d %s", r.Status, r.Body)
+	}
+}
+
+func freeSlots(t *testing.T, c *client, token, pid string, n int) []map[string]any {
+	t.Helper()
+	from := time.Now().UTC().Add(2 * time.Hour).Truncate(time.Minute).Format(time.RFC3339)
+	to := time.Now().UTC().Add(72 * time.Hour).Format(time.RFC3339)
+	r := c.call("GET", fmt.Sprintf("/v1/practitioners/%s/slots?from=%s&to=%s&limit=%d", pid, url.QueryEscape(from), url.QueryEscape(to), n), token, nil, nil)
+	if r.Status != http.StatusOK {
+		t.Fatalf("slots: %d %s", r.Status, r.Body)
+	}
+	var out []map[string]any
+	for _, it := range r.json(t)["items"].([]any) {
+		out = append(out, it.(map[string]any))
+	}
+	return out
+}
+
+func book(c *client, token, slot, ben string, header map[string]string) response {
+	return c.call("POST", "/v1/appointments", token, map[string]any{"slotId": slot, "beneficiaryId": ben, "mode": "video", "reason": "fever"}, header)
+}
+
+// TestBookingRace: 50 beneficiaries book one slot at once; exactly one wins.
+func TestBookingRace(t *testing.T) {
+	c := start(t, nil)
+	w := newWorld(t, c)
+	openAllWeek(t, c, w.tokens["practitioner"], w.P, nil)
+	slot := freeSlots(t, c, w.tokens["beneficiary"], w.P, 1)[0]["slotId"].(string)
+	type racer struct{ token, ben string }
+	var racers []racer
+	for i := range 50 {
+		tok := c.token(fmt.Sprintf("racer-%d", i), "beneficiary")
+		r := c.call("POST", "/v1/beneficiaries", tok, beneficiaryBody(fmt.Sprintf("Racer %d", i)), nil)
+		racers = append(racers, racer{tok, r.json(t)["id"].(string)})
+	}
+	statuses := make([]int, len(racers))
+	var wg sync.WaitGroup
+	for i, r := range racers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statuses[i] = book(c, r.token, slot, r.ben, nil).Status
+		}()
+	}
+	wg.Wait()
+	won, lost := 0, 0
+	for _, s := range statuses {
+		switch s {
+		case http.StatusCreated:
+			won++
+		case http.StatusConflict:
+			lost++
+		default:
+			t.Errorf("unexpected status %d", s)
+		}
+	}
+	if won != 1 || lost != 49 {
+		t.Errorf("got %d bookings and %d conflicts; want 1 and 49", won, lost)
+	}
+	for _, s := range freeSlots(t, c, w.tokens["beneficiary"], w.P, 100) {
+		if s["slotId"] == slot {
+			t.Errorf("the booked slot is still listed as free")
+		}
+	}
+	mine := c.call("GET", "/v1/appointments?limit=100", w.tokens["practitioner"], nil, nil).json(t)
+	if n := len(mine["items"].([]any)); n != 1 {
+		t.Errorf("the practitioner's appointments: got %d; want 1", n)
+	}
+}
+
+// TestBookingAcceptance: two beneficiaries race, the winner's caregiver
+// with bookAppointments cancels, the slot is bookable again; idempotent
+// retries; reschedule races; overlap and daily limits.
+func TestBookingAcceptance(t *testing.T) {
+	c := start(t, nil)
+	w := newWorld(t, c)
+	openAllWeek(t, c, w.tokens["practitioner"], w.P, nil)
+	slots := freeSlots(t, c, w.tokens["beneficiary"], w.P, 6)
+	slot := slots[0]["slotId"].(string)
+
+	var wg sync.WaitGroup
+	var r1, r2 response
+	wg.Add(2)
+	go func() { defer wg.Done(); r1 = book(c, w.tokens["beneficiary"], slot, w.B, nil) }()
+	go func() { defer wg.Done(); r2 = book(c, w.tokens["beneficiary-other"], slot, w.B2, nil) }()
+	wg.Wait()
+	if !(r1.Status == 201 && r2.Status == 409) && !(r1.Status == 409 && r2.Status == 201) {
+		t.Fatalf("race: got %d and %d; want one 201 and one 409", r1.Status, r2.Status)
+	}
+	winner, winnerTok := r1, w.tokens["beneficiary"]
+	if r2.Status == 201 {
+		winner, winnerTok = r2, w.tokens["beneficiary-other"]
+	}
+	appt := winner.json(t)
+	if appt["status"] != "booked" || appt["practitionerId"] != w.P || appt["slotId"] != slot {
+		t.Errorf("appointment: %v", appt)
+	}
+	id := appt["id"].(string)
+	// The practitioner now has a care relationship: it reads the profile.
+	if r := c.call("GET", "/v1/beneficiaries/"+appt["beneficiaryId"].(string), w.tokens["practitioner"], nil, nil); r.Status != 200 {
+		t.Errorf("practitioner with a booking reads the profile: got %d", r.Status)
+	}
+	if r := c.call("GET", "/v1/appointments/"+id, w.tokens["practitioner-other"], nil, nil); r.Status != 404 {
+		t.Errorf("another practitioner reads the appointment: got %d; want 404", r.Status)
+	}
+
+	// The winner's caregiver with bookAppointments cancels.
+	ben := appt["beneficiaryId"].(string)
+	cgTok := c.token("booking-caregiver", "caregiver")
+	cg := c.call("POST", "/v1/caregivers", cgTok, map[string]any{"fullName": "Helper", "phone": "+258840000001"}, nil).json(t)["id"].(string)
+	w.must(c.call("POST", "/v1/beneficiaries/"+ben+"/care-links", winnerTok, map[string]any{"caregiverId": cg, "permissions": []string{"bookAppointments"}}, nil), 201, "grant")
+	assertProblem(t, c.call("POST", "/v1/appointments/"+id+"/cancellation", cgTok, map[string]any{"reason": "travel"}, nil), http.StatusPreconditionRequired)
+	cancelled := w.must(c.call("POST", "/v1/appointments/"+id+"/cancellation", cgTok, map[string]any{"reason": "travel"}, map[string]string{"If-Match": `"1"`}), 200, "cancel")
+	if cancelled["status"] != "cancelled" || cancelled["cancelReason"] != "travel" {
+		t.Errorf("cancelled: %v", cancelled)
+	}
+	assertProblem(t, c.call("POST", "/v1/appointments/"+id+"/cancellation", cgTok, map[string]any{"reason": "again"}, map[string]string{"If-Match": `"2"`}), http.StatusUnprocessableEntity)
+	// The slot is bookable again, with an idempotency key.
+	key := map[string]string{"Idempotency-Key": "retry-1"}
+	again := book(c, w.tokens["beneficiary"], slot, w.B, key)
+	if again.Status != 201 {
+		t.Fatalf("book the freed slot: %d %s", again.Status, again.Body)
+	}
+	replay := book(c, w.tokens["beneficiary"], slot, w.B, key)
+	if replay.Status != 201 || replay.json(t)["id"] != again.json(t)["id"] {
+		t.Errorf("idempotent retry: got %d %v; want the same appointment", replay.Status, replay.json(t)["id"])
+	}
+	misuse := c.call("POST", "/v1/appointments", w.tokens["beneficiary"], map[string]any{"slotId": slots[1]["slotId"], "beneficiaryId": w.B, "mode": "video"}, key)
+	assertProblem(t, misuse, http.StatusUnprocessableEntity)
+
+	// A beneficiary cannot hold two overlapping appointments.
+	overlapTok := c.token("overlap-prac", "practitioner")
+	op := w.must(c.call("POST", "/v1/practitioners", overlapTok, profile("Dr Overlap"), nil), 201, "practitioner")["id"].(string)
+	w.must(c.call("POST", "/v1/practitioners/"+op+"/verification", w.tokens["administrator"], map[string]any{"decision": "verified"}, map[string]string{"If-Match": `"1"`}), 200, "verify")
+	openAllWeek(t, c, overlapTok, op, nil)
+	var sameTime string
+	for _, s := range freeSlots(t, c, w.tokens["beneficiary"], op, 20) {
+		if s["start"] == again.json(t)["start"] {
+			sameTime = s["slotId"].(string)
+		}
+	}
+	assertProblem(t, book(c, w.tokens["beneficiary"], sameTime, w.B, nil), http.StatusConflict)
+
+	// Two beneficiaries race to reschedule into one slot.
+	a1 := again.json(t)
+	a2 := w.must(book(c, w.tokens["beneficiary-other"], slots[2]["slotId"].(string), w.B2, nil), 201, "second appointment")
+	target := slots[4]["slotId"].(string)
+	var m1, m2 response
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		m1 = c.call("POST", "/v1/appointments/"+a1["id"].(string)+"/reschedule", w.tokens["beneficiary"], map[string]any{"newSlotId": target}, map[string]string{"If-Match": `"1"`})
+	}()
+	go func() {
+		defer wg.Done()
+		m2 = c.call("POST", "/v1/appointments/"+a2["id"].(string)+"/reschedule", w.tokens["beneficiary-other"], map[string]any{"newSlotId": target}, map[string]string{"If-Match": `"1"`})
+	}()
+	wg.Wait()
+	if !(m1.Status == 200 && m2.Status == 409) && !(m1.Status == 409 && m2.Status == 200) {
+		t.Fatalf("reschedule race: got %d and %d", m1.Status, m2.Status)
+	}
+	loser, loserSlot := a2, slots[2]["slotId"].(string)
+	if m2.Status == 200 {
+		loser, loserSlot = a1, slot
+	}
+	// The loser kept its slot; the winner's old slot is free again.
+	if got := c.call("GET", "/v1/appointments/"+loser["id"].(string), w.tokens["practitioner"], nil, nil).json(t); got["slotId"] != loserSlot || got["version"] != float64(1) {
+		t.Errorf("the losing appointment changed: %v", got)
+	}
+	free := map[any]bool{}
+	for _, s := range freeSlots(t, c, w.tokens["beneficiary"], w.P, 100) {
+		free[s["slotId"]] = true
+	}
+	if free[target] || free[loserSlot] {
+		t.Errorf("held slots listed as free")
+	}
+
+	// Status: only the practitioner, only after the start.
+	assertProblem(t, c.call("POST", "/v1/appointments/"+loser["id"].(string)+"/status", w.tokens["practitioner"], map[string]any{"status": "completed"}, map[string]string{"If-Match": `"1"`}), http.StatusUnprocessableEntity)
+}
+
+// TestDailyLimit: maxBookingsPerDay holds.
+func TestDailyLimit(t *testing.T) {
+	c := start(t, nil)
+	w := newWorld(t, c)
+	openAllWeek(t, c, w.tokens["practitioner"], w.P, map[string]any{"maxBookingsPerDay": 1})
+	slots := freeSlots(t, c, w.tokens["beneficiary"], w.P, 48)
+	first := slots[0]
+	w.must(book(c, w.tokens["beneficiary"], first["slotId"].(string), w.B, nil), 201, "first of the day")
+	day := first["start"].(string)[:10]
+	for _, s := range slots[1:] {
+		if s["start"].(string)[:10] == day {
+			assertProblem(t, book(c, w.tokens["beneficiary-other"], s["slotId"].(string), w.B2, nil), http.StatusConflict)
+			break
+		}
+	}
+}
