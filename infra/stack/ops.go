@@ -51,25 +51,28 @@ func newOperations(st awscdk.Stack, _ awskms.Key, a api, tbls dataTables, n noti
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	throttles := map[string]awscloudwatch.IMetric{}
-	for i, name := range names {
-		for prefix, m := range map[string]string{"r": "ReadThrottleEvents", "w": "WriteThrottleEvents"} {
-			throttles[fmt.Sprintf("%s%d", prefix, i)] = awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
-				Namespace: jsii.String("AWS/DynamoDB"), MetricName: jsii.String(m), Statistic: jsii.String("Sum"), Period: five,
-				DimensionsMap: &map[string]*string{"TableName": tbls[name].TableName()},
-			})
+	// A math alarm takes at most 10 metrics: 5 tables (reads and writes) an
+	// alarm.
+	for chunk := 0; chunk*5 < len(names); chunk++ {
+		throttles := map[string]awscloudwatch.IMetric{}
+		expr := ""
+		for i, name := range names[chunk*5 : min(len(names), chunk*5+5)] {
+			for prefix, m := range map[string]string{"r": "ReadThrottleEvents", "w": "WriteThrottleEvents"} {
+				id := fmt.Sprintf("%s%d", prefix, i)
+				throttles[id] = awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
+					Namespace: jsii.String("AWS/DynamoDB"), MetricName: jsii.String(m), Statistic: jsii.String("Sum"), Period: five,
+					DimensionsMap: &map[string]*string{"TableName": tbls[name].TableName()},
+				})
+				if expr != "" {
+					expr += "+"
+				}
+				expr += id
+			}
 		}
+		alarms = append(alarms, alarm(fmt.Sprintf("DynamoDBThrottles%d", chunk+1), awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
+			Expression: jsii.String(expr), UsingMetrics: &throttles, Period: five,
+		}), 1, "DynamoDB throttled requests"))
 	}
-	expr := ""
-	for k := range throttles {
-		if expr != "" {
-			expr += "+"
-		}
-		expr += k
-	}
-	alarms = append(alarms, alarm("DynamoDBThrottles", awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
-		Expression: jsii.String(expr), UsingMetrics: &throttles, Period: five,
-	}), 1, "DynamoDB throttled requests"))
 
 	dash := awscloudwatch.NewDashboard(st, jsii.String("Dashboard"), &awscloudwatch.DashboardProps{DashboardName: jsii.String("ohcs")})
 	dash.AddWidgets(

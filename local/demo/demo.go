@@ -6,10 +6,23 @@ package demo
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"ohcs/shared/practitioner"
 	"ohcs/shared/problem"
+	"ohcs/shared/scheduling"
 )
+
+// weekdays is 08:00 to 12:00 and 14:00 to 17:00, Monday to Friday, in
+// 30-minute slots, for 90 days from now.
+func weekdays(tz string, now time.Time) scheduling.Schedule {
+	var rules []scheduling.Rule
+	for d := time.Monday; d <= time.Friday; d++ {
+		rules = append(rules, scheduling.Rule{Day: d, Start: 8 * 60, End: 12 * 60}, scheduling.Rule{Day: d, Start: 14 * 60, End: 17 * 60})
+	}
+	return scheduling.Schedule{TimeZone: tz, SlotMinutes: 30, EffectiveFrom: now.AddDate(0, 0, -1).Format(time.DateOnly),
+		EffectiveTo: now.AddDate(0, 0, 90).Format(time.DateOnly), Rules: rules}
+}
 
 // AdminSub is the administrator that verified the demo practitioners.
 const AdminSub = "demo-administrator"
@@ -53,11 +66,19 @@ var seeds = []seed{
 	{"Nguyen Van An", "male", "Hà Nội", "Hà Nội", "VN", "Asia/Ho_Chi_Minh", 21.0285, 105.8542, []practitioner.Specialty{generalPractice}, []string{"vi"}, inPerso},
 	{"Fatima Zahra Benali", "female", "Casablanca", "Casablanca-Settat", "MA", "Africa/Casablanca", 33.5731, -7.5898, []practitioner.Specialty{infectious, internal}, []string{"ar-MA", "fr"}, remote},
 	{"Tendai Moyo", "male", "Harare", "Harare", "ZW", "Africa/Harare", -17.8292, 31.0522, []practitioner.Specialty{nursing, mentalHealth}, []string{"en-ZW", "sn"}, all},
+	{"Célia Mondlane", "female", "Matola", "Maputo Province", "MZ", "Africa/Maputo", -25.9622, 32.4589, []practitioner.Specialty{obstetrics}, []string{"pt-MZ"}, all},
+	// Rui publishes no availability: searches with a window leave him out.
+	{"Rui Sitoe", "male", "Marracuene", "Maputo Province", "MZ", "Africa/Maputo", -25.7367, 32.6747, []practitioner.Specialty{generalPractice}, []string{"pt-MZ"}, inPerso},
 }
 
-// Seed creates and verifies the demo practitioners through the service, as
-// an administrator would. Profiles that already exist are left alone.
-func Seed(ctx context.Context, svc *practitioner.Service) (int, error) {
+// withoutSchedule names the demo practitioners that publish no schedule.
+var withoutSchedule = map[string]bool{"Rui Sitoe": true}
+
+// Seed creates and verifies the demo practitioners through the services, as
+// an administrator and the practitioners would, and publishes their
+// weekday availability from today for 90 days. Profiles that already exist
+// are left alone.
+func Seed(ctx context.Context, svc *practitioner.Service, sched *scheduling.Service) (int, error) {
 	created := 0
 	for i, s := range seeds {
 		lat, lon := s.lat, s.lon
@@ -83,6 +104,11 @@ func Seed(ctx context.Context, svc *practitioner.Service) (int, error) {
 		}
 		if _, err := svc.Verify(ctx, AdminSub, p.ID, practitioner.Decision{Decision: practitioner.Verified, Note: "demonstration data"}, p.Version); err != nil {
 			return created, fmt.Errorf("verify practitioner %d: %w", i+1, err)
+		}
+		if !withoutSchedule[s.name] {
+			if _, err := sched.PlaceSchedule(ctx, p.Sub, p.ID, weekdays(s.tz, time.Now())); err != nil {
+				return created, fmt.Errorf("schedule of practitioner %d: %w", i+1, err)
+			}
 		}
 		created++
 	}

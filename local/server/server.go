@@ -35,6 +35,7 @@ import (
 	"ohcs/shared/platform"
 	"ohcs/shared/practitioner/practitionerhttp"
 	"ohcs/shared/problem"
+	"ohcs/shared/scheduling/schedulinghttp"
 	"ohcs/shared/tables"
 )
 
@@ -85,7 +86,7 @@ func Start(ctx context.Context, getenv func(string) string, logger *slog.Logger)
 		return nil, err
 	}
 	if getenv(EnvDemoData) != "off" {
-		n, err := demo.Seed(ctx, practitionerhttp.NewService(env))
+		n, err := demo.Seed(ctx, practitionerhttp.NewService(env), schedulinghttp.NewService(env))
 		if err != nil {
 			ln.Close()
 			s.closeStore()

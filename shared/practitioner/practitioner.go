@@ -102,7 +102,11 @@ type Query struct {
 	Mode      Mode
 	// NamePrefix matches the start of the name, accent- and case-folded.
 	NamePrefix string
-	Limit      int
+	// Near, when set, keeps practitioners within RadiusKm of it, nearest
+	// first.
+	Near     *Point
+	RadiusKm float64
+	Limit    int
 	// After is the position of the last item of the previous page.
 	After map[string]string
 }
@@ -110,6 +114,10 @@ type Query struct {
 // Page is one page of a search.
 type Page struct {
 	Items []Practitioner
+	// Positions are the positions of the items, to continue after any one.
+	Positions []map[string]string
+	// Distances are the items' distances in km from Query.Near.
+	Distances []float64
 	// Next is the position to continue from; nil on the last page.
 	Next map[string]string
 }

@@ -23,7 +23,7 @@ import (
 	"ohcs/shared/people"
 	"ohcs/shared/people/peopledb"
 	"ohcs/shared/platform"
-	"ohcs/shared/practitioner/practitionerhttp"
+	"ohcs/shared/practitioner/practitionerdb"
 	"ohcs/shared/problem"
 	"ohcs/shared/scheduling/schedulingdb"
 	"ohcs/shared/tables"
@@ -78,7 +78,7 @@ type Handlers struct {
 func New(env *platform.Env) *Handlers {
 	store := &peopledb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.People)}
 	auditStore := &auditdb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Audit)}
-	pracs := PractitionerLookup{Service: practitionerhttp.NewService(env)}
+	pracs := PractitionerLookup{Service: practitionerdb.NewService(env)}
 	return &Handlers{
 		Service: &people.Service{Store: store, Now: env.Now, NewID: env.NewID},
 		Policy: &access.Policy{

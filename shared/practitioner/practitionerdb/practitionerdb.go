@@ -15,9 +15,13 @@
 package practitionerdb
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -27,6 +31,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"ohcs/shared/dynamo"
+	"ohcs/shared/platform"
 	"ohcs/shared/practitioner"
 	"ohcs/shared/problem"
 	"ohcs/shared/tables"
@@ -181,6 +186,11 @@ func facets(p practitioner.Practitioner) []string {
 	for _, m := range p.Modes {
 		out = append(out, "MODE#"+string(m))
 	}
+	if pos, ok := p.Position(); ok {
+		for _, prec := range practitioner.GeoPrecisions {
+			out = append(out, fmt.Sprintf("GEO%d#%s", prec, practitioner.Geohash(pos, prec)))
+		}
+	}
 	slices.Sort(out)
 	return slices.Compact(out)
 }
@@ -323,26 +333,16 @@ func (st *Store) Update(ctx context.Context, old, updated practitioner.Practitio
 	return dynamo.Err(err, "update practitioner")
 }
 
-// Search queries the facet of the most selective filter in name order.
+// Search queries the facet of the most selective filter in name order, or
+// the geohash cells around q.Near by distance.
 func (st *Store) Search(ctx context.Context, q practitioner.Query) (practitioner.Page, error) {
-	facet, filters, values := plan(q)
-	names := map[string]string{"#pk": tables.GSI1PK}
-	values[":pk"] = s(facet)
-	keyCond := "#pk = :pk"
-	if prefix := practitioner.Fold(q.NamePrefix); prefix != "" {
-		keyCond += " AND begins_with(#sk, :prefix)"
-		names["#sk"] = tables.GSI1SK
-		values[":prefix"] = s(prefix)
+	if q.Near != nil {
+		return st.searchNear(ctx, q)
 	}
-	in := &dynamodb.QueryInput{
-		TableName:                 aws.String(st.Table),
-		IndexName:                 aws.String(tables.GSI1.Name),
-		KeyConditionExpression:    aws.String(keyCond),
-		ExpressionAttributeNames:  names,
-		ExpressionAttributeValues: values,
-	}
-	if len(filters) > 0 {
-		in.FilterExpression = aws.String(strings.Join(filters, " AND "))
+	facet, filters, values := plan(q, "")
+	in, err := st.facetQuery(facet, filters, values, q.NamePrefix)
+	if err != nil {
+		return practitioner.Page{}, err
 	}
 	if q.After != nil {
 		in.ExclusiveStartKey = map[string]types.AttributeValue{}
@@ -385,15 +385,119 @@ func (st *Store) Search(ctx context.Context, q practitioner.Query) (practitioner
 			return practitioner.Page{}, err
 		}
 		page.Items = append(page.Items, p)
+		page.Positions = append(page.Positions, position(item))
 	}
 	return page, nil
 }
 
-// plan picks the facet to query and the filters on the others.
-func plan(q practitioner.Query) (string, []string, map[string]types.AttributeValue) {
+// facetQuery builds the query of one facet in name order.
+func (st *Store) facetQuery(facet string, filters []string, values map[string]types.AttributeValue, namePrefix string) (*dynamodb.QueryInput, error) {
+	names := map[string]string{"#pk": tables.GSI1PK}
+	vals := maps.Clone(values)
+	vals[":pk"] = s(facet)
+	keyCond := "#pk = :pk"
+	if prefix := practitioner.Fold(namePrefix); prefix != "" {
+		keyCond += " AND begins_with(#sk, :prefix)"
+		names["#sk"] = tables.GSI1SK
+		vals[":prefix"] = s(prefix)
+	}
+	in := &dynamodb.QueryInput{
+		TableName:                 aws.String(st.Table),
+		IndexName:                 aws.String(tables.GSI1.Name),
+		KeyConditionExpression:    aws.String(keyCond),
+		ExpressionAttributeNames:  names,
+		ExpressionAttributeValues: vals,
+	}
+	if len(filters) > 0 {
+		in.FilterExpression = aws.String(strings.Join(filters, " AND "))
+	}
+	return in, nil
+}
+
+// searchNear reads every practitioner of the cells that cover the circle,
+// keeps those within the radius and pages through them by distance, then
+// id. The candidates are the verified practitioners of at most nine cells
+// sized to the radius, never the table.
+func (st *Store) searchNear(ctx context.Context, q practitioner.Query) (practitioner.Page, error) {
+	prec, cells, ok := practitioner.CoverCells(*q.Near, q.RadiusKm)
+	facets := []string{"ALL"}
+	if ok {
+		facets = facets[:0]
+		for _, c := range cells {
+			facets = append(facets, fmt.Sprintf("GEO%d#%s", prec, c))
+		}
+	}
+	_, filters, values := plan(q, "near")
+	type hit struct {
+		p    practitioner.Practitioner
+		dist float64
+	}
+	seen := map[string]bool{}
+	var hits []hit
+	for _, f := range facets {
+		in, err := st.facetQuery(f, filters, values, q.NamePrefix)
+		if err != nil {
+			return practitioner.Page{}, err
+		}
+		pages := dynamodb.NewQueryPaginator(st.DB, in)
+		for pages.HasMorePages() {
+			out, err := pages.NextPage(ctx)
+			if err != nil {
+				return practitioner.Page{}, dynamo.Err(err, "search practitioners near")
+			}
+			for _, item := range out.Items {
+				p, err := decode(item)
+				if err != nil {
+					return practitioner.Page{}, err
+				}
+				pos, has := p.Position()
+				if seen[p.ID] || !has {
+					continue
+				}
+				seen[p.ID] = true
+				if d := practitioner.DistanceKm(*q.Near, pos); d <= q.RadiusKm {
+					hits = append(hits, hit{p, d})
+				}
+			}
+		}
+	}
+	slices.SortFunc(hits, func(a, b hit) int {
+		if c := cmp.Compare(a.dist, b.dist); c != 0 {
+			return c
+		}
+		return strings.Compare(a.p.ID, b.p.ID)
+	})
+	pos := func(h hit) map[string]string {
+		return map[string]string{"d": strconv.FormatFloat(h.dist, 'g', -1, 64), "id": h.p.ID}
+	}
+	start := 0
+	if q.After != nil {
+		d, err := strconv.ParseFloat(q.After["d"], 64)
+		if err != nil || q.After["id"] == "" {
+			return practitioner.Page{}, problem.Field("cursor", "is not a cursor of this query")
+		}
+		start = sort.Search(len(hits), func(i int) bool {
+			return hits[i].dist > d || (hits[i].dist == d && hits[i].p.ID > q.After["id"])
+		})
+	}
+	var page practitioner.Page
+	for i := start; i < len(hits) && len(page.Items) < q.Limit; i++ {
+		page.Items = append(page.Items, hits[i].p)
+		page.Distances = append(page.Distances, hits[i].dist)
+		page.Positions = append(page.Positions, pos(hits[i]))
+		if len(page.Items) == q.Limit && i+1 < len(hits) {
+			page.Next = pos(hits[i])
+		}
+	}
+	return page, nil
+}
+
+// plan picks the facet to query and the filters on the others; with a
+// forced facet (a geohash cell), every filter is a filter.
+func plan(q practitioner.Query, forced string) (string, []string, map[string]types.AttributeValue) {
 	values := map[string]types.AttributeValue{}
 	var filters []string
-	facet := ""
+	facet := forced
 	use := func(f string) bool {
 		if facet == "" {
 			facet = f
@@ -428,4 +532,13 @@ func position(item map[string]types.AttributeValue) map[string]string {
 		}
 	}
 	return pos
+}
+
+// NewService returns the practitioner service over this store in env.
+func NewService(env *platform.Env) *practitioner.Service {
+	return &practitioner.Service{
+		Store: &Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Practitioners)},
+		Now:   env.Now,
+		NewID: env.NewID,
+	}
 }

@@ -71,6 +71,7 @@ type practitionerJSON struct {
 	Verification      string          `json:"verification"`
 	VerificationNote  string          `json:"verificationNote,omitempty"`
 	VerifiedAt        string          `json:"verifiedAt,omitempty"`
+	DistanceKm        *float64        `json:"distanceKm,omitempty"`
 	CreatedAt         string          `json:"createdAt"`
 	UpdatedAt         string          `json:"updatedAt"`
 	Version           int64           `json:"version"`

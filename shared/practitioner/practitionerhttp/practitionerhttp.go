@@ -4,11 +4,14 @@
 package practitionerhttp
 
 import (
+	"context"
+	"math"
 	"net/http"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"ohcs/shared/auth"
@@ -20,6 +23,7 @@ import (
 	"ohcs/shared/practitioner"
 	"ohcs/shared/practitioner/practitionerdb"
 	"ohcs/shared/problem"
+	"ohcs/shared/scheduling/schedulinghttp"
 	"ohcs/shared/tables"
 	"ohcs/shared/validate"
 )
@@ -30,7 +34,8 @@ var Registry = platform.Registry{
 	"getPractitioner":           reads(func(h *Handlers) http.HandlerFunc { return h.Get }),
 	"updatePractitionerProfile": writes(func(h *Handlers) http.HandlerFunc { return h.Update }),
 	"verifyPractitioner":        writes(func(h *Handlers) http.HandlerFunc { return h.Verify }),
-	"findPractitioners":         reads(func(h *Handlers) http.HandlerFunc { return h.Find }),
+	"findPractitioners": {Build: build(func(h *Handlers) http.HandlerFunc { return h.Find }),
+		Reads: []tables.Table{tables.Practitioners, tables.Scheduling}},
 }
 
 func build(pick func(*Handlers) http.HandlerFunc) platform.Constructor {
@@ -47,28 +52,29 @@ func writes(pick func(*Handlers) http.HandlerFunc) platform.Operation {
 	return platform.Operation{Build: build(pick), Reads: []tables.Table{tables.Practitioners}, Writes: []tables.Table{tables.Practitioners}}
 }
 
+// Availability tells whether a practitioner has a free slot in a window.
+type Availability interface {
+	HasFreeSlot(ctx context.Context, practitionerID string, from, to time.Time) (bool, error)
+}
+
 // Handlers serves the practitioner operations.
 type Handlers struct {
-	Service *practitioner.Service
-	Cursors *cursor.Sealer
+	Service      *practitioner.Service
+	Availability Availability
+	Cursors      *cursor.Sealer
 }
 
 // New returns the handlers over the DynamoDB store of env.
 func New(env *platform.Env) *Handlers {
 	return &Handlers{
-		Service: NewService(env),
-		Cursors: env.Cursors,
+		Service:      NewService(env),
+		Availability: schedulinghttp.NewService(env),
+		Cursors:      env.Cursors,
 	}
 }
 
 // NewService returns the practitioner service over the DynamoDB store of env.
-func NewService(env *platform.Env) *practitioner.Service {
-	return &practitioner.Service{
-		Store: &practitionerdb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Practitioners)},
-		Now:   env.Now,
-		NewID: env.NewID,
-	}
-}
+func NewService(env *platform.Env) *practitioner.Service { return practitionerdb.NewService(env) }
 
 func viewer(p auth.Principal) practitioner.Viewer {
 	return practitioner.Viewer{Sub: p.Sub, Admin: p.Has(auth.Administrator)}
@@ -211,13 +217,15 @@ type pageJSON struct {
 	NextCursor string             `json:"nextCursor,omitempty"`
 }
 
-// Find serves findPractitioners.
+// Find serves findPractitioners. With an availability window it keeps the
+// practitioners with a free slot in it, reading further pages of the search
+// (a bounded number) to fill the page.
 func (h *Handlers) Find(w http.ResponseWriter, r *http.Request) {
 	if _, err := auth.FromRequest(r); err != nil {
 		problem.Write(w, r, err)
 		return
 	}
-	q, scope, err := parseQuery(r)
+	q, window, scope, err := parseQuery(r)
 	if err != nil {
 		problem.Write(w, r, err)
 		return
@@ -228,17 +236,48 @@ func (h *Handlers) Find(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	page, err := h.Service.Search(r.Context(), q)
-	if err != nil {
-		problem.Write(w, r, err)
-		return
+	out := pageJSON{Items: []practitionerJSON{}}
+	var next map[string]string
+	for round := 0; round < 5; round++ {
+		page, err := h.Service.Search(r.Context(), q)
+		if err != nil {
+			problem.Write(w, r, err)
+			return
+		}
+		next = page.Next
+		full := false
+		for i, p := range page.Items {
+			if window != nil {
+				ok, err := h.Availability.HasFreeSlot(r.Context(), p.ID, window[0], window[1])
+				if err != nil {
+					problem.Write(w, r, err)
+					return
+				}
+				if !ok {
+					continue
+				}
+			}
+			item := toJSON(p, false)
+			if page.Distances != nil {
+				d := math.Round(page.Distances[i]*100) / 100
+				item.DistanceKm = &d
+			}
+			out.Items = append(out.Items, item)
+			if len(out.Items) == q.Limit {
+				full, next = true, nil
+				if i+1 < len(page.Items) || page.Next != nil {
+					next = page.Positions[i]
+				}
+				break
+			}
+		}
+		if full || page.Next == nil || window == nil {
+			break
+		}
+		q.After = page.Next
 	}
-	out := pageJSON{Items: make([]practitionerJSON, 0, len(page.Items))}
-	for _, p := range page.Items {
-		out.Items = append(out.Items, toJSON(p, false))
-	}
-	if page.Next != nil {
-		if out.NextCursor, err = h.Cursors.Seal(scope, page.Next); err != nil {
+	if next != nil {
+		if out.NextCursor, err = h.Cursors.Seal(scope, next); err != nil {
 			problem.Write(w, r, err)
 			return
 		}
@@ -246,9 +285,10 @@ func (h *Handlers) Find(w http.ResponseWriter, r *http.Request) {
 	jsonio.Write(w, http.StatusOK, out)
 }
 
-// parseQuery reads the filters and returns the query and the cursor scope
-// that binds a cursor to these filters.
-func parseQuery(r *http.Request) (practitioner.Query, string, error) {
+// parseQuery reads the filters and returns the query, the availability
+// window (nil when none) and the cursor scope that binds a cursor to these
+// filters.
+func parseQuery(r *http.Request) (practitioner.Query, []time.Time, string, error) {
 	v := r.URL.Query()
 	var l problem.FieldList
 	q := practitioner.Query{Limit: 20}
@@ -278,7 +318,49 @@ func parseQuery(r *http.Request) (practitioner.Query, string, error) {
 	if c := v.Get("cursor"); v.Has("cursor") && (c == "" || len(c) > 2048) {
 		l.Add("cursor", "is not a cursor of this query")
 	}
+	if v.Has("near") {
+		lat, lon, ok := parsePoint(v.Get("near"))
+		if !ok {
+			l.Add("near", "must be lat,lon in degrees, such as -25.96,32.58")
+		}
+		q.Near, q.RadiusKm = &practitioner.Point{Lat: lat, Lon: lon}, 25
+		if v.Has("radiusKm") {
+			radius, err := strconv.ParseFloat(v.Get("radiusKm"), 64)
+			if err != nil || radius < 0.1 || radius > 500 {
+				l.Add("radiusKm", "must be a number from 0.1 to 500")
+			}
+			q.RadiusKm = radius
+		}
+	} else if v.Has("radiusKm") {
+		l.Add("radiusKm", "goes with near")
+	}
+	var window []time.Time
+	if v.Has("availableFrom") || v.Has("availableTo") {
+		from, err1 := time.Parse(time.RFC3339, v.Get("availableFrom"))
+		to, err2 := time.Parse(time.RFC3339, v.Get("availableTo"))
+		switch {
+		case err1 != nil:
+			l.Add("availableFrom", "must be an RFC 3339 time, with availableTo")
+		case err2 != nil:
+			l.Add("availableTo", "must be an RFC 3339 time, with availableFrom")
+		case !to.After(from) || to.Sub(from) > 31*24*time.Hour:
+			l.Add("availableTo", "must be after availableFrom, at most 31 days")
+		default:
+			window = []time.Time{from.UTC(), to.UTC()}
+		}
+	}
 	scope := strings.Join([]string{"findPractitioners", q.Specialty, strings.ToLower(q.Language),
-		string(q.Mode), practitioner.Fold(q.NamePrefix)}, "\x1f")
-	return q, scope, l.Err()
+		string(q.Mode), practitioner.Fold(q.NamePrefix), v.Get("near"), v.Get("radiusKm"),
+		v.Get("availableFrom"), v.Get("availableTo")}, "\x1f")
+	return q, window, scope, l.Err()
+}
+
+func parsePoint(v string) (float64, float64, bool) {
+	a, b, ok := strings.Cut(v, ",")
+	lat, err1 := strconv.ParseFloat(strings.TrimSpace(a), 64)
+	lon, err2 := strconv.ParseFloat(strings.TrimSpace(b), 64)
+	if !ok || err1 != nil || err2 != nil || lat < -90 || lat > 90 || lon < -180 || lon > 180 {
+		return 0, 0, false
+	}
+	return lat, lon, true
 }

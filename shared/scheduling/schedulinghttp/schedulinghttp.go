@@ -86,8 +86,7 @@ func Store(env *platform.Env) *schedulingdb.Store {
 
 // NewService returns the scheduling service of env.
 func NewService(env *platform.Env) *scheduling.Service {
-	pracs := &practitioner.Service{Store: &practitionerdb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Practitioners)},
-		Now: env.Now, NewID: env.NewID}
+	pracs := practitionerdb.NewService(env)
 	return &scheduling.Service{Store: Store(env), Practitioners: Directory{pracs}, Now: env.Now, NewID: env.NewID}
 }
 
