@@ -229,3 +229,58 @@ func TestDailyLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestLisbonThroughTheAPI: a practitioner in Europe/Lisbon publishes Monday
+// 09:00 to 12:00 in 30-minute slots over the end of March; every Monday
+// slot starts at 09:00 Lisbon time before and after the change.
+func TestLisbonThroughTheAPI(t *testing.T) {
+	c := start(t, nil)
+	w := newWorld(t, c)
+	year := time.Now().Year() + 1
+	r := c.call("POST", "/v1/practitioners/"+w.P2+"/schedules", w.tokens["practitioner-other"], map[string]any{
+		"timeZone": "Europe/Lisbon", "slotMinutes": 30,
+		"effectiveFrom": fmt.Sprintf("%d-03-01", year), "effectiveTo": fmt.Sprintf("%d-04-30", year),
+		"weeklyRules": []any{map[string]any{"dayOfWeek": "mon", "start": "09:00", "end": "12:00"}},
+	}, nil)
+	if r.Status != http.StatusCreated {
+		t.Fatalf("schedule: %d %s", r.Status, r.Body)
+	}
+	lisbon, _ := time.LoadLocation("Europe/Lisbon")
+	from := time.Date(year, 3, 10, 0, 0, 0, 0, time.UTC)
+	to := from.Add(30 * 24 * time.Hour)
+	body := c.call("GET", fmt.Sprintf("/v1/practitioners/%s/slots?from=%s&to=%s&limit=100", w.P2,
+		url.QueryEscape(from.Format(time.RFC3339)), url.QueryEscape(to.Format(time.RFC3339))), w.tokens["beneficiary"], nil, nil).json(t)
+	perDay := map[string][]string{}
+	utcFirst := map[string]string{}
+	for _, it := range body["items"].([]any) {
+		start, _ := time.Parse(time.RFC3339, it.(map[string]any)["start"].(string))
+		local := start.In(lisbon)
+		day := local.Format(time.DateOnly)
+		if local.Weekday() != time.Monday {
+			t.Errorf("a slot on %s", local.Weekday())
+		}
+		if len(perDay[day]) == 0 {
+			utcFirst[day] = start.Format("15:04")
+		}
+		perDay[day] = append(perDay[day], local.Format("15:04"))
+	}
+	mondays := 0
+	for d := from; d.Before(to); d = d.AddDate(0, 0, 1) {
+		if d.Weekday() == time.Monday {
+			mondays++
+		}
+	}
+	if len(perDay) != mondays {
+		t.Fatalf("Mondays: got %d (%v); want %d", len(perDay), perDay, mondays)
+	}
+	offsets := map[string]bool{}
+	for day, slots := range perDay {
+		if len(slots) != 6 || slots[0] != "09:00" || slots[5] != "11:30" {
+			t.Errorf("%s: got %v; want 09:00 to 11:30 Lisbon", day, slots)
+		}
+		offsets[utcFirst[day]] = true
+	}
+	if !offsets["09:00"] || !offsets["08:00"] {
+		t.Errorf("the period should span winter (09:00 UTC) and summer (08:00 UTC): %v", utcFirst)
+	}
+}
