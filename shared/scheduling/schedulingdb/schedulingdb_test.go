@@ -1,0 +1,76 @@
+package schedulingdb_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"ohcs/shared/dynamo/dynamotest"
+	"ohcs/shared/platform"
+	"ohcs/shared/problem"
+	"ohcs/shared/scheduling"
+	"ohcs/shared/scheduling/schedulingdb"
+	"ohcs/shared/tables"
+)
+
+// TestBookWritesItsOutbox: a booking writes its notices in its own
+// transaction, a refused booking writes none, a cancellation frees the
+// slot and writes its notice.
+func TestBookWritesItsOutbox(t *testing.T) {
+	ctx := context.Background()
+	db, cfg := dynamotest.New(t)
+	st := &schedulingdb.Store{DB: db, Table: cfg.Table(tables.Scheduling), OutboxTable: cfg.Table(tables.Outbox), NewID: platform.NewULID}
+	now := time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC)
+	a := scheduling.Appointment{ID: "A1", PractitionerID: "P", BeneficiaryID: "B", Start: now.Add(48 * time.Hour), End: now.Add(48*time.Hour + 30*time.Minute),
+		LocalDate: "2027-01-06", Mode: "video", Status: scheduling.Booked, BookedAt: now, CreatedAt: now, UpdatedAt: now, Version: 1}
+	msgs := []scheduling.Message{{Kind: "appointmentBooked", DueAt: now}, {Kind: "appointmentReminder", DueAt: a.Start.Add(-24 * time.Hour)}}
+	if err := st.Book(ctx, scheduling.Booking{Appointment: a}, msgs); err != nil {
+		t.Fatal(err)
+	}
+	other := a
+	other.ID, other.BeneficiaryID = "A2", "B2"
+	if err := st.Book(ctx, scheduling.Booking{Appointment: other}, msgs); problem.CodeOf(err) != problem.Conflict {
+		t.Fatalf("second booking of the slot: got %v; want conflict", err)
+	}
+	pending := func() []string {
+		out, err := db.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(cfg.Table(tables.Outbox)), IndexName: aws.String("gsi1"),
+			KeyConditionExpression:    aws.String("gsi1pk = :p"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":p": &types.AttributeValueMemberS{Value: "PENDING"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var kinds []string
+		for _, it := range out.Items {
+			kinds = append(kinds, it["kind"].(*types.AttributeValueMemberS).Value+"/"+it["appointmentId"].(*types.AttributeValueMemberS).Value)
+		}
+		return kinds
+	}
+	if got := pending(); len(got) != 2 || got[0] != "appointmentBooked/A1" || got[1] != "appointmentReminder/A1" {
+		t.Errorf("outbox after booking: %v", got)
+	}
+	cancelled := a
+	cancelled.Status, cancelled.Version = scheduling.Cancelled, 2
+	if err := st.Cancel(ctx, a, cancelled, []scheduling.Message{{Kind: "appointmentCancelled", DueAt: now}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := pending(); len(got) != 3 {
+		t.Errorf("outbox after cancelling: %v", got)
+	}
+	claims, err := st.Claims(ctx, "P", a.Start.Add(-time.Hour), a.End)
+	if err != nil || len(claims) != 0 {
+		t.Errorf("claims after cancelling: %v %v", claims, err)
+	}
+	if counts, _ := st.DayCounts(ctx, "P", "2027-01-06", "2027-01-06"); counts["2027-01-06"] != 0 {
+		t.Errorf("day count after cancelling: %v", counts)
+	}
+	if err := st.Cancel(ctx, a, cancelled, nil); problem.CodeOf(err) != problem.PreconditionFailed {
+		t.Errorf("cancelling a stale version: got %v", err)
+	}
+	if err := st.Book(ctx, scheduling.Booking{Appointment: other}, nil); err != nil {
+		t.Errorf("the freed slot: %v", err)
+	}
+}
