@@ -6,9 +6,11 @@ package operations
 
 import (
 	"ohcs/shared/account/accounthttp"
+	"ohcs/shared/donation/donationhttp"
 	"ohcs/shared/people/peoplehttp"
 	"ohcs/shared/platform"
 	"ohcs/shared/practitioner/practitionerhttp"
+	"ohcs/shared/registry/registryhttp"
 	"ohcs/shared/scheduling/schedulinghttp"
 )
 
@@ -19,6 +21,8 @@ func Registries() []platform.Registry {
 		practitionerhttp.Registry,
 		peoplehttp.Registry,
 		schedulinghttp.Registry,
+		donationhttp.Registry,
+		registryhttp.Registry,
 	}
 }
 

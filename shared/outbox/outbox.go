@@ -23,6 +23,7 @@ const (
 	AppointmentCancelled   Kind = "appointmentCancelled"
 	AppointmentRescheduled Kind = "appointmentRescheduled"
 	AppointmentReminder    Kind = "appointmentReminder"
+	DonationReceipt        Kind = "donationReceipt"
 )
 
 // Message is one outbox row. It names resources, never their content: the
@@ -33,6 +34,8 @@ type Message struct {
 	AppointmentID  string
 	PractitionerID string
 	BeneficiaryID  string
+	DonationID     string
+	DonorID        string
 	// DueAt is when the message may leave: now for notices, 24 hours before
 	// the appointment for a reminder.
 	DueAt     time.Time
@@ -49,6 +52,8 @@ type item struct {
 	AppointmentID  string `dynamodbav:"appointmentId,omitempty"`
 	PractitionerID string `dynamodbav:"practitionerId,omitempty"`
 	BeneficiaryID  string `dynamodbav:"beneficiaryId,omitempty"`
+	DonationID     string `dynamodbav:"donationId,omitempty"`
+	DonorID        string `dynamodbav:"donorId,omitempty"`
 	DueAt          string `dynamodbav:"dueAt"`
 	CreatedAt      string `dynamodbav:"createdAt"`
 	Status         string `dynamodbav:"status"`
@@ -60,7 +65,7 @@ func Put(table string, m Message) (types.TransactWriteItem, error) {
 	av, err := attributevalue.MarshalMap(item{
 		PK: "MSG#" + m.ID, SK: "MSG", GSI1PK: "PENDING", GSI1SK: due + "#" + m.ID,
 		ID: m.ID, Kind: string(m.Kind), AppointmentID: m.AppointmentID, PractitionerID: m.PractitionerID,
-		BeneficiaryID: m.BeneficiaryID, DueAt: due, CreatedAt: m.CreatedAt.UTC().Format(time.RFC3339), Status: "pending",
+		BeneficiaryID: m.BeneficiaryID, DonationID: m.DonationID, DonorID: m.DonorID, DueAt: due, CreatedAt: m.CreatedAt.UTC().Format(time.RFC3339), Status: "pending",
 	})
 	if err != nil {
 		return types.TransactWriteItem{}, fmt.Errorf("marshal outbox message: %w", err)

@@ -59,9 +59,14 @@ var (
 	// written in the transaction of the change that causes them; pending
 	// ones are indexed by due time in gsi1.
 	Outbox = Table{Name: "outbox", PartitionKey: PK, SortKey: SK, Indexes: []Index{GSI1}}
+	// Donations holds campaigns with their totals, gifts (by donor in
+	// gsi1), each campaign's donor markers and the yearly receipt counters.
+	Donations = Table{Name: "donations", PartitionKey: PK, SortKey: SK, Indexes: []Index{GSI1}}
+	// Registry holds organisations and memberships (by member in gsi1).
+	Registry = Table{Name: "registry", PartitionKey: PK, SortKey: SK, Indexes: []Index{GSI1}}
 )
 
 // All returns every table.
 func All() []Table {
-	return []Table{Practitioners, People, Audit, Scheduling, Outbox, Idempotency}
+	return []Table{Practitioners, People, Audit, Scheduling, Donations, Registry, Outbox, Idempotency}
 }

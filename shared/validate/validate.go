@@ -133,3 +133,12 @@ func CheckAddress(l *problem.FieldList, prefix string, a Address) {
 	Text(l, prefix+".postalCode", a.PostalCode, false, 20)
 	Country(l, prefix+".country", a.Country, true)
 }
+
+var currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
+
+// Currency checks an ISO 4217 code.
+func Currency(l *problem.FieldList, field, v string) {
+	if !currencyRE.MatchString(v) {
+		l.Add(field, "must be an ISO 4217 code such as EUR")
+	}
+}

@@ -1,0 +1,18 @@
+// Command create-campaign is the Lambda function of the createCampaign operation.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"ohcs/shared/lambdahttp"
+	"ohcs/shared/donation/donationhttp"
+)
+
+func main() {
+	if err := lambdahttp.Run(context.Background(), os.Getenv, "createCampaign", donationhttp.Registry); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}

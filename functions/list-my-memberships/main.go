@@ -1,0 +1,18 @@
+// Command list-my-memberships is the Lambda function of the listMyMemberships operation.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"ohcs/shared/lambdahttp"
+	"ohcs/shared/registry/registryhttp"
+)
+
+func main() {
+	if err := lambdahttp.Run(context.Background(), os.Getenv, "listMyMemberships", registryhttp.Registry); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,408 @@
+// Package donationdb stores campaigns and gifts in the donations table.
+//
+// Items:
+//   - campaigns:  pk CAMPAIGN#<id>, sk CAMPAIGN, with the totals raisedAmount
+//     and donorCount as numbers changed only by ADD in the transactions of
+//     gifts; gsi1pk CAMPAIGNS, gsi1sk <createdAt>#<id> lists them
+//   - donors:     pk CAMPAIGN#<id>, sk DONOR#<donorId>: how many of the
+//     donor's gifts count, so donorCount counts distinct donors
+//   - gifts:      pk DONATION#<id>, sk DONATION; gsi1pk DONOR#<id>, gsi1sk
+//     <createdAt>#<id>
+//   - counters:   pk RECEIPTS#<year>, sk COUNTER: the last receipt number,
+//     advanced in the gift's transaction, so numbers have no gaps
+package donationdb
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"ohcs/shared/donation"
+	"ohcs/shared/dynamo"
+	"ohcs/shared/outbox"
+	"ohcs/shared/problem"
+	"ohcs/shared/tables"
+)
+
+// Store is the DynamoDB donation store.
+type Store struct {
+	DB          *dynamodb.Client
+	Table       string
+	OutboxTable string
+	NewID       func() string
+}
+
+var _ donation.Store = (*Store)(nil)
+
+// retries bounds the optimistic retries of a gift racing others for the
+// receipt counter; every lost round lets one other gift through.
+const retries = 200
+
+const stamp = time.RFC3339Nano
+
+func s(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
+func n(v int64) types.AttributeValue {
+	return &types.AttributeValueMemberN{Value: strconv.FormatInt(v, 10)}
+}
+
+func key(pk, sk string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{tables.PK: s(pk), tables.SK: s(sk)}
+}
+
+func num(v types.AttributeValue) int64 {
+	if x, ok := v.(*types.AttributeValueMemberN); ok {
+		i, _ := strconv.ParseInt(x.Value, 10, 64)
+		return i
+	}
+	return 0
+}
+
+func str(v types.AttributeValue) string {
+	if x, ok := v.(*types.AttributeValueMemberS); ok {
+		return x.Value
+	}
+	return ""
+}
+
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(stamp)
+}
+
+func parse(v string) time.Time {
+	t, _ := time.Parse(stamp, v)
+	return t
+}
+
+type campaignItem struct {
+	ID             string `dynamodbav:"id"`
+	Title          string `dynamodbav:"title"`
+	Description    string `dynamodbav:"description"`
+	Currency       string `dynamodbav:"currency"`
+	GoalAmount     int64  `dynamodbav:"goalAmount"`
+	Designation    string `dynamodbav:"designation"`
+	OrganizationID string `dynamodbav:"organizationId,omitempty"`
+	SpecialtyCode  string `dynamodbav:"specialtyCode,omitempty"`
+	StartsAt       string `dynamodbav:"startsAt"`
+	EndsAt         string `dynamodbav:"endsAt,omitempty"`
+	RaisedAmount   int64  `dynamodbav:"raisedAmount"`
+	DonorCount     int64  `dynamodbav:"donorCount"`
+	CreatedAt      string `dynamodbav:"createdAt"`
+	UpdatedAt      string `dynamodbav:"updatedAt"`
+	Version        int64  `dynamodbav:"version"`
+}
+
+// CreateCampaign stores a campaign.
+func (st *Store) CreateCampaign(ctx context.Context, c donation.Campaign) error {
+	item, err := attributevalue.MarshalMap(campaignItem{ID: c.ID, Title: c.Title, Description: c.Description, Currency: c.Currency,
+		GoalAmount: c.GoalAmount, Designation: c.Designation, OrganizationID: c.OrganizationID, SpecialtyCode: c.SpecialtyCode,
+		StartsAt: fmtTime(c.StartsAt), EndsAt: fmtTime(c.EndsAt), CreatedAt: fmtTime(c.CreatedAt), UpdatedAt: fmtTime(c.UpdatedAt), Version: c.Version})
+	if err != nil {
+		return fmt.Errorf("marshal campaign: %w", err)
+	}
+	for k, v := range key("CAMPAIGN#"+c.ID, "CAMPAIGN") {
+		item[k] = v
+	}
+	item[tables.GSI1PK], item[tables.GSI1SK] = s("CAMPAIGNS"), s(fmtTime(c.CreatedAt)+"#"+c.ID)
+	_, err = st.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(st.Table), Item: item,
+		ConditionExpression: aws.String("attribute_not_exists(pk)")})
+	return dynamo.Err(err, "create campaign")
+}
+
+func decodeCampaign(item map[string]types.AttributeValue) (donation.Campaign, error) {
+	var it campaignItem
+	if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+		return donation.Campaign{}, fmt.Errorf("unmarshal campaign: %w", err)
+	}
+	return donation.Campaign{ID: it.ID, Title: it.Title, Description: it.Description, Currency: it.Currency, GoalAmount: it.GoalAmount,
+		Designation: it.Designation, OrganizationID: it.OrganizationID, SpecialtyCode: it.SpecialtyCode, StartsAt: parse(it.StartsAt),
+		EndsAt: parse(it.EndsAt), RaisedAmount: it.RaisedAmount, DonorCount: it.DonorCount, CreatedAt: parse(it.CreatedAt),
+		UpdatedAt: parse(it.UpdatedAt), Version: it.Version}, nil
+}
+
+// GetCampaign reads a campaign with its totals.
+func (st *Store) GetCampaign(ctx context.Context, id string) (donation.Campaign, error) {
+	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table), Key: key("CAMPAIGN#"+id, "CAMPAIGN"), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return donation.Campaign{}, dynamo.Err(err, "get campaign")
+	}
+	if out.Item == nil {
+		return donation.Campaign{}, problem.New(problem.NotFound, "no campaign %s", id)
+	}
+	return decodeCampaign(out.Item)
+}
+
+// page queries one page of an index, newest first.
+func (st *Store) page(ctx context.Context, pk string, limit int, after map[string]string) ([]map[string]types.AttributeValue, map[string]string, error) {
+	keys := []string{tables.PK, tables.SK, tables.GSI1PK, tables.GSI1SK}
+	in := &dynamodb.QueryInput{TableName: aws.String(st.Table), IndexName: aws.String(tables.GSI1.Name),
+		KeyConditionExpression:    aws.String("gsi1pk = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(pk)},
+		ScanIndexForward:          aws.Bool(false), Limit: aws.Int32(int32(limit + 1))}
+	if after != nil {
+		in.ExclusiveStartKey = map[string]types.AttributeValue{}
+		for _, k := range keys {
+			v, ok := after[k]
+			if !ok {
+				return nil, nil, problem.Field("cursor", "is not a cursor of this query")
+			}
+			in.ExclusiveStartKey[k] = s(v)
+		}
+	}
+	out, err := st.DB.Query(ctx, in)
+	if err != nil {
+		return nil, nil, dynamo.Err(err, "list")
+	}
+	items := out.Items
+	var next map[string]string
+	if len(items) > limit {
+		items = items[:limit]
+		next = map[string]string{}
+		for _, k := range keys {
+			next[k] = str(items[limit-1][k])
+		}
+	}
+	return items, next, nil
+}
+
+// ListCampaigns pages through campaigns.
+func (st *Store) ListCampaigns(ctx context.Context, limit int, after map[string]string) (donation.CampaignPage, error) {
+	items, next, err := st.page(ctx, "CAMPAIGNS", limit, after)
+	if err != nil {
+		return donation.CampaignPage{}, err
+	}
+	page := donation.CampaignPage{Next: next}
+	for _, it := range items {
+		c, err := decodeCampaign(it)
+		if err != nil {
+			return page, err
+		}
+		page.Items = append(page.Items, c)
+	}
+	return page, nil
+}
+
+type giftItem struct {
+	ID            string `dynamodbav:"id"`
+	CampaignID    string `dynamodbav:"campaignId"`
+	DonorID       string `dynamodbav:"donorId"`
+	Amount        int64  `dynamodbav:"amount"`
+	Currency      string `dynamodbav:"currency"`
+	Recurrence    string `dynamodbav:"recurrence"`
+	Anonymous     bool   `dynamodbav:"anonymous"`
+	Message       string `dynamodbav:"message,omitempty"`
+	Status        string `dynamodbav:"status"`
+	ReceiptNumber string `dynamodbav:"receiptNumber"`
+	CreatedAt     string `dynamodbav:"createdAt"`
+	UpdatedAt     string `dynamodbav:"updatedAt"`
+	Version       int64  `dynamodbav:"version"`
+}
+
+func giftItemOf(g donation.Gift) (map[string]types.AttributeValue, error) {
+	item, err := attributevalue.MarshalMap(giftItem{ID: g.ID, CampaignID: g.CampaignID, DonorID: g.DonorID, Amount: g.Amount, Currency: g.Currency,
+		Recurrence: g.Recurrence, Anonymous: g.Anonymous, Message: g.Message, Status: string(g.Status), ReceiptNumber: g.ReceiptNumber,
+		CreatedAt: fmtTime(g.CreatedAt), UpdatedAt: fmtTime(g.UpdatedAt), Version: g.Version})
+	if err != nil {
+		return nil, fmt.Errorf("marshal gift: %w", err)
+	}
+	for k, v := range key("DONATION#"+g.ID, "DONATION") {
+		item[k] = v
+	}
+	item[tables.GSI1PK], item[tables.GSI1SK] = s("DONOR#"+g.DonorID), s(fmtTime(g.CreatedAt)+"#"+g.ID)
+	return item, nil
+}
+
+func decodeGift(item map[string]types.AttributeValue) (donation.Gift, error) {
+	var it giftItem
+	if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+		return donation.Gift{}, fmt.Errorf("unmarshal gift: %w", err)
+	}
+	return donation.Gift{ID: it.ID, CampaignID: it.CampaignID, DonorID: it.DonorID, Amount: it.Amount, Currency: it.Currency,
+		Recurrence: it.Recurrence, Anonymous: it.Anonymous, Message: it.Message, Status: donation.Status(it.Status),
+		ReceiptNumber: it.ReceiptNumber, CreatedAt: parse(it.CreatedAt), UpdatedAt: parse(it.UpdatedAt), Version: it.Version}, nil
+}
+
+func (st *Store) get(ctx context.Context, k map[string]types.AttributeValue) (map[string]types.AttributeValue, error) {
+	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table), Key: k, ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return nil, dynamo.Err(err, "read")
+	}
+	return out.Item, nil
+}
+
+// condition returns "absent" for a zero count, else "count is c".
+func condition(attr string, c int64) (*string, map[string]types.AttributeValue) {
+	if c == 0 {
+		return aws.String("attribute_not_exists(pk)"), nil
+	}
+	return aws.String(attr + " = :c"), map[string]types.AttributeValue{":c": n(c)}
+}
+
+func backoff(attempt int) {
+	time.Sleep(time.Duration(rand.IntN(1+min(attempt, 20))) * time.Millisecond)
+}
+
+// Give stores a gift, advancing the year's receipt counter and the
+// campaign's totals in one transaction.
+func (st *Store) Give(ctx context.Context, g donation.Gift) (donation.Gift, error) {
+	year := g.CreatedAt.UTC().Year()
+	counterKey := key(fmt.Sprintf("RECEIPTS#%d", year), "COUNTER")
+	markerKey := key("CAMPAIGN#"+g.CampaignID, "DONOR#"+g.DonorID)
+	for attempt := range retries {
+		counter, err := st.get(ctx, counterKey)
+		if err != nil {
+			return donation.Gift{}, err
+		}
+		marker, err := st.get(ctx, markerKey)
+		if err != nil {
+			return donation.Gift{}, err
+		}
+		last, counted := num(counter["last"]), num(marker["count"])
+		g.ReceiptNumber = donation.ReceiptNumber(year, last+1)
+		item, err := giftItemOf(g)
+		if err != nil {
+			return donation.Gift{}, err
+		}
+		msg, err := outbox.Put(st.OutboxTable, outbox.Message{ID: st.NewID(), Kind: outbox.DonationReceipt, DonationID: g.ID,
+			DonorID: g.DonorID, DueAt: g.CreatedAt, CreatedAt: g.CreatedAt})
+		if err != nil {
+			return donation.Gift{}, err
+		}
+		newDonor := int64(0)
+		if counted == 0 {
+			newDonor = 1
+		}
+		counterCond, counterVals := condition("#last", last)
+		markerCond, markerVals := condition("#count", counted)
+		counterItem, markerItem := maps(counterKey), maps(markerKey)
+		counterItem["last"], markerItem["count"] = n(last+1), n(counted+1)
+		items := []types.TransactWriteItem{
+			{Put: &types.Put{TableName: aws.String(st.Table), Item: counterItem, ConditionExpression: counterCond,
+				ExpressionAttributeNames: names(counterCond, "#last", "last"), ExpressionAttributeValues: counterVals}},
+			{Update: &types.Update{TableName: aws.String(st.Table), Key: key("CAMPAIGN#"+g.CampaignID, "CAMPAIGN"),
+				UpdateExpression:          aws.String("ADD raisedAmount :amount, donorCount :donor"),
+				ConditionExpression:       aws.String("attribute_exists(pk) AND currency = :currency"),
+				ExpressionAttributeValues: map[string]types.AttributeValue{":amount": n(g.Amount), ":donor": n(newDonor), ":currency": s(g.Currency)}}},
+			{Put: &types.Put{TableName: aws.String(st.Table), Item: markerItem, ConditionExpression: markerCond,
+				ExpressionAttributeNames: names(markerCond, "#count", "count"), ExpressionAttributeValues: markerVals}},
+			{Put: &types.Put{TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}},
+			msg,
+		}
+		_, err = st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+		switch {
+		case err == nil:
+			return g, nil
+		case dynamo.ConditionFailedAt(err, 1):
+			return donation.Gift{}, problem.Field("campaignId", "no campaign in this currency has this id")
+		case len(dynamo.CancellationCodes(err)) > 0:
+			backoff(attempt)
+			continue
+		default:
+			return donation.Gift{}, dynamo.Err(err, "give")
+		}
+	}
+	return donation.Gift{}, &problem.Error{Code: problem.Unavailable, Message: "too many gifts at once, retry", RetryAfter: 1}
+}
+
+func maps(k map[string]types.AttributeValue) map[string]types.AttributeValue {
+	out := map[string]types.AttributeValue{}
+	for a, b := range k {
+		out[a] = b
+	}
+	return out
+}
+
+// names returns the attribute names a condition uses, or nil.
+func names(cond *string, placeholder, name string) map[string]string {
+	if cond != nil && *cond != "attribute_not_exists(pk)" {
+		return map[string]string{placeholder: name}
+	}
+	return nil
+}
+
+// GetGift reads a gift.
+func (st *Store) GetGift(ctx context.Context, id string) (donation.Gift, error) {
+	item, err := st.get(ctx, key("DONATION#"+id, "DONATION"))
+	if err != nil {
+		return donation.Gift{}, err
+	}
+	if item == nil {
+		return donation.Gift{}, problem.New(problem.NotFound, "no donation %s", id)
+	}
+	return decodeGift(item)
+}
+
+// ListGifts pages through a donor's gifts.
+func (st *Store) ListGifts(ctx context.Context, donorID string, limit int, after map[string]string) (donation.GiftPage, error) {
+	items, next, err := st.page(ctx, "DONOR#"+donorID, limit, after)
+	if err != nil {
+		return donation.GiftPage{}, err
+	}
+	page := donation.GiftPage{Next: next}
+	for _, it := range items {
+		g, err := decodeGift(it)
+		if err != nil {
+			return page, err
+		}
+		page.Items = append(page.Items, g)
+	}
+	return page, nil
+}
+
+// SetStatus stores the gift's new status; a gift that stops counting
+// leaves the totals (and, with its donor's last counted gift, the donor
+// count) in the same transaction.
+func (st *Store) SetStatus(ctx context.Context, old, updated donation.Gift) error {
+	item, err := giftItemOf(updated)
+	if err != nil {
+		return err
+	}
+	put := types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: item,
+		ConditionExpression: aws.String("version = :v"), ExpressionAttributeValues: map[string]types.AttributeValue{":v": n(old.Version)}}}
+	leaves := old.Status.Counted() && !updated.Status.Counted()
+	markerKey := key("CAMPAIGN#"+old.CampaignID, "DONOR#"+old.DonorID)
+	for attempt := range retries {
+		items := []types.TransactWriteItem{put}
+		if leaves {
+			marker, err := st.get(ctx, markerKey)
+			if err != nil {
+				return err
+			}
+			counted := num(marker["count"])
+			lostDonor := int64(0)
+			if counted <= 1 {
+				lostDonor = 1
+			}
+			items = append(items,
+				types.TransactWriteItem{Update: &types.Update{TableName: aws.String(st.Table), Key: key("CAMPAIGN#"+old.CampaignID, "CAMPAIGN"),
+					UpdateExpression:          aws.String("ADD raisedAmount :amount, donorCount :donor"),
+					ExpressionAttributeValues: map[string]types.AttributeValue{":amount": n(-old.Amount), ":donor": n(-lostDonor)}}},
+				types.TransactWriteItem{Update: &types.Update{TableName: aws.String(st.Table), Key: markerKey,
+					UpdateExpression: aws.String("SET #count = :next"), ConditionExpression: aws.String("#count = :c"),
+					ExpressionAttributeNames:  map[string]string{"#count": "count"},
+					ExpressionAttributeValues: map[string]types.AttributeValue{":next": n(max(counted-1, 0)), ":c": n(counted)}}})
+		}
+		_, err := st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+		switch {
+		case err == nil:
+			return nil
+		case dynamo.ConditionFailedAt(err, 0):
+			return problem.New(problem.PreconditionFailed, "the gift changed since version %d: read it again", old.Version)
+		case len(dynamo.CancellationCodes(err)) > 0:
+			backoff(attempt)
+			continue
+		default:
+			return dynamo.Err(err, "set gift status")
+		}
+	}
+	return &problem.Error{Code: problem.Unavailable, Message: "the campaign is busy, retry", RetryAfter: 1}
+}

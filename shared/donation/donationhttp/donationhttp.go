@@ -1,0 +1,408 @@
+// Package donationhttp serves campaigns and gifts over HTTP. Donors are
+// found through the people store; gifts never show their donor to anyone
+// but the donor and administrators.
+package donationhttp
+
+import (
+	"net/http"
+	"regexp"
+	"time"
+
+	"ohcs/shared/auth"
+	"ohcs/shared/cursor"
+	"ohcs/shared/donation"
+	"ohcs/shared/donation/donationdb"
+	"ohcs/shared/etag"
+	"ohcs/shared/idempotency"
+	"ohcs/shared/idempotency/idempotencydb"
+	"ohcs/shared/jsonio"
+	"ohcs/shared/lambdahttp"
+	"ohcs/shared/paging"
+	"ohcs/shared/people"
+	"ohcs/shared/people/peopledb"
+	"ohcs/shared/platform"
+	"ohcs/shared/problem"
+	"ohcs/shared/tables"
+)
+
+// Registry maps the donation operations to their handlers.
+var Registry = platform.Registry{
+	"createCampaign": op(func(h *Handlers) http.Handler { return http.HandlerFunc(h.CreateCampaign) }, tables.Donations),
+	"getCampaign":    op(func(h *Handlers) http.Handler { return http.HandlerFunc(h.GetCampaign) }),
+	"listCampaigns":  op(func(h *Handlers) http.Handler { return http.HandlerFunc(h.ListCampaigns) }),
+	"makeDonation": op(func(h *Handlers) http.Handler {
+		return h.Idempotency.Wrap("makeDonation", http.HandlerFunc(h.Give))
+	}, tables.Donations, tables.Outbox, tables.Idempotency),
+	"getDonation":           op(func(h *Handlers) http.Handler { return http.HandlerFunc(h.GetGift) }),
+	"listMyDonations":       op(func(h *Handlers) http.Handler { return http.HandlerFunc(h.ListGifts) }),
+	"recordDonationPayment": op(func(h *Handlers) http.Handler { return http.HandlerFunc(h.SetStatus) }, tables.Donations),
+}
+
+func op(pick func(*Handlers) http.Handler, writes ...tables.Table) platform.Operation {
+	return platform.Operation{
+		Build:  func(env *platform.Env) (http.Handler, error) { return pick(New(env)), nil },
+		Reads:  []tables.Table{tables.Donations, tables.People, tables.Idempotency},
+		Writes: writes,
+	}
+}
+
+// Handlers serves the donation operations.
+type Handlers struct {
+	Service     *donation.Service
+	People      people.Store
+	Idempotency idempotency.Middleware
+	Cursors     *cursor.Sealer
+}
+
+// New builds the handlers over the DynamoDB stores of env.
+func New(env *platform.Env) *Handlers {
+	return &Handlers{
+		Service: &donation.Service{Store: &donationdb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Donations),
+			OutboxTable: env.Config.Table(tables.Outbox), NewID: env.NewID}, Now: env.Now, NewID: env.NewID},
+		People: &peopledb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.People)},
+		Idempotency: idempotency.Middleware{Store: &idempotencydb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Idempotency)},
+			Now: env.Now, TTL: env.Config.IdempotencyTTL},
+		Cursors: env.Cursors,
+	}
+}
+
+var idRE = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
+
+func pathID(r *http.Request, name string) (string, error) {
+	id := lambdahttp.PathParam(r, name)
+	if !idRE.MatchString(id) {
+		return "", problem.Field(name, "is not an id")
+	}
+	return id, nil
+}
+
+func fail(w http.ResponseWriter, r *http.Request, err error) { problem.Write(w, r, err) }
+
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+type campaignJSON struct {
+	ID             string `json:"id"`
+	Title          string `json:"title"`
+	Description    string `json:"description"`
+	Currency       string `json:"currency"`
+	GoalAmount     int64  `json:"goalAmount"`
+	Designation    string `json:"designation"`
+	OrganizationID string `json:"organizationId,omitempty"`
+	SpecialtyCode  string `json:"specialtyCode,omitempty"`
+	StartsAt       string `json:"startsAt"`
+	EndsAt         string `json:"endsAt,omitempty"`
+	RaisedAmount   int64  `json:"raisedAmount"`
+	DonorCount     int64  `json:"donorCount"`
+	CreatedAt      string `json:"createdAt"`
+	UpdatedAt      string `json:"updatedAt"`
+	Version        int64  `json:"version"`
+}
+
+func campaignOut(c donation.Campaign) campaignJSON {
+	return campaignJSON{ID: c.ID, Title: c.Title, Description: c.Description, Currency: c.Currency, GoalAmount: c.GoalAmount,
+		Designation: c.Designation, OrganizationID: c.OrganizationID, SpecialtyCode: c.SpecialtyCode, StartsAt: stamp(c.StartsAt),
+		EndsAt: stamp(c.EndsAt), RaisedAmount: c.RaisedAmount, DonorCount: c.DonorCount, CreatedAt: stamp(c.CreatedAt),
+		UpdatedAt: stamp(c.UpdatedAt), Version: c.Version}
+}
+
+type giftJSON struct {
+	ID            string `json:"id"`
+	CampaignID    string `json:"campaignId"`
+	DonorID       string `json:"donorId"`
+	Amount        int64  `json:"amount"`
+	Currency      string `json:"currency"`
+	Recurrence    string `json:"recurrence"`
+	Anonymous     bool   `json:"anonymous"`
+	Message       string `json:"message,omitempty"`
+	Status        string `json:"status"`
+	ReceiptNumber string `json:"receiptNumber"`
+	CreatedAt     string `json:"createdAt"`
+	UpdatedAt     string `json:"updatedAt"`
+	Version       int64  `json:"version"`
+}
+
+func giftOut(g donation.Gift) giftJSON {
+	return giftJSON{ID: g.ID, CampaignID: g.CampaignID, DonorID: g.DonorID, Amount: g.Amount, Currency: g.Currency,
+		Recurrence: g.Recurrence, Anonymous: g.Anonymous, Message: g.Message, Status: string(g.Status),
+		ReceiptNumber: g.ReceiptNumber, CreatedAt: stamp(g.CreatedAt), UpdatedAt: stamp(g.UpdatedAt), Version: g.Version}
+}
+
+// CreateCampaign serves createCampaign.
+func (h *Handlers) CreateCampaign(w http.ResponseWriter, r *http.Request) {
+	if _, err := auth.Require(r, auth.Administrator); err != nil {
+		fail(w, r, err)
+		return
+	}
+	var in struct {
+		Title          string `json:"title"`
+		Description    string `json:"description"`
+		Currency       string `json:"currency"`
+		GoalAmount     int64  `json:"goalAmount"`
+		Designation    string `json:"designation"`
+		OrganizationID string `json:"organizationId"`
+		SpecialtyCode  string `json:"specialtyCode"`
+		StartsAt       string `json:"startsAt"`
+		EndsAt         string `json:"endsAt"`
+	}
+	if err := jsonio.Decode(r, &in); err != nil {
+		fail(w, r, err)
+		return
+	}
+	c := donation.Campaign{Title: in.Title, Description: in.Description, Currency: in.Currency, GoalAmount: in.GoalAmount,
+		Designation: in.Designation, OrganizationID: in.OrganizationID, SpecialtyCode: in.SpecialtyCode}
+	var l problem.FieldList
+	for name, v := range map[string]struct {
+		raw string
+		dst *time.Time
+	}{"startsAt": {in.StartsAt, &c.StartsAt}, "endsAt": {in.EndsAt, &c.EndsAt}} {
+		if v.raw == "" {
+			continue
+		}
+		t, err := time.Parse(time.RFC3339, v.raw)
+		if err != nil {
+			l.Add(name, "must be an RFC 3339 time")
+		}
+		*v.dst = t.UTC()
+	}
+	if err := l.Err(); err != nil {
+		fail(w, r, err)
+		return
+	}
+	c, err := h.Service.CreateCampaign(r.Context(), c)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/v1/campaigns/"+c.ID)
+	etag.Set(w, c.Version)
+	jsonio.Write(w, http.StatusCreated, campaignOut(c))
+}
+
+// GetCampaign serves getCampaign.
+func (h *Handlers) GetCampaign(w http.ResponseWriter, r *http.Request) {
+	if _, err := auth.FromRequest(r); err != nil {
+		fail(w, r, err)
+		return
+	}
+	id, err := pathID(r, "campaignId")
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	c, err := h.Service.Store.GetCampaign(r.Context(), id)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	etag.Set(w, c.Version)
+	jsonio.Write(w, http.StatusOK, campaignOut(c))
+}
+
+// ListCampaigns serves listCampaigns.
+func (h *Handlers) ListCampaigns(w http.ResponseWriter, r *http.Request) {
+	if _, err := auth.FromRequest(r); err != nil {
+		fail(w, r, err)
+		return
+	}
+	pg, err := paging.Parse(r, h.Cursors, "listCampaigns")
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	page, err := h.Service.Store.ListCampaigns(r.Context(), pg.Limit, pg.After)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	out := struct {
+		Items      []campaignJSON `json:"items"`
+		NextCursor string         `json:"nextCursor,omitempty"`
+	}{Items: []campaignJSON{}}
+	for _, c := range page.Items {
+		out.Items = append(out.Items, campaignOut(c))
+	}
+	if out.NextCursor, err = paging.Next(h.Cursors, "listCampaigns", page.Next); err != nil {
+		fail(w, r, err)
+		return
+	}
+	jsonio.Write(w, http.StatusOK, out)
+}
+
+// Give serves makeDonation.
+func (h *Handlers) Give(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Donor)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	var in struct {
+		CampaignID string `json:"campaignId"`
+		Amount     int64  `json:"amount"`
+		Currency   string `json:"currency"`
+		Recurrence string `json:"recurrence"`
+		Anonymous  *bool  `json:"anonymous"`
+		Message    string `json:"message"`
+	}
+	if err := jsonio.Decode(r, &in); err != nil {
+		fail(w, r, err)
+		return
+	}
+	if !idRE.MatchString(in.CampaignID) {
+		fail(w, r, problem.Field("campaignId", "is not an id"))
+		return
+	}
+	d, err := h.People.DonorBySub(r.Context(), p.Sub)
+	if problem.Is(err, problem.NotFound) {
+		err = problem.New(problem.Unprocessable, "create your donor profile before giving")
+	}
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	anonymous := d.AnonymousByDefault
+	if in.Anonymous != nil {
+		anonymous = *in.Anonymous
+	}
+	g, err := h.Service.Give(r.Context(), d.ID, donation.Gift{CampaignID: in.CampaignID, Amount: in.Amount, Currency: in.Currency,
+		Recurrence: in.Recurrence, Anonymous: anonymous, Message: in.Message})
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/v1/donations/"+g.ID)
+	etag.Set(w, g.Version)
+	jsonio.Write(w, http.StatusCreated, giftOut(g))
+}
+
+// visible returns the gift if p is its donor or an administrator; 404
+// otherwise.
+func (h *Handlers) visible(r *http.Request, p auth.Principal, g donation.Gift) error {
+	if p.Has(auth.Administrator) {
+		return nil
+	}
+	if d, err := h.People.DonorBySub(r.Context(), p.Sub); err == nil && d.ID == g.DonorID {
+		return nil
+	} else if err != nil && !problem.Is(err, problem.NotFound) {
+		return err
+	}
+	return problem.New(problem.NotFound, "no donation %s", g.ID)
+}
+
+// GetGift serves getDonation.
+func (h *Handlers) GetGift(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Donor, auth.Administrator)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	id, err := pathID(r, "donationId")
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	g, err := h.Service.Store.GetGift(r.Context(), id)
+	if err == nil {
+		err = h.visible(r, p, g)
+	}
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	etag.Set(w, g.Version)
+	jsonio.Write(w, http.StatusOK, giftOut(g))
+}
+
+// ListGifts serves listMyDonations.
+func (h *Handlers) ListGifts(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Donor, auth.Administrator)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	donorID := r.URL.Query().Get("donorId")
+	switch {
+	case donorID != "" && !idRE.MatchString(donorID):
+		fail(w, r, problem.Field("donorId", "is not an id"))
+		return
+	case donorID != "" && !p.Has(auth.Administrator):
+		fail(w, r, problem.New(problem.Forbidden, "only administrators list another donor's gifts"))
+		return
+	case donorID == "" && p.Has(auth.Donor):
+		d, err := h.People.DonorBySub(r.Context(), p.Sub)
+		if err != nil && !problem.Is(err, problem.NotFound) {
+			fail(w, r, err)
+			return
+		}
+		donorID = d.ID
+	case donorID == "":
+		fail(w, r, problem.Field("donorId", "administrators name the donor"))
+		return
+	}
+	scope := "listMyDonations\x1f" + donorID
+	pg, err := paging.Parse(r, h.Cursors, scope)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	out := struct {
+		Items      []giftJSON `json:"items"`
+		NextCursor string     `json:"nextCursor,omitempty"`
+	}{Items: []giftJSON{}}
+	if donorID != "" {
+		page, err := h.Service.Store.ListGifts(r.Context(), donorID, pg.Limit, pg.After)
+		if err != nil {
+			fail(w, r, err)
+			return
+		}
+		for _, g := range page.Items {
+			out.Items = append(out.Items, giftOut(g))
+		}
+		if out.NextCursor, err = paging.Next(h.Cursors, scope, page.Next); err != nil {
+			fail(w, r, err)
+			return
+		}
+	}
+	jsonio.Write(w, http.StatusOK, out)
+}
+
+// SetStatus serves recordDonationPayment.
+func (h *Handlers) SetStatus(w http.ResponseWriter, r *http.Request) {
+	if _, err := auth.Require(r, auth.Administrator); err != nil {
+		fail(w, r, err)
+		return
+	}
+	id, err := pathID(r, "donationId")
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	version, err := etag.IfMatch(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	var in struct {
+		Status string `json:"status"`
+	}
+	if err := jsonio.Decode(r, &in); err != nil {
+		fail(w, r, err)
+		return
+	}
+	st := donation.Status(in.Status)
+	if st != donation.Received && st != donation.Refunded && st != donation.Cancelled {
+		fail(w, r, problem.Field("status", "must be received, refunded or cancelled"))
+		return
+	}
+	g, err := h.Service.SetStatus(r.Context(), id, st, version)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	etag.Set(w, g.Version)
+	jsonio.Write(w, http.StatusOK, giftOut(g))
+}

@@ -1,0 +1,361 @@
+// Package registryhttp serves organisations and memberships over HTTP,
+// checking members against the practitioner and people directories.
+package registryhttp
+
+import (
+	"context"
+	"net/http"
+	"regexp"
+	"slices"
+	"time"
+
+	"ohcs/shared/auth"
+	"ohcs/shared/cursor"
+	"ohcs/shared/etag"
+	"ohcs/shared/jsonio"
+	"ohcs/shared/lambdahttp"
+	"ohcs/shared/paging"
+	"ohcs/shared/people"
+	"ohcs/shared/people/peopledb"
+	"ohcs/shared/platform"
+	"ohcs/shared/practitioner"
+	"ohcs/shared/practitioner/practitionerdb"
+	"ohcs/shared/problem"
+	"ohcs/shared/registry"
+	"ohcs/shared/registry/registrydb"
+	"ohcs/shared/tables"
+	"ohcs/shared/validate"
+)
+
+// Registry maps the registry operations to their handlers.
+var Registry = platform.Registry{
+	"createOrganization":      op(func(h *Handlers) http.HandlerFunc { return h.CreateOrganization }, tables.Registry),
+	"addMembership":           op(func(h *Handlers) http.HandlerFunc { return h.AddMembership }, tables.Registry),
+	"removeMembership":        op(func(h *Handlers) http.HandlerFunc { return h.RemoveMembership }, tables.Registry),
+	"listOrganizationMembers": op(func(h *Handlers) http.HandlerFunc { return h.Members }),
+	"listMyMemberships":       op(func(h *Handlers) http.HandlerFunc { return h.MyMemberships }),
+}
+
+func op(pick func(*Handlers) http.HandlerFunc, writes ...tables.Table) platform.Operation {
+	return platform.Operation{
+		Build:  func(env *platform.Env) (http.Handler, error) { return pick(New(env)), nil },
+		Reads:  []tables.Table{tables.Registry, tables.People, tables.Practitioners},
+		Writes: writes,
+	}
+}
+
+// Handlers serves the registry operations.
+type Handlers struct {
+	Store         registry.Store
+	People        people.Store
+	Practitioners *practitioner.Service
+	Cursors       *cursor.Sealer
+	Now           func() time.Time
+	NewID         func() string
+}
+
+// New builds the handlers over the DynamoDB stores of env.
+func New(env *platform.Env) *Handlers {
+	return &Handlers{
+		Store:         &registrydb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Registry)},
+		People:        &peopledb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.People)},
+		Practitioners: practitionerdb.NewService(env),
+		Cursors:       env.Cursors, Now: env.Now, NewID: env.NewID,
+	}
+}
+
+var idRE = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
+
+func pathID(r *http.Request, name string) (string, error) {
+	id := lambdahttp.PathParam(r, name)
+	if !idRE.MatchString(id) {
+		return "", problem.Field(name, "is not an id")
+	}
+	return id, nil
+}
+
+func fail(w http.ResponseWriter, r *http.Request, err error) { problem.Write(w, r, err) }
+
+type addressJSON struct {
+	Line       string `json:"line,omitempty"`
+	City       string `json:"city,omitempty"`
+	Region     string `json:"region,omitempty"`
+	PostalCode string `json:"postalCode,omitempty"`
+	Country    string `json:"country"`
+}
+
+type membershipJSON struct {
+	OrganizationID string `json:"organizationId"`
+	MemberType     string `json:"memberType"`
+	MemberID       string `json:"memberId"`
+	Role           string `json:"role,omitempty"`
+	CreatedAt      string `json:"createdAt"`
+}
+
+func membershipOut(m registry.Membership) membershipJSON {
+	return membershipJSON{OrganizationID: m.OrganizationID, MemberType: m.MemberType, MemberID: m.MemberID, Role: m.Role,
+		CreatedAt: m.CreatedAt.UTC().Format(time.RFC3339)}
+}
+
+type pageJSON struct {
+	Items      []membershipJSON `json:"items"`
+	NextCursor string           `json:"nextCursor,omitempty"`
+}
+
+// CreateOrganization serves createOrganization.
+func (h *Handlers) CreateOrganization(w http.ResponseWriter, r *http.Request) {
+	if _, err := auth.Require(r, auth.Administrator); err != nil {
+		fail(w, r, err)
+		return
+	}
+	var in struct {
+		Name    string       `json:"name"`
+		Kind    string       `json:"kind"`
+		Address *addressJSON `json:"address"`
+		Country string       `json:"country"`
+	}
+	if err := jsonio.Decode(r, &in); err != nil {
+		fail(w, r, err)
+		return
+	}
+	var l problem.FieldList
+	validate.Text(&l, "name", in.Name, true, 200)
+	if !slices.Contains(registry.Kinds, in.Kind) {
+		l.Add("kind", "must be one of facility, program, ngo")
+	}
+	validate.Country(&l, "country", in.Country, true)
+	o := registry.Organization{Name: in.Name, Kind: in.Kind, Country: in.Country}
+	if in.Address != nil {
+		a := validate.Address(*in.Address)
+		validate.CheckAddress(&l, "address", a)
+		o.Address = &a
+	}
+	if err := l.Err(); err != nil {
+		fail(w, r, err)
+		return
+	}
+	now := h.Now().UTC()
+	o.ID, o.CreatedAt, o.UpdatedAt, o.Version = h.NewID(), now, now, 1
+	if err := h.Store.CreateOrganization(r.Context(), o); err != nil {
+		fail(w, r, err)
+		return
+	}
+	out := map[string]any{"id": o.ID, "name": o.Name, "kind": o.Kind, "country": o.Country,
+		"createdAt": now.Format(time.RFC3339), "updatedAt": now.Format(time.RFC3339), "version": o.Version}
+	if o.Address != nil {
+		out["address"] = addressJSON(*o.Address)
+	}
+	w.Header().Set("Location", "/v1/organizations/"+o.ID)
+	etag.Set(w, o.Version)
+	jsonio.Write(w, http.StatusCreated, out)
+}
+
+// exists reports whether a member exists in its directory.
+func (h *Handlers) exists(ctx context.Context, m registry.Member) (bool, error) {
+	var err error
+	switch m.Type {
+	case "practitioner":
+		_, err = h.Practitioners.Store.Get(ctx, m.ID)
+	case "beneficiary":
+		_, err = h.People.GetBeneficiary(ctx, m.ID)
+	case "caregiver":
+		_, err = h.People.GetCaregiver(ctx, m.ID)
+	}
+	if problem.Is(err, problem.NotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// AddMembership serves addMembership.
+func (h *Handlers) AddMembership(w http.ResponseWriter, r *http.Request) {
+	if _, err := auth.Require(r, auth.Administrator); err != nil {
+		fail(w, r, err)
+		return
+	}
+	orgID, err := pathID(r, "organizationId")
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	var in struct {
+		MemberType string `json:"memberType"`
+		MemberID   string `json:"memberId"`
+		Role       string `json:"role"`
+	}
+	if err := jsonio.Decode(r, &in); err != nil {
+		fail(w, r, err)
+		return
+	}
+	var l problem.FieldList
+	if !slices.Contains(registry.MemberTypes, in.MemberType) {
+		l.Add("memberType", "must be one of practitioner, beneficiary, caregiver")
+	}
+	if !idRE.MatchString(in.MemberID) {
+		l.Add("memberId", "is not an id")
+	}
+	validate.Text(&l, "role", in.Role, false, 100)
+	if err := l.Err(); err != nil {
+		fail(w, r, err)
+		return
+	}
+	if _, err := h.Store.GetOrganization(r.Context(), orgID); err != nil {
+		fail(w, r, err)
+		return
+	}
+	member := registry.Member{Type: in.MemberType, ID: in.MemberID}
+	ok, err := h.exists(r.Context(), member)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	if !ok {
+		fail(w, r, problem.Field("memberId", "no %s has this id", in.MemberType))
+		return
+	}
+	m := registry.Membership{OrganizationID: orgID, MemberType: in.MemberType, MemberID: in.MemberID, Role: in.Role, CreatedAt: h.Now().UTC()}
+	if err := h.Store.AddMembership(r.Context(), m); err != nil {
+		fail(w, r, err)
+		return
+	}
+	jsonio.Write(w, http.StatusCreated, membershipOut(m))
+}
+
+// RemoveMembership serves removeMembership.
+func (h *Handlers) RemoveMembership(w http.ResponseWriter, r *http.Request) {
+	if _, err := auth.Require(r, auth.Administrator); err != nil {
+		fail(w, r, err)
+		return
+	}
+	orgID, err := pathID(r, "organizationId")
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	memberID, err := pathID(r, "memberId")
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	memberType := lambdahttp.PathParam(r, "memberType")
+	if !slices.Contains(registry.MemberTypes, memberType) {
+		fail(w, r, problem.Field("memberType", "must be one of practitioner, beneficiary, caregiver"))
+		return
+	}
+	m, err := h.Store.RemoveMembership(r.Context(), orgID, registry.Member{Type: memberType, ID: memberID})
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	jsonio.Write(w, http.StatusOK, membershipOut(m))
+}
+
+// profiles returns the members the caller is, by its profiles.
+func (h *Handlers) profiles(ctx context.Context, p auth.Principal) ([]registry.Member, error) {
+	var out []registry.Member
+	if id, err := h.Practitioners.IDOf(ctx, p.Sub); err == nil {
+		out = append(out, registry.Member{Type: "practitioner", ID: id})
+	} else if !problem.Is(err, problem.NotFound) {
+		return nil, err
+	}
+	if b, err := h.People.BeneficiaryBySub(ctx, p.Sub); err == nil {
+		out = append(out, registry.Member{Type: "beneficiary", ID: b.ID})
+	} else if !problem.Is(err, problem.NotFound) {
+		return nil, err
+	}
+	if c, err := h.People.CaregiverBySub(ctx, p.Sub); err == nil {
+		out = append(out, registry.Member{Type: "caregiver", ID: c.ID})
+	} else if !problem.Is(err, problem.NotFound) {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Members serves listOrganizationMembers: administrators see every member,
+// members of the organisation its practitioners, anyone else 404.
+func (h *Handlers) Members(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.FromRequest(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	orgID, err := pathID(r, "organizationId")
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	if _, err := h.Store.GetOrganization(r.Context(), orgID); err != nil {
+		fail(w, r, err)
+		return
+	}
+	memberType := ""
+	if !p.Has(auth.Administrator) {
+		mine, err := h.profiles(r.Context(), p)
+		if err != nil {
+			fail(w, r, err)
+			return
+		}
+		member := false
+		for _, m := range mine {
+			ok, err := h.Store.IsMember(r.Context(), orgID, m)
+			if err != nil {
+				fail(w, r, err)
+				return
+			}
+			member = member || ok
+		}
+		if !member {
+			fail(w, r, problem.New(problem.NotFound, "no organisation %s", orgID))
+			return
+		}
+		memberType = "practitioner"
+	}
+	scope := "listOrganizationMembers\x1f" + orgID + "\x1f" + memberType
+	pg, err := paging.Parse(r, h.Cursors, scope)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	ms, next, err := h.Store.Members(r.Context(), orgID, memberType, pg.Limit, pg.After)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	out := pageJSON{Items: []membershipJSON{}}
+	for _, m := range ms {
+		out.Items = append(out.Items, membershipOut(m))
+	}
+	if out.NextCursor, err = paging.Next(h.Cursors, scope, next); err != nil {
+		fail(w, r, err)
+		return
+	}
+	jsonio.Write(w, http.StatusOK, out)
+}
+
+// MyMemberships serves listMyMemberships.
+func (h *Handlers) MyMemberships(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.FromRequest(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	mine, err := h.profiles(r.Context(), p)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	out := pageJSON{Items: []membershipJSON{}}
+	for _, m := range mine {
+		ms, err := h.Store.MembershipsOf(r.Context(), m)
+		if err != nil {
+			fail(w, r, err)
+			return
+		}
+		for _, x := range ms {
+			if len(out.Items) < 100 {
+				out.Items = append(out.Items, membershipOut(x))
+			}
+		}
+	}
+	jsonio.Write(w, http.StatusOK, out)
+}
