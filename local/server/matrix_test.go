@@ -167,6 +167,35 @@ var matrix = map[string][]row{
 	"updateAppointmentStatus": {{name: "before the start", mutates: true, build: func(w *world) request {
 		return request{"POST", "/v1/appointments/" + w.A + "/status", map[string]any{"status": "completed"}, map[string]string{"If-Match": `"1"`}}
 	}, want: map[string]int{"practitioner": 422, "practitioner-other": 404}}},
+	"createCampaign": {{name: "create", mutates: true, build: func(w *world) request {
+		return request{"POST", "/v1/campaigns", map[string]any{"title": "T", "description": "D", "currency": "EUR", "goalAmount": 100,
+			"designation": "general", "startsAt": "2026-01-01T00:00:00Z"}, nil}
+	}, want: map[string]int{"administrator": 201}}},
+	"getCampaign":   {{name: "any", build: get(func(w *world) string { return "/v1/campaigns/" + w.Camp }), want: all(200)}},
+	"listCampaigns": {{name: "any", build: get(func(*world) string { return "/v1/campaigns" }), want: all(200)}},
+	"makeDonation": {{name: "give", mutates: true, build: func(w *world) request {
+		return request{"POST", "/v1/donations", map[string]any{"campaignId": w.Camp, "amount": 500, "currency": "EUR"}, nil}
+	}, want: map[string]int{"donor": 201}}},
+	"getDonation": {{name: "the donor's", build: get(func(w *world) string { return "/v1/donations/" + w.G }),
+		want: map[string]int{"donor": 200, "administrator": 200}}},
+	"listMyDonations": {{name: "own", build: get(func(*world) string { return "/v1/donations" }),
+		want: map[string]int{"donor": 200, "administrator": 400}}},
+	"recordDonationPayment": {{name: "received", mutates: true, build: func(w *world) request {
+		return request{"POST", "/v1/donations/" + w.G + "/payment", map[string]any{"status": "received"}, map[string]string{"If-Match": `"1"`}}
+	}, want: map[string]int{"administrator": 200}}},
+	"createOrganization": {{name: "create", mutates: true, build: func(w *world) request {
+		return request{"POST", "/v1/organizations", map[string]any{"name": "N", "kind": "ngo", "country": "MZ"}, nil}
+	}, want: map[string]int{"administrator": 201}}},
+	"addMembership": {{name: "add a caregiver", mutates: true, build: func(w *world) request {
+		return request{"POST", "/v1/organizations/" + w.O + "/members", map[string]any{"memberType": "caregiver", "memberId": w.C}, nil}
+	}, want: map[string]int{"administrator": 201}}},
+	"removeMembership": {{name: "remove the beneficiary", mutates: true, build: func(w *world) request {
+		return request{"DELETE", "/v1/organizations/" + w.O + "/members/beneficiary/" + w.B, nil, nil}
+	}, want: map[string]int{"administrator": 200}}},
+	"listOrganizationMembers": {{name: "members see practitioners", build: get(func(w *world) string { return "/v1/organizations/" + w.O + "/members" }),
+		want: map[string]int{"administrator": 200, "practitioner": 200, "practitioner-other": 404, "beneficiary": 200, "beneficiary-other": 404,
+			"caregiver": 404, "caregiver-other": 404, "caregiver-book": 404, "caregiver-revoked": 404, "caregiver-manager": 404, "donor": 404}}},
+	"listMyMemberships": {{name: "own", build: get(func(*world) string { return "/v1/memberships" }), want: all(200)}},
 	"listAuditEvents": {{name: "by beneficiary", build: get(func(w *world) string { return "/v1/audit-events?beneficiaryId=" + w.B }),
 		want: map[string]int{"administrator": 200}}},
 }

@@ -24,6 +24,9 @@ type world struct {
 	pracVer string            // P's current ETag
 	benVer  string            // B's current ETag
 	A       string            // an appointment of B with P, booked by B
+	Camp    string            // a campaign in EUR
+	G       string            // a gift of the donor to Camp
+	O       string            // an organisation with P and B as members
 	slots   []string          // free slots of P, handed out one by one
 }
 
@@ -107,6 +110,12 @@ func newWorld(t *testing.T, c *client) *world {
 	w.A = w.freshAppointment()
 	tok("donor", "donor")
 	w.must(c.call("POST", "/v1/donors", w.tokens["donor"], map[string]any{"displayName": "Fundação", "email": "f@example.org", "country": "MZ"}, nil), 201, "donor")
+	w.Camp = campaign(t, c, admin, "EUR")
+	w.G = w.must(give(c, w.tokens["donor"], w.Camp, 1000, "EUR", nil), 201, "gift")["id"].(string)
+	w.O = w.must(c.call("POST", "/v1/organizations", admin, map[string]any{"name": "Clinic", "kind": "facility", "country": "MZ"}, nil), 201, "org")["id"].(string)
+	for _, m := range []map[string]any{{"memberType": "practitioner", "memberId": w.P}, {"memberType": "beneficiary", "memberId": w.B}} {
+		w.must(c.call("POST", "/v1/organizations/"+w.O+"/members", admin, m, nil), 201, "member")
+	}
 	return w
 }
 

@@ -1,0 +1,178 @@
+package server_test
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+)
+
+func campaign(t *testing.T, c *client, admin, currency string) string {
+	t.Helper()
+	r := c.call("POST", "/v1/campaigns", admin, map[string]any{"title": "Vaccines for Gaza province", "description": "Cold chain and outreach.",
+		"currency": currency, "goalAmount": 1000000, "designation": "general", "startsAt": time.Now().UTC().Add(-time.Hour).Format(time.RFC3339)}, nil)
+	if r.Status != http.StatusCreated {
+		t.Fatalf("campaign: %d %s", r.Status, r.Body)
+	}
+	return r.json(t)["id"].(string)
+}
+
+func donor(t *testing.T, c *client, sub string) string {
+	t.Helper()
+	tok := c.token(sub, "donor")
+	if r := c.call("POST", "/v1/donors", tok, map[string]any{"displayName": sub, "email": sub + "@example.org", "country": "PT"}, nil); r.Status != 201 {
+		t.Fatalf("donor: %d %s", r.Status, r.Body)
+	}
+	return tok
+}
+
+func give(c *client, tok, campaignID string, amount int, currency string, header map[string]string) response {
+	return c.call("POST", "/v1/donations", tok, map[string]any{"campaignId": campaignID, "amount": amount, "currency": currency}, header)
+}
+
+// TestDonationAcceptance: a campaign in EUR; 25.00 EUR twice with one key
+// and once with another: two gifts, 50.00 raised, two receipts; USD is 400.
+func TestDonationAcceptance(t *testing.T) {
+	c := start(t, nil)
+	admin := c.token("admin", "administrator")
+	id := campaign(t, c, admin, "EUR")
+	tok := donor(t, c, "ana-donor")
+	key := map[string]string{"Idempotency-Key": "gift-1"}
+	first := give(c, tok, id, 2500, "EUR", key)
+	again := give(c, tok, id, 2500, "EUR", key)
+	other := give(c, tok, id, 2500, "EUR", map[string]string{"Idempotency-Key": "gift-2"})
+	if first.Status != 201 || again.Status != 201 || other.Status != 201 {
+		t.Fatalf("gifts: %d %d %d", first.Status, again.Status, other.Status)
+	}
+	g1, g2 := first.json(t), other.json(t)
+	if again.json(t)["id"] != g1["id"] || g1["id"] == g2["id"] || g1["status"] != "pledged" {
+		t.Errorf("idempotent gift: %v / %v / %v", g1, again.json(t), g2)
+	}
+	if g1["receiptNumber"] == g2["receiptNumber"] {
+		t.Errorf("one receipt for two gifts")
+	}
+	camp := c.call("GET", "/v1/campaigns/"+id, tok, nil, nil).json(t)
+	if camp["raisedAmount"] != float64(5000) || camp["donorCount"] != float64(1) {
+		t.Errorf("campaign totals: %v %v; want 5000 and 1", camp["raisedAmount"], camp["donorCount"])
+	}
+	assertField(t, give(c, tok, id, 2500, "USD", nil), "currency")
+	assertField(t, give(c, tok, id, 0, "EUR", nil), "amount")
+	assertField(t, c.call("POST", "/v1/donations", tok, map[string]any{"campaignId": id, "amount": 10.5, "currency": "EUR"}, nil), "amount")
+
+	// Privacy: another donor sees neither gift; the campaign shows sums only.
+	stranger := donor(t, c, "bea-donor")
+	assertProblem(t, c.call("GET", "/v1/donations/"+g1["id"].(string), stranger, nil, nil), http.StatusNotFound)
+	if r := c.call("GET", "/v1/donations/"+g1["id"].(string), admin, nil, nil); r.Status != 200 {
+		t.Errorf("administrator reads the gift: %d", r.Status)
+	}
+	mine := c.call("GET", "/v1/donations", tok, nil, nil).json(t)
+	if n := len(mine["items"].([]any)); n != 2 {
+		t.Errorf("my donations: %d; want 2", n)
+	}
+
+	// Refunds and cancellations leave the totals, once.
+	gid := g1["id"].(string)
+	pay := func(status, version string) response {
+		return c.call("POST", "/v1/donations/"+gid+"/payment", admin, map[string]any{"status": status}, map[string]string{"If-Match": version})
+	}
+	if r := pay("received", `"1"`); r.Status != 200 {
+		t.Fatalf("received: %d %s", r.Status, r.Body)
+	}
+	if r := pay("refunded", `"2"`); r.Status != 200 {
+		t.Fatalf("refunded: %d %s", r.Status, r.Body)
+	}
+	if r := pay("refunded", `"2"`); r.Status != 200 {
+		t.Errorf("refund twice: %d; want 200 (no change)", r.Status)
+	}
+	assertProblem(t, pay("received", `"3"`), http.StatusUnprocessableEntity)
+	camp = c.call("GET", "/v1/campaigns/"+id, tok, nil, nil).json(t)
+	if camp["raisedAmount"] != float64(2500) || camp["donorCount"] != float64(1) {
+		t.Errorf("after one refund: %v %v; want 2500 and 1", camp["raisedAmount"], camp["donorCount"])
+	}
+	gid = g2["id"].(string)
+	if r := pay("received", `"1"`); r.Status != 200 {
+		t.Fatalf("received: %d", r.Status)
+	}
+	if r := pay("cancelled", `"2"`); r.Status != 200 {
+		t.Fatalf("cancel a received gift: %d", r.Status)
+	}
+	camp = c.call("GET", "/v1/campaigns/"+id, tok, nil, nil).json(t)
+	if camp["raisedAmount"] != float64(0) || camp["donorCount"] != float64(0) {
+		t.Errorf("after refund and cancel: %v %v; want 0 and 0", camp["raisedAmount"], camp["donorCount"])
+	}
+}
+
+// TestConcurrentGifts: 40 gifts at once; exact totals, consecutive receipts.
+func TestConcurrentGifts(t *testing.T) {
+	c := start(t, nil)
+	admin := c.token("admin", "administrator")
+	id := campaign(t, c, admin, "MZN")
+	var toks []string
+	for i := range 10 {
+		toks = append(toks, donor(t, c, fmt.Sprintf("donor-%d", i)))
+	}
+	var mu sync.Mutex
+	var receipts []string
+	sum := 0
+	var wg sync.WaitGroup
+	for i := range 40 {
+		amount := 100 + i*37
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := give(c, toks[i%len(toks)], id, amount, "MZN", nil)
+			mu.Lock()
+			defer mu.Unlock()
+			if r.Status != 201 {
+				t.Errorf("gift %d: %d %s", i, r.Status, r.Body)
+				return
+			}
+			receipts = append(receipts, r.json(t)["receiptNumber"].(string))
+			sum += amount
+		}()
+	}
+	wg.Wait()
+	camp := c.call("GET", "/v1/campaigns/"+id, admin, nil, nil).json(t)
+	if camp["raisedAmount"] != float64(sum) || camp["donorCount"] != float64(10) {
+		t.Errorf("totals: %v %v; want %d and 10", camp["raisedAmount"], camp["donorCount"], sum)
+	}
+	sort.Strings(receipts)
+	year := time.Now().UTC().Year()
+	var want []string
+	for i := 1; i <= 40; i++ {
+		want = append(want, fmt.Sprintf("%d-%06d", year, i))
+	}
+	if !slices.Equal(receipts, want) {
+		t.Errorf("receipts: %v; want 1 to 40 without gap or repeat", receipts)
+	}
+}
+
+// TestRegistry: organisations and memberships.
+func TestRegistry(t *testing.T) {
+	c := start(t, nil)
+	w := newWorld(t, c)
+	admin := w.tokens["administrator"]
+	org := w.must(c.call("POST", "/v1/organizations", admin, map[string]any{"name": "Centro de Saúde da Polana", "kind": "facility", "country": "MZ"}, nil), 201, "org")["id"].(string)
+	w.must(c.call("POST", "/v1/organizations/"+org+"/members", admin, map[string]any{"memberType": "practitioner", "memberId": w.P, "role": "nurse"}, nil), 201, "add practitioner")
+	w.must(c.call("POST", "/v1/organizations/"+org+"/members", admin, map[string]any{"memberType": "beneficiary", "memberId": w.B}, nil), 201, "add beneficiary")
+	assertProblem(t, c.call("POST", "/v1/organizations/"+org+"/members", admin, map[string]any{"memberType": "beneficiary", "memberId": w.B}, nil), http.StatusConflict)
+	assertField(t, c.call("POST", "/v1/organizations/"+org+"/members", admin, map[string]any{"memberType": "caregiver", "memberId": w.B}, nil), "memberId")
+	all := w.must(c.call("GET", "/v1/organizations/"+org+"/members", admin, nil, nil), 200, "members")
+	if n := len(all["items"].([]any)); n != 2 {
+		t.Errorf("administrator sees %d members; want 2", n)
+	}
+	seen := w.must(c.call("GET", "/v1/organizations/"+org+"/members", w.tokens["beneficiary"], nil, nil), 200, "members as member")
+	if items := seen["items"].([]any); len(items) != 1 || items[0].(map[string]any)["memberType"] != "practitioner" {
+		t.Errorf("a member sees %v; want only the practitioner", items)
+	}
+	assertProblem(t, c.call("GET", "/v1/organizations/"+org+"/members", w.tokens["beneficiary-other"], nil, nil), http.StatusNotFound)
+	mine := w.must(c.call("GET", "/v1/memberships", w.tokens["practitioner"], nil, nil), 200, "mine")
+	if items := mine["items"].([]any); len(items) != 1 || items[0].(map[string]any)["role"] != "nurse" {
+		t.Errorf("my memberships: %v", items)
+	}
+	w.must(c.call("DELETE", "/v1/organizations/"+org+"/members/practitioner/"+w.P, admin, nil, nil), 200, "remove")
+	assertProblem(t, c.call("DELETE", "/v1/organizations/"+org+"/members/practitioner/"+w.P, admin, nil, nil), http.StatusNotFound)
+}
