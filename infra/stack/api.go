@@ -168,6 +168,10 @@ func newAPI(st awscdk.Stack, in apiInputs) api {
 		suppression{id: "HIPAA.Security-SecretsManagerRotationEnabled", reason: "The cursor key only seals pagination positions; rotating it just ends the lists being paged"},
 	)
 	newFirewall(st, out.rest, in.key)
+	newDataEventFunctions(st, in.props, in.key, in.tables, map[string]*string{
+		config.EnvCursorKey: cursorSecret.SecretValue().UnsafeUnwrap(),
+		config.EnvLogLevel:  jsii.String("info"),
+	})
 	return out
 }
 

@@ -4,10 +4,15 @@ import (
 	"path/filepath"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/jsii-runtime-go"
+
+	"ohcs/shared/tables"
 )
 
 // EventFunction is a function invoked by an AWS event rather than an API
@@ -15,20 +20,40 @@ import (
 type EventFunction struct {
 	Name        string
 	Description string
+	// Schedule, when set, is the EventBridge schedule expression that runs
+	// the function.
+	Schedule string
+	// Reads and Writes are the tables it uses; with any, it gets the
+	// typed configuration like an operation's function.
+	Reads, Writes []tables.Table
 }
 
 // EventFunctions lists the event functions of the stack.
 var EventFunctions = []EventFunction{
 	{Name: "assign-signup-role", Description: "Puts a person who signed up in the self-service group it chose"},
+	{Name: "monthly-gifts", Description: "Gives each monthly pledge's gift when it is due", Schedule: "cron(15 6 * * ? *)",
+		Reads: []tables.Table{tables.Donations}, Writes: []tables.Table{tables.Donations, tables.Outbox}},
 }
 
 // newEventFunction creates an event function like an operation's:
 // provided.al2023 on arm64, traced, with an encrypted log group.
-func newEventFunction(st awscdk.Stack, props Props, key awskms.Key, ef EventFunction) awslambda.Function {
+func newEventFunction(st awscdk.Stack, props Props, key awskms.Key, ef EventFunction, env map[string]*string) awslambda.Function {
 	logs := awslogs.NewLogGroup(st, jsii.String("Logs-"+ef.Name), &awslogs.LogGroupProps{
 		Retention: awslogs.RetentionDays_ONE_YEAR, EncryptionKey: key, RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
 	})
+	var dlq awssqs.IQueue
+	if ef.Schedule != "" {
+		// Scheduled runs are asynchronous: what fails after the retries
+		// lands here, and the dead-letter alarm says so.
+		q := awssqs.NewQueue(st, jsii.String("DeadLetters-"+ef.Name), &awssqs.QueueProps{
+			Encryption: awssqs.QueueEncryption_KMS, EncryptionMasterKey: key, EnforceSSL: jsii.Bool(true),
+			RetentionPeriod: awscdk.Duration_Days(jsii.Number(14)),
+		})
+		accept(q, suppression{id: "AwsSolutions-SQS3", reason: "This queue is itself the dead-letter queue of the scheduled function"})
+		dlq = q
+	}
 	fn := awslambda.NewFunction(st, jsii.String("Event-"+ef.Name), &awslambda.FunctionProps{
+		DeadLetterQueue:       dlq,
 		Description:           jsii.String(ef.Description),
 		Runtime:               awslambda.Runtime_PROVIDED_AL2023(),
 		Architecture:          awslambda.Architecture_ARM_64(),
@@ -43,5 +68,35 @@ func newEventFunction(st awscdk.Stack, props Props, key awskms.Key, ef EventFunc
 		LoggingFormat:         awslambda.LoggingFormat_JSON,
 	})
 	accept(fn, functionFindings...)
+	if ef.Schedule != "" {
+		awsevents.NewRule(st, jsii.String("Schedule-"+ef.Name), &awsevents.RuleProps{
+			Schedule: awsevents.Schedule_Expression(jsii.String(ef.Schedule)),
+			Targets:  &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(fn, &awseventstargets.LambdaFunctionProps{RetryAttempts: jsii.Number(2)})},
+		})
+	}
 	return fn
+}
+
+// newDataEventFunctions creates the event functions that use tables, with
+// their configuration and grants.
+func newDataEventFunctions(st awscdk.Stack, props Props, key awskms.Key, tbls dataTables, base map[string]*string) {
+	for _, ef := range EventFunctions {
+		if len(ef.Reads)+len(ef.Writes) == 0 {
+			continue
+		}
+		env := map[string]*string{}
+		for k, v := range base {
+			env[k] = v
+		}
+		for _, t := range append(append([]tables.Table{}, ef.Reads...), ef.Writes...) {
+			env[tableEnv(t)] = tbls[t.Name].TableName()
+		}
+		fn := newEventFunction(st, props, key, ef, env)
+		for _, t := range ef.Reads {
+			tbls[t.Name].GrantReadData(fn)
+		}
+		for _, t := range ef.Writes {
+			tbls[t.Name].GrantWriteData(fn)
+		}
+	}
 }

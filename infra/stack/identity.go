@@ -42,7 +42,7 @@ func newIdentity(st awscdk.Stack, props Props, key awskms.Key) identity {
 			}),
 		},
 	})
-	trigger := newEventFunction(st, props, key, EventFunctions[0])
+	trigger := newEventFunction(st, props, key, EventFunctions[0], map[string]*string{"OHCS_LOG_LEVEL": jsii.String("info")})
 	pool.AddTrigger(awscognito.UserPoolOperation_POST_CONFIRMATION(), trigger, awscognito.LambdaVersion_V1_0)
 	// A separate policy: the pool depends on the function, so the function
 	// must not depend on a policy naming the pool.

@@ -77,6 +77,20 @@ type Gift struct {
 	Version       int64
 }
 
+// Pledge is a monthly gift's schedule: the gift it started from and when
+// the next one is due.
+type Pledge struct {
+	ID        string // the first gift's id
+	Gift      Gift   // the first gift, as a template
+	NextDueAt time.Time
+}
+
+// MonthGiftID is the id of a pledge's gift for the month of due: the same
+// every time it is computed, so a repeated run creates nothing twice.
+func MonthGiftID(pledgeID string, due time.Time) string {
+	return pledgeID + "-" + due.UTC().Format("200601")
+}
+
 // CampaignPage and GiftPage are pages of lists.
 type (
 	CampaignPage struct {
@@ -102,6 +116,12 @@ type Store interface {
 	// transaction; it returns the gift with its receipt number. NotFound
 	// when the campaign is gone.
 	Give(ctx context.Context, g Gift) (Gift, error)
+	// DuePledges returns the monthly pledges whose next gift is due at now.
+	DuePledges(ctx context.Context, now time.Time, limit int) ([]Pledge, error)
+	// GiveFromPledge creates the pledge's gift for its due month and
+	// advances the pledge, in one transaction with the totals and the
+	// receipt; Conflict when that month's gift already exists.
+	GiveFromPledge(ctx context.Context, p Pledge, g Gift) (Gift, error)
 	// GetGift returns a gift; NotFound.
 	GetGift(ctx context.Context, id string) (Gift, error)
 	// ListGifts pages through a donor's gifts, newest first.
@@ -213,3 +233,32 @@ func (s *Service) SetStatus(ctx context.Context, id string, status Status, ifMat
 
 // ReceiptNumber formats the n-th receipt of a year.
 func ReceiptNumber(year int, n int64) string { return fmt.Sprintf("%d-%06d", year, n) }
+
+// GiveDue creates the gifts of the monthly pledges due at now, each at most
+// once per month, and returns how many it created. A scheduled function
+// runs it.
+func (s *Service) GiveDue(ctx context.Context, now time.Time) (int, error) {
+	created := 0
+	for {
+		due, err := s.Store.DuePledges(ctx, now, 25)
+		if err != nil {
+			return created, err
+		}
+		if len(due) == 0 {
+			return created, nil
+		}
+		for _, p := range due {
+			g := p.Gift
+			g.ID, g.Status, g.CreatedAt, g.UpdatedAt, g.Version = MonthGiftID(p.ID, p.NextDueAt), Pledged, now, now, 1
+			_, err := s.Store.GiveFromPledge(ctx, p, g)
+			switch {
+			case err == nil:
+				created++
+			case problem.Is(err, problem.Conflict):
+				// Already given this month by an earlier run.
+			default:
+				return created, err
+			}
+		}
+	}
+}

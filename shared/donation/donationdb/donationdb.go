@@ -252,8 +252,99 @@ func backoff(attempt int) {
 }
 
 // Give stores a gift, advancing the year's receipt counter and the
-// campaign's totals in one transaction.
+// campaign's totals in one transaction; a monthly gift also starts its
+// pledge.
 func (st *Store) Give(ctx context.Context, g donation.Gift) (donation.Gift, error) {
+	var extra []types.TransactWriteItem
+	if g.Recurrence == "monthly" {
+		p, err := pledgeItem(donation.Pledge{ID: g.ID, Gift: g, NextDueAt: g.CreatedAt.AddDate(0, 1, 0)})
+		if err != nil {
+			return donation.Gift{}, err
+		}
+		extra = append(extra, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: p,
+			ConditionExpression: aws.String("attribute_not_exists(pk)")}})
+	}
+	g, err := st.give(ctx, g, extra)
+	if dynamo.ConditionFailedAt(err, 3) {
+		return donation.Gift{}, problem.New(problem.Conflict, "gift %s already exists", g.ID)
+	}
+	return g, err
+}
+
+// GiveFromPledge gives a pledge's monthly gift and moves its next due date
+// a month on, conditioned on the due date it read.
+func (st *Store) GiveFromPledge(ctx context.Context, p donation.Pledge, g donation.Gift) (donation.Gift, error) {
+	next := p
+	next.NextDueAt = p.NextDueAt.AddDate(0, 1, 0)
+	item, err := pledgeItem(next)
+	if err != nil {
+		return donation.Gift{}, err
+	}
+	extra := []types.TransactWriteItem{{Put: &types.Put{TableName: aws.String(st.Table), Item: item,
+		ConditionExpression:       aws.String("nextDueAt = :due"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":due": s(fmtTime(p.NextDueAt))}}}}
+	out, err := st.give(ctx, g, extra)
+	if dynamo.ConditionFailedAt(err, 3) || dynamo.ConditionFailedAt(err, 5) {
+		return donation.Gift{}, problem.New(problem.Conflict, "this month's gift of pledge %s exists", p.ID)
+	}
+	return out, err
+}
+
+type pledgeRecord struct {
+	ID        string `dynamodbav:"id"`
+	NextDueAt string `dynamodbav:"nextDueAt"`
+}
+
+func pledgeItem(p donation.Pledge) (map[string]types.AttributeValue, error) {
+	tmpl, err := giftItemOf(p.Gift)
+	if err != nil {
+		return nil, err
+	}
+	item, err := attributevalue.MarshalMap(pledgeRecord{ID: p.ID, NextDueAt: fmtTime(p.NextDueAt)})
+	if err != nil {
+		return nil, fmt.Errorf("marshal pledge: %w", err)
+	}
+	delete(tmpl, tables.PK)
+	delete(tmpl, tables.SK)
+	delete(tmpl, tables.GSI1PK)
+	delete(tmpl, tables.GSI1SK)
+	item["gift"] = &types.AttributeValueMemberM{Value: tmpl}
+	for k, v := range key("PLEDGE#"+p.ID, "PLEDGE") {
+		item[k] = v
+	}
+	item[tables.GSI1PK], item[tables.GSI1SK] = s("PLEDGES"), s(fmtTime(p.NextDueAt)+"#"+p.ID)
+	return item, nil
+}
+
+// DuePledges queries the pledges due at now, earliest first.
+func (st *Store) DuePledges(ctx context.Context, now time.Time, limit int) ([]donation.Pledge, error) {
+	out, err := st.DB.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(st.Table), IndexName: aws.String(tables.GSI1.Name),
+		KeyConditionExpression:    aws.String("gsi1pk = :pk AND gsi1sk <= :now"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s("PLEDGES"), ":now": s(fmtTime(now) + "#~")},
+		Limit:                     aws.Int32(int32(limit))})
+	if err != nil {
+		return nil, dynamo.Err(err, "due pledges")
+	}
+	var ps []donation.Pledge
+	for _, item := range out.Items {
+		var rec pledgeRecord
+		if err := attributevalue.UnmarshalMap(item, &rec); err != nil {
+			return nil, fmt.Errorf("unmarshal pledge: %w", err)
+		}
+		tmpl, _ := item["gift"].(*types.AttributeValueMemberM)
+		if tmpl == nil {
+			return nil, fmt.Errorf("pledge %s has no gift", rec.ID)
+		}
+		g, err := decodeGift(tmpl.Value)
+		if err != nil {
+			return nil, err
+		}
+		ps = append(ps, donation.Pledge{ID: rec.ID, Gift: g, NextDueAt: parse(rec.NextDueAt)})
+	}
+	return ps, nil
+}
+
+func (st *Store) give(ctx context.Context, g donation.Gift, extra []types.TransactWriteItem) (donation.Gift, error) {
 	year := g.CreatedAt.UTC().Year()
 	counterKey := key(fmt.Sprintf("RECEIPTS#%d", year), "COUNTER")
 	markerKey := key("CAMPAIGN#"+g.CampaignID, "DONOR#"+g.DonorID)
@@ -297,12 +388,15 @@ func (st *Store) Give(ctx context.Context, g donation.Gift) (donation.Gift, erro
 			{Put: &types.Put{TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}},
 			msg,
 		}
+		items = append(items, extra...)
 		_, err = st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 		switch {
 		case err == nil:
 			return g, nil
 		case dynamo.ConditionFailedAt(err, 1):
 			return donation.Gift{}, problem.Field("campaignId", "no campaign in this currency has this id")
+		case dynamo.ConditionFailedAt(err, 3), len(extra) > 0 && dynamo.ConditionFailedAt(err, 5):
+			return g, err
 		case len(dynamo.CancellationCodes(err)) > 0:
 			backoff(attempt)
 			continue

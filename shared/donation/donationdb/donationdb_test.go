@@ -1,0 +1,66 @@
+package donationdb_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"ohcs/shared/donation"
+	"ohcs/shared/donation/donationdb"
+	"ohcs/shared/dynamo/dynamotest"
+	"ohcs/shared/platform"
+	"ohcs/shared/tables"
+)
+
+// TestMonthlyPledges: a monthly gift starts a pledge; the scheduled run
+// gives once per month however often it runs, with exact totals and the
+// next receipt.
+func TestMonthlyPledges(t *testing.T) {
+	ctx := context.Background()
+	db, cfg := dynamotest.New(t)
+	clock := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+	svc := &donation.Service{
+		Store: &donationdb.Store{DB: db, Table: cfg.Table(tables.Donations), OutboxTable: cfg.Table(tables.Outbox), NewID: platform.NewULID},
+		Now:   func() time.Time { return clock }, NewID: platform.NewULID,
+	}
+	c, err := svc.CreateCampaign(ctx, donation.Campaign{Title: "Malaria nets", Description: "Nets", Currency: "EUR", GoalAmount: 100000,
+		Designation: "general", StartsAt: clock.Add(-time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := svc.Give(ctx, "D1", donation.Gift{CampaignID: c.ID, Amount: 1500, Currency: "EUR", Recurrence: "monthly"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := svc.GiveDue(ctx, clock.AddDate(0, 0, 20)); err != nil || n != 0 {
+		t.Fatalf("before the month: %d, %v", n, err)
+	}
+	for run := range 3 {
+		n, err := svc.GiveDue(ctx, clock.AddDate(0, 1, 1))
+		want := 0
+		if run == 0 {
+			want = 1
+		}
+		if err != nil || n != want {
+			t.Fatalf("run %d a month later: got %d, %v; want %d", run, n, err, want)
+		}
+	}
+	if n, err := svc.GiveDue(ctx, clock.AddDate(0, 2, 1)); err != nil || n != 1 {
+		t.Fatalf("two months later: %d, %v", n, err)
+	}
+	got, err := svc.Store.GetCampaign(ctx, c.ID)
+	if err != nil || got.RaisedAmount != 4500 || got.DonorCount != 1 {
+		t.Errorf("totals: %d from %d donors, %v; want 4500 from 1", got.RaisedAmount, got.DonorCount, err)
+	}
+	page, err := svc.Store.ListGifts(ctx, "D1", 10, nil)
+	if err != nil || len(page.Items) != 3 {
+		t.Fatalf("gifts: %d, %v; want 3", len(page.Items), err)
+	}
+	receipts := map[string]bool{}
+	for _, g := range page.Items {
+		receipts[g.ReceiptNumber] = true
+	}
+	if !receipts["2026-000001"] || !receipts["2026-000002"] || !receipts["2026-000003"] || first.ReceiptNumber != "2026-000001" {
+		t.Errorf("receipts: %v", receipts)
+	}
+}
