@@ -79,6 +79,10 @@ func newAPI(st awscdk.Stack, in apiInputs) api {
 		env := map[string]*string{
 			config.EnvCursorKey: cursorSecret.SecretValue().UnsafeUnwrap(),
 			config.EnvLogLevel:  jsii.String("info"),
+			// Routes public at the gateway check an optional token themselves.
+			config.EnvTokenIssuer:   in.pool.pool.UserPoolProviderUrl(),
+			config.EnvTokenClientID: in.pool.client.UserPoolClientId(),
+			config.EnvJWKSURL:       jsii.String(*in.pool.pool.UserPoolProviderUrl() + "/.well-known/jwks.json"),
 		}
 		for _, t := range append(append(reg.Reads[:0:0], reg.Reads...), reg.Writes...) {
 			env[tableEnv(t)] = in.tables[t.Name].TableName()

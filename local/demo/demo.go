@@ -27,6 +27,9 @@ func weekdays(tz string, now time.Time) scheduling.Schedule {
 // AdminSub is the administrator that verified the demo practitioners.
 const AdminSub = "demo-administrator"
 
+// AuthorSub is the demo practitioner who wrote the demo articles.
+const AuthorSub = "demo-practitioner-01"
+
 type seed struct {
 	name, gender, city, region, country, tz string
 	lat, lon                                float64

@@ -6,23 +6,24 @@
 package issuer
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"errors"
 	"math/big"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"ohcs/shared/auth"
 )
 
 // Scope is the OAuth scope the API's methods require.
-const Scope = "ohcs/api"
+const Scope = auth.Scope
 
 // Issuer mints and verifies tokens.
 type Issuer struct {
@@ -104,64 +105,23 @@ func (i *Issuer) JWKS() []byte {
 	return out
 }
 
-// ErrInvalid is the error of every rejected token; the reason is wrapped
-// for logs and never shown to the client.
-var ErrInvalid = errors.New("invalid token")
+// ErrInvalid is the error of every rejected token.
+var ErrInvalid = auth.ErrInvalidToken
+
+// Verifier returns the verifier of this issuer's tokens, as the Cognito
+// authorizer would check them.
+func (i *Issuer) Verifier() *auth.Verifier {
+	return &auth.Verifier{Issuer: i.URL, ClientID: i.ClientID, Now: i.Now,
+		Key: func(_ context.Context, kid string) (*rsa.PublicKey, error) {
+			if kid != i.kid {
+				return nil, errors.New("unknown key id")
+			}
+			return &i.key.PublicKey, nil
+		}}
+}
 
 // Verify checks a bearer token and returns its claims as the Cognito
-// authorizer passes them to the integration: every value a string, groups
-// joined by commas.
+// authorizer passes them to the integration.
 func (i *Issuer) Verify(raw string) (map[string]any, error) {
-	parser := jwt.NewParser(
-		jwt.WithValidMethods([]string{jwt.SigningMethodRS256.Alg()}),
-		jwt.WithIssuer(i.URL),
-		jwt.WithExpirationRequired(),
-		jwt.WithIssuedAt(),
-		jwt.WithTimeFunc(i.Now),
-	)
-	tok, err := parser.Parse(raw, func(t *jwt.Token) (any, error) {
-		if kid, _ := t.Header["kid"].(string); kid != i.kid {
-			return nil, errors.New("unknown key id")
-		}
-		return &i.key.PublicKey, nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
-	}
-	claims, ok := tok.Claims.(jwt.MapClaims)
-	if !ok {
-		return nil, fmt.Errorf("%w: claims", ErrInvalid)
-	}
-	if use, _ := claims["token_use"].(string); use != "access" {
-		return nil, fmt.Errorf("%w: token_use %q", ErrInvalid, use)
-	}
-	if cid, _ := claims["client_id"].(string); cid != i.ClientID {
-		return nil, fmt.Errorf("%w: client_id", ErrInvalid)
-	}
-	if sub, _ := claims["sub"].(string); sub == "" {
-		return nil, fmt.Errorf("%w: no sub", ErrInvalid)
-	}
-	if scope, _ := claims["scope"].(string); !strings.Contains(" "+scope+" ", " "+Scope+" ") {
-		return nil, fmt.Errorf("%w: scope", ErrInvalid)
-	}
-	out := map[string]any{}
-	for k, v := range claims {
-		switch x := v.(type) {
-		case string:
-			out[k] = x
-		case float64:
-			out[k] = strconv.FormatInt(int64(x), 10)
-		case []any:
-			parts := make([]string, 0, len(x))
-			for _, p := range x {
-				if s, ok := p.(string); ok {
-					parts = append(parts, s)
-				}
-			}
-			out[k] = strings.Join(parts, ",")
-		default:
-			out[k] = fmt.Sprint(x)
-		}
-	}
-	return out, nil
+	return i.Verifier().Verify(context.Background(), raw)
 }

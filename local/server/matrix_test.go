@@ -196,6 +196,30 @@ var matrix = map[string][]row{
 		want: map[string]int{"administrator": 200, "practitioner": 200, "practitioner-other": 404, "beneficiary": 200, "beneficiary-other": 404,
 			"caregiver": 404, "caregiver-other": 404, "caregiver-book": 404, "caregiver-revoked": 404, "caregiver-manager": 404, "donor": 404}}},
 	"listMyMemberships": {{name: "own", build: get(func(*world) string { return "/v1/memberships" }), want: all(200)}},
+	"shareMedicalKnowledge": {{name: "share", mutates: true, build: func(w *world) request {
+		return request{"POST", "/v1/knowledge", map[string]any{"title": "T", "summary": "S", "body": "B", "language": "en"}, nil}
+	}, want: map[string]int{"practitioner": 201, "practitioner-other": 201}}},
+	"updateMedicalKnowledge": {{name: "own or another's", mutates: true, build: func(w *world) request {
+		return request{"PATCH", "/v1/knowledge/" + w.K, map[string]any{"summary": "New summary"}, map[string]string{"If-Match": `"1"`}}
+	}, want: map[string]int{"practitioner": 200, "practitioner-other": 403}}},
+	"retractMedicalKnowledge": {{name: "own or another's", mutates: true, build: func(w *world) request {
+		return request{"POST", "/v1/knowledge/" + w.K + "/retraction", nil, map[string]string{"If-Match": `"1"`}}
+	}, want: map[string]int{"practitioner": 200, "practitioner-other": 403, "administrator": 200}}},
+	"getMedicalKnowledge": {
+		{name: "public", build: get(func(w *world) string { return "/v1/knowledge/" + w.K }), want: func() map[string]int {
+			m := all(200)
+			m["none"] = 200
+			return m
+		}()},
+		{name: "for practitioners", build: get(func(w *world) string { return "/v1/knowledge/" + w.K2 }), want: map[string]int{"none": 404,
+			"practitioner": 200, "practitioner-other": 200, "administrator": 200, "beneficiary": 404, "beneficiary-other": 404,
+			"caregiver": 404, "caregiver-other": 404, "caregiver-book": 404, "caregiver-revoked": 404, "caregiver-manager": 404, "donor": 404}},
+	},
+	"searchMedicalKnowledge": {{name: "any", build: get(func(*world) string { return "/v1/knowledge/search?q=rehydration" }), want: func() map[string]int {
+		m := all(200)
+		m["none"] = 200
+		return m
+	}()}},
 	"listAuditEvents": {{name: "by beneficiary", build: get(func(w *world) string { return "/v1/audit-events?beneficiaryId=" + w.B }),
 		want: map[string]int{"administrator": 200}}},
 }
@@ -240,6 +264,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 				for _, caller := range order {
 					want := 0
 					switch {
+					case caller.role == "" && op.Public:
+						s, ok := rw.want["none"]
+						if !ok {
+							t.Errorf("a public operation needs the status without a token")
+							continue
+						}
+						want = s
 					case caller.role == "":
 						want = http.StatusUnauthorized
 					case !slices.Contains(op.Roles, caller.role):

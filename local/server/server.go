@@ -31,8 +31,10 @@ import (
 	"ohcs/shared/jsonio"
 	"ohcs/shared/lambdahttp"
 	"ohcs/shared/logging"
+	"ohcs/shared/knowledge/knowledgehttp"
 	"ohcs/shared/operations"
 	"ohcs/shared/platform"
+	"ohcs/shared/practitioner"
 	"ohcs/shared/practitioner/practitionerhttp"
 	"ohcs/shared/problem"
 	"ohcs/shared/scheduling/schedulinghttp"
@@ -80,13 +82,28 @@ func Start(ctx context.Context, getenv func(string) string, logger *slog.Logger)
 		return nil, err
 	}
 	s.Env = env
+	s.Issuer, err = issuer.New(s.URL+"/_local", ClientID)
+	if err != nil {
+		ln.Close()
+		s.closeStore()
+		return nil, err
+	}
+	env.Tokens = s.Issuer.Verifier()
 	if err := dynamo.CreateTables(ctx, env.DynamoDB, tables.All(), env.Config.Tables); err != nil {
 		ln.Close()
 		s.closeStore()
 		return nil, err
 	}
 	if getenv(EnvDemoData) != "off" {
-		n, err := demo.Seed(ctx, practitionerhttp.NewService(env), schedulinghttp.NewService(env))
+		pracs := practitionerhttp.NewService(env)
+		n, err := demo.Seed(ctx, pracs, schedulinghttp.NewService(env))
+		if err == nil && n > 0 {
+			// The articles are written by the first demo practitioner.
+			var author practitioner.Practitioner
+			if author, err = pracs.Store.GetBySub(ctx, demo.AuthorSub); err == nil {
+				err = demo.SeedArticles(ctx, knowledgehttp.NewService(env), author.ID, author.Sub)
+			}
+		}
 		if err != nil {
 			ln.Close()
 			s.closeStore()
@@ -154,10 +171,6 @@ func (s *Server) routes(ctx context.Context, env *platform.Env, logger *slog.Log
 			return nil, err
 		}
 		functions[op.ID] = lambdahttp.Proxy(op.ID, h, logger)
-	}
-	s.Issuer, err = issuer.New(s.URL+"/_local", ClientID)
-	if err != nil {
-		return nil, err
 	}
 	s.Gateway, err = gateway.New(doc, s.Issuer, functions, logger)
 	if err != nil {

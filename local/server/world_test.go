@@ -27,6 +27,7 @@ type world struct {
 	Camp    string            // a campaign in EUR
 	G       string            // a gift of the donor to Camp
 	O       string            // an organisation with P and B as members
+	K, K2   string            // articles of P: public, for practitioners
 	slots   []string          // free slots of P, handed out one by one
 }
 
@@ -115,6 +116,15 @@ func newWorld(t *testing.T, c *client) *world {
 	w.O = w.must(c.call("POST", "/v1/organizations", admin, map[string]any{"name": "Clinic", "kind": "facility", "country": "MZ"}, nil), 201, "org")["id"].(string)
 	for _, m := range []map[string]any{{"memberType": "practitioner", "memberId": w.P}, {"memberType": "beneficiary", "memberId": w.B}} {
 		w.must(c.call("POST", "/v1/organizations/"+w.O+"/members", admin, m, nil), 201, "member")
+	}
+	for i, audience := range []string{"public", "practitioners"} {
+		id := w.must(c.call("POST", "/v1/knowledge", w.tokens["practitioner"], map[string]any{"title": "Oral rehydration at home " + audience,
+			"summary": "How to mix salts.", "body": "Mix one sachet in one litre of clean water.", "language": "en", "audience": audience}, nil), 201, "article")["id"].(string)
+		if i == 0 {
+			w.K = id
+		} else {
+			w.K2 = id
+		}
 	}
 	return w
 }

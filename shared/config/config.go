@@ -22,6 +22,9 @@ const (
 	EnvCursorKey        = "OHCS_CURSOR_KEY"
 	EnvLogLevel         = "OHCS_LOG_LEVEL"
 	EnvIdempotencyTTL   = "OHCS_IDEMPOTENCY_TTL"
+	EnvTokenIssuer      = "OHCS_TOKEN_ISSUER"
+	EnvTokenClientID    = "OHCS_TOKEN_CLIENT_ID"
+	EnvJWKSURL          = "OHCS_JWKS_URL"
 )
 
 // Config is the typed configuration.
@@ -37,6 +40,9 @@ type Config struct {
 	LogLevel  string
 	// IdempotencyTTL is how long an Idempotency-Key is remembered.
 	IdempotencyTTL time.Duration
+	// TokenIssuer, TokenClientID and JWKSURL let functions that are public
+	// at the gateway check an optional bearer token themselves.
+	TokenIssuer, TokenClientID, JWKSURL string
 }
 
 // TableEnv is the variable naming the physical table of a logical one:
@@ -53,6 +59,9 @@ func Load(getenv func(string) string) (Config, error) {
 		LogLevel:         getenv(EnvLogLevel),
 		Tables:           map[string]string{},
 		IdempotencyTTL:   24 * time.Hour,
+		TokenIssuer:      getenv(EnvTokenIssuer),
+		TokenClientID:    getenv(EnvTokenClientID),
+		JWKSURL:          getenv(EnvJWKSURL),
 	}
 	if c.Region == "" {
 		c.Region = "us-east-1"

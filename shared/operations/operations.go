@@ -7,6 +7,7 @@ package operations
 import (
 	"ohcs/shared/account/accounthttp"
 	"ohcs/shared/donation/donationhttp"
+	"ohcs/shared/knowledge/knowledgehttp"
 	"ohcs/shared/people/peoplehttp"
 	"ohcs/shared/platform"
 	"ohcs/shared/practitioner/practitionerhttp"
@@ -23,6 +24,7 @@ func Registries() []platform.Registry {
 		schedulinghttp.Registry,
 		donationhttp.Registry,
 		registryhttp.Registry,
+		knowledgehttp.Registry,
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/oklog/ulid/v2"
 
+	"ohcs/shared/auth"
 	"ohcs/shared/config"
 	"ohcs/shared/cursor"
 	"ohcs/shared/dynamo"
@@ -31,6 +32,9 @@ type Env struct {
 	Now func() time.Time
 	// NewID returns a new unique, time-ordered id.
 	NewID func() string
+	// Tokens verifies the optional bearer token of operations that are
+	// public at the gateway; nil when none is configured.
+	Tokens *auth.Verifier
 }
 
 // NewEnv builds an Env from cfg: one DynamoDB client, the cursor sealer, the
@@ -44,14 +48,19 @@ func NewEnv(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Env, 
 	if err != nil {
 		return nil, err
 	}
-	return &Env{
+	env := &Env{
 		Config:   cfg,
 		Logger:   logger,
 		DynamoDB: db,
 		Cursors:  sealer,
 		Now:      func() time.Time { return time.Now().UTC() },
 		NewID:    NewULID,
-	}, nil
+	}
+	if cfg.TokenIssuer != "" && cfg.JWKSURL != "" {
+		jwks := &auth.JWKS{URL: cfg.JWKSURL}
+		env.Tokens = &auth.Verifier{Issuer: cfg.TokenIssuer, ClientID: cfg.TokenClientID, Key: jwks.Key}
+	}
+	return env, nil
 }
 
 // NewULID returns a new ULID string from the current time and crypto/rand.

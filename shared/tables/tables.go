@@ -62,11 +62,14 @@ var (
 	// Donations holds campaigns with their totals, gifts (by donor in
 	// gsi1), each campaign's donor markers and the yearly receipt counters.
 	Donations = Table{Name: "donations", PartitionKey: PK, SortKey: SK, Indexes: []Index{GSI1}}
+	// Knowledge holds articles (latest and every version), the inverted
+	// index of their terms and its statistics.
+	Knowledge = Table{Name: "knowledge", PartitionKey: PK, SortKey: SK}
 	// Registry holds organisations and memberships (by member in gsi1).
 	Registry = Table{Name: "registry", PartitionKey: PK, SortKey: SK, Indexes: []Index{GSI1}}
 )
 
 // All returns every table.
 func All() []Table {
-	return []Table{Practitioners, People, Audit, Scheduling, Donations, Registry, Outbox, Idempotency}
+	return []Table{Practitioners, People, Audit, Scheduling, Donations, Registry, Knowledge, Outbox, Idempotency}
 }

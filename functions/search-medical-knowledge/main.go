@@ -1,0 +1,18 @@
+// Command search-medical-knowledge is the Lambda function of the searchMedicalKnowledge operation.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"ohcs/shared/lambdahttp"
+	"ohcs/shared/knowledge/knowledgehttp"
+)
+
+func main() {
+	if err := lambdahttp.Run(context.Background(), os.Getenv, "searchMedicalKnowledge", knowledgehttp.Registry); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,18 @@
+// Command share-medical-knowledge is the Lambda function of the shareMedicalKnowledge operation.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"ohcs/shared/lambdahttp"
+	"ohcs/shared/knowledge/knowledgehttp"
+)
+
+func main() {
+	if err := lambdahttp.Run(context.Background(), os.Getenv, "shareMedicalKnowledge", knowledgehttp.Registry); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}

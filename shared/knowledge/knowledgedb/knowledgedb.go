@@ -1,0 +1,289 @@
+// Package knowledgedb stores articles and their inverted index in the
+// knowledge table.
+//
+// Items:
+//   - latest:   pk ARTICLE#<id>, sk LATEST: the latest version, its status
+//     and index terms; every change is conditioned on its version
+//   - versions: pk ARTICLE#<id>, sk VERSION#<000001>: every version as
+//     published, readable by number
+//   - postings: pk TERM#<lang>#<term>, sk <article id>: the term's
+//     frequencies in title, summary and body, the article's length and its
+//     filter fields; a query reads only the partitions of its terms
+//   - stats:    pk STATS#<lang>, sk STATS: articles and total length, for
+//     BM25's average length
+package knowledgedb
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"ohcs/shared/dynamo"
+	"ohcs/shared/knowledge"
+	"ohcs/shared/problem"
+	"ohcs/shared/tables"
+)
+
+// Store is the DynamoDB knowledge store.
+type Store struct {
+	DB    *dynamodb.Client
+	Table string
+}
+
+var _ knowledge.Store = (*Store)(nil)
+
+func s(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
+
+func key(pk, sk string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{tables.PK: s(pk), tables.SK: s(sk)}
+}
+
+type codeItem struct {
+	System string `dynamodbav:"system"`
+	Code   string `dynamodbav:"code"`
+}
+
+type articleItem struct {
+	ID             string     `dynamodbav:"id"`
+	Title          string     `dynamodbav:"title"`
+	Summary        string     `dynamodbav:"summary"`
+	Body           string     `dynamodbav:"body"`
+	Language       string     `dynamodbav:"language"`
+	Tags           []string   `dynamodbav:"tags,omitempty"`
+	ConditionCodes []codeItem `dynamodbav:"conditionCodes,omitempty"`
+	Audience       string     `dynamodbav:"audience"`
+	AuthorID       string     `dynamodbav:"authorId"`
+	AuthorSub      string     `dynamodbav:"authorSub"`
+	Status         string     `dynamodbav:"status"`
+	CreatedAt      string     `dynamodbav:"createdAt"`
+	UpdatedAt      string     `dynamodbav:"updatedAt"`
+	Version        int64      `dynamodbav:"version"`
+	Terms          []string   `dynamodbav:"terms,omitempty"`
+}
+
+func itemOf(a knowledge.Article, sk string) (map[string]types.AttributeValue, error) {
+	it := articleItem{ID: a.ID, Title: a.Title, Summary: a.Summary, Body: a.Body, Language: a.Language, Tags: a.Tags,
+		Audience: a.Audience, AuthorID: a.AuthorID, AuthorSub: a.AuthorSub, Status: a.Status,
+		CreatedAt: a.CreatedAt.UTC().Format(time.RFC3339Nano), UpdatedAt: a.UpdatedAt.UTC().Format(time.RFC3339Nano), Version: a.Version}
+	if sk == "LATEST" {
+		it.Terms = a.Terms
+	}
+	for _, c := range a.ConditionCodes {
+		it.ConditionCodes = append(it.ConditionCodes, codeItem(c))
+	}
+	item, err := attributevalue.MarshalMap(it)
+	if err != nil {
+		return nil, fmt.Errorf("marshal article: %w", err)
+	}
+	for k, v := range key("ARTICLE#"+a.ID, sk) {
+		item[k] = v
+	}
+	return item, nil
+}
+
+func decode(item map[string]types.AttributeValue) (knowledge.Article, error) {
+	var it articleItem
+	if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+		return knowledge.Article{}, fmt.Errorf("unmarshal article: %w", err)
+	}
+	a := knowledge.Article{ID: it.ID, Title: it.Title, Summary: it.Summary, Body: it.Body, Language: it.Language, Tags: it.Tags,
+		Audience: it.Audience, AuthorID: it.AuthorID, AuthorSub: it.AuthorSub, Status: it.Status, Version: it.Version, Terms: it.Terms}
+	a.CreatedAt, _ = time.Parse(time.RFC3339Nano, it.CreatedAt)
+	a.UpdatedAt, _ = time.Parse(time.RFC3339Nano, it.UpdatedAt)
+	for _, c := range it.ConditionCodes {
+		a.ConditionCodes = append(a.ConditionCodes, knowledge.Code(c))
+	}
+	return a, nil
+}
+
+func versionSK(v int64) string { return fmt.Sprintf("VERSION#%06d", v) }
+
+func (st *Store) write(ctx context.Context, a knowledge.Article, cond *string, vals map[string]types.AttributeValue) error {
+	latest, err := itemOf(a, "LATEST")
+	if err != nil {
+		return err
+	}
+	version, err := itemOf(a, versionSK(a.Version))
+	if err != nil {
+		return err
+	}
+	_, err = st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Put: &types.Put{TableName: aws.String(st.Table), Item: latest, ConditionExpression: cond, ExpressionAttributeValues: vals}},
+		{Put: &types.Put{TableName: aws.String(st.Table), Item: version, ConditionExpression: aws.String("attribute_not_exists(pk)")}},
+	}})
+	if dynamo.ConditionFailedAt(err, 0) || dynamo.ConditionFailedAt(err, 1) {
+		return problem.New(problem.PreconditionFailed, "the article changed: read it again")
+	}
+	return dynamo.Err(err, "write article")
+}
+
+// Create stores the first version.
+func (st *Store) Create(ctx context.Context, a knowledge.Article) error {
+	return st.write(ctx, a, aws.String("attribute_not_exists(pk)"), nil)
+}
+
+// Update stores a new version if old is still the latest.
+func (st *Store) Update(ctx context.Context, old, updated knowledge.Article) error {
+	return st.write(ctx, updated, aws.String("version = :v"),
+		map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.FormatInt(old.Version, 10)}})
+}
+
+func (st *Store) get(ctx context.Context, k map[string]types.AttributeValue, id string) (knowledge.Article, error) {
+	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table), Key: k, ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return knowledge.Article{}, dynamo.Err(err, "get article")
+	}
+	if out.Item == nil {
+		return knowledge.Article{}, problem.New(problem.NotFound, "no article %s", id)
+	}
+	return decode(out.Item)
+}
+
+// Latest reads the latest version.
+func (st *Store) Latest(ctx context.Context, id string) (knowledge.Article, error) {
+	return st.get(ctx, key("ARTICLE#"+id, "LATEST"), id)
+}
+
+// Version reads one version.
+func (st *Store) Version(ctx context.Context, id string, v int64) (knowledge.Article, error) {
+	return st.get(ctx, key("ARTICLE#"+id, versionSK(v)), id)
+}
+
+// Latests reads the latest versions of up to 100 articles in one request.
+func (st *Store) Latests(ctx context.Context, ids []string) (map[string]knowledge.Article, error) {
+	out := map[string]knowledge.Article{}
+	for start := 0; start < len(ids); start += 100 {
+		var keys []map[string]types.AttributeValue
+		seen := map[string]bool{}
+		for _, id := range ids[start:min(len(ids), start+100)] {
+			if !seen[id] {
+				seen[id] = true
+				keys = append(keys, key("ARTICLE#"+id, "LATEST"))
+			}
+		}
+		req := map[string]types.KeysAndAttributes{st.Table: {Keys: keys, ConsistentRead: aws.Bool(true)}}
+		for len(req) > 0 {
+			resp, err := st.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
+			if err != nil {
+				return nil, dynamo.Err(err, "get articles")
+			}
+			for _, item := range resp.Responses[st.Table] {
+				a, err := decode(item)
+				if err != nil {
+					return nil, err
+				}
+				out[a.ID] = a
+			}
+			req = resp.UnprocessedKeys
+		}
+	}
+	return out, nil
+}
+
+type postingItem struct {
+	PK         string   `dynamodbav:"pk"`
+	SK         string   `dynamodbav:"sk"`
+	Version    int64    `dynamodbav:"version"`
+	TitleTF    int      `dynamodbav:"tt"`
+	SummaryTF  int      `dynamodbav:"st"`
+	BodyTF     int      `dynamodbav:"bt"`
+	Length     int      `dynamodbav:"len"`
+	Audience   string   `dynamodbav:"aud"`
+	Language   string   `dynamodbav:"lang"`
+	Tags       []string `dynamodbav:"tags,omitempty"`
+	Conditions []string `dynamodbav:"conds,omitempty"`
+}
+
+func termPK(lang, term string) string { return "TERM#" + lang + "#" + term }
+
+// Index puts the postings and deletes the stale terms' postings, 25 writes
+// a request.
+func (st *Store) Index(ctx context.Context, a knowledge.Article, postings map[string]knowledge.Posting, stale []string) error {
+	lang := knowledge.IndexLanguage(a.Language)
+	var writes []types.WriteRequest
+	for term, p := range postings {
+		item, err := attributevalue.MarshalMap(postingItem{PK: termPK(lang, term), SK: p.ArticleID, Version: p.Version,
+			TitleTF: p.TitleTF, SummaryTF: p.SummaryTF, BodyTF: p.BodyTF, Length: p.Length, Audience: p.Audience,
+			Language: p.Language, Tags: p.Tags, Conditions: p.Conditions})
+		if err != nil {
+			return fmt.Errorf("marshal posting: %w", err)
+		}
+		writes = append(writes, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
+	}
+	for _, term := range stale {
+		writes = append(writes, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: key(termPK(lang, term), a.ID)}})
+	}
+	for start := 0; start < len(writes); start += 25 {
+		req := map[string][]types.WriteRequest{st.Table: writes[start:min(len(writes), start+25)]}
+		for attempt := 0; len(req) > 0; attempt++ {
+			if attempt > 10 {
+				return problem.New(problem.Unavailable, "the index is busy, retry")
+			}
+			out, err := st.DB.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: req})
+			if err != nil {
+				return dynamo.Err(err, "index article")
+			}
+			req = out.UnprocessedItems
+			if len(req) > 0 {
+				time.Sleep(time.Duration(10*(attempt+1)) * time.Millisecond)
+			}
+		}
+	}
+	return nil
+}
+
+// Postings queries a term's postings.
+func (st *Store) Postings(ctx context.Context, lang, term string) ([]knowledge.Posting, error) {
+	var out []knowledge.Posting
+	p := dynamodb.NewQueryPaginator(st.DB, &dynamodb.QueryInput{TableName: aws.String(st.Table),
+		KeyConditionExpression:    aws.String("pk = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(termPK(lang, term))}})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, dynamo.Err(err, "read postings")
+		}
+		for _, item := range page.Items {
+			var it postingItem
+			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+				return nil, fmt.Errorf("unmarshal posting: %w", err)
+			}
+			out = append(out, knowledge.Posting{ArticleID: it.SK, Version: it.Version, TitleTF: it.TitleTF, SummaryTF: it.SummaryTF,
+				BodyTF: it.BodyTF, Length: it.Length, Audience: it.Audience, Language: it.Language, Tags: it.Tags, Conditions: it.Conditions})
+		}
+	}
+	return out, nil
+}
+
+// Stats reads a partition's statistics.
+func (st *Store) Stats(ctx context.Context, lang string) (int64, int64, error) {
+	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table), Key: key("STATS#"+lang, "STATS")})
+	if err != nil {
+		return 0, 0, dynamo.Err(err, "read index statistics")
+	}
+	num := func(name string) int64 {
+		if v, ok := out.Item[name].(*types.AttributeValueMemberN); ok {
+			n, _ := strconv.ParseInt(v.Value, 10, 64)
+			return n
+		}
+		return 0
+	}
+	return num("docs"), num("length"), nil
+}
+
+// AddStats adds to a partition's statistics.
+func (st *Store) AddStats(ctx context.Context, lang string, docs, length int64) error {
+	_, err := st.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(st.Table), Key: key("STATS#"+lang, "STATS"),
+		UpdateExpression: aws.String("ADD docs :d, #len :l"), ExpressionAttributeNames: map[string]string{"#len": "length"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":d": &types.AttributeValueMemberN{Value: strconv.FormatInt(docs, 10)},
+			":l": &types.AttributeValueMemberN{Value: strconv.FormatInt(length, 10)},
+		}})
+	return dynamo.Err(err, "update index statistics")
+}

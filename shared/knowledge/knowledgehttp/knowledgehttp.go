@@ -1,0 +1,366 @@
+// Package knowledgehttp serves medical knowledge over HTTP. Reading and
+// searching are public at the gateway: without a token they see public
+// articles; with one (checked here, as the gateway does not for public
+// routes) practitioners and administrators also see practitioners' articles.
+package knowledgehttp
+
+import (
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"ohcs/shared/auth"
+	"ohcs/shared/cursor"
+	"ohcs/shared/etag"
+	"ohcs/shared/jsonio"
+	"ohcs/shared/knowledge"
+	"ohcs/shared/knowledge/knowledgedb"
+	"ohcs/shared/lambdahttp"
+	"ohcs/shared/paging"
+	"ohcs/shared/platform"
+	"ohcs/shared/practitioner"
+	"ohcs/shared/practitioner/practitionerdb"
+	"ohcs/shared/problem"
+	"ohcs/shared/tables"
+	"ohcs/shared/validate"
+)
+
+// Registry maps the knowledge operations to their handlers.
+var Registry = platform.Registry{
+	"shareMedicalKnowledge":   op(func(h *Handlers) http.HandlerFunc { return h.Share }, tables.Knowledge),
+	"updateMedicalKnowledge":  op(func(h *Handlers) http.HandlerFunc { return h.Update }, tables.Knowledge),
+	"retractMedicalKnowledge": op(func(h *Handlers) http.HandlerFunc { return h.Retract }, tables.Knowledge),
+	"getMedicalKnowledge":     op(func(h *Handlers) http.HandlerFunc { return h.Get }),
+	"searchMedicalKnowledge":  op(func(h *Handlers) http.HandlerFunc { return h.Search }),
+}
+
+func op(pick func(*Handlers) http.HandlerFunc, writes ...tables.Table) platform.Operation {
+	return platform.Operation{
+		Build:  func(env *platform.Env) (http.Handler, error) { return pick(New(env)), nil },
+		Reads:  []tables.Table{tables.Knowledge, tables.Practitioners},
+		Writes: writes,
+	}
+}
+
+// Handlers serves the knowledge operations.
+type Handlers struct {
+	Service       *knowledge.Service
+	Practitioners *practitioner.Service
+	Tokens        *auth.Verifier
+	Cursors       *cursor.Sealer
+}
+
+// NewService returns the knowledge service of env.
+func NewService(env *platform.Env) *knowledge.Service {
+	return &knowledge.Service{Store: &knowledgedb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Knowledge)}, Now: env.Now, NewID: env.NewID}
+}
+
+// New builds the handlers over the DynamoDB stores of env.
+func New(env *platform.Env) *Handlers {
+	return &Handlers{Service: NewService(env), Practitioners: practitionerdb.NewService(env), Tokens: env.Tokens, Cursors: env.Cursors}
+}
+
+var idRE = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
+
+func fail(w http.ResponseWriter, r *http.Request, err error) { problem.Write(w, r, err) }
+
+// reader returns who reads: the gateway's principal, or the optional
+// bearer token checked here; an invalid token is 401, no token anonymous.
+func (h *Handlers) reader(r *http.Request) (knowledge.Reader, error) {
+	p, err := auth.FromRequest(r)
+	if err != nil {
+		header := r.Header.Get("Authorization")
+		if header == "" {
+			return knowledge.Reader{Language: preferredLanguage(r)}, nil
+		}
+		if h.Tokens == nil {
+			return knowledge.Reader{}, problem.New(problem.Unauthenticated, "tokens cannot be checked here")
+		}
+		token, _ := strings.CutPrefix(header, "Bearer ")
+		claims, verr := h.Tokens.Verify(r.Context(), strings.TrimSpace(token))
+		if verr != nil {
+			return knowledge.Reader{}, problem.New(problem.Unauthenticated, "a valid bearer token is required")
+		}
+		if p, _ = auth.FromClaims(claims); p.Sub == "" {
+			return knowledge.Reader{}, problem.New(problem.Unauthenticated, "a valid bearer token is required")
+		}
+	}
+	return knowledge.Reader{Sub: p.Sub, Practitioner: p.Has(auth.Practitioner), Admin: p.Has(auth.Administrator), Language: preferredLanguage(r)}, nil
+}
+
+// preferredLanguage is the first tag of Accept-Language, English without.
+func preferredLanguage(r *http.Request) string {
+	first, _, _ := strings.Cut(r.Header.Get("Accept-Language"), ",")
+	first, _, _ = strings.Cut(strings.TrimSpace(first), ";")
+	if !validate.IsLanguage(first) {
+		return "en"
+	}
+	return first
+}
+
+type codeJSON struct {
+	System string `json:"system"`
+	Code   string `json:"code"`
+}
+
+type articleIn struct {
+	Title          string     `json:"title"`
+	Summary        string     `json:"summary"`
+	Body           string     `json:"body"`
+	Language       string     `json:"language"`
+	Tags           []string   `json:"tags"`
+	ConditionCodes []codeJSON `json:"conditionCodes"`
+	Audience       string     `json:"audience"`
+}
+
+func (in articleIn) article() knowledge.Article {
+	a := knowledge.Article{Title: in.Title, Summary: in.Summary, Body: in.Body, Language: in.Language, Tags: in.Tags, Audience: in.Audience}
+	for _, c := range in.ConditionCodes {
+		a.ConditionCodes = append(a.ConditionCodes, knowledge.Code(c))
+	}
+	return a
+}
+
+type articleJSON struct {
+	ID             string     `json:"id"`
+	Title          string     `json:"title"`
+	Summary        string     `json:"summary"`
+	Body           string     `json:"body"`
+	Language       string     `json:"language"`
+	Tags           []string   `json:"tags"`
+	ConditionCodes []codeJSON `json:"conditionCodes"`
+	Audience       string     `json:"audience"`
+	AuthorID       string     `json:"authorId"`
+	Status         string     `json:"status"`
+	CreatedAt      string     `json:"createdAt"`
+	UpdatedAt      string     `json:"updatedAt"`
+	Version        int64      `json:"version"`
+}
+
+func out(a knowledge.Article) articleJSON {
+	o := articleJSON{ID: a.ID, Title: a.Title, Summary: a.Summary, Body: a.Body, Language: a.Language, Tags: a.Tags,
+		ConditionCodes: []codeJSON{}, Audience: a.Audience, AuthorID: a.AuthorID, Status: a.Status,
+		CreatedAt: a.CreatedAt.UTC().Format(time.RFC3339), UpdatedAt: a.UpdatedAt.UTC().Format(time.RFC3339), Version: a.Version}
+	if o.Tags == nil {
+		o.Tags = []string{}
+	}
+	for _, c := range a.ConditionCodes {
+		o.ConditionCodes = append(o.ConditionCodes, codeJSON(c))
+	}
+	return o
+}
+
+func respond(w http.ResponseWriter, status int, a knowledge.Article) {
+	etag.Set(w, a.Version)
+	jsonio.Write(w, status, out(a))
+}
+
+func pathID(r *http.Request) (string, error) {
+	id := lambdahttp.PathParam(r, "articleId")
+	if !idRE.MatchString(id) {
+		return "", problem.Field("articleId", "is not an id")
+	}
+	return id, nil
+}
+
+// Share serves shareMedicalKnowledge.
+func (h *Handlers) Share(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Practitioner)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	var in articleIn
+	if err := jsonio.Decode(r, &in); err != nil {
+		fail(w, r, err)
+		return
+	}
+	prac, err := h.Practitioners.Store.GetBySub(r.Context(), p.Sub)
+	if err == nil && prac.Verification != practitioner.Verified {
+		err = problem.New(problem.Forbidden, "only verified practitioners share knowledge")
+	} else if problem.Is(err, problem.NotFound) {
+		err = problem.New(problem.Forbidden, "only verified practitioners share knowledge: create your profile")
+	}
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	a, err := h.Service.Share(r.Context(), prac.ID, p.Sub, in.article())
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/v1/knowledge/"+a.ID)
+	respond(w, http.StatusCreated, a)
+}
+
+// Update serves updateMedicalKnowledge.
+func (h *Handlers) Update(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Practitioner)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	id, err := pathID(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	version, err := etag.IfMatch(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	data, err := jsonio.Read(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	var in articleIn
+	if err := jsonio.Unmarshal(data, &in); err != nil {
+		fail(w, r, err)
+		return
+	}
+	var present map[string]json.RawMessage
+	_ = json.Unmarshal(data, &present)
+	fields := map[string]bool{}
+	var l problem.FieldList
+	for k, v := range present {
+		if string(v) == "null" {
+			l.Add(k, "must not be null")
+		}
+		fields[k] = true
+	}
+	if len(fields) == 0 {
+		l.Add("body", "name at least one field to change")
+	}
+	if err := l.Err(); err != nil {
+		fail(w, r, err)
+		return
+	}
+	a, err := h.Service.Update(r.Context(), p.Sub, id, in.article(), fields, version)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	respond(w, http.StatusOK, a)
+}
+
+// Retract serves retractMedicalKnowledge.
+func (h *Handlers) Retract(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Practitioner, auth.Administrator)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	id, err := pathID(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	version, err := etag.IfMatch(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	a, err := h.Service.Retract(r.Context(), knowledge.Reader{Sub: p.Sub, Practitioner: p.Has(auth.Practitioner), Admin: p.Has(auth.Administrator)}, id, version)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	respond(w, http.StatusOK, a)
+}
+
+// Get serves getMedicalKnowledge.
+func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) {
+	rd, err := h.reader(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	id, err := pathID(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	var version int64
+	if v := r.URL.Query().Get("version"); v != "" {
+		if version, err = strconv.ParseInt(v, 10, 64); err != nil || version < 1 {
+			fail(w, r, problem.Field("version", "must be a version number"))
+			return
+		}
+	}
+	a, err := h.Service.Get(r.Context(), rd, id, version)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	respond(w, http.StatusOK, a)
+}
+
+type hitJSON struct {
+	ID       string   `json:"id"`
+	Title    string   `json:"title"`
+	Summary  string   `json:"summary"`
+	Language string   `json:"language"`
+	Tags     []string `json:"tags"`
+	Score    float64  `json:"score"`
+}
+
+// Search serves searchMedicalKnowledge.
+func (h *Handlers) Search(w http.ResponseWriter, r *http.Request) {
+	rd, err := h.reader(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	v := r.URL.Query()
+	q := knowledge.Query{Text: v.Get("q"), Language: v.Get("language"), Tag: v.Get("tag"), ConditionCode: v.Get("conditionCode")}
+	var l problem.FieldList
+	validate.Text(&l, "q", q.Text, true, 200)
+	if q.Language != "" {
+		validate.Language(&l, "language", q.Language, false)
+	}
+	validate.Text(&l, "tag", q.Tag, false, 50)
+	validate.Text(&l, "conditionCode", q.ConditionCode, false, 64)
+	if err := l.Err(); err != nil {
+		fail(w, r, err)
+		return
+	}
+	audience := "public"
+	if rd.SeesPractitionerArticles() {
+		audience = "all"
+	}
+	scope := strings.Join([]string{"searchMedicalKnowledge", q.Text, q.Language, q.Tag, q.ConditionCode, audience}, "\x1f")
+	pg, err := paging.Parse(r, h.Cursors, scope)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	q.Limit, q.After = pg.Limit, pg.After
+	res, err := h.Service.Search(r.Context(), rd, q)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	page := struct {
+		Items      []hitJSON `json:"items"`
+		NextCursor string    `json:"nextCursor,omitempty"`
+	}{Items: []hitJSON{}}
+	for _, hit := range res.Hits {
+		tags := hit.Article.Tags
+		if tags == nil {
+			tags = []string{}
+		}
+		page.Items = append(page.Items, hitJSON{ID: hit.Article.ID, Title: hit.Article.Title, Summary: hit.Article.Summary,
+			Language: hit.Article.Language, Tags: tags, Score: hit.Score})
+	}
+	if page.NextCursor, err = paging.Next(h.Cursors, scope, res.Next); err != nil {
+		fail(w, r, err)
+		return
+	}
+	jsonio.Write(w, http.StatusOK, page)
+}

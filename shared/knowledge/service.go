@@ -1,0 +1,438 @@
+package knowledge
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"ohcs/shared/problem"
+	"ohcs/shared/validate"
+)
+
+// Field weights and BM25 parameters.
+const (
+	titleWeight   = 3
+	summaryWeight = 2
+	k1            = 1.2
+	b             = 0.75
+	// maxBodyTerms bounds the distinct body terms indexed per article (the
+	// most frequent are kept): a 100 KiB body stays cheap to index.
+	maxBodyTerms = 1500
+)
+
+// Reader is who reads: anonymous, a practitioner (by profile id) or an
+// administrator.
+type Reader struct {
+	Sub          string
+	Practitioner bool
+	Admin        bool
+	// Language is the reader's preferred language (Accept-Language); a
+	// search without a language filter ranks articles in it higher.
+	Language string
+}
+
+// preferred is the score factor of articles in the reader's language when
+// a search spans languages.
+const preferred = 1.25
+
+// SeesPractitionerArticles reports whether r reads articles for
+// practitioners.
+func (r Reader) SeesPractitionerArticles() bool { return r.Practitioner || r.Admin }
+
+// Service is the knowledge domain's logic.
+type Service struct {
+	Store Store
+	Now   func() time.Time
+	NewID func() string
+}
+
+// Validate checks an article's fields.
+func (a Article) Validate() error {
+	var l problem.FieldList
+	validate.Text(&l, "title", a.Title, true, 200)
+	validate.Text(&l, "summary", a.Summary, true, 1000)
+	if a.Body == "" {
+		l.Add("body", "is required")
+	} else if len(a.Body) > 100*1024 {
+		l.Add("body", "must be at most 100 KiB")
+	}
+	validate.Language(&l, "language", a.Language, true)
+	if len(a.Tags) > 20 {
+		l.Add("tags", "at most 20 tags")
+	}
+	for i, t := range a.Tags {
+		validate.Text(&l, fmt.Sprintf("tags[%d]", i), t, true, 50)
+	}
+	if len(a.ConditionCodes) > 20 {
+		l.Add("conditionCodes", "at most 20 codes")
+	}
+	for i, c := range a.ConditionCodes {
+		validate.Text(&l, fmt.Sprintf("conditionCodes[%d].system", i), c.System, true, 32)
+		validate.Text(&l, fmt.Sprintf("conditionCodes[%d].code", i), c.Code, true, 64)
+	}
+	if a.Audience != "public" && a.Audience != "practitioners" {
+		l.Add("audience", "must be public or practitioners")
+	}
+	return l.Err()
+}
+
+// postings computes the index entries of a.
+func postings(a Article) (string, map[string]Posting, int) {
+	lang := IndexLanguage(a.Language)
+	count := func(text string) map[string]int {
+		m := map[string]int{}
+		for _, t := range Analyze(lang, text) {
+			m[t]++
+		}
+		return m
+	}
+	title, summary, body := count(a.Title), count(a.Summary), count(a.Body)
+	if len(body) > maxBodyTerms {
+		terms := make([]string, 0, len(body))
+		for t := range body {
+			terms = append(terms, t)
+		}
+		sort.Slice(terms, func(i, j int) bool { return body[terms[i]] > body[terms[j]] || (body[terms[i]] == body[terms[j]] && terms[i] < terms[j]) })
+		for _, t := range terms[maxBodyTerms:] {
+			delete(body, t)
+		}
+	}
+	length := 0
+	for _, m := range []struct {
+		tf map[string]int
+		w  int
+	}{{title, titleWeight}, {summary, summaryWeight}, {body, 1}} {
+		for _, n := range m.tf {
+			length += n * m.w
+		}
+	}
+	var conds []string
+	for _, c := range a.ConditionCodes {
+		conds = append(conds, c.Key())
+	}
+	out := map[string]Posting{}
+	for _, tf := range []map[string]int{title, summary, body} {
+		for t := range tf {
+			out[t] = Posting{ArticleID: a.ID, Version: a.Version, TitleTF: title[t], SummaryTF: summary[t], BodyTF: body[t],
+				Length: length, Audience: a.Audience, Language: a.Language, Tags: a.Tags, Conditions: conds}
+		}
+	}
+	return lang, out, length
+}
+
+func termsOf(p map[string]Posting) []string {
+	out := make([]string, 0, len(p))
+	for t := range p {
+		out = append(out, t)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Share publishes a new article by a verified practitioner. Invalid.
+func (s *Service) Share(ctx context.Context, authorID, authorSub string, a Article) (Article, error) {
+	if a.Audience == "" {
+		a.Audience = "public"
+	}
+	if err := a.Validate(); err != nil {
+		return Article{}, err
+	}
+	now := s.Now().UTC()
+	a.ID, a.AuthorID, a.AuthorSub, a.Status, a.CreatedAt, a.UpdatedAt, a.Version = s.NewID(), authorID, authorSub, "published", now, now, 1
+	lang, post, length := postings(a)
+	a.Terms = termsOf(post)
+	if err := s.Store.Create(ctx, a); err != nil {
+		return Article{}, err
+	}
+	if err := s.Store.Index(ctx, a, post, nil); err != nil {
+		return Article{}, err
+	}
+	return a, s.Store.AddStats(ctx, lang, 1, int64(length))
+}
+
+// Update publishes a new version of the author's article at ifMatch; the
+// fields of patch named in fields replace the latest's.
+func (s *Service) Update(ctx context.Context, authorSub, id string, patch Article, fields map[string]bool, ifMatch int64) (Article, error) {
+	old, err := s.Store.Latest(ctx, id)
+	if err != nil {
+		return Article{}, err
+	}
+	if old.AuthorSub != authorSub {
+		if old.Status != "published" {
+			return Article{}, problem.New(problem.NotFound, "no article %s", id)
+		}
+		return Article{}, problem.New(problem.Forbidden, "only its author updates an article")
+	}
+	if old.Status != "published" {
+		return Article{}, problem.New(problem.Unprocessable, "a retracted article cannot change")
+	}
+	if old.Version != ifMatch {
+		return Article{}, problem.New(problem.PreconditionFailed, "the article is at version %d, not %d: read it again", old.Version, ifMatch)
+	}
+	next := old
+	set := map[string]func(){
+		"title": func() { next.Title = patch.Title }, "summary": func() { next.Summary = patch.Summary },
+		"body": func() { next.Body = patch.Body }, "language": func() { next.Language = patch.Language },
+		"tags": func() { next.Tags = patch.Tags }, "conditionCodes": func() { next.ConditionCodes = patch.ConditionCodes },
+		"audience": func() { next.Audience = patch.Audience },
+	}
+	for f, apply := range set {
+		if fields[f] {
+			apply()
+		}
+	}
+	if err := next.Validate(); err != nil {
+		return Article{}, err
+	}
+	next.UpdatedAt, next.Version = s.Now().UTC(), old.Version+1
+	oldLang, _, oldLength := postings(old)
+	lang, post, length := postings(next)
+	next.Terms = termsOf(post)
+	if err := s.Store.Update(ctx, old, next); err != nil {
+		return Article{}, err
+	}
+	var stale []string
+	if oldLang == lang {
+		for _, t := range old.Terms {
+			if _, ok := post[t]; !ok {
+				stale = append(stale, t)
+			}
+		}
+	} else {
+		if err := s.Store.Index(ctx, Article{ID: old.ID, Language: old.Language}, nil, old.Terms); err != nil {
+			return Article{}, err
+		}
+	}
+	if err := s.Store.Index(ctx, next, post, stale); err != nil {
+		return Article{}, err
+	}
+	if err := s.Store.AddStats(ctx, oldLang, -1, -int64(oldLength)); err != nil {
+		return Article{}, err
+	}
+	return next, s.Store.AddStats(ctx, lang, 1, int64(length))
+}
+
+// Retract retracts an article by its author or an administrator at
+// ifMatch. From the moment it returns, search no longer shows it: search
+// checks the latest version of every result.
+func (s *Service) Retract(ctx context.Context, r Reader, id string, ifMatch int64) (Article, error) {
+	old, err := s.Store.Latest(ctx, id)
+	if err != nil {
+		return Article{}, err
+	}
+	if old.AuthorSub != r.Sub && !r.Admin {
+		if old.Status == "published" && (old.Audience == "public" || r.SeesPractitionerArticles()) {
+			return Article{}, problem.New(problem.Forbidden, "only its author or an administrator retracts an article")
+		}
+		return Article{}, problem.New(problem.NotFound, "no article %s", id)
+	}
+	if old.Status == "retracted" {
+		return old, nil
+	}
+	if old.Version != ifMatch {
+		return Article{}, problem.New(problem.PreconditionFailed, "the article is at version %d, not %d: read it again", old.Version, ifMatch)
+	}
+	next := old
+	next.Status, next.UpdatedAt, next.Version, next.Terms = "retracted", s.Now().UTC(), old.Version+1, nil
+	if err := s.Store.Update(ctx, old, next); err != nil {
+		return Article{}, err
+	}
+	lang, _, length := postings(old)
+	if err := s.Store.Index(ctx, next, nil, old.Terms); err != nil {
+		return Article{}, err
+	}
+	return next, s.Store.AddStats(ctx, lang, -1, -int64(length))
+}
+
+// visible reports whether r may read a (the latest version decides the
+// status).
+func visible(latest, a Article, r Reader) bool {
+	if r.Admin || (r.Sub != "" && latest.AuthorSub == r.Sub) {
+		return true
+	}
+	return latest.Status == "published" && (a.Audience == "public" || r.SeesPractitionerArticles())
+}
+
+// Get returns an article's latest version, or version when not 0, as r may
+// see it; NotFound otherwise.
+func (s *Service) Get(ctx context.Context, r Reader, id string, version int64) (Article, error) {
+	latest, err := s.Store.Latest(ctx, id)
+	if err != nil {
+		return Article{}, err
+	}
+	a := latest
+	if version != 0 && version != latest.Version {
+		if a, err = s.Store.Version(ctx, id, version); err != nil {
+			return Article{}, err
+		}
+	}
+	if !visible(latest, a, r) {
+		return Article{}, problem.New(problem.NotFound, "no article %s", id)
+	}
+	return a, nil
+}
+
+// Query is a search.
+type Query struct {
+	Text          string
+	Language      string
+	Tag           string
+	ConditionCode string
+	Limit         int
+	After         map[string]string
+}
+
+// Hit is a search result.
+type Hit struct {
+	Article Article
+	Score   float64
+}
+
+// Result is a page of hits.
+type Result struct {
+	Hits []Hit
+	Next map[string]string
+}
+
+// Search ranks the articles r may read by BM25 over the query's terms.
+func (s *Service) Search(ctx context.Context, r Reader, q Query) (Result, error) {
+	langs := Languages
+	if q.Language != "" {
+		langs = []string{IndexLanguage(q.Language)}
+	}
+	// The statistics are those of the partitions searched together, so
+	// that scores from different languages compare as one corpus.
+	var docs, total int64
+	for _, lang := range langs {
+		d, t, err := s.Store.Stats(ctx, lang)
+		if err != nil {
+			return Result{}, err
+		}
+		docs, total = docs+d, total+t
+	}
+	if docs <= 0 {
+		return Result{}, nil
+	}
+	avg := float64(total) / float64(docs)
+	scores := map[string]float64{}
+	for _, lang := range langs {
+		terms := Analyze(lang, q.Text)
+		slices.Sort(terms)
+		terms = slices.Compact(terms)
+		for _, t := range terms {
+			ps, err := s.Store.Postings(ctx, lang, t)
+			if err != nil {
+				return Result{}, err
+			}
+			idf := math.Log(1 + (float64(docs)-float64(len(ps))+0.5)/(float64(len(ps))+0.5))
+			for _, p := range ps {
+				if !matches(p, q, r) {
+					continue
+				}
+				tf := float64(titleWeight*p.TitleTF + summaryWeight*p.SummaryTF + p.BodyTF)
+				norm := tf + k1*(1-b+b*float64(p.Length)/math.Max(avg, 1))
+				key := p.ArticleID + "#" + strconv.FormatInt(p.Version, 10)
+				w := 1.0
+				if q.Language == "" && IndexLanguage(p.Language) == IndexLanguage(r.Language) {
+					w = preferred
+				}
+				scores[key] += w * idf * tf * (k1 + 1) / norm
+			}
+		}
+	}
+	type cand struct {
+		id      string
+		version int64
+		score   float64
+	}
+	var cands []cand
+	for key, sc := range scores {
+		id, v, _ := cutLast(key)
+		cands = append(cands, cand{id, v, math.Round(sc*1e6) / 1e6})
+	}
+	sort.Slice(cands, func(i, j int) bool {
+		if cands[i].score != cands[j].score {
+			return cands[i].score > cands[j].score
+		}
+		return cands[i].id < cands[j].id
+	})
+	start := 0
+	if q.After != nil {
+		sc, err := strconv.ParseFloat(q.After["score"], 64)
+		if err != nil || q.After["id"] == "" {
+			return Result{}, problem.Field("cursor", "is not a cursor of this query")
+		}
+		start = sort.Search(len(cands), func(i int) bool {
+			return cands[i].score < sc || (cands[i].score == sc && cands[i].id > q.After["id"])
+		})
+	}
+	var res Result
+	for i := start; i < len(cands) && len(res.Hits) < q.Limit; {
+		end := min(len(cands), i+2*q.Limit)
+		ids := make([]string, 0, end-i)
+		for _, c := range cands[i:end] {
+			ids = append(ids, c.id)
+		}
+		latest, err := s.Store.Latests(ctx, ids)
+		if err != nil {
+			return Result{}, err
+		}
+		for ; i < end && len(res.Hits) < q.Limit; i++ {
+			c := cands[i]
+			a, ok := latest[c.id]
+			// Postings of an older version, or of a retracted article, are
+			// never shown: the latest version decides.
+			if !ok || a.Version != c.version || a.Status != "published" || !visible(a, a, r) {
+				continue
+			}
+			res.Hits = append(res.Hits, Hit{Article: a, Score: c.score})
+			if len(res.Hits) == q.Limit && i+1 < len(cands) {
+				res.Next = map[string]string{"score": strconv.FormatFloat(c.score, 'f', -1, 64), "id": c.id}
+			}
+		}
+	}
+	return res, nil
+}
+
+func cutLast(key string) (string, int64, bool) {
+	for i := len(key) - 1; i >= 0; i-- {
+		if key[i] == '#' {
+			v, err := strconv.ParseInt(key[i+1:], 10, 64)
+			return key[:i], v, err == nil
+		}
+	}
+	return key, 0, false
+}
+
+func matches(p Posting, q Query, r Reader) bool {
+	if p.Audience != "public" && !r.SeesPractitionerArticles() {
+		return false
+	}
+	if q.Language != "" && !(equalFold(p.Language, q.Language) || primaryMatch(p.Language, q.Language)) {
+		return false
+	}
+	if q.Tag != "" && !slices.ContainsFunc(p.Tags, func(t string) bool { return equalFold(t, q.Tag) }) {
+		return false
+	}
+	if q.ConditionCode != "" && !slices.Contains(p.Conditions, q.ConditionCode) {
+		return false
+	}
+	return true
+}
+
+func equalFold(a, b string) bool { return fold(lower(a)) == fold(lower(b)) }
+
+func lower(s string) string { return strings.ToLower(s) }
+
+// primaryMatch: a filter "pt" matches "pt-MZ".
+func primaryMatch(tag, filter string) bool {
+	if len(filter) > 3 {
+		return false
+	}
+	return IndexLanguage(tag) == lower(filter) || (len(tag) > len(filter) && lower(tag[:len(filter)]) == lower(filter) && tag[len(filter)] == '-')
+}
