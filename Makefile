@@ -67,6 +67,10 @@ deploy: build $(TOOLS)/cdk ## Deploy to the AWS account and region of the enviro
 	@test -n "$$AWS_REGION" || { echo "set AWS_REGION"; exit 1; }
 	JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=1 CDK_DEFAULT_REGION=$$AWS_REGION $(TOOLS)/cdk deploy --require-approval broadening
 
+.PHONY: bench
+bench: ## Benchmarks (Go benchmarks of the hot paths; not part of make test)
+	$(GO) test -run='^$$' -bench=. -benchtime=20x ./shared/...
+
 .PHONY: docs-check
 docs-check: ## Render /docs in headless Chromium and check the reference shows (needs chromium)
 	OHCS_REQUIRE_BROWSER=1 $(GO) test -count=1 -run TestDocsRender ./local/server
