@@ -119,7 +119,9 @@ func TestOneFunctionPerOperation(t *testing.T) {
 			var fnID string
 			for id, fn := range fns {
 				p := props(fn)
-				if strings.HasPrefix(id, "Fn"+op.ID) {
+				// The logical id is Fn<operation><8-character hash>: getMe
+				// must not match getMedicalKnowledge's.
+				if strings.HasPrefix(id, "Fn"+op.ID) && len(id) == len("Fn"+op.ID)+8 {
 					fnID = id
 					if p["Runtime"] != "provided.al2023" || p["Handler"] != "bootstrap" ||
 						!slices.Equal(toStrings(p["Architectures"]), []string{"arm64"}) {
