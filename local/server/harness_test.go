@@ -35,7 +35,7 @@ func start(t *testing.T, env map[string]string) *client {
 		t.Fatalf("start: %v", err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
-	return &client{t: t, base: s.URL, router: s.Gateway.Router(), http: &http.Client{}}
+	return &client{t: t, base: s.URL, router: s.Gateway.Router(), http: &http.Client{}, server: s}
 }
 
 type client struct {
@@ -43,6 +43,7 @@ type client struct {
 	base   string
 	router routers.Router
 	http   *http.Client
+	server *server.Server
 }
 
 type response struct {

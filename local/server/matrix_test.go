@@ -220,6 +220,19 @@ var matrix = map[string][]row{
 		m["none"] = 200
 		return m
 	}()}},
+	"sendNotification": {{name: "to a patient", mutates: true, build: func(w *world) request {
+		return request{"POST", "/v1/notifications", map[string]any{"recipients": map[string]any{"beneficiaryIds": []string{w.B}},
+			"subject": "S", "message": "M", "channels": []string{"inApp"}}, nil}
+	}, want: map[string]int{"practitioner": 202, "practitioner-other": 404, "administrator": 202}}},
+	"getNotification": {{name: "another's", build: get(func(*world) string { return "/v1/notifications/01NOSUCHNOTICE" }),
+		want: map[string]int{"practitioner": 404, "practitioner-other": 404, "administrator": 404}}},
+	"listMyNotifications": {{name: "own", build: get(func(*world) string { return "/v1/me/notifications" }), want: all(200)}},
+	"markNotificationRead": {{name: "not in the inbox", build: func(*world) request {
+		return request{"POST", "/v1/notifications/01NOSUCHNOTICE/read", nil, nil}
+	}, want: all(404)}},
+	"updateNotificationPreferences": {{name: "own", mutates: true, build: func(*world) request {
+		return request{"PUT", "/v1/me/notification-preferences", map[string]any{"channels": map[string]bool{"sms": false}}, nil}
+	}, want: all(200)}},
 	"listAuditEvents": {{name: "by beneficiary", build: get(func(w *world) string { return "/v1/audit-events?beneficiaryId=" + w.B }),
 		want: map[string]int{"administrator": 200}}},
 }

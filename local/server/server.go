@@ -23,6 +23,7 @@ import (
 	"ohcs/local/demo"
 	"ohcs/local/gateway"
 	"ohcs/local/issuer"
+	"ohcs/local/localmail"
 	"ohcs/openapi"
 	"ohcs/shared/auth"
 	"ohcs/shared/config"
@@ -31,6 +32,8 @@ import (
 	"ohcs/shared/jsonio"
 	"ohcs/shared/lambdahttp"
 	"ohcs/shared/logging"
+	"ohcs/shared/notification/delivery"
+	"ohcs/shared/outbox"
 	"ohcs/shared/knowledge/knowledgehttp"
 	"ohcs/shared/operations"
 	"ohcs/shared/platform"
@@ -58,6 +61,10 @@ type Server struct {
 	Gateway *gateway.Gateway
 	Issuer  *issuer.Issuer
 	Env     *platform.Env
+	// Mail records the email and SMS sent (GET /_local/outbox).
+	Mail       *localmail.Recorder
+	dispatcher *outbox.Dispatcher
+	stop       context.CancelFunc
 	http    *http.Server
 	store   *http.Server
 	done    chan error
@@ -119,7 +126,39 @@ func Start(ctx context.Context, getenv func(string) string, logger *slog.Logger)
 	}
 	s.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	go func() { s.done <- s.http.Serve(ln) }()
+	// The outbox dispatcher runs every second, as EventBridge runs it every
+	// minute in AWS; the local topic delivers in-process.
+	tick, stop := context.WithCancel(context.Background())
+	s.stop = stop
+	go func() {
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-tick.Done():
+				return
+			case <-t.C:
+				if _, err := s.Dispatch(tick); err != nil && tick.Err() == nil {
+					logger.Warn("dispatch", slog.String("error", err.Error()))
+				}
+			}
+		}
+	}()
 	return s, nil
+}
+
+// Dispatch publishes every due outbox message now, as the scheduled
+// dispatcher does, and returns how many it published.
+func (s *Server) Dispatch(ctx context.Context) (int, error) {
+	total := 0
+	for range 20 {
+		n, err := s.dispatcher.Run(ctx, s.Env.Now(), 100)
+		total += n
+		if err != nil || n == 0 {
+			return total, err
+		}
+	}
+	return total, nil
 }
 
 // environment builds the platform Env: the embedded store unless
@@ -180,8 +219,14 @@ func (s *Server) routes(ctx context.Context, env *platform.Env, logger *slog.Log
 	if err != nil {
 		return nil, fmt.Errorf("openapi json: %w", err)
 	}
+	s.Mail = &localmail.Recorder{}
+	router := delivery.NewRouter(env, s.Mail, s.Mail)
+	s.dispatcher = delivery.NewDispatcher(env, router.HandleMessage)
 	mux := http.NewServeMux()
 	mux.Handle("/v1/", s.Gateway)
+	mux.Handle("GET /_local/outbox", loopbackOnly(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		jsonio.Write(w, http.StatusOK, map[string]any{"messages": s.Mail.Sent()})
+	})))
 	mux.Handle("POST /_local/token", loopbackOnly(http.HandlerFunc(s.token)))
 	mux.Handle("GET /_local/jwks.json", loopbackOnly(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -271,6 +316,9 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 
 // Close stops the server and the embedded store.
 func (s *Server) Close() error {
+	if s.stop != nil {
+		s.stop()
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	err := s.http.Shutdown(ctx)

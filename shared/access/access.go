@@ -59,6 +59,8 @@ const (
 	// ReadAppointments: the beneficiary, caregivers with bookAppointments
 	// or viewRecords.
 	ReadAppointments Action = "readAppointments"
+	// Notify: practitioners with a care relationship.
+	Notify Action = "notify"
 )
 
 // Basis is why access was granted.
@@ -243,7 +245,7 @@ func (pol *Policy) decide(ctx context.Context, p auth.Principal, action Action, 
 			return Decision{}, err
 		}
 	}
-	if p.Has(auth.Practitioner) && (action == ReadProfile || action == ReadRecords || action == WriteRecords) {
+	if p.Has(auth.Practitioner) && (action == ReadProfile || action == ReadRecords || action == WriteRecords || action == Notify) {
 		if pid, err := pol.Directory.PractitionerID(ctx, p.Sub); err == nil {
 			ok, err := pol.related(ctx, pid, beneficiaryID, now)
 			if err != nil {

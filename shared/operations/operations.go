@@ -8,6 +8,7 @@ import (
 	"ohcs/shared/account/accounthttp"
 	"ohcs/shared/donation/donationhttp"
 	"ohcs/shared/knowledge/knowledgehttp"
+	"ohcs/shared/notification/notificationhttp"
 	"ohcs/shared/people/peoplehttp"
 	"ohcs/shared/platform"
 	"ohcs/shared/practitioner/practitionerhttp"
@@ -25,6 +26,7 @@ func Registries() []platform.Registry {
 		donationhttp.Registry,
 		registryhttp.Registry,
 		knowledgehttp.Registry,
+		notificationhttp.Registry,
 	}
 }
 

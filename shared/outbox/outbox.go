@@ -24,6 +24,9 @@ const (
 	AppointmentRescheduled Kind = "appointmentRescheduled"
 	AppointmentReminder    Kind = "appointmentReminder"
 	DonationReceipt        Kind = "donationReceipt"
+	NotificationSent       Kind = "notificationSent"
+	// DeliveryDeferred is a delivery held by the recipient's quiet hours.
+	DeliveryDeferred Kind = "deliveryDeferred"
 )
 
 // Message is one outbox row. It names resources, never their content: the
@@ -36,6 +39,10 @@ type Message struct {
 	BeneficiaryID  string
 	DonationID     string
 	DonorID        string
+	NotificationID string
+	// Recipient and Channel name a deferred delivery.
+	Recipient string
+	Channel   string
 	// DueAt is when the message may leave: now for notices, 24 hours before
 	// the appointment for a reminder.
 	DueAt     time.Time
@@ -54,6 +61,9 @@ type item struct {
 	BeneficiaryID  string `dynamodbav:"beneficiaryId,omitempty"`
 	DonationID     string `dynamodbav:"donationId,omitempty"`
 	DonorID        string `dynamodbav:"donorId,omitempty"`
+	NotificationID string `dynamodbav:"notificationId,omitempty"`
+	Recipient      string `dynamodbav:"recipient,omitempty"`
+	Channel        string `dynamodbav:"channel,omitempty"`
 	DueAt          string `dynamodbav:"dueAt"`
 	CreatedAt      string `dynamodbav:"createdAt"`
 	Status         string `dynamodbav:"status"`
@@ -65,7 +75,8 @@ func Put(table string, m Message) (types.TransactWriteItem, error) {
 	av, err := attributevalue.MarshalMap(item{
 		PK: "MSG#" + m.ID, SK: "MSG", GSI1PK: "PENDING", GSI1SK: due + "#" + m.ID,
 		ID: m.ID, Kind: string(m.Kind), AppointmentID: m.AppointmentID, PractitionerID: m.PractitionerID,
-		BeneficiaryID: m.BeneficiaryID, DonationID: m.DonationID, DonorID: m.DonorID, DueAt: due, CreatedAt: m.CreatedAt.UTC().Format(time.RFC3339), Status: "pending",
+		BeneficiaryID: m.BeneficiaryID, DonationID: m.DonationID, DonorID: m.DonorID,
+		NotificationID: m.NotificationID, Recipient: m.Recipient, Channel: m.Channel, DueAt: due, CreatedAt: m.CreatedAt.UTC().Format(time.RFC3339), Status: "pending",
 	})
 	if err != nil {
 		return types.TransactWriteItem{}, fmt.Errorf("marshal outbox message: %w", err)
@@ -73,4 +84,20 @@ func Put(table string, m Message) (types.TransactWriteItem, error) {
 	return types.TransactWriteItem{Put: &types.Put{
 		TableName: aws.String(table), Item: av, ConditionExpression: aws.String("attribute_not_exists(pk)"),
 	}}, nil
+}
+
+// Item is the stored form of a message, for the dispatcher.
+type Item = item
+
+// Decode reads a stored message.
+func Decode(av map[string]types.AttributeValue) (Message, error) {
+	var it item
+	if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+		return Message{}, fmt.Errorf("unmarshal outbox message: %w", err)
+	}
+	due, _ := time.Parse(time.RFC3339, it.DueAt)
+	created, _ := time.Parse(time.RFC3339, it.CreatedAt)
+	return Message{ID: it.ID, Kind: Kind(it.Kind), AppointmentID: it.AppointmentID, PractitionerID: it.PractitionerID,
+		BeneficiaryID: it.BeneficiaryID, DonationID: it.DonationID, DonorID: it.DonorID, NotificationID: it.NotificationID,
+		Recipient: it.Recipient, Channel: it.Channel, DueAt: due, CreatedAt: created}, nil
 }

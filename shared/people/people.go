@@ -134,6 +134,8 @@ type Store interface {
 	CaregiverBySub(ctx context.Context, sub string) (Caregiver, error)
 	// CreateDonor stores a donor; Conflict when its sub has one.
 	CreateDonor(ctx context.Context, d Donor) error
+	// GetDonor returns a donor; NotFound.
+	GetDonor(ctx context.Context, id string) (Donor, error)
 	// DonorBySub returns the donor of sub; NotFound.
 	DonorBySub(ctx context.Context, sub string) (Donor, error)
 	// CreateLink stores a new care link.

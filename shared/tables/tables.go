@@ -65,11 +65,14 @@ var (
 	// Knowledge holds articles (latest and every version), the inverted
 	// index of their terms and its statistics.
 	Knowledge = Table{Name: "knowledge", PartitionKey: PK, SortKey: SK}
+	// Notifications holds notices with their counters, deliveries (one per
+	// recipient and channel), inboxes (by time in gsi1) and preferences.
+	Notifications = Table{Name: "notifications", PartitionKey: PK, SortKey: SK, Indexes: []Index{GSI1}}
 	// Registry holds organisations and memberships (by member in gsi1).
 	Registry = Table{Name: "registry", PartitionKey: PK, SortKey: SK, Indexes: []Index{GSI1}}
 )
 
 // All returns every table.
 func All() []Table {
-	return []Table{Practitioners, People, Audit, Scheduling, Donations, Registry, Knowledge, Outbox, Idempotency}
+	return []Table{Practitioners, People, Audit, Scheduling, Donations, Registry, Knowledge, Notifications, Outbox, Idempotency}
 }

@@ -324,6 +324,11 @@ func (st *Store) DonorBySub(ctx context.Context, sub string) (people.Donor, erro
 	if err != nil {
 		return people.Donor{}, err
 	}
+	return st.GetDonor(ctx, id)
+}
+
+// GetDonor reads a donor.
+func (st *Store) GetDonor(ctx context.Context, id string) (people.Donor, error) {
 	var it donorItem
 	v, err := st.get(ctx, key("DONOR#"+id, "PROFILE"), "donor", &it)
 	if err != nil {

@@ -1,0 +1,127 @@
+package server_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"ohcs/local/localmail"
+)
+
+func (c *client) dispatch() {
+	c.t.Helper()
+	if _, err := c.server.Dispatch(context.Background()); err != nil {
+		c.t.Fatalf("dispatch: %v", err)
+	}
+}
+
+func sentWith(msgs []localmail.Message, channel, contains string) []localmail.Message {
+	var out []localmail.Message
+	for _, m := range msgs {
+		if m.Channel == channel && strings.Contains(m.Subject+" "+m.Body, contains) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// TestNotificationAcceptance: an urgent SMS and email notice to two
+// patients, one with email off and a caregiver with receiveNotifications.
+func TestNotificationAcceptance(t *testing.T) {
+	c := start(t, nil)
+	w := newWorld(t, c)
+	prac := w.tokens["practitioner"]
+	// B2 becomes a patient of P, switches email off and lets C2 receive
+	// notices.
+	w.must(book(c, w.tokens["beneficiary-other"], w.freeSlot(), w.B2, nil), 201, "B2 books")
+	w.must(c.call("PUT", "/v1/me/notification-preferences", w.tokens["beneficiary-other"], map[string]any{"channels": map[string]bool{"email": false}}, nil), 200, "preferences")
+	w.must(c.call("POST", "/v1/beneficiaries/"+w.B2+"/care-links", w.tokens["beneficiary-other"],
+		map[string]any{"caregiverId": w.C2, "permissions": []string{"receiveNotifications"}}, nil), 201, "grant")
+	c.dispatch()
+	before := len(c.server.Mail.Sent())
+
+	sent := w.must(c.call("POST", "/v1/notifications", prac, map[string]any{"recipients": map[string]any{"beneficiaryIds": []string{w.B, w.B2}},
+		"subject": "Clinic closed Friday", "message": "Come on Monday instead.", "channels": []string{"sms", "email"}, "priority": "urgent"}, nil), 202, "send")
+	if sent["status"] != "queued" || sent["recipientCount"] != float64(2) {
+		t.Errorf("send: %v", sent)
+	}
+	c.dispatch()
+	c.dispatch() // a second run sends nothing twice
+	msgs := c.server.Mail.Sent()[before:]
+	if emails := sentWith(msgs, "email", "Clinic closed Friday"); len(emails) != 1 || emails[0].To != "b@example.org" {
+		t.Errorf("emails: %+v; want one, to B", emails)
+	}
+	if sms := sentWith(msgs, "sms", "Clinic closed Friday"); len(sms) != 3 {
+		t.Errorf("SMS: %+v; want B, B2 and C2", sms)
+	}
+	n := w.must(c.call("GET", "/v1/notifications/"+sent["id"].(string), prac, nil, nil), 200, "get")
+	d := n["deliveries"].(map[string]any)
+	email, sms := d["email"].(map[string]any), d["sms"].(map[string]any)
+	if email["sent"] != float64(1) || email["suppressed"] != float64(2) || sms["sent"] != float64(3) || sms["suppressed"] != float64(0) {
+		t.Errorf("counts: email %v, sms %v", email, sms)
+	}
+	assertProblem(t, c.call("GET", "/v1/notifications/"+sent["id"].(string), w.tokens["practitioner-other"], nil, nil), http.StatusNotFound)
+
+	// No care relationship: refused, nothing queued.
+	count := len(c.server.Mail.Sent())
+	assertProblem(t, c.call("POST", "/v1/notifications", w.tokens["practitioner-other"], map[string]any{"recipients": map[string]any{"beneficiaryIds": []string{w.B}},
+		"subject": "Hello", "message": "Hi", "channels": []string{"sms"}}, nil), http.StatusNotFound)
+	c.dispatch()
+	if len(c.server.Mail.Sent()) != count {
+		t.Errorf("a refused notice was delivered")
+	}
+
+	// In-app inbox and read marks.
+	w.must(c.call("POST", "/v1/notifications", prac, map[string]any{"recipients": map[string]any{"beneficiaryIds": []string{w.B}},
+		"subject": "Results ready", "message": "Please call.", "channels": []string{"inApp"}}, nil), 202, "in-app")
+	c.dispatch()
+	inbox := w.must(c.call("GET", "/v1/me/notifications?unread=true", w.tokens["beneficiary"], nil, nil), 200, "inbox")
+	var id string
+	for _, it := range inbox["items"].([]any) {
+		if m := it.(map[string]any); m["subject"] == "Results ready" {
+			id = m["notificationId"].(string)
+		}
+	}
+	if id == "" {
+		t.Fatalf("inbox: %v", inbox)
+	}
+	w.must(c.call("POST", "/v1/notifications/"+id+"/read", w.tokens["beneficiary"], nil, nil), 200, "read")
+	assertProblem(t, c.call("POST", "/v1/notifications/"+id+"/read", w.tokens["beneficiary-other"], nil, nil), http.StatusNotFound)
+}
+
+// TestAutomaticNoticesInTheirLanguage: booking and cancelling send notices
+// to both sides, each in its recipient's language.
+func TestAutomaticNoticesInTheirLanguage(t *testing.T) {
+	c := start(t, nil)
+	w := newWorld(t, c)
+	c.dispatch()
+	w.must(c.call("PUT", "/v1/me/notification-preferences", w.tokens["beneficiary-other"], map[string]any{"channels": map[string]bool{"sms": false}, "language": "en"}, nil), 200, "prefs")
+	before := len(c.server.Mail.Sent())
+	a := w.must(book(c, w.tokens["beneficiary-other"], w.freeSlot(), w.B2, nil), 201, "book")
+	c.dispatch()
+	msgs := c.server.Mail.Sent()[before:]
+	if en := sentWith(msgs, "email", "Appointment booked"); len(en) != 1 || en[0].To != "b@example.org" {
+		t.Errorf("English booking notice to B2: %+v", en)
+	}
+	if pt := sentWith(msgs, "email", "Consulta marcada"); len(pt) != 1 || pt[0].To != "ana@example.org" {
+		t.Errorf("Portuguese booking notice to the practitioner: %+v", pt)
+	}
+	if sms := sentWith(msgs, "sms", "Appointment booked"); len(sms) != 0 {
+		t.Errorf("B2 switched SMS off: %+v", sms)
+	}
+	w.must(c.call("POST", "/v1/appointments/"+a["id"].(string)+"/cancellation", w.tokens["beneficiary-other"], map[string]any{"reason": "sick"},
+		map[string]string{"If-Match": `"1"`}), 200, "cancel")
+	c.dispatch()
+	msgs = c.server.Mail.Sent()[before:]
+	if en := sentWith(msgs, "email", "Appointment cancelled"); len(en) != 1 {
+		t.Errorf("English cancellation: %+v", en)
+	}
+	if pt := sentWith(msgs, "email", "Consulta cancelada"); len(pt) != 1 {
+		t.Errorf("Portuguese cancellation to the practitioner: %+v", pt)
+	}
+	inbox := w.must(c.call("GET", "/v1/me/notifications", w.tokens["beneficiary-other"], nil, nil), 200, "inbox")
+	if n := len(inbox["items"].([]any)); n < 2 {
+		t.Errorf("in-app notices: %d; want the booking and the cancellation", n)
+	}
+}

@@ -1,0 +1,112 @@
+package notification
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Deliverer sends notices to people, once per recipient and channel.
+type Deliverer struct {
+	Store  Store
+	Mailer Mailer
+	Texter Texter
+	Now    func() time.Time
+	// Defer schedules a delivery held by quiet hours for later.
+	Defer func(ctx context.Context, n Notification, p Person, ch Channel, at time.Time) error
+}
+
+// DeliverAll sends n to every person on its channels and returns the first
+// error after trying them all: the caller retries the whole message, and
+// deliveries already made are not repeated.
+func (d *Deliverer) DeliverAll(ctx context.Context, n Notification, people []Person, render func(Person) (string, string)) error {
+	var errs []error
+	for _, p := range people {
+		for _, ch := range n.Channels {
+			if err := d.Deliver(ctx, n, p, ch, render, false); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Deliver sends n to p on ch unless it was already; preferences suppress
+// it, quiet hours defer a normal one.
+func (d *Deliverer) Deliver(ctx context.Context, n Notification, p Person, ch Channel, render func(Person) (string, string), deferred bool) error {
+	prefs := Preferences{}
+	if p.Sub != "" {
+		var err error
+		if prefs, err = d.Store.Preferences(ctx, p.Sub); err != nil {
+			return err
+		}
+	}
+	if prefs.TimeZone == "" {
+		prefs.TimeZone = p.TimeZone
+	}
+	if prefs.Language != "" {
+		p.Language = prefs.Language
+	}
+	if !deferred && n.Priority != "urgent" && d.Defer != nil {
+		if until, quiet := prefs.quietUntil(d.Now()); quiet {
+			return d.Defer(ctx, n, p, ch, until)
+		}
+	}
+	claimed, err := d.Store.Claim(ctx, n.ID, p.Key, ch)
+	if err != nil || !claimed {
+		return err
+	}
+	subject, body := n.Subject, n.Message
+	if render != nil {
+		subject, body = render(p)
+	}
+	status := Sent
+	switch {
+	case slices.Contains(prefs.Off, ch):
+		status = Suppressed
+	case ch == InApp && p.Sub == "":
+		status = Suppressed // no account, no inbox
+	case ch == InApp:
+		err = d.Store.PutInbox(ctx, p.Sub, InboxItem{NotificationID: n.ID, Subject: subject, Message: body, Priority: n.Priority, CreatedAt: d.Now().UTC()})
+	case ch == Email && p.Email == "", ch == SMS && p.Phone == "":
+		status = Suppressed // no address
+	case ch == Email:
+		err = d.Mailer.SendEmail(ctx, p.Email, subject, body)
+	case ch == SMS:
+		err = d.Texter.SendSMS(ctx, p.Phone, subject+": "+body)
+	}
+	if err != nil {
+		// Let a retry send it.
+		if rerr := d.Store.Release(context.WithoutCancel(ctx), n.ID, p.Key, ch); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+		return fmt.Errorf("deliver %s to a recipient by %s: %w", n.ID, ch, err)
+	}
+	return d.Store.Settle(ctx, n.ID, p.Key, ch, status)
+}
+
+// quietUntil reports whether now is within the quiet hours in the
+// person's zone, and when they end.
+func (p Preferences) quietUntil(now time.Time) (time.Time, bool) {
+	if p.QuietStart == p.QuietEnd {
+		return time.Time{}, false
+	}
+	loc, err := time.LoadLocation(p.TimeZone)
+	if err != nil || p.TimeZone == "" {
+		loc = time.UTC
+	}
+	local := now.In(loc)
+	m := local.Hour()*60 + local.Minute()
+	in := (p.QuietStart < p.QuietEnd && m >= p.QuietStart && m < p.QuietEnd) ||
+		(p.QuietStart > p.QuietEnd && (m >= p.QuietStart || m < p.QuietEnd))
+	if !in {
+		return time.Time{}, false
+	}
+	end := time.Date(local.Year(), local.Month(), local.Day(), 0, p.QuietEnd, 0, 0, loc)
+	if !end.After(local) {
+		end = end.AddDate(0, 0, 1)
+	}
+	return end.UTC(), true
+}

@@ -1,0 +1,344 @@
+// Package delivery turns outbox messages into deliveries: it expands a
+// notice's audience (beneficiaries and their caregivers with
+// receiveNotifications, an organisation's members, verified practitioners),
+// renders the automatic notices in each recipient's language, checks that a
+// reminder's appointment still stands, and hands each person and channel to
+// the Deliverer. The dispatcher publishes the messages; this package is what
+// the subscribed function (or, locally, the in-process topic) runs.
+package delivery
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"ohcs/shared/access"
+	"ohcs/shared/donation"
+	"ohcs/shared/notification"
+	"ohcs/shared/outbox"
+	"ohcs/shared/people"
+	"ohcs/shared/practitioner"
+	"ohcs/shared/problem"
+	"ohcs/shared/registry"
+	"ohcs/shared/scheduling"
+)
+
+// Router delivers outbox messages.
+type Router struct {
+	Notices       notification.Store
+	Deliverer     *notification.Deliverer
+	People        people.Store
+	Practitioners practitioner.Store
+	Appointments  interface {
+		Get(ctx context.Context, id string) (scheduling.Appointment, error)
+	}
+	Gifts interface {
+		GetGift(ctx context.Context, id string) (donation.Gift, error)
+	}
+	Registry registry.Store
+	Now      func() time.Time
+}
+
+// Handle delivers one message. Delivering it again sends nothing twice.
+func (r *Router) Handle(ctx context.Context, m outbox.Message) error {
+	switch m.Kind {
+	case outbox.NotificationSent:
+		n, err := r.Notices.Get(ctx, m.NotificationID)
+		if err != nil {
+			return err
+		}
+		people, err := r.audience(ctx, n)
+		if err != nil {
+			return err
+		}
+		if n.RecipientCount == 0 && len(people) > 0 && (n.Role != "" || n.OrganizationID != "") {
+			if err := r.Notices.AddRecipients(ctx, n.ID, len(people)); err != nil {
+				return err
+			}
+		}
+		return r.send(ctx, m, n, people, nil)
+	case outbox.AppointmentBooked, outbox.AppointmentCancelled, outbox.AppointmentRescheduled, outbox.AppointmentReminder:
+		return r.appointment(ctx, m)
+	case outbox.DonationReceipt:
+		return r.receipt(ctx, m)
+	}
+	return fmt.Errorf("unknown outbox message kind %q", m.Kind)
+}
+
+// send delivers n to people, or only to the deferred recipient and channel
+// the message names.
+func (r *Router) send(ctx context.Context, m outbox.Message, n notification.Notification, people []notification.Person, render func(notification.Person) (string, string)) error {
+	if m.Recipient != "" {
+		for _, p := range people {
+			if p.Key == m.Recipient {
+				return r.Deliverer.Deliver(ctx, n, p, notification.Channel(m.Channel), render, true)
+			}
+		}
+		return nil
+	}
+	return r.Deliverer.DeliverAll(ctx, n, people, render)
+}
+
+// Defer returns the Deliverer's Defer: a copy of the message for one
+// recipient and channel, due when the quiet hours end.
+func Defer(put func(ctx context.Context, m outbox.Message) error, source func(ctx context.Context) (outbox.Message, bool)) func(context.Context, notification.Notification, notification.Person, notification.Channel, time.Time) error {
+	return func(ctx context.Context, n notification.Notification, p notification.Person, ch notification.Channel, at time.Time) error {
+		m, ok := source(ctx)
+		if !ok {
+			m = outbox.Message{Kind: outbox.NotificationSent, NotificationID: n.ID}
+		}
+		sum := sha256.Sum256([]byte(m.ID + "|" + p.Key + "|" + string(ch)))
+		m.ID, m.NotificationID, m.Recipient, m.Channel, m.DueAt = hex.EncodeToString(sum[:12]), n.ID, p.Key, string(ch), at
+		return put(ctx, m)
+	}
+}
+
+type messageKey struct{}
+
+// WithMessage returns ctx carrying the message being delivered, for Defer.
+func WithMessage(ctx context.Context, m outbox.Message) context.Context {
+	return context.WithValue(ctx, messageKey{}, m)
+}
+
+// MessageOf returns the message of ctx.
+func MessageOf(ctx context.Context) (outbox.Message, bool) {
+	m, ok := ctx.Value(messageKey{}).(outbox.Message)
+	return m, ok
+}
+
+// audience expands a notice's recipients.
+func (r *Router) audience(ctx context.Context, n notification.Notification) ([]notification.Person, error) {
+	var out []notification.Person
+	seen := map[string]bool{}
+	add := func(ps ...notification.Person) {
+		for _, p := range ps {
+			if !seen[p.Key] {
+				seen[p.Key] = true
+				out = append(out, p)
+			}
+		}
+	}
+	for _, id := range n.BeneficiaryIDs {
+		ps, err := r.beneficiary(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		add(ps...)
+	}
+	if n.OrganizationID != "" {
+		var after map[string]string
+		for {
+			ms, next, err := r.Registry.Members(ctx, n.OrganizationID, "", 100, after)
+			if err != nil {
+				return nil, err
+			}
+			for _, m := range ms {
+				ps, err := r.member(ctx, m)
+				if err != nil {
+					return nil, err
+				}
+				add(ps...)
+			}
+			if next == nil {
+				break
+			}
+			after = next
+		}
+	}
+	if n.Role == "practitioner" {
+		q := practitioner.Query{Limit: 100}
+		for {
+			page, err := r.Practitioners.Search(ctx, q)
+			if err != nil {
+				return nil, err
+			}
+			for _, p := range page.Items {
+				add(practitionerPerson(p))
+			}
+			if page.Next == nil {
+				break
+			}
+			q.After = page.Next
+		}
+	}
+	return out, nil
+}
+
+func (r *Router) member(ctx context.Context, m registry.Membership) ([]notification.Person, error) {
+	switch m.MemberType {
+	case "beneficiary":
+		return r.beneficiary(ctx, m.MemberID)
+	case "caregiver":
+		c, err := r.People.GetCaregiver(ctx, m.MemberID)
+		if problem.Is(err, problem.NotFound) {
+			return nil, nil
+		}
+		return []notification.Person{caregiverPerson(c)}, err
+	case "practitioner":
+		p, err := r.Practitioners.Get(ctx, m.MemberID)
+		if problem.Is(err, problem.NotFound) {
+			return nil, nil
+		}
+		return []notification.Person{practitionerPerson(p)}, err
+	}
+	return nil, nil
+}
+
+func practitionerPerson(p practitioner.Practitioner) notification.Person {
+	lang := "en"
+	if len(p.Languages) > 0 {
+		lang = p.Languages[0]
+	}
+	return notification.Person{Key: p.Sub, Sub: p.Sub, Name: p.FullName, Email: p.Email, Phone: p.Phone, Language: lang, TimeZone: p.TimeZone}
+}
+
+func caregiverPerson(c people.Caregiver) notification.Person {
+	return notification.Person{Key: c.Sub, Sub: c.Sub, Name: c.FullName, Email: c.Email, Phone: c.Phone, Language: "en", TimeZone: "UTC"}
+}
+
+// beneficiary returns the beneficiary and its caregivers with
+// receiveNotifications (the managing caregiver of a dependent holds it).
+func (r *Router) beneficiary(ctx context.Context, id string) ([]notification.Person, error) {
+	b, err := r.People.GetBeneficiary(ctx, id)
+	if problem.Is(err, problem.NotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	key := b.Sub
+	if key == "" {
+		key = "beneficiary:" + b.ID
+	}
+	out := []notification.Person{{Key: key, Sub: b.Sub, Name: b.FullName, Email: b.Email, Phone: b.Phone, Language: b.PreferredLanguage, TimeZone: b.TimeZone}}
+	cgs := map[string]bool{}
+	if b.ManagedBy != "" {
+		cgs[b.ManagedBy] = true
+	}
+	now := r.Now()
+	var after map[string]string
+	for {
+		page, err := r.People.LinksOfBeneficiary(ctx, b.ID, 100, after)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range page.Items {
+			if l.Policy().Grants(access.ReceiveNotifications, now) {
+				cgs[l.CaregiverID] = true
+			}
+		}
+		if page.Next == nil {
+			break
+		}
+		after = page.Next
+	}
+	for id := range cgs {
+		c, err := r.People.GetCaregiver(ctx, id)
+		if problem.Is(err, problem.NotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		p := caregiverPerson(c)
+		p.Language, p.TimeZone = b.PreferredLanguage, b.TimeZone
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// automatic creates (once) the notice of an automatic message.
+func (r *Router) automatic(ctx context.Context, m outbox.Message, subject string, channels []notification.Channel) (notification.Notification, error) {
+	n := notification.Notification{ID: m.ID, Kind: string(m.Kind), Subject: subject, Message: subject, Channels: channels,
+		Priority: "normal", CreatedAt: m.CreatedAt}
+	if m.Recipient != "" {
+		return r.Notices.Get(ctx, m.NotificationID)
+	}
+	if err := r.Notices.Create(ctx, n, ""); err != nil && !problem.Is(err, problem.Conflict) {
+		return n, err
+	}
+	return n, nil
+}
+
+func (r *Router) appointment(ctx context.Context, m outbox.Message) error {
+	a, err := r.Appointments.Get(ctx, m.AppointmentID)
+	if problem.Is(err, problem.NotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	// A reminder fires only for an appointment still booked at the time it
+	// was written for: none for a cancelled or moved one.
+	if m.Kind == outbox.AppointmentReminder && (a.Status != scheduling.Booked || a.Start.Sub(m.DueAt.Add(24*time.Hour)).Abs() > time.Minute) {
+		return nil
+	}
+	prac, err := r.Practitioners.Get(ctx, a.PractitionerID)
+	if err != nil && !problem.Is(err, problem.NotFound) {
+		return err
+	}
+	bens, err := r.beneficiary(ctx, a.BeneficiaryID)
+	if err != nil {
+		return err
+	}
+	if len(bens) == 0 {
+		return nil
+	}
+	recipients := append([]notification.Person{practitionerPerson(prac)}, bens...)
+	render := func(p notification.Person) (string, string) {
+		loc, err := time.LoadLocation(p.TimeZone)
+		if err != nil {
+			loc = time.UTC
+		}
+		return notification.Render(string(m.Kind), p.Language, map[string]string{
+			"practitioner": prac.FullName, "beneficiary": bens[0].Name,
+			"time": a.Start.In(loc).Format("2006-01-02 15:04 MST"),
+		})
+	}
+	subject, _ := notification.Render(string(m.Kind), "en", nil)
+	n, err := r.automatic(ctx, m, subject, notification.Channels)
+	if err != nil {
+		return err
+	}
+	return r.send(ctx, m, n, recipients, render)
+}
+
+func (r *Router) receipt(ctx context.Context, m outbox.Message) error {
+	g, err := r.Gifts.GetGift(ctx, m.DonationID)
+	if problem.Is(err, problem.NotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	d, err := r.donor(ctx, g.DonorID)
+	if err != nil || d.Key == "" {
+		return err
+	}
+	render := func(p notification.Person) (string, string) {
+		return notification.Render("donationReceipt", p.Language, map[string]string{
+			"amount": fmt.Sprintf("%d.%02d", g.Amount/100, g.Amount%100), "currency": g.Currency, "receipt": g.ReceiptNumber,
+		})
+	}
+	subject, _ := notification.Render("donationReceipt", "en", nil)
+	n, err := r.automatic(ctx, m, subject, []notification.Channel{notification.InApp, notification.Email})
+	if err != nil {
+		return err
+	}
+	return r.send(ctx, m, n, []notification.Person{d}, render)
+}
+
+// donor finds a donor by id through the people store's accounts: the
+// receipt message carries the donor id.
+func (r *Router) donor(ctx context.Context, id string) (notification.Person, error) {
+	d, err := r.People.GetDonor(ctx, id)
+	if problem.Is(err, problem.NotFound) {
+		return notification.Person{}, nil
+	}
+	if err != nil {
+		return notification.Person{}, err
+	}
+	return notification.Person{Key: d.Sub, Sub: d.Sub, Name: d.DisplayName, Email: d.Email, Language: "en", TimeZone: "UTC"}, nil
+}

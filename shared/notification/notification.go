@@ -1,0 +1,128 @@
+// Package notification owns notices: sent by practitioners and
+// administrators or written automatically (appointments, receipts),
+// delivered once per recipient and channel (in-app inbox, email, SMS) after
+// each person's preferences and quiet hours, and counted per channel and
+// status. Its Store is notificationdb; delivery adapters live beside it.
+package notification
+
+import (
+	"context"
+	"time"
+)
+
+// Channel is a way a notice reaches a person.
+type Channel string
+
+// The channels.
+const (
+	InApp Channel = "inApp"
+	Email Channel = "email"
+	SMS   Channel = "sms"
+)
+
+// Channels lists every channel.
+var Channels = []Channel{InApp, Email, SMS}
+
+// Delivery statuses.
+const (
+	Queued     = "queued"
+	Sent       = "sent"
+	Failed     = "failed"
+	Suppressed = "suppressed"
+)
+
+// Notification is a notice and its delivery counts.
+type Notification struct {
+	ID             string
+	SenderSub      string
+	Kind           string // "manual" or an automatic kind
+	BeneficiaryIDs []string
+	Role           string
+	OrganizationID string
+	Subject        string
+	Message        string
+	Channels       []Channel
+	Priority       string
+	RecipientCount int
+	// Counts are per channel and status.
+	Counts    map[Channel]map[string]int
+	CreatedAt time.Time
+}
+
+// Person is a recipient.
+type Person struct {
+	// Key identifies the recipient for idempotency: its sub, or its
+	// beneficiary id when it has no account.
+	Key      string
+	Sub      string
+	Name     string
+	Email    string
+	Phone    string
+	Language string
+	TimeZone string
+}
+
+// Preferences are a person's choices.
+type Preferences struct {
+	// Off lists the channels switched off.
+	Off []Channel
+	// QuietStart and QuietEnd are minutes after local midnight; equal
+	// means no quiet hours.
+	QuietStart, QuietEnd int
+	TimeZone             string
+	Language             string
+}
+
+// InboxItem is a notice in a person's in-app inbox.
+type InboxItem struct {
+	NotificationID string
+	Subject        string
+	Message        string
+	Priority       string
+	Read           bool
+	CreatedAt      time.Time
+}
+
+// InboxPage is a page of an inbox.
+type InboxPage struct {
+	Items []InboxItem
+	Next  map[string]string
+}
+
+// Store keeps notices, deliveries, inboxes and preferences.
+type Store interface {
+	// Create stores a notice; with messageID it also writes its outbox row,
+	// in the same transaction.
+	Create(ctx context.Context, n Notification, outboxMessageID string) error
+	// Get returns a notice with its counts; NotFound.
+	Get(ctx context.Context, id string) (Notification, error)
+	// AddRecipients adds to a notice's recipient count.
+	AddRecipients(ctx context.Context, id string, n int) error
+	// Claim records that a delivery is under way; false when this
+	// (notice, recipient, channel) was already claimed.
+	Claim(ctx context.Context, id, recipient string, ch Channel) (bool, error)
+	// Settle records a claimed delivery's outcome and counts it.
+	Settle(ctx context.Context, id, recipient string, ch Channel, status string) error
+	// Release forgets a claim whose delivery failed, so a retry may send.
+	Release(ctx context.Context, id, recipient string, ch Channel) error
+	// PutInbox stores an inbox item of sub once.
+	PutInbox(ctx context.Context, sub string, item InboxItem) error
+	// Inbox pages through sub's inbox, newest first.
+	Inbox(ctx context.Context, sub string, unreadOnly bool, limit int, after map[string]string) (InboxPage, error)
+	// MarkRead marks an item read; NotFound.
+	MarkRead(ctx context.Context, sub, notificationID string) (InboxItem, error)
+	// Preferences returns sub's preferences (defaults when none).
+	Preferences(ctx context.Context, sub string) (Preferences, error)
+	// PutPreferences stores sub's preferences.
+	PutPreferences(ctx context.Context, sub string, p Preferences) error
+}
+
+// Mailer sends email; Texter sends SMS.
+type (
+	Mailer interface {
+		SendEmail(ctx context.Context, to, subject, body string) error
+	}
+	Texter interface {
+		SendSMS(ctx context.Context, phone, text string) error
+	}
+)

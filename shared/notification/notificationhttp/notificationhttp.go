@@ -1,0 +1,369 @@
+// Package notificationhttp serves notices over HTTP: sending (checked
+// against the access policy: a practitioner only reaches beneficiaries it
+// has a care relationship with), reading counts, inboxes and preferences.
+package notificationhttp
+
+import (
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"ohcs/shared/access"
+	"ohcs/shared/audit/auditdb"
+	"ohcs/shared/auth"
+	"ohcs/shared/cursor"
+	"ohcs/shared/idempotency"
+	"ohcs/shared/idempotency/idempotencydb"
+	"ohcs/shared/jsonio"
+	"ohcs/shared/lambdahttp"
+	"ohcs/shared/notification"
+	"ohcs/shared/notification/notificationdb"
+	"ohcs/shared/paging"
+	"ohcs/shared/people/peopledb"
+	"ohcs/shared/people/peoplehttp"
+	"ohcs/shared/platform"
+	"ohcs/shared/practitioner/practitionerdb"
+	"ohcs/shared/problem"
+	"ohcs/shared/registry"
+	"ohcs/shared/registry/registrydb"
+	"ohcs/shared/scheduling/schedulingdb"
+	"ohcs/shared/tables"
+	"ohcs/shared/validate"
+)
+
+// Registry maps the notification operations to their handlers.
+var Registry = platform.Registry{
+	"sendNotification": {Build: func(env *platform.Env) (http.Handler, error) {
+		h := New(env)
+		return h.Idempotency.Wrap("sendNotification", http.HandlerFunc(h.Send)), nil
+	}, Reads: []tables.Table{tables.Notifications, tables.People, tables.Practitioners, tables.Scheduling, tables.Registry, tables.Audit, tables.Idempotency},
+		Writes: []tables.Table{tables.Notifications, tables.Outbox, tables.Audit, tables.Idempotency}},
+	"getNotification":               op(func(h *Handlers) http.HandlerFunc { return h.Get }),
+	"listMyNotifications":           op(func(h *Handlers) http.HandlerFunc { return h.Inbox }),
+	"markNotificationRead":          op(func(h *Handlers) http.HandlerFunc { return h.MarkRead }, tables.Notifications),
+	"updateNotificationPreferences": op(func(h *Handlers) http.HandlerFunc { return h.Preferences }, tables.Notifications),
+}
+
+func op(pick func(*Handlers) http.HandlerFunc, writes ...tables.Table) platform.Operation {
+	return platform.Operation{Build: func(env *platform.Env) (http.Handler, error) { return pick(New(env)), nil },
+		Reads: []tables.Table{tables.Notifications}, Writes: writes}
+}
+
+// Handlers serves the notification operations.
+type Handlers struct {
+	Store       notification.Store
+	Registry    registry.Store
+	Policy      *access.Policy
+	Idempotency idempotency.Middleware
+	Cursors     *cursor.Sealer
+	Now         func() time.Time
+	NewID       func() string
+}
+
+// New builds the handlers over the DynamoDB stores of env.
+func New(env *platform.Env) *Handlers {
+	cfg := env.Config
+	peopleStore := &peopledb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.People)}
+	return &Handlers{
+		Store:    &notificationdb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.Notifications), OutboxTable: cfg.Table(tables.Outbox)},
+		Registry: &registrydb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.Registry)},
+		Policy: &access.Policy{
+			Directory: peoplehttp.Directory{Store: peopleStore, Practitioners: peoplehttp.PractitionerLookup{Service: practitionerdb.NewService(env)}},
+			Care:      &schedulingdb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.Scheduling), OutboxTable: cfg.Table(tables.Outbox), NewID: env.NewID},
+			Audit:     &auditdb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.Audit)}, Now: env.Now, NewID: env.NewID,
+		},
+		Idempotency: idempotency.Middleware{Store: &idempotencydb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.Idempotency)}, Now: env.Now, TTL: cfg.IdempotencyTTL},
+		Cursors:     env.Cursors, Now: env.Now, NewID: env.NewID,
+	}
+}
+
+var idRE = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
+
+func fail(w http.ResponseWriter, r *http.Request, err error) { problem.Write(w, r, err) }
+
+type sendJSON struct {
+	Recipients struct {
+		BeneficiaryIDs []string `json:"beneficiaryIds"`
+		Role           string   `json:"role"`
+		OrganizationID string   `json:"organizationId"`
+	} `json:"recipients"`
+	Subject  string   `json:"subject"`
+	Message  string   `json:"message"`
+	Channels []string `json:"channels"`
+	Priority string   `json:"priority"`
+}
+
+// Send serves sendNotification.
+func (h *Handlers) Send(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Practitioner, auth.Administrator)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	var in sendJSON
+	if err := jsonio.Decode(r, &in); err != nil {
+		fail(w, r, err)
+		return
+	}
+	var l problem.FieldList
+	rc := in.Recipients
+	audiences := 0
+	for _, set := range []bool{len(rc.BeneficiaryIDs) > 0, rc.Role != "", rc.OrganizationID != ""} {
+		if set {
+			audiences++
+		}
+	}
+	if audiences != 1 {
+		l.Add("recipients", "name exactly one of beneficiaryIds, role, organizationId")
+	}
+	for i, id := range rc.BeneficiaryIDs {
+		if !idRE.MatchString(id) {
+			l.Add("recipients.beneficiaryIds["+strconv.Itoa(i)+"]", "is not an id")
+		}
+	}
+	if len(rc.BeneficiaryIDs) > 100 {
+		l.Add("recipients.beneficiaryIds", "at most 100")
+	}
+	validate.Text(&l, "subject", in.Subject, true, 200)
+	if in.Message == "" || utf8.RuneCountInString(in.Message) > 2000 {
+		l.Add("message", "is required, at most 2000 characters")
+	}
+	n := notification.Notification{Kind: "manual", Subject: in.Subject, Message: in.Message, Priority: in.Priority,
+		BeneficiaryIDs: rc.BeneficiaryIDs, Role: rc.Role, OrganizationID: rc.OrganizationID}
+	if n.Priority == "" {
+		n.Priority = "normal"
+	}
+	if n.Priority != "normal" && n.Priority != "urgent" {
+		l.Add("priority", "must be normal or urgent")
+	}
+	if len(in.Channels) == 0 {
+		l.Add("channels", "at least one channel")
+	}
+	for i, c := range in.Channels {
+		ch := notification.Channel(c)
+		if !slices.Contains(notification.Channels, ch) || slices.Contains(n.Channels, ch) {
+			l.Add("channels["+strconv.Itoa(i)+"]", "must be one of inApp, email, sms, once")
+		}
+		n.Channels = append(n.Channels, ch)
+	}
+	if err := l.Err(); err != nil {
+		fail(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	switch {
+	case !p.Has(auth.Administrator) && len(rc.BeneficiaryIDs) == 0:
+		fail(w, r, problem.New(problem.Forbidden, "practitioners notify named beneficiaries they care for"))
+		return
+	case len(rc.BeneficiaryIDs) > 0:
+		// Every named beneficiary must be reachable before anything is
+		// queued: a practitioner through a care relationship, an
+		// administrator as long as the beneficiary exists.
+		action := access.Notify
+		if p.Has(auth.Administrator) {
+			action = access.ReadProfile
+		}
+		for _, id := range rc.BeneficiaryIDs {
+			if _, err := h.Policy.Authorize(ctx, p, action, id, "sendNotification", access.Resource{Type: "notification"}); err != nil {
+				fail(w, r, err)
+				return
+			}
+		}
+		n.RecipientCount = len(rc.BeneficiaryIDs)
+	case rc.OrganizationID != "":
+		if !idRE.MatchString(rc.OrganizationID) {
+			fail(w, r, problem.Field("recipients.organizationId", "is not an id"))
+			return
+		}
+		if _, err := h.Registry.GetOrganization(ctx, rc.OrganizationID); err != nil {
+			fail(w, r, err)
+			return
+		}
+	case rc.Role != "practitioner":
+		fail(w, r, problem.New(problem.Unprocessable, "the audience of role %q cannot be expanded yet; name beneficiaries or an organisation", rc.Role))
+		return
+	}
+	n.ID, n.SenderSub, n.CreatedAt = h.NewID(), p.Sub, h.Now().UTC()
+	if err := h.Store.Create(ctx, n, h.NewID()); err != nil {
+		fail(w, r, err)
+		return
+	}
+	jsonio.Write(w, http.StatusAccepted, map[string]any{"id": n.ID, "status": "queued", "recipientCount": n.RecipientCount})
+}
+
+// Get serves getNotification: its sender only.
+func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Practitioner, auth.Administrator)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	id := lambdahttp.PathParam(r, "notificationId")
+	if !idRE.MatchString(id) {
+		fail(w, r, problem.Field("notificationId", "is not an id"))
+		return
+	}
+	n, err := h.Store.Get(r.Context(), id)
+	if err == nil && n.SenderSub != p.Sub {
+		err = problem.New(problem.NotFound, "no notification %s", id)
+	}
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	deliveries := map[string]map[string]int{}
+	for _, ch := range n.Channels {
+		counts := map[string]int{notification.Sent: 0, notification.Failed: 0, notification.Suppressed: 0}
+		for status, c := range n.Counts[ch] {
+			if status != "sending" {
+				counts[status] = c
+			}
+		}
+		done := counts[notification.Sent] + counts[notification.Failed] + counts[notification.Suppressed]
+		counts[notification.Queued] = max(0, n.RecipientCount-done)
+		deliveries[string(ch)] = counts
+	}
+	channels := make([]string, 0, len(n.Channels))
+	for _, c := range n.Channels {
+		channels = append(channels, string(c))
+	}
+	jsonio.Write(w, http.StatusOK, map[string]any{"id": n.ID, "subject": n.Subject, "message": n.Message, "channels": channels,
+		"priority": n.Priority, "recipientCount": n.RecipientCount, "deliveries": deliveries, "createdAt": n.CreatedAt.UTC().Format(time.RFC3339)})
+}
+
+func inboxOut(it notification.InboxItem) map[string]any {
+	return map[string]any{"notificationId": it.NotificationID, "subject": it.Subject, "message": it.Message,
+		"priority": it.Priority, "read": it.Read, "createdAt": it.CreatedAt.UTC().Format(time.RFC3339)}
+}
+
+// Inbox serves listMyNotifications.
+func (h *Handlers) Inbox(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.FromRequest(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	unread := r.URL.Query().Get("unread")
+	if unread != "" && unread != "true" && unread != "false" {
+		fail(w, r, problem.Field("unread", "must be true or false"))
+		return
+	}
+	scope := "listMyNotifications\x1f" + p.Sub + "\x1f" + unread
+	pg, err := paging.Parse(r, h.Cursors, scope)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	page, err := h.Store.Inbox(r.Context(), p.Sub, unread == "true", pg.Limit, pg.After)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	out := map[string]any{}
+	items := []map[string]any{}
+	for _, it := range page.Items {
+		items = append(items, inboxOut(it))
+	}
+	out["items"] = items
+	if next, err := paging.Next(h.Cursors, scope, page.Next); err != nil {
+		fail(w, r, err)
+		return
+	} else if next != "" {
+		out["nextCursor"] = next
+	}
+	jsonio.Write(w, http.StatusOK, out)
+}
+
+// MarkRead serves markNotificationRead.
+func (h *Handlers) MarkRead(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.FromRequest(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	id := lambdahttp.PathParam(r, "notificationId")
+	if !idRE.MatchString(id) {
+		fail(w, r, problem.Field("notificationId", "is not an id"))
+		return
+	}
+	it, err := h.Store.MarkRead(r.Context(), p.Sub, id)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	jsonio.Write(w, http.StatusOK, inboxOut(it))
+}
+
+// Preferences serves updateNotificationPreferences.
+func (h *Handlers) Preferences(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.FromRequest(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	var in struct {
+		Channels   map[string]bool `json:"channels"`
+		QuietHours *struct {
+			Start string `json:"start"`
+			End   string `json:"end"`
+		} `json:"quietHours"`
+		TimeZone string `json:"timeZone"`
+		Language string `json:"language"`
+	}
+	if err := jsonio.Decode(r, &in); err != nil {
+		fail(w, r, err)
+		return
+	}
+	var l problem.FieldList
+	prefs := notification.Preferences{TimeZone: in.TimeZone, Language: in.Language}
+	for name, on := range in.Channels {
+		if !slices.Contains(notification.Channels, notification.Channel(name)) {
+			l.Add("channels."+name, "is not a channel")
+		}
+		if !on {
+			prefs.Off = append(prefs.Off, notification.Channel(name))
+		}
+	}
+	slices.Sort(prefs.Off)
+	if in.QuietHours != nil {
+		start, err1 := time.Parse("15:04", in.QuietHours.Start)
+		end, err2 := time.Parse("15:04", in.QuietHours.End)
+		if err1 != nil || err2 != nil {
+			l.Add("quietHours", "start and end must be times HH:MM")
+		}
+		prefs.QuietStart, prefs.QuietEnd = start.Hour()*60+start.Minute(), end.Hour()*60+end.Minute()
+	}
+	if in.TimeZone != "" {
+		validate.TimeZone(&l, "timeZone", in.TimeZone)
+	}
+	if in.Language != "" {
+		validate.Language(&l, "language", in.Language, false)
+	}
+	if err := l.Err(); err != nil {
+		fail(w, r, err)
+		return
+	}
+	if err := h.Store.PutPreferences(r.Context(), p.Sub, prefs); err != nil {
+		fail(w, r, err)
+		return
+	}
+	out := map[string]any{"channels": map[string]bool{}}
+	for _, ch := range notification.Channels {
+		out["channels"].(map[string]bool)[string(ch)] = !slices.Contains(prefs.Off, ch)
+	}
+	if prefs.QuietStart != prefs.QuietEnd {
+		out["quietHours"] = map[string]string{"start": fmtClock(prefs.QuietStart), "end": fmtClock(prefs.QuietEnd)}
+	}
+	if prefs.TimeZone != "" {
+		out["timeZone"] = prefs.TimeZone
+	}
+	if prefs.Language != "" {
+		out["language"] = prefs.Language
+	}
+	jsonio.Write(w, http.StatusOK, out)
+}
+
+func fmtClock(m int) string { return time.Date(0, 1, 1, 0, m, 0, 0, time.UTC).Format("15:04") }
