@@ -37,6 +37,8 @@ type apiInputs struct {
 type api struct {
 	rest      awsapigateway.SpecRestApi
 	functions map[string]awslambda.Function
+	// eventEnv is the configuration the event functions share.
+	eventEnv map[string]*string
 }
 
 var upper = regexp.MustCompile(`([A-Z])`)
@@ -172,10 +174,10 @@ func newAPI(st awscdk.Stack, in apiInputs) api {
 		suppression{id: "HIPAA.Security-SecretsManagerRotationEnabled", reason: "The cursor key only seals pagination positions; rotating it just ends the lists being paged"},
 	)
 	newFirewall(st, out.rest, in.key)
-	newDataEventFunctions(st, in.props, in.key, in.tables, map[string]*string{
+	out.eventEnv = map[string]*string{
 		config.EnvCursorKey: cursorSecret.SecretValue().UnsafeUnwrap(),
 		config.EnvLogLevel:  jsii.String("info"),
-	})
+	}
 	return out
 }
 

@@ -6,12 +6,15 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/jsii-runtime-go"
 
+	"ohcs/shared/notification/delivery"
 	"ohcs/shared/tables"
 )
 
@@ -33,6 +36,10 @@ var EventFunctions = []EventFunction{
 	{Name: "assign-signup-role", Description: "Puts a person who signed up in the self-service group it chose"},
 	{Name: "monthly-gifts", Description: "Gives each monthly pledge's gift when it is due", Schedule: "cron(15 6 * * ? *)",
 		Reads: []tables.Table{tables.Donations}, Writes: []tables.Table{tables.Donations, tables.Outbox}},
+	{Name: "outbox-dispatcher", Description: "Publishes the due outbox messages to the notification topic", Schedule: "rate(1 minute)",
+		Reads: []tables.Table{tables.Outbox}, Writes: []tables.Table{tables.Outbox}},
+	{Name: "deliver-notifications", Description: "Delivers each notice once per recipient and channel",
+		Reads: delivery.Reads, Writes: delivery.Writes},
 }
 
 // newEventFunction creates an event function like an operation's:
@@ -79,7 +86,7 @@ func newEventFunction(st awscdk.Stack, props Props, key awskms.Key, ef EventFunc
 
 // newDataEventFunctions creates the event functions that use tables, with
 // their configuration and grants.
-func newDataEventFunctions(st awscdk.Stack, props Props, key awskms.Key, tbls dataTables, base map[string]*string) {
+func newDataEventFunctions(st awscdk.Stack, props Props, key awskms.Key, tbls dataTables, base map[string]*string, n notifications) {
 	for _, ef := range EventFunctions {
 		if len(ef.Reads)+len(ef.Writes) == 0 {
 			continue
@@ -91,7 +98,26 @@ func newDataEventFunctions(st awscdk.Stack, props Props, key awskms.Key, tbls da
 		for _, t := range append(append([]tables.Table{}, ef.Reads...), ef.Writes...) {
 			env[tableEnv(t)] = tbls[t.Name].TableName()
 		}
+		switch ef.Name {
+		case "outbox-dispatcher":
+			env["OHCS_NOTIFICATION_TOPIC_ARN"] = n.topic.TopicArn()
+		case "deliver-notifications":
+			env["OHCS_MAIL_FROM"] = jsii.String("no-reply@" + props.EmailDomain)
+		}
 		fn := newEventFunction(st, props, key, ef, env)
+		switch ef.Name {
+		case "outbox-dispatcher":
+			n.topic.GrantPublish(fn)
+		case "deliver-notifications":
+			n.topic.AddSubscription(awssnssubscriptions.NewLambdaSubscription(fn, &awssnssubscriptions.LambdaSubscriptionProps{DeadLetterQueue: n.dlq}))
+			fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Actions: jsii.Strings("ses:SendEmail"), Resources: jsii.Strings("*")}))
+			fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Actions: jsii.Strings("sns:Publish"), Resources: jsii.Strings("*"),
+				Conditions: &map[string]any{"Null": map[string]any{"sns:Protocol": "true"}}}))
+			accept(fn, suppression{id: "AwsSolutions-IAM5", reason: "SES identities and SMS phone numbers are not resources IAM can name in advance; the function sends email from the stack's identity and SMS to recipients' numbers",
+				appliesTo: []string{"Resource::*"}})
+		}
 		for _, t := range ef.Reads {
 			tbls[t.Name].GrantReadData(fn)
 		}

@@ -81,6 +81,7 @@ func New(scope constructs.Construct, id string, props Props) *Stack {
 	pool := newIdentity(st, props, s.Key)
 	notices := newNotifications(st, s.Key, props.EmailDomain)
 	api := newAPI(st, apiInputs{props: props, key: s.Key, tables: tbls, pool: pool})
+	newDataEventFunctions(st, props, s.Key, tbls, api.eventEnv, notices)
 	newOperations(st, s.Key, api, tbls, notices)
 	awscdk.NewCfnOutput(st, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{Value: api.rest.Url(), Description: jsii.String("The API's base URL (ends in /v1/)")})
 	awscdk.NewCfnOutput(st, jsii.String("UserPoolId"), &awscdk.CfnOutputProps{Value: pool.pool.UserPoolId()})

@@ -1,0 +1,63 @@
+// Command deliver-notifications is subscribed to the notification topic: it
+// delivers each outbox message once per recipient and channel. A failure
+// returns an error, so SNS retries and, after its last retry, the message
+// lands in the dead-letter queue.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambda"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+
+	"ohcs/shared/config"
+	"ohcs/shared/logging"
+	"ohcs/shared/notification/awssend"
+	"ohcs/shared/notification/delivery"
+	"ohcs/shared/outbox"
+	"ohcs/shared/platform"
+)
+
+func main() {
+	if err := run(context.Background(), os.Getenv); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, getenv func(string) string) error {
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	env, err := platform.NewEnv(ctx, cfg, logging.New(os.Stdout, cfg.LogLevel))
+	if err != nil {
+		return err
+	}
+	aws, err := awsconfig.LoadDefaultConfig(ctx)
+	if err != nil {
+		return err
+	}
+	router := delivery.NewRouter(env, &awssend.Mail{Client: sesv2.NewFromConfig(aws), From: getenv("OHCS_MAIL_FROM")},
+		&awssend.Text{Client: sns.NewFromConfig(aws)})
+	lambda.StartWithOptions(func(ctx context.Context, ev events.SNSEvent) error {
+		var errs []error
+		for _, rec := range ev.Records {
+			var m outbox.Message
+			if err := json.Unmarshal([]byte(rec.SNS.Message), &m); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			errs = append(errs, router.HandleMessage(ctx, m))
+		}
+		return errors.Join(errs...)
+	}, lambda.WithContext(ctx))
+	return nil
+}

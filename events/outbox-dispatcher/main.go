@@ -1,0 +1,52 @@
+// Command outbox-dispatcher is the scheduled function that publishes the
+// due outbox messages to the notification topic and marks them published.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+
+	"ohcs/shared/config"
+	"ohcs/shared/logging"
+	"ohcs/shared/notification/awssend"
+	"ohcs/shared/notification/delivery"
+	"ohcs/shared/platform"
+)
+
+func main() {
+	if err := run(context.Background(), os.Getenv); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, getenv func(string) string) error {
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	logger := logging.New(os.Stdout, cfg.LogLevel)
+	env, err := platform.NewEnv(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	aws, err := awsconfig.LoadDefaultConfig(ctx)
+	if err != nil {
+		return err
+	}
+	topic := &awssend.Topic{Client: sns.NewFromConfig(aws), ARN: getenv("OHCS_NOTIFICATION_TOPIC_ARN")}
+	d := delivery.NewDispatcher(env, topic.Publish)
+	lambda.StartWithOptions(func(ctx context.Context) error {
+		n, err := d.Run(ctx, time.Now().UTC(), 200)
+		logger.Info("outbox dispatched", slog.Int("published", n))
+		return err
+	}, lambda.WithContext(ctx))
+	return nil
+}

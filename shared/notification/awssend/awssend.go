@@ -1,0 +1,74 @@
+// Package awssend sends email through SES v2, SMS through SNS, and
+// publishes outbox messages to the notification topic.
+package awssend
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+	sestypes "github.com/aws/aws-sdk-go-v2/service/sesv2/types"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+
+	"ohcs/shared/notification"
+	"ohcs/shared/outbox"
+)
+
+// Mail sends email from From through SES v2.
+type Mail struct {
+	Client *sesv2.Client
+	From   string
+}
+
+var _ notification.Mailer = (*Mail)(nil)
+
+// SendEmail sends one email.
+func (m *Mail) SendEmail(ctx context.Context, to, subject, body string) error {
+	_, err := m.Client.SendEmail(ctx, &sesv2.SendEmailInput{
+		FromEmailAddress: aws.String(m.From),
+		Destination:      &sestypes.Destination{ToAddresses: []string{to}},
+		Content: &sestypes.EmailContent{Simple: &sestypes.Message{
+			Subject: &sestypes.Content{Data: aws.String(subject), Charset: aws.String("UTF-8")},
+			Body:    &sestypes.Body{Text: &sestypes.Content{Data: aws.String(body), Charset: aws.String("UTF-8")}},
+		}},
+	})
+	if err != nil {
+		return fmt.Errorf("ses send email: %w", err)
+	}
+	return nil
+}
+
+// Text sends SMS through SNS.
+type Text struct{ Client *sns.Client }
+
+var _ notification.Texter = (*Text)(nil)
+
+// SendSMS sends one transactional SMS.
+func (t *Text) SendSMS(ctx context.Context, phone, text string) error {
+	_, err := t.Client.Publish(ctx, &sns.PublishInput{PhoneNumber: aws.String(phone), Message: aws.String(text)})
+	if err != nil {
+		return fmt.Errorf("sns send sms: %w", err)
+	}
+	return nil
+}
+
+// Topic publishes outbox messages to the notification topic.
+type Topic struct {
+	Client *sns.Client
+	ARN    string
+}
+
+// Publish sends m as JSON.
+func (t *Topic) Publish(ctx context.Context, m outbox.Message) error {
+	body, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	_, err = t.Client.Publish(ctx, &sns.PublishInput{TopicArn: aws.String(t.ARN), Message: aws.String(string(body))})
+	if err != nil {
+		return fmt.Errorf("publish to the notification topic: %w", err)
+	}
+	return nil
+}
