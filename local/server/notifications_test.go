@@ -125,3 +125,23 @@ func TestAutomaticNoticesInTheirLanguage(t *testing.T) {
 		t.Errorf("in-app notices: %d; want the booking and the cancellation", n)
 	}
 }
+
+// TestRoleAudience: an administrator notifies every donor.
+func TestRoleAudience(t *testing.T) {
+	c := start(t, nil)
+	w := newWorld(t, c)
+	c.dispatch()
+	before := len(c.server.Mail.Sent())
+	sent := w.must(c.call("POST", "/v1/notifications", w.tokens["administrator"], map[string]any{"recipients": map[string]any{"role": "donor"},
+		"subject": "Annual report", "message": "Thank you for 2026.", "channels": []string{"email"}}, nil), 202, "send")
+	c.dispatch()
+	if got := sentWith(c.server.Mail.Sent()[before:], "email", "Annual report"); len(got) != 1 || got[0].To != "f@example.org" {
+		t.Errorf("emails to donors: %+v", got)
+	}
+	n := w.must(c.call("GET", "/v1/notifications/"+sent["id"].(string), w.tokens["administrator"], nil, nil), 200, "get")
+	if n["recipientCount"] != float64(1) {
+		t.Errorf("recipient count: %v", n["recipientCount"])
+	}
+	assertProblem(t, c.call("POST", "/v1/notifications", w.tokens["administrator"], map[string]any{"recipients": map[string]any{"role": "administrator"},
+		"subject": "x", "message": "y", "channels": []string{"email"}}, nil), http.StatusUnprocessableEntity)
+}

@@ -150,6 +150,9 @@ type Store interface {
 	LinksOfBeneficiary(ctx context.Context, beneficiaryID string, limit int, after map[string]string) (LinkPage, error)
 	// LinksOfCaregiver pages through a caregiver's links.
 	LinksOfCaregiver(ctx context.Context, caregiverID string, limit int, after map[string]string) (LinkPage, error)
+	// ProfileIDs pages through the ids of the profiles of a kind
+	// (BENEFICIARY, CAREGIVER, DONOR).
+	ProfileIDs(ctx context.Context, kind string, limit int, after map[string]string) ([]string, map[string]string, error)
 	// PutRevocation records a revocation, replacing an earlier one.
 	PutRevocation(ctx context.Context, r Revocation) error
 	// RevokedAt returns the last revocation of a practitioner by a

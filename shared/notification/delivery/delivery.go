@@ -147,6 +147,37 @@ func (r *Router) audience(ctx context.Context, n notification.Notification) ([]n
 			after = next
 		}
 	}
+	if kind, ok := map[string]string{"beneficiary": "BENEFICIARY", "caregiver": "CAREGIVER", "donor": "DONOR"}[n.Role]; ok {
+		var after map[string]string
+		for {
+			ids, next, err := r.People.ProfileIDs(ctx, kind, 100, after)
+			if err != nil {
+				return nil, err
+			}
+			for _, id := range ids {
+				var ps []notification.Person
+				switch kind {
+				case "BENEFICIARY":
+					ps, err = r.beneficiary(ctx, id)
+				case "CAREGIVER":
+					ps, err = r.member(ctx, registry.Membership{MemberType: "caregiver", MemberID: id})
+				case "DONOR":
+					var d notification.Person
+					if d, err = r.donor(ctx, id); d.Key != "" {
+						ps = []notification.Person{d}
+					}
+				}
+				if err != nil {
+					return nil, err
+				}
+				add(ps...)
+			}
+			if next == nil {
+				break
+			}
+			after = next
+		}
+	}
 	if n.Role == "practitioner" {
 		q := practitioner.Query{Limit: 100}
 		for {

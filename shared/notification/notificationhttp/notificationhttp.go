@@ -182,8 +182,8 @@ func (h *Handlers) Send(w http.ResponseWriter, r *http.Request) {
 			fail(w, r, err)
 			return
 		}
-	case rc.Role != "practitioner":
-		fail(w, r, problem.New(problem.Unprocessable, "the audience of role %q cannot be expanded yet; name beneficiaries or an organisation", rc.Role))
+	case rc.Role == "administrator":
+		fail(w, r, problem.New(problem.Unprocessable, "administrators have no profiles to notify; name them as beneficiaries or an organisation"))
 		return
 	}
 	n.ID, n.SenderSub, n.CreatedAt = h.NewID(), p.Sub, h.Now().UTC()

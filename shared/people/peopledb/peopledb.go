@@ -155,6 +155,9 @@ func (st *Store) get(ctx context.Context, k map[string]types.AttributeValue, wha
 // createWithAccount writes a profile and, when sub is set, its account row,
 // in one transaction: Conflict when the account already has one of kind.
 func (st *Store) createWithAccount(ctx context.Context, item map[string]types.AttributeValue, sub, kind, id string) error {
+	// Profiles of a kind are listed by gsi1 (KIND#<kind>), for audiences
+	// such as "every beneficiary".
+	item[tables.GSI1PK], item[tables.GSI1SK] = s("KIND#"+kind), s(id)
 	items := []types.TransactWriteItem{{Put: &types.Put{
 		TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)"),
 	}}}
@@ -528,4 +531,39 @@ func (st *Store) RevokedAt(ctx context.Context, beneficiaryID, practitionerID st
 		return time.Time{}, false, nil
 	}
 	return parseTime(v.Value), true, nil
+}
+
+// ProfileIDs pages through the ids of the profiles of a kind
+// (BENEFICIARY, CAREGIVER, DONOR).
+func (st *Store) ProfileIDs(ctx context.Context, kind string, limit int, after map[string]string) ([]string, map[string]string, error) {
+	keys := []string{tables.PK, tables.SK, tables.GSI1PK, tables.GSI1SK}
+	in := &dynamodb.QueryInput{TableName: aws.String(st.Table), IndexName: aws.String(tables.GSI1.Name),
+		KeyConditionExpression:    aws.String("gsi1pk = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s("KIND#" + kind)}, Limit: aws.Int32(int32(limit))}
+	if after != nil {
+		in.ExclusiveStartKey = map[string]types.AttributeValue{}
+		for _, k := range keys {
+			in.ExclusiveStartKey[k] = s(after[k])
+		}
+	}
+	out, err := st.DB.Query(ctx, in)
+	if err != nil {
+		return nil, nil, dynamo.Err(err, "list profiles")
+	}
+	var ids []string
+	for _, item := range out.Items {
+		if v, ok := item[tables.GSI1SK].(*types.AttributeValueMemberS); ok {
+			ids = append(ids, v.Value)
+		}
+	}
+	var next map[string]string
+	if out.LastEvaluatedKey != nil {
+		next = map[string]string{}
+		for _, k := range keys {
+			if v, ok := out.LastEvaluatedKey[k].(*types.AttributeValueMemberS); ok {
+				next[k] = v.Value
+			}
+		}
+	}
+	return ids, next, nil
 }
