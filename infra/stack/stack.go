@@ -39,6 +39,9 @@ func PropsFromContext(app awscdk.App) Props {
 				Region:  jsii.String(os.Getenv("CDK_DEFAULT_REGION")),
 			},
 			Description: jsii.String("OHCS: Open Health Care Services API"),
+			// CloudFormation takes templates up to 1 MB; the API body is
+			// large, so the template is written without indentation.
+			SuppressTemplateIndentation: jsii.Bool(true),
 		},
 		BuildDir:      "build",
 		EmailDomain:   "example.org",

@@ -312,3 +312,17 @@ func TestSelfSignUp(t *testing.T) {
 		}
 	}
 }
+
+// TestTemplateSize keeps the template well under CloudFormation's 1 MB as
+// the API grows: written without indentation, as the stack asks.
+func TestTemplateSize(t *testing.T) {
+	tpl, _ := template(t)
+	raw, err := json.Marshal(tpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("template: %d bytes", len(raw))
+	if len(raw) > 850_000 {
+		t.Errorf("the template is %d bytes; CloudFormation refuses over 1,000,000: split the stack", len(raw))
+	}
+}
