@@ -24,8 +24,10 @@ unit: ## Go tests (unit, store, handler, end-to-end)
 	$(GO) test -count=1 ./...
 
 .PHONY: vet
-vet: ## go vet
+vet: ## go vet and gofmt
 	$(GO) vet ./...
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './tools/*')); \
+		if [ -n "$$unformatted" ]; then echo "not gofmt-ed: $$unformatted"; exit 1; fi
 
 $(TOOLS)/redocly $(TOOLS)/cdk: tools/package.json tools/package-lock.json
 	$(NPM) ci --prefix tools --no-audit --no-fund

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"os"
 
-	"ohcs/shared/lambdahttp"
 	"ohcs/shared/donation/donationhttp"
+	"ohcs/shared/lambdahttp"
 )
 
 func main() {

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"os"
 
-	"ohcs/shared/lambdahttp"
 	"ohcs/shared/knowledge/knowledgehttp"
+	"ohcs/shared/lambdahttp"
 )
 
 func main() {

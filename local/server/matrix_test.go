@@ -233,6 +233,37 @@ var matrix = map[string][]row{
 	"updateNotificationPreferences": {{name: "own", mutates: true, build: func(*world) request {
 		return request{"PUT", "/v1/me/notification-preferences", map[string]any{"channels": map[string]bool{"sms": false}}, nil}
 	}, want: all(200)}},
+	"recordConsultation": {{name: "of the appointment", mutates: true, build: func(w *world) request {
+		return request{"POST", "/v1/consultations", map[string]any{"appointmentId": w.A, "summary": "Seen."}, nil}
+	}, want: map[string]int{"practitioner": 201, "practitioner-other": 404}}},
+	"getConsultation": {{name: "of B", build: func(w *world) request { return request{"GET", "/v1/consultations/" + w.consultation(), nil, nil} },
+		want: map[string]int{"practitioner": 200, "practitioner-other": 404, "beneficiary": 200, "beneficiary-other": 404,
+			"caregiver": 200, "caregiver-other": 404, "caregiver-book": 404, "caregiver-revoked": 404, "caregiver-manager": 404}}},
+	"listConsultations": {{name: "of B", build: get(func(w *world) string { return "/v1/consultations?beneficiaryId=" + w.B }), want: map[string]int{"practitioner": 200, "practitioner-other": 404, "beneficiary": 200, "beneficiary-other": 404,
+		"caregiver": 200, "caregiver-other": 404, "caregiver-book": 404, "caregiver-revoked": 404, "caregiver-manager": 404}}},
+	"addHealthRecordEntry": {{name: "to B", mutates: true, build: func(w *world) request {
+		return request{"POST", "/v1/health-record-entries", map[string]any{"beneficiaryId": w.B, "kind": "note", "note": "n", "recordedAt": "2026-01-01T00:00:00Z"}, nil}
+	}, want: map[string]int{"practitioner": 201, "practitioner-other": 404, "beneficiary": 201, "beneficiary-other": 404}}},
+	"getHealthRecordEntry": {{name: "of B", build: func(w *world) request { return request{"GET", "/v1/health-record-entries/" + w.entry(), nil, nil} },
+		want: map[string]int{"practitioner": 200, "practitioner-other": 404, "beneficiary": 200, "beneficiary-other": 404,
+			"caregiver": 200, "caregiver-other": 404, "caregiver-book": 404, "caregiver-revoked": 404, "caregiver-manager": 404}}},
+	"listHealthRecordEntries": {{name: "of B", build: get(func(w *world) string { return "/v1/health-record-entries?beneficiaryId=" + w.B }), want: map[string]int{"practitioner": 200, "practitioner-other": 404, "beneficiary": 200, "beneficiary-other": 404,
+		"caregiver": 200, "caregiver-other": 404, "caregiver-book": 404, "caregiver-revoked": 404, "caregiver-manager": 404}}},
+	"createTreatmentPlan": {{name: "for B", mutates: true, build: func(w *world) request {
+		return request{"POST", "/v1/treatment-plans", map[string]any{"beneficiaryId": w.B, "title": "t", "period": map[string]any{"start": "2026-12-01"}}, nil}
+	}, want: map[string]int{"practitioner": 201, "practitioner-other": 404}}},
+	"updateTreatmentPlan": {{name: "its author", mutates: true, build: func(w *world) request {
+		return request{"PATCH", "/v1/treatment-plans/" + w.plan(), map[string]any{"title": "t2"}, map[string]string{"If-Match": `"1"`}}
+	}, want: map[string]int{"practitioner": 200, "practitioner-other": 404}}},
+	"getTreatmentPlan": {{name: "of B", build: func(w *world) request { return request{"GET", "/v1/treatment-plans/" + w.plan(), nil, nil} },
+		want: map[string]int{"practitioner": 200, "practitioner-other": 404, "beneficiary": 200, "beneficiary-other": 404,
+			"caregiver": 200, "caregiver-other": 404, "caregiver-book": 404, "caregiver-revoked": 404, "caregiver-manager": 404}}},
+	"listTreatmentPlans": {{name: "of B", build: get(func(w *world) string { return "/v1/treatment-plans?beneficiaryId=" + w.B }), want: map[string]int{"practitioner": 200, "practitioner-other": 404, "beneficiary": 200, "beneficiary-other": 404,
+		"caregiver": 200, "caregiver-other": 404, "caregiver-book": 404, "caregiver-revoked": 404, "caregiver-manager": 404}}},
+	"assessClinicalRisk": {{name: "of B", mutates: true, build: func(w *world) request {
+		return request{"POST", "/v1/risk-assessments", map[string]any{"beneficiaryId": w.B, "vitals": map[string]any{"respiratoryRate": 16, "spo2": 97,
+			"supplementalOxygen": false, "systolicBloodPressure": 120, "pulse": 70, "consciousness": "alert", "temperature": 37}}, nil}
+	}, want: map[string]int{"practitioner": 201, "practitioner-other": 404}}},
 	"listAuditEvents": {{name: "by beneficiary", build: get(func(w *world) string { return "/v1/audit-events?beneficiaryId=" + w.B }),
 		want: map[string]int{"administrator": 200}}},
 }

@@ -30,12 +30,12 @@ import (
 	"ohcs/shared/cursor"
 	"ohcs/shared/dynamo"
 	"ohcs/shared/jsonio"
+	"ohcs/shared/knowledge/knowledgehttp"
 	"ohcs/shared/lambdahttp"
 	"ohcs/shared/logging"
 	"ohcs/shared/notification/delivery"
-	"ohcs/shared/outbox"
-	"ohcs/shared/knowledge/knowledgehttp"
 	"ohcs/shared/operations"
+	"ohcs/shared/outbox"
 	"ohcs/shared/platform"
 	"ohcs/shared/practitioner"
 	"ohcs/shared/practitioner/practitionerhttp"
@@ -65,9 +65,9 @@ type Server struct {
 	Mail       *localmail.Recorder
 	dispatcher *outbox.Dispatcher
 	stop       context.CancelFunc
-	http    *http.Server
-	store   *http.Server
-	done    chan error
+	http       *http.Server
+	store      *http.Server
+	done       chan error
 }
 
 // Start starts the local server with the configuration read through getenv

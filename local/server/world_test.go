@@ -28,6 +28,9 @@ type world struct {
 	G       string            // a gift of the donor to Camp
 	O       string            // an organisation with P and B as members
 	K, K2   string            // articles of P: public, for practitioners
+	cons    string            // a consultation of A, made on first use
+	ent     string            // a health record entry of B, made on first use
+	pl      string            // a treatment plan of B by P, made on first use
 	slots   []string          // free slots of P, handed out one by one
 }
 
@@ -143,3 +146,26 @@ func (w *world) status(caller, method, path string, body any, header map[string]
 }
 
 var _ = http.StatusOK
+
+func (w *world) consultation() string {
+	if w.cons == "" {
+		w.cons = w.must(w.c.call("POST", "/v1/consultations", w.tokens["practitioner"], map[string]any{"appointmentId": w.A, "summary": "Seen."}, nil), 201, "consultation")["id"].(string)
+	}
+	return w.cons
+}
+
+func (w *world) entry() string {
+	if w.ent == "" {
+		w.ent = w.must(w.c.call("POST", "/v1/health-record-entries", w.tokens["practitioner"], map[string]any{"beneficiaryId": w.B, "kind": "note",
+			"note": "n", "recordedAt": "2026-01-01T00:00:00Z"}, nil), 201, "entry")["id"].(string)
+	}
+	return w.ent
+}
+
+func (w *world) plan() string {
+	if w.pl == "" {
+		w.pl = w.must(w.c.call("POST", "/v1/treatment-plans", w.tokens["practitioner"], map[string]any{"beneficiaryId": w.B, "title": "t",
+			"period": map[string]any{"start": "2026-12-01"}}, nil), 201, "plan")["id"].(string)
+	}
+	return w.pl
+}

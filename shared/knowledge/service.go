@@ -97,7 +97,9 @@ func postings(a Article) (string, map[string]Posting, int) {
 		for t := range body {
 			terms = append(terms, t)
 		}
-		sort.Slice(terms, func(i, j int) bool { return body[terms[i]] > body[terms[j]] || (body[terms[i]] == body[terms[j]] && terms[i] < terms[j]) })
+		sort.Slice(terms, func(i, j int) bool {
+			return body[terms[i]] > body[terms[j]] || (body[terms[i]] == body[terms[j]] && terms[i] < terms[j])
+		})
 		for _, t := range terms[maxBodyTerms:] {
 			delete(body, t)
 		}

@@ -6,6 +6,7 @@ package operations
 
 import (
 	"ohcs/shared/account/accounthttp"
+	"ohcs/shared/clinical/clinicalhttp"
 	"ohcs/shared/donation/donationhttp"
 	"ohcs/shared/knowledge/knowledgehttp"
 	"ohcs/shared/notification/notificationhttp"
@@ -27,6 +28,7 @@ func Registries() []platform.Registry {
 		registryhttp.Registry,
 		knowledgehttp.Registry,
 		notificationhttp.Registry,
+		clinicalhttp.Registry,
 	}
 }
 

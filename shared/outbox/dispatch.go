@@ -59,4 +59,3 @@ func (d *Dispatcher) Run(ctx context.Context, now time.Time, limit int) (int, er
 	}
 	return published, firstErr
 }
-

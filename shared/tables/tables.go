@@ -68,11 +68,14 @@ var (
 	// Notifications holds notices with their counters, deliveries (one per
 	// recipient and channel), inboxes (by time in gsi1) and preferences.
 	Notifications = Table{Name: "notifications", PartitionKey: PK, SortKey: SK, Indexes: []Index{GSI1}}
+	// Clinical holds consultations, health record entries and treatment
+	// plans, listed per beneficiary in gsi1.
+	Clinical = Table{Name: "clinical", PartitionKey: PK, SortKey: SK, Indexes: []Index{GSI1}}
 	// Registry holds organisations and memberships (by member in gsi1).
 	Registry = Table{Name: "registry", PartitionKey: PK, SortKey: SK, Indexes: []Index{GSI1}}
 )
 
 // All returns every table.
 func All() []Table {
-	return []Table{Practitioners, People, Audit, Scheduling, Donations, Registry, Knowledge, Notifications, Outbox, Idempotency}
+	return []Table{Practitioners, People, Audit, Scheduling, Donations, Registry, Knowledge, Notifications, Clinical, Outbox, Idempotency}
 }

@@ -710,3 +710,17 @@ func (st *Store) LatestBooking(ctx context.Context, pid, bid string, now time.Ti
 	})
 	return latest, found, err
 }
+
+// Completion returns the transaction item that marks an appointment
+// completed if it is still at version and booked or completed, for a
+// consultation recorded in another table's transaction.
+func (st *Store) Completion(id string, version int64, now time.Time) types.TransactWriteItem {
+	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(st.Table), Key: key("APPOINTMENT#"+id, "APPOINTMENT"),
+		UpdateExpression:         aws.String("SET #status = :completed, version = :next, updatedAt = :now"),
+		ConditionExpression:      aws.String("version = :v AND (#status = :booked OR #status = :completed)"),
+		ExpressionAttributeNames: map[string]string{"#status": "status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":completed": s(string(scheduling.Completed)), ":booked": s(string(scheduling.Booked)),
+			":v": n(version), ":next": n(version + 1), ":now": s(utc(now)),
+		}}}
+}

@@ -1,0 +1,18 @@
+// Command create-treatment-plan is the Lambda function of the createTreatmentPlan operation.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"ohcs/shared/lambdahttp"
+	"ohcs/shared/clinical/clinicalhttp"
+)
+
+func main() {
+	if err := lambdahttp.Run(context.Background(), os.Getenv, "createTreatmentPlan", clinicalhttp.Registry); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}

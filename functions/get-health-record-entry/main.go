@@ -1,0 +1,18 @@
+// Command get-health-record-entry is the Lambda function of the getHealthRecordEntry operation.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"ohcs/shared/lambdahttp"
+	"ohcs/shared/clinical/clinicalhttp"
+)
+
+func main() {
+	if err := lambdahttp.Run(context.Background(), os.Getenv, "getHealthRecordEntry", clinicalhttp.Registry); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}

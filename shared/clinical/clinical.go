@@ -1,0 +1,150 @@
+// Package clinical owns the practitioner's daily work and the
+// beneficiary's record: consultations, health record entries, treatment
+// plans and NEWS2 risk assessments. Who may see and write what is decided
+// by package access; its Store is clinicaldb, its handlers clinicalhttp.
+package clinical
+
+import (
+	"context"
+	"regexp"
+	"time"
+)
+
+// Code is a coded concept.
+type Code struct{ System, Code, Display string }
+
+// Diagnosis is an ICD-10 diagnosis.
+type Diagnosis = Code
+
+// Observation is a LOINC observation with a UCUM unit.
+type Observation struct {
+	Code, Display string
+	Value         float64
+	Unit          string
+	EffectiveAt   time.Time
+}
+
+// Prescription is a medication order.
+type Prescription struct {
+	Medication, Dose, Frequency string
+	DurationDays                int
+	Instructions                string
+}
+
+// Consultation is a recorded visit.
+type Consultation struct {
+	ID             string
+	AppointmentID  string
+	PractitionerID string
+	BeneficiaryID  string
+	Summary        string
+	Diagnoses      []Diagnosis
+	Observations   []Observation
+	Prescriptions  []Prescription
+	FollowUpInDays int
+	CreatedAt      time.Time
+	Version        int64
+}
+
+// Entry is a health record entry.
+type Entry struct {
+	ID             string
+	BeneficiaryID  string
+	Kind           string
+	Code           *Code
+	Value          *float64
+	Unit           string
+	Status         string
+	RecordedAt     time.Time
+	Note           string
+	Source         string // practitioner, self, consultation, riskAssessment
+	AuthorID       string
+	ConsultationID string
+	CreatedAt      time.Time
+	Version        int64
+}
+
+// Goal and Activity are parts of a plan.
+type (
+	Goal struct {
+		Description, Target, DueDate string
+	}
+	Activity struct {
+		Kind, Description string
+		Frequency         string
+		Times             []string
+		StartDate         string
+		EndDate           string
+		ArticleID         string
+	}
+)
+
+// Plan is a treatment plan.
+type Plan struct {
+	ID             string
+	BeneficiaryID  string
+	AuthorID       string
+	AuthorSub      string
+	Title          string
+	Description    string
+	ConditionCodes []Code
+	Goals          []Goal
+	Activities     []Activity
+	Start, End     string
+	Status         string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	Version        int64
+}
+
+// planNext lists the statuses a plan may move to.
+var planNext = map[string][]string{
+	"draft":  {"active", "revoked"},
+	"active": {"completed", "revoked"},
+}
+
+// Page is a page of a list.
+type Page[T any] struct {
+	Items []T
+	Next  map[string]string
+}
+
+// ListQuery selects a beneficiary's items.
+type ListQuery struct {
+	BeneficiaryID string
+	Kind          string // entries
+	Status        string // plans
+	Since         time.Time
+	Limit         int
+	After         map[string]string
+}
+
+// Store keeps clinical data.
+type Store interface {
+	// Record stores a consultation, its entries, and completes its
+	// appointment (at version appointmentVersion) in one transaction;
+	// Conflict when the appointment changed.
+	Record(ctx context.Context, c Consultation, entries []Entry, appointmentVersion int64) error
+	// Consultation returns a consultation; NotFound.
+	Consultation(ctx context.Context, id string) (Consultation, error)
+	// Consultations pages through a beneficiary's consultations.
+	Consultations(ctx context.Context, q ListQuery) (Page[Consultation], error)
+	// AddEntry stores an entry.
+	AddEntry(ctx context.Context, e Entry) error
+	// Entry returns an entry; NotFound.
+	Entry(ctx context.Context, id string) (Entry, error)
+	// Entries pages through a beneficiary's entries, newest first.
+	Entries(ctx context.Context, q ListQuery) (Page[Entry], error)
+	// PutPlan stores a new plan, or a new version of one (old at version
+	// prev); PreconditionFailed.
+	PutPlan(ctx context.Context, p Plan, prev int64) error
+	// Plan returns a plan; NotFound.
+	Plan(ctx context.Context, id string) (Plan, error)
+	// Plans pages through a beneficiary's plans.
+	Plans(ctx context.Context, q ListQuery) (Page[Plan], error)
+}
+
+var (
+	icd10RE = regexp.MustCompile(`^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$`)
+	loincRE = regexp.MustCompile(`^[0-9]{1,7}-[0-9]$`)
+)

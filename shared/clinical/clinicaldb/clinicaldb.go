@@ -1,0 +1,227 @@
+// Package clinicaldb stores clinical data in the clinical table:
+// consultations (pk CONSULTATION#<id>), health record entries (pk
+// ENTRY#<id>) and treatment plans (pk PLAN#<id>), each listed per
+// beneficiary by gsi1 (BENEFICIARY#<id>#<kind>, by time). Items hold their
+// record as JSON in "data".
+package clinicaldb
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"ohcs/shared/clinical"
+	"ohcs/shared/dynamo"
+	"ohcs/shared/problem"
+	"ohcs/shared/tables"
+)
+
+// Store is the DynamoDB clinical store.
+type Store struct {
+	DB    *dynamodb.Client
+	Table string
+	// Completion builds the transaction item that completes an appointment
+	// in the scheduling table.
+	Completion func(id string, version int64, now time.Time) types.TransactWriteItem
+}
+
+var _ clinical.Store = (*Store)(nil)
+
+func s(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
+
+const stamp = "2006-01-02T15:04:05.000000000Z"
+
+func item(pk, list, sort string, v any, version int64, extra map[string]string) (map[string]types.AttributeValue, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("marshal: %w", err)
+	}
+	it := map[string]types.AttributeValue{tables.PK: s(pk), tables.SK: s("RECORD"), tables.GSI1PK: s(list), tables.GSI1SK: s(sort),
+		"data": s(string(data)), "version": &types.AttributeValueMemberN{Value: strconv.FormatInt(version, 10)}}
+	for k, v := range extra {
+		it[k] = s(v)
+	}
+	return it, nil
+}
+
+func consultationItem(c clinical.Consultation) (map[string]types.AttributeValue, error) {
+	return item("CONSULTATION#"+c.ID, "BENEFICIARY#"+c.BeneficiaryID+"#CONSULTATIONS", c.CreatedAt.UTC().Format(stamp)+"#"+c.ID, c, c.Version, nil)
+}
+
+func entryItem(e clinical.Entry) (map[string]types.AttributeValue, error) {
+	return item("ENTRY#"+e.ID, "BENEFICIARY#"+e.BeneficiaryID+"#ENTRIES", e.RecordedAt.UTC().Format(stamp)+"#"+e.ID, e, e.Version,
+		map[string]string{"kind": e.Kind})
+}
+
+func planItem(p clinical.Plan) (map[string]types.AttributeValue, error) {
+	return item("PLAN#"+p.ID, "BENEFICIARY#"+p.BeneficiaryID+"#PLANS", p.CreatedAt.UTC().Format(stamp)+"#"+p.ID, p, p.Version,
+		map[string]string{"status": p.Status})
+}
+
+func put(table string, it map[string]types.AttributeValue) types.TransactWriteItem {
+	return types.TransactWriteItem{Put: &types.Put{TableName: aws.String(table), Item: it, ConditionExpression: aws.String("attribute_not_exists(pk)")}}
+}
+
+// Record writes the consultation, its entries and the appointment's
+// completion in one transaction.
+func (st *Store) Record(ctx context.Context, c clinical.Consultation, entries []clinical.Entry, appointmentVersion int64) error {
+	ci, err := consultationItem(c)
+	if err != nil {
+		return err
+	}
+	items := []types.TransactWriteItem{st.Completion(c.AppointmentID, appointmentVersion, c.CreatedAt), put(st.Table, ci)}
+	for _, e := range entries {
+		ei, err := entryItem(e)
+		if err != nil {
+			return err
+		}
+		items = append(items, put(st.Table, ei))
+	}
+	_, err = st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	if dynamo.ConditionFailedAt(err, 0) {
+		return problem.New(problem.Conflict, "the appointment changed or is no longer booked: read it again")
+	}
+	return dynamo.Err(err, "record consultation")
+}
+
+func (st *Store) get(ctx context.Context, pk string, dst any) error {
+	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table),
+		Key: map[string]types.AttributeValue{tables.PK: s(pk), tables.SK: s("RECORD")}, ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return dynamo.Err(err, "get clinical record")
+	}
+	data, ok := out.Item["data"].(*types.AttributeValueMemberS)
+	if !ok {
+		return problem.New(problem.NotFound, "not found")
+	}
+	return json.Unmarshal([]byte(data.Value), dst)
+}
+
+// Consultation reads a consultation.
+func (st *Store) Consultation(ctx context.Context, id string) (clinical.Consultation, error) {
+	var c clinical.Consultation
+	return c, st.get(ctx, "CONSULTATION#"+id, &c)
+}
+
+// Entry reads an entry.
+func (st *Store) Entry(ctx context.Context, id string) (clinical.Entry, error) {
+	var e clinical.Entry
+	return e, st.get(ctx, "ENTRY#"+id, &e)
+}
+
+// Plan reads a plan.
+func (st *Store) Plan(ctx context.Context, id string) (clinical.Plan, error) {
+	var p clinical.Plan
+	return p, st.get(ctx, "PLAN#"+id, &p)
+}
+
+// AddEntry stores an entry.
+func (st *Store) AddEntry(ctx context.Context, e clinical.Entry) error {
+	it, err := entryItem(e)
+	if err != nil {
+		return err
+	}
+	_, err = st.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(st.Table), Item: it, ConditionExpression: aws.String("attribute_not_exists(pk)")})
+	return dynamo.Err(err, "add entry")
+}
+
+// PutPlan stores a plan version.
+func (st *Store) PutPlan(ctx context.Context, p clinical.Plan, prev int64) error {
+	it, err := planItem(p)
+	if err != nil {
+		return err
+	}
+	in := &dynamodb.PutItemInput{TableName: aws.String(st.Table), Item: it, ConditionExpression: aws.String("attribute_not_exists(pk)")}
+	if prev > 0 {
+		in.ConditionExpression = aws.String("version = :v")
+		in.ExpressionAttributeValues = map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.FormatInt(prev, 10)}}
+	}
+	_, err = st.DB.PutItem(ctx, in)
+	if dynamo.IsConditionFailed(err) {
+		return problem.New(problem.PreconditionFailed, "the plan changed: read it again")
+	}
+	return dynamo.Err(err, "put plan")
+}
+
+// list pages through a beneficiary's items of a list, newest first.
+func list[T any](ctx context.Context, st *Store, name string, q clinical.ListQuery, filterAttr, filterValue string) (clinical.Page[T], error) {
+	keys := []string{tables.PK, tables.SK, tables.GSI1PK, tables.GSI1SK}
+	in := &dynamodb.QueryInput{TableName: aws.String(st.Table), IndexName: aws.String(tables.GSI1.Name), ScanIndexForward: aws.Bool(false),
+		KeyConditionExpression:    aws.String("gsi1pk = :pk AND gsi1sk >= :since"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s("BENEFICIARY#" + q.BeneficiaryID + "#" + name), ":since": s("0")}}
+	if !q.Since.IsZero() {
+		in.ExpressionAttributeValues[":since"] = s(q.Since.UTC().Format(stamp))
+	}
+	if filterValue != "" {
+		in.FilterExpression = aws.String("#f = :f")
+		in.ExpressionAttributeNames = map[string]string{"#f": filterAttr}
+		in.ExpressionAttributeValues[":f"] = s(filterValue)
+	}
+	if q.After != nil {
+		in.ExclusiveStartKey = map[string]types.AttributeValue{}
+		for _, k := range keys {
+			v, ok := q.After[k]
+			if !ok {
+				return clinical.Page[T]{}, problem.Field("cursor", "is not a cursor of this query")
+			}
+			in.ExclusiveStartKey[k] = s(v)
+		}
+	}
+	var raw []map[string]types.AttributeValue
+	var last map[string]types.AttributeValue
+	for round := 0; round < 8 && len(raw) <= q.Limit; round++ {
+		in.Limit = aws.Int32(int32(q.Limit + 1))
+		out, err := st.DB.Query(ctx, in)
+		if err != nil {
+			return clinical.Page[T]{}, dynamo.Err(err, "list clinical records")
+		}
+		raw, last = append(raw, out.Items...), out.LastEvaluatedKey
+		if last == nil {
+			break
+		}
+		in.ExclusiveStartKey = last
+	}
+	var page clinical.Page[T]
+	if len(raw) > q.Limit {
+		raw, last = raw[:q.Limit], raw[q.Limit-1]
+	}
+	if last != nil {
+		page.Next = map[string]string{}
+		for _, k := range keys {
+			if v, ok := last[k].(*types.AttributeValueMemberS); ok {
+				page.Next[k] = v.Value
+			}
+		}
+	}
+	for _, it := range raw {
+		var v T
+		if data, ok := it["data"].(*types.AttributeValueMemberS); ok {
+			if err := json.Unmarshal([]byte(data.Value), &v); err != nil {
+				return page, err
+			}
+		}
+		page.Items = append(page.Items, v)
+	}
+	return page, nil
+}
+
+// Consultations pages through consultations.
+func (st *Store) Consultations(ctx context.Context, q clinical.ListQuery) (clinical.Page[clinical.Consultation], error) {
+	return list[clinical.Consultation](ctx, st, "CONSULTATIONS", q, "", "")
+}
+
+// Entries pages through entries, filtered by kind.
+func (st *Store) Entries(ctx context.Context, q clinical.ListQuery) (clinical.Page[clinical.Entry], error) {
+	return list[clinical.Entry](ctx, st, "ENTRIES", q, "kind", q.Kind)
+}
+
+// Plans pages through plans, filtered by status.
+func (st *Store) Plans(ctx context.Context, q clinical.ListQuery) (clinical.Page[clinical.Plan], error) {
+	return list[clinical.Plan](ctx, st, "PLANS", q, "status", q.Status)
+}

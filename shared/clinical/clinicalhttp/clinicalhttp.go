@@ -1,0 +1,491 @@
+// Package clinicalhttp serves consultations, health records, treatment
+// plans and NEWS2 risk assessments over HTTP. Every read and write of a
+// beneficiary's data goes through the access policy, which audits it.
+package clinicalhttp
+
+import (
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"ohcs/shared/access"
+	"ohcs/shared/audit/auditdb"
+	"ohcs/shared/auth"
+	"ohcs/shared/clinical"
+	"ohcs/shared/clinical/clinicaldb"
+	"ohcs/shared/cursor"
+	"ohcs/shared/etag"
+	"ohcs/shared/jsonio"
+	"ohcs/shared/lambdahttp"
+	"ohcs/shared/paging"
+	"ohcs/shared/people/peopledb"
+	"ohcs/shared/people/peoplehttp"
+	"ohcs/shared/platform"
+	"ohcs/shared/practitioner"
+	"ohcs/shared/practitioner/practitionerdb"
+	"ohcs/shared/problem"
+	"ohcs/shared/scheduling/schedulingdb"
+	"ohcs/shared/tables"
+)
+
+var reads = []tables.Table{tables.Clinical, tables.People, tables.Practitioners, tables.Scheduling, tables.Audit}
+
+// Registry maps the clinical operations to their handlers.
+var Registry = platform.Registry{
+	"recordConsultation":      op(func(h *Handlers) http.HandlerFunc { return h.Record }, tables.Clinical, tables.Scheduling),
+	"getConsultation":         op(func(h *Handlers) http.HandlerFunc { return h.GetConsultation }),
+	"listConsultations":       op(func(h *Handlers) http.HandlerFunc { return h.ListConsultations }),
+	"addHealthRecordEntry":    op(func(h *Handlers) http.HandlerFunc { return h.AddEntry }, tables.Clinical),
+	"getHealthRecordEntry":    op(func(h *Handlers) http.HandlerFunc { return h.GetEntry }),
+	"listHealthRecordEntries": op(func(h *Handlers) http.HandlerFunc { return h.ListEntries }),
+	"createTreatmentPlan":     op(func(h *Handlers) http.HandlerFunc { return h.CreatePlan }, tables.Clinical),
+	"updateTreatmentPlan":     op(func(h *Handlers) http.HandlerFunc { return h.UpdatePlan }, tables.Clinical),
+	"getTreatmentPlan":        op(func(h *Handlers) http.HandlerFunc { return h.GetPlan }),
+	"listTreatmentPlans":      op(func(h *Handlers) http.HandlerFunc { return h.ListPlans }),
+	"assessClinicalRisk":      op(func(h *Handlers) http.HandlerFunc { return h.Assess }, tables.Clinical),
+}
+
+func op(pick func(*Handlers) http.HandlerFunc, writes ...tables.Table) platform.Operation {
+	return platform.Operation{Build: func(env *platform.Env) (http.Handler, error) { return pick(New(env)), nil },
+		Reads: reads, Writes: append([]tables.Table{tables.Audit}, writes...)}
+}
+
+// Handlers serves the clinical operations.
+type Handlers struct {
+	Service       *clinical.Service
+	Appointments  *schedulingdb.Store
+	Practitioners *practitioner.Service
+	Policy        *access.Policy
+	Cursors       *cursor.Sealer
+}
+
+// New builds the handlers over the DynamoDB stores of env.
+func New(env *platform.Env) *Handlers {
+	cfg := env.Config
+	sched := &schedulingdb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.Scheduling), OutboxTable: cfg.Table(tables.Outbox), NewID: env.NewID}
+	pracs := practitionerdb.NewService(env)
+	return &Handlers{
+		Service:       &clinical.Service{Store: &clinicaldb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.Clinical), Completion: sched.Completion}, Now: env.Now, NewID: env.NewID},
+		Appointments:  sched,
+		Practitioners: pracs,
+		Policy: &access.Policy{
+			Directory: peoplehttp.Directory{Store: &peopledb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.People)}, Practitioners: peoplehttp.PractitionerLookup{Service: pracs}},
+			Care:      sched, Audit: &auditdb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.Audit)}, Now: env.Now, NewID: env.NewID,
+		},
+		Cursors: env.Cursors,
+	}
+}
+
+var idRE = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
+
+func fail(w http.ResponseWriter, r *http.Request, err error) { problem.Write(w, r, err) }
+
+func id(r *http.Request, name string) (string, error) {
+	v := lambdahttp.PathParam(r, name)
+	if !idRE.MatchString(v) {
+		return "", problem.Field(name, "is not an id")
+	}
+	return v, nil
+}
+
+func send(w http.ResponseWriter, status int, version int64, v any) {
+	etag.Set(w, version)
+	jsonio.Write(w, status, v)
+}
+
+// Record serves recordConsultation.
+func (h *Handlers) Record(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Practitioner)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	var in consultationJSON
+	if err := jsonio.Decode(r, &in); err != nil {
+		fail(w, r, err)
+		return
+	}
+	if !idRE.MatchString(in.AppointmentID) {
+		fail(w, r, problem.Field("appointmentId", "is not an id"))
+		return
+	}
+	ctx := r.Context()
+	pid, err := h.Practitioners.IDOf(ctx, p.Sub)
+	if problem.Is(err, problem.NotFound) {
+		err = problem.New(problem.NotFound, "no appointment %s", in.AppointmentID)
+	}
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	a, err := h.Appointments.Get(ctx, in.AppointmentID)
+	if err == nil && a.PractitionerID != pid {
+		err = problem.New(problem.NotFound, "no appointment %s", in.AppointmentID)
+	}
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	if _, err := h.Policy.Authorize(ctx, p, access.WriteRecords, a.BeneficiaryID, "recordConsultation", access.Resource{Type: "consultation"}); err != nil {
+		fail(w, r, err)
+		return
+	}
+	c, err := h.Service.Record(ctx, pid, clinical.Appointment{ID: a.ID, PractitionerID: a.PractitionerID, BeneficiaryID: a.BeneficiaryID,
+		Status: string(a.Status), Version: a.Version}, in.domain())
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/v1/consultations/"+c.ID)
+	send(w, http.StatusCreated, c.Version, consultationOut(c))
+}
+
+// read loads a record by id and authorizes ReadRecords on its beneficiary;
+// a denial is 404 like a missing record.
+func read[T any](h *Handlers, r *http.Request, param, op, kind string, load func(string) (T, error), beneficiary func(T) string) (T, error) {
+	var zero T
+	p, err := auth.Require(r, auth.Practitioner, auth.Beneficiary, auth.Caregiver)
+	if err != nil {
+		return zero, err
+	}
+	rid, err := id(r, param)
+	if err != nil {
+		return zero, err
+	}
+	v, err := load(rid)
+	if err != nil {
+		return zero, err
+	}
+	if _, err := h.Policy.Authorize(r.Context(), p, access.ReadRecords, beneficiary(v), op, access.Resource{Type: kind, ID: rid}); err != nil {
+		if problem.Is(err, problem.NotFound) {
+			err = problem.New(problem.NotFound, "no %s %s", kind, rid)
+		}
+		return zero, err
+	}
+	return v, nil
+}
+
+// GetConsultation serves getConsultation.
+func (h *Handlers) GetConsultation(w http.ResponseWriter, r *http.Request) {
+	c, err := read(h, r, "consultationId", "getConsultation", "consultation",
+		func(id string) (clinical.Consultation, error) { return h.Service.Store.Consultation(r.Context(), id) },
+		func(c clinical.Consultation) string { return c.BeneficiaryID })
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	send(w, http.StatusOK, c.Version, consultationOut(c))
+}
+
+// GetEntry serves getHealthRecordEntry.
+func (h *Handlers) GetEntry(w http.ResponseWriter, r *http.Request) {
+	e, err := read(h, r, "entryId", "getHealthRecordEntry", "healthRecordEntry",
+		func(id string) (clinical.Entry, error) { return h.Service.Store.Entry(r.Context(), id) },
+		func(e clinical.Entry) string { return e.BeneficiaryID })
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	send(w, http.StatusOK, e.Version, entryOut(e))
+}
+
+// GetPlan serves getTreatmentPlan.
+func (h *Handlers) GetPlan(w http.ResponseWriter, r *http.Request) {
+	p, err := read(h, r, "planId", "getTreatmentPlan", "treatmentPlan",
+		func(id string) (clinical.Plan, error) { return h.Service.Store.Plan(r.Context(), id) },
+		func(p clinical.Plan) string { return p.BeneficiaryID })
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	send(w, http.StatusOK, p.Version, planResponse(p))
+}
+
+// listQuery authorizes ReadRecords on the beneficiaryId query parameter and
+// reads the paging.
+func (h *Handlers) listQuery(r *http.Request, op string, extra ...string) (clinical.ListQuery, string, error) {
+	p, err := auth.Require(r, auth.Practitioner, auth.Beneficiary, auth.Caregiver)
+	if err != nil {
+		return clinical.ListQuery{}, "", err
+	}
+	v := r.URL.Query()
+	q := clinical.ListQuery{BeneficiaryID: v.Get("beneficiaryId")}
+	if !idRE.MatchString(q.BeneficiaryID) {
+		return q, "", problem.Field("beneficiaryId", "is required")
+	}
+	if s := v.Get("since"); s != "" {
+		if q.Since, err = time.Parse(time.RFC3339, s); err != nil {
+			return q, "", problem.Field("since", "must be an RFC 3339 time")
+		}
+	}
+	if _, err := h.Policy.Authorize(r.Context(), p, access.ReadRecords, q.BeneficiaryID, op, access.Resource{Type: op}); err != nil {
+		return q, "", err
+	}
+	scope := strings.Join(append([]string{op, p.Sub, q.BeneficiaryID, v.Get("since")}, extra...), "\x1f")
+	pg, err := paging.Parse(r, h.Cursors, scope)
+	q.Limit, q.After = pg.Limit, pg.After
+	return q, scope, err
+}
+
+func (h *Handlers) page(w http.ResponseWriter, r *http.Request, scope string, items any, next map[string]string) {
+	cur, err := paging.Next(h.Cursors, scope, next)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	out := map[string]any{"items": items}
+	if cur != "" {
+		out["nextCursor"] = cur
+	}
+	jsonio.Write(w, http.StatusOK, out)
+}
+
+// ListConsultations serves listConsultations.
+func (h *Handlers) ListConsultations(w http.ResponseWriter, r *http.Request) {
+	q, scope, err := h.listQuery(r, "listConsultations")
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	page, err := h.Service.Store.Consultations(r.Context(), q)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	items := []consultationJSON{}
+	for _, c := range page.Items {
+		items = append(items, consultationOut(c))
+	}
+	h.page(w, r, scope, items, page.Next)
+}
+
+// ListEntries serves listHealthRecordEntries.
+func (h *Handlers) ListEntries(w http.ResponseWriter, r *http.Request) {
+	kind := r.URL.Query().Get("kind")
+	q, scope, err := h.listQuery(r, "listHealthRecordEntries", kind)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	q.Kind = kind
+	page, err := h.Service.Store.Entries(r.Context(), q)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	items := []entryJSON{}
+	for _, e := range page.Items {
+		items = append(items, entryOut(e))
+	}
+	h.page(w, r, scope, items, page.Next)
+}
+
+// ListPlans serves listTreatmentPlans.
+func (h *Handlers) ListPlans(w http.ResponseWriter, r *http.Request) {
+	status := r.URL.Query().Get("status")
+	q, scope, err := h.listQuery(r, "listTreatmentPlans", status)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	q.Status = status
+	page, err := h.Service.Store.Plans(r.Context(), q)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	items := []planFull{}
+	for _, p := range page.Items {
+		items = append(items, planResponse(p))
+	}
+	h.page(w, r, scope, items, page.Next)
+}
+
+// AddEntry serves addHealthRecordEntry.
+func (h *Handlers) AddEntry(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Practitioner, auth.Beneficiary)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	var in entryJSON
+	if err := jsonio.Decode(r, &in); err != nil {
+		fail(w, r, err)
+		return
+	}
+	if !idRE.MatchString(in.BeneficiaryID) {
+		fail(w, r, problem.Field("beneficiaryId", "is not an id"))
+		return
+	}
+	recorded, err := time.Parse(time.RFC3339, in.RecordedAt)
+	if err != nil {
+		fail(w, r, problem.Field("recordedAt", "must be an RFC 3339 time"))
+		return
+	}
+	d, err := h.Policy.Authorize(r.Context(), p, access.WriteRecords, in.BeneficiaryID, "addHealthRecordEntry", access.Resource{Type: "healthRecordEntry"})
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	e := clinical.Entry{BeneficiaryID: in.BeneficiaryID, Kind: in.Kind, Value: in.Value, Unit: in.Unit, Status: in.Status, RecordedAt: recorded.UTC(), Note: in.Note}
+	if in.Code != nil {
+		c := clinical.Code(*in.Code)
+		e.Code = &c
+	}
+	e, err = h.Service.AddEntry(r.Context(), d.ActorID, d.Basis == access.Self, e)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/v1/health-record-entries/"+e.ID)
+	send(w, http.StatusCreated, e.Version, entryOut(e))
+}
+
+// CreatePlan serves createTreatmentPlan.
+func (h *Handlers) CreatePlan(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Practitioner)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	var in planJSON
+	if err := jsonio.Decode(r, &in); err != nil {
+		fail(w, r, err)
+		return
+	}
+	if !idRE.MatchString(in.BeneficiaryID) {
+		fail(w, r, problem.Field("beneficiaryId", "is not an id"))
+		return
+	}
+	if in.Period == nil {
+		fail(w, r, problem.Field("period", "is required"))
+		return
+	}
+	d, err := h.Policy.Authorize(r.Context(), p, access.WriteRecords, in.BeneficiaryID, "createTreatmentPlan", access.Resource{Type: "treatmentPlan"})
+	if err == nil && d.Basis != access.CareRelationship {
+		err = problem.New(problem.Forbidden, "treatment plans are written by practitioners")
+	}
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	plan, err := h.Service.CreatePlan(r.Context(), d.ActorID, p.Sub, in.domain())
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/v1/treatment-plans/"+plan.ID)
+	send(w, http.StatusCreated, plan.Version, planResponse(plan))
+}
+
+// UpdatePlan serves updateTreatmentPlan.
+func (h *Handlers) UpdatePlan(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Practitioner)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	pid, err := id(r, "planId")
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	version, err := etag.IfMatch(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	data, err := jsonio.Read(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	var in planJSON
+	if err := jsonio.Unmarshal(data, &in); err != nil {
+		fail(w, r, err)
+		return
+	}
+	var present map[string]json.RawMessage
+	_ = json.Unmarshal(data, &present)
+	fields := map[string]bool{}
+	for k := range present {
+		fields[k] = true
+	}
+	old, err := h.Service.Store.Plan(r.Context(), pid)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	if _, err := h.Policy.Authorize(r.Context(), p, access.WriteRecords, old.BeneficiaryID, "updateTreatmentPlan", access.Resource{Type: "treatmentPlan", ID: pid}); err != nil && old.AuthorSub != p.Sub {
+		fail(w, r, problem.New(problem.NotFound, "no treatment plan %s", pid))
+		return
+	}
+	plan, err := h.Service.UpdatePlan(r.Context(), p.Sub, pid, in.domain(), fields, version)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	send(w, http.StatusOK, plan.Version, planResponse(plan))
+}
+
+type vitalsJSON struct {
+	RespiratoryRate       *float64 `json:"respiratoryRate,omitempty"`
+	SpO2                  *float64 `json:"spo2,omitempty"`
+	SpO2Scale             int      `json:"spo2Scale,omitempty"`
+	SupplementalOxygen    *bool    `json:"supplementalOxygen,omitempty"`
+	SystolicBloodPressure *float64 `json:"systolicBloodPressure,omitempty"`
+	Pulse                 *float64 `json:"pulse,omitempty"`
+	Consciousness         string   `json:"consciousness,omitempty"`
+	Temperature           *float64 `json:"temperature,omitempty"`
+}
+
+// Assess serves assessClinicalRisk.
+func (h *Handlers) Assess(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Practitioner)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	var in struct {
+		BeneficiaryID string     `json:"beneficiaryId"`
+		Vitals        vitalsJSON `json:"vitals"`
+	}
+	if err := jsonio.Decode(r, &in); err != nil {
+		fail(w, r, err)
+		return
+	}
+	if !idRE.MatchString(in.BeneficiaryID) {
+		fail(w, r, problem.Field("beneficiaryId", "is not an id"))
+		return
+	}
+	vj := in.Vitals
+	if vj.Consciousness != "" && !clinical.ValidConsciousness(vj.Consciousness) {
+		fail(w, r, problem.Field("vitals.consciousness", "must be one of alert, confusion, voice, pain, unresponsive"))
+		return
+	}
+	if vj.SpO2Scale != 0 && vj.SpO2Scale != 1 && vj.SpO2Scale != 2 {
+		fail(w, r, problem.Field("vitals.spo2Scale", "must be 1 or 2"))
+		return
+	}
+	d, err := h.Policy.Authorize(r.Context(), p, access.WriteRecords, in.BeneficiaryID, "assessClinicalRisk", access.Resource{Type: "riskAssessment"})
+	if err == nil && d.Basis != access.CareRelationship {
+		err = problem.New(problem.Forbidden, "risk is assessed by practitioners")
+	}
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	v := clinical.Vitals(vj)
+	score, e, used, err := h.Service.Assess(r.Context(), d.ActorID, in.BeneficiaryID, v)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	if used.SpO2Scale == 0 {
+		used.SpO2Scale = 1
+	}
+	jsonio.Write(w, http.StatusCreated, map[string]any{"id": e.ID, "beneficiaryId": in.BeneficiaryID, "total": score.Total,
+		"subScores": score.SubScores, "risk": score.Risk, "vitals": vitalsJSON(used), "createdAt": stamp(e.CreatedAt)})
+}
