@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"os"
 
-	"ohcs/shared/lambdahttp"
 	"ohcs/shared/clinical/clinicalhttp"
+	"ohcs/shared/lambdahttp"
 )
 
 func main() {
