@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -71,5 +72,40 @@ func TestClinicalCare(t *testing.T) {
 	plans := w.must(c.call("GET", "/v1/treatment-plans?beneficiaryId="+w.B+"&status=completed", w.tokens["caregiver"], nil, nil), 200, "plans")
 	if n := len(plans["items"].([]any)); n != 1 {
 		t.Errorf("completed plans: %d", n)
+	}
+}
+
+// TestHealthReport: a report holds the period's vitals with their series
+// and renders as a printable page with a chart.
+func TestHealthReport(t *testing.T) {
+	c := start(t, nil)
+	w := newWorld(t, c)
+	prac := w.tokens["practitioner"]
+	for i, v := range []float64{92, 88, 79} {
+		w.must(c.call("POST", "/v1/health-record-entries", prac, map[string]any{"beneficiaryId": w.B, "kind": "observation",
+			"code": map[string]any{"system": "loinc", "code": "8867-4", "display": "Heart rate"}, "value": v, "unit": "/min",
+			"recordedAt": []string{"2026-10-01T08:00:00Z", "2026-10-15T08:00:00Z", "2026-11-01T08:00:00Z"}[i]}, nil), 201, "observation")
+	}
+	rep := w.must(c.call("POST", "/v1/health-reports", prac, map[string]any{"beneficiaryId": w.B, "periodStart": "2026-10-01", "periodEnd": "2026-11-30"}, nil), 201, "report")
+	vitals := rep["sections"].(map[string]any)["vitals"].([]any)
+	if len(vitals) != 1 {
+		t.Fatalf("vitals: %v", vitals)
+	}
+	hr := vitals[0].(map[string]any)
+	if hr["latest"] != float64(79) || hr["min"] != float64(79) || hr["max"] != float64(92) || len(hr["points"].([]any)) != 3 {
+		t.Errorf("heart rate series: %v", hr)
+	}
+	if n := len(rep["sections"].(map[string]any)["upcomingAppointments"].([]any)); n != 1 {
+		t.Errorf("upcoming appointments: %d; want 1", n)
+	}
+	html := c.call("GET", "/v1/health-reports/"+rep["id"].(string), w.tokens["beneficiary"], nil, map[string]string{"Accept": "text/html"})
+	if html.Status != 200 || !strings.HasPrefix(html.Header.Get("Content-Type"), "text/html") ||
+		!strings.Contains(string(html.Body), "<svg") || !strings.Contains(string(html.Body), "<polyline") {
+		t.Errorf("HTML report: %d %s", html.Status, html.Header.Get("Content-Type"))
+	}
+	assertProblem(t, c.call("GET", "/v1/health-reports/"+rep["id"].(string), w.tokens["beneficiary-other"], nil, nil), http.StatusNotFound)
+	list := w.must(c.call("GET", "/v1/health-reports?beneficiaryId="+w.B, w.tokens["caregiver"], nil, nil), 200, "list")
+	if n := len(list["items"].([]any)); n != 1 {
+		t.Errorf("reports: %d", n)
 	}
 }

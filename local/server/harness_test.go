@@ -17,6 +17,11 @@ import (
 	"ohcs/local/server"
 )
 
+func init() {
+	// HTML reports are validated as text against their schema.
+	openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.PlainBodyDecoder)
+}
+
 // start runs a local server on a free loopback port with env on top of the
 // test defaults (no demo data unless asked).
 func start(t *testing.T, env map[string]string) *client {

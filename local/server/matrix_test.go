@@ -264,6 +264,13 @@ var matrix = map[string][]row{
 		return request{"POST", "/v1/risk-assessments", map[string]any{"beneficiaryId": w.B, "vitals": map[string]any{"respiratoryRate": 16, "spo2": 97,
 			"supplementalOxygen": false, "systolicBloodPressure": 120, "pulse": 70, "consciousness": "alert", "temperature": 37}}, nil}
 	}, want: map[string]int{"practitioner": 201, "practitioner-other": 404}}},
+	"produceHealthReport": {{name: "of B", mutates: true, build: func(w *world) request {
+		return request{"POST", "/v1/health-reports", map[string]any{"beneficiaryId": w.B, "periodStart": "2026-01-01", "periodEnd": "2026-12-31"}, nil}
+	}, want: map[string]int{"practitioner": 201, "practitioner-other": 404}}},
+	"getHealthReport": {{name: "of B", build: func(w *world) request { return request{"GET", "/v1/health-reports/" + w.report(), nil, nil} }, want: map[string]int{"practitioner": 200, "practitioner-other": 404, "beneficiary": 200, "beneficiary-other": 404,
+		"caregiver": 200, "caregiver-other": 404, "caregiver-book": 404, "caregiver-revoked": 404, "caregiver-manager": 404}}},
+	"listHealthReports": {{name: "of B", build: get(func(w *world) string { return "/v1/health-reports?beneficiaryId=" + w.B }), want: map[string]int{"practitioner": 200, "practitioner-other": 404, "beneficiary": 200, "beneficiary-other": 404,
+		"caregiver": 200, "caregiver-other": 404, "caregiver-book": 404, "caregiver-revoked": 404, "caregiver-manager": 404}}},
 	"listAuditEvents": {{name: "by beneficiary", build: get(func(w *world) string { return "/v1/audit-events?beneficiaryId=" + w.B }),
 		want: map[string]int{"administrator": 200}}},
 }

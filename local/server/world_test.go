@@ -31,6 +31,7 @@ type world struct {
 	cons    string            // a consultation of A, made on first use
 	ent     string            // a health record entry of B, made on first use
 	pl      string            // a treatment plan of B by P, made on first use
+	rep     string            // a health report of B by P, made on first use
 	slots   []string          // free slots of P, handed out one by one
 }
 
@@ -168,4 +169,12 @@ func (w *world) plan() string {
 			"period": map[string]any{"start": "2026-12-01"}}, nil), 201, "plan")["id"].(string)
 	}
 	return w.pl
+}
+
+func (w *world) report() string {
+	if w.rep == "" {
+		w.rep = w.must(w.c.call("POST", "/v1/health-reports", w.tokens["practitioner"], map[string]any{"beneficiaryId": w.B,
+			"periodStart": "2026-01-01", "periodEnd": "2026-12-31"}, nil), 201, "report")["id"].(string)
+	}
+	return w.rep
 }

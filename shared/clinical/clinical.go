@@ -103,6 +103,48 @@ var planNext = map[string][]string{
 	"active": {"completed", "revoked"},
 }
 
+// Report is a stored health report: a snapshot of sections.
+type Report struct {
+	ID            string
+	BeneficiaryID string
+	AuthorID      string
+	PeriodStart   string
+	PeriodEnd     string
+	Sections      Sections
+	CreatedAt     time.Time
+	Version       int64
+}
+
+// Sections are a report's contents.
+type Sections struct {
+	Demographics         map[string]any   `json:"demographics"`
+	ActiveConditions     []map[string]any `json:"activeConditions"`
+	Allergies            []map[string]any `json:"allergies"`
+	Medications          []map[string]any `json:"medications"`
+	Vitals               []VitalSeries    `json:"vitals"`
+	Consultations        []map[string]any `json:"consultations"`
+	TreatmentPlans       []map[string]any `json:"treatmentPlans"`
+	RiskAssessments      []map[string]any `json:"riskAssessments"`
+	UpcomingAppointments []map[string]any `json:"upcomingAppointments"`
+}
+
+// VitalSeries is one vital sign over a period.
+type VitalSeries struct {
+	Code    string  `json:"code"`
+	Display string  `json:"display,omitempty"`
+	Unit    string  `json:"unit"`
+	Points  []Point `json:"points"`
+	Latest  float64 `json:"latest"`
+	Min     float64 `json:"min"`
+	Max     float64 `json:"max"`
+}
+
+// Point is a value at a time.
+type Point struct {
+	At    string  `json:"at"`
+	Value float64 `json:"value"`
+}
+
 // Page is a page of a list.
 type Page[T any] struct {
 	Items []T
@@ -142,6 +184,12 @@ type Store interface {
 	Plan(ctx context.Context, id string) (Plan, error)
 	// Plans pages through a beneficiary's plans.
 	Plans(ctx context.Context, q ListQuery) (Page[Plan], error)
+	// PutReport stores a report.
+	PutReport(ctx context.Context, r Report) error
+	// Report returns a report; NotFound.
+	Report(ctx context.Context, id string) (Report, error)
+	// Reports pages through a beneficiary's reports.
+	Reports(ctx context.Context, q ListQuery) (Page[Report], error)
 }
 
 var (

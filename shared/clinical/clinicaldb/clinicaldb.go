@@ -225,3 +225,24 @@ func (st *Store) Entries(ctx context.Context, q clinical.ListQuery) (clinical.Pa
 func (st *Store) Plans(ctx context.Context, q clinical.ListQuery) (clinical.Page[clinical.Plan], error) {
 	return list[clinical.Plan](ctx, st, "PLANS", q, "status", q.Status)
 }
+
+// PutReport stores a report.
+func (st *Store) PutReport(ctx context.Context, r clinical.Report) error {
+	it, err := item("REPORT#"+r.ID, "BENEFICIARY#"+r.BeneficiaryID+"#REPORTS", r.CreatedAt.UTC().Format(stamp)+"#"+r.ID, r, r.Version, nil)
+	if err != nil {
+		return err
+	}
+	_, err = st.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(st.Table), Item: it, ConditionExpression: aws.String("attribute_not_exists(pk)")})
+	return dynamo.Err(err, "put report")
+}
+
+// Report reads a report.
+func (st *Store) Report(ctx context.Context, id string) (clinical.Report, error) {
+	var r clinical.Report
+	return r, st.get(ctx, "REPORT#"+id, &r)
+}
+
+// Reports pages through reports.
+func (st *Store) Reports(ctx context.Context, q clinical.ListQuery) (clinical.Page[clinical.Report], error) {
+	return list[clinical.Report](ctx, st, "REPORTS", q, "", "")
+}

@@ -20,6 +20,7 @@ import (
 	"ohcs/shared/jsonio"
 	"ohcs/shared/lambdahttp"
 	"ohcs/shared/paging"
+	"ohcs/shared/people"
 	"ohcs/shared/people/peopledb"
 	"ohcs/shared/people/peoplehttp"
 	"ohcs/shared/platform"
@@ -45,6 +46,9 @@ var Registry = platform.Registry{
 	"getTreatmentPlan":        op(func(h *Handlers) http.HandlerFunc { return h.GetPlan }),
 	"listTreatmentPlans":      op(func(h *Handlers) http.HandlerFunc { return h.ListPlans }),
 	"assessClinicalRisk":      op(func(h *Handlers) http.HandlerFunc { return h.Assess }, tables.Clinical),
+	"produceHealthReport":     op(func(h *Handlers) http.HandlerFunc { return h.Produce }, tables.Clinical),
+	"getHealthReport":         op(func(h *Handlers) http.HandlerFunc { return h.GetReport }),
+	"listHealthReports":       op(func(h *Handlers) http.HandlerFunc { return h.ListReports }),
 }
 
 func op(pick func(*Handlers) http.HandlerFunc, writes ...tables.Table) platform.Operation {
@@ -57,6 +61,7 @@ type Handlers struct {
 	Service       *clinical.Service
 	Appointments  *schedulingdb.Store
 	Practitioners *practitioner.Service
+	People        people.Store
 	Policy        *access.Policy
 	Cursors       *cursor.Sealer
 }
@@ -66,12 +71,14 @@ func New(env *platform.Env) *Handlers {
 	cfg := env.Config
 	sched := &schedulingdb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.Scheduling), OutboxTable: cfg.Table(tables.Outbox), NewID: env.NewID}
 	pracs := practitionerdb.NewService(env)
+	peopleStore := &peopledb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.People)}
 	return &Handlers{
+		People:        peopleStore,
 		Service:       &clinical.Service{Store: &clinicaldb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.Clinical), Completion: sched.Completion}, Now: env.Now, NewID: env.NewID},
 		Appointments:  sched,
 		Practitioners: pracs,
 		Policy: &access.Policy{
-			Directory: peoplehttp.Directory{Store: &peopledb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.People)}, Practitioners: peoplehttp.PractitionerLookup{Service: pracs}},
+			Directory: peoplehttp.Directory{Store: peopleStore, Practitioners: peoplehttp.PractitionerLookup{Service: pracs}},
 			Care:      sched, Audit: &auditdb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.Audit)}, Now: env.Now, NewID: env.NewID,
 		},
 		Cursors: env.Cursors,

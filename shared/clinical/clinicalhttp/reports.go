@@ -1,0 +1,180 @@
+package clinicalhttp
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"ohcs/shared/access"
+	"ohcs/shared/auth"
+	"ohcs/shared/clinical"
+	"ohcs/shared/jsonio"
+	"ohcs/shared/problem"
+	"ohcs/shared/scheduling"
+	"ohcs/shared/validate"
+)
+
+type reportJSON struct {
+	ID            string            `json:"id"`
+	BeneficiaryID string            `json:"beneficiaryId"`
+	AuthorID      string            `json:"authorId"`
+	PeriodStart   string            `json:"periodStart"`
+	PeriodEnd     string            `json:"periodEnd"`
+	Sections      clinical.Sections `json:"sections"`
+	CreatedAt     string            `json:"createdAt"`
+	UpdatedAt     string            `json:"updatedAt"`
+	Version       int64             `json:"version"`
+}
+
+func reportOut(r clinical.Report) reportJSON {
+	return reportJSON{ID: r.ID, BeneficiaryID: r.BeneficiaryID, AuthorID: r.AuthorID, PeriodStart: r.PeriodStart, PeriodEnd: r.PeriodEnd,
+		Sections: r.Sections, CreatedAt: stamp(r.CreatedAt), UpdatedAt: stamp(r.CreatedAt), Version: r.Version}
+}
+
+// all pages through a list to its end (bounded).
+func all[T any](ctx context.Context, q clinical.ListQuery, list func(context.Context, clinical.ListQuery) (clinical.Page[T], error)) ([]T, error) {
+	var out []T
+	q.Limit = 100
+	for range 50 {
+		page, err := list(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Items...)
+		if page.Next == nil {
+			break
+		}
+		q.After = page.Next
+	}
+	return out, nil
+}
+
+// Produce serves produceHealthReport.
+func (h *Handlers) Produce(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Practitioner)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	var in struct {
+		BeneficiaryID string `json:"beneficiaryId"`
+		PeriodStart   string `json:"periodStart"`
+		PeriodEnd     string `json:"periodEnd"`
+	}
+	if err := jsonio.Decode(r, &in); err != nil {
+		fail(w, r, err)
+		return
+	}
+	var l problem.FieldList
+	if !idRE.MatchString(in.BeneficiaryID) {
+		l.Add("beneficiaryId", "is not an id")
+	}
+	from, ok1 := validate.Date(&l, "periodStart", in.PeriodStart, true)
+	to, ok2 := validate.Date(&l, "periodEnd", in.PeriodEnd, true)
+	if ok1 && ok2 && to.Before(from) {
+		l.Add("periodEnd", "must not be before periodStart")
+	}
+	if err := l.Err(); err != nil {
+		fail(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	d, err := h.Policy.Authorize(ctx, p, access.WriteRecords, in.BeneficiaryID, "produceHealthReport", access.Resource{Type: "healthReport"})
+	if err == nil && d.Basis != access.CareRelationship {
+		err = problem.New(problem.Forbidden, "health reports are produced by practitioners")
+	}
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	store := h.Service.Store
+	q := clinical.ListQuery{BeneficiaryID: in.BeneficiaryID}
+	entries, err := all(ctx, q, store.Entries)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	consultations, err := all(ctx, q, store.Consultations)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	plans, err := all(ctx, q, store.Plans)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	ben, err := h.People.GetBeneficiary(ctx, in.BeneficiaryID)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	now := h.Service.Now().UTC()
+	upcoming := []map[string]any{}
+	appts, err := h.Appointments.List(ctx, scheduling.AppointmentQuery{BeneficiaryID: in.BeneficiaryID, Status: scheduling.Booked, From: now, Limit: 100})
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	for _, a := range appts.Items {
+		upcoming = append(upcoming, map[string]any{"id": a.ID, "start": stamp(a.Start), "practitionerId": a.PractitionerID, "mode": a.Mode})
+	}
+	report := clinical.Report{ID: h.Service.NewID(), BeneficiaryID: in.BeneficiaryID, AuthorID: d.ActorID, PeriodStart: in.PeriodStart,
+		PeriodEnd: in.PeriodEnd, CreatedAt: now, Version: 1,
+		Sections: clinical.BuildSections(clinical.ReportInputs{
+			Demographics: map[string]any{"fullName": ben.FullName, "birthDate": ben.BirthDate, "sex": ben.Sex},
+			Entries:      entries, Consultations: consultations, Plans: plans, Upcoming: upcoming,
+			From: from, To: to.Add(24 * time.Hour),
+		})}
+	if err := store.PutReport(ctx, report); err != nil {
+		fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/v1/health-reports/"+report.ID)
+	send(w, http.StatusCreated, report.Version, reportOut(report))
+}
+
+// GetReport serves getHealthReport: JSON, or HTML for Accept: text/html.
+func (h *Handlers) GetReport(w http.ResponseWriter, r *http.Request) {
+	rep, err := read(h, r, "reportId", "getHealthReport", "healthReport",
+		func(id string) (clinical.Report, error) { return h.Service.Store.Report(r.Context(), id) },
+		func(x clinical.Report) string { return x.BeneficiaryID })
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	if strings.Contains(r.Header.Get("Accept"), "text/html") {
+		var b bytes.Buffer
+		if err := clinical.RenderHTML(&b, rep); err != nil {
+			fail(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(b.Bytes())
+		return
+	}
+	send(w, http.StatusOK, rep.Version, reportOut(rep))
+}
+
+// ListReports serves listHealthReports.
+func (h *Handlers) ListReports(w http.ResponseWriter, r *http.Request) {
+	q, scope, err := h.listQuery(r, "listHealthReports")
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	page, err := h.Service.Store.Reports(r.Context(), q)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	items := []reportJSON{}
+	for _, x := range page.Items {
+		items = append(items, reportOut(x))
+	}
+	h.page(w, r, scope, items, page.Next)
+}
