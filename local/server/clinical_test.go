@@ -1,9 +1,14 @@
 package server_test
 
 import (
+	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // TestClinicalCare: a consultation completes its appointment and fills the
@@ -108,4 +113,76 @@ func TestHealthReport(t *testing.T) {
 	if n := len(list["items"].([]any)); n != 1 {
 		t.Errorf("reports: %d", n)
 	}
+}
+
+// TestFHIRExport validates the export against the official FHIR R4 JSON
+// schema (shipped by the pinned npm package in tools/).
+func TestFHIRExport(t *testing.T) {
+	schemaPath := filepath.Join("..", "..", "tools", "node_modules", "@medplum", "definitions", "dist", "fhir", "r4", "fhir.schema.json")
+	if _, err := os.Stat(schemaPath); err != nil {
+		t.Fatalf("the FHIR R4 schema is missing: run npm ci --prefix tools (make test does): %v", err)
+	}
+	c := start(t, nil)
+	w := newWorld(t, c)
+	prac := w.tokens["practitioner"]
+	w.must(c.call("POST", "/v1/consultations", prac, map[string]any{"appointmentId": w.A, "summary": "Seen.",
+		"diagnoses":     []any{map[string]any{"system": "icd10", "code": "B54", "display": "Malaria, unspecified"}},
+		"observations":  []any{map[string]any{"code": "8310-5", "display": "Body temperature", "value": 38.4, "unit": "Cel"}},
+		"prescriptions": []any{map[string]any{"medication": "Artemether-lumefantrine", "dose": "4 tablets", "frequency": "twice a day"}}}, nil), 201, "consultation")
+	for _, kind := range []string{"allergy", "immunization", "medication"} {
+		w.must(c.call("POST", "/v1/health-record-entries", prac, map[string]any{"beneficiaryId": w.B, "kind": kind,
+			"code": map[string]any{"system": "snomed", "code": "123456", "display": kind}, "recordedAt": "2026-02-01T10:00:00Z"}, nil), 201, kind)
+	}
+	w.must(c.call("POST", "/v1/treatment-plans", prac, map[string]any{"beneficiaryId": w.B, "title": "Malaria follow-up", "period": map[string]any{"start": "2026-12-01"}}, nil), 201, "plan")
+	w.must(c.call("POST", "/v1/risk-assessments", prac, map[string]any{"beneficiaryId": w.B, "vitals": map[string]any{"respiratoryRate": 18, "spo2": 97,
+		"supplementalOxygen": false, "systolicBloodPressure": 118, "pulse": 96, "consciousness": "alert"}}, nil), 201, "risk")
+
+	r := c.call("GET", "/v1/beneficiaries/"+w.B+"/fhir", w.tokens["beneficiary"], nil, nil)
+	if r.Status != 200 || r.Header.Get("Content-Type") != "application/fhir+json" {
+		t.Fatalf("export: %d %s %s", r.Status, r.Header.Get("Content-Type"), r.Body)
+	}
+	var bundle any
+	if err := json.Unmarshal(r.Body, &bundle); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(schemaPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	// The published schema refers to integer64 (a type FHIR R5 added) and
+	// does not define it; define it as R5 does, a string of digits.
+	// It also refers to Resource, the union of all resources that its root
+	// already is.
+	defs := doc["definitions"].(map[string]any)
+	if _, ok := defs["integer64"]; !ok {
+		defs["integer64"] = map[string]any{"type": "string", "pattern": "^[0]|[-+]?[1-9][0-9]*$"}
+	}
+	if _, ok := defs["Resource"]; !ok {
+		defs["Resource"] = map[string]any{"oneOf": doc["oneOf"]}
+	}
+	compiler := jsonschema.NewCompiler()
+	if err := compiler.AddResource("fhir.schema.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	schema, err := compiler.Compile("fhir.schema.json")
+	if err != nil {
+		t.Fatalf("compile the FHIR schema: %v", err)
+	}
+	if err := schema.Validate(bundle); err != nil {
+		t.Errorf("the export is not valid FHIR R4: %v", err)
+	}
+	kinds := map[string]int{}
+	for _, e := range bundle.(map[string]any)["entry"].([]any) {
+		kinds[e.(map[string]any)["resource"].(map[string]any)["resourceType"].(string)]++
+	}
+	for _, k := range []string{"Patient", "Encounter", "Condition", "AllergyIntolerance", "MedicationStatement", "Immunization", "Observation", "CarePlan", "RiskAssessment", "Appointment"} {
+		if kinds[k] == 0 {
+			t.Errorf("no %s in the bundle: %v", k, kinds)
+		}
+	}
+	assertProblem(t, c.call("GET", "/v1/beneficiaries/"+w.B+"/fhir", w.tokens["caregiver-book"], nil, nil), http.StatusNotFound)
 }

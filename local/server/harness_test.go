@@ -20,6 +20,7 @@ import (
 func init() {
 	// HTML reports are validated as text against their schema.
 	openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.PlainBodyDecoder)
+	openapi3filter.RegisterBodyDecoder("application/fhir+json", openapi3filter.JSONBodyDecoder)
 }
 
 // start runs a local server on a free loopback port with env on top of the

@@ -49,6 +49,7 @@ var Registry = platform.Registry{
 	"produceHealthReport":     op(func(h *Handlers) http.HandlerFunc { return h.Produce }, tables.Clinical),
 	"getHealthReport":         op(func(h *Handlers) http.HandlerFunc { return h.GetReport }),
 	"listHealthReports":       op(func(h *Handlers) http.HandlerFunc { return h.ListReports }),
+	"exportHealthRecordFhir":  op(func(h *Handlers) http.HandlerFunc { return h.Export }),
 }
 
 func op(pick func(*Handlers) http.HandlerFunc, writes ...tables.Table) platform.Operation {

@@ -3,6 +3,7 @@ package clinicalhttp
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
@@ -177,4 +178,64 @@ func (h *Handlers) ListReports(w http.ResponseWriter, r *http.Request) {
 		items = append(items, reportOut(x))
 	}
 	h.page(w, r, scope, items, page.Next)
+}
+
+// Export serves exportHealthRecordFhir.
+func (h *Handlers) Export(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Practitioner, auth.Beneficiary, auth.Caregiver)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	bid, err := id(r, "beneficiaryId")
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	if _, err := h.Policy.Authorize(ctx, p, access.ReadRecords, bid, "exportHealthRecordFhir", access.Resource{Type: "fhirBundle", ID: bid}); err != nil {
+		fail(w, r, err)
+		return
+	}
+	bundle, err := h.bundle(ctx, bid)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/fhir+json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	_ = json.NewEncoder(w).Encode(bundle)
+}
+
+// bundle gathers a beneficiary's record into a FHIR Bundle.
+func (h *Handlers) bundle(ctx context.Context, bid string) (map[string]any, error) {
+	store := h.Service.Store
+	q := clinical.ListQuery{BeneficiaryID: bid}
+	entries, err := all(ctx, q, store.Entries)
+	if err != nil {
+		return nil, err
+	}
+	consultations, err := all(ctx, q, store.Consultations)
+	if err != nil {
+		return nil, err
+	}
+	plans, err := all(ctx, q, store.Plans)
+	if err != nil {
+		return nil, err
+	}
+	ben, err := h.People.GetBeneficiary(ctx, bid)
+	if err != nil {
+		return nil, err
+	}
+	appts, err := h.Appointments.List(ctx, scheduling.AppointmentQuery{BeneficiaryID: bid, Limit: 100})
+	if err != nil {
+		return nil, err
+	}
+	in := clinical.FHIRInputs{Patient: clinical.FHIRPatient{ID: ben.ID, Name: ben.FullName, Sex: ben.Sex, BirthDate: ben.BirthDate,
+		Phone: ben.Phone, Email: ben.Email}, Entries: entries, Consultations: consultations, Plans: plans, Now: h.Service.Now()}
+	for _, a := range appts.Items {
+		in.Appointments = append(in.Appointments, clinical.FHIRAppointment{ID: a.ID, Status: string(a.Status), Start: a.Start, End: a.End})
+	}
+	return clinical.FHIRBundle(in), nil
 }

@@ -1,0 +1,18 @@
+// Command export-health-record-fhir is the Lambda function of the exportHealthRecordFhir operation.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"ohcs/shared/clinical/clinicalhttp"
+	"ohcs/shared/lambdahttp"
+)
+
+func main() {
+	if err := lambdahttp.Run(context.Background(), os.Getenv, "exportHealthRecordFhir", clinicalhttp.Registry); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
