@@ -112,12 +112,7 @@ func newAPI(st awscdk.Stack, in apiInputs) api {
 			fnProps.ReservedConcurrentExecutions = jsii.Number(float64(in.props.ReservedConcurrency))
 		}
 		fn := awslambda.NewFunction(st, jsii.String(functionID(op.ID)), fnProps)
-		for _, t := range reg.Reads {
-			in.tables[t.Name].GrantReadData(fn)
-		}
-		for _, t := range reg.Writes {
-			in.tables[t.Name].GrantWriteData(fn)
-		}
+		grantTables(fn, in.key, in.tables, reg.Reads, reg.Writes)
 		accept(fn, functionFindings...)
 		out.functions[op.ID] = fn
 		placeholders["${function:"+op.ID+"}"] = fmt.Sprintf("arn:%s:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations",

@@ -84,3 +84,24 @@ func ttl(def tables.Table) *string {
 
 // tableEnv names the physical table of def for a function's configuration.
 func tableEnv(def tables.Table) string { return config.TableEnv(def.Name) }
+
+// The DynamoDB actions a function may use: reads and writes of items, never
+// Scan or table management.
+var (
+	readActions  = []string{"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"}
+	writeActions = []string{"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"}
+)
+
+// grantTables lets fn read the tables of reads and write those of writes,
+// and use the data key for them.
+func grantTables(fn awsiam.IGrantable, key awskms.Key, tbls dataTables, reads, writes []tables.Table) {
+	for _, t := range reads {
+		tbls[t.Name].Grant(fn, *jsii.Strings(readActions...)...)
+	}
+	for _, t := range writes {
+		tbls[t.Name].Grant(fn, *jsii.Strings(writeActions...)...)
+	}
+	if len(reads)+len(writes) > 0 {
+		key.GrantEncryptDecrypt(fn)
+	}
+}

@@ -118,11 +118,6 @@ func newDataEventFunctions(st awscdk.Stack, props Props, key awskms.Key, tbls da
 			accept(fn, suppression{id: "AwsSolutions-IAM5", reason: "SES identities and SMS phone numbers are not resources IAM can name in advance; the function sends email from the stack's identity and SMS to recipients' numbers",
 				appliesTo: []string{"Resource::*"}})
 		}
-		for _, t := range ef.Reads {
-			tbls[t.Name].GrantReadData(fn)
-		}
-		for _, t := range ef.Writes {
-			tbls[t.Name].GrantWriteData(fn)
-		}
+		grantTables(fn, key, tbls, ef.Reads, ef.Writes)
 	}
 }

@@ -44,17 +44,35 @@ func accept(c constructs.IConstruct, list ...suppression) {
 }
 
 // The accepted findings of every operation's function.
+//
+// The reasons are short because they are repeated on every function; the
+// full reasons:
+//   - IAM4: AWSLambdaBasicExecutionRole only lets the function write its
+//     own logs.
+//   - IAM5 Resource::*: X-Ray PutTraceSegments and PutTelemetryRecords take
+//     no resource but *.
+//   - IAM5 index/*: queries use the table's own indexes; the grant names
+//     this table's indexes only.
+//   - IAM5 kms actions: the data key's actions, on that key only.
+//   - IAMNoInlinePolicy: each function gets its own least-privilege policy;
+//     a shared managed policy would widen access.
+//   - LambdaDLQ: API functions are invoked synchronously; a failure returns
+//     to the client; asynchronous functions have their own dead-letter
+//     queue.
+//   - LambdaInsideVPC: the functions reach only AWS APIs over TLS with IAM;
+//     a VPC would need NAT or endpoints that cost money while idle.
+//   - LambdaConcurrency: stage throttling bounds concurrency; reserved
+//     concurrency is opt-in (ohcs:reservedConcurrency) as new accounts have
+//     a quota of 10.
 var functionFindings = []suppression{
-	{id: "AwsSolutions-IAM4", reason: "AWSLambdaBasicExecutionRole only lets the function write its own logs",
+	{id: "AwsSolutions-IAM4", reason: "Writes its own logs only",
 		appliesTo: []string{"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"}},
-	{id: "AwsSolutions-IAM5", reason: "X-Ray PutTraceSegments and PutTelemetryRecords accept no resource but *",
-		appliesTo: []string{"Resource::*"}},
-	{id: "AwsSolutions-IAM5", reason: "Queries use the table's own global secondary indexes; the grant is limited to this table's indexes",
+	{id: "AwsSolutions-IAM5", reason: "X-Ray takes no resource", appliesTo: []string{"Resource::*"}},
+	{id: "AwsSolutions-IAM5", reason: "This table's own indexes",
 		appliesTo: []string{`/^Resource::<Table[A-Za-z0-9]+\.Arn>\/index\/\*$/g`}},
-	{id: "AwsSolutions-IAM5", reason: "The table grant adds the KMS data-key actions the table's customer-managed key needs, on that key only",
-		appliesTo: []string{"Action::kms:ReEncrypt*", "Action::kms:GenerateDataKey*"}},
-	{id: "HIPAA.Security-IAMNoInlinePolicy", reason: "Each function gets its own least-privilege policy from CDK grants; a shared managed policy would widen access"},
-	{id: "HIPAA.Security-LambdaDLQ", reason: "API functions are invoked synchronously by API Gateway: a failure returns to the client, there is nothing to dead-letter"},
-	{id: "HIPAA.Security-LambdaInsideVPC", reason: "The functions reach only AWS APIs over TLS with IAM; a VPC would need NAT or interface endpoints, which cost money while idle"},
-	{id: "HIPAA.Security-LambdaConcurrency", reason: "Stage throttling bounds concurrency; reserved concurrency is opt-in (context ohcs:reservedConcurrency) because new accounts have a quota of 10"},
+	{id: "AwsSolutions-IAM5", reason: "Data key actions on that key", appliesTo: []string{"Action::kms:ReEncrypt*", "Action::kms:GenerateDataKey*"}},
+	{id: "HIPAA.Security-IAMNoInlinePolicy", reason: "Per-function least privilege"},
+	{id: "HIPAA.Security-LambdaDLQ", reason: "Synchronous, or has its own DLQ"},
+	{id: "HIPAA.Security-LambdaInsideVPC", reason: "AWS APIs only; no idle cost"},
+	{id: "HIPAA.Security-LambdaConcurrency", reason: "Stage throttling; opt-in"},
 }

@@ -211,6 +211,16 @@ func TestLeastPrivilege(t *testing.T) {
 	if len(tableIDs) != len(tables.All()) {
 		t.Fatalf("tables found: %v", tableIDs)
 	}
+	// No function may scan a table or manage one: a scan reads every
+	// person's data, and a function has no business changing a table.
+	for id, pol := range resources(tpl, "AWS::IAM::Policy") {
+		raw, _ := json.Marshal(props(pol)["PolicyDocument"])
+		for _, action := range []string{"dynamodb:Scan", "dynamodb:DeleteTable", "dynamodb:UpdateTable", `"dynamodb:*"`} {
+			if strings.Contains(string(raw), action) {
+				t.Errorf("%s allows %s", id, action)
+			}
+		}
+	}
 	for _, tc := range []struct {
 		op          string
 		write       bool
