@@ -40,7 +40,15 @@ func start(t *testing.T, env map[string]string) *client {
 	if err != nil {
 		t.Fatalf("start: %v", err)
 	}
-	t.Cleanup(func() { _ = s.Close() })
+	t.Cleanup(func() {
+		_ = s.Close()
+		// No request path, and nothing in the background, may scan a table.
+		for op, u := range s.Requests.Operations() {
+			if n := u.Requests["Scan"]; n > 0 {
+				t.Errorf("operation %q issued %d Scan requests", op, n)
+			}
+		}
+	})
 	return &client{t: t, base: s.URL, router: s.Gateway.Router(), http: &http.Client{}, server: s}
 }
 

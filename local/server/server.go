@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/swaggest/swgui/v5emb"
 	"github.com/truora/minidyn/server"
 
@@ -62,7 +63,9 @@ type Server struct {
 	Issuer  *issuer.Issuer
 	Env     *platform.Env
 	// Mail records the email and SMS sent (GET /_local/outbox).
-	Mail       *localmail.Recorder
+	Mail *localmail.Recorder
+	// Requests counts the DynamoDB requests of every operation served.
+	Requests   *dynamo.Counter
 	dispatcher *outbox.Dispatcher
 	stop       context.CancelFunc
 	http       *http.Server
@@ -88,6 +91,8 @@ func Start(ctx context.Context, getenv func(string) string, logger *slog.Logger)
 		s.closeStore()
 		return nil, err
 	}
+	s.Requests = &dynamo.Counter{}
+	env.DynamoDB = s.Requests.Instrument(env.DynamoDB)
 	s.Env = env
 	s.Issuer, err = issuer.New(s.URL+"/_local", ClientID)
 	if err != nil {
@@ -209,7 +214,10 @@ func (s *Server) routes(ctx context.Context, env *platform.Env, logger *slog.Log
 		if err != nil {
 			return nil, err
 		}
-		functions[op.ID] = lambdahttp.Proxy(op.ID, h, logger)
+		proxy, id := lambdahttp.Proxy(op.ID, h, logger), op.ID
+		functions[op.ID] = func(ctx context.Context, ev events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+			return proxy(s.Requests.Begin(ctx, id), ev)
+		}
 	}
 	s.Gateway, err = gateway.New(doc, s.Issuer, functions, logger)
 	if err != nil {
