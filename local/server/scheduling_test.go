@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -283,4 +284,29 @@ func TestLisbonThroughTheAPI(t *testing.T) {
 	if !offsets["09:00"] || !offsets["08:00"] {
 		t.Errorf("the period should span winter (09:00 UTC) and summer (08:00 UTC): %v", utcFirst)
 	}
+}
+
+// TestUpcomingCap: a beneficiary holds at most 10 appointments that have
+// not ended; the eleventh booking is refused with 422 and writes nothing,
+// and cancelling one makes room again.
+func TestUpcomingCap(t *testing.T) {
+	c := start(t, nil)
+	w := newWorld(t, c)
+	ben := w.tokens["beneficiary"]
+	ids := []string{w.A}
+	for len(ids) < 10 {
+		ids = append(ids, w.must(book(c, ben, w.freeSlot(), w.B, nil), 201, "book")["id"].(string))
+	}
+	slot := w.freeSlot()
+	r := book(c, ben, slot, w.B, nil)
+	p := assertProblem(t, r, http.StatusUnprocessableEntity)
+	if d, _ := p["detail"].(string); !strings.Contains(d, "10 upcoming") {
+		t.Errorf("the problem does not say why: %v", p)
+	}
+	// Another beneficiary may still take that slot: the refusal held nothing.
+	w.must(book(c, w.tokens["beneficiary-other"], slot, w.B2, nil), 201, "the slot after the refusal")
+	w.must(c.call("POST", "/v1/appointments/"+ids[3]+"/cancellation", ben, map[string]any{"reason": "cannot come"},
+		map[string]string{"If-Match": `"1"`}), 200, "cancel")
+	w.must(book(c, ben, w.freeSlot(), w.B, nil), 201, "a booking after a cancellation")
+	assertProblem(t, book(c, ben, w.freeSlot(), w.B, nil), http.StatusUnprocessableEntity)
 }

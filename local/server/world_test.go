@@ -33,6 +33,7 @@ type world struct {
 	pl      string            // a treatment plan of B by P, made on first use
 	rep     string            // a health report of B by P, made on first use
 	slots   []string          // free slots of P, handed out one by one
+	fresh   []string          // appointments booked by freshAppointment, oldest first
 }
 
 // freeSlot hands out a free slot of P.
@@ -46,10 +47,23 @@ func (w *world) freeSlot() string {
 	return s
 }
 
-// freshAppointment books a new appointment of B with P.
+// freshAppointment books a new appointment of B with P. A beneficiary
+// holds at most 10 upcoming appointments, so the oldest fresh ones still
+// booked are cancelled first.
 func (w *world) freshAppointment() string {
 	w.c.t.Helper()
-	return w.must(book(w.c, w.tokens["beneficiary"], w.freeSlot(), w.B, nil), 201, "book")["id"].(string)
+	for len(w.fresh) >= 6 {
+		old := w.fresh[0]
+		w.fresh = w.fresh[1:]
+		r := w.c.call("GET", "/v1/appointments/"+old, w.tokens["beneficiary"], nil, nil)
+		if r.Status == http.StatusOK && r.json(w.c.t)["status"] == "booked" {
+			w.must(w.c.call("POST", "/v1/appointments/"+old+"/cancellation", w.tokens["beneficiary"],
+				map[string]any{"reason": "making room"}, map[string]string{"If-Match": r.Header.Get("ETag")}), 200, "cancel")
+		}
+	}
+	id := w.must(book(w.c, w.tokens["beneficiary"], w.freeSlot(), w.B, nil), 201, "book")["id"].(string)
+	w.fresh = append(w.fresh, id)
+	return id
 }
 
 var worlds atomic.Int64
@@ -113,6 +127,7 @@ func newWorld(t *testing.T, c *client) *world {
 		w.slots = append(w.slots, sl["slotId"].(string))
 	}
 	w.A = w.freshAppointment()
+	w.fresh = nil // A stays booked
 	tok("donor", "donor")
 	w.must(c.call("POST", "/v1/donors", w.tokens["donor"], map[string]any{"displayName": "Fundação", "email": "f@example.org", "country": "MZ"}, nil), 201, "donor")
 	w.Camp = campaign(t, c, admin, "EUR")

@@ -53,7 +53,15 @@ type Booking struct {
 	Appointment Appointment
 	// MaxPerDay is the practitioner's limit for the day; 0 means none.
 	MaxPerDay int
+	// MaxUpcoming is the most appointments the beneficiary may hold that
+	// have not ended yet; 0 means none.
+	MaxUpcoming int
 }
+
+// MaxUpcoming is how many appointments that have not ended yet a
+// beneficiary may hold at a time: enough for any course of care, too few to
+// hoard a practitioner's week.
+const MaxUpcoming = 10
 
 // Move is a reschedule: the appointment before and after, and the limit of
 // the new day.

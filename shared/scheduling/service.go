@@ -211,7 +211,7 @@ func (s *Service) Book(ctx context.Context, bookedBy, beneficiaryID, slotID, mod
 	if r := a.Start.Add(-24 * time.Hour); r.After(now) {
 		msgs = append(msgs, Message{Kind: "appointmentReminder", DueAt: r})
 	}
-	if err := s.Store.Book(ctx, Booking{Appointment: a, MaxPerDay: day.Schedule.MaxBookingsPerDay}, msgs); err != nil {
+	if err := s.Store.Book(ctx, Booking{Appointment: a, MaxPerDay: day.Schedule.MaxBookingsPerDay, MaxUpcoming: MaxUpcoming}, msgs); err != nil {
 		return Appointment{}, err
 	}
 	return a, nil

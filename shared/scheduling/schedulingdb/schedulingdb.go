@@ -370,6 +370,17 @@ func (st *Store) read(ctx context.Context, pid, date, bid string) (state, error)
 }
 
 // overlapping reports whether a's time overlaps another booked interval.
+// upcoming counts the booked intervals that have not ended at now.
+func upcoming(intervals map[string]string, now time.Time) int {
+	n := 0
+	for _, v := range intervals {
+		if _, end, _ := strings.Cut(v, "|"); parse(end).After(now) {
+			n++
+		}
+	}
+	return n
+}
+
 func overlapping(intervals map[string]string, a scheduling.Appointment) bool {
 	for id, v := range intervals {
 		if id == a.ID {
@@ -464,6 +475,10 @@ func (st *Store) Book(ctx context.Context, b scheduling.Booking, msgs []scheduli
 		}
 		if overlapping(cur.intervals, a) {
 			return problem.New(problem.Conflict, "the beneficiary already has an appointment at that time")
+		}
+		if b.MaxUpcoming > 0 && upcoming(cur.intervals, a.CreatedAt) >= b.MaxUpcoming {
+			return problem.New(problem.Unprocessable,
+				"the beneficiary already holds %d upcoming appointments, the most at a time: attend or cancel one first", b.MaxUpcoming)
 		}
 		cur.intervals[a.ID] = utc(a.Start) + "|" + utc(a.End)
 		items := []types.TransactWriteItem{
