@@ -104,8 +104,9 @@ func (m Middleware) Wrap(op string, next http.Handler) http.Handler {
 			}()
 			next.ServeHTTP(cw, r)
 		}()
-		if cw.status >= 500 {
-			// A failure may be retried with the same key.
+		if cw.status >= 500 || cw.status == http.StatusTooManyRequests {
+			// A failure or a throttled request may be retried with the
+			// same key.
 			_ = m.Store.Release(context.WithoutCancel(ctx), rec.Scope, rec.Key)
 		} else {
 			rec.Completed, rec.Status, rec.Body = true, cw.status, cw.body.Bytes()

@@ -22,6 +22,7 @@ import (
 	"ohcs/shared/people/peopledb"
 	"ohcs/shared/platform"
 	"ohcs/shared/problem"
+	"ohcs/shared/ratelimit"
 	"ohcs/shared/tables"
 )
 
@@ -52,7 +53,15 @@ type Handlers struct {
 	People      people.Store
 	Idempotency idempotency.Middleware
 	Cursors     *cursor.Sealer
+	Limits      *ratelimit.Limiter
 }
+
+// SmallGift is the amount, in minor units, under which a gift counts as
+// small; SmallGiftLimit bounds a donor's small gifts, the pattern of testing
+// stolen cards.
+const SmallGift = 500
+
+var SmallGiftLimit = ratelimit.Rule{Name: "smallGifts", What: "gifts under 500 minor units", Limit: 5, Window: time.Hour}
 
 // New builds the handlers over the DynamoDB stores of env.
 func New(env *platform.Env) *Handlers {
@@ -63,6 +72,7 @@ func New(env *platform.Env) *Handlers {
 		Idempotency: idempotency.Middleware{Store: &idempotencydb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Idempotency)},
 			Now: env.Now, TTL: env.Config.IdempotencyTTL},
 		Cursors: env.Cursors,
+		Limits:  &ratelimit.Limiter{DB: env.DynamoDB, Table: env.Config.Table(tables.Idempotency), Now: env.Now},
 	}
 }
 
@@ -263,6 +273,12 @@ func (h *Handlers) Give(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		fail(w, r, err)
 		return
+	}
+	if in.Amount > 0 && in.Amount < SmallGift {
+		if err := h.Limits.Allow(r.Context(), SmallGiftLimit, d.ID); err != nil {
+			fail(w, r, err)
+			return
+		}
 	}
 	anonymous := d.AnonymousByDefault
 	if in.Anonymous != nil {

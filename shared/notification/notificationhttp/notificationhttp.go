@@ -27,6 +27,7 @@ import (
 	"ohcs/shared/platform"
 	"ohcs/shared/practitioner/practitionerdb"
 	"ohcs/shared/problem"
+	"ohcs/shared/ratelimit"
 	"ohcs/shared/registry"
 	"ohcs/shared/registry/registrydb"
 	"ohcs/shared/scheduling/schedulingdb"
@@ -59,9 +60,14 @@ type Handlers struct {
 	Policy      *access.Policy
 	Idempotency idempotency.Middleware
 	Cursors     *cursor.Sealer
+	Limits      *ratelimit.Limiter
 	Now         func() time.Time
 	NewID       func() string
 }
+
+// SendLimit bounds how many notifications one sender may send: enough for
+// a clinic's day, too few to spam.
+var SendLimit = ratelimit.Rule{Name: "sendNotification", What: "notifications", Limit: 30, Window: time.Hour}
 
 // New builds the handlers over the DynamoDB stores of env.
 func New(env *platform.Env) *Handlers {
@@ -77,6 +83,7 @@ func New(env *platform.Env) *Handlers {
 		},
 		Idempotency: idempotency.Middleware{Store: &idempotencydb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.Idempotency)}, Now: env.Now, TTL: cfg.IdempotencyTTL},
 		Cursors:     env.Cursors, Now: env.Now, NewID: env.NewID,
+		Limits: &ratelimit.Limiter{DB: env.DynamoDB, Table: cfg.Table(tables.Idempotency), Now: env.Now},
 	}
 }
 
@@ -184,6 +191,10 @@ func (h *Handlers) Send(w http.ResponseWriter, r *http.Request) {
 		}
 	case rc.Role == "administrator":
 		fail(w, r, problem.New(problem.Unprocessable, "administrators have no profiles to notify; name them as beneficiaries or an organisation"))
+		return
+	}
+	if err := h.Limits.Allow(ctx, SendLimit, p.Sub); err != nil {
+		fail(w, r, err)
 		return
 	}
 	n.ID, n.SenderSub, n.CreatedAt = h.NewID(), p.Sub, h.Now().UTC()
