@@ -7,7 +7,7 @@ import (
 )
 
 // assertThrottled checks a 429 problem with a Retry-After in the future.
-func assertThrottled(t *testing.T, r response) {
+func assertThrottled(t testing.TB, r response) {
 	t.Helper()
 	assertProblem(t, r, http.StatusTooManyRequests)
 	if s, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || s < 1 || s > 3601 {

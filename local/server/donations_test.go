@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-func campaign(t *testing.T, c *client, admin, currency string) string {
+func campaign(t testing.TB, c *client, admin, currency string) string {
 	t.Helper()
 	r := c.call("POST", "/v1/campaigns", admin, map[string]any{"title": "Vaccines for Gaza province", "description": "Cold chain and outreach.",
 		"currency": currency, "goalAmount": 1000000, "designation": "general", "startsAt": time.Now().UTC().Add(-time.Hour).Format(time.RFC3339)}, nil)
@@ -20,7 +20,7 @@ func campaign(t *testing.T, c *client, admin, currency string) string {
 	return r.json(t)["id"].(string)
 }
 
-func donor(t *testing.T, c *client, sub string) string {
+func donor(t testing.TB, c *client, sub string) string {
 	t.Helper()
 	tok := c.token(sub, "donor")
 	if r := c.call("POST", "/v1/donors", tok, map[string]any{"displayName": sub, "email": sub + "@example.org", "country": "PT"}, nil); r.Status != 201 {

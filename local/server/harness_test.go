@@ -25,7 +25,7 @@ func init() {
 
 // start runs a local server on a free loopback port with env on top of the
 // test defaults (no demo data unless asked).
-func start(t *testing.T, env map[string]string) *client {
+func start(t testing.TB, env map[string]string) *client {
 	t.Helper()
 	vars := map[string]string{server.EnvAddr: "127.0.0.1:0", server.EnvDemoData: "off"}
 	for k, v := range env {
@@ -53,7 +53,7 @@ func start(t *testing.T, env map[string]string) *client {
 }
 
 type client struct {
-	t      *testing.T
+	t      testing.TB
 	base   string
 	router routers.Router
 	http   *http.Client
@@ -66,7 +66,7 @@ type response struct {
 	Body   []byte
 }
 
-func (r response) json(t *testing.T) map[string]any {
+func (r response) json(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(r.Body, &m); err != nil {
@@ -175,7 +175,7 @@ func (c *client) validate(method, path string, body []byte, header map[string]st
 
 // assertProblem checks that r is an application/problem+json answer with
 // the status.
-func assertProblem(t *testing.T, r response, status int) map[string]any {
+func assertProblem(t testing.TB, r response, status int) map[string]any {
 	t.Helper()
 	if r.Status != status {
 		t.Fatalf("status: got %d; want %d: %s", r.Status, status, r.Body)
@@ -194,7 +194,7 @@ func assertProblem(t *testing.T, r response, status int) map[string]any {
 }
 
 // assertField checks that a 400 problem names field among its errors.
-func assertField(t *testing.T, r response, field string) {
+func assertField(t testing.TB, r response, field string) {
 	t.Helper()
 	p := assertProblem(t, r, http.StatusBadRequest)
 	errs, _ := p["errors"].([]any)

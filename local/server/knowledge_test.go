@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-func search(t *testing.T, c *client, token, query string) []map[string]any {
+func search(t testing.TB, c *client, token, query string) []map[string]any {
 	t.Helper()
 	r := c.call("GET", "/v1/knowledge/search?"+query, token, nil, nil)
 	if r.Status != http.StatusOK {

@@ -31,7 +31,7 @@ func profile(name string) map[string]any {
 	}
 }
 
-func findIDs(t *testing.T, c *client, token, query string) []string {
+func findIDs(t testing.TB, c *client, token, query string) []string {
 	t.Helper()
 	r := c.call("GET", "/v1/practitioners?"+query, token, nil, nil)
 	if r.Status != http.StatusOK {

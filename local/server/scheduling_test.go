@@ -12,7 +12,7 @@ import (
 
 // openAllWeek publishes, for practitioner id, 30-minute slots all day every
 // day from today for two weeks.
-func openAllWeek(t *testing.T, c *client, token, id string, extra map[string]any) {
+func openAllWeek(t testing.TB, c *client, token, id string, extra map[string]any) {
 	t.Helper()
 	var rules []any
 	for _, d := range []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"} {
@@ -30,7 +30,7 @@ func openAllWeek(t *testing.T, c *client, token, id string, extra map[string]any
 	}
 }
 
-func freeSlots(t *testing.T, c *client, token, pid string, n int) []map[string]any {
+func freeSlots(t testing.TB, c *client, token, pid string, n int) []map[string]any {
 	t.Helper()
 	from := time.Now().UTC().Add(2 * time.Hour).Truncate(time.Minute).Format(time.RFC3339)
 	to := time.Now().UTC().Add(72 * time.Hour).Format(time.RFC3339)

@@ -85,7 +85,7 @@ func (w *world) must(r response, status int, what string) map[string]any {
 	return r.json(w.c.t)
 }
 
-func newWorld(t *testing.T, c *client) *world {
+func newWorld(t testing.TB, c *client) *world {
 	t.Helper()
 	n := worlds.Add(1)
 	w := &world{c: c, tokens: map[string]string{"none": ""}}
