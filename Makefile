@@ -38,11 +38,12 @@ lint: $(TOOLS)/redocly ## Lint the OpenAPI document
 	$(TOOLS)/redocly lint openapi/ohcs.yaml
 
 .PHONY: fuzz-short
-fuzz-short: ## Fuzz request decoding briefly
+fuzz-short: ## Fuzz request decoding and cursor opening briefly
 	$(GO) test -run='^$$' -fuzz=FuzzUnmarshal -fuzztime=$(FUZZTIME) ./shared/jsonio
+	$(GO) test -run='^$$' -fuzz=FuzzOpen -fuzztime=$(FUZZTIME) ./shared/cursor
 
 .PHONY: fuzz
-fuzz: ## Fuzz request decoding for longer (FUZZTIME=2m by default here)
+fuzz: ## Fuzz request decoding and cursor opening for longer (FUZZTIME=2m by default here)
 	$(MAKE) fuzz-short FUZZTIME=2m
 
 .PHONY: build
