@@ -65,7 +65,9 @@ type Server struct {
 	// Mail records the email and SMS sent (GET /_local/outbox).
 	Mail *localmail.Recorder
 	// Requests counts the DynamoDB requests of every operation served.
-	Requests   *dynamo.Counter
+	Requests *dynamo.Counter
+	// Faults makes chosen DynamoDB requests fail, for the tests.
+	Faults     *dynamo.Faults
 	dispatcher *outbox.Dispatcher
 	stop       context.CancelFunc
 	http       *http.Server
@@ -91,8 +93,8 @@ func Start(ctx context.Context, getenv func(string) string, logger *slog.Logger)
 		s.closeStore()
 		return nil, err
 	}
-	s.Requests = &dynamo.Counter{}
-	env.DynamoDB = s.Requests.Instrument(env.DynamoDB)
+	s.Requests, s.Faults = &dynamo.Counter{}, &dynamo.Faults{}
+	env.DynamoDB = s.Faults.Instrument(s.Requests.Instrument(env.DynamoDB))
 	s.Env = env
 	s.Issuer, err = issuer.New(s.URL+"/_local", ClientID)
 	if err != nil {

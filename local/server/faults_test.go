@@ -1,0 +1,68 @@
+package server_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"ohcs/shared/dynamo"
+)
+
+// assertUnavailable checks a 503 problem with a Retry-After.
+func assertUnavailable(t *testing.T, r response) {
+	t.Helper()
+	assertProblem(t, r, http.StatusServiceUnavailable)
+	if r.Header.Get("Retry-After") == "" {
+		t.Error("a 503 without Retry-After")
+	}
+}
+
+// TestStoreFailures makes the data store fail the write of a booking and of
+// a gift: the client gets 503 with Retry-After, nothing is half written (no
+// slot held without its appointment, no total without its gift), and a
+// retry with the same Idempotency-Key then succeeds once.
+func TestStoreFailures(t *testing.T) {
+	c := start(t, nil)
+	w := newWorld(t, c)
+	faults := c.server.Faults
+	ben, donor := w.tokens["beneficiary"], w.tokens["donor"]
+
+	t.Run("booking", func(t *testing.T) {
+		for name, err := range map[string]error{"throttled": dynamo.Throttled, "timeout": context.DeadlineExceeded} {
+			slot := w.freeSlot()
+			key := map[string]string{"Idempotency-Key": "booking-" + name}
+			faults.Fail("makeAppointment", "TransactWriteItems", err, 1)
+			assertUnavailable(t, book(c, ben, slot, w.B, key))
+			// The retry takes the same slot, so nothing of the failed booking
+			// holds it, and it adds exactly one appointment.
+			before := len(c.call("GET", "/v1/appointments?beneficiaryId="+w.B, ben, nil, nil).json(t)["items"].([]any))
+			a := w.must(book(c, ben, slot, w.B, key), 201, name+": the retry")
+			again := w.must(book(c, ben, slot, w.B, key), 201, name+": the replay")
+			if a["id"] != again["id"] {
+				t.Errorf("%s: the replay booked again: %v and %v", name, a["id"], again["id"])
+			}
+			after := len(c.call("GET", "/v1/appointments?beneficiaryId="+w.B, ben, nil, nil).json(t)["items"].([]any))
+			if after != before+1 {
+				t.Errorf("%s: appointments %d then %d; want one more", name, before, after)
+			}
+		}
+	})
+
+	t.Run("gift", func(t *testing.T) {
+		raised := func() float64 {
+			return w.must(c.call("GET", "/v1/campaigns/"+w.Camp, donor, nil, nil), 200, "campaign")["raisedAmount"].(float64)
+		}
+		start := raised()
+		key := map[string]string{"Idempotency-Key": "gift-after-failure"}
+		faults.Fail("makeDonation", "TransactWriteItems", dynamo.Throttled, 1)
+		assertUnavailable(t, give(c, donor, w.Camp, 2500, "EUR", key))
+		if got := raised(); got != start {
+			t.Fatalf("raised %v after a failed gift; want %v", got, start)
+		}
+		w.must(give(c, donor, w.Camp, 2500, "EUR", key), 201, "the retry")
+		w.must(give(c, donor, w.Camp, 2500, "EUR", key), 201, "the replay")
+		if got := raised(); got != start+2500 {
+			t.Errorf("raised %v; want %v: the gift counted once", got, start+2500)
+		}
+	})
+}

@@ -1,0 +1,66 @@
+package dynamo
+
+import (
+	"context"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
+)
+
+// Faults makes chosen DynamoDB requests fail before they are sent, for the
+// tests of what a client sees and what stays stored when the data store
+// throttles, times out or is unavailable. Requests are matched by the API
+// operation they serve (as counted by a Counter's Begin) and the DynamoDB
+// action.
+type Faults struct {
+	mu    sync.Mutex
+	rules []*fault
+}
+
+type fault struct {
+	op, action string
+	err        error
+	left       int
+}
+
+// Throttled is the error DynamoDB answers when a table is over its limits.
+var Throttled error = &smithy.GenericAPIError{Code: "ThrottlingException", Message: "Rate of requests exceeds the allowed throughput.", Fault: smithy.FaultServer}
+
+// Fail makes the next times requests of action made for the API operation
+// op fail with err.
+func (f *Faults) Fail(op, action string, err error, times int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.rules = append(f.rules, &fault{op: op, action: action, err: err, left: times})
+}
+
+func (f *Faults) take(op, action string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, r := range f.rules {
+		if r.left > 0 && r.op == op && r.action == action {
+			r.left--
+			return r.err
+		}
+	}
+	return nil
+}
+
+// Instrument returns a client with db's options whose requests fail as f
+// says.
+func (f *Faults) Instrument(db *dynamodb.Client) *dynamodb.Client {
+	return dynamodb.New(db.Options(), func(o *dynamodb.Options) {
+		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
+			return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("OHCSFaults",
+				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+					op, _ := ctx.Value(counterKey{}).(string)
+					if err := f.take(op, middleware.GetOperationName(ctx)); err != nil {
+						return middleware.InitializeOutput{}, middleware.Metadata{}, err
+					}
+					return next.HandleInitialize(ctx, in)
+				}), middleware.After)
+		})
+	})
+}
