@@ -74,6 +74,20 @@ func TestStoreFailures(t *testing.T) {
 		}
 	})
 
+	t.Run("notification", func(t *testing.T) {
+		prac := w.tokens["practitioner"]
+		body := map[string]any{"recipients": map[string]any{"beneficiaryIds": []string{w.B}},
+			"subject": "Results", "message": "Your results are ready.", "channels": []string{"inApp"}}
+		key := map[string]string{"Idempotency-Key": "notice-after-failure"}
+		faults.Fail("sendNotification", "TransactWriteItems", dynamo.Throttled, 1)
+		assertUnavailable(t, c.call("POST", "/v1/notifications", prac, body, key))
+		first := w.must(c.call("POST", "/v1/notifications", prac, body, key), http.StatusAccepted, "the retry")
+		again := w.must(c.call("POST", "/v1/notifications", prac, body, key), http.StatusAccepted, "the replay")
+		if first["id"] != again["id"] {
+			t.Errorf("the replay queued another notice: %v and %v", first["id"], again["id"])
+		}
+	})
+
 	t.Run("gift", func(t *testing.T) {
 		raised := func() float64 {
 			return w.must(c.call("GET", "/v1/campaigns/"+w.Camp, donor, nil, nil), 200, "campaign")["raisedAmount"].(float64)
