@@ -53,9 +53,7 @@ func TestSendLimit(t *testing.T) {
 	for range 30 {
 		w.must(send(), http.StatusAccepted, "send")
 	}
-	before := c.server.Requests.Usage("sendNotification")
-	assertThrottled(t, send())
-	used := c.server.Requests.Usage("sendNotification").Sub(before)
+	used := usage(c, "sendNotification", func() { assertThrottled(t, send()) })
 	// A notification is queued in one transaction with its outbox message;
 	// the access decision before it is audited (PutItem) like any other.
 	if used.Requests["TransactWriteItems"] > 0 {

@@ -28,13 +28,7 @@ func BenchmarkOperations(b *testing.B) {
 			continue
 		}
 		rw := rows[0]
-		caller := ""
-		for _, cl := range callers {
-			if s := rw.want[cl.name]; s >= 200 && s < 300 && (cl.role == "" && op.Public || slices.Contains(op.Roles, cl.role)) {
-				caller = cl.name
-				break
-			}
-		}
+		caller := allowedCaller(op, rw)
 		if caller == "" {
 			continue
 		}

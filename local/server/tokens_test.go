@@ -97,21 +97,23 @@ func TestTokenAttacks(t *testing.T) {
 			}
 			req := rows[0].build(ww)
 			for name, tok := range attacks(op.Roles[0]) {
-				before := c.server.Requests.Usage(op.ID).Calls
-				r := c.call(req.method, req.path, tok, req.body, req.header)
+				var r response
+				used := usage(c, op.ID, func() { r = c.call(req.method, req.path, tok, req.body, req.header) })
 				if r.Status != http.StatusUnauthorized {
 					t.Errorf("%s: got %d; want 401: %s", name, r.Status, r.Body)
 					continue
 				}
 				assertProblem(t, r, http.StatusUnauthorized)
-				if after := c.server.Requests.Usage(op.ID).Calls; after != before {
+				if used.Calls != 0 {
 					t.Errorf("%s: the handler ran", name)
 				}
 			}
 			// The control: the same claims, nothing wrong, reach the handler.
-			before := c.server.Requests.Usage(op.ID).Calls
-			r := c.call(req.method, req.path, sign(jwt.SigningMethodRS256, claims(op.Roles[0]), nil), req.body, req.header)
-			if r.Status == http.StatusUnauthorized || c.server.Requests.Usage(op.ID).Calls != before+1 {
+			var r response
+			used := usage(c, op.ID, func() {
+				r = c.call(req.method, req.path, sign(jwt.SigningMethodRS256, claims(op.Roles[0]), nil), req.body, req.header)
+			})
+			if r.Status == http.StatusUnauthorized || used.Calls != 1 {
 				t.Errorf("the control token did not reach the handler: %d %s", r.Status, r.Body)
 			}
 		})

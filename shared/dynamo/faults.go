@@ -1,12 +1,10 @@
 package dynamo
 
 import (
-	"context"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/smithy-go"
-	"github.com/aws/smithy-go/middleware"
 )
 
 // Faults makes chosen DynamoDB requests fail before they are sent, for the
@@ -51,16 +49,5 @@ func (f *Faults) take(op, action string) error {
 // Instrument returns a client with db's options whose requests fail as f
 // says.
 func (f *Faults) Instrument(db *dynamodb.Client) *dynamodb.Client {
-	return dynamodb.New(db.Options(), func(o *dynamodb.Options) {
-		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
-			return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("OHCSFaults",
-				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-					op, _ := ctx.Value(counterKey{}).(string)
-					if err := f.take(op, middleware.GetOperationName(ctx)); err != nil {
-						return middleware.InitializeOutput{}, middleware.Metadata{}, err
-					}
-					return next.HandleInitialize(ctx, in)
-				}), middleware.After)
-		})
-	})
+	return before(db, "OHCSFaults", f.take)
 }
