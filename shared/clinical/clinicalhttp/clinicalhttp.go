@@ -237,17 +237,26 @@ func (h *Handlers) listQuery(r *http.Request, op string, extra ...string) (clini
 	return q, scope, err
 }
 
-func (h *Handlers) page(w http.ResponseWriter, r *http.Request, scope string, items any, next map[string]string) {
-	cur, err := paging.Next(h.Cursors, scope, next)
+// writePage answers a page of records loaded with err, each shown by out.
+func writePage[T, J any](h *Handlers, w http.ResponseWriter, r *http.Request, scope string, page clinical.Page[T], err error, out func(T) J) {
 	if err != nil {
 		fail(w, r, err)
 		return
 	}
-	out := map[string]any{"items": items}
-	if cur != "" {
-		out["nextCursor"] = cur
+	cur, err := paging.Next(h.Cursors, scope, page.Next)
+	if err != nil {
+		fail(w, r, err)
+		return
 	}
-	jsonio.Write(w, http.StatusOK, out)
+	items := make([]J, 0, len(page.Items))
+	for _, x := range page.Items {
+		items = append(items, out(x))
+	}
+	body := map[string]any{"items": items}
+	if cur != "" {
+		body["nextCursor"] = cur
+	}
+	jsonio.Write(w, http.StatusOK, body)
 }
 
 // ListConsultations serves listConsultations.
@@ -258,15 +267,7 @@ func (h *Handlers) ListConsultations(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page, err := h.Service.Store.Consultations(r.Context(), q)
-	if err != nil {
-		fail(w, r, err)
-		return
-	}
-	items := []consultationJSON{}
-	for _, c := range page.Items {
-		items = append(items, consultationOut(c))
-	}
-	h.page(w, r, scope, items, page.Next)
+	writePage(h, w, r, scope, page, err, consultationOut)
 }
 
 // ListEntries serves listHealthRecordEntries.
@@ -279,15 +280,7 @@ func (h *Handlers) ListEntries(w http.ResponseWriter, r *http.Request) {
 	}
 	q.Kind = kind
 	page, err := h.Service.Store.Entries(r.Context(), q)
-	if err != nil {
-		fail(w, r, err)
-		return
-	}
-	items := []entryJSON{}
-	for _, e := range page.Items {
-		items = append(items, entryOut(e))
-	}
-	h.page(w, r, scope, items, page.Next)
+	writePage(h, w, r, scope, page, err, entryOut)
 }
 
 // ListPlans serves listTreatmentPlans.
@@ -300,15 +293,7 @@ func (h *Handlers) ListPlans(w http.ResponseWriter, r *http.Request) {
 	}
 	q.Status = status
 	page, err := h.Service.Store.Plans(r.Context(), q)
-	if err != nil {
-		fail(w, r, err)
-		return
-	}
-	items := []planFull{}
-	for _, p := range page.Items {
-		items = append(items, planResponse(p))
-	}
-	h.page(w, r, scope, items, page.Next)
+	writePage(h, w, r, scope, page, err, planResponse)
 }
 
 // AddEntry serves addHealthRecordEntry.

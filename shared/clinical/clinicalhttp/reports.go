@@ -169,15 +169,7 @@ func (h *Handlers) ListReports(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page, err := h.Service.Store.Reports(r.Context(), q)
-	if err != nil {
-		fail(w, r, err)
-		return
-	}
-	items := []reportJSON{}
-	for _, x := range page.Items {
-		items = append(items, reportOut(x))
-	}
-	h.page(w, r, scope, items, page.Next)
+	writePage(h, w, r, scope, page, err, reportOut)
 }
 
 // Export serves exportHealthRecordFhir.
