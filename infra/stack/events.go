@@ -15,6 +15,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"ohcs/shared/notification/delivery"
+	"ohcs/shared/population/populationdb"
 	"ohcs/shared/tables"
 )
 
@@ -37,7 +38,7 @@ var EventFunctions = []EventFunction{
 	{Name: "monthly-gifts", Description: "Gives each monthly pledge's gift when it is due", Schedule: "cron(15 6 * * ? *)",
 		Reads: []tables.Table{tables.Donations}, Writes: []tables.Table{tables.Donations, tables.Outbox}},
 	{Name: "outbox-dispatcher", Description: "Publishes the due outbox messages to the notification topic", Schedule: "rate(1 minute)",
-		Reads: []tables.Table{tables.Outbox}, Writes: []tables.Table{tables.Outbox}},
+		Reads: populationdb.Reads, Writes: populationdb.Writes},
 	{Name: "deliver-notifications", Description: "Delivers each notice once per recipient and channel",
 		Reads: delivery.Reads, Writes: delivery.Writes},
 }

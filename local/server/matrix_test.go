@@ -273,6 +273,9 @@ var matrix = map[string][]row{
 		"caregiver": 200, "caregiver-other": 404, "caregiver-book": 404, "caregiver-revoked": 404, "caregiver-manager": 404}}},
 	"exportHealthRecordFhir": {{name: "of B", build: get(func(w *world) string { return "/v1/beneficiaries/" + w.B + "/fhir" }), want: map[string]int{"practitioner": 200, "practitioner-other": 404, "beneficiary": 200, "beneficiary-other": 404,
 		"caregiver": 200, "caregiver-other": 404, "caregiver-book": 404, "caregiver-revoked": 404, "caregiver-manager": 404}}},
+	"producePopulationHealthReport": {{name: "all", build: get(func(w *world) string {
+		return "/v1/population-health-report?periodStart=2026-01-01&periodEnd=2026-12-31"
+	}), want: map[string]int{"administrator": 200}}},
 	"listAuditEvents": {{name: "by beneficiary", build: get(func(w *world) string { return "/v1/audit-events?beneficiaryId=" + w.B }),
 		want: map[string]int{"administrator": 200}}},
 }

@@ -163,10 +163,11 @@ type ListQuery struct {
 
 // Store keeps clinical data.
 type Store interface {
-	// Record stores a consultation, its entries, and completes its
-	// appointment (at version appointmentVersion) in one transaction;
-	// Conflict when the appointment changed.
-	Record(ctx context.Context, c Consultation, entries []Entry, appointmentVersion int64) error
+	// Record stores a consultation, its entries, the outbox events of the
+	// given kinds, and completes its appointment (at version
+	// appointmentVersion) in one transaction; Conflict when the appointment
+	// changed.
+	Record(ctx context.Context, c Consultation, entries []Entry, appointmentVersion int64, events []string) error
 	// Consultation returns a consultation; NotFound.
 	Consultation(ctx context.Context, id string) (Consultation, error)
 	// Consultations pages through a beneficiary's consultations.

@@ -69,7 +69,13 @@ func (s *Service) Record(ctx context.Context, pid string, a Appointment, c Consu
 			Code: &Code{System: "loinc", Code: o.Code, Display: o.Display}, Value: &v, Unit: o.Unit, RecordedAt: at,
 			Source: "consultation", AuthorID: pid, ConsultationID: c.ID, CreatedAt: now, Version: 1})
 	}
-	if err := s.Store.Record(ctx, c, entries, a.Version); err != nil {
+	// The statistics count the consultation, and the appointment's
+	// completion unless it was completed before.
+	events := []string{"consultationRecorded"}
+	if a.Status == "booked" {
+		events = append(events, "appointmentCompleted")
+	}
+	if err := s.Store.Record(ctx, c, entries, a.Version, events); err != nil {
 		return Consultation{}, err
 	}
 	return c, nil

@@ -21,6 +21,10 @@ type Dispatcher struct {
 	DB      *dynamodb.Client
 	Table   string
 	Publish func(ctx context.Context, m Message) error
+	// Observe, when set, sees every due message before it is published
+	// (the population statistics count them, idempotently). An error leaves
+	// the message pending for the next run.
+	Observe func(ctx context.Context, m Message) error
 }
 
 // Run publishes up to limit due messages and returns how many it published.
@@ -41,9 +45,9 @@ func (d *Dispatcher) Run(ctx context.Context, now time.Time, limit int) (int, er
 		if err != nil {
 			return published, err
 		}
-		if err := d.Publish(ctx, m); err != nil {
+		if err := d.handle(ctx, m); err != nil {
 			if firstErr == nil {
-				firstErr = fmt.Errorf("publish %s: %w", m.ID, err)
+				firstErr = err
 			}
 			continue
 		}
@@ -58,4 +62,19 @@ func (d *Dispatcher) Run(ctx context.Context, now time.Time, limit int) (int, er
 		published++
 	}
 	return published, firstErr
+}
+
+// handle counts m and publishes it when it notifies anyone.
+func (d *Dispatcher) handle(ctx context.Context, m Message) error {
+	if d.Observe != nil {
+		if err := d.Observe(ctx, m); err != nil {
+			return fmt.Errorf("observe %s: %w", m.ID, err)
+		}
+	}
+	if m.Kind.Notifies() {
+		if err := d.Publish(ctx, m); err != nil {
+			return fmt.Errorf("publish %s: %w", m.ID, err)
+		}
+	}
+	return nil
 }

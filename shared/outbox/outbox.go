@@ -27,7 +27,22 @@ const (
 	NotificationSent       Kind = "notificationSent"
 	// DeliveryDeferred is a delivery held by the recipient's quiet hours.
 	DeliveryDeferred Kind = "deliveryDeferred"
+	// The events below are counted for the population statistics and
+	// notify no one.
+	AppointmentCompleted Kind = "appointmentCompleted"
+	AppointmentNoShow    Kind = "appointmentNoShow"
+	ConsultationRecorded Kind = "consultationRecorded"
 )
+
+// Notifies reports whether messages of kind k are published to the
+// notification topic; the others are only counted.
+func (k Kind) Notifies() bool {
+	switch k {
+	case AppointmentCompleted, AppointmentNoShow, ConsultationRecorded:
+		return false
+	}
+	return true
+}
 
 // Message is one outbox row. It names resources, never their content: the
 // delivery side reads the current state when it sends.
@@ -40,6 +55,7 @@ type Message struct {
 	DonationID     string
 	DonorID        string
 	NotificationID string
+	ConsultationID string
 	// Recipient and Channel name a deferred delivery.
 	Recipient string
 	Channel   string
@@ -62,6 +78,7 @@ type item struct {
 	DonationID     string `dynamodbav:"donationId,omitempty"`
 	DonorID        string `dynamodbav:"donorId,omitempty"`
 	NotificationID string `dynamodbav:"notificationId,omitempty"`
+	ConsultationID string `dynamodbav:"consultationId,omitempty"`
 	Recipient      string `dynamodbav:"recipient,omitempty"`
 	Channel        string `dynamodbav:"channel,omitempty"`
 	DueAt          string `dynamodbav:"dueAt"`
@@ -76,7 +93,7 @@ func Put(table string, m Message) (types.TransactWriteItem, error) {
 		PK: "MSG#" + m.ID, SK: "MSG", GSI1PK: "PENDING", GSI1SK: due + "#" + m.ID,
 		ID: m.ID, Kind: string(m.Kind), AppointmentID: m.AppointmentID, PractitionerID: m.PractitionerID,
 		BeneficiaryID: m.BeneficiaryID, DonationID: m.DonationID, DonorID: m.DonorID,
-		NotificationID: m.NotificationID, Recipient: m.Recipient, Channel: m.Channel, DueAt: due, CreatedAt: m.CreatedAt.UTC().Format(time.RFC3339), Status: "pending",
+		NotificationID: m.NotificationID, ConsultationID: m.ConsultationID, Recipient: m.Recipient, Channel: m.Channel, DueAt: due, CreatedAt: m.CreatedAt.UTC().Format(time.RFC3339), Status: "pending",
 	})
 	if err != nil {
 		return types.TransactWriteItem{}, fmt.Errorf("marshal outbox message: %w", err)
@@ -99,5 +116,5 @@ func Decode(av map[string]types.AttributeValue) (Message, error) {
 	created, _ := time.Parse(time.RFC3339, it.CreatedAt)
 	return Message{ID: it.ID, Kind: Kind(it.Kind), AppointmentID: it.AppointmentID, PractitionerID: it.PractitionerID,
 		BeneficiaryID: it.BeneficiaryID, DonationID: it.DonationID, DonorID: it.DonorID, NotificationID: it.NotificationID,
-		Recipient: it.Recipient, Channel: it.Channel, DueAt: due, CreatedAt: created}, nil
+		ConsultationID: it.ConsultationID, Recipient: it.Recipient, Channel: it.Channel, DueAt: due, CreatedAt: created}, nil
 }

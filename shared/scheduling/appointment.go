@@ -121,7 +121,7 @@ type Store interface {
 	Reschedule(ctx context.Context, m Move, messages []Message) error
 	// SetStatus stores a completed or no-show appointment;
 	// PreconditionFailed.
-	SetStatus(ctx context.Context, old, updated Appointment) error
+	SetStatus(ctx context.Context, old, updated Appointment, messages []Message) error
 	// List pages through appointments, earliest first.
 	List(ctx context.Context, q AppointmentQuery) (AppointmentPage, error)
 	// LatestBooking returns when the latest appointment that makes a care

@@ -292,7 +292,11 @@ func (s *Service) SetStatus(ctx context.Context, old Appointment, status Status,
 	}
 	next := old
 	next.Status, next.UpdatedAt, next.Version = status, now, old.Version+1
-	if err := s.Store.SetStatus(ctx, old, next); err != nil {
+	kind := "appointmentCompleted"
+	if status == NoShow {
+		kind = "appointmentNoShow"
+	}
+	if err := s.Store.SetStatus(ctx, old, next, []Message{{Kind: kind, DueAt: now}}); err != nil {
 		return Appointment{}, err
 	}
 	return next, nil

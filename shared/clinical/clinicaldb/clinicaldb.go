@@ -18,6 +18,7 @@ import (
 
 	"ohcs/shared/clinical"
 	"ohcs/shared/dynamo"
+	"ohcs/shared/outbox"
 	"ohcs/shared/problem"
 	"ohcs/shared/tables"
 )
@@ -29,6 +30,9 @@ type Store struct {
 	// Completion builds the transaction item that completes an appointment
 	// in the scheduling table.
 	Completion func(id string, version int64, now time.Time) types.TransactWriteItem
+	// OutboxTable and NewID write the events of a consultation.
+	OutboxTable string
+	NewID       func() string
 }
 
 var _ clinical.Store = (*Store)(nil)
@@ -70,12 +74,20 @@ func put(table string, it map[string]types.AttributeValue) types.TransactWriteIt
 
 // Record writes the consultation, its entries and the appointment's
 // completion in one transaction.
-func (st *Store) Record(ctx context.Context, c clinical.Consultation, entries []clinical.Entry, appointmentVersion int64) error {
+func (st *Store) Record(ctx context.Context, c clinical.Consultation, entries []clinical.Entry, appointmentVersion int64, events []string) error {
 	ci, err := consultationItem(c)
 	if err != nil {
 		return err
 	}
 	items := []types.TransactWriteItem{st.Completion(c.AppointmentID, appointmentVersion, c.CreatedAt), put(st.Table, ci)}
+	for _, kind := range events {
+		it, err := outbox.Put(st.OutboxTable, outbox.Message{ID: st.NewID(), Kind: outbox.Kind(kind), ConsultationID: c.ID,
+			AppointmentID: c.AppointmentID, PractitionerID: c.PractitionerID, BeneficiaryID: c.BeneficiaryID, DueAt: c.CreatedAt, CreatedAt: c.CreatedAt})
+		if err != nil {
+			return err
+		}
+		items = append(items, it)
+	}
 	for _, e := range entries {
 		ei, err := entryItem(e)
 		if err != nil {

@@ -35,21 +35,22 @@ var reads = []tables.Table{tables.Clinical, tables.People, tables.Practitioners,
 
 // Registry maps the clinical operations to their handlers.
 var Registry = platform.Registry{
-	"recordConsultation":      op(func(h *Handlers) http.HandlerFunc { return h.Record }, tables.Clinical, tables.Scheduling),
-	"getConsultation":         op(func(h *Handlers) http.HandlerFunc { return h.GetConsultation }),
-	"listConsultations":       op(func(h *Handlers) http.HandlerFunc { return h.ListConsultations }),
-	"addHealthRecordEntry":    op(func(h *Handlers) http.HandlerFunc { return h.AddEntry }, tables.Clinical),
-	"getHealthRecordEntry":    op(func(h *Handlers) http.HandlerFunc { return h.GetEntry }),
-	"listHealthRecordEntries": op(func(h *Handlers) http.HandlerFunc { return h.ListEntries }),
-	"createTreatmentPlan":     op(func(h *Handlers) http.HandlerFunc { return h.CreatePlan }, tables.Clinical),
-	"updateTreatmentPlan":     op(func(h *Handlers) http.HandlerFunc { return h.UpdatePlan }, tables.Clinical),
-	"getTreatmentPlan":        op(func(h *Handlers) http.HandlerFunc { return h.GetPlan }),
-	"listTreatmentPlans":      op(func(h *Handlers) http.HandlerFunc { return h.ListPlans }),
-	"assessClinicalRisk":      op(func(h *Handlers) http.HandlerFunc { return h.Assess }, tables.Clinical),
-	"produceHealthReport":     op(func(h *Handlers) http.HandlerFunc { return h.Produce }, tables.Clinical),
-	"getHealthReport":         op(func(h *Handlers) http.HandlerFunc { return h.GetReport }),
-	"listHealthReports":       op(func(h *Handlers) http.HandlerFunc { return h.ListReports }),
-	"exportHealthRecordFhir":  op(func(h *Handlers) http.HandlerFunc { return h.Export }),
+	"recordConsultation":            op(func(h *Handlers) http.HandlerFunc { return h.Record }, tables.Clinical, tables.Scheduling, tables.Outbox),
+	"getConsultation":               op(func(h *Handlers) http.HandlerFunc { return h.GetConsultation }),
+	"listConsultations":             op(func(h *Handlers) http.HandlerFunc { return h.ListConsultations }),
+	"addHealthRecordEntry":          op(func(h *Handlers) http.HandlerFunc { return h.AddEntry }, tables.Clinical),
+	"getHealthRecordEntry":          op(func(h *Handlers) http.HandlerFunc { return h.GetEntry }),
+	"listHealthRecordEntries":       op(func(h *Handlers) http.HandlerFunc { return h.ListEntries }),
+	"createTreatmentPlan":           op(func(h *Handlers) http.HandlerFunc { return h.CreatePlan }, tables.Clinical),
+	"updateTreatmentPlan":           op(func(h *Handlers) http.HandlerFunc { return h.UpdatePlan }, tables.Clinical),
+	"getTreatmentPlan":              op(func(h *Handlers) http.HandlerFunc { return h.GetPlan }),
+	"listTreatmentPlans":            op(func(h *Handlers) http.HandlerFunc { return h.ListPlans }),
+	"assessClinicalRisk":            op(func(h *Handlers) http.HandlerFunc { return h.Assess }, tables.Clinical),
+	"produceHealthReport":           op(func(h *Handlers) http.HandlerFunc { return h.Produce }, tables.Clinical),
+	"getHealthReport":               op(func(h *Handlers) http.HandlerFunc { return h.GetReport }),
+	"listHealthReports":             op(func(h *Handlers) http.HandlerFunc { return h.ListReports }),
+	"exportHealthRecordFhir":        op(func(h *Handlers) http.HandlerFunc { return h.Export }),
+	"producePopulationHealthReport": populationOp,
 }
 
 func op(pick func(*Handlers) http.HandlerFunc, writes ...tables.Table) platform.Operation {
@@ -74,8 +75,9 @@ func New(env *platform.Env) *Handlers {
 	pracs := practitionerdb.NewService(env)
 	peopleStore := &peopledb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.People)}
 	return &Handlers{
-		People:        peopleStore,
-		Service:       &clinical.Service{Store: &clinicaldb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.Clinical), Completion: sched.Completion}, Now: env.Now, NewID: env.NewID},
+		People: peopleStore,
+		Service: &clinical.Service{Store: &clinicaldb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.Clinical), Completion: sched.Completion,
+			OutboxTable: cfg.Table(tables.Outbox), NewID: env.NewID}, Now: env.Now, NewID: env.NewID},
 		Appointments:  sched,
 		Practitioners: pracs,
 		Policy: &access.Policy{

@@ -13,6 +13,7 @@ import (
 	"ohcs/shared/outbox"
 	"ohcs/shared/people/peopledb"
 	"ohcs/shared/platform"
+	"ohcs/shared/population/populationdb"
 	"ohcs/shared/practitioner/practitionerdb"
 	"ohcs/shared/registry/registrydb"
 	"ohcs/shared/scheduling/schedulingdb"
@@ -61,7 +62,9 @@ func (r *Router) HandleMessage(ctx context.Context, m outbox.Message) error {
 	return r.Handle(WithMessage(ctx, m), m)
 }
 
-// NewDispatcher returns the outbox dispatcher of env publishing with publish.
+// NewDispatcher returns the outbox dispatcher of env publishing with
+// publish and counting every message for the population statistics.
 func NewDispatcher(env *platform.Env, publish func(ctx context.Context, m outbox.Message) error) *outbox.Dispatcher {
-	return &outbox.Dispatcher{DB: env.DynamoDB, Table: env.Config.Table(tables.Outbox), Publish: publish}
+	return &outbox.Dispatcher{DB: env.DynamoDB, Table: env.Config.Table(tables.Outbox), Publish: publish,
+		Observe: populationdb.NewCounter(env).Count}
 }

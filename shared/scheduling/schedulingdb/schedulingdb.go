@@ -522,8 +522,8 @@ func (st *Store) Cancel(ctx context.Context, old, cancelled scheduling.Appointme
 
 // SetStatus writes a completed or no-show appointment and frees its
 // interval; the slot stays claimed: its time has passed.
-func (st *Store) SetStatus(ctx context.Context, old, updated scheduling.Appointment) error {
-	return st.change(ctx, old, updated, nil, false)
+func (st *Store) SetStatus(ctx context.Context, old, updated scheduling.Appointment, msgs []scheduling.Message) error {
+	return st.change(ctx, old, updated, msgs, false)
 }
 
 func (st *Store) change(ctx context.Context, old, next scheduling.Appointment, msgs []scheduling.Message, freeSlot bool) error {

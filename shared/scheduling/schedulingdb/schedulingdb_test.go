@@ -74,3 +74,42 @@ func TestBookWritesItsOutbox(t *testing.T) {
 		t.Errorf("the freed slot: %v", err)
 	}
 }
+
+// TestStatusWritesItsEvent: marking an appointment completed or noShow
+// writes the event the population statistics count, in the same
+// transaction; a refused change writes none.
+func TestStatusWritesItsEvent(t *testing.T) {
+	ctx := context.Background()
+	db, cfg := dynamotest.New(t)
+	st := &schedulingdb.Store{DB: db, Table: cfg.Table(tables.Scheduling), OutboxTable: cfg.Table(tables.Outbox), NewID: platform.NewULID}
+	booked := time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC)
+	now := booked.Add(72 * time.Hour)
+	svc := &scheduling.Service{Store: st, Now: func() time.Time { return now }, NewID: platform.NewULID}
+	kinds := map[string]string{}
+	for i, status := range []scheduling.Status{scheduling.Completed, scheduling.NoShow} {
+		a := scheduling.Appointment{ID: "S" + string(status), PractitionerID: "P", BeneficiaryID: "B", Start: booked.Add(time.Duration(24+i) * time.Hour),
+			End: booked.Add(time.Duration(24+i)*time.Hour + 30*time.Minute), LocalDate: "2027-01-05", Mode: "video", Status: scheduling.Booked,
+			BookedAt: booked, CreatedAt: booked, UpdatedAt: booked, Version: 1}
+		if err := st.Book(ctx, scheduling.Booking{Appointment: a}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.SetStatus(ctx, a, status, 2); problem.CodeOf(err) != problem.PreconditionFailed {
+			t.Fatalf("stale version: %v", err)
+		}
+		if _, err := svc.SetStatus(ctx, a, status, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := db.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(cfg.Table(tables.Outbox)), IndexName: aws.String("gsi1"),
+		KeyConditionExpression:    aws.String("gsi1pk = :p"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":p": &types.AttributeValueMemberS{Value: "PENDING"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range out.Items {
+		kinds[it["appointmentId"].(*types.AttributeValueMemberS).Value] += it["kind"].(*types.AttributeValueMemberS).Value
+	}
+	if len(kinds) != 2 || kinds["Scompleted"] != "appointmentCompleted" || kinds["SnoShow"] != "appointmentNoShow" {
+		t.Errorf("events: %v", kinds)
+	}
+}

@@ -48,7 +48,7 @@ var Registry = platform.Registry{
 	"listAppointments":        op(func(h *Handlers) http.Handler { return http.HandlerFunc(h.List) }, true),
 	"cancelAppointment":       op(func(h *Handlers) http.Handler { return http.HandlerFunc(h.Cancel) }, true, tables.Scheduling, tables.Outbox),
 	"rescheduleAppointment":   op(func(h *Handlers) http.Handler { return http.HandlerFunc(h.Reschedule) }, true, tables.Scheduling, tables.Outbox),
-	"updateAppointmentStatus": op(func(h *Handlers) http.Handler { return http.HandlerFunc(h.SetStatus) }, true, tables.Scheduling),
+	"updateAppointmentStatus": op(func(h *Handlers) http.Handler { return http.HandlerFunc(h.SetStatus) }, true, tables.Scheduling, tables.Outbox),
 }
 
 func op(pick func(*Handlers) http.Handler, audited bool, writes ...tables.Table) platform.Operation {

@@ -1,0 +1,124 @@
+package clinicalhttp
+
+import (
+	"net/http"
+	"time"
+
+	"ohcs/shared/auth"
+	"ohcs/shared/jsonio"
+	"ohcs/shared/platform"
+	"ohcs/shared/population"
+	"ohcs/shared/population/populationdb"
+	"ohcs/shared/problem"
+	"ohcs/shared/registry/registrydb"
+	"ohcs/shared/tables"
+)
+
+// populationOp is producePopulationHealthReport: aggregates only, so it
+// reads the counters and the registry, never a person's record.
+var populationOp = platform.Operation{
+	Build: func(env *platform.Env) (http.Handler, error) {
+		h := &PopulationHandler{Store: populationdb.NewStore(env), Now: env.Now,
+			Organizations: &registrydb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Registry)}}
+		return http.HandlerFunc(h.Produce), nil
+	},
+	Reads: []tables.Table{tables.Clinical, tables.Registry},
+}
+
+// PopulationHandler serves producePopulationHealthReport.
+type PopulationHandler struct {
+	Store         population.Store
+	Organizations *registrydb.Store
+	Now           func() time.Time
+}
+
+type countJSON = any // an integer of at least 5, or "<5"
+
+type specialtyJSON struct {
+	Specialty string               `json:"specialty"`
+	ByStatus  map[string]countJSON `json:"byStatus"`
+}
+
+type chapterJSON struct {
+	Chapter string    `json:"chapter"`
+	Codes   string    `json:"codes"`
+	Title   string    `json:"title"`
+	Count   countJSON `json:"count"`
+}
+
+type raisedJSON struct {
+	Currency     string    `json:"currency"`
+	Gifts        countJSON `json:"gifts"`
+	AmountRaised *int64    `json:"amountRaised,omitempty"`
+}
+
+type populationJSON struct {
+	PeriodStart    string `json:"periodStart"`
+	PeriodEnd      string `json:"periodEnd"`
+	Region         string `json:"region,omitempty"`
+	OrganizationID string `json:"organizationId,omitempty"`
+	Appointments   struct {
+		ByStatus    map[string]countJSON `json:"byStatus"`
+		BySpecialty []specialtyJSON      `json:"bySpecialty"`
+	} `json:"appointments"`
+	Consultations      countJSON     `json:"consultations"`
+	DiagnosesByChapter []chapterJSON `json:"diagnosesByChapter"`
+	NoShowRate         *float64      `json:"noShowRate,omitempty"`
+	Donations          []raisedJSON  `json:"donations"`
+	MinimumCount       int           `json:"minimumCount"`
+	GeneratedAt        time.Time     `json:"generatedAt"`
+}
+
+func counts(by map[string]population.Count) map[string]countJSON {
+	out := map[string]countJSON{}
+	for k, c := range by {
+		out[k] = c.Value()
+	}
+	return out
+}
+
+func populationOut(r population.Report) populationJSON {
+	out := populationJSON{PeriodStart: r.PeriodStart, PeriodEnd: r.PeriodEnd, Region: r.Region, OrganizationID: r.OrganizationID,
+		Consultations: r.Consultations.Value(), NoShowRate: r.NoShowRate, MinimumCount: population.MinCount, GeneratedAt: r.GeneratedAt,
+		DiagnosesByChapter: []chapterJSON{}, Donations: []raisedJSON{}}
+	out.Appointments.ByStatus = counts(r.AppointmentsByStatus)
+	out.Appointments.BySpecialty = []specialtyJSON{}
+	for _, s := range r.BySpecialty {
+		out.Appointments.BySpecialty = append(out.Appointments.BySpecialty, specialtyJSON{Specialty: s.Specialty, ByStatus: counts(s.ByStatus)})
+	}
+	for _, d := range r.Diagnoses {
+		out.DiagnosesByChapter = append(out.DiagnosesByChapter, chapterJSON{Chapter: d.Chapter.Roman, Codes: d.Chapter.Start + "-" + d.Chapter.End,
+			Title: d.Chapter.Title, Count: d.Count.Value()})
+	}
+	for _, d := range r.Donations {
+		out.Donations = append(out.Donations, raisedJSON{Currency: d.Currency, Gifts: d.Gifts.Value(), AmountRaised: d.Amount})
+	}
+	return out
+}
+
+// Produce serves producePopulationHealthReport.
+func (h *PopulationHandler) Produce(w http.ResponseWriter, r *http.Request) {
+	if _, err := auth.Require(r, auth.Administrator); err != nil {
+		fail(w, r, err)
+		return
+	}
+	v := r.URL.Query()
+	q := population.Query{PeriodStart: v.Get("periodStart"), PeriodEnd: v.Get("periodEnd"), Region: v.Get("region"), OrganizationID: v.Get("organizationId")}
+	ctx := r.Context()
+	if q.OrganizationID != "" {
+		if !idRE.MatchString(q.OrganizationID) {
+			fail(w, r, problem.Field("organizationId", "is not an id"))
+			return
+		}
+		if _, err := h.Organizations.GetOrganization(ctx, q.OrganizationID); err != nil {
+			fail(w, r, err)
+			return
+		}
+	}
+	rep, err := population.Produce(ctx, h.Store, q, h.Now())
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	jsonio.Write(w, http.StatusOK, populationOut(rep))
+}
