@@ -6,7 +6,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -21,7 +20,6 @@ import (
 	"ohcs/shared/logging"
 	"ohcs/shared/notification/awssend"
 	"ohcs/shared/notification/delivery"
-	"ohcs/shared/outbox"
 	"ohcs/shared/platform"
 )
 
@@ -50,8 +48,8 @@ func run(ctx context.Context, getenv func(string) string) error {
 	lambda.StartWithOptions(func(ctx context.Context, ev events.SNSEvent) error {
 		var errs []error
 		for _, rec := range ev.Records {
-			var m outbox.Message
-			if err := json.Unmarshal([]byte(rec.SNS.Message), &m); err != nil {
+			m, err := awssend.Decode(rec.SNS.Message)
+			if err != nil {
 				errs = append(errs, err)
 				continue
 			}

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	sestypes "github.com/aws/aws-sdk-go-v2/service/sesv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 
 	"ohcs/shared/notification"
 	"ohcs/shared/outbox"
@@ -45,9 +46,14 @@ type Text struct{ Client *sns.Client }
 
 var _ notification.Texter = (*Text)(nil)
 
-// SendSMS sends one transactional SMS.
+// SendSMS sends one transactional SMS: SNS routes transactional messages
+// for delivery over promotional ones, and a health notice is not an
+// advertisement.
 func (t *Text) SendSMS(ctx context.Context, phone, text string) error {
-	_, err := t.Client.Publish(ctx, &sns.PublishInput{PhoneNumber: aws.String(phone), Message: aws.String(text)})
+	_, err := t.Client.Publish(ctx, &sns.PublishInput{PhoneNumber: aws.String(phone), Message: aws.String(text),
+		MessageAttributes: map[string]snstypes.MessageAttributeValue{
+			"AWS.SNS.SMS.SMSType": {DataType: aws.String("String"), StringValue: aws.String("Transactional")},
+		}})
 	if err != nil {
 		return fmt.Errorf("sns send sms: %w", err)
 	}
@@ -71,4 +77,17 @@ func (t *Topic) Publish(ctx context.Context, m outbox.Message) error {
 		return fmt.Errorf("publish to the notification topic: %w", err)
 	}
 	return nil
+}
+
+// Decode reads a message published by Topic, from the Message of an SNS
+// notification.
+func Decode(body string) (outbox.Message, error) {
+	var m outbox.Message
+	if err := json.Unmarshal([]byte(body), &m); err != nil {
+		return outbox.Message{}, fmt.Errorf("decode a notification topic message: %w", err)
+	}
+	if m.ID == "" || m.Kind == "" {
+		return outbox.Message{}, fmt.Errorf("decode a notification topic message: no id or kind")
+	}
+	return m, nil
 }
