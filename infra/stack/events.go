@@ -30,17 +30,25 @@ type EventFunction struct {
 	// Reads and Writes are the tables it uses; with any, it gets the
 	// typed configuration like an operation's function.
 	Reads, Writes []tables.Table
+	// TimeoutSeconds bounds a run (5 when zero: a Cognito trigger must
+	// answer within 5 seconds).
+	TimeoutSeconds float64
 }
 
 // EventFunctions lists the event functions of the stack.
 var EventFunctions = []EventFunction{
 	{Name: "assign-signup-role", Description: "Puts a person who signed up in the self-service group it chose"},
 	{Name: "monthly-gifts", Description: "Gives each monthly pledge's gift when it is due", Schedule: "cron(15 6 * * ? *)",
-		Reads: []tables.Table{tables.Donations}, Writes: []tables.Table{tables.Donations, tables.Outbox}},
-	{Name: "outbox-dispatcher", Description: "Publishes the due outbox messages to the notification topic", Schedule: "rate(1 minute)",
-		Reads: populationdb.Reads, Writes: populationdb.Writes},
+		Reads: []tables.Table{tables.Donations}, Writes: []tables.Table{tables.Donations, tables.Outbox}, TimeoutSeconds: 60},
+	// The dispatcher counts each message for the population statistics and
+	// publishes it; a run that overlaps the next is harmless (both steps
+	// are idempotent).
+	{Name: "outbox-dispatcher", Description: "Counts and publishes the due outbox messages", Schedule: "rate(1 minute)",
+		Reads: populationdb.Reads, Writes: populationdb.Writes, TimeoutSeconds: 50},
+	// Half the deliverer's claim lease (notification.DefaultLease), so a
+	// claim goes stale only after its sender has stopped.
 	{Name: "deliver-notifications", Description: "Delivers each notice once per recipient and channel",
-		Reads: delivery.Reads, Writes: delivery.Writes},
+		Reads: delivery.Reads, Writes: delivery.Writes, TimeoutSeconds: 30},
 }
 
 // newEventFunction creates an event function like an operation's:
@@ -68,7 +76,7 @@ func newEventFunction(st awscdk.Stack, props Props, key awskms.Key, ef EventFunc
 		Handler:               jsii.String("bootstrap"),
 		Code:                  awslambda.Code_FromAsset(jsii.String(filepath.Join(props.BuildDir, ef.Name)), nil),
 		MemorySize:            jsii.Number(128),
-		Timeout:               awscdk.Duration_Seconds(jsii.Number(5)),
+		Timeout:               awscdk.Duration_Seconds(jsii.Number(max(ef.TimeoutSeconds, 5))),
 		Tracing:               awslambda.Tracing_ACTIVE,
 		Environment:           &map[string]*string{"OHCS_LOG_LEVEL": jsii.String("info")},
 		EnvironmentEncryption: key,

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
@@ -18,6 +19,7 @@ import (
 
 	"ohcs/infra/stack"
 	"ohcs/openapi"
+	"ohcs/shared/notification"
 	"ohcs/shared/tables"
 )
 
@@ -335,4 +337,22 @@ func TestTemplateSize(t *testing.T) {
 	if len(raw) > 850_000 {
 		t.Errorf("the template is %d bytes; CloudFormation refuses over 1,000,000: split the stack", len(raw))
 	}
+}
+
+// TestDeliveryLeaseOutlastsTheFunction: a delivery claim goes stale only
+// after the function that made it has timed out, so a retry never sends
+// beside a sender still running.
+func TestDeliveryLeaseOutlastsTheFunction(t *testing.T) {
+	tpl, _ := template(t)
+	for id, fn := range resources(tpl, "AWS::Lambda::Function") {
+		if !strings.HasPrefix(id, "Eventdelivernotifications") {
+			continue
+		}
+		timeout := time.Duration(props(fn)["Timeout"].(float64)) * time.Second
+		if timeout < 10*time.Second || 2*timeout > notification.DefaultLease {
+			t.Errorf("deliver-notifications times out after %v; the claim lease is %v", timeout, notification.DefaultLease)
+		}
+		return
+	}
+	t.Fatal("no deliver-notifications function")
 }

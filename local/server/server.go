@@ -157,6 +157,7 @@ func Start(ctx context.Context, getenv func(string) string, logger *slog.Logger)
 // Dispatch publishes every due outbox message now, as the scheduled
 // dispatcher does, and returns how many it published.
 func (s *Server) Dispatch(ctx context.Context) (int, error) {
+	ctx = s.Requests.Begin(ctx, "outbox-dispatcher") // counted, and reachable by Faults, under its function's name
 	total := 0
 	for range 20 {
 		n, err := s.dispatcher.Run(ctx, s.Env.Now(), 100)

@@ -41,7 +41,7 @@ func (c *Counter) Begin(ctx context.Context, op string) context.Context {
 // Instrument returns a client with db's options that counts its requests
 // in c. A request is counted once, however many times the SDK retries it.
 func (c *Counter) Instrument(db *dynamodb.Client) *dynamodb.Client {
-	return before(db, "OHCSRequestCounter", func(op, action string) error {
+	return before(db, "OHCSRequestCounter", func(op, action string, _ any) error {
 		c.add(op, action)
 		return nil
 	})
@@ -50,13 +50,13 @@ func (c *Counter) Instrument(db *dynamodb.Client) *dynamodb.Client {
 // before returns a client with db's options that calls hook with the API
 // operation (see Begin) and the DynamoDB action of every request before
 // the SDK sends or retries it; an error from hook fails the request unsent.
-func before(db *dynamodb.Client, name string, hook func(op, action string) error) *dynamodb.Client {
+func before(db *dynamodb.Client, name string, hook func(op, action string, params any) error) *dynamodb.Client {
 	return dynamodb.New(db.Options(), func(o *dynamodb.Options) {
 		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
 			return stack.Initialize.Add(middleware.InitializeMiddlewareFunc(name,
 				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 					op, _ := ctx.Value(counterKey{}).(string)
-					if err := hook(op, middleware.GetOperationName(ctx)); err != nil {
+					if err := hook(op, middleware.GetOperationName(ctx), in.Parameters); err != nil {
 						return middleware.InitializeOutput{}, middleware.Metadata{}, err
 					}
 					return next.HandleInitialize(ctx, in)

@@ -19,6 +19,7 @@ type Faults struct {
 
 type fault struct {
 	op, action string
+	match      func(params any) bool
 	err        error
 	left       int
 }
@@ -34,11 +35,20 @@ func (f *Faults) Fail(op, action string, err error, times int) {
 	f.rules = append(f.rules, &fault{op: op, action: action, err: err, left: times})
 }
 
-func (f *Faults) take(op, action string) error {
+// FailMatching is Fail for the requests whose input (such as a
+// *dynamodb.PutItemInput) match accepts: one step among several of the
+// same action.
+func (f *Faults) FailMatching(op, action string, match func(params any) bool, err error, times int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.rules = append(f.rules, &fault{op: op, action: action, match: match, err: err, left: times})
+}
+
+func (f *Faults) take(op, action string, params any) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, r := range f.rules {
-		if r.left > 0 && r.op == op && r.action == action {
+		if r.left > 0 && r.op == op && r.action == action && (r.match == nil || r.match(params)) {
 			r.left--
 			return r.err
 		}

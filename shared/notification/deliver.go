@@ -16,7 +16,20 @@ type Deliverer struct {
 	Now    func() time.Time
 	// Defer schedules a delivery held by quiet hours for later.
 	Defer func(ctx context.Context, n Notification, p Person, ch Channel, at time.Time) error
+	// Lease is how long a claim stays another sender's before a retry
+	// takes it over (DefaultLease when zero). It must outlast the delivery
+	// function's timeout.
+	Lease time.Duration
+	// Pause waits between attempts to settle (a timer when nil).
+	Pause func(ctx context.Context, d time.Duration)
 }
+
+// DefaultLease is a claim's lease: twice the delivery function's timeout.
+const DefaultLease = time.Minute
+
+// settleAttempts is how often a delivery's outcome is written before the
+// message is left to a later retry.
+const settleAttempts = 4
 
 // DeliverAll sends n to every person on its channels and returns the first
 // error after trying them all: the caller retries the whole message, and
@@ -54,9 +67,17 @@ func (d *Deliverer) Deliver(ctx context.Context, n Notification, p Person, ch Ch
 			return d.Defer(ctx, n, p, ch, until)
 		}
 	}
-	claimed, err := d.Store.Claim(ctx, n.ID, p.Key, ch)
-	if err != nil || !claimed {
-		return err
+	lease := d.Lease
+	if lease == 0 {
+		lease = DefaultLease
+	}
+	now := d.Now()
+	claimed, err := d.Store.Claim(ctx, n.ID, p.Key, ch, now, now.Add(-lease))
+	if err != nil {
+		return fmt.Errorf("claim %s for a recipient by %s: %w", n.ID, ch, err)
+	}
+	if !claimed {
+		return nil // delivered before
 	}
 	subject, body := n.Subject, n.Message
 	if render != nil {
@@ -84,7 +105,29 @@ func (d *Deliverer) Deliver(ctx context.Context, n Notification, p Person, ch Ch
 		}
 		return fmt.Errorf("deliver %s to a recipient by %s: %w", n.ID, ch, err)
 	}
-	return d.Store.Settle(ctx, n.ID, p.Key, ch, status)
+	return d.settle(ctx, n.ID, p.Key, ch, status)
+}
+
+// settle writes the outcome of a delivery made, retrying with backoff: the
+// message has left, and only a settled claim keeps a retry from sending it
+// again. If the store stays down, the claim goes stale after its lease and
+// a retry sends again: at least once in that window, never lost.
+func (d *Deliverer) settle(ctx context.Context, id, key string, ch Channel, status string) error {
+	ctx = context.WithoutCancel(ctx)
+	pause := d.Pause
+	if pause == nil {
+		pause = func(ctx context.Context, d time.Duration) { time.Sleep(d) }
+	}
+	var err error
+	for i := range settleAttempts {
+		if i > 0 {
+			pause(ctx, time.Duration(50<<(2*i))*time.Millisecond) // 200 ms, 800 ms, 3.2 s
+		}
+		if err = d.Store.Settle(ctx, id, key, ch, status); err == nil {
+			return nil
+		}
+	}
+	return fmt.Errorf("settle %s for a recipient by %s: %w", id, ch, err)
 }
 
 // quietUntil reports whether now is within the quiet hours in the

@@ -7,8 +7,14 @@ package notification
 
 import (
 	"context"
+	"errors"
 	"time"
 )
+
+// ErrInFlight says another sender holds a fresh claim on a delivery: the
+// message is to be retried later, when that claim has settled or gone
+// stale.
+var ErrInFlight = errors.New("the delivery is in flight elsewhere")
 
 // Channel is a way a notice reaches a person.
 type Channel string
@@ -98,10 +104,12 @@ type Store interface {
 	Get(ctx context.Context, id string) (Notification, error)
 	// AddRecipients adds to a notice's recipient count.
 	AddRecipients(ctx context.Context, id string, n int) error
-	// Claim records that a delivery is under way; false when this
-	// (notice, recipient, channel) was already claimed.
-	Claim(ctx context.Context, id, recipient string, ch Channel) (bool, error)
-	// Settle records a claimed delivery's outcome and counts it.
+	// Claim records at now that a delivery is under way: false when this
+	// (notice, recipient, channel) was settled; ErrInFlight when another
+	// claim made after staleBefore is still unsettled. An older unsettled
+	// claim is taken over: its sender stopped between sending and settling.
+	Claim(ctx context.Context, id, recipient string, ch Channel, now, staleBefore time.Time) (bool, error)
+	// Settle records a claimed delivery's outcome and counts it, once.
 	Settle(ctx context.Context, id, recipient string, ch Channel, status string) error
 	// Release forgets a claim whose delivery failed, so a retry may send.
 	Release(ctx context.Context, id, recipient string, ch Channel) error

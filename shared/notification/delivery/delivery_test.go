@@ -5,13 +5,19 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
 	"ohcs/local/localmail"
 	"ohcs/shared/cursor"
+	"ohcs/shared/dynamo"
 	"ohcs/shared/dynamo/dynamotest"
+	"ohcs/shared/notification"
 	"ohcs/shared/notification/delivery"
 	"ohcs/shared/outbox"
 	"ohcs/shared/people"
@@ -213,4 +219,117 @@ func TestQuietHours(t *testing.T) {
 	if got := f.emails("Appointment booked"); got != 1 {
 		t.Errorf("after the quiet hours: %d; want 1", got)
 	}
+}
+
+// TestStoreFailsMidDelivery: the store fails at each step of a delivery.
+// Nothing is lost: every failure leaves the message to a retry that sends
+// what is missing. Nothing is duplicated, except in the one window no
+// store can close (sent, then the store stayed down through every attempt
+// to record it): after the claim's lease that delivery is sent again
+// rather than lost.
+func TestStoreFailsMidDelivery(t *testing.T) {
+	ctx := context.Background()
+	const sends = 3 // two people by email, the practitioner by SMS
+	setupFaulty := func(t *testing.T) (*fixture, *dynamo.Faults) {
+		f := setup(t)
+		faults := &dynamo.Faults{}
+		f.env.DynamoDB = faults.Instrument(f.env.DynamoDB)
+		f.router = delivery.NewRouter(f.env, f.mail, f.mail)
+		f.router.Deliverer.Pause = func(context.Context, time.Duration) {}
+		return f, faults
+	}
+	// The three steps of a delivery touch its row, sk DELIVERY#...: claim
+	// (PutItem), settle (a transaction updating it first), release
+	// (DeleteItem).
+	// The matchers pick the deliveries of one channel: email (two) or
+	// SMS (one), which the recorder sees.
+	delivery := func(key map[string]types.AttributeValue, ch string) bool {
+		sk, ok := key["sk"].(*types.AttributeValueMemberS)
+		return ok && strings.HasPrefix(sk.Value, "DELIVERY#") && strings.HasSuffix(sk.Value, "#"+ch)
+	}
+	claim := func(ch string) func(any) bool {
+		return func(p any) bool { in, ok := p.(*dynamodb.PutItemInput); return ok && delivery(in.Item, ch) }
+	}
+	settle := func(ch string) func(any) bool {
+		return func(p any) bool {
+			in, ok := p.(*dynamodb.TransactWriteItemsInput)
+			return ok && in.TransactItems[0].Update != nil && delivery(in.TransactItems[0].Update.Key, ch)
+		}
+	}
+	release := func(ch string) func(any) bool {
+		return func(p any) bool { in, ok := p.(*dynamodb.DeleteItemInput); return ok && delivery(in.Key, ch) }
+	}
+	msg := outbox.Message{ID: "m1", Kind: outbox.AppointmentBooked, AppointmentID: "A"}
+	deliver := func(f *fixture) error { msg.CreatedAt = *f.clock; return f.router.HandleMessage(ctx, msg) }
+
+	t.Run("settling fails for a while", func(t *testing.T) {
+		f, faults := setupFaulty(t)
+		faults.FailMatching("", "TransactWriteItems", settle("email"), dynamo.Throttled, 3)
+		if err := deliver(f); err != nil {
+			t.Fatalf("settling is retried in place: %v", err)
+		}
+		if err := deliver(f); err != nil || len(f.mail.Sent()) != sends {
+			t.Errorf("after a redelivery: %d sends, %v; want %d", len(f.mail.Sent()), err, sends)
+		}
+	})
+
+	t.Run("claiming fails", func(t *testing.T) {
+		f, faults := setupFaulty(t)
+		faults.FailMatching("", "PutItem", claim("email"), dynamo.Throttled, 1)
+		if err := deliver(f); err == nil {
+			t.Fatal("a failed claim reported no error (the message would not be retried)")
+		}
+		if n := len(f.mail.Sent()); n != sends-1 {
+			t.Errorf("sends before the retry: %d; want %d", n, sends-1)
+		}
+		if err := deliver(f); err != nil || len(f.mail.Sent()) != sends {
+			t.Errorf("after the retry: %d sends, %v; want %d", len(f.mail.Sent()), err, sends)
+		}
+	})
+
+	t.Run("sending and releasing fail", func(t *testing.T) {
+		f, faults := setupFaulty(t)
+		failed := false
+		f.mail.Fail = func(channel string) error {
+			if channel == "sms" && !failed {
+				failed = true
+				return errors.New("sns throttled")
+			}
+			return nil
+		}
+		faults.FailMatching("", "DeleteItem", release("sms"), dynamo.Throttled, 1)
+		if err := deliver(f); err == nil {
+			t.Fatal("a failed send reported no error")
+		}
+		if err := deliver(f); err == nil || len(f.mail.Sent()) != sends-1 {
+			t.Fatalf("within the claim's lease: %d sends, %v; want %d and an error (retry later)", len(f.mail.Sent()), err, sends-1)
+		}
+		*f.clock = f.clock.Add(notification.DefaultLease + time.Second)
+		if err := deliver(f); err != nil || len(f.mail.Sent()) != sends {
+			t.Errorf("after the lease: %d sends, %v; want %d", len(f.mail.Sent()), err, sends)
+		}
+	})
+
+	t.Run("settling fails until the retries run out", func(t *testing.T) {
+		f, faults := setupFaulty(t)
+		faults.FailMatching("", "TransactWriteItems", settle("sms"), dynamo.Throttled, 4)
+		if err := deliver(f); err == nil {
+			t.Fatal("an unsettled delivery reported no error")
+		}
+		if n := len(f.mail.Sent()); n != sends {
+			t.Fatalf("sends: %d; want %d", n, sends)
+		}
+		if err := deliver(f); err == nil || len(f.mail.Sent()) != sends {
+			t.Fatalf("within the lease: %d sends, %v; want %d and an error", len(f.mail.Sent()), err, sends)
+		}
+		*f.clock = f.clock.Add(notification.DefaultLease + time.Second)
+		for range 2 {
+			if err := deliver(f); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := len(f.mail.Sent()); n != sends+1 {
+			t.Errorf("after the lease: %d sends; want %d (the unsettled one once more, nothing else)", n, sends+1)
+		}
+	})
 }

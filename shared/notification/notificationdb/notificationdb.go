@@ -152,26 +152,47 @@ func deliveryKey(id, recipient string, ch notification.Channel) map[string]types
 	return key("NOTIFICATION#"+id, "DELIVERY#"+recipient+"#"+string(ch))
 }
 
-// Claim puts the delivery row unless it exists.
-func (st *Store) Claim(ctx context.Context, id, recipient string, ch notification.Channel) (bool, error) {
+// Claim puts the delivery row unless it exists, or takes over a claim
+// left unsettled since before staleBefore.
+func (st *Store) Claim(ctx context.Context, id, recipient string, ch notification.Channel, now, staleBefore time.Time) (bool, error) {
 	item := deliveryKey(id, recipient, ch)
 	item["status"] = s("sending")
-	_, err := st.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")})
-	if dynamo.IsConditionFailed(err) {
-		return false, nil
+	item["claimedAt"] = s(now.UTC().Format(time.RFC3339Nano))
+	_, err := st.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(st.Table), Item: item,
+		ConditionExpression:      aws.String("attribute_not_exists(pk) OR (#s = :sending AND claimedAt < :stale)"),
+		ExpressionAttributeNames: map[string]string{"#s": "status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":sending": s("sending"),
+			":stale": s(staleBefore.UTC().Format(time.RFC3339Nano))}})
+	if !dynamo.IsConditionFailed(err) {
+		return err == nil, dynamo.Err(err, "claim delivery")
 	}
-	return err == nil, dynamo.Err(err, "claim delivery")
+	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table), Key: deliveryKey(id, recipient, ch), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return false, dynamo.Err(err, "read delivery")
+	}
+	if v, ok := out.Item["status"].(*types.AttributeValueMemberS); ok && v.Value == "sending" {
+		return false, notification.ErrInFlight
+	}
+	return false, nil
 }
 
-// Settle records the outcome and counts it.
+// Settle records the outcome and counts it in one transaction; a delivery
+// settled before is not counted again.
 func (st *Store) Settle(ctx context.Context, id, recipient string, ch notification.Channel, status string) error {
-	_, err := st.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(st.Table), Key: deliveryKey(id, recipient, ch),
-		UpdateExpression: aws.String("SET #s = :s"), ExpressionAttributeNames: map[string]string{"#s": "status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":s": s(status)}})
-	if err != nil {
-		return dynamo.Err(err, "settle delivery")
+	_, err := st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Update: &types.Update{TableName: aws.String(st.Table), Key: deliveryKey(id, recipient, ch),
+			UpdateExpression: aws.String("SET #s = :s"), ConditionExpression: aws.String("#s = :sending"),
+			ExpressionAttributeNames:  map[string]string{"#s": "status"},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":s": s(status), ":sending": s("sending")}}},
+		{Update: &types.Update{TableName: aws.String(st.Table), Key: key("NOTIFICATION#"+id, "NOTIFICATION"),
+			UpdateExpression:          aws.String("ADD #c :one"),
+			ExpressionAttributeNames:  map[string]string{"#c": "c_" + string(ch) + "_" + status},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":one": &types.AttributeValueMemberN{Value: "1"}}}},
+	}})
+	if dynamo.ConditionFailedAt(err, 0) {
+		return nil // settled by the sender that took it over
 	}
-	return st.add(ctx, id, map[string]int{"c_" + string(ch) + "_" + status: 1})
+	return dynamo.Err(err, "settle delivery")
 }
 
 // Release deletes a claim.
