@@ -49,6 +49,13 @@ func (r *Recorder) record(m Message) error {
 	return nil
 }
 
+// SetFail sets Fail while deliveries may be running.
+func (r *Recorder) SetFail(fail func(channel string) error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.Fail = fail
+}
+
 // Sent returns what was sent, oldest first.
 func (r *Recorder) Sent() []Message {
 	r.mu.Lock()

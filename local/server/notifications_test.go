@@ -2,11 +2,15 @@ package server_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"ohcs/local/localmail"
+	"ohcs/shared/notification"
 )
 
 func (c *client) dispatch() {
@@ -144,4 +148,49 @@ func TestRoleAudience(t *testing.T) {
 	}
 	assertProblem(t, c.call("POST", "/v1/notifications", w.tokens["administrator"], map[string]any{"recipients": map[string]any{"role": "administrator"},
 		"subject": "x", "message": "y", "channels": []string{"email"}}, nil), http.StatusUnprocessableEntity)
+}
+
+// TestFailedDeliveries: a send the provider refuses for good is settled
+// failed at once; one that keeps failing is tried MaxAttempts times and
+// then settled failed; getNotification counts both, and the message stops
+// being retried.
+func TestFailedDeliveries(t *testing.T) {
+	c := start(t, nil)
+	w := newWorld(t, c)
+	c.dispatch()
+	var emailTries atomic.Int32
+	c.server.Mail.SetFail(func(channel string) error {
+		if channel == "sms" {
+			return fmt.Errorf("invalid phone number: %w", notification.ErrRejected)
+		}
+		emailTries.Add(1)
+		return errors.New("mail service unavailable")
+	})
+	defer c.server.Mail.SetFail(nil)
+	sent := w.must(c.call("POST", "/v1/notifications", w.tokens["practitioner"], map[string]any{"recipients": map[string]any{"beneficiaryIds": []string{w.B}},
+		"subject": "Vaccination day", "message": "Bring the health card.", "channels": []string{"sms", "email"}, "priority": "urgent"}, nil), 202, "send")
+	counts := func() (map[string]any, map[string]any) {
+		d := w.must(c.call("GET", "/v1/notifications/"+sent["id"].(string), w.tokens["practitioner"], nil, nil), 200, "get")["deliveries"].(map[string]any)
+		return d["email"].(map[string]any), d["sms"].(map[string]any)
+	}
+	for range 2 * notification.MaxAttempts {
+		if email, _ := counts(); email["failed"] == float64(1) {
+			break
+		}
+		_, _ = c.server.Dispatch(context.Background()) // fails until the last attempt
+	}
+	email, sms := counts()
+	if email["failed"] != float64(1) || email["sent"] != float64(0) || email["queued"] != float64(0) ||
+		sms["failed"] != float64(1) || sms["sent"] != float64(0) || sms["queued"] != float64(0) {
+		t.Errorf("counts: email %v, sms %v; want one failed each", email, sms)
+	}
+	if n := emailTries.Load(); n != notification.MaxAttempts {
+		t.Errorf("email attempts: %d; want %d", n, notification.MaxAttempts)
+	}
+	if _, err := c.server.Dispatch(context.Background()); err != nil {
+		t.Errorf("the settled message is still retried: %v", err)
+	}
+	if len(sentWith(c.server.Mail.Sent(), "email", "Vaccination day"))+len(sentWith(c.server.Mail.Sent(), "sms", "Vaccination day")) != 0 {
+		t.Error("a failed delivery was recorded as sent")
+	}
 }

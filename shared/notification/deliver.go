@@ -98,12 +98,24 @@ func (d *Deliverer) Deliver(ctx context.Context, n Notification, p Person, ch Ch
 	case ch == SMS:
 		err = d.Texter.SendSMS(ctx, p.Phone, subject+": "+body)
 	}
-	if err != nil {
-		// Let a retry send it.
-		if rerr := d.Store.Release(context.WithoutCancel(ctx), n.ID, p.Key, ch); rerr != nil {
+	switch {
+	case errors.Is(err, ErrRejected):
+		// Refused for good: retrying would fail the same way.
+		status, err = Failed, nil
+	case err != nil:
+		attempts, rerr := d.Store.Release(context.WithoutCancel(ctx), n.ID, p.Key, ch)
+		if rerr != nil {
 			return errors.Join(err, rerr)
 		}
-		return fmt.Errorf("deliver %s to a recipient by %s: %w", n.ID, ch, err)
+		if attempts < MaxAttempts {
+			// Let a retry send it.
+			return fmt.Errorf("deliver %s to a recipient by %s (attempt %d of %d): %w", n.ID, ch, attempts, MaxAttempts, err)
+		}
+		// The last attempt: take the claim back and settle it failed.
+		if claimed, cerr := d.Store.Claim(ctx, n.ID, p.Key, ch, now, now.Add(-lease)); cerr != nil || !claimed {
+			return errors.Join(err, cerr)
+		}
+		status = Failed
 	}
 	return d.settle(ctx, n.ID, p.Key, ch, status)
 }

@@ -16,6 +16,14 @@ import (
 // stale.
 var ErrInFlight = errors.New("the delivery is in flight elsewhere")
 
+// ErrRejected marks a send the provider refused for good (a malformed
+// address, a rejected message): retrying would fail the same way.
+var ErrRejected = errors.New("rejected by the provider")
+
+// MaxAttempts is how many times a delivery is tried before it is settled
+// failed: the delivery function's first invocation and its two retries.
+const MaxAttempts = 3
+
 // Channel is a way a notice reaches a person.
 type Channel string
 
@@ -111,8 +119,9 @@ type Store interface {
 	Claim(ctx context.Context, id, recipient string, ch Channel, now, staleBefore time.Time) (bool, error)
 	// Settle records a claimed delivery's outcome and counts it, once.
 	Settle(ctx context.Context, id, recipient string, ch Channel, status string) error
-	// Release forgets a claim whose delivery failed, so a retry may send.
-	Release(ctx context.Context, id, recipient string, ch Channel) error
+	// Release gives up a claim whose delivery failed, so a retry may
+	// send, and answers how many attempts have failed so far.
+	Release(ctx context.Context, id, recipient string, ch Channel) (int, error)
 	// PutInbox stores an inbox item of sub once.
 	PutInbox(ctx context.Context, sub string, item InboxItem) error
 	// Inbox pages through sub's inbox, newest first.

@@ -5,6 +5,7 @@ package awssend
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -12,6 +13,7 @@ import (
 	sestypes "github.com/aws/aws-sdk-go-v2/service/sesv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
+	"github.com/aws/smithy-go"
 
 	"ohcs/shared/notification"
 	"ohcs/shared/outbox"
@@ -36,7 +38,7 @@ func (m *Mail) SendEmail(ctx context.Context, to, subject, body string) error {
 		}},
 	})
 	if err != nil {
-		return fmt.Errorf("ses send email: %w", err)
+		return classify("ses send email", err)
 	}
 	return nil
 }
@@ -55,7 +57,7 @@ func (t *Text) SendSMS(ctx context.Context, phone, text string) error {
 			"AWS.SNS.SMS.SMSType": {DataType: aws.String("String"), StringValue: aws.String("Transactional")},
 		}})
 	if err != nil {
-		return fmt.Errorf("sns send sms: %w", err)
+		return classify("sns send sms", err)
 	}
 	return nil
 }
@@ -90,4 +92,22 @@ func Decode(body string) (outbox.Message, error) {
 		return outbox.Message{}, fmt.Errorf("decode a notification topic message: no id or kind")
 	}
 	return m, nil
+}
+
+// transient are the client-side error codes of SES v2 and SNS that pass:
+// throttling and sending limits.
+var transient = map[string]bool{
+	"TooManyRequestsException": true, "LimitExceededException": true, "SendingPausedException": true,
+	"Throttling": true, "ThrottlingException": true, "ThrottledException": true, "KMSThrottling": true,
+}
+
+// classify marks the provider's refusals of this message or address
+// (client errors other than throttling) as notification.ErrRejected, so
+// they are settled failed instead of retried.
+func classify(what string, err error) error {
+	var ae smithy.APIError
+	if errors.As(err, &ae) && ae.ErrorFault() == smithy.FaultClient && !transient[ae.ErrorCode()] {
+		return fmt.Errorf("%s: %w: %w", what, notification.ErrRejected, err)
+	}
+	return fmt.Errorf("%s: %w", what, err)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -20,6 +21,7 @@ import (
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/sivchari/kumo"
 
+	"ohcs/shared/notification"
 	"ohcs/shared/notification/awssend"
 	"ohcs/shared/outbox"
 )
@@ -188,8 +190,8 @@ func TestSMSThroughSNS(t *testing.T) {
 	mu.Lock()
 	fail = true
 	mu.Unlock()
-	if err := text.SendSMS(context.Background(), "+0", msg); err == nil || !strings.Contains(err.Error(), "InvalidParameter") {
-		t.Errorf("a refused SMS: %v; want the InvalidParameter error", err)
+	if err := text.SendSMS(context.Background(), "+0", msg); !errors.Is(err, notification.ErrRejected) || !strings.Contains(err.Error(), "InvalidParameter") {
+		t.Errorf("a refused SMS: %v; want the InvalidParameter error, marked rejected", err)
 	}
 	if len(got) != 2 {
 		t.Fatalf("requests: %d", len(got))

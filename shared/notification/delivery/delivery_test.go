@@ -239,8 +239,8 @@ func TestStoreFailsMidDelivery(t *testing.T) {
 		return f, faults
 	}
 	// The three steps of a delivery touch its row, sk DELIVERY#...: claim
-	// (PutItem), settle (a transaction updating it first), release
-	// (DeleteItem).
+	// (an update setting claimedAt), settle (a transaction updating it
+	// first), release (an update counting attempts).
 	// The matchers pick the deliveries of one channel: email (two) or
 	// SMS (one), which the recorder sees.
 	delivery := func(key map[string]types.AttributeValue, ch string) bool {
@@ -248,7 +248,10 @@ func TestStoreFailsMidDelivery(t *testing.T) {
 		return ok && strings.HasPrefix(sk.Value, "DELIVERY#") && strings.HasSuffix(sk.Value, "#"+ch)
 	}
 	claim := func(ch string) func(any) bool {
-		return func(p any) bool { in, ok := p.(*dynamodb.PutItemInput); return ok && delivery(in.Item, ch) }
+		return func(p any) bool {
+			in, ok := p.(*dynamodb.UpdateItemInput)
+			return ok && strings.Contains(*in.UpdateExpression, "claimedAt") && delivery(in.Key, ch)
+		}
 	}
 	settle := func(ch string) func(any) bool {
 		return func(p any) bool {
@@ -257,7 +260,10 @@ func TestStoreFailsMidDelivery(t *testing.T) {
 		}
 	}
 	release := func(ch string) func(any) bool {
-		return func(p any) bool { in, ok := p.(*dynamodb.DeleteItemInput); return ok && delivery(in.Key, ch) }
+		return func(p any) bool {
+			in, ok := p.(*dynamodb.UpdateItemInput)
+			return ok && strings.Contains(*in.UpdateExpression, "attempts") && delivery(in.Key, ch)
+		}
 	}
 	msg := outbox.Message{ID: "m1", Kind: outbox.AppointmentBooked, AppointmentID: "A"}
 	deliver := func(f *fixture) error { msg.CreatedAt = *f.clock; return f.router.HandleMessage(ctx, msg) }
@@ -275,7 +281,7 @@ func TestStoreFailsMidDelivery(t *testing.T) {
 
 	t.Run("claiming fails", func(t *testing.T) {
 		f, faults := setupFaulty(t)
-		faults.FailMatching("", "PutItem", claim("email"), dynamo.Throttled, 1)
+		faults.FailMatching("", "UpdateItem", claim("email"), dynamo.Throttled, 1)
 		if err := deliver(f); err == nil {
 			t.Fatal("a failed claim reported no error (the message would not be retried)")
 		}
@@ -297,7 +303,7 @@ func TestStoreFailsMidDelivery(t *testing.T) {
 			}
 			return nil
 		}
-		faults.FailMatching("", "DeleteItem", release("sms"), dynamo.Throttled, 1)
+		faults.FailMatching("", "UpdateItem", release("sms"), dynamo.Throttled, 1)
 		if err := deliver(f); err == nil {
 			t.Fatal("a failed send reported no error")
 		}

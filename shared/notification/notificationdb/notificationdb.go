@@ -152,17 +152,15 @@ func deliveryKey(id, recipient string, ch notification.Channel) map[string]types
 	return key("NOTIFICATION#"+id, "DELIVERY#"+recipient+"#"+string(ch))
 }
 
-// Claim puts the delivery row unless it exists, or takes over a claim
-// left unsettled since before staleBefore.
+// Claim creates the delivery row, takes up one released after a failed
+// attempt, or takes over one left unsettled since before staleBefore.
 func (st *Store) Claim(ctx context.Context, id, recipient string, ch notification.Channel, now, staleBefore time.Time) (bool, error) {
-	item := deliveryKey(id, recipient, ch)
-	item["status"] = s("sending")
-	item["claimedAt"] = s(now.UTC().Format(time.RFC3339Nano))
-	_, err := st.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(st.Table), Item: item,
-		ConditionExpression:      aws.String("attribute_not_exists(pk) OR (#s = :sending AND claimedAt < :stale)"),
+	_, err := st.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(st.Table), Key: deliveryKey(id, recipient, ch),
+		UpdateExpression:         aws.String("SET #s = :sending, claimedAt = :now"),
+		ConditionExpression:      aws.String("attribute_not_exists(pk) OR #s = :retry OR (#s = :sending AND claimedAt < :stale)"),
 		ExpressionAttributeNames: map[string]string{"#s": "status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":sending": s("sending"),
-			":stale": s(staleBefore.UTC().Format(time.RFC3339Nano))}})
+		ExpressionAttributeValues: map[string]types.AttributeValue{":sending": s("sending"), ":retry": s("retry"),
+			":now": s(now.UTC().Format(time.RFC3339Nano)), ":stale": s(staleBefore.UTC().Format(time.RFC3339Nano))}})
 	if !dynamo.IsConditionFailed(err) {
 		return err == nil, dynamo.Err(err, "claim delivery")
 	}
@@ -195,10 +193,25 @@ func (st *Store) Settle(ctx context.Context, id, recipient string, ch notificati
 	return dynamo.Err(err, "settle delivery")
 }
 
-// Release deletes a claim.
-func (st *Store) Release(ctx context.Context, id, recipient string, ch notification.Channel) error {
-	_, err := st.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(st.Table), Key: deliveryKey(id, recipient, ch)})
-	return dynamo.Err(err, "release delivery")
+// Release marks a claim free for a retry and counts the failed attempt.
+func (st *Store) Release(ctx context.Context, id, recipient string, ch notification.Channel) (int, error) {
+	out, err := st.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(st.Table), Key: deliveryKey(id, recipient, ch),
+		UpdateExpression: aws.String("SET #s = :retry ADD attempts :one"), ConditionExpression: aws.String("#s = :sending"),
+		ExpressionAttributeNames: map[string]string{"#s": "status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":retry": s("retry"), ":sending": s("sending"),
+			":one": &types.AttributeValueMemberN{Value: "1"}},
+		ReturnValues: types.ReturnValueUpdatedNew})
+	if dynamo.IsConditionFailed(err) {
+		return 0, nil // settled meanwhile by a sender that took it over
+	}
+	if err != nil {
+		return 0, dynamo.Err(err, "release delivery")
+	}
+	n := 0
+	if v, ok := out.Attributes["attempts"].(*types.AttributeValueMemberN); ok {
+		n, _ = strconv.Atoi(v.Value)
+	}
+	return n, nil
 }
 
 type inboxItem struct {
