@@ -2,12 +2,14 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"ohcs/local/localmail"
 	"ohcs/shared/notification"
@@ -192,5 +194,83 @@ func TestFailedDeliveries(t *testing.T) {
 	}
 	if len(sentWith(c.server.Mail.Sent(), "email", "Vaccination day"))+len(sentWith(c.server.Mail.Sent(), "sms", "Vaccination day")) != 0 {
 		t.Error("a failed delivery was recorded as sent")
+	}
+}
+
+// TestBookingCancellationReminder: a booking, a cancellation and the
+// reminders run end to end; GET /_local/outbox shows each message in its
+// recipient's language, and no reminder for the cancelled appointment.
+func TestBookingCancellationReminder(t *testing.T) {
+	c := start(t, nil)
+	w := newWorld(t, c)
+	// B2 reads English; the practitioner Portuguese. B (pt-MZ) books one
+	// more appointment and cancels it.
+	w.must(c.call("PUT", "/v1/me/notification-preferences", w.tokens["beneficiary-other"], map[string]any{"channels": map[string]bool{"email": true}, "language": "en"}, nil), 200, "prefs")
+	// Appointments booked less than a day ahead get no reminder: take two
+	// slots at least two days ahead.
+	var later []string
+	for _, sl := range freeSlots(t, c, w.tokens["beneficiary"], w.P, 100) {
+		if at, _ := time.Parse(time.RFC3339, sl["start"].(string)); at.After(time.Now().Add(48*time.Hour)) && len(later) < 2 {
+			later = append(later, sl["slotId"].(string))
+		}
+	}
+	if len(later) != 2 {
+		t.Fatalf("free slots two days ahead: %v", later)
+	}
+	kept := w.must(book(c, w.tokens["beneficiary-other"], later[0], w.B2, nil), 201, "book")
+	gone := w.must(book(c, w.tokens["beneficiary"], later[1], w.B, nil), 201, "book")["id"].(string)
+	w.must(c.call("POST", "/v1/appointments/"+gone+"/cancellation", w.tokens["beneficiary"], map[string]any{"reason": "travel"},
+		map[string]string{"If-Match": `"1"`}), 200, "cancel")
+	c.dispatch()
+	type outboxJSON struct {
+		Messages []localmail.Message `json:"messages"`
+	}
+	read := func() []localmail.Message {
+		t.Helper()
+		res, err := http.Get(c.base + "/_local/outbox")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var out outboxJSON
+		if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+			t.Fatal(err)
+		}
+		return out.Messages
+	}
+	msgs := read()
+	for _, want := range []struct{ channel, text, to string }{
+		{"email", "Appointment booked", "b@example.org"},  // B2, English
+		{"email", "Consulta cancelada", "b@example.org"},  // B, Portuguese
+		{"email", "Consulta cancelada", "ana@example.org"}, // the practitioner
+	} {
+		found := false
+		for _, m := range sentWith(msgs, want.channel, want.text) {
+			found = found || m.To == want.to
+		}
+		if !found {
+			t.Errorf("no %s %q to %s in the local outbox", want.channel, want.text, want.to)
+		}
+	}
+	if n := len(sentWith(msgs, "email", "Appointment tomorrow")) + len(sentWith(msgs, "email", "Consulta amanhã")); n != 0 {
+		t.Fatalf("reminders before their time: %d", n)
+	}
+
+	// A week later every reminder is due: the kept one's, to both sides;
+	// the cancelled appointment's fires nothing.
+	start := kept["start"].(string)
+	if _, err := c.server.DispatchAt(context.Background(), time.Now().Add(8*24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	msgs = read()
+	en := sentWith(msgs, "email", "Appointment tomorrow")
+	pt := sentWith(msgs, "email", "Consulta amanhã")
+	if len(en) != 1 || en[0].To != "b@example.org" {
+		t.Errorf("English reminders: %+v; want one, to B2 (of %s)", en, start)
+	}
+	// Had the cancelled one fired, B and the practitioner would each have
+	// one more.
+	if len(pt) != 1 || pt[0].To != "ana@example.org" {
+		t.Errorf("Portuguese reminders: %+v; want one, to the practitioner", pt)
 	}
 }

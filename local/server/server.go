@@ -157,10 +157,16 @@ func Start(ctx context.Context, getenv func(string) string, logger *slog.Logger)
 // Dispatch publishes every due outbox message now, as the scheduled
 // dispatcher does, and returns how many it published.
 func (s *Server) Dispatch(ctx context.Context) (int, error) {
+	return s.DispatchAt(ctx, s.Env.Now())
+}
+
+// DispatchAt is Dispatch as it would run at the time at: a later time
+// fires the reminders due by then, as if the days had passed.
+func (s *Server) DispatchAt(ctx context.Context, at time.Time) (int, error) {
 	ctx = s.Requests.Begin(ctx, "outbox-dispatcher") // counted, and reachable by Faults, under its function's name
 	total := 0
 	for range 20 {
-		n, err := s.dispatcher.Run(ctx, s.Env.Now(), 100)
+		n, err := s.dispatcher.Run(ctx, at, 100)
 		total += n
 		if err != nil || n == 0 {
 			return total, err
