@@ -240,8 +240,8 @@ func TestBookingCancellationReminder(t *testing.T) {
 	}
 	msgs := read()
 	for _, want := range []struct{ channel, text, to string }{
-		{"email", "Appointment booked", "b@example.org"},  // B2, English
-		{"email", "Consulta cancelada", "b@example.org"},  // B, Portuguese
+		{"email", "Appointment booked", "b@example.org"},   // B2, English
+		{"email", "Consulta cancelada", "b@example.org"},   // B, Portuguese
 		{"email", "Consulta cancelada", "ana@example.org"}, // the practitioner
 	} {
 		found := false

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -267,7 +268,24 @@ func (s *Server) routes(ctx context.Context, env *platform.Env, logger *slog.Log
 		problem.Write(w, r.WithContext(logging.WithLogger(r.Context(), logger)),
 			problem.New(problem.NotFound, "no resource at %s; the API is under /v1", r.URL.Path))
 	}))
-	return mux, nil
+	return refuseDotSegments(mux), nil
+}
+
+// refuseDotSegments answers 400 to a path with "." or ".." segments, raw
+// or percent-encoded, before anything resolves them: a path names one
+// resource as written, or none.
+func refuseDotSegments(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, path := range []string{r.URL.EscapedPath(), r.URL.Path} {
+			for _, seg := range strings.Split(path, "/") {
+				if seg == "." || seg == ".." {
+					problem.Write(w, r, problem.New(problem.Invalid, "the path must not hold . or .. segments"))
+					return
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // loopbackOnly hides development endpoints from anything but this machine,

@@ -15,9 +15,10 @@ import (
 // Scan on a request path would read every person's data. The local server
 // counts every request; the tests and benchmarks read the counts.
 type Counter struct {
-	mu    sync.Mutex
-	calls map[string]int
-	reqs  map[string]map[string]int
+	mu     sync.Mutex
+	calls  map[string]int
+	reqs   map[string]map[string]int
+	writes map[string]map[string]int
 }
 
 type counterKey struct{}
@@ -41,8 +42,8 @@ func (c *Counter) Begin(ctx context.Context, op string) context.Context {
 // Instrument returns a client with db's options that counts its requests
 // in c. A request is counted once, however many times the SDK retries it.
 func (c *Counter) Instrument(db *dynamodb.Client) *dynamodb.Client {
-	return before(db, "OHCSRequestCounter", func(op, action string, _ any) error {
-		c.add(op, action)
+	return before(db, "OHCSRequestCounter", func(op, action string, params any) error {
+		c.add(op, action, WrittenTables(params))
 		return nil
 	})
 }
@@ -65,22 +66,66 @@ func before(db *dynamodb.Client, name string, hook func(op, action string, param
 	})
 }
 
-func (c *Counter) add(op, action string) {
+func (c *Counter) add(op, action string, written []string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.reqs == nil {
-		c.reqs = map[string]map[string]int{}
+		c.reqs, c.writes = map[string]map[string]int{}, map[string]map[string]int{}
 	}
 	if c.reqs[op] == nil {
-		c.reqs[op] = map[string]int{}
+		c.reqs[op], c.writes[op] = map[string]int{}, map[string]int{}
 	}
 	c.reqs[op][action]++
+	for _, t := range written {
+		c.writes[op][t]++
+	}
+}
+
+// WrittenTables names the tables a write request's input writes to
+// (PutItem, UpdateItem, DeleteItem, TransactWriteItems, BatchWriteItem),
+// once per item; nothing for reads.
+func WrittenTables(params any) []string {
+	var out []string
+	switch in := params.(type) {
+	case *dynamodb.PutItemInput:
+		out = append(out, deref(in.TableName))
+	case *dynamodb.UpdateItemInput:
+		out = append(out, deref(in.TableName))
+	case *dynamodb.DeleteItemInput:
+		out = append(out, deref(in.TableName))
+	case *dynamodb.BatchWriteItemInput:
+		for t, reqs := range in.RequestItems {
+			for range reqs {
+				out = append(out, t)
+			}
+		}
+	case *dynamodb.TransactWriteItemsInput:
+		for _, it := range in.TransactItems {
+			switch {
+			case it.Put != nil:
+				out = append(out, deref(it.Put.TableName))
+			case it.Update != nil:
+				out = append(out, deref(it.Update.TableName))
+			case it.Delete != nil:
+				out = append(out, deref(it.Delete.TableName))
+			}
+		}
+	}
+	return out
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 // Usage is what a Counter saw of one API operation.
 type Usage struct {
 	Calls    int
 	Requests map[string]int // by DynamoDB action
+	Writes   map[string]int // items written, by table
 }
 
 // Total is the number of DynamoDB requests of u.
@@ -94,10 +139,15 @@ func (u Usage) Total() int {
 
 // Sub returns the usage of u since the snapshot before.
 func (u Usage) Sub(before Usage) Usage {
-	out := Usage{Calls: u.Calls - before.Calls, Requests: map[string]int{}}
+	out := Usage{Calls: u.Calls - before.Calls, Requests: map[string]int{}, Writes: map[string]int{}}
 	for k, v := range u.Requests {
 		if d := v - before.Requests[k]; d != 0 {
 			out.Requests[k] = d
+		}
+	}
+	for k, v := range u.Writes {
+		if d := v - before.Writes[k]; d != 0 {
+			out.Writes[k] = d
 		}
 	}
 	return out
@@ -107,7 +157,7 @@ func (u Usage) Sub(before Usage) Usage {
 func (c *Counter) Usage(op string) Usage {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return Usage{Calls: c.calls[op], Requests: maps.Clone(c.reqs[op])}
+	return Usage{Calls: c.calls[op], Requests: maps.Clone(c.reqs[op]), Writes: maps.Clone(c.writes[op])}
 }
 
 // Operations returns the usage of every API operation seen so far, with
@@ -117,7 +167,7 @@ func (c *Counter) Operations() map[string]Usage {
 	defer c.mu.Unlock()
 	out := map[string]Usage{}
 	for op, r := range c.reqs {
-		out[op] = Usage{Calls: c.calls[op], Requests: maps.Clone(r)}
+		out[op] = Usage{Calls: c.calls[op], Requests: maps.Clone(r), Writes: maps.Clone(c.writes[op])}
 	}
 	return out
 }

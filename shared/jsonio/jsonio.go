@@ -12,6 +12,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"ohcs/shared/problem"
 )
@@ -66,6 +67,12 @@ func Unmarshal(data []byte, dst any) error {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return problem.Field("body", "a JSON body is required")
 	}
+	if !utf8.Valid(data) {
+		return problem.Field("body", "the body is not valid UTF-8")
+	}
+	if err := checkShape(data); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
@@ -75,6 +82,62 @@ func Unmarshal(data []byte, dst any) error {
 		return problem.Field("body", "the body must hold a single JSON value")
 	}
 	return nil
+}
+
+// MaxDepth is how deeply a body's objects and arrays may nest.
+const MaxDepth = 32
+
+// checkShape refuses what encoding/json would quietly accept: a key twice
+// in one object (parsers disagree on which one wins, so a validator and a
+// handler could read different values) and nesting deeper than MaxDepth.
+// Malformed JSON is left to the decoder, which describes it.
+func checkShape(data []byte) error {
+	type frame struct {
+		object, wantKey bool
+		keys            map[string]bool
+	}
+	var stack []frame
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	valueDone := func() {
+		if n := len(stack); n > 0 && stack[n-1].object {
+			stack[n-1].wantKey = true
+		}
+	}
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil // the end, or malformed: the decoder reports it
+		}
+		switch v := tok.(type) {
+		case json.Delim:
+			switch v {
+			case '{', '[':
+				if len(stack) >= MaxDepth {
+					return problem.Field("body", "nested more than %d levels deep", MaxDepth)
+				}
+				if n := len(stack); n > 0 && stack[n-1].object {
+					stack[n-1].wantKey = false
+				}
+				stack = append(stack, frame{object: v == '{', wantKey: v == '{', keys: map[string]bool{}})
+			default:
+				stack = stack[:len(stack)-1]
+				valueDone()
+			}
+		case string:
+			if n := len(stack); n > 0 && stack[n-1].object && stack[n-1].wantKey {
+				if stack[n-1].keys[v] {
+					return problem.Field(v, "appears twice in one object")
+				}
+				stack[n-1].keys[v] = true
+				stack[n-1].wantKey = false
+				continue
+			}
+			valueDone()
+		default:
+			valueDone()
+		}
+	}
 }
 
 func describe(err error) error {

@@ -35,6 +35,12 @@ func TestDecode(t *testing.T) {
 		{"nested wrong type", `{"inner":{"count":"many"}}`, "application/json", problem.Invalid, "inner.count"},
 		{"trailing", `{"name":"a"} {"name":"b"}`, "application/json", problem.Invalid, "body"},
 		{"not an object", `[1,2]`, "application/json", problem.Invalid, "body"},
+		{"duplicate key", `{"name":"a","tags":[],"name":"b"}`, "application/json", problem.Invalid, "name"},
+		{"duplicate nested key", `{"inner":{"count":1,"count":2}}`, "application/json", problem.Invalid, "count"},
+		{"same key in sibling objects", `{"name":"a","inner":{"count":1}}`, "application/json", "", ""},
+		{"deep nesting", `{"tags":` + strings.Repeat("[", 40) + strings.Repeat("]", 40) + `}`, "application/json", problem.Invalid, "body"},
+		{"invalid UTF-8", "{\"name\":\"a\xffb\"}", "application/json", problem.Invalid, "body"},
+		{"huge number", `{"inner":{"count":1e400}}`, "application/json", problem.Invalid, "inner.count"},
 		{"form", `name=a`, "application/x-www-form-urlencoded", problem.Invalid, "Content-Type"},
 		{"too large", `{"name":"` + strings.Repeat("a", jsonio.MaxBody) + `"}`, "application/json", problem.TooLarge, ""},
 	} {
