@@ -1,6 +1,7 @@
 package dynamo
 
 import (
+	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -35,6 +36,22 @@ func (f *Faults) Fail(op, action string, err error, times int) {
 	f.rules = append(f.rules, &fault{op: op, action: action, err: err, left: times})
 }
 
+// AnyAction matches every DynamoDB action in Fail and FailMatching.
+const AnyAction = "*"
+
+// FailWriting makes the next times requests for op that write to a table
+// whose name ends with table fail with err, whatever their action.
+func (f *Faults) FailWriting(op, table string, err error, times int) {
+	f.FailMatching(op, AnyAction, func(params any) bool {
+		for _, t := range WrittenTables(params) {
+			if strings.HasSuffix(t, table) {
+				return true
+			}
+		}
+		return false
+	}, err, times)
+}
+
 // FailMatching is Fail for the requests whose input (such as a
 // *dynamodb.PutItemInput) match accepts: one step among several of the
 // same action.
@@ -48,7 +65,7 @@ func (f *Faults) take(op, action string, params any) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, r := range f.rules {
-		if r.left > 0 && r.op == op && r.action == action && (r.match == nil || r.match(params)) {
+		if r.left > 0 && r.op == op && (r.action == action || r.action == AnyAction) && (r.match == nil || r.match(params)) {
 			r.left--
 			return r.err
 		}
