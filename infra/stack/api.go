@@ -148,6 +148,7 @@ func newAPI(st awscdk.Stack, in apiInputs) api {
 			TracingEnabled:       jsii.Bool(true),
 			ThrottlingRateLimit:  jsii.Number(in.props.ThrottleRate),
 			ThrottlingBurstLimit: jsii.Number(in.props.ThrottleBurst),
+			MethodOptions:        methodOptions(),
 		},
 	})
 	for _, op := range ops {
@@ -240,7 +241,7 @@ func newFirewall(st awscdk.Stack, rest awsapigateway.SpecRestApi, key awskms.Key
 		Scope:            jsii.String("REGIONAL"),
 		DefaultAction:    &awswafv2.CfnWebACL_DefaultActionProperty{Allow: map[string]any{}},
 		VisibilityConfig: visibility("ohcs"),
-		Rules: &[]any{
+		Rules: ptr(append([]any{
 			managed("AWSManagedRulesCommonRuleSet", 1),
 			managed("AWSManagedRulesKnownBadInputsRuleSet", 2),
 			&awswafv2.CfnWebACL_RuleProperty{
@@ -253,7 +254,7 @@ func newFirewall(st awscdk.Stack, rest awsapigateway.SpecRestApi, key awskms.Key
 				},
 				VisibilityConfig: visibility("RatePerAddress"),
 			},
-		},
+		}, routeRules(4)...)),
 	})
 	logs := awslogs.NewLogGroup(st, jsii.String("FirewallLogs"), &awslogs.LogGroupProps{
 		// WAF requires the aws-waf-logs- prefix.
@@ -280,3 +281,5 @@ func visibility(name string) *awswafv2.CfnWebACL_VisibilityConfigProperty {
 		CloudWatchMetricsEnabled: jsii.Bool(true), MetricName: jsii.String(name), SampledRequestsEnabled: jsii.Bool(true),
 	}
 }
+
+func ptr[T any](v T) *T { return &v }

@@ -356,3 +356,54 @@ func TestDeliveryLeaseOutlastsTheFunction(t *testing.T) {
 	}
 	t.Fatal("no deliver-notifications function")
 }
+
+// TestRouteLimits: the abuse-prone routes are throttled at the stage and
+// per source address by WAF (429), mirroring the functions' limits.
+func TestRouteLimits(t *testing.T) {
+	tpl, _ := template(t)
+	var settings []any
+	for _, st := range resources(tpl, "AWS::ApiGateway::Stage") {
+		settings, _ = props(st)["MethodSettings"].([]any)
+	}
+	acls := resources(tpl, "AWS::WAFv2::WebACL")
+	var rules []any
+	for _, acl := range acls {
+		rules, _ = props(acl)["Rules"].([]any)
+	}
+	for _, l := range stack.RouteLimits {
+		throttled := false
+		for _, s := range settings {
+			m := s.(map[string]any)
+			if m["HttpMethod"] == l.Method && m["ResourcePath"] == "/"+strings.ReplaceAll(l.Path, "/", "~1") &&
+				m["ThrottlingRateLimit"] == l.Rate && m["ThrottlingBurstLimit"] == l.Burst {
+				throttled = true
+			}
+		}
+		if !throttled {
+			t.Errorf("%s %s: no stage throttle in %v", l.Method, l.Path, settings)
+		}
+		found := false
+		for _, r := range rules {
+			m := r.(map[string]any)
+			if m["Name"] != "Rate"+l.Name {
+				continue
+			}
+			found = true
+			rate := m["Statement"].(map[string]any)["RateBasedStatement"].(map[string]any)
+			if rate["Limit"] != l.PerAddress() || rate["AggregateKeyType"] != "IP" || !strings.Contains(fmt.Sprint(rate["ScopeDownStatement"]), "/"+stack.StageName+l.Path) {
+				t.Errorf("%s: WAF rule %v", l.Name, rate)
+			}
+			if resp := fmt.Sprint(m["Action"]); !strings.Contains(resp, "429") {
+				t.Errorf("%s: WAF answers %s; want 429", l.Name, resp)
+			}
+		}
+		if !found {
+			t.Errorf("no WAF rule Rate%s", l.Name)
+		}
+		// The edge never refuses what the function would allow to the
+		// people behind one address.
+		if l.PerAddress() < float64(l.Rule.Limit) {
+			t.Errorf("%s: %v per address is under one person's %d", l.Name, l.PerAddress(), l.Rule.Limit)
+		}
+	}
+}
