@@ -8,6 +8,8 @@ FUNCTIONS := $(wildcard functions/*) $(wildcard events/*)
 # 1.26's fuzz coordinator at its deadline under load (golang/go#75804) and
 # fails with "context deadline exceeded" and no crasher.
 FUZZTIME  ?= 20000x
+# Operations are fuzzed through the local server: fewer, slower runs.
+FUZZOPS   ?= 3000x
 
 .DEFAULT_GOAL := help
 
@@ -41,13 +43,14 @@ lint: $(TOOLS)/redocly ## Lint the OpenAPI document
 	$(TOOLS)/redocly lint openapi/ohcs.yaml
 
 .PHONY: fuzz-short
-fuzz-short: ## Fuzz request decoding and cursor opening briefly
+fuzz-short: ## Fuzz request decoding, cursor opening and every operation's body briefly
 	$(GO) test -run='^$$' -fuzz=FuzzUnmarshal -fuzztime=$(FUZZTIME) ./shared/jsonio
 	$(GO) test -run='^$$' -fuzz=FuzzOpen -fuzztime=$(FUZZTIME) ./shared/cursor
+	$(GO) test -run='^$$' -fuzz=FuzzOperations -fuzztime=$(FUZZOPS) ./local/server
 
 .PHONY: fuzz
-fuzz: ## Fuzz request decoding and cursor opening for longer (a million runs each)
-	$(MAKE) fuzz-short FUZZTIME=1000000x
+fuzz: ## Fuzz every target for longer (a million runs each, 200,000 bodies through the server)
+	$(MAKE) fuzz-short FUZZTIME=1000000x FUZZOPS=200000x
 
 .PHONY: build
 build: ## Build every Lambda function, operations and events (linux/arm64 bootstrap), into build/<function>/
