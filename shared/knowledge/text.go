@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/blevesearch/snowballstem"
@@ -47,9 +48,16 @@ func set(words string) map[string]bool {
 	return m
 }
 
-var folder = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+// folders hold the accent folders: a transform.Transformer keeps state
+// between calls, so concurrent requests (the local server, a test) each
+// take their own.
+var folders = sync.Pool{New: func() any {
+	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+}}
 
 func fold(s string) string {
+	folder := folders.Get().(transform.Transformer)
+	defer folders.Put(folder)
 	out, _, err := transform.String(folder, s)
 	if err != nil {
 		return s
