@@ -25,8 +25,8 @@ run: ## Run the whole API locally on 127.0.0.1:8080 (OHCS_ADDR overrides)
 test: lint vet unit fuzz-short test-infra synth ## Run every test: lint, vet, unit, store, handler, end-to-end and stack tests, a short fuzz, an offline synth
 
 .PHONY: unit
-unit: ## Go tests (unit, store, handler, end-to-end)
-	$(GO) test -count=1 ./...
+unit: $(TOOLS)/prism ## Go tests (unit, store, handler, end-to-end, the contract under load through Prism)
+	OHCS_REQUIRE_PRISM=1 $(GO) test -count=1 ./...
 
 .PHONY: vet
 vet: ## go vet and gofmt
@@ -34,9 +34,9 @@ vet: ## go vet and gofmt
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './tools/*')); \
 		if [ -n "$$unformatted" ]; then echo "not gofmt-ed: $$unformatted"; exit 1; fi
 
-$(TOOLS)/redocly $(TOOLS)/cdk: tools/package.json tools/package-lock.json
+$(TOOLS)/redocly $(TOOLS)/cdk $(TOOLS)/prism: tools/package.json tools/package-lock.json
 	$(NPM) ci --prefix tools --no-audit --no-fund
-	@touch $(TOOLS)/redocly $(TOOLS)/cdk
+	@touch $(TOOLS)/redocly $(TOOLS)/cdk $(TOOLS)/prism
 
 .PHONY: lint
 lint: $(TOOLS)/redocly ## Lint the OpenAPI document

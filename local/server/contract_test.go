@@ -46,9 +46,10 @@ func freePort(t *testing.T) int {
 // TestContractUnderLoad runs the authorization matrix's requests (every
 // operation, every kind of caller on the reads, the permitted caller on
 // the writes, on worlds of their own) through Prism, which checks every
-// request and response against the OpenAPI document, from 8 clients at
-// once, with the suite's own response validation on as well: no
-// contract violation may appear.
+// request and response against the OpenAPI document, shared among 8
+// clients running at once (each also builds its world through the proxy),
+// with the suite's own response validation on as well: no contract
+// violation may appear.
 func TestContractUnderLoad(t *testing.T) {
 	bin := prism(t)
 	c := start(t, nil)
@@ -99,7 +100,10 @@ func TestContractUnderLoad(t *testing.T) {
 				}
 				cc.observe = check
 				shared := newWorld(t, &cc)
-				for _, op := range openapi.Operations(doc) {
+				for n, op := range openapi.Operations(doc) {
+					if n%8 != i {
+						continue // another client's share of the matrix
+					}
 					for _, rw := range matrix[op.ID] {
 						if rw.mutates {
 							caller := allowedCaller(op, rw)
@@ -121,7 +125,7 @@ func TestContractUnderLoad(t *testing.T) {
 		}
 	})
 	t.Logf("%d requests through the contract proxy, %d violations", requests.Load(), violations.Load())
-	if requests.Load() < 1000 {
+	if requests.Load() < 800 {
 		t.Errorf("only %d requests", requests.Load())
 	}
 }

@@ -2,7 +2,6 @@ package knowledge
 
 import (
 	"strings"
-	"sync"
 	"unicode"
 
 	"github.com/blevesearch/snowballstem"
@@ -10,9 +9,8 @@ import (
 	"github.com/blevesearch/snowballstem/french"
 	"github.com/blevesearch/snowballstem/portuguese"
 	"github.com/blevesearch/snowballstem/spanish"
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
+
+	"ohcs/shared/textfold"
 )
 
 // Analyzed languages: each has a Snowball stemmer and a stop list. Other
@@ -48,22 +46,7 @@ func set(words string) map[string]bool {
 	return m
 }
 
-// folders hold the accent folders: a transform.Transformer keeps state
-// between calls, so concurrent requests (the local server, a test) each
-// take their own.
-var folders = sync.Pool{New: func() any {
-	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-}}
-
-func fold(s string) string {
-	folder := folders.Get().(transform.Transformer)
-	defer folders.Put(folder)
-	out, _, err := transform.String(folder, s)
-	if err != nil {
-		return s
-	}
-	return out
-}
+func fold(s string) string { return textfold.Accents(s) }
 
 // Analyze turns text into index terms for a language partition: lower
 // case, split on anything but letters and digits, stop words dropped,

@@ -5,14 +5,11 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
-
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
 
 	"ohcs/shared/problem"
 	"ohcs/shared/validate"
+
+	"ohcs/shared/textfold"
 )
 
 // Viewer is who reads a practitioner.
@@ -184,16 +181,10 @@ func (s *Service) Search(ctx context.Context, q Query) (Page, error) {
 	return s.Store.Search(ctx, q)
 }
 
-var folder = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-
 // Fold returns s without accents, in lower case, with single spaces: the
 // form names are sorted and matched in.
 func Fold(s string) string {
-	out, _, err := transform.String(folder, s)
-	if err != nil {
-		out = s
-	}
-	return strings.Join(strings.Fields(strings.ToLower(out)), " ")
+	return strings.Join(strings.Fields(strings.ToLower(textfold.Accents(s))), " ")
 }
 
 // PrimaryLanguage returns the primary subtag of a language tag, lower-case:
