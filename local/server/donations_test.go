@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -180,4 +181,36 @@ func TestRegistry(t *testing.T) {
 	}
 	w.must(c.call("DELETE", "/v1/organizations/"+org+"/members/practitioner/"+w.P, admin, nil, nil), 200, "remove")
 	assertProblem(t, c.call("DELETE", "/v1/organizations/"+org+"/members/practitioner/"+w.P, admin, nil, nil), http.StatusNotFound)
+}
+
+// TestAnonymousDonorStaysHidden: an anonymous gift's donor appears in
+// nothing another caller can read: not the campaign, the campaign list,
+// the population report, nor the gift itself (another donor gets 404).
+func TestAnonymousDonorStaysHidden(t *testing.T) {
+	c := start(t, nil)
+	w := newWorld(t, c)
+	tok := c.token("anonymous-donor", "donor")
+	donor := w.must(c.call("POST", "/v1/donors", tok, map[string]any{"displayName": "Benfeitora Secreta", "email": "secret@example.org",
+		"country": "MZ", "anonymousByDefault": true}, nil), 201, "donor")
+	gift := w.must(give(c, tok, w.Camp, 5000, "EUR", nil), 201, "gift")
+	if g := w.must(c.call("GET", "/v1/donations/"+gift["id"].(string), tok, nil, nil), 200, "own gift"); g["anonymous"] != true {
+		t.Fatalf("anonymousByDefault did not make the gift anonymous: %v", g)
+	}
+	c.dispatch()
+	secrets := []string{donor["id"].(string), "Benfeitora Secreta", "secret@example.org", "anonymous-donor"}
+	today := time.Now().UTC().Format(time.DateOnly)
+	for _, cl := range callers {
+		if cl.name == "donor" {
+			continue // gave in the open; its own reads are its own
+		}
+		for _, path := range []string{"/v1/campaigns/" + w.Camp, "/v1/campaigns", "/v1/population-health-report?periodStart=" + today + "&periodEnd=" + today} {
+			r := c.call("GET", path, w.tokens[cl.name], nil, nil)
+			for _, s := range secrets {
+				if strings.Contains(string(r.Body), s) {
+					t.Errorf("%s reading %s sees %q", cl.name, path, s)
+				}
+			}
+		}
+	}
+	assertProblem(t, c.call("GET", "/v1/donations/"+gift["id"].(string), w.tokens["donor"], nil, nil), http.StatusNotFound)
 }
