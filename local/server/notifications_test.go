@@ -153,35 +153,55 @@ func TestRoleAudience(t *testing.T) {
 }
 
 // TestFailedDeliveries: a send the provider refuses for good is settled
-// failed at once; one that keeps failing is tried MaxAttempts times and
-// then settled failed; getNotification counts both, and the message stops
-// being retried.
+// failed at once; while the provider is down the outbox holds the delivery
+// and retries it, spaced out, MaxAttempts times, then settles it failed; an
+// outage that ends in time loses nothing. getNotification counts it all.
 func TestFailedDeliveries(t *testing.T) {
 	c := start(t, nil)
 	w := newWorld(t, c)
 	c.dispatch()
 	var emailTries atomic.Int32
+	var down atomic.Int32 // email attempts that fail; -1: always
+	down.Store(-1)
 	c.server.Mail.SetFail(func(channel string) error {
 		if channel == "sms" {
 			return fmt.Errorf("invalid phone number: %w", notification.ErrRejected)
 		}
 		emailTries.Add(1)
+		switch n := down.Load(); {
+		case n == 0:
+			return nil
+		case n > 0:
+			down.Add(-1)
+		}
 		return errors.New("mail service unavailable")
 	})
 	defer c.server.Mail.SetFail(nil)
-	sent := w.must(c.call("POST", "/v1/notifications", w.tokens["practitioner"], map[string]any{"recipients": map[string]any{"beneficiaryIds": []string{w.B}},
-		"subject": "Vaccination day", "message": "Bring the health card.", "channels": []string{"sms", "email"}, "priority": "urgent"}, nil), 202, "send")
-	counts := func() (map[string]any, map[string]any) {
-		d := w.must(c.call("GET", "/v1/notifications/"+sent["id"].(string), w.tokens["practitioner"], nil, nil), 200, "get")["deliveries"].(map[string]any)
+	send := func(subject string) string {
+		return w.must(c.call("POST", "/v1/notifications", w.tokens["practitioner"], map[string]any{"recipients": map[string]any{"beneficiaryIds": []string{w.B}},
+			"subject": subject, "message": "Bring the health card.", "channels": []string{"sms", "email"}, "priority": "urgent"}, nil), 202, "send")["id"].(string)
+	}
+	counts := func(id string) (map[string]any, map[string]any) {
+		d := w.must(c.call("GET", "/v1/notifications/"+id, w.tokens["practitioner"], nil, nil), 200, "get")["deliveries"].(map[string]any)
 		return d["email"].(map[string]any), d["sms"].(map[string]any)
 	}
-	for range 2 * notification.MaxAttempts {
-		if email, _ := counts(); email["failed"] == float64(1) {
-			break
+	// The days pass: each dispatch runs as at a later time.
+	at := time.Now()
+	passTime := func(id string, settled func(email map[string]any) bool) {
+		for range notification.MaxAttempts + 2 {
+			if email, _ := counts(id); settled(email) {
+				return
+			}
+			if _, err := c.server.DispatchAt(context.Background(), at); err != nil {
+				t.Fatal(err)
+			}
+			at = at.Add(6*time.Hour + time.Minute)
 		}
-		_, _ = c.server.Dispatch(context.Background()) // fails until the last attempt
 	}
-	email, sms := counts()
+
+	id := send("Vaccination day")
+	passTime(id, func(email map[string]any) bool { return email["failed"] == float64(1) })
+	email, sms := counts(id)
 	if email["failed"] != float64(1) || email["sent"] != float64(0) || email["queued"] != float64(0) ||
 		sms["failed"] != float64(1) || sms["sent"] != float64(0) || sms["queued"] != float64(0) {
 		t.Errorf("counts: email %v, sms %v; want one failed each", email, sms)
@@ -189,11 +209,19 @@ func TestFailedDeliveries(t *testing.T) {
 	if n := emailTries.Load(); n != notification.MaxAttempts {
 		t.Errorf("email attempts: %d; want %d", n, notification.MaxAttempts)
 	}
-	if _, err := c.server.Dispatch(context.Background()); err != nil {
-		t.Errorf("the settled message is still retried: %v", err)
-	}
 	if len(sentWith(c.server.Mail.Sent(), "email", "Vaccination day"))+len(sentWith(c.server.Mail.Sent(), "sms", "Vaccination day")) != 0 {
 		t.Error("a failed delivery was recorded as sent")
+	}
+
+	// The mail service comes back after three failures: sent once.
+	down.Store(3)
+	id = send("Clinic reopens")
+	passTime(id, func(email map[string]any) bool { return email["sent"] == float64(1) })
+	if email, _ := counts(id); email["sent"] != float64(1) || email["failed"] != float64(0) {
+		t.Errorf("after the outage: %v; want sent", email)
+	}
+	if got := sentWith(c.server.Mail.Sent(), "email", "Clinic reopens"); len(got) != 1 {
+		t.Errorf("emails after the outage: %d; want 1", len(got))
 	}
 }
 

@@ -108,6 +108,13 @@ func (d *Deliverer) Deliver(ctx context.Context, n Notification, p Person, ch Ch
 			return errors.Join(err, rerr)
 		}
 		if attempts < MaxAttempts {
+			if d.Defer != nil {
+				// The outbox holds it until the provider is back.
+				if derr := d.Defer(context.WithoutCancel(ctx), n, p, ch, now.Add(RetryDelay(attempts))); derr != nil {
+					return errors.Join(err, derr)
+				}
+				return nil
+			}
 			// Let a retry send it.
 			return fmt.Errorf("deliver %s to a recipient by %s (attempt %d of %d): %w", n.ID, ch, attempts, MaxAttempts, err)
 		}

@@ -21,8 +21,19 @@ var ErrInFlight = errors.New("the delivery is in flight elsewhere")
 var ErrRejected = errors.New("rejected by the provider")
 
 // MaxAttempts is how many times a delivery is tried before it is settled
-// failed: the delivery function's first invocation and its two retries.
-const MaxAttempts = 3
+// failed; RetryDelay spaces the tries, so a provider's outage of up to
+// about 17 hours loses nothing.
+const MaxAttempts = 8
+
+// RetryDelay is the wait after the attempts-th failed attempt: 1, 4, 16
+// and 64 minutes, then 4 hours, capped at 6.
+func RetryDelay(attempts int) time.Duration {
+	d := time.Minute
+	for i := 1; i < attempts && d < 6*time.Hour; i++ {
+		d *= 4
+	}
+	return min(d, 6*time.Hour)
+}
 
 // Channel is a way a notice reaches a person.
 type Channel string

@@ -126,8 +126,9 @@ func TestPublishFailuresLoseNothing(t *testing.T) {
 	}
 }
 
-// TestSendFailureRetriesOnce: a failing channel releases its claim; the
-// retry sends it, and what was already sent is not sent again.
+// TestSendFailureRetriesOnce: a failing channel gives up its claim and
+// the outbox holds the delivery until its retry time; the retry sends it,
+// and what was already sent is not sent again.
 func TestSendFailureRetriesOnce(t *testing.T) {
 	f := setup(t)
 	ctx := context.Background()
@@ -139,11 +140,21 @@ func TestSendFailureRetriesOnce(t *testing.T) {
 		}
 		return nil
 	}
-	m := outbox.Message{ID: "m1", Kind: outbox.AppointmentBooked, AppointmentID: "A", CreatedAt: *f.clock}
-	if err := f.router.HandleMessage(ctx, m); err == nil {
-		t.Fatal("a failed send reported no error (the topic would not retry)")
+	// The booking's notice, written by setup, goes out: one email fails.
+	d := delivery.NewDispatcher(f.env, f.router.HandleMessage)
+	if _, err := d.Run(ctx, *f.clock, 100); err != nil {
+		t.Fatalf("a failed send is held by the outbox, not retried by the caller: %v", err)
 	}
-	if err := f.router.HandleMessage(ctx, m); err != nil {
+	if got := f.emails("Appointment booked") + f.emails("Consulta marcada"); got != 1 {
+		t.Fatalf("emails before the retry: %d; want 1", got)
+	}
+	if _, err := d.Run(ctx, *f.clock, 100); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.emails("Appointment booked") + f.emails("Consulta marcada"); got != 1 {
+		t.Fatalf("retried before its time: %d emails", got)
+	}
+	if _, err := d.Run(ctx, f.clock.Add(notification.RetryDelay(1)), 100); err != nil {
 		t.Fatal(err)
 	}
 	sms := 0
@@ -154,6 +165,22 @@ func TestSendFailureRetriesOnce(t *testing.T) {
 	}
 	if f.emails("Appointment booked")+f.emails("Consulta marcada") != 2 || sms != 1 {
 		t.Errorf("after the retry: %d emails, %d SMS; want 2 and 1", f.emails("Appointment booked")+f.emails("Consulta marcada"), sms)
+	}
+}
+
+func TestRetryDelay(t *testing.T) {
+	want := []time.Duration{time.Minute, 4 * time.Minute, 16 * time.Minute, 64 * time.Minute, 256 * time.Minute, 6 * time.Hour, 6 * time.Hour}
+	total := time.Duration(0)
+	for i, w := range want {
+		if got := notification.RetryDelay(i + 1); got != w {
+			t.Errorf("RetryDelay(%d) = %v; want %v", i+1, got, w)
+		}
+	}
+	for i := 1; i < notification.MaxAttempts; i++ {
+		total += notification.RetryDelay(i)
+	}
+	if total < 12*time.Hour {
+		t.Errorf("all retries span %v: an outage of half a day would lose notices", total)
 	}
 }
 
