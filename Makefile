@@ -11,6 +11,17 @@ FUZZTIME  ?= 20000x
 # Operations are fuzzed through the local server: fewer, slower runs.
 FUZZOPS   ?= 3000x
 
+# The Lambda runtime interface emulator, for Lambda mode (no Docker needed).
+RIE_VERSION := v0.0.0-20261030222936-bef5c4ba774d
+RIE         := build/bin/aws-lambda-rie
+# The end-to-end tests that need nothing in-process: the suite Lambda mode
+# must pass. The others inject store faults or count requests (and handler
+# calls) with SDK middleware in the server's process, which the functions'
+# own processes do not have.
+LAMBDA_TESTS ?= TestAuthorizationMatrix|TestPeopleAcceptance|TestAuditCompleteness|TestExpiryIsReadAtRequestTime|TestBooking|TestDailyLimit|TestLisbon|TestNear|TestUpcomingCap|TestClinicalCare|TestHealthReport|TestFHIRExport|TestPopulationHealthReport|TestKnowledgeAcceptance|TestNotificationAcceptance|TestAutomaticNotices|TestRoleAudience|TestBookingCancellationReminder|TestDonation|TestConcurrentGifts|TestRegistry|TestAnonymousDonorStaysHidden|TestSendLimit|TestSmallGiftLimit|TestMassAssignment|TestHostileInput
+# The smoke subset make test runs in Lambda mode.
+LAMBDA_SMOKE ?= TestPeopleAcceptance|TestBookingRace|TestClinicalCare
+
 .DEFAULT_GOAL := help
 
 .PHONY: help
@@ -22,7 +33,7 @@ run: ## Run the whole API locally on 127.0.0.1:8080 (OHCS_ADDR overrides)
 	$(GO) run ./local
 
 .PHONY: test
-test: lint vet unit fuzz-short test-infra synth ## Run every test: lint, vet, unit, store, handler, end-to-end and stack tests, a short fuzz, an offline synth
+test: lint vet unit test-lambda-smoke fuzz-short test-infra synth ## Run every test: lint, vet, unit, store, handler, end-to-end and stack tests, a Lambda-mode smoke run, a short fuzz, an offline synth
 
 .PHONY: unit
 unit: $(TOOLS)/prism ## Go tests (unit, store, handler, end-to-end, the contract under load through Prism)
@@ -51,6 +62,21 @@ fuzz-short: ## Fuzz request decoding, cursor opening and every operation's body 
 .PHONY: fuzz
 fuzz: ## Fuzz every target for longer (a million runs each, 200,000 bodies through the server)
 	$(MAKE) fuzz-short FUZZTIME=1000000x FUZZOPS=200000x
+
+$(RIE):
+	GOBIN=$(CURDIR)/build/bin $(GO) install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@$(RIE_VERSION)
+
+.PHONY: run-lambda
+run-lambda: $(RIE) ## Run the API locally with every function as its own binary under the Lambda runtime interface emulator
+	OHCS_LAMBDA_RIE=$(CURDIR)/$(RIE) $(GO) run ./local
+
+.PHONY: test-lambda
+test-lambda: $(RIE) ## Run the end-to-end suite against Lambda mode (every function under the emulator)
+	OHCS_LAMBDA_RIE=$(CURDIR)/$(RIE) $(GO) test -count=1 -timeout 30m -run '$(LAMBDA_TESTS)|TestInvoker|TestLambdaMode' ./local/server ./local/lambdamode
+
+.PHONY: test-lambda-smoke
+test-lambda-smoke: $(RIE) ## A smoke subset of the end-to-end suite in Lambda mode, and the invoker's own test
+	OHCS_LAMBDA_RIE=$(CURDIR)/$(RIE) $(GO) test -count=1 -run '$(LAMBDA_SMOKE)|TestInvoker|TestLambdaMode' ./local/server ./local/lambdamode
 
 .PHONY: build
 build: ## Build every Lambda function, operations and events (linux/arm64 bootstrap), into build/<function>/

@@ -41,12 +41,8 @@ type api struct {
 	eventEnv map[string]*string
 }
 
-var upper = regexp.MustCompile(`([A-Z])`)
-
 // FunctionDir is the folder of an operation's function: its id in kebab case.
-func FunctionDir(op string) string {
-	return strings.ToLower(upper.ReplaceAllString(op, "-$1"))
-}
+func FunctionDir(op string) string { return operations.Folder(op) }
 
 // functionID is the construct id of an operation's function.
 func functionID(op string) string { return "Fn-" + op }

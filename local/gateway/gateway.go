@@ -45,6 +45,10 @@ type Invoker interface {
 	Invoke(ctx context.Context, op string, event events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error)
 }
 
+// ErrTimeout is an invoke whose function did not answer in time: API
+// Gateway answers 504.
+var ErrTimeout = errors.New("the function timed out")
+
 // Functions invokes in-process Lambda handlers by operation id.
 type Functions map[string]lambdahttp.Func
 
@@ -89,49 +93,62 @@ func (g *Gateway) fail(w http.ResponseWriter, r *http.Request, err error) {
 // ServeHTTP handles one API request.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	route, params, err := g.router.FindRoute(r)
-	switch {
-	case errors.Is(err, routers.ErrMethodNotAllowed):
-		g.fail(w, r, problem.New(problem.MethodNotAllowed, "%s is not allowed on %s", r.Method, r.URL.Path))
-		return
-	case err != nil:
-		g.fail(w, r, problem.New(problem.NotFound, "no operation at %s %s", r.Method, r.URL.Path))
-		return
-	}
-	op := route.Operation
-	claims, err := g.authenticate(r, op)
+	opID, event, err := g.Prepare(r)
 	if err != nil {
 		g.fail(w, r, err)
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, jsonio.MaxBody+1))
+	resp, err := g.invoker.Invoke(ctx, opID, event)
+	if errors.Is(err, ErrTimeout) {
+		g.logger.Error("function timed out", slog.String("operation", opID))
+		w.Header().Set("Content-Type", problem.ContentType)
+		w.WriteHeader(http.StatusGatewayTimeout)
+		_, _ = io.WriteString(w, `{"type":"about:blank","title":"Gateway Timeout","status":504,"detail":"the service took too long to answer, retry later"}`)
+		return
+	}
 	if err != nil {
-		g.fail(w, r, problem.Field("body", "the body could not be read"))
-		return
-	}
-	if len(body) > jsonio.MaxBody {
-		g.fail(w, r, problem.New(problem.TooLarge, "the body is larger than %d bytes", jsonio.MaxBody))
-		return
-	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	input := &openapi3filter.RequestValidationInput{
-		Request: r, PathParams: params, Route: route,
-		Options: &openapi3filter.Options{MultiError: true, SkipSettingDefaults: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
-	}
-	if err := openapi3filter.ValidateRequest(ctx, input); err != nil {
-		g.fail(w, r, problem.Fields(FieldErrors(err)...))
-		return
-	}
-	event := buildEvent(r, route, params, body, claims)
-	resp, err := g.invoker.Invoke(ctx, op.OperationID, event)
-	if err != nil {
-		g.logger.Error("function failed", slog.String("operation", op.OperationID), slog.String("error", err.Error()))
+		g.logger.Error("function failed", slog.String("operation", opID), slog.String("error", err.Error()))
 		w.Header().Set("Content-Type", problem.ContentType)
 		w.WriteHeader(http.StatusBadGateway)
 		_, _ = io.WriteString(w, `{"type":"about:blank","title":"Bad Gateway","status":502,"detail":"the service could not answer, retry later"}`)
 		return
 	}
 	writeResponse(w, resp)
+}
+
+// Prepare does what API Gateway does before it invokes a function: finds
+// the operation, checks the token and validates the request against the
+// document, and returns the operation id and the proxy event; a refusal is
+// the problem to answer.
+func (g *Gateway) Prepare(r *http.Request) (string, events.APIGatewayProxyRequest, error) {
+	route, params, err := g.router.FindRoute(r)
+	switch {
+	case errors.Is(err, routers.ErrMethodNotAllowed):
+		return "", events.APIGatewayProxyRequest{}, problem.New(problem.MethodNotAllowed, "%s is not allowed on %s", r.Method, r.URL.Path)
+	case err != nil:
+		return "", events.APIGatewayProxyRequest{}, problem.New(problem.NotFound, "no operation at %s %s", r.Method, r.URL.Path)
+	}
+	op := route.Operation
+	claims, err := g.authenticate(r, op)
+	if err != nil {
+		return "", events.APIGatewayProxyRequest{}, err
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, jsonio.MaxBody+1))
+	if err != nil {
+		return "", events.APIGatewayProxyRequest{}, problem.Field("body", "the body could not be read")
+	}
+	if len(body) > jsonio.MaxBody {
+		return "", events.APIGatewayProxyRequest{}, problem.New(problem.TooLarge, "the body is larger than %d bytes", jsonio.MaxBody)
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	input := &openapi3filter.RequestValidationInput{
+		Request: r, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{MultiError: true, SkipSettingDefaults: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
+	}
+	if err := openapi3filter.ValidateRequest(r.Context(), input); err != nil {
+		return "", events.APIGatewayProxyRequest{}, problem.Fields(FieldErrors(err)...)
+	}
+	return op.OperationID, buildEvent(r, route, params, body, claims), nil
 }
 
 func (g *Gateway) authenticate(r *http.Request, op *openapi3.Operation) (map[string]any, error) {

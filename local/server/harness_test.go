@@ -28,6 +28,13 @@ func init() {
 func start(t testing.TB, env map[string]string) *client {
 	t.Helper()
 	vars := map[string]string{server.EnvAddr: "127.0.0.1:0", server.EnvDemoData: "off"}
+	// make test-lambda runs the suite with every function under the
+	// Lambda runtime interface emulator.
+	for _, k := range []string{server.EnvLambdaRIE, server.EnvLambdaBuild} {
+		if v := os.Getenv(k); v != "" {
+			vars[k] = v
+		}
+	}
 	for k, v := range env {
 		vars[k] = v
 	}

@@ -22,9 +22,13 @@ import (
 	"github.com/swaggest/swgui/v5emb"
 	"github.com/truora/minidyn/server"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/getkin/kin-openapi/openapi3"
+	"net/http/httptest"
 	"ohcs/local/demo"
 	"ohcs/local/gateway"
 	"ohcs/local/issuer"
+	"ohcs/local/lambdamode"
 	"ohcs/local/localmail"
 	"ohcs/openapi"
 	"ohcs/shared/auth"
@@ -44,12 +48,23 @@ import (
 	"ohcs/shared/problem"
 	"ohcs/shared/scheduling/schedulinghttp"
 	"ohcs/shared/tables"
+	"os/exec"
+	"path/filepath"
 )
 
 // Environment variables of the local server.
 const (
 	EnvAddr     = "OHCS_ADDR"
 	EnvDemoData = "OHCS_DEMO_DATA"
+	// EnvLambdaRIE, when set, names the Lambda runtime interface emulator:
+	// every operation then runs as its own function binary under it
+	// (Lambda mode), built into EnvLambdaBuild (build/host by default).
+	EnvLambdaRIE   = "OHCS_LAMBDA_RIE"
+	EnvLambdaBuild = "OHCS_LAMBDA_BUILD"
+	// EnvStore=memory reaches the embedded store in memory instead of over
+	// loopback HTTP: a store without network latency, for the handler
+	// benchmarks (not with Lambda mode, whose functions need the port).
+	EnvStore = "OHCS_STORE"
 	// ClientID is the app client id of locally minted tokens.
 	ClientID = "ohcs-local"
 	// TokenTTL is the lifetime of a locally minted token.
@@ -67,8 +82,15 @@ type Server struct {
 	Mail *localmail.Recorder
 	// Requests counts the DynamoDB requests of every operation served.
 	Requests *dynamo.Counter
-	// Faults makes chosen DynamoDB requests fail, for the tests.
-	Faults     *dynamo.Faults
+	// Faults makes chosen DynamoDB requests fail, for the tests. In Lambda
+	// mode the functions run in their own processes, with their own
+	// clients: neither Requests nor Faults sees their requests.
+	Faults *dynamo.Faults
+	// Lambda runs the functions in Lambda mode; nil in-process.
+	Lambda *lambdamode.Invoker
+	// Functions are the in-process functions, by operation id.
+	Functions  gateway.Functions
+	memory     http.Handler
 	dispatcher *outbox.Dispatcher
 	stop       context.CancelFunc
 	http       *http.Server
@@ -93,6 +115,11 @@ func Start(ctx context.Context, getenv func(string) string, logger *slog.Logger)
 		ln.Close()
 		s.closeStore()
 		return nil, err
+	}
+	if s.memory != nil {
+		env.DynamoDB = dynamodb.New(env.DynamoDB.Options(), func(o *dynamodb.Options) {
+			o.HTTPClient = &http.Client{Transport: inMemory{s.memory}}
+		})
 	}
 	s.Requests, s.Faults = &dynamo.Counter{}, &dynamo.Faults{}
 	env.DynamoDB = s.Faults.Instrument(s.Requests.Instrument(env.DynamoDB))
@@ -126,7 +153,7 @@ func Start(ctx context.Context, getenv func(string) string, logger *slog.Logger)
 		}
 		logger.Info("demo data seeded", slog.Int("practitioners", n))
 	}
-	handler, err := s.routes(ctx, env, logger)
+	handler, err := s.routes(ctx, env, getenv, logger)
 	if err != nil {
 		ln.Close()
 		s.closeStore()
@@ -181,7 +208,10 @@ func (s *Server) DispatchAt(ctx context.Context, at time.Time) (int, error) {
 // OHCS_CURSOR_KEY is set.
 func (s *Server) environment(ctx context.Context, getenv func(string) string, logger *slog.Logger) (*platform.Env, error) {
 	overrides := map[string]string{}
-	if getenv(config.EnvDynamoDBEndpoint) == "" {
+	if getenv(config.EnvDynamoDBEndpoint) == "" && getenv(EnvStore) == "memory" {
+		s.memory = server.NewServer()
+		overrides[config.EnvDynamoDBEndpoint] = "http://embedded.store.invalid"
+	} else if getenv(config.EnvDynamoDBEndpoint) == "" {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return nil, fmt.Errorf("embedded store: %w", err)
@@ -209,7 +239,7 @@ func (s *Server) environment(ctx context.Context, getenv func(string) string, lo
 	return platform.NewEnv(ctx, cfg, logger)
 }
 
-func (s *Server) routes(ctx context.Context, env *platform.Env, logger *slog.Logger) (http.Handler, error) {
+func (s *Server) routes(ctx context.Context, env *platform.Env, getenv func(string) string, logger *slog.Logger) (http.Handler, error) {
 	doc, err := openapi.Load(ctx)
 	if err != nil {
 		return nil, err
@@ -229,7 +259,15 @@ func (s *Server) routes(ctx context.Context, env *platform.Env, logger *slog.Log
 			return proxy(s.Requests.Begin(ctx, id), ev)
 		}
 	}
-	s.Gateway, err = gateway.New(doc, s.Issuer, functions, logger)
+	s.Functions = functions
+	var invoker gateway.Invoker = functions
+	if rie := getenv(EnvLambdaRIE); rie != "" {
+		if s.Lambda, err = s.lambdaMode(env, getenv, rie, doc, logger); err != nil {
+			return nil, err
+		}
+		invoker = s.Lambda
+	}
+	s.Gateway, err = gateway.New(doc, s.Issuer, invoker, logger)
 	if err != nil {
 		return nil, err
 	}
@@ -286,6 +324,49 @@ func refuseDotSegments(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// lambdaMode builds the invoker that runs each operation's function binary
+// under the runtime interface emulator, configured as the stack configures
+// it in AWS, against this server's store and token issuer.
+func (s *Server) lambdaMode(env *platform.Env, getenv func(string) string, rie string, doc *openapi3.T, logger *slog.Logger) (*lambdamode.Invoker, error) {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return nil, fmt.Errorf("lambda mode: find the module: %w", err)
+	}
+	root := filepath.Dir(strings.TrimSpace(string(out)))
+	dir := getenv(EnvLambdaBuild)
+	if dir == "" {
+		dir = filepath.Join(root, "build", "host")
+	}
+	folders := map[string]string{}
+	for _, op := range openapi.Operations(doc) {
+		folders[op.ID] = operations.Folder(op.ID)
+	}
+	cfg := env.Config
+	fnEnv := []string{
+		config.EnvRegion + "=" + cfg.Region,
+		config.EnvDynamoDBEndpoint + "=" + cfg.DynamoDBEndpoint,
+		config.EnvCursorKey + "=" + base64.StdEncoding.EncodeToString(cfg.CursorKey),
+		config.EnvTokenIssuer + "=" + s.Issuer.URL,
+		config.EnvJWKSURL + "=" + s.URL + "/_local/jwks.json",
+		config.EnvTokenClientID + "=" + ClientID,
+		config.EnvLogLevel + "=" + getenv(config.EnvLogLevel),
+	}
+	if p := getenv(config.EnvTablePrefix); p != "" {
+		fnEnv = append(fnEnv, config.EnvTablePrefix+"="+p)
+	}
+	return &lambdamode.Invoker{RIE: rie, Folders: folders, Env: fnEnv, PoolSize: 2, Logger: logger,
+		Bootstrap: (&lambdamode.Builder{Dir: dir, Root: root}).Bootstrap}, nil
+}
+
+// inMemory hands each request to the store's handler directly.
+type inMemory struct{ h http.Handler }
+
+func (m inMemory) RoundTrip(r *http.Request) (*http.Response, error) {
+	rec := httptest.NewRecorder()
+	m.h.ServeHTTP(rec, r)
+	return rec.Result(), nil
 }
 
 // loopbackOnly hides development endpoints from anything but this machine,
@@ -357,6 +438,9 @@ func (s *Server) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	err := s.http.Shutdown(ctx)
+	if s.Lambda != nil {
+		s.Lambda.Close()
+	}
 	s.closeStore()
 	if serveErr := <-s.done; serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		return serveErr

@@ -331,7 +331,12 @@ func (s *Service) Search(ctx context.Context, r Reader, q Query) (Result, error)
 			if err != nil {
 				return Result{}, err
 			}
-			idf := math.Log(1 + (float64(docs)-float64(len(ps))+0.5)/(float64(len(ps))+0.5))
+			// Postings can outnumber the counted documents for a moment
+			// (stale versions' postings until they are checked, statistics
+			// updated after the article): a term is never in more than all
+			// of them, so the weight stays positive.
+			n := min(float64(len(ps)), float64(docs))
+			idf := math.Log(1 + (float64(docs)-n+0.5)/(n+0.5))
 			for _, p := range ps {
 				if !matches(p, q, r) {
 					continue

@@ -5,6 +5,9 @@
 package operations
 
 import (
+	"regexp"
+	"strings"
+
 	"ohcs/shared/account/accounthttp"
 	"ohcs/shared/clinical/clinicalhttp"
 	"ohcs/shared/donation/donationhttp"
@@ -16,6 +19,14 @@ import (
 	"ohcs/shared/registry/registryhttp"
 	"ohcs/shared/scheduling/schedulinghttp"
 )
+
+// Folder is the folder of an operation's function under functions/: its id
+// in kebab case ("getMe" → "get-me").
+func Folder(op string) string {
+	return strings.ToLower(upper.ReplaceAllString(op, "-$1"))
+}
+
+var upper = regexp.MustCompile(`([A-Z])`)
 
 // Registries lists the registry of every domain.
 func Registries() []platform.Registry {

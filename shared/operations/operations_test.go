@@ -9,17 +9,13 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 
 	"ohcs/openapi"
 	"ohcs/shared/operations"
 )
 
-// kebab turns an operation id into its function folder name.
-func kebab(op string) string {
-	return strings.ToLower(regexp.MustCompile(`([A-Z])`).ReplaceAllString(op, "-$1"))
-}
+func kebab(op string) string { return operations.Folder(op) }
 
 // TestOperationsAgree checks that the operation ids of the OpenAPI
 // document, the registered handlers and the function folders are one set,

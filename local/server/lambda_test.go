@@ -1,0 +1,42 @@
+package server_test
+
+import (
+	"os"
+	"testing"
+
+	"ohcs/local/server"
+)
+
+// TestLambdaMode (run by make test-lambda-smoke and make test-lambda): with
+// OHCS_LAMBDA_RIE set, requests reach each operation's own function binary
+// under the runtime interface emulator: the first call of a function is a
+// cold start with its INIT REPORT, the next ones are warm, and the answers
+// are the in-process ones.
+func TestLambdaMode(t *testing.T) {
+	if os.Getenv(server.EnvLambdaRIE) == "" {
+		t.Skip("in-process mode; make test-lambda-smoke runs this test in Lambda mode")
+	}
+	c := start(t, nil)
+	if c.server.Lambda == nil {
+		t.Fatal("OHCS_LAMBDA_RIE is set but the server runs functions in-process")
+	}
+	tok := c.token("lambda-mode", "beneficiary")
+	for range 3 {
+		me := c.call("GET", "/v1/me", tok, nil, nil)
+		if me.Status != 200 || me.json(t)["sub"] != "lambda-mode" {
+			t.Fatalf("getMe: %d %s", me.Status, me.Body)
+		}
+	}
+	inits := 0
+	for _, in := range c.server.Lambda.Inits() {
+		if in.Function == "get-me" {
+			inits++
+		}
+	}
+	if inits != 1 {
+		t.Errorf("cold starts of get-me: %d; want 1 (then warm): %+v", inits, c.server.Lambda.Inits())
+	}
+	if u := c.server.Requests.Usage("getMe"); u.Calls != 0 {
+		t.Errorf("getMe ran in-process %d times", u.Calls)
+	}
+}
