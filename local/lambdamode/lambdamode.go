@@ -43,8 +43,10 @@ type Invoker struct {
 	Bootstrap func(ctx context.Context, folder string) (string, error)
 	// Folders maps operation ids to function folder names.
 	Folders map[string]string
-	// Env is the functions' environment (the configuration a stack sets).
-	Env []string
+	// Env is the functions' environment (the configuration a stack sets);
+	// FunctionEnv, when set, adds to it per function folder.
+	Env         []string
+	FunctionEnv func(folder string) []string
 	// PoolSize is how many instances a function may run at once.
 	PoolSize int
 	// Timeout is the functions' timeout.
@@ -73,8 +75,14 @@ type pool struct {
 }
 
 type instance struct {
-	cmd *exec.Cmd
-	url string
+	cmd  *exec.Cmd
+	url  string
+	done chan struct{} // closed when the process has exited
+}
+
+func (in *instance) stop() {
+	_ = in.cmd.Process.Kill()
+	<-in.done
 }
 
 // Invoke sends event to the function of op and returns its answer.
@@ -88,10 +96,12 @@ func (iv *Invoker) Invoke(ctx context.Context, op string, event events.APIGatewa
 		return events.APIGatewayProxyResponse{}, err
 	}
 	resp, err := iv.invoke(ctx, in, event)
+	if err != nil && !errors.Is(err, ErrTimeout) && iv.Logger != nil {
+		iv.Logger.Warn("invoke failed", slog.String("function", folder), slog.String("error", err.Error()))
+	}
 	if err != nil && !errors.Is(err, ErrTimeout) {
 		// A broken instance is not reused; the next request starts another.
-		_ = in.cmd.Process.Kill()
-		go func() { _ = in.cmd.Wait() }()
+		go in.stop()
 		p.release(nil)
 		return resp, err
 	}
@@ -147,25 +157,52 @@ func (p *pool) release(in *instance) {
 	p.slots <- struct{}{}
 }
 
+var (
+	portsMu sync.Mutex
+	given   = map[int]bool{}
+)
+
+// freePort returns a free loopback port not handed out before in this
+// process: two instances starting at once must not get the same one.
 func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
+	portsMu.Lock()
+	defer portsMu.Unlock()
+	for {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return 0, err
+		}
+		port := l.Addr().(*net.TCPAddr).Port
+		l.Close()
+		if !given[port] {
+			given[port] = true
+			return port, nil
+		}
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 // initReport is the emulator's record of a cold start's init phase.
 var initReport = regexp.MustCompile(`INIT REPORT\(durationMs: ([0-9.]+)\)`)
 
 // start runs a new emulator instance of the function and waits until it
-// accepts invokes.
+// accepts invokes, trying again on other ports if it exits first.
 func (iv *Invoker) start(ctx context.Context, folder string) (*instance, error) {
 	bin, err := iv.Bootstrap(ctx, folder)
 	if err != nil {
 		return nil, fmt.Errorf("build %s: %w", folder, err)
 	}
+	for attempt := 1; ; attempt++ {
+		in, err := iv.startOnce(folder, bin)
+		if err == nil || attempt == 3 {
+			return in, err
+		}
+		if iv.Logger != nil {
+			iv.Logger.Warn("emulator did not start; again", slog.String("function", folder), slog.String("error", err.Error()))
+		}
+	}
+}
+
+func (iv *Invoker) startOnce(folder, bin string) (*instance, error) {
 	api, err := freePort()
 	if err != nil {
 		return nil, err
@@ -185,7 +222,11 @@ func (iv *Invoker) start(ctx context.Context, folder string) (*instance, error) 
 		timeout = 10 * time.Second
 	}
 	cmd.Dir = filepath.Dir(bin)
-	cmd.Env = append(append([]string{}, iv.Env...),
+	cmd.Env = append([]string{}, iv.Env...)
+	if iv.FunctionEnv != nil {
+		cmd.Env = append(cmd.Env, iv.FunctionEnv(folder)...)
+	}
+	cmd.Env = append(cmd.Env,
 		"AWS_LAMBDA_FUNCTION_NAME="+folder, "AWS_LAMBDA_FUNCTION_TIMEOUT="+strconv.Itoa(int(timeout.Seconds())),
 		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE=256", "LAMBDA_TASK_ROOT="+filepath.Dir(bin), "TZ=UTC", "PATH="+os.Getenv("PATH"))
 	stderr, err := cmd.StderrPipe()
@@ -201,19 +242,25 @@ func (iv *Invoker) start(ctx context.Context, folder string) (*instance, error) 
 	}
 	go iv.watch(folder, stderr)
 	go iv.watch(folder, stdout)
-	in := &instance{cmd: cmd, url: fmt.Sprintf("http://127.0.0.1:%d/2015-03-31/functions/function/invocations", api)}
-	iv.mu.Lock()
-	iv.all = append(iv.all, in)
-	iv.mu.Unlock()
+	in := &instance{cmd: cmd, url: fmt.Sprintf("http://127.0.0.1:%d/2015-03-31/functions/function/invocations", api), done: make(chan struct{})}
+	go func() { _ = cmd.Wait(); close(in.done) }()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", api), 200*time.Millisecond)
 		if err == nil {
 			c.Close()
+			iv.mu.Lock()
+			iv.all = append(iv.all, in)
+			iv.mu.Unlock()
 			return in, nil
 		}
+		select {
+		case <-in.done:
+			return nil, fmt.Errorf("the emulator for %s exited at start", folder)
+		default:
+		}
 		if time.Now().After(deadline) {
-			_ = cmd.Process.Kill()
+			in.stop()
 			return nil, fmt.Errorf("the emulator for %s did not start", folder)
 		}
 		time.Sleep(20 * time.Millisecond)
@@ -289,8 +336,7 @@ func (iv *Invoker) Close() {
 	iv.all = nil
 	iv.mu.Unlock()
 	for _, in := range all {
-		_ = in.cmd.Process.Kill()
-		_ = in.cmd.Wait()
+		in.stop()
 	}
 }
 

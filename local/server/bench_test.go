@@ -4,14 +4,35 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"iter"
 	"net/http/httptest"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"ohcs/local/server"
 	"ohcs/openapi"
 )
+
+// repeatable yields the operations whose first matrix request can be sent
+// thousands of times (reads and repeatable writes; not the rate-limited
+// ones), each with a caller it lets through.
+func repeatable(doc *openapi3.T) iter.Seq2[openapi.Operation, string] {
+	limited := []string{"sendNotification", "makeDonation"}
+	return func(yield func(openapi.Operation, string) bool) {
+		for _, op := range openapi.Operations(doc) {
+			rows := matrix[op.ID]
+			if len(rows) == 0 || rows[0].mutates || slices.Contains(limited, op.ID) {
+				continue
+			}
+			if caller := allowedCaller(op, rows[0]); caller != "" && !yield(op, caller) {
+				return
+			}
+		}
+	}
+}
 
 // BenchmarkOperations measures every operation whose first matrix request
 // can be repeated (reads and repeatable writes) through the local server:
@@ -25,19 +46,8 @@ func BenchmarkOperations(b *testing.B) {
 		b.Fatal(err)
 	}
 	w := newWorld(b, c)
-	// Rate-limited operations cannot be repeated thousands of times.
-	limited := []string{"sendNotification", "makeDonation"}
-	for _, op := range openapi.Operations(doc) {
-		rows := matrix[op.ID]
-		if len(rows) == 0 || rows[0].mutates || slices.Contains(limited, op.ID) {
-			continue
-		}
-		rw := rows[0]
-		caller := allowedCaller(op, rw)
-		if caller == "" {
-			continue
-		}
-		req := rw.build(w)
+	for op, caller := range repeatable(doc) {
+		req := matrix[op.ID][0].build(w)
 		tok := w.tokens[caller]
 		b.Run(op.ID, func(b *testing.B) {
 			before := c.server.Requests.Usage(op.ID)
@@ -75,17 +85,8 @@ func BenchmarkHandlers(b *testing.B) {
 				b.Fatal(err)
 			}
 			w := newWorld(b, c)
-			limited := []string{"sendNotification", "makeDonation"}
-			for _, op := range openapi.Operations(doc) {
-				rows := matrix[op.ID]
-				if len(rows) == 0 || rows[0].mutates || slices.Contains(limited, op.ID) {
-					continue
-				}
-				caller := allowedCaller(op, rows[0])
-				if caller == "" {
-					continue
-				}
-				req := rows[0].build(w)
+			for op, caller := range repeatable(doc) {
+				req := matrix[op.ID][0].build(w)
 				var body []byte
 				if req.body != nil {
 					body, _ = json.Marshal(req.body)

@@ -91,6 +91,7 @@ type Server struct {
 	// Functions are the in-process functions, by operation id.
 	Functions  gateway.Functions
 	memory     http.Handler
+	proxy      *http.Server
 	dispatcher *outbox.Dispatcher
 	stop       context.CancelFunc
 	http       *http.Server
@@ -265,7 +266,7 @@ func (s *Server) routes(ctx context.Context, env *platform.Env, getenv func(stri
 		if s.Lambda, err = s.lambdaMode(env, getenv, rie, doc, logger); err != nil {
 			return nil, err
 		}
-		invoker = s.Lambda
+		invoker = counting{s.Requests, s.Lambda}
 	}
 	s.Gateway, err = gateway.New(doc, s.Issuer, invoker, logger)
 	if err != nil {
@@ -339,9 +340,10 @@ func (s *Server) lambdaMode(env *platform.Env, getenv func(string) string, rie s
 	if dir == "" {
 		dir = filepath.Join(root, "build", "host")
 	}
-	folders := map[string]string{}
+	folders, ops := map[string]string{}, map[string]string{}
 	for _, op := range openapi.Operations(doc) {
 		folders[op.ID] = operations.Folder(op.ID)
+		ops[operations.Folder(op.ID)] = op.ID
 	}
 	cfg := env.Config
 	fnEnv := []string{
@@ -356,8 +358,36 @@ func (s *Server) lambdaMode(env *platform.Env, getenv func(string) string, rie s
 	if p := getenv(config.EnvTablePrefix); p != "" {
 		fnEnv = append(fnEnv, config.EnvTablePrefix+"="+p)
 	}
-	return &lambdamode.Invoker{RIE: rie, Folders: folders, Env: fnEnv, PoolSize: 2, Logger: logger,
-		Bootstrap: (&lambdamode.Builder{Dir: dir, Root: root}).Bootstrap}, nil
+	iv := &lambdamode.Invoker{RIE: rie, Folders: folders, Env: fnEnv, PoolSize: 2, Logger: logger,
+		Bootstrap: (&lambdamode.Builder{Dir: dir, Root: root}).Bootstrap}
+	if s.store != nil {
+		// The functions reach the embedded store through a proxy that
+		// knows which operation sends each request: counted and open to
+		// the tests' faults as in process. The SDK does not retry there,
+		// as in process a fault fails the call before any retry.
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, fmt.Errorf("lambda mode: store proxy: %w", err)
+		}
+		s.proxy = &http.Server{Handler: s.storeProxy(s.store.Handler), ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = s.proxy.Serve(ln) }()
+		base := "http://" + ln.Addr().String()
+		iv.FunctionEnv = func(folder string) []string {
+			return []string{config.EnvDynamoDBEndpoint + "=" + base + "/fn/" + ops[folder], "AWS_MAX_ATTEMPTS=1"}
+		}
+	}
+	return iv, nil
+}
+
+// counting counts each invoke of an operation, as the in-process functions
+// do, so that per-call figures hold in Lambda mode.
+type counting struct {
+	calls *dynamo.Counter
+	next  gateway.Invoker
+}
+
+func (c counting) Invoke(ctx context.Context, op string, ev events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+	return c.next.Invoke(c.calls.Begin(ctx, op), op, ev)
 }
 
 // inMemory hands each request to the store's handler directly.
@@ -440,6 +470,9 @@ func (s *Server) Close() error {
 	err := s.http.Shutdown(ctx)
 	if s.Lambda != nil {
 		s.Lambda.Close()
+	}
+	if s.proxy != nil {
+		_ = s.proxy.Close()
 	}
 	s.closeStore()
 	if serveErr := <-s.done; serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {

@@ -78,3 +78,8 @@ func (f *Faults) take(op, action string, params any) error {
 func (f *Faults) Instrument(db *dynamodb.Client) *dynamodb.Client {
 	return before(db, "OHCSFaults", f.take)
 }
+
+// Take returns the error a request of action for op must fail with, if a
+// rule says so, consuming it; params is the request's input as the SDK
+// types it (WrittenTables reads it).
+func (f *Faults) Take(op, action string, params any) error { return f.take(op, action, params) }
