@@ -34,10 +34,11 @@ func TestDynamoDBRequests(t *testing.T) {
 		}
 		// A booking reads the caller's right to book (beneficiary) and
 		// audits it, reads the practitioner, the schedules and the claims
-		// around the slot, the day's and the beneficiary's counters, and
-		// commits in one transaction: 8 requests. The target is 3 (issue
-		// on performance); this budget keeps it from growing meanwhile.
-		const budget = 8
+		// around the slot, the day's and the beneficiary's counters (one
+		// batch), and commits in one transaction: 7 requests. The target is
+		// 3 (bench/results.md says what is missing); this budget keeps it
+		// from growing meanwhile.
+		const budget = 7
 		if u.Total() > budget*u.Calls {
 			t.Errorf("%d requests for %d bookings; the budget is %d each: %v", u.Total(), u.Calls, budget, u.Requests)
 		}

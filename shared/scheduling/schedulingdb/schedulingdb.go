@@ -348,20 +348,37 @@ type state struct {
 
 func (st *Store) read(ctx context.Context, pid, date, bid string) (state, error) {
 	var out state
-	day, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table),
-		Key: key("PRACTITIONER#"+pid, "DAY#"+date), ConsistentRead: aws.Bool(true)})
-	if err != nil {
-		return out, dynamo.Err(err, "read day")
+	dayKey, benKey := key("PRACTITIONER#"+pid, "DAY#"+date), key("BENEFICIARY#"+bid, "BOOKINGS")
+	// Both counters in one request, read consistently.
+	req := map[string]types.KeysAndAttributes{st.Table: {Keys: []map[string]types.AttributeValue{dayKey, benKey}, ConsistentRead: aws.Bool(true)}}
+	var items []map[string]types.AttributeValue
+	for attempt := 0; len(req) > 0; attempt++ {
+		if attempt == 5 {
+			return out, &problem.Error{Code: problem.Unavailable, Message: "the data store is busy, retry later", RetryAfter: 1}
+		}
+		if attempt > 0 {
+			time.Sleep(time.Duration(10<<attempt) * time.Millisecond)
+		}
+		res, err := st.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
+		if err != nil {
+			return out, dynamo.Err(err, "read the day and the bookings")
+		}
+		items = append(items, res.Responses[st.Table]...)
+		req = res.UnprocessedKeys
 	}
-	out.dayCount, out.dayVersion = num(day.Item["count"]), num(day.Item["version"])
-	ben, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table),
-		Key: key("BENEFICIARY#"+bid, "BOOKINGS"), ConsistentRead: aws.Bool(true)})
-	if err != nil {
-		return out, dynamo.Err(err, "read bookings")
+	var day, ben map[string]types.AttributeValue
+	for _, it := range items {
+		switch str(it[tables.PK]) {
+		case str(dayKey[tables.PK]):
+			day = it
+		case str(benKey[tables.PK]):
+			ben = it
+		}
 	}
-	out.benVersion = num(ben.Item["version"])
+	out.dayCount, out.dayVersion = num(day["count"]), num(day["version"])
+	out.benVersion = num(ben["version"])
 	out.intervals = map[string]string{}
-	if m, ok := ben.Item["intervals"].(*types.AttributeValueMemberM); ok {
+	if m, ok := ben["intervals"].(*types.AttributeValueMemberM); ok {
 		for id, v := range m.Value {
 			out.intervals[id] = str(v)
 		}
