@@ -23,7 +23,7 @@ type Dispatcher struct {
 	Publish func(ctx context.Context, m Message) error
 	// Observe, when set, sees every due message before it is published
 	// (the population statistics count them, idempotently). An error leaves
-	// the message pending for the next run.
+	// the message pending for the next run; it is published all the same.
 	Observe func(ctx context.Context, m Message) error
 }
 
@@ -64,11 +64,15 @@ func (d *Dispatcher) Run(ctx context.Context, now time.Time, limit int) (int, er
 	return published, firstErr
 }
 
-// handle counts m and publishes it when it notifies anyone.
+// handle counts m and publishes it when it notifies anyone. A failed count
+// never holds a notice back: the message is published anyway and left
+// pending, so the next run counts it (once) and publishes it again, which
+// delivery makes harmless.
 func (d *Dispatcher) handle(ctx context.Context, m Message) error {
+	var observeErr error
 	if d.Observe != nil {
 		if err := d.Observe(ctx, m); err != nil {
-			return fmt.Errorf("observe %s: %w", m.ID, err)
+			observeErr = fmt.Errorf("observe %s: %w", m.ID, err)
 		}
 	}
 	if m.Kind.Notifies() {
@@ -76,5 +80,5 @@ func (d *Dispatcher) handle(ctx context.Context, m Message) error {
 			return fmt.Errorf("publish %s: %w", m.ID, err)
 		}
 	}
-	return nil
+	return observeErr
 }

@@ -120,6 +120,9 @@ func (c *Counter) Count(ctx context.Context, m outbox.Message) error {
 	case m.Kind == outbox.ConsultationRecorded:
 		var cons clinical.Consultation
 		cons, err = c.Consultations.Consultation(ctx, m.ConsultationID)
+		if problem.Is(err, problem.NotFound) {
+			return nil // nothing left to count
+		}
 		if err != nil {
 			break
 		}
@@ -174,6 +177,9 @@ func (c *Counter) practitionerScopes(ctx context.Context, id string) ([]string, 
 
 func (c *Counter) giftScopes(ctx context.Context, giftID string, t Tally) ([]string, error) {
 	g, err := c.Gifts.GetGift(ctx, giftID)
+	if problem.Is(err, problem.NotFound) {
+		return nil, nil // nothing left to count
+	}
 	if err != nil {
 		return nil, err
 	}

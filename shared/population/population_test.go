@@ -144,6 +144,9 @@ func (fakes) MembershipsOf(_ context.Context, m registry.Member) ([]registry.Mem
 }
 
 func (fakes) Consultation(_ context.Context, id string) (clinical.Consultation, error) {
+	if id == "GONE" {
+		return clinical.Consultation{}, problem.New(problem.NotFound, "no consultation %s", id)
+	}
 	return clinical.Consultation{ID: id, PractitionerID: "P", Diagnoses: []clinical.Diagnosis{{System: "icd10", Code: "J45.909"}, {System: "icd10", Code: "J20.9"}, {System: "icd10", Code: "I10"}}}, nil
 }
 
@@ -170,7 +173,8 @@ func TestCounter(t *testing.T) {
 		{ID: "5", Kind: outbox.DonationReceipt, DonationID: "G", CreatedAt: at},
 		{ID: "6", Kind: outbox.AppointmentReminder, PractitionerID: "P", CreatedAt: at},
 		{ID: "7", Kind: outbox.NotificationSent, CreatedAt: at},
-		{ID: "1", Kind: outbox.AppointmentBooked, PractitionerID: "P", CreatedAt: at}, // handed over again
+		{ID: "8", Kind: outbox.ConsultationRecorded, ConsultationID: "GONE", CreatedAt: at}, // nothing to count, nothing blocked
+		{ID: "1", Kind: outbox.AppointmentBooked, PractitionerID: "P", CreatedAt: at},       // handed over again
 	}
 	for _, m := range msgs {
 		if err := c.Count(ctx, m); err != nil {
