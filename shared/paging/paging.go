@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"ohcs/shared/cursor"
+	"ohcs/shared/jsonio"
 	"ohcs/shared/problem"
 )
 
@@ -49,4 +50,26 @@ func Next(sealer *cursor.Sealer, scope string, next map[string]string) (string, 
 		return "", nil
 	}
 	return sealer.Seal(scope, next)
+}
+
+// Body is a page as the API answers it.
+type Body[J any] struct {
+	Items      []J    `json:"items"`
+	NextCursor string `json:"nextCursor,omitempty"`
+}
+
+// Write answers 200 with one page: each item as out shows it, and the
+// cursor of the next page sealed for scope; or the problem if sealing
+// fails.
+func Write[T, J any](w http.ResponseWriter, r *http.Request, sealer *cursor.Sealer, scope string, items []T, next map[string]string, out func(T) J) {
+	body := Body[J]{Items: make([]J, 0, len(items))}
+	for _, it := range items {
+		body.Items = append(body.Items, out(it))
+	}
+	var err error
+	if body.NextCursor, err = Next(sealer, scope, next); err != nil {
+		problem.Write(w, r, err)
+		return
+	}
+	jsonio.Write(w, http.StatusOK, body)
 }

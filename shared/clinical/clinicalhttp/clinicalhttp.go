@@ -245,20 +245,7 @@ func writePage[T, J any](h *Handlers, w http.ResponseWriter, r *http.Request, sc
 		fail(w, r, err)
 		return
 	}
-	cur, err := paging.Next(h.Cursors, scope, page.Next)
-	if err != nil {
-		fail(w, r, err)
-		return
-	}
-	items := make([]J, 0, len(page.Items))
-	for _, x := range page.Items {
-		items = append(items, out(x))
-	}
-	body := map[string]any{"items": items}
-	if cur != "" {
-		body["nextCursor"] = cur
-	}
-	jsonio.Write(w, http.StatusOK, body)
+	paging.Write(w, r, h.Cursors, scope, page.Items, page.Next, out)
 }
 
 // ListConsultations serves listConsultations.

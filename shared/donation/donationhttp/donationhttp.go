@@ -229,18 +229,7 @@ func (h *Handlers) ListCampaigns(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	out := struct {
-		Items      []campaignJSON `json:"items"`
-		NextCursor string         `json:"nextCursor,omitempty"`
-	}{Items: []campaignJSON{}}
-	for _, c := range page.Items {
-		out.Items = append(out.Items, campaignOut(c))
-	}
-	if out.NextCursor, err = paging.Next(h.Cursors, "listCampaigns", page.Next); err != nil {
-		fail(w, r, err)
-		return
-	}
-	jsonio.Write(w, http.StatusOK, out)
+	paging.Write(w, r, h.Cursors, "listCampaigns", page.Items, page.Next, campaignOut)
 }
 
 // Give serves makeDonation.
@@ -365,25 +354,14 @@ func (h *Handlers) ListGifts(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	out := struct {
-		Items      []giftJSON `json:"items"`
-		NextCursor string     `json:"nextCursor,omitempty"`
-	}{Items: []giftJSON{}}
+	var page donation.GiftPage
 	if donorID != "" {
-		page, err := h.Service.Store.ListGifts(r.Context(), donorID, pg.Limit, pg.After)
-		if err != nil {
-			fail(w, r, err)
-			return
-		}
-		for _, g := range page.Items {
-			out.Items = append(out.Items, giftOut(g))
-		}
-		if out.NextCursor, err = paging.Next(h.Cursors, scope, page.Next); err != nil {
+		if page, err = h.Service.Store.ListGifts(r.Context(), donorID, pg.Limit, pg.After); err != nil {
 			fail(w, r, err)
 			return
 		}
 	}
-	jsonio.Write(w, http.StatusOK, out)
+	paging.Write(w, r, h.Cursors, scope, page.Items, page.Next, giftOut)
 }
 
 // SetStatus serves recordDonationPayment.

@@ -377,11 +377,6 @@ func (h *Handlers) Revoke(w http.ResponseWriter, r *http.Request) {
 	jsonio.Write(w, http.StatusOK, linkOut(link, h.Now()))
 }
 
-type linkPageJSON struct {
-	Items      []linkJSON `json:"items"`
-	NextCursor string     `json:"nextCursor,omitempty"`
-}
-
 // ListLinks serves listCareLinks.
 func (h *Handlers) ListLinks(w http.ResponseWriter, r *http.Request) {
 	p, err := auth.Require(r, auth.Beneficiary, auth.Caregiver)
@@ -442,16 +437,8 @@ func (h *Handlers) ListLinks(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	out := linkPageJSON{Items: []linkJSON{}}
 	now := h.Now()
-	for _, l := range page.Items {
-		out.Items = append(out.Items, linkOut(l, now))
-	}
-	if out.NextCursor, err = paging.Next(h.Cursors, scope, page.Next); err != nil {
-		fail(w, r, err)
-		return
-	}
-	jsonio.Write(w, http.StatusOK, out)
+	paging.Write(w, r, h.Cursors, scope, page.Items, page.Next, func(l people.CareLink) linkJSON { return linkOut(l, now) })
 }
 
 // RevokePractitioner serves revokePractitionerAccess.
@@ -495,11 +482,6 @@ func (h *Handlers) RevokePractitioner(w http.ResponseWriter, r *http.Request) {
 		"beneficiaryId": rev.BeneficiaryID, "practitionerId": rev.PractitionerID, "revokedAt": stamp(rev.RevokedAt)})
 }
 
-type eventPageJSON struct {
-	Items      []eventJSON `json:"items"`
-	NextCursor string      `json:"nextCursor,omitempty"`
-}
-
 func (h *Handlers) events(w http.ResponseWriter, r *http.Request, q audit.Query, scope string) {
 	pg, err := paging.Parse(r, h.Cursors, scope)
 	if err != nil {
@@ -512,15 +494,7 @@ func (h *Handlers) events(w http.ResponseWriter, r *http.Request, q audit.Query,
 		fail(w, r, err)
 		return
 	}
-	out := eventPageJSON{Items: []eventJSON{}}
-	for _, e := range page.Items {
-		out.Items = append(out.Items, eventOut(e))
-	}
-	if out.NextCursor, err = paging.Next(h.Cursors, scope, page.Next); err != nil {
-		fail(w, r, err)
-		return
-	}
-	jsonio.Write(w, http.StatusOK, out)
+	paging.Write(w, r, h.Cursors, scope, page.Items, page.Next, eventOut)
 }
 
 // AccessLog serves listMyAccessLog.

@@ -97,11 +97,6 @@ func membershipOut(m registry.Membership) membershipJSON {
 		CreatedAt: m.CreatedAt.UTC().Format(time.RFC3339)}
 }
 
-type pageJSON struct {
-	Items      []membershipJSON `json:"items"`
-	NextCursor string           `json:"nextCursor,omitempty"`
-}
-
 // CreateOrganization serves createOrganization.
 func (h *Handlers) CreateOrganization(w http.ResponseWriter, r *http.Request) {
 	if _, err := auth.Require(r, auth.Administrator); err != nil {
@@ -321,15 +316,7 @@ func (h *Handlers) Members(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	out := pageJSON{Items: []membershipJSON{}}
-	for _, m := range ms {
-		out.Items = append(out.Items, membershipOut(m))
-	}
-	if out.NextCursor, err = paging.Next(h.Cursors, scope, next); err != nil {
-		fail(w, r, err)
-		return
-	}
-	jsonio.Write(w, http.StatusOK, out)
+	paging.Write(w, r, h.Cursors, scope, ms, next, membershipOut)
 }
 
 // MyMemberships serves listMyMemberships.
@@ -344,7 +331,7 @@ func (h *Handlers) MyMemberships(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	out := pageJSON{Items: []membershipJSON{}}
+	out := paging.Body[membershipJSON]{Items: []membershipJSON{}}
 	for _, m := range mine {
 		ms, err := h.Store.MembershipsOf(r.Context(), m)
 		if err != nil {

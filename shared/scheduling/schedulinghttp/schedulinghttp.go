@@ -195,18 +195,7 @@ func (h *Handlers) ListSchedules(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	out := struct {
-		Items      []scheduleJSON `json:"items"`
-		NextCursor string         `json:"nextCursor,omitempty"`
-	}{Items: []scheduleJSON{}}
-	for _, s := range page.Items {
-		out.Items = append(out.Items, scheduleOut(s))
-	}
-	if out.NextCursor, err = paging.Next(h.Cursors, scope, page.Next); err != nil {
-		fail(w, r, err)
-		return
-	}
-	jsonio.Write(w, http.StatusOK, out)
+	paging.Write(w, r, h.Cursors, scope, page.Items, page.Next, scheduleOut)
 }
 
 func parseTime(l *problem.FieldList, v url, name string, required bool) time.Time {
