@@ -8,6 +8,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"ohcs/shared/dynamo"
+	"ohcs/shared/tables"
 )
 
 // openAllWeek publishes, for practitioner id, 30-minute slots all day every
@@ -309,4 +312,34 @@ func TestUpcomingCap(t *testing.T) {
 		map[string]string{"If-Match": `"1"`}), 200, "cancel")
 	w.must(book(c, ben, w.freeSlot(), w.B, nil), 201, "a booking after a cancellation")
 	assertProblem(t, book(c, ben, w.freeSlot(), w.B, nil), http.StatusUnprocessableEntity)
+}
+
+// TestAppointmentStatus: once an appointment has started its practitioner
+// marks it noShow or completed, at the version read; a second change is
+// refused; a store failure answers 503 and changes nothing, and the retry
+// succeeds. The server's clock is moved past the start (in process only:
+// Lambda mode's functions run on the real clock).
+func TestAppointmentStatus(t *testing.T) {
+	c := start(t, nil)
+	if c.server.Lambda != nil {
+		t.Skip("Lambda mode: the functions' clocks cannot be moved; make test runs this test in process")
+	}
+	w := newWorld(t, c)
+	prac := w.tokens["practitioner"]
+	noShow, done := w.freshAppointment(), w.freshAppointment()
+	status := func(id, to, version string) response {
+		return c.call("POST", "/v1/appointments/"+id+"/status", prac, map[string]any{"status": to}, map[string]string{"If-Match": version})
+	}
+	assertProblem(t, status(noShow, "noShow", `"1"`), http.StatusUnprocessableEntity) // not started yet
+	c.server.Advance(8 * 24 * time.Hour)
+	if a := w.must(status(noShow, "noShow", `"1"`), 200, "noShow"); a["status"] != "noShow" || a["version"] != float64(2) {
+		t.Errorf("noShow: %v", a)
+	}
+	assertProblem(t, status(noShow, "completed", `"1"`), http.StatusPreconditionFailed)
+	assertProblem(t, status(noShow, "completed", `"2"`), http.StatusUnprocessableEntity)
+	c.server.Faults.FailWriting("updateAppointmentStatus", tables.Scheduling.Name, dynamo.Throttled, 1)
+	assertUnavailable(t, status(done, "completed", `"1"`))
+	if a := w.must(status(done, "completed", `"1"`), 200, "the retry"); a["status"] != "completed" || a["version"] != float64(2) {
+		t.Errorf("completed after the retry: %v", a)
+	}
 }

@@ -50,6 +50,7 @@ import (
 	"ohcs/shared/tables"
 	"os/exec"
 	"path/filepath"
+	"sync/atomic"
 )
 
 // Environment variables of the local server.
@@ -92,6 +93,7 @@ type Server struct {
 	Functions  gateway.Functions
 	memory     http.Handler
 	proxy      *http.Server
+	offset     atomic.Int64 // added to the clock, for tests of the future
 	dispatcher *outbox.Dispatcher
 	stop       context.CancelFunc
 	http       *http.Server
@@ -117,6 +119,9 @@ func Start(ctx context.Context, getenv func(string) string, logger *slog.Logger)
 		s.closeStore()
 		return nil, err
 	}
+	// The handlers and the dispatcher read one clock, which tests may move
+	// forward (Advance).
+	env.Now = func() time.Time { return time.Now().UTC().Add(time.Duration(s.offset.Load())) }
 	if s.memory != nil {
 		env.DynamoDB = dynamodb.New(env.DynamoDB.Options(), func(o *dynamodb.Options) {
 			o.HTTPClient = &http.Client{Transport: inMemory{s.memory}}
@@ -188,6 +193,11 @@ func Start(ctx context.Context, getenv func(string) string, logger *slog.Logger)
 func (s *Server) Dispatch(ctx context.Context) (int, error) {
 	return s.DispatchAt(ctx, s.Env.Now())
 }
+
+// Advance moves the server's clock forward by d, as if the time had
+// passed: appointments start, reminders fall due. The functions of Lambda
+// mode run in their own processes on the real clock.
+func (s *Server) Advance(d time.Duration) { s.offset.Add(int64(d)) }
 
 // DispatchAt is Dispatch as it would run at the time at: a later time
 // fires the reminders due by then, as if the days had passed.
