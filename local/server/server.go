@@ -50,6 +50,8 @@ import (
 	"ohcs/shared/tables"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"sync"
 	"sync/atomic"
 )
 
@@ -94,6 +96,7 @@ type Server struct {
 	memory     http.Handler
 	proxy      *http.Server
 	offset     atomic.Int64 // added to the clock, for tests of the future
+	dispatchMu sync.Mutex   // one dispatcher run at a time: the ticker's or a test's
 	dispatcher *outbox.Dispatcher
 	stop       context.CancelFunc
 	http       *http.Server
@@ -202,6 +205,8 @@ func (s *Server) Advance(d time.Duration) { s.offset.Add(int64(d)) }
 // DispatchAt is Dispatch as it would run at the time at: a later time
 // fires the reminders due by then, as if the days had passed.
 func (s *Server) DispatchAt(ctx context.Context, at time.Time) (int, error) {
+	s.dispatchMu.Lock()
+	defer s.dispatchMu.Unlock()
 	ctx = s.Requests.Begin(ctx, "outbox-dispatcher") // counted, and reachable by Faults, under its function's name
 	total := 0
 	for range 20 {
@@ -227,7 +232,7 @@ func (s *Server) environment(ctx context.Context, getenv func(string) string, lo
 		if err != nil {
 			return nil, fmt.Errorf("embedded store: %w", err)
 		}
-		s.store = &http.Server{Handler: server.NewServer(), ReadHeaderTimeout: 10 * time.Second}
+		s.store = &http.Server{Handler: server.NewServer(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 10 * time.Minute}
 		go func() { _ = s.store.Serve(ln) }()
 		overrides[config.EnvDynamoDBEndpoint] = "http://" + ln.Addr().String()
 	}
@@ -373,17 +378,18 @@ func (s *Server) lambdaMode(env *platform.Env, getenv func(string) string, rie s
 	if s.store != nil {
 		// The functions reach the embedded store through a proxy that
 		// knows which operation sends each request: counted and open to
-		// the tests' faults as in process. The SDK does not retry there,
-		// as in process a fault fails the call before any retry.
+		// the tests' faults as in process.
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return nil, fmt.Errorf("lambda mode: store proxy: %w", err)
 		}
-		s.proxy = &http.Server{Handler: s.storeProxy(s.store.Handler), ReadHeaderTimeout: 10 * time.Second}
+		// Idle connections outlive the SDK's own idle limit (90 s): the
+		// client, not the server, ends them.
+		s.proxy = &http.Server{Handler: s.storeProxy(s.store.Handler), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 10 * time.Minute}
 		go func() { _ = s.proxy.Serve(ln) }()
 		base := "http://" + ln.Addr().String()
 		iv.FunctionEnv = func(folder string) []string {
-			return []string{config.EnvDynamoDBEndpoint + "=" + base + "/fn/" + ops[folder], "AWS_MAX_ATTEMPTS=1"}
+			return []string{config.EnvDynamoDBEndpoint + "=" + base + "/fn/" + ops[folder], "AWS_MAX_ATTEMPTS=" + strconv.Itoa(sdkAttempts)}
 		}
 	}
 	return iv, nil

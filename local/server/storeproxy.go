@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -17,13 +18,20 @@ import (
 	"ohcs/shared/dynamo"
 )
 
+// sdkAttempts is how many times the functions' SDK sends a request in
+// Lambda mode: once more after a network or store error, as in AWS.
+const sdkAttempts = 2
+
 // storeProxy stands between the functions of Lambda mode and the embedded
 // store: each function reaches it under /fn/<operation>/, so that, as in
 // process, the requests are counted per operation and action and the
 // tests' injected faults apply. An injected fault answers as DynamoDB
 // does: throttling as a ThrottlingException, anything else as an
-// InternalServerError.
+// InternalServerError; and it fails the SDK's retries of that request too,
+// so that one fault fails one call, as in process.
 func (s *Server) storeProxy(store http.Handler) http.Handler {
+	var mu sync.Mutex
+	retries := map[string]int{} // op and action: SDK retries still to fail
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rest, ok := strings.CutPrefix(r.URL.Path, "/fn/")
 		if !ok {
@@ -39,7 +47,16 @@ func (s *Server) storeProxy(store http.Handler) http.Handler {
 		action := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), "DynamoDB_20120810.")
 		params := wireInput(action, body)
 		s.Requests.Record(op, action, dynamo.WrittenTables(params))
-		if err := s.Faults.Take(op, action, params); err != nil {
+		err = s.Faults.Take(op, action, params)
+		mu.Lock()
+		if err != nil {
+			retries[op+" "+action] = sdkAttempts - 1
+		} else if retries[op+" "+action] > 0 {
+			retries[op+" "+action]--
+			err = dynamo.Throttled
+		}
+		mu.Unlock()
+		if err != nil {
 			code, status := "InternalServerError", http.StatusInternalServerError
 			var api smithy.APIError
 			if errors.As(err, &api) && api.ErrorCode() == "ThrottlingException" {
