@@ -22,12 +22,8 @@ import (
 func repeatable(doc *openapi3.T) iter.Seq2[openapi.Operation, string] {
 	limited := []string{"sendNotification", "makeDonation"}
 	return func(yield func(openapi.Operation, string) bool) {
-		for _, op := range openapi.Operations(doc) {
-			rows := matrix[op.ID]
-			if len(rows) == 0 || rows[0].mutates || slices.Contains(limited, op.ID) {
-				continue
-			}
-			if caller := allowedCaller(op, rows[0]); caller != "" && !yield(op, caller) {
+		for op, caller := range permitted(doc) {
+			if !matrix[op.ID][0].mutates && !slices.Contains(limited, op.ID) && !yield(op, caller) {
 				return
 			}
 		}

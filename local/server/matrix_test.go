@@ -2,10 +2,13 @@ package server_test
 
 import (
 	"context"
+	"iter"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
 
 	"ohcs/openapi"
 )
@@ -348,6 +351,21 @@ func TestAuthorizationMatrix(t *testing.T) {
 					}
 				}
 			})
+		}
+	}
+}
+
+// permitted yields every operation of doc that has a matrix entry, with a
+// caller its first row lets through (operations that row lets no one use
+// are left out).
+func permitted(doc *openapi3.T) iter.Seq2[openapi.Operation, string] {
+	return func(yield func(openapi.Operation, string) bool) {
+		for _, op := range openapi.Operations(doc) {
+			if rows := matrix[op.ID]; len(rows) > 0 {
+				if caller := allowedCaller(op, rows[0]); caller != "" && !yield(op, caller) {
+					return
+				}
+			}
 		}
 	}
 }

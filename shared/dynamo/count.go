@@ -43,7 +43,7 @@ func (c *Counter) Begin(ctx context.Context, op string) context.Context {
 // in c. A request is counted once, however many times the SDK retries it.
 func (c *Counter) Instrument(db *dynamodb.Client) *dynamodb.Client {
 	return before(db, "OHCSRequestCounter", func(op, action string, params any) error {
-		c.add(op, action, WrittenTables(params))
+		c.Record(op, action, WrittenTables(params))
 		return nil
 	})
 }
@@ -67,11 +67,9 @@ func before(db *dynamodb.Client, name string, hook func(op, action string, param
 }
 
 // Record counts one request of action for op that writes to the tables
-// written, for a store reached over the wire (a function in its own
-// process, as in the local server's Lambda mode).
-func (c *Counter) Record(op, action string, written []string) { c.add(op, action, written) }
-
-func (c *Counter) add(op, action string, written []string) {
+// written. Instrument calls it for every request of its client; a store
+// reached over the wire (the local server's Lambda mode) calls it itself.
+func (c *Counter) Record(op, action string, written []string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.reqs == nil {

@@ -61,7 +61,11 @@ func (f *Faults) FailMatching(op, action string, match func(params any) bool, er
 	f.rules = append(f.rules, &fault{op: op, action: action, match: match, err: err, left: times})
 }
 
-func (f *Faults) take(op, action string, params any) error {
+// Take returns the error a request of action for op must fail with, if a
+// rule says so, consuming it; params is the request's input as the SDK
+// types it (WrittenTables reads it). Instrument calls it for every request
+// of its client; a store reached over the wire calls it itself.
+func (f *Faults) Take(op, action string, params any) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, r := range f.rules {
@@ -76,10 +80,5 @@ func (f *Faults) take(op, action string, params any) error {
 // Instrument returns a client with db's options whose requests fail as f
 // says.
 func (f *Faults) Instrument(db *dynamodb.Client) *dynamodb.Client {
-	return before(db, "OHCSFaults", f.take)
+	return before(db, "OHCSFaults", f.Take)
 }
-
-// Take returns the error a request of action for op must fail with, if a
-// rule says so, consuming it; params is the request's input as the SDK
-// types it (WrittenTables reads it).
-func (f *Faults) Take(op, action string, params any) error { return f.take(op, action, params) }

@@ -52,16 +52,10 @@ func Scope(region, organizationID string) string {
 	case organizationID != "":
 		return "org#" + organizationID
 	case region != "":
-		return "region#" + NormalizeRegion(region)
+		return "region#" + practitioner.Fold(region)
 	default:
 		return "all"
 	}
-}
-
-// NormalizeRegion folds a region's case and spacing so that "Maputo " and
-// "maputo" count together.
-func NormalizeRegion(r string) string {
-	return strings.Join(strings.Fields(strings.ToLower(r)), " ")
 }
 
 // Store adds and sums counters.
@@ -159,7 +153,8 @@ func (c *Counter) practitionerScopes(ctx context.Context, id string) ([]string, 
 	if len(p.Profile.Specialties) > 0 {
 		spec = p.Profile.Specialties[0].Code
 	}
-	if r := NormalizeRegion(p.Profile.Location.Address.Region); r != "" {
+	// Regions match as names do: case, accents and spacing aside.
+	if r := practitioner.Fold(p.Profile.Location.Address.Region); r != "" {
 		scopes = append(scopes, "region#"+r)
 	}
 	ms, err := c.Memberships.MembershipsOf(ctx, registry.Member{Type: "practitioner", ID: id})
@@ -274,7 +269,7 @@ func Produce(ctx context.Context, st Store, q Query, now time.Time) (Report, err
 	if q.Region != "" && q.OrganizationID != "" {
 		l.Add("region", "give a region or an organizationId, not both")
 	}
-	if q.Region != "" && NormalizeRegion(q.Region) == "" {
+	if q.Region != "" && practitioner.Fold(q.Region) == "" {
 		l.Add("region", "must not be blank")
 	}
 	if err := l.Err(); err != nil {
