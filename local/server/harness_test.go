@@ -49,6 +49,10 @@ func start(t testing.TB, env map[string]string) *client {
 	}
 	t.Cleanup(func() {
 		_ = s.Close()
+		// No function may go beyond the IAM grants its role has in AWS.
+		for _, d := range s.Grants.TakeDenied() {
+			t.Errorf("a function went beyond its IAM grants: %s", d)
+		}
 		// No request path, and nothing in the background, may scan a table.
 		for op, u := range s.Requests.Operations() {
 			if n := u.Requests["Scan"]; n > 0 {

@@ -89,6 +89,8 @@ type Server struct {
 	// mode the functions run in their own processes, with their own
 	// clients: neither Requests nor Faults sees their requests.
 	Faults *dynamo.Faults
+	// Grants refuses what a function's IAM role would not allow.
+	Grants *dynamo.Grants
 	// Lambda runs the functions in Lambda mode; nil in-process.
 	Lambda *lambdamode.Invoker
 	// Functions are the in-process functions, by operation id.
@@ -131,7 +133,14 @@ func Start(ctx context.Context, getenv func(string) string, logger *slog.Logger)
 		})
 	}
 	s.Requests, s.Faults = &dynamo.Counter{}, &dynamo.Faults{}
-	env.DynamoDB = s.Faults.Instrument(s.Requests.Instrument(env.DynamoDB))
+	// Each function may touch only the tables and actions its role is
+	// granted in AWS: a request beyond them fails as DynamoDB refuses it.
+	if s.Grants, err = operations.Grants(env.Config); err != nil {
+		ln.Close()
+		s.closeStore()
+		return nil, err
+	}
+	env.DynamoDB = s.Grants.Instrument(s.Faults.Instrument(s.Requests.Instrument(env.DynamoDB)))
 	s.Env = env
 	s.Issuer, err = issuer.New(s.URL+"/_local", ClientID)
 	if err != nil {
@@ -293,7 +302,10 @@ func (s *Server) routes(ctx context.Context, env *platform.Env, getenv func(stri
 	}
 	s.Mail = &localmail.Recorder{}
 	router := delivery.NewRouter(env, s.Mail, s.Mail)
-	s.dispatcher = delivery.NewDispatcher(env, router.HandleMessage)
+	// The topic delivers to the delivery function, under its own grants.
+	s.dispatcher = delivery.NewDispatcher(env, func(ctx context.Context, m outbox.Message) error {
+		return router.HandleMessage(s.Requests.Begin(ctx, "deliver-notifications"), m)
+	})
 	mux := http.NewServeMux()
 	mux.Handle("/v1/", s.Gateway)
 	mux.Handle("GET /_local/outbox", loopbackOnly(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

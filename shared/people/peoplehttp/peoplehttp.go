@@ -46,12 +46,13 @@ var Registry = platform.Registry{
 }
 
 // op declares an operation: every one reads people, practitioners (the
-// policy's directory) and writes audit events; writes lists the tables it
-// changes besides.
+// policy's directory) and scheduling (the policy's care relationships, from
+// appointments) and writes audit events; writes lists the tables it changes
+// besides.
 func op(pick func(*Handlers) http.HandlerFunc, writes ...tables.Table) platform.Operation {
 	return platform.Operation{
 		Build:  func(env *platform.Env) (http.Handler, error) { return pick(New(env)), nil },
-		Reads:  []tables.Table{tables.People, tables.Practitioners, tables.Audit},
+		Reads:  []tables.Table{tables.People, tables.Practitioners, tables.Scheduling, tables.Audit},
 		Writes: append([]tables.Table{tables.Audit}, writes...),
 	}
 }
