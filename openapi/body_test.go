@@ -11,7 +11,9 @@ import (
 
 func deployment(origins ...string) openapi.Deployment {
 	return openapi.Deployment{
-		Integration: func(op string) string { return "arn:aws:apigateway:eu-west-1:lambda:path/functions/" + op + "/invocations" },
+		Integration: func(op string) string {
+			return "arn:aws:apigateway:eu-west-1:lambda:path/functions/" + op + "/invocations"
+		},
 		UserPoolARN: "arn:aws:cognito-idp:eu-west-1:111122223333:userpool/eu-west-1_X",
 		CORSOrigins: origins,
 	}
