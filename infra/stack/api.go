@@ -2,7 +2,6 @@ package stack
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -68,7 +67,7 @@ func newAPI(st awscdk.Stack, in apiInputs) api {
 	out := api{functions: map[string]awslambda.Function{}}
 	ops := openapi.Operations(doc)
 	sort.Slice(ops, func(i, j int) bool { return ops[i].ID < ops[j].ID })
-	placeholders := map[string]string{}
+	integrations := map[string]string{}
 	for _, op := range ops {
 		reg, ok := registry[op.ID]
 		if !ok {
@@ -79,8 +78,11 @@ func newAPI(st awscdk.Stack, in apiInputs) api {
 			config.EnvLogLevel:  jsii.String("info"),
 			// Routes public at the gateway check an optional token themselves.
 			config.EnvTokenIssuer:   in.pool.pool.UserPoolProviderUrl(),
-			config.EnvTokenClientID: in.pool.client.UserPoolClientId(),
+			config.EnvTokenClientID: jsii.String(*in.pool.client.UserPoolClientId() + "," + *in.pool.machine.UserPoolClientId()),
 			config.EnvJWKSURL:       jsii.String(*in.pool.pool.UserPoolProviderUrl() + "/.well-known/jwks.json"),
+		}
+		if len(in.props.CORSOrigins) > 0 {
+			env[config.EnvCORSOrigins] = jsii.String(strings.Join(in.props.CORSOrigins, ","))
 		}
 		for _, t := range append(append(reg.Reads[:0:0], reg.Reads...), reg.Writes...) {
 			env[tableEnv(t)] = in.tables[t.Name].TableName()
@@ -111,12 +113,14 @@ func newAPI(st awscdk.Stack, in apiInputs) api {
 		grantTables(fn, in.key, in.tables, reg.Reads, reg.Writes)
 		accept(fn, functionFindings...)
 		out.functions[op.ID] = fn
-		placeholders["${function:"+op.ID+"}"] = fmt.Sprintf("arn:%s:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations",
+		integrations[op.ID] = fmt.Sprintf("arn:%s:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations",
 			*st.Partition(), *st.Region(), *fn.FunctionArn())
 	}
-	placeholders["${userPoolArn}"] = *in.pool.pool.UserPoolArn()
-
-	body, err := Body(placeholders)
+	body, err := openapi.Body(context.Background(), openapi.Deployment{
+		Integration: func(op string) string { return integrations[op] },
+		UserPoolARN: *in.pool.pool.UserPoolArn(),
+		CORSOrigins: in.props.CORSOrigins,
+	})
 	if err != nil {
 		panic(err)
 	}
@@ -173,51 +177,6 @@ func newAPI(st awscdk.Stack, in apiInputs) api {
 	return out
 }
 
-// Body returns the OpenAPI document as API Gateway imports it, with every
-// placeholder string replaced; a placeholder left unfilled is an error.
-func Body(placeholders map[string]string) (map[string]any, error) {
-	doc, err := openapi.Load(context.Background())
-	if err != nil {
-		return nil, err
-	}
-	raw, err := json.Marshal(doc)
-	if err != nil {
-		return nil, err
-	}
-	var body map[string]any
-	if err := json.Unmarshal(raw, &body); err != nil {
-		return nil, err
-	}
-	var missing []string
-	var fill func(v any) any
-	fill = func(v any) any {
-		switch x := v.(type) {
-		case map[string]any:
-			for k, e := range x {
-				x[k] = fill(e)
-			}
-		case []any:
-			for i, e := range x {
-				x[i] = fill(e)
-			}
-		case string:
-			if strings.HasPrefix(x, "${") && strings.HasSuffix(x, "}") && !strings.HasPrefix(x, "${Token") {
-				r, ok := placeholders[x]
-				if !ok {
-					missing = append(missing, x)
-				}
-				return r
-			}
-		}
-		return v
-	}
-	body = fill(body).(map[string]any)
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("unfilled placeholders in the OpenAPI document: %v", missing)
-	}
-	return body, nil
-}
-
 // newFirewall puts a WAF web ACL in front of the stage: AWS's common and
 // known-bad-inputs rule groups and a per-address rate limit.
 func newFirewall(st awscdk.Stack, rest awsapigateway.SpecRestApi, key awskms.Key) {
@@ -228,6 +187,7 @@ func newFirewall(st awscdk.Stack, rest awsapigateway.SpecRestApi, key awskms.Key
 			Statement: &awswafv2.CfnWebACL_StatementProperty{
 				ManagedRuleGroupStatement: &awswafv2.CfnWebACL_ManagedRuleGroupStatementProperty{
 					VendorName: jsii.String("AWS"), Name: jsii.String(name),
+					RuleActionOverrides: ruleOverrides[name],
 				},
 			},
 			VisibilityConfig: visibility(name),
@@ -270,6 +230,22 @@ func newFirewall(st awscdk.Stack, rest awsapigateway.SpecRestApi, key awskms.Key
 		ResourceArn: rest.DeploymentStage().StageArn(),
 		WebAclArn:   acl.AttrArn(),
 	})
+}
+
+// ruleOverrides count instead of block the managed rules that would refuse
+// requests the API accepts. The Common Rule Set blocks bodies over 8 KB
+// (SizeRestrictions_BODY; AWS WAF developer guide, "Baseline rule groups:
+// Core rule set (CRS) managed rule group"), while the document allows
+// articles of 100 KiB and bodies up to 256 KiB, which the functions bound
+// themselves (413 above). It also blocks requests without a User-Agent
+// (NoUserAgent_HEADER): integrations must send one (README).
+var ruleOverrides = map[string]*[]any{
+	"AWSManagedRulesCommonRuleSet": {
+		&awswafv2.CfnWebACL_RuleActionOverrideProperty{
+			Name:        jsii.String("SizeRestrictions_BODY"),
+			ActionToUse: &awswafv2.CfnWebACL_RuleActionProperty{Count: map[string]any{}},
+		},
+	},
 }
 
 func visibility(name string) *awswafv2.CfnWebACL_VisibilityConfigProperty {

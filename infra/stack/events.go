@@ -14,41 +14,53 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/jsii-runtime-go"
 
-	"ohcs/shared/notification/delivery"
-	"ohcs/shared/population/populationdb"
+	"ohcs/shared/operations"
 	"ohcs/shared/tables"
 )
 
 // EventFunction is a function invoked by an AWS event rather than an API
-// request; its code is events/<Name>.
+// request; its code is events/<Name>, its tables and variables are those
+// operations.Events declares.
 type EventFunction struct {
-	Name        string
+	operations.Event
 	Description string
 	// Schedule, when set, is the EventBridge schedule expression that runs
 	// the function.
 	Schedule string
-	// Reads and Writes are the tables it uses; with any, it gets the
-	// typed configuration like an operation's function.
-	Reads, Writes []tables.Table
+	// Async is true when the event source invokes the function
+	// asynchronously (EventBridge, SNS): what still fails after Lambda's
+	// two retries goes to its dead-letter queue.
+	Async bool
 	// TimeoutSeconds bounds a run (5 when zero: a Cognito trigger must
 	// answer within 5 seconds).
 	TimeoutSeconds float64
 }
 
+func event(name string) operations.Event {
+	e, ok := operations.EventByName(name)
+	if !ok {
+		panic("no event function " + name)
+	}
+	return e
+}
+
 // EventFunctions lists the event functions of the stack.
 var EventFunctions = []EventFunction{
-	{Name: "assign-signup-role", Description: "Puts a person who signed up in the self-service group it chose"},
-	{Name: "monthly-gifts", Description: "Gives each monthly pledge's gift when it is due", Schedule: "cron(15 6 * * ? *)",
-		Reads: []tables.Table{tables.Donations}, Writes: []tables.Table{tables.Donations, tables.Outbox}, TimeoutSeconds: 60},
+	// Cognito invokes the trigger synchronously and fails the sign-up
+	// confirmation call with the trigger's error.
+	{Event: event("assign-signup-role"), Description: "Puts a person who signed up in the self-service group it chose"},
+	{Event: event("monthly-gifts"), Description: "Gives each monthly pledge's gift when it is due", Schedule: "cron(15 6 * * ? *)",
+		Async: true, TimeoutSeconds: 60},
 	// The dispatcher counts each message for the population statistics and
 	// publishes it; a run that overlaps the next is harmless (both steps
 	// are idempotent).
-	{Name: "outbox-dispatcher", Description: "Counts and publishes the due outbox messages", Schedule: "rate(1 minute)",
-		Reads: populationdb.Reads, Writes: populationdb.Writes, TimeoutSeconds: 50},
+	{Event: event("outbox-dispatcher"), Description: "Counts and publishes the due outbox messages", Schedule: "rate(1 minute)",
+		Async: true, TimeoutSeconds: 50},
 	// Half the deliverer's claim lease (notification.DefaultLease), so a
-	// claim goes stale only after its sender has stopped.
-	{Name: "deliver-notifications", Description: "Delivers each notice once per recipient and channel",
-		Reads: delivery.Reads, Writes: delivery.Writes, TimeoutSeconds: 30},
+	// claim goes stale only after its sender has stopped. SNS invokes it
+	// asynchronously.
+	{Event: event("deliver-notifications"), Description: "Delivers each notice once per recipient and channel",
+		Async: true, TimeoutSeconds: 30},
 }
 
 // newEventFunction creates an event function like an operation's:
@@ -58,14 +70,16 @@ func newEventFunction(st awscdk.Stack, props Props, key awskms.Key, ef EventFunc
 		Retention: awslogs.RetentionDays_ONE_YEAR, EncryptionKey: key, RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
 	})
 	var dlq awssqs.IQueue
-	if ef.Schedule != "" {
-		// Scheduled runs are asynchronous: what fails after the retries
-		// lands here, and the dead-letter alarm says so.
+	if ef.Async {
+		// Asynchronous invocations are retried twice and then dropped
+		// unless the function has a dead-letter queue or an on-failure
+		// destination (AWS Lambda developer guide, "Asynchronous
+		// invocation"): what still fails lands here.
 		q := awssqs.NewQueue(st, jsii.String("DeadLetters-"+ef.Name), &awssqs.QueueProps{
 			Encryption: awssqs.QueueEncryption_KMS, EncryptionMasterKey: key, EnforceSSL: jsii.Bool(true),
 			RetentionPeriod: awscdk.Duration_Days(jsii.Number(14)),
 		})
-		accept(q, suppression{id: "AwsSolutions-SQS3", reason: "This queue is itself the dead-letter queue of the scheduled function"})
+		accept(q, suppression{id: "AwsSolutions-SQS3", reason: "This queue is itself the dead-letter queue of the asynchronously invoked function"})
 		dlq = q
 	}
 	fn := awslambda.NewFunction(st, jsii.String("Event-"+ef.Name), &awslambda.FunctionProps{
@@ -78,7 +92,7 @@ func newEventFunction(st awscdk.Stack, props Props, key awskms.Key, ef EventFunc
 		MemorySize:            jsii.Number(128),
 		Timeout:               awscdk.Duration_Seconds(jsii.Number(max(ef.TimeoutSeconds, 5))),
 		Tracing:               awslambda.Tracing_ACTIVE,
-		Environment:           &map[string]*string{"OHCS_LOG_LEVEL": jsii.String("info")},
+		Environment:           &env,
 		EnvironmentEncryption: key,
 		LogGroup:              logs,
 		LoggingFormat:         awslambda.LoggingFormat_JSON,
@@ -109,9 +123,9 @@ func newDataEventFunctions(st awscdk.Stack, props Props, key awskms.Key, tbls da
 		}
 		switch ef.Name {
 		case "outbox-dispatcher":
-			env["OHCS_NOTIFICATION_TOPIC_ARN"] = n.topic.TopicArn()
+			env[operations.EnvNotificationTopicARN] = n.topic.TopicArn()
 		case "deliver-notifications":
-			env["OHCS_MAIL_FROM"] = jsii.String("no-reply@" + props.EmailDomain)
+			env[operations.EnvMailFrom] = jsii.String("no-reply@" + props.EmailDomain)
 		}
 		fn := newEventFunction(st, props, key, ef, env)
 		switch ef.Name {

@@ -11,8 +11,13 @@ import (
 )
 
 type identity struct {
-	pool   awscognito.UserPool
+	pool awscognito.UserPool
+	// client is the app client: people sign in through the managed login
+	// with the authorization code flow and PKCE.
 	client awscognito.UserPoolClient
+	// machine is the client of server integrations: client credentials.
+	machine awscognito.UserPoolClient
+	domain  awscognito.UserPoolDomain
 }
 
 // newIdentity creates the user pool, one group per role and the API's app
@@ -70,16 +75,48 @@ func newIdentity(st awscdk.Stack, props Props, key awskms.Key) identity {
 		Identifier: jsii.String("ohcs"),
 		Scopes:     &[]awscognito.ResourceServerScope{scope},
 	})
-	client := pool.AddClient(jsii.String("ApiClient"), &awscognito.UserPoolClientOptions{
-		AuthFlows:                  &awscognito.AuthFlow{UserSrp: jsii.Bool(true)},
+	// Cognito puts a resource server's custom scope (ohcs/api, which every
+	// method requires) only into access tokens from its OAuth endpoints,
+	// which need a domain; tokens from InitiateAuth or SRP carry
+	// aws.cognito.signin.user.admin only (Amazon Cognito developer guide,
+	// "Scopes, M2M, and APIs with resource servers").
+	prefix := props.AuthDomainPrefix
+	if prefix == "" {
+		prefix = "ohcs-" + *st.Account()
+	}
+	domain := pool.AddDomain(jsii.String("Login"), &awscognito.UserPoolDomainOptions{
+		CognitoDomain: &awscognito.CognitoDomainOptions{DomainPrefix: jsii.String(prefix)},
+	})
+	apiScope := awscognito.OAuthScope_ResourceServer(server, scope)
+	client := pool.AddClient(jsii.String("AppClient"), &awscognito.UserPoolClientOptions{
+		// A public client (no secret: apps cannot keep one) that only the
+		// managed login's authorization code flow with PKCE signs in, and
+		// refresh tokens renew; no password or SRP flow.
+		GenerateSecret:             jsii.Bool(false),
+		AuthFlows:                  &awscognito.AuthFlow{UserSrp: jsii.Bool(false), UserPassword: jsii.Bool(false), Custom: jsii.Bool(false), AdminUserPassword: jsii.Bool(false)},
 		PreventUserExistenceErrors: jsii.Bool(true),
 		AccessTokenValidity:        awscdk.Duration_Hours(jsii.Number(1)),
 		IdTokenValidity:            awscdk.Duration_Hours(jsii.Number(1)),
 		RefreshTokenValidity:       awscdk.Duration_Days(jsii.Number(30)),
 		OAuth: &awscognito.OAuthSettings{
 			Flows:        &awscognito.OAuthFlows{AuthorizationCodeGrant: jsii.Bool(true)},
-			Scopes:       &[]awscognito.OAuthScope{awscognito.OAuthScope_ResourceServer(server, scope)},
-			CallbackUrls: jsii.Strings("http://localhost:8080/callback"),
+			Scopes:       &[]awscognito.OAuthScope{awscognito.OAuthScope_OPENID(), apiScope},
+			CallbackUrls: jsii.Strings(props.CallbackURLs...),
+			LogoutUrls:   jsii.Strings(props.CallbackURLs...),
+		},
+		SupportedIdentityProviders: &[]awscognito.UserPoolClientIdentityProvider{awscognito.UserPoolClientIdentityProvider_COGNITO()},
+	})
+	machine := pool.AddClient(jsii.String("MachineClient"), &awscognito.UserPoolClientOptions{
+		// A confidential client for server integrations: client
+		// credentials only, its access token carries no groups (no role).
+		GenerateSecret:       jsii.Bool(true),
+		AuthFlows:            &awscognito.AuthFlow{UserSrp: jsii.Bool(false), UserPassword: jsii.Bool(false), Custom: jsii.Bool(false), AdminUserPassword: jsii.Bool(false)},
+		AccessTokenValidity:  awscdk.Duration_Hours(jsii.Number(1)),
+		IdTokenValidity:      awscdk.Duration_Hours(jsii.Number(1)),
+		RefreshTokenValidity: awscdk.Duration_Days(jsii.Number(1)),
+		OAuth: &awscognito.OAuthSettings{
+			Flows:  &awscognito.OAuthFlows{ClientCredentials: jsii.Bool(true)},
+			Scopes: &[]awscognito.OAuthScope{apiScope},
 		},
 	})
 	accept(pool,
@@ -90,5 +127,5 @@ func newIdentity(st awscdk.Stack, props Props, key awskms.Key) identity {
 			appliesTo: []string{"Resource::*"}},
 		suppression{id: "HIPAA.Security-IAMNoInlinePolicy", reason: "The SMS role's policy is Cognito's own, created by CDK for this pool only"},
 	)
-	return identity{pool: pool, client: client}
+	return identity{pool: pool, client: client, machine: machine, domain: domain}
 }

@@ -5,7 +5,9 @@
 package stack
 
 import (
+	"fmt"
 	"os"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
@@ -27,6 +29,37 @@ type Props struct {
 	// ThrottleRate and ThrottleBurst are the stage's default throttling.
 	ThrottleRate  float64
 	ThrottleBurst float64
+	// CORSOrigins are the browser origins allowed to call the API
+	// (ohcs:corsOrigins, comma-separated); none by default.
+	CORSOrigins []string
+	// CallbackURLs are where the user pool's managed login may send an
+	// app's authorization code (ohcs:callbackUrls, comma-separated); the
+	// loopback address of `make login` by default.
+	CallbackURLs []string
+	// AuthDomainPrefix is the user pool domain's prefix
+	// (ohcs:authDomainPrefix): https://<prefix>.auth.<region>.amazoncognito.com.
+	AuthDomainPrefix string
+	// AlarmEmail, when set, is subscribed to the alarm topic
+	// (ohcs:alarmEmail).
+	AlarmEmail string
+}
+
+// ExampleEmailDomain is the placeholder mail domain: a deployment must set
+// its own (ohcs:emailDomain) before it goes live.
+const ExampleEmailDomain = "example.org"
+
+// LoginCallback is the loopback callback of `make login`.
+const LoginCallback = "http://localhost:8765/callback"
+
+func contextList(app awscdk.App, key string) []string {
+	v, _ := app.Node().TryGetContext(jsii.String(key)).(string)
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // PropsFromContext reads the props from the CDK context and environment:
@@ -44,7 +77,8 @@ func PropsFromContext(app awscdk.App) Props {
 			SuppressTemplateIndentation: jsii.Bool(true),
 		},
 		BuildDir:      "build",
-		EmailDomain:   "example.org",
+		EmailDomain:   ExampleEmailDomain,
+		CallbackURLs:  []string{LoginCallback},
 		ThrottleRate:  50,
 		ThrottleBurst: 100,
 	}
@@ -60,6 +94,16 @@ func PropsFromContext(app awscdk.App) Props {
 	}
 	if v, ok := node.TryGetContext(jsii.String("ohcs:reservedConcurrency")).(float64); ok {
 		p.ReservedConcurrency = int(v)
+	}
+	p.CORSOrigins = contextList(app, "ohcs:corsOrigins")
+	if urls := contextList(app, "ohcs:callbackUrls"); len(urls) > 0 {
+		p.CallbackURLs = urls
+	}
+	if v, ok := node.TryGetContext(jsii.String("ohcs:authDomainPrefix")).(string); ok {
+		p.AuthDomainPrefix = v
+	}
+	if v, ok := node.TryGetContext(jsii.String("ohcs:alarmEmail")).(string); ok {
+		p.AlarmEmail = v
 	}
 	return p
 }
@@ -82,12 +126,25 @@ func New(scope constructs.Construct, id string, props Props) *Stack {
 	allowLogs(st, s.Key)
 	tbls := newTables(st, s.Key)
 	pool := newIdentity(st, props, s.Key)
-	notices := newNotifications(st, s.Key, props.EmailDomain)
+	notices := newNotifications(st, s.Key, props)
 	api := newAPI(st, apiInputs{props: props, key: s.Key, tables: tbls, pool: pool})
 	newDataEventFunctions(st, props, s.Key, tbls, api.eventEnv, notices)
 	newOperations(st, s.Key, api, tbls, notices)
-	awscdk.NewCfnOutput(st, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{Value: api.rest.Url(), Description: jsii.String("The API's base URL (ends in /v1/)")})
-	awscdk.NewCfnOutput(st, jsii.String("UserPoolId"), &awscdk.CfnOutputProps{Value: pool.pool.UserPoolId()})
-	awscdk.NewCfnOutput(st, jsii.String("UserPoolClientId"), &awscdk.CfnOutputProps{Value: pool.client.UserPoolClientId()})
+	if props.EmailDomain == ExampleEmailDomain {
+		awscdk.Annotations_Of(st).AddWarningV2(jsii.String("ohcs:exampleEmailDomain"), jsii.String(
+			"ohcs:emailDomain is still "+ExampleEmailDomain+": set it to a domain you own before going live (README, Going live)"), nil)
+	}
+	out := func(id, what string, v *string) {
+		awscdk.NewCfnOutput(st, jsii.String(id), &awscdk.CfnOutputProps{Value: v, Description: jsii.String(what)})
+	}
+	out("ApiUrl", "The API's base URL (ends in /v1/)", api.rest.Url())
+	out("UserPoolId", "The user pool", pool.pool.UserPoolId())
+	out("AppClientId", "The app client: authorization code with PKCE, scope ohcs/api (make login)", pool.client.UserPoolClientId())
+	out("MachineClientId", "The machine client: client credentials, scope ohcs/api; its secret is in the Cognito console", pool.machine.UserPoolClientId())
+	out("AuthDomain", "The user pool's managed login (authorize and token endpoints)", pool.domain.BaseUrl(nil))
+	for i, r := range *notices.identity.DkimRecords() {
+		out(fmt.Sprintf("DkimRecord%d", i+1), "A CNAME record to publish in the mail domain's DNS (SES Easy DKIM)",
+			jsii.String(*r.Name+" CNAME "+*r.Value))
+	}
 	return s
 }

@@ -25,6 +25,9 @@ const (
 	EnvTokenIssuer      = "OHCS_TOKEN_ISSUER"
 	EnvTokenClientID    = "OHCS_TOKEN_CLIENT_ID"
 	EnvJWKSURL          = "OHCS_JWKS_URL"
+	// EnvCORSOrigins lists the browser origins allowed to call the API,
+	// comma-separated; none turns CORS off.
+	EnvCORSOrigins = "OHCS_CORS_ORIGINS"
 )
 
 // Config is the typed configuration.
@@ -43,6 +46,8 @@ type Config struct {
 	// TokenIssuer, TokenClientID and JWKSURL let functions that are public
 	// at the gateway check an optional bearer token themselves.
 	TokenIssuer, TokenClientID, JWKSURL string
+	// CORSOrigins are the browser origins allowed to call the API.
+	CORSOrigins []string
 }
 
 // TableEnv is the variable naming the physical table of a logical one:
@@ -62,6 +67,11 @@ func Load(getenv func(string) string) (Config, error) {
 		TokenIssuer:      getenv(EnvTokenIssuer),
 		TokenClientID:    getenv(EnvTokenClientID),
 		JWKSURL:          getenv(EnvJWKSURL),
+	}
+	for _, o := range strings.Split(getenv(EnvCORSOrigins), ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.CORSOrigins = append(c.CORSOrigins, o)
+		}
 	}
 	if c.Region == "" {
 		c.Region = "us-east-1"
