@@ -17,6 +17,9 @@ type Error struct {
 	ValidationError string
 	// RequestID is $context.requestId.
 	RequestID string
+	// Status is the status of a DEFAULT_4XX or DEFAULT_5XX response,
+	// which has none of its own.
+	Status int
 }
 
 // Rendered is a gateway response as API Gateway sends it.
@@ -55,6 +58,9 @@ func GatewayResponseTypes() []string {
 // ($context.error.messageString is the message in quotes, unescaped).
 func RenderGatewayResponse(body map[string]any, e Error) (Rendered, error) {
 	status, known := defaultStatus[e.Type]
+	if e.Type == "DEFAULT_4XX" || e.Type == "DEFAULT_5XX" {
+		status, known = e.Status, e.Status >= 400
+	}
 	if !known {
 		return Rendered{}, fmt.Errorf("unknown gateway response type %q", e.Type)
 	}

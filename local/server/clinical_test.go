@@ -28,7 +28,7 @@ func TestClinicalCare(t *testing.T) {
 		t.Errorf("the appointment: %v; want completed", appt["status"])
 	}
 	assertField(t, c.call("POST", "/v1/consultations", prac, map[string]any{"appointmentId": w.A, "summary": "x",
-		"diagnoses": []any{map[string]any{"system": "icd10", "code": "asthma"}}}, nil), "diagnoses.0.code")
+		"diagnoses": []any{map[string]any{"system": "icd10", "code": "asthma"}}}, nil), "diagnoses[0].code")
 	entries := w.must(c.call("GET", "/v1/health-record-entries?beneficiaryId="+w.B, w.tokens["beneficiary"], nil, nil), 200, "record")
 	if n := len(entries["items"].([]any)); n != 6 {
 		t.Errorf("health record entries: %d; want 1 condition and 5 observations", n)

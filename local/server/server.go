@@ -68,6 +68,8 @@ const (
 	// loopback HTTP: a store without network latency, for the handler
 	// benchmarks (not with Lambda mode, whose functions need the port).
 	EnvStore = "OHCS_STORE"
+	// LocalUserPoolARN stands for the user pool in the local body.
+	LocalUserPoolARN = "arn:aws:cognito-idp:local:000000000000:userpool/local"
 	// ClientID is the app client id of locally minted tokens.
 	ClientID = "ohcs-local"
 	// TokenTTL is the lifetime of a locally minted token.
@@ -94,7 +96,11 @@ type Server struct {
 	// Lambda runs the functions in Lambda mode; nil in-process.
 	Lambda *lambdamode.Invoker
 	// Functions are the in-process functions, by operation id.
-	Functions  gateway.Functions
+	Functions gateway.Functions
+	// BodyHook, when set before the routes are built (StartWith), may
+	// change the API body the gateway serves, as an operator could change
+	// the uploaded one.
+	BodyHook   func(body map[string]any)
 	memory     http.Handler
 	proxy      *http.Server
 	offset     atomic.Int64 // added to the clock, for tests of the future
@@ -292,7 +298,20 @@ func (s *Server) routes(ctx context.Context, env *platform.Env, getenv func(stri
 		}
 		invoker = counting{s.Requests, s.Lambda}
 	}
-	s.Gateway, err = gateway.New(doc, s.Issuer, invoker, logger)
+	// The gateway serves the body the stack uploads, filled with local
+	// stand-ins for the deploy-time values.
+	body, err := openapi.Body(ctx, openapi.Deployment{
+		Integration: func(op string) string { return "local:function:" + op },
+		UserPoolARN: LocalUserPoolARN,
+		CORSOrigins: env.Config.CORSOrigins,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if s.BodyHook != nil {
+		s.BodyHook(body)
+	}
+	s.Gateway, err = gateway.New(body, s.Issuer, invoker, logger)
 	if err != nil {
 		return nil, err
 	}

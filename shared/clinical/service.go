@@ -95,6 +95,11 @@ func (s *Service) AddEntry(ctx context.Context, authorID string, self bool, e En
 		l.Add("recordedAt", "is required")
 	}
 	validate.Text(&l, "note", e.Note, false, 4000)
+	validate.Text(&l, "unit", e.Unit, false, 30)
+	validate.Text(&l, "status", e.Status, false, 30)
+	if e.Value != nil && (*e.Value < -1_000_000 || *e.Value > 1_000_000) {
+		l.Add("value", "must be between -1000000 and 1000000")
+	}
 	if e.Code != nil {
 		validate.Text(&l, "code.system", e.Code.System, true, 64)
 		validate.Text(&l, "code.code", e.Code.Code, true, 64)

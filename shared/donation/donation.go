@@ -151,6 +151,8 @@ func (s *Service) CreateCampaign(ctx context.Context, c Campaign) (Campaign, err
 	if !slices.Contains([]string{"general", "program", "specialty"}, c.Designation) {
 		l.Add("designation", "must be one of general, program, specialty")
 	}
+	validate.Text(&l, "organizationId", c.OrganizationID, false, 64)
+	validate.Text(&l, "specialtyCode", c.SpecialtyCode, false, 64)
 	if c.Designation == "specialty" && c.SpecialtyCode == "" {
 		l.Add("specialtyCode", "is required for a specialty campaign")
 	}

@@ -62,6 +62,35 @@ func ReadLimit(r *http.Request, limit int64) ([]byte, error) {
 	return data, nil
 }
 
+// DecodeExcept is Decode for a body that must not set the server-owned
+// top-level fields named (an id, a version, an author): each one present
+// is refused by name, whether or not dst has a place for it.
+func DecodeExcept(r *http.Request, dst any, serverOwned ...string) error {
+	data, err := Read(r)
+	if err != nil {
+		return err
+	}
+	return UnmarshalExcept(data, dst, serverOwned...)
+}
+
+// UnmarshalExcept is Unmarshal with the refusals of DecodeExcept.
+func UnmarshalExcept(data []byte, dst any, serverOwned ...string) error {
+	if err := Unmarshal(data, dst); err != nil {
+		return err
+	}
+	var top map[string]json.RawMessage
+	if json.Unmarshal(data, &top) != nil {
+		return problem.Field("body", "must be a JSON object")
+	}
+	var l problem.FieldList
+	for _, f := range serverOwned {
+		if _, ok := top[f]; ok {
+			l.Add(f, "is set by the server")
+		}
+	}
+	return l.Err()
+}
+
 // Unmarshal decodes data into dst with the rules of DecodeLimit.
 func Unmarshal(data []byte, dst any) error {
 	if len(bytes.TrimSpace(data)) == 0 {

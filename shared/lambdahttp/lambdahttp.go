@@ -39,9 +39,54 @@ func PathParam(r *http.Request, name string) string {
 func Proxy(op string, h http.Handler, logger *slog.Logger) Func {
 	adapter := httpadapter.New(observe(op, h, logger))
 	return func(ctx context.Context, event events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+		if field := controlCharacter(event); field != "" {
+			// API Gateway passes path and query values as the client
+			// sent them, NUL included; no URL holds them, and the
+			// adapter would fail the invocation (502).
+			refusal := httpadapter.New(observe(op, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				problem.Write(w, r, problem.Field(field, "holds a control character"))
+			}), logger))
+			event.Path, event.PathParameters = "/", nil
+			event.QueryStringParameters, event.MultiValueQueryStringParameters = nil, nil
+			return refusal.ProxyWithContext(ctx, event)
+		}
 		ctx = context.WithValue(ctx, pathKey{}, event.PathParameters)
 		return adapter.ProxyWithContext(ctx, event)
 	}
+}
+
+// controlCharacter names the path or query parameter of event that holds
+// a control character, "path" for the path itself, or "".
+func controlCharacter(event events.APIGatewayProxyRequest) string {
+	bad := func(s string) bool {
+		for _, c := range s {
+			if c < 0x20 || c == 0x7f {
+				return true
+			}
+		}
+		return false
+	}
+	for k, v := range event.PathParameters {
+		if bad(v) {
+			return k
+		}
+	}
+	for k, vs := range event.MultiValueQueryStringParameters {
+		for _, v := range vs {
+			if bad(v) {
+				return k
+			}
+		}
+	}
+	for k, v := range event.QueryStringParameters {
+		if bad(v) {
+			return k
+		}
+	}
+	if bad(event.Path) {
+		return "path"
+	}
+	return ""
 }
 
 // observe adds the request id and the operation to the logger, logs one line

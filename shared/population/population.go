@@ -269,6 +269,12 @@ func Produce(ctx context.Context, st Store, q Query, now time.Time) (Report, err
 	if q.Region != "" && q.OrganizationID != "" {
 		l.Add("region", "give a region or an organizationId, not both")
 	}
+	if len(q.Region) > 100 {
+		l.Add("region", "must be at most 100 characters")
+	}
+	if len(q.OrganizationID) > 64 {
+		l.Add("organizationId", "must be at most 64 characters")
+	}
 	if q.Region != "" && practitioner.Fold(q.Region) == "" {
 		l.Add("region", "must not be blank")
 	}

@@ -113,8 +113,12 @@ func (h *Handlers) Record(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in consultationJSON
-	if err := jsonio.Decode(r, &in); err != nil {
+	if err := jsonio.DecodeExcept(r, &in, "id", "practitionerId", "beneficiaryId", "createdAt", "updatedAt", "version"); err != nil {
 		fail(w, r, err)
+		return
+	}
+	if in.FollowUpInDays != nil && (*in.FollowUpInDays < 1 || *in.FollowUpInDays > 730) {
+		fail(w, r, problem.Field("followUpInDays", "must be 1 to 730 days"))
 		return
 	}
 	if !idRE.MatchString(in.AppointmentID) {
@@ -293,7 +297,7 @@ func (h *Handlers) AddEntry(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in entryJSON
-	if err := jsonio.Decode(r, &in); err != nil {
+	if err := jsonio.DecodeExcept(r, &in, "id", "source", "authorId", "consultationId", "createdAt", "updatedAt", "version"); err != nil {
 		fail(w, r, err)
 		return
 	}
@@ -333,7 +337,7 @@ func (h *Handlers) CreatePlan(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in planJSON
-	if err := jsonio.Decode(r, &in); err != nil {
+	if err := jsonio.DecodeExcept(r, &in, "id", "authorId", "createdAt", "updatedAt", "version"); err != nil {
 		fail(w, r, err)
 		return
 	}
@@ -385,7 +389,7 @@ func (h *Handlers) UpdatePlan(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in planJSON
-	if err := jsonio.Unmarshal(data, &in); err != nil {
+	if err := jsonio.UnmarshalExcept(data, &in, "id", "beneficiaryId", "authorId", "createdAt", "updatedAt", "version"); err != nil {
 		fail(w, r, err)
 		return
 	}

@@ -38,7 +38,7 @@ type consultationJSON struct {
 	Diagnoses      []codeJSON         `json:"diagnoses"`
 	Observations   []observationJSON  `json:"observations"`
 	Prescriptions  []prescriptionJSON `json:"prescriptions"`
-	FollowUpInDays int                `json:"followUpInDays,omitempty"`
+	FollowUpInDays *int               `json:"followUpInDays,omitempty"`
 	CreatedAt      string             `json:"createdAt,omitempty"`
 	UpdatedAt      string             `json:"updatedAt,omitempty"`
 	Version        int64              `json:"version,omitempty"`
@@ -47,7 +47,10 @@ type consultationJSON struct {
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 func (in consultationJSON) domain() clinical.Consultation {
-	c := clinical.Consultation{Summary: in.Summary, FollowUpInDays: in.FollowUpInDays}
+	c := clinical.Consultation{Summary: in.Summary}
+	if in.FollowUpInDays != nil {
+		c.FollowUpInDays = *in.FollowUpInDays
+	}
 	for _, d := range in.Diagnoses {
 		c.Diagnoses = append(c.Diagnoses, clinical.Code(d))
 	}
@@ -63,7 +66,7 @@ func (in consultationJSON) domain() clinical.Consultation {
 
 func consultationOut(c clinical.Consultation) consultationJSON {
 	out := consultationJSON{ID: c.ID, AppointmentID: c.AppointmentID, PractitionerID: c.PractitionerID, BeneficiaryID: c.BeneficiaryID,
-		Summary: c.Summary, FollowUpInDays: c.FollowUpInDays, CreatedAt: stamp(c.CreatedAt), UpdatedAt: stamp(c.CreatedAt), Version: c.Version,
+		Summary: c.Summary, FollowUpInDays: positive(c.FollowUpInDays), CreatedAt: stamp(c.CreatedAt), UpdatedAt: stamp(c.CreatedAt), Version: c.Version,
 		Diagnoses: []codeJSON{}, Observations: []observationJSON{}, Prescriptions: []prescriptionJSON{}}
 	for _, d := range c.Diagnoses {
 		out.Diagnoses = append(out.Diagnoses, codeJSON(d))
@@ -203,4 +206,12 @@ type planFull struct {
 func planResponse(p clinical.Plan) planFull {
 	o := planOut(p)
 	return planFull{planJSON: o, ConditionCodes: o.ConditionCodes, Goals: o.Goals, Activities: o.Activities}
+}
+
+// positive is n for a response field that is absent when zero.
+func positive(n int) *int {
+	if n <= 0 {
+		return nil
+	}
+	return &n
 }

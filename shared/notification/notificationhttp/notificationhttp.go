@@ -329,6 +329,9 @@ func (h *Handlers) Preferences(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var l problem.FieldList
+	if in.Channels == nil {
+		l.Add("channels", "is required")
+	}
 	prefs := notification.Preferences{TimeZone: in.TimeZone, Language: in.Language}
 	for name, on := range in.Channels {
 		if !slices.Contains(notification.Channels, notification.Channel(name)) {
