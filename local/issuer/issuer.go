@@ -54,7 +54,10 @@ type Identity struct {
 	Email  string
 }
 
-// Mint returns a signed access token for id, valid for ttl.
+// Mint returns a signed access token for id, valid for ttl, shaped as
+// Cognito's OAuth token endpoint issues it after the authorization code
+// flow: scope, client_id, cognito:groups, token_use access, and no email
+// (access tokens carry none).
 func (i *Issuer) Mint(id Identity, ttl time.Duration) (string, error) {
 	now := i.Now()
 	jti := make([]byte, 16)
@@ -74,8 +77,23 @@ func (i *Issuer) Mint(id Identity, ttl time.Duration) (string, error) {
 		"jti":            hex.EncodeToString(jti),
 		"cognito:groups": id.Groups,
 	}
+	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
+	tok.Header["kid"] = i.kid
+	return tok.SignedString(i.key)
+}
+
+// MintID returns the ID token Cognito issues beside the access token:
+// token_use id, aud the client, the email, no scope. The API's methods
+// require a scope, so API Gateway's authorizer refuses it.
+func (i *Issuer) MintID(id Identity, ttl time.Duration) (string, error) {
+	now := i.Now()
+	claims := jwt.MapClaims{
+		"sub": id.Sub, "iss": i.URL, "aud": i.ClientID, "token_use": "id",
+		"cognito:username": id.Sub, "auth_time": now.Unix(), "iat": now.Unix(), "exp": now.Add(ttl).Unix(),
+		"cognito:groups": id.Groups,
+	}
 	if id.Email != "" {
-		claims["email"] = id.Email
+		claims["email"], claims["email_verified"] = id.Email, true
 	}
 	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
 	tok.Header["kid"] = i.kid

@@ -41,8 +41,20 @@ func TestMintVerify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got["sub"] != "u1" || got["cognito:groups"] != "practitioner,beneficiary" || got["email"] != "u1@example.org" || got["token_use"] != "access" {
+	// The shape Cognito's token endpoint issues: scope and client_id, no
+	// email (access tokens carry none).
+	if got["sub"] != "u1" || got["cognito:groups"] != "practitioner,beneficiary" || got["token_use"] != "access" ||
+		got["scope"] != "ohcs/api" || got["client_id"] != iss.ClientID || got["email"] != nil {
 		t.Errorf("claims: got %v", got)
+	}
+	// The ID token, and an access token from SRP (scope
+	// aws.cognito.signin.user.admin only), are refused.
+	id, err := iss.MintID(issuer.Identity{Sub: "u1", Email: "u1@example.org"}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := iss.Verify(id); err == nil {
+		t.Error("an ID token was accepted")
 	}
 	var jwks struct {
 		Keys []map[string]string `json:"keys"`

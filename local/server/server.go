@@ -97,10 +97,9 @@ type Server struct {
 	Lambda *lambdamode.Invoker
 	// Functions are the in-process functions, by operation id.
 	Functions gateway.Functions
-	// BodyHook, when set before the routes are built (StartWith), may
-	// change the API body the gateway serves, as an operator could change
-	// the uploaded one.
-	BodyHook   func(body map[string]any)
+	// bodyHook, when set (StartWithBody), changes the API body the
+	// gateway serves, as an operator could change the uploaded one.
+	bodyHook   func(body map[string]any)
 	memory     http.Handler
 	proxy      *http.Server
 	offset     atomic.Int64 // added to the clock, for tests of the future
@@ -115,6 +114,13 @@ type Server struct {
 // Start starts the local server with the configuration read through getenv
 // and returns once it accepts connections.
 func Start(ctx context.Context, getenv func(string) string, logger *slog.Logger) (*Server, error) {
+	return StartWithBody(ctx, getenv, logger, nil)
+}
+
+// StartWithBody is Start with the API body changed by hook before the
+// gateway serves it: tests show that the gateway honours the body, not the
+// document.
+func StartWithBody(ctx context.Context, getenv func(string) string, logger *slog.Logger, hook func(body map[string]any)) (*Server, error) {
 	addr := getenv(EnvAddr)
 	if addr == "" {
 		addr = "127.0.0.1:8080"
@@ -123,7 +129,7 @@ func Start(ctx context.Context, getenv func(string) string, logger *slog.Logger)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	s := &Server{URL: "http://" + ln.Addr().String(), done: make(chan error, 1)}
+	s := &Server{URL: "http://" + ln.Addr().String(), done: make(chan error, 1), bodyHook: hook}
 	env, err := s.environment(ctx, getenv, logger)
 	if err != nil {
 		ln.Close()
@@ -308,8 +314,8 @@ func (s *Server) routes(ctx context.Context, env *platform.Env, getenv func(stri
 	if err != nil {
 		return nil, err
 	}
-	if s.BodyHook != nil {
-		s.BodyHook(body)
+	if s.bodyHook != nil {
+		s.bodyHook(body)
 	}
 	s.Gateway, err = gateway.New(body, s.Issuer, invoker, logger)
 	if err != nil {
@@ -467,8 +473,10 @@ type tokenRequest struct {
 
 type tokenResponse struct {
 	AccessToken string `json:"accessToken"`
-	TokenType   string `json:"tokenType"`
-	ExpiresIn   int    `json:"expiresIn"`
+	// IDToken is the ID token Cognito also issues; the API refuses it.
+	IDToken   string `json:"idToken"`
+	TokenType string `json:"tokenType"`
+	ExpiresIn int    `json:"expiresIn"`
 }
 
 // token serves POST /_local/token.
@@ -504,7 +512,12 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		problem.Write(w, r, err)
 		return
 	}
-	jsonio.Write(w, http.StatusOK, tokenResponse{AccessToken: tok, TokenType: "Bearer", ExpiresIn: int(TokenTTL.Seconds())})
+	idTok, err := s.Issuer.MintID(issuer.Identity{Sub: in.Sub, Groups: in.Groups, Email: in.Email}, TokenTTL)
+	if err != nil {
+		problem.Write(w, r, err)
+		return
+	}
+	jsonio.Write(w, http.StatusOK, tokenResponse{AccessToken: tok, IDToken: idTok, TokenType: "Bearer", ExpiresIn: int(TokenTTL.Seconds())})
 }
 
 // Close stops the server and the embedded store.

@@ -74,6 +74,9 @@ func TestTokenAttacks(t *testing.T) {
 			"wrong client":   edit(role, func(c jwt.MapClaims) { c["client_id"] = "another-app" }),
 			"id token":       edit(role, func(c jwt.MapClaims) { c["token_use"] = "id" }),
 			"no scope":       edit(role, func(c jwt.MapClaims) { delete(c, "scope") }),
+			// InitiateAuth and SRP give access tokens with this scope only:
+			// the API's methods require ohcs/api.
+			"SRP token": edit(role, func(c jwt.MapClaims) { c["scope"] = "aws.cognito.signin.user.admin" }),
 			"alg none":       none,
 			"HS256 with key": sign(jwt.SigningMethodHS256, claims(role), iss.JWKS()),
 			"other signer":   sign(jwt.SigningMethodRS256, claims(role), otherKey),
