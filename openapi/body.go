@@ -128,7 +128,6 @@ var methods = []string{"get", "put", "post", "delete", "patch", "head"}
 // CORS headers the API allows and exposes.
 const (
 	CORSAllowHeaders  = "Authorization,Content-Type,If-Match,Idempotency-Key,Accept,Accept-Language"
-	CORSExposeHeaders = "ETag,Location,Retry-After"
 	CORSMaxAge        = "600"
 )
 

@@ -291,7 +291,7 @@ func (s *Server) routes(ctx context.Context, env *platform.Env, getenv func(stri
 		if err != nil {
 			return nil, err
 		}
-		proxy, id := lambdahttp.Proxy(op.ID, h, logger), op.ID
+		proxy, id := lambdahttp.Proxy(op.ID, lambdahttp.CORS(env.Config.CORSOrigins, h), logger), op.ID
 		functions[op.ID] = func(ctx context.Context, ev events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
 			return proxy(s.Requests.Begin(ctx, id), ev)
 		}
@@ -406,6 +406,7 @@ func (s *Server) lambdaMode(env *platform.Env, getenv func(string) string, rie s
 		config.EnvJWKSURL + "=" + s.URL + "/_local/jwks.json",
 		config.EnvTokenClientID + "=" + ClientID,
 		config.EnvLogLevel + "=" + getenv(config.EnvLogLevel),
+		config.EnvCORSOrigins + "=" + strings.Join(cfg.CORSOrigins, ","),
 	}
 	if p := getenv(config.EnvTablePrefix); p != "" {
 		fnEnv = append(fnEnv, config.EnvTablePrefix+"="+p)

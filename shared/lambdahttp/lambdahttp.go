@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -54,6 +55,29 @@ func Proxy(op string, h http.Handler, logger *slog.Logger) Func {
 		return adapter.ProxyWithContext(ctx, event)
 	}
 }
+
+// CORS adds the CORS headers to h's answers when the request comes from an
+// allowed origin. With a proxy integration the function, not API Gateway,
+// writes every header of its answers (API Gateway developer guide,
+// "Enabling CORS for a REST API resource": for a Lambda proxy integration
+// the backend returns Access-Control-Allow-Origin); the preflight is the
+// body's mock integration.
+func CORS(origins []string, h http.Handler) http.Handler {
+	if len(origins) == 0 {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Add("Vary", "Origin")
+		if o := r.Header.Get("Origin"); o != "" && slices.Contains(origins, o) {
+			w.Header().Set("Access-Control-Allow-Origin", o)
+			w.Header().Set("Access-Control-Expose-Headers", CORSExposeHeaders)
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// CORSExposeHeaders are the answer headers a browser script may read.
+const CORSExposeHeaders = "ETag,Location,Retry-After"
 
 // controlCharacter names the path or query parameter of event that holds
 // a control character, "path" for the path itself, or "".
@@ -153,6 +177,6 @@ func Run(ctx context.Context, getenv func(string) string, op string, reg platfor
 	if err != nil {
 		return err
 	}
-	lambda.StartWithOptions(Proxy(op, h, logger), lambda.WithContext(ctx))
+	lambda.StartWithOptions(Proxy(op, CORS(cfg.CORSOrigins, h), logger), lambda.WithContext(ctx))
 	return nil
 }
