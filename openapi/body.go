@@ -127,8 +127,8 @@ var methods = []string{"get", "put", "post", "delete", "patch", "head"}
 
 // CORS headers the API allows and exposes.
 const (
-	CORSAllowHeaders  = "Authorization,Content-Type,If-Match,Idempotency-Key,Accept,Accept-Language"
-	CORSMaxAge        = "600"
+	CORSAllowHeaders = "Authorization,Content-Type,If-Match,Idempotency-Key,Accept,Accept-Language"
+	CORSMaxAge       = "600"
 )
 
 // preflight is the OPTIONS method of a path: a mock integration, public

@@ -65,18 +65,18 @@ func TestTokenAttacks(t *testing.T) {
 		unknownKid.Header["kid"] = "someone-else"
 		unknownKidTok, _ := unknownKid.SignedString(otherKey)
 		return map[string]string{
-			"malformed":      "not-a-token",
-			"three garbage":  "a.b.c",
-			"expired":        edit(role, func(c jwt.MapClaims) { c["exp"] = now.Add(-time.Minute).Unix() }),
-			"not yet valid":  edit(role, func(c jwt.MapClaims) { c["nbf"] = now.Add(time.Hour).Unix() }),
-			"issued later":   edit(role, func(c jwt.MapClaims) { c["iat"] = now.Add(time.Hour).Unix() }),
-			"wrong issuer":   edit(role, func(c jwt.MapClaims) { c["iss"] = "https://issuer.invalid" }),
-			"wrong client":   edit(role, func(c jwt.MapClaims) { c["client_id"] = "another-app" }),
-			"id token":       edit(role, func(c jwt.MapClaims) { c["token_use"] = "id" }),
-			"no scope":       edit(role, func(c jwt.MapClaims) { delete(c, "scope") }),
+			"malformed":     "not-a-token",
+			"three garbage": "a.b.c",
+			"expired":       edit(role, func(c jwt.MapClaims) { c["exp"] = now.Add(-time.Minute).Unix() }),
+			"not yet valid": edit(role, func(c jwt.MapClaims) { c["nbf"] = now.Add(time.Hour).Unix() }),
+			"issued later":  edit(role, func(c jwt.MapClaims) { c["iat"] = now.Add(time.Hour).Unix() }),
+			"wrong issuer":  edit(role, func(c jwt.MapClaims) { c["iss"] = "https://issuer.invalid" }),
+			"wrong client":  edit(role, func(c jwt.MapClaims) { c["client_id"] = "another-app" }),
+			"id token":      edit(role, func(c jwt.MapClaims) { c["token_use"] = "id" }),
+			"no scope":      edit(role, func(c jwt.MapClaims) { delete(c, "scope") }),
 			// InitiateAuth and SRP give access tokens with this scope only:
 			// the API's methods require ohcs/api.
-			"SRP token": edit(role, func(c jwt.MapClaims) { c["scope"] = "aws.cognito.signin.user.admin" }),
+			"SRP token":      edit(role, func(c jwt.MapClaims) { c["scope"] = "aws.cognito.signin.user.admin" }),
 			"alg none":       none,
 			"HS256 with key": sign(jwt.SigningMethodHS256, claims(role), iss.JWKS()),
 			"other signer":   sign(jwt.SigningMethodRS256, claims(role), otherKey),
