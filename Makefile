@@ -28,7 +28,7 @@ run: ## Run the whole API locally on 127.0.0.1:8080 (OHCS_ADDR overrides)
 	$(GO) run ./local
 
 .PHONY: test
-test: lint vet unit test-lambda-smoke fuzz-short test-infra synth ## Run every test: lint, vet, unit, store, handler, end-to-end and stack tests, a Lambda-mode smoke run, a short fuzz, an offline synth
+test: lint vet unit test-dynamodb-local test-lambda-smoke fuzz-short test-infra synth ## Run every test: lint, vet, unit, store, handler, end-to-end (embedded store and Amazon's DynamoDB Local) and stack tests, a Lambda-mode smoke run, a short fuzz, an offline synth
 
 .PHONY: unit
 unit: $(TOOLS)/prism ## Go tests (unit, store, handler, end-to-end, the contract under load through Prism)
@@ -40,9 +40,19 @@ vet: ## go vet and gofmt
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './tools/*')); \
 		if [ -n "$$unformatted" ]; then echo "not gofmt-ed: $$unformatted"; exit 1; fi
 
-$(TOOLS)/redocly $(TOOLS)/cdk $(TOOLS)/prism: tools/package.json tools/package-lock.json
+DYNAMODB_LOCAL := tools/node_modules/amplify-dynamodb-simulator/emulator/DynamoDBLocal.jar
+
+$(TOOLS)/redocly $(TOOLS)/cdk $(TOOLS)/prism $(DYNAMODB_LOCAL): tools/package.json tools/package-lock.json
 	$(NPM) ci --prefix tools --no-audit --no-fund
-	@touch $(TOOLS)/redocly $(TOOLS)/cdk $(TOOLS)/prism
+	@touch $(TOOLS)/redocly $(TOOLS)/cdk $(TOOLS)/prism $(DYNAMODB_LOCAL)
+
+.PHONY: test-dynamodb-local
+test-dynamodb-local: $(DYNAMODB_LOCAL) ## The end-to-end suite against Amazon's DynamoDB Local (needs Java 17)
+	scripts/with-dynamodb-local.sh $(GO) test -count=1 ./local/server
+
+.PHONY: login
+login: ## Sign in to a deployed user pool (authorization code with PKCE, loopback callback) and print an access token
+	$(GO) run ./scripts/login
 
 .PHONY: lint
 lint: $(TOOLS)/redocly ## Lint the OpenAPI document

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -23,6 +25,9 @@ func init() {
 	openapi3filter.RegisterBodyDecoder("application/fhir+json", openapi3filter.JSONBodyDecoder)
 }
 
+// servers numbers the servers started, for their table prefixes.
+var servers atomic.Int64
+
 // start runs a local server on a free loopback port with env on top of the
 // test defaults (no demo data unless asked).
 func start(t testing.TB, env map[string]string) *client {
@@ -34,6 +39,12 @@ func start(t testing.TB, env map[string]string) *client {
 		if v := os.Getenv(k); v != "" {
 			vars[k] = v
 		}
+	}
+	// make test-dynamodb-local runs the suite against one Amazon DynamoDB
+	// Local: each server gets tables of its own.
+	if ep := os.Getenv("OHCS_DYNAMODB_ENDPOINT"); ep != "" {
+		vars["OHCS_DYNAMODB_ENDPOINT"] = ep
+		vars["OHCS_TABLE_PREFIX"] = fmt.Sprintf("t%d-%d-", os.Getpid(), servers.Add(1))
 	}
 	for k, v := range env {
 		vars[k] = v

@@ -26,6 +26,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"net/http/httptest"
 	"ohcs/local/demo"
+	"ohcs/local/dynamodblocal"
 	"ohcs/local/gateway"
 	"ohcs/local/issuer"
 	"ohcs/local/lambdamode"
@@ -67,7 +68,11 @@ const (
 	// EnvStore=memory reaches the embedded store in memory instead of over
 	// loopback HTTP: a store without network latency, for the handler
 	// benchmarks (not with Lambda mode, whose functions need the port).
+	// EnvStore=dynamodb-local starts Amazon's DynamoDB Local (Java 17)
+	// instead of the embedded store.
 	EnvStore = "OHCS_STORE"
+	// StoreDynamoDBLocal is the EnvStore value of Amazon's DynamoDB Local.
+	StoreDynamoDBLocal = "dynamodb-local"
 	// LocalUserPoolARN stands for the user pool in the local body.
 	LocalUserPoolARN = "arn:aws:cognito-idp:local:000000000000:userpool/local"
 	// ClientID is the app client id of locally minted tokens.
@@ -109,6 +114,8 @@ type Server struct {
 	http       *http.Server
 	store      *http.Server
 	done       chan error
+	// dynamoLocal is the DynamoDB Local this server started, if any.
+	dynamoLocal *dynamodblocal.Instance
 }
 
 // Start starts the local server with the configuration read through getenv
@@ -245,7 +252,14 @@ func (s *Server) DispatchAt(ctx context.Context, at time.Time) (int, error) {
 // OHCS_CURSOR_KEY is set.
 func (s *Server) environment(ctx context.Context, getenv func(string) string, logger *slog.Logger) (*platform.Env, error) {
 	overrides := map[string]string{}
-	if getenv(config.EnvDynamoDBEndpoint) == "" && getenv(EnvStore) == "memory" {
+	if getenv(config.EnvDynamoDBEndpoint) == "" && getenv(EnvStore) == StoreDynamoDBLocal {
+		in, err := dynamodblocal.Start(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.dynamoLocal = in
+		overrides[config.EnvDynamoDBEndpoint] = in.Endpoint
+	} else if getenv(config.EnvDynamoDBEndpoint) == "" && getenv(EnvStore) == "memory" {
 		s.memory = server.NewServer()
 		overrides[config.EnvDynamoDBEndpoint] = "http://embedded.store.invalid"
 	} else if getenv(config.EnvDynamoDBEndpoint) == "" {
@@ -552,6 +566,9 @@ func (s *Server) Wait() error {
 func (s *Server) closeStore() {
 	if s.store != nil {
 		_ = s.store.Close()
+	}
+	if s.dynamoLocal != nil {
+		s.dynamoLocal.Close()
 	}
 }
 
