@@ -68,7 +68,9 @@ type articleItem struct {
 }
 
 func itemOf(a knowledge.Article, sk string) (map[string]types.AttributeValue, error) {
-	it := articleItem{ID: a.ID, Title: a.Title, Summary: a.Summary, Body: a.Body, Language: a.Language, Tags: a.Tags,
+	// An empty list is stored as no attribute: the embedded store hands an
+	// empty list back as a string, which no reader could decode.
+	it := articleItem{ID: a.ID, Title: a.Title, Summary: a.Summary, Body: a.Body, Language: a.Language, Tags: nonEmpty(a.Tags),
 		Audience: a.Audience, AuthorID: a.AuthorID, AuthorSub: a.AuthorSub, Status: a.Status,
 		CreatedAt: a.CreatedAt.UTC().Format(time.RFC3339Nano), UpdatedAt: a.UpdatedAt.UTC().Format(time.RFC3339Nano), Version: a.Version}
 	if sk == "LATEST" {
@@ -210,7 +212,7 @@ func (st *Store) Index(ctx context.Context, a knowledge.Article, postings map[st
 	for term, p := range postings {
 		item, err := attributevalue.MarshalMap(postingItem{PK: termPK(lang, term), SK: p.ArticleID, Version: p.Version,
 			TitleTF: p.TitleTF, SummaryTF: p.SummaryTF, BodyTF: p.BodyTF, Length: p.Length, Audience: p.Audience,
-			Language: p.Language, Tags: p.Tags, Conditions: p.Conditions})
+			Language: p.Language, Tags: nonEmpty(p.Tags), Conditions: nonEmpty(p.Conditions)})
 		if err != nil {
 			return fmt.Errorf("marshal posting: %w", err)
 		}
@@ -286,4 +288,12 @@ func (st *Store) AddStats(ctx context.Context, lang string, docs, length int64) 
 			":l": &types.AttributeValueMemberN{Value: strconv.FormatInt(length, 10)},
 		}})
 	return dynamo.Err(err, "update index statistics")
+}
+
+// nonEmpty is nil for an empty list, so that it is stored as no attribute.
+func nonEmpty[T any](list []T) []T {
+	if len(list) == 0 {
+		return nil
+	}
+	return list
 }
