@@ -7,7 +7,6 @@ import (
 	"html"
 	"net"
 	"net/http"
-	"os"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -41,19 +40,7 @@ async function call(method, path, body, anonymous) {
 // of an unknown route fails in AWS too, having no OPTIONS method); from an
 // origin not allowed, the browser refuses to hand the script any answer.
 func TestBrowserCORS(t *testing.T) {
-	browser := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			browser = p
-			break
-		}
-	}
-	if browser == "" {
-		if os.Getenv("OHCS_REQUIRE_BROWSER") == "1" {
-			t.Fatal("no Chromium found and OHCS_REQUIRE_BROWSER=1")
-		}
-		t.Skip("no Chromium on this machine: install it to test CORS in a browser (CI does)")
-	}
+	browser := findBrowser(t, "test CORS in a browser")
 	allowedLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -30,19 +30,7 @@ func TestDocumentEndpoints(t *testing.T) {
 // reference rendered every operation of the document. Without a Chromium on
 // the machine it is skipped, unless OHCS_REQUIRE_BROWSER=1 (CI sets it).
 func TestDocsRender(t *testing.T) {
-	browser := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			browser = p
-			break
-		}
-	}
-	if browser == "" {
-		if os.Getenv("OHCS_REQUIRE_BROWSER") == "1" {
-			t.Fatal("no Chromium found and OHCS_REQUIRE_BROWSER=1")
-		}
-		t.Skip("no Chromium on this machine: install it to render /docs (CI does)")
-	}
+	browser := findBrowser(t, "render /docs")
 	c := start(t, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
@@ -66,4 +54,20 @@ func TestDocsRender(t *testing.T) {
 			t.Errorf("the rendered reference lacks %s %s (%s)", op.Method, op.Path, op.ID)
 		}
 	}
+}
+
+// findBrowser returns the path of a Chromium, or skips the test (fails it
+// when OHCS_REQUIRE_BROWSER=1, as in CI) on a machine without one.
+func findBrowser(t *testing.T, what string) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("OHCS_REQUIRE_BROWSER") == "1" {
+		t.Fatal("no Chromium found and OHCS_REQUIRE_BROWSER=1")
+	}
+	t.Skip("no Chromium on this machine: install it to " + what + " (CI does)")
+	return ""
 }

@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -68,22 +69,13 @@ func (g *Grants) Check(fn string, params any) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	for _, need := range IAMActions(params) {
-		if !contains(g.Allowed[fn][need.Table], need.Action) {
+		if !slices.Contains(g.Allowed[fn][need.Table], need.Action) {
 			g.denied = append(g.denied, fmt.Sprintf("%s %s %s", fn, need.Action, need.Table))
 			return &smithy.GenericAPIError{Code: "AccessDeniedException", Fault: smithy.FaultClient,
 				Message: fmt.Sprintf("User: %s is not authorized to perform: dynamodb:%s on resource: table/%s", fn, need.Action, need.Table)}
 		}
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Need is one IAM action a request needs on one table.
