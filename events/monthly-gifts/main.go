@@ -9,11 +9,13 @@ import (
 	"os"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"ohcs/shared/config"
 	"ohcs/shared/donation/donationhttp"
 	"ohcs/shared/logging"
+	"ohcs/shared/operations"
 	"ohcs/shared/platform"
 )
 
@@ -35,8 +37,8 @@ func run(ctx context.Context, getenv func(string) string) error {
 		return err
 	}
 	svc := donationhttp.New(env).Service
-	lambda.StartWithOptions(func(ctx context.Context) error {
-		n, err := svc.GiveDue(ctx, time.Now().UTC())
+	lambda.StartWithOptions(func(ctx context.Context, ev events.CloudWatchEvent) error {
+		n, err := svc.GiveDue(ctx, operations.ScheduledAt(ev, time.Now()))
 		logger.Info("monthly gifts", slog.Int("created", n))
 		return err
 	}, lambda.WithContext(ctx))

@@ -9,6 +9,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
@@ -17,6 +18,7 @@ import (
 	"ohcs/shared/logging"
 	"ohcs/shared/notification/awssend"
 	"ohcs/shared/notification/delivery"
+	"ohcs/shared/operations"
 	"ohcs/shared/platform"
 )
 
@@ -43,8 +45,8 @@ func run(ctx context.Context, getenv func(string) string) error {
 	}
 	topic := &awssend.Topic{Client: sns.NewFromConfig(aws), ARN: getenv("OHCS_NOTIFICATION_TOPIC_ARN")}
 	d := delivery.NewDispatcher(env, topic.Publish)
-	lambda.StartWithOptions(func(ctx context.Context) error {
-		n, err := d.Run(ctx, time.Now().UTC(), 200)
+	lambda.StartWithOptions(func(ctx context.Context, ev events.CloudWatchEvent) error {
+		n, err := d.Run(ctx, operations.ScheduledAt(ev, time.Now()), 200)
 		logger.Info("outbox dispatched", slog.Int("published", n))
 		return err
 	}, lambda.WithContext(ctx))

@@ -110,6 +110,7 @@ func newAPI(st awscdk.Stack, in apiInputs) api {
 			fnProps.ReservedConcurrentExecutions = jsii.Number(float64(in.props.ReservedConcurrency))
 		}
 		fn := awslambda.NewFunction(st, jsii.String(functionID(op.ID)), fnProps)
+		markSource(fn, "functions/"+FunctionDir(op.ID))
 		grantTables(fn, in.key, in.tables, reg.Reads, reg.Writes)
 		accept(fn, functionFindings...)
 		out.functions[op.ID] = fn
@@ -255,3 +256,11 @@ func visibility(name string) *awswafv2.CfnWebACL_VisibilityConfigProperty {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// markSource records, in the function's template metadata, the code folder
+// its asset is built from: the template-driven Lambda mode (make run-stack)
+// builds that folder for the machine it runs on when the asset's binary is
+// for another architecture. CloudFormation ignores metadata.
+func markSource(fn awslambda.Function, folder string) {
+	fn.Node().DefaultChild().(awscdk.CfnResource).AddMetadata(jsii.String("ohcs:source"), folder)
+}

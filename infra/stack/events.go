@@ -98,6 +98,7 @@ func newEventFunction(st awscdk.Stack, props Props, key awskms.Key, ef EventFunc
 		LoggingFormat:         awslambda.LoggingFormat_JSON,
 	})
 	accept(fn, functionFindings...)
+	markSource(fn, "events/"+ef.Name)
 	if ef.Schedule != "" {
 		awsevents.NewRule(st, jsii.String("Schedule-"+ef.Name), &awsevents.RuleProps{
 			Schedule: awsevents.Schedule_Expression(jsii.String(ef.Schedule)),

@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -49,9 +50,11 @@ type Invoker struct {
 	FunctionEnv func(folder string) []string
 	// PoolSize is how many instances a function may run at once.
 	PoolSize int
-	// Timeout is the functions' timeout.
-	Timeout time.Duration
-	Logger  *slog.Logger
+	// Timeout is the functions' timeout; Timeouts, when it names a
+	// folder, that function's own.
+	Timeout  time.Duration
+	Timeouts map[string]time.Duration
+	Logger   *slog.Logger
 
 	mu    sync.Mutex
 	pools map[string]*pool
@@ -91,23 +94,49 @@ func (iv *Invoker) Invoke(ctx context.Context, op string, event events.APIGatewa
 	if !ok {
 		return events.APIGatewayProxyResponse{}, fmt.Errorf("no function for %s", op)
 	}
-	in, p, err := iv.take(ctx, folder)
+	payload, err := json.Marshal(event)
 	if err != nil {
 		return events.APIGatewayProxyResponse{}, err
 	}
-	resp, err := iv.invoke(ctx, in, event)
-	if err != nil && !errors.Is(err, ErrTimeout) && iv.Logger != nil {
+	out, err := iv.InvokeFunction(ctx, folder, payload)
+	if err != nil {
+		return events.APIGatewayProxyResponse{}, err
+	}
+	var resp events.APIGatewayProxyResponse
+	if err := json.Unmarshal(out, &resp); err != nil || resp.StatusCode == 0 {
+		return events.APIGatewayProxyResponse{}, fmt.Errorf("the function's answer is not a proxy response: %.200s", out)
+	}
+	return resp, nil
+}
+
+// InvokeFunction sends any event (a schedule's, a topic's, a trigger's) to
+// the function of a folder and returns its answer; a function error is an
+// error (FunctionError), a timeout ErrTimeout.
+func (iv *Invoker) InvokeFunction(ctx context.Context, folder string, payload []byte) ([]byte, error) {
+	in, p, err := iv.take(ctx, folder)
+	if err != nil {
+		return nil, err
+	}
+	out, err := iv.invoke(ctx, in, payload)
+	var fe *FunctionError
+	if err != nil && !errors.Is(err, ErrTimeout) && !errors.As(err, &fe) && iv.Logger != nil {
 		iv.Logger.Warn("invoke failed", slog.String("function", folder), slog.String("error", err.Error()))
 	}
-	if err != nil && !errors.Is(err, ErrTimeout) {
+	if err != nil && !errors.Is(err, ErrTimeout) && !errors.As(err, &fe) {
 		// A broken instance is not reused; the next request starts another.
 		go in.stop()
 		p.release(nil)
-		return resp, err
+		return nil, err
 	}
 	p.release(in)
-	return resp, err
+	return out, err
 }
+
+// FunctionError is the error a function returned (Lambda's errorType and
+// errorMessage).
+type FunctionError struct{ Type, Message string }
+
+func (e *FunctionError) Error() string { return "function error " + e.Type + ": " + e.Message }
 
 // take returns a warm instance of the function, or starts one, once the
 // pool has a free slot.
@@ -218,6 +247,9 @@ func (iv *Invoker) startOnce(folder, bin string) (*instance, error) {
 	cmd := exec.Command(emulator, "--runtime-interface-emulator-address", "127.0.0.1:"+strconv.Itoa(api),
 		"--runtime-api-address", "127.0.0.1:"+strconv.Itoa(rt), bin)
 	timeout := iv.Timeout
+	if d, ok := iv.Timeouts[folder]; ok {
+		timeout = d
+	}
 	if timeout == 0 {
 		timeout = 10 * time.Second
 	}
@@ -292,41 +324,34 @@ func (iv *Invoker) Inits() []Init {
 	return append([]Init(nil), iv.inits...)
 }
 
-// invoke posts the event to an instance and maps the function's errors as
-// API Gateway does: an error answer is a 502, a timeout a 504.
-func (iv *Invoker) invoke(ctx context.Context, in *instance, event events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
-	body, err := json.Marshal(event)
+// invoke posts the event to an instance and returns the function's answer;
+// an error answer is a FunctionError, a timeout ErrTimeout (API Gateway
+// maps them to 502 and 504).
+func (iv *Invoker) invoke(ctx context.Context, in *instance, payload []byte) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, in.url, bytes.NewReader(payload))
 	if err != nil {
-		return events.APIGatewayProxyResponse{}, err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, in.url, bytes.NewReader(body))
-	if err != nil {
-		return events.APIGatewayProxyResponse{}, err
+		return nil, err
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return events.APIGatewayProxyResponse{}, fmt.Errorf("invoke: %w", err)
+		return nil, fmt.Errorf("invoke: %w", err)
 	}
 	defer res.Body.Close()
 	out, err := io.ReadAll(res.Body)
 	if err != nil {
-		return events.APIGatewayProxyResponse{}, fmt.Errorf("read the answer: %w", err)
+		return nil, fmt.Errorf("read the answer: %w", err)
 	}
 	if bytes.HasPrefix(bytes.TrimSpace(out), []byte("Task timed out")) || bytes.Contains(out, []byte(`"Task timed out`)) {
-		return events.APIGatewayProxyResponse{}, ErrTimeout
+		return nil, ErrTimeout
 	}
 	var failure struct {
 		ErrorType    string `json:"errorType"`
 		ErrorMessage string `json:"errorMessage"`
 	}
 	if json.Unmarshal(out, &failure) == nil && (failure.ErrorType != "" || failure.ErrorMessage != "") {
-		return events.APIGatewayProxyResponse{}, fmt.Errorf("function error %s: %s", failure.ErrorType, failure.ErrorMessage)
+		return nil, &FunctionError{Type: failure.ErrorType, Message: failure.ErrorMessage}
 	}
-	var resp events.APIGatewayProxyResponse
-	if err := json.Unmarshal(out, &resp); err != nil || resp.StatusCode == 0 {
-		return events.APIGatewayProxyResponse{}, fmt.Errorf("the function's answer is not a proxy response: %.200s", out)
-	}
-	return resp, nil
+	return out, nil
 }
 
 // Close stops every instance.
@@ -356,7 +381,8 @@ type buildResult struct {
 	err  error
 }
 
-// Bootstrap builds functions/<folder> (or events/<folder>) on first use.
+// Bootstrap builds functions/<folder> on first use; a folder with a slash
+// (functions/<op>, events/<name>) is a path from the module root.
 func (b *Builder) Bootstrap(ctx context.Context, folder string) (string, error) {
 	b.mu.Lock()
 	if b.built == nil {
@@ -369,12 +395,16 @@ func (b *Builder) Bootstrap(ctx context.Context, folder string) (string, error) 
 	}
 	b.mu.Unlock()
 	r.once.Do(func() {
-		out := filepath.Join(b.Dir, folder, "bootstrap")
+		src := "./functions/" + folder
+		if strings.Contains(folder, "/") {
+			src = "./" + folder // functions/<op> or events/<name>
+		}
+		out := filepath.Join(b.Dir, filepath.Base(folder), "bootstrap")
 		goCmd := b.Go
 		if goCmd == "" {
 			goCmd = "go"
 		}
-		cmd := exec.CommandContext(ctx, goCmd, "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags=-s -w", "-o", out, "./functions/"+folder)
+		cmd := exec.CommandContext(ctx, goCmd, "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags=-s -w", "-o", out, src)
 		cmd.Dir = b.Root
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if msg, err := cmd.CombinedOutput(); err != nil {

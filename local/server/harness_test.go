@@ -35,7 +35,7 @@ func start(t testing.TB, env map[string]string) *client {
 	vars := map[string]string{server.EnvAddr: "127.0.0.1:0", server.EnvDemoData: "off"}
 	// make test-lambda runs the suite with every function under the
 	// Lambda runtime interface emulator.
-	for _, k := range []string{server.EnvLambdaRIE, server.EnvLambdaBuild} {
+	for _, k := range []string{server.EnvLambdaRIE, server.EnvLambdaBuild, server.EnvStackTemplate} {
 		if v := os.Getenv(k); v != "" {
 			vars[k] = v
 		}
@@ -61,7 +61,7 @@ func start(t testing.TB, env map[string]string) *client {
 	t.Cleanup(func() {
 		_ = s.Close()
 		// No function may go beyond the IAM grants its role has in AWS.
-		for _, d := range s.Grants.TakeDenied() {
+		for _, d := range s.TakeDenied() {
 			t.Errorf("a function went beyond its IAM grants: %s", d)
 		}
 		// No request path, and nothing in the background, may scan a table.

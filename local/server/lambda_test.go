@@ -29,7 +29,7 @@ func TestLambdaMode(t *testing.T) {
 	}
 	inits := 0
 	for _, in := range c.server.Lambda.Inits() {
-		if in.Function == "get-me" {
+		if in.Function == c.server.Lambda.Folders["getMe"] {
 			inits++
 		}
 	}

@@ -15,6 +15,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"time"
 
@@ -116,6 +118,8 @@ type Server struct {
 	done       chan error
 	// dynamoLocal is the DynamoDB Local this server started, if any.
 	dynamoLocal *dynamodblocal.Instance
+	// stack is the template-driven Lambda mode's template, if it runs.
+	stack *stackMode
 }
 
 // Start starts the local server with the configuration read through getenv
@@ -137,6 +141,21 @@ func StartWithBody(ctx context.Context, getenv func(string) string, logger *slog
 		return nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	s := &Server{URL: "http://" + ln.Addr().String(), done: make(chan error, 1), bodyHook: hook}
+	if file := getenv(EnvStackTemplate); file != "" {
+		if getenv(EnvLambdaRIE) == "" {
+			ln.Close()
+			return nil, fmt.Errorf("%s needs %s: the template's functions run under the Lambda runtime interface emulator", EnvStackTemplate, EnvLambdaRIE)
+		}
+		region := getenv(config.EnvRegion)
+		if region == "" {
+			region = "us-east-1"
+		}
+		if s.stack, err = newStackMode(file, s.URL, region, logger); err != nil {
+			ln.Close()
+			return nil, fmt.Errorf("stack mode: %w", err)
+		}
+		getenv = s.stack.getenv(getenv)
+	}
 	env, err := s.environment(ctx, getenv, logger)
 	if err != nil {
 		ln.Close()
@@ -154,7 +173,10 @@ func StartWithBody(ctx context.Context, getenv func(string) string, logger *slog
 	s.Requests, s.Faults = &dynamo.Counter{}, &dynamo.Faults{}
 	// Each function may touch only the tables and actions its role is
 	// granted in AWS: a request beyond them fails as DynamoDB refuses it.
-	if s.Grants, err = operations.Grants(env.Config); err != nil {
+	if s.stack != nil {
+		// The grants are the template's policies, evaluated.
+		s.Grants = s.stack.grants()
+	} else if s.Grants, err = operations.Grants(env.Config); err != nil {
 		ln.Close()
 		s.closeStore()
 		return nil, err
@@ -168,7 +190,12 @@ func StartWithBody(ctx context.Context, getenv func(string) string, logger *slog
 		return nil, err
 	}
 	env.Tokens = s.Issuer.Verifier()
-	if err := dynamo.CreateTables(ctx, env.DynamoDB, tables.All(), env.Config.Tables); err != nil {
+	createTables := func() error { return dynamo.CreateTables(ctx, env.DynamoDB, tables.All(), env.Config.Tables) }
+	if s.stack != nil {
+		// Only the tables the template declares, as it declares them.
+		createTables = func() error { return s.stack.createTables(ctx, env.DynamoDB) }
+	}
+	if err := createTables(); err != nil {
 		ln.Close()
 		s.closeStore()
 		return nil, err
@@ -210,6 +237,10 @@ func StartWithBody(ctx context.Context, getenv func(string) string, logger *slog
 			case <-tick.Done():
 				return
 			case <-t.C:
+				if s.stack != nil {
+					s.runDue(tick, logger)
+					continue
+				}
 				if _, err := s.Dispatch(tick); err != nil && tick.Err() == nil {
 					logger.Warn("dispatch", slog.String("error", err.Error()))
 				}
@@ -230,11 +261,44 @@ func (s *Server) Dispatch(ctx context.Context) (int, error) {
 // mode run in their own processes on the real clock.
 func (s *Server) Advance(d time.Duration) { s.offset.Add(int64(d)) }
 
+// runDue runs the template's schedule rules that are due (stack mode).
+func (s *Server) runDue(ctx context.Context, logger *slog.Logger) {
+	for _, rule := range s.stack.due(time.Now()) {
+		var err error
+		if fn := s.stack.fns[rule.Function]; fn != nil && fn.Source == "events/outbox-dispatcher" {
+			_, err = s.Dispatch(ctx)
+		} else {
+			_, err = s.stack.runSchedule(ctx, rule, time.Now())
+		}
+		if err != nil && ctx.Err() == nil {
+			logger.Warn("schedule", slog.String("rule", rule.Rule), slog.String("error", err.Error()))
+		}
+	}
+}
+
 // DispatchAt is Dispatch as it would run at the time at: a later time
 // fires the reminders due by then, as if the days had passed.
 func (s *Server) DispatchAt(ctx context.Context, at time.Time) (int, error) {
 	s.dispatchMu.Lock()
 	defer s.dispatchMu.Unlock()
+	if s.stack != nil {
+		// The template's dispatcher function, invoked as its rule invokes
+		// it, with the event's time at; it delivers through the topic's
+		// subscription, whose invokes this waits for.
+		rule, ok := s.stack.scheduleOf("events/outbox-dispatcher")
+		if !ok {
+			return 0, errors.New("stack mode: no schedule invokes the outbox dispatcher")
+		}
+		total := 0
+		for range 20 {
+			n, err := s.stack.runSchedule(ctx, rule, at)
+			total += n
+			if err != nil || n == 0 {
+				return total, err
+			}
+		}
+		return total, nil
+	}
 	ctx = s.Requests.Begin(ctx, "outbox-dispatcher") // counted, and reachable by Faults, under its function's name
 	total := 0
 	for range 20 {
@@ -312,21 +376,31 @@ func (s *Server) routes(ctx context.Context, env *platform.Env, getenv func(stri
 	}
 	s.Functions = functions
 	var invoker gateway.Invoker = functions
-	if rie := getenv(EnvLambdaRIE); rie != "" {
+	var body map[string]any
+	switch rie := getenv(EnvLambdaRIE); {
+	case s.stack != nil:
+		if s.Lambda, err = s.stackInvoker(env, getenv, rie); err != nil {
+			return nil, err
+		}
+		invoker = counting{s.Requests, s.Lambda}
+		// The body the template uploads, its references resolved.
+		body = s.stack.body
+	case rie != "":
 		if s.Lambda, err = s.lambdaMode(env, getenv, rie, doc, logger); err != nil {
 			return nil, err
 		}
 		invoker = counting{s.Requests, s.Lambda}
 	}
-	// The gateway serves the body the stack uploads, filled with local
-	// stand-ins for the deploy-time values.
-	body, err := openapi.Body(ctx, openapi.Deployment{
-		Integration: func(op string) string { return "local:function:" + op },
-		UserPoolARN: LocalUserPoolARN,
-		CORSOrigins: env.Config.CORSOrigins,
-	})
-	if err != nil {
-		return nil, err
+	if body == nil {
+		// The gateway serves the body the stack uploads, filled with local
+		// stand-ins for the deploy-time values.
+		if body, err = openapi.Body(ctx, openapi.Deployment{
+			Integration: func(op string) string { return "local:function:" + op },
+			UserPoolARN: LocalUserPoolARN,
+			CORSOrigins: env.Config.CORSOrigins,
+		}); err != nil {
+			return nil, err
+		}
 	}
 	if s.bodyHook != nil {
 		s.bodyHook(body)
@@ -351,10 +425,15 @@ func (s *Server) routes(ctx context.Context, env *platform.Env, getenv func(stri
 		jsonio.Write(w, http.StatusOK, map[string]any{"messages": s.Mail.Sent()})
 	})))
 	mux.Handle("POST /_local/token", loopbackOnly(http.HandlerFunc(s.token)))
-	mux.Handle("GET /_local/jwks.json", loopbackOnly(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	jwks := loopbackOnly(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(s.Issuer.JWKS())
-	})))
+	}))
+	mux.Handle("GET /_local/jwks.json", jwks)
+	// Where Cognito publishes a pool's keys: the issuer URL's
+	// /.well-known/jwks.json, as the template points its functions.
+	mux.Handle("GET /_local/.well-known/jwks.json", jwks)
+	mux.Handle("POST /_local/signup", loopbackOnly(http.HandlerFunc(s.signup)))
 	mux.HandleFunc("GET /openapi.json", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(docJSON)
@@ -428,23 +507,125 @@ func (s *Server) lambdaMode(env *platform.Env, getenv func(string) string, rie s
 	iv := &lambdamode.Invoker{RIE: rie, Folders: folders, Env: fnEnv, PoolSize: 2, Logger: logger,
 		Bootstrap: (&lambdamode.Builder{Dir: dir, Root: root}).Bootstrap}
 	if s.store != nil {
-		// The functions reach the embedded store through a proxy that
-		// knows which operation sends each request: counted and open to
-		// the tests' faults as in process.
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		base, err := s.startProxy(env)
 		if err != nil {
-			return nil, fmt.Errorf("lambda mode: store proxy: %w", err)
+			return nil, err
 		}
-		// Idle connections outlive the SDK's own idle limit (90 s): the
-		// client, not the server, ends them.
-		s.proxy = &http.Server{Handler: s.storeProxy(s.store.Handler), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 10 * time.Minute}
-		go func() { _ = s.proxy.Serve(ln) }()
-		base := "http://" + ln.Addr().String()
 		iv.FunctionEnv = func(folder string) []string {
 			return []string{config.EnvDynamoDBEndpoint + "=" + base + "/fn/" + ops[folder], "AWS_MAX_ATTEMPTS=" + strconv.Itoa(sdkAttempts)}
 		}
 	}
 	return iv, nil
+}
+
+// startProxy starts the proxy through which the functions of Lambda mode
+// reach the store (and, in stack mode, SNS, SES and Cognito): it knows which
+// function sends each request, so that requests are counted, open to the
+// tests' faults and held to the function's grants as in process. It
+// returns the proxy's base URL.
+func (s *Server) startProxy(env *platform.Env) (string, error) {
+	var store http.Handler
+	if s.store != nil {
+		store = s.store.Handler
+	} else {
+		target, err := url.Parse(env.Config.DynamoDBEndpoint)
+		if err != nil {
+			return "", fmt.Errorf("store proxy: %w", err)
+		}
+		store = httputil.NewSingleHostReverseProxy(target)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("lambda mode: store proxy: %w", err)
+	}
+	// Idle connections outlive the SDK's own idle limit (90 s): the
+	// client, not the server, ends them.
+	s.proxy = &http.Server{Handler: s.storeProxy(store), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 10 * time.Minute}
+	go func() { _ = s.proxy.Serve(ln) }()
+	return "http://" + ln.Addr().String(), nil
+}
+
+// stackInvoker builds the invoker of the template-driven Lambda mode.
+func (s *Server) stackInvoker(env *platform.Env, getenv func(string) string, rie string) (*lambdamode.Invoker, error) {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return nil, fmt.Errorf("stack mode: find the module: %w", err)
+	}
+	root := filepath.Dir(strings.TrimSpace(string(out)))
+	dir := getenv(EnvLambdaBuild)
+	if dir == "" {
+		dir = filepath.Join(root, "build", "host")
+	}
+	base, err := s.startProxy(env)
+	if err != nil {
+		return nil, err
+	}
+	return s.stack.newInvoker(rie, base, &lambdamode.Builder{Dir: dir, Root: root}), nil
+}
+
+// TakeDenied returns every request a function sent beyond its grants since
+// the last call (DynamoDB, and in stack mode SNS, SES and Cognito), and
+// forgets them.
+func (s *Server) TakeDenied() []string {
+	out := s.Grants.TakeDenied()
+	if s.stack != nil {
+		out = append(out, s.stack.takeDenied()...)
+	}
+	return out
+}
+
+// DeadLetters returns the asynchronous events of stack mode that failed
+// their last retry.
+func (s *Server) DeadLetters() []DeadLetter {
+	if s.stack == nil {
+		return nil
+	}
+	s.stack.mu.Lock()
+	defer s.stack.mu.Unlock()
+	return append([]DeadLetter(nil), s.stack.dead...)
+}
+
+type signupRequest struct {
+	Sub   string `json:"sub"`
+	Email string `json:"email"`
+	Role  string `json:"role"`
+}
+
+// signup serves POST /_local/signup in stack mode: the user confirms its
+// sign-up, the user pool runs its post-confirmation trigger (the
+// template's function), and the answer is the user's access token with
+// the groups the trigger put it in. A trigger failure answers 502, as the
+// confirmation fails in Cognito.
+func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
+	if s.stack == nil {
+		problem.Write(w, r, problem.New(problem.NotFound, "sign-up runs the template's trigger: start the server in stack mode (make run-stack)"))
+		return
+	}
+	r.Header.Del("Content-Type")
+	var in signupRequest
+	if err := jsonio.DecodeLimit(r, &in, 4096); err != nil {
+		problem.Write(w, r, err)
+		return
+	}
+	if in.Sub == "" || len(in.Sub) > 128 {
+		problem.Write(w, r, problem.Field("sub", "must be 1 to 128 characters"))
+		return
+	}
+	groups, err := s.stack.confirmSignUp(r.Context(), in.Sub, in.Email, in.Role)
+	if err != nil {
+		w.Header().Set("Content-Type", problem.ContentType)
+		w.WriteHeader(http.StatusBadGateway)
+		out, _ := json.Marshal(map[string]any{"type": "about:blank", "title": "Bad Gateway", "status": http.StatusBadGateway,
+			"detail": "PostConfirmation failed with error " + err.Error()})
+		_, _ = w.Write(out)
+		return
+	}
+	tok, err := s.Issuer.Mint(issuer.Identity{Sub: in.Sub, Groups: groups, Email: in.Email}, TokenTTL)
+	if err != nil {
+		problem.Write(w, r, err)
+		return
+	}
+	jsonio.Write(w, http.StatusOK, map[string]any{"accessToken": tok, "groups": groups, "tokenType": "Bearer", "expiresIn": int(TokenTTL.Seconds())})
 }
 
 // counting counts each invoke of an operation, as the in-process functions

@@ -28,7 +28,9 @@ const sdkAttempts = 2
 // tests' injected faults apply. An injected fault answers as DynamoDB
 // does: throttling as a ThrottlingException, anything else as an
 // InternalServerError; and it fails the SDK's retries of that request too,
-// so that one fault fails one call, as in process.
+// so that one fault fails one call, as in process. The function's IAM
+// grants are enforced here as in process: anything else answers
+// AccessDeniedException, as DynamoDB does.
 func (s *Server) storeProxy(store http.Handler) http.Handler {
 	var mu sync.Mutex
 	retries := map[string]int{} // op and action: SDK retries still to fail
@@ -38,13 +40,26 @@ func (s *Server) storeProxy(store http.Handler) http.Handler {
 			http.NotFound(w, r)
 			return
 		}
-		op, _, _ := strings.Cut(rest, "/")
+		op, tail, _ := strings.Cut(rest, "/")
+		if service, ok := strings.CutPrefix(tail, "aws/"); ok && s.stack != nil {
+			s.stack.services(op, service, w, r, s)
+			return
+		}
 		body, err := io.ReadAll(r.Body)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
 		action := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), "DynamoDB_20120810.")
+		// IAM first: a request the function's role does not allow is
+		// refused before DynamoDB sees it, uncounted.
+		if err := s.Grants.CheckNeeds(op, dynamo.WireNeeds(action, body)); err != nil {
+			msg, _ := json.Marshal(map[string]string{"__type": "com.amazon.coral.service#AccessDeniedException", "Message": err.Error()})
+			w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = w.Write(msg)
+			return
+		}
 		params := wireInput(action, body)
 		s.Requests.Record(op, action, dynamo.WrittenTables(params))
 		err = s.Faults.Take(op, action, params)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math/big"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -29,7 +30,11 @@ var ErrInvalidToken = errors.New("invalid token")
 // token_use "access", the app client and the API scope. Operations that are
 // public at the gateway use it for an optional token.
 type Verifier struct {
-	Issuer   string
+	Issuer string
+	// ClientID is the app client whose tokens are accepted, or several
+	// separated by commas (the stack's app and machine clients): API
+	// Gateway's Cognito authorizer accepts the access tokens of every
+	// client of the pool that carry the scope.
 	ClientID string
 	// Key returns the public key of a key id.
 	Key func(ctx context.Context, kid string) (*rsa.PublicKey, error)
@@ -56,7 +61,7 @@ func (v *Verifier) Verify(ctx context.Context, raw string) (map[string]any, erro
 	if use, _ := claims["token_use"].(string); use != "access" {
 		return nil, fmt.Errorf("%w: token_use %q", ErrInvalidToken, use)
 	}
-	if cid, _ := claims["client_id"].(string); cid != v.ClientID {
+	if cid, _ := claims["client_id"].(string); cid == "" || !slices.Contains(strings.Split(v.ClientID, ","), cid) {
 		return nil, fmt.Errorf("%w: client_id", ErrInvalidToken)
 	}
 	if sub, _ := claims["sub"].(string); sub == "" {

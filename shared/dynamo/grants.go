@@ -1,6 +1,7 @@
 package dynamo
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -66,9 +67,15 @@ func (g *Grants) Instrument(db *dynamodb.Client) *dynamodb.Client {
 
 // Check returns the AccessDeniedException of a request fn may not send.
 func (g *Grants) Check(fn string, params any) error {
+	return g.CheckNeeds(fn, IAMActions(params))
+}
+
+// CheckNeeds is Check for the IAM actions a request needs (IAMActions, or
+// WireNeeds for a request read off the wire).
+func (g *Grants) CheckNeeds(fn string, needs []Need) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	for _, need := range IAMActions(params) {
+	for _, need := range needs {
 		if !slices.Contains(g.Allowed[fn][need.Table], need.Action) {
 			g.denied = append(g.denied, fmt.Sprintf("%s %s %s", fn, need.Action, need.Table))
 			return &smithy.GenericAPIError{Code: "AccessDeniedException", Fault: smithy.FaultClient,
@@ -129,6 +136,53 @@ func IAMActions(params any) []Need {
 		// Table management and anything else: no function is granted it.
 		name := strings.TrimPrefix(fmt.Sprintf("%T", params), "*dynamodb.")
 		out = append(out, Need{strings.TrimSuffix(name, "Input"), "*"})
+	}
+	return out
+}
+
+// WireNeeds lists what IAM checks for a request as DynamoDB receives it:
+// the action of its X-Amz-Target and the JSON body.
+func WireNeeds(action string, body []byte) []Need {
+	var in struct {
+		TableName     string
+		TransactItems []struct {
+			Get, Put, Update, Delete, ConditionCheck *struct{ TableName string }
+		}
+		RequestItems map[string]json.RawMessage
+	}
+	_ = json.Unmarshal(body, &in)
+	var out []Need
+	switch action {
+	case "TransactWriteItems", "TransactGetItems":
+		for _, it := range in.TransactItems {
+			switch {
+			case it.Get != nil:
+				out = append(out, Need{"GetItem", it.Get.TableName})
+			case it.Put != nil:
+				out = append(out, Need{"PutItem", it.Put.TableName})
+			case it.Update != nil:
+				out = append(out, Need{"UpdateItem", it.Update.TableName})
+			case it.Delete != nil:
+				out = append(out, Need{"DeleteItem", it.Delete.TableName})
+			case it.ConditionCheck != nil:
+				out = append(out, Need{"ConditionCheckItem", it.ConditionCheck.TableName})
+			}
+		}
+	case "BatchGetItem", "BatchWriteItem":
+		tables := make([]string, 0, len(in.RequestItems))
+		for t := range in.RequestItems {
+			tables = append(tables, t)
+		}
+		sort.Strings(tables)
+		for _, t := range tables {
+			out = append(out, Need{action, t})
+		}
+	default:
+		table := in.TableName
+		if table == "" {
+			table = "*"
+		}
+		out = append(out, Need{action, table})
 	}
 	return out
 }
