@@ -16,6 +16,10 @@ RIE_VERSION := v0.0.0-20261030222936-bef5c4ba774d
 RIE         := build/bin/aws-lambda-rie
 # The smoke subset make test runs in Lambda mode.
 LAMBDA_SMOKE ?= TestPeopleAcceptance|TestBookingRace|TestClinicalCare
+# What make test runs in the template-driven Lambda mode: the matrix (every
+# operation), the notification, reminder and donation scenarios.
+STACK_SCENARIOS ?= TestStackMode|TestLambdaMode|TestAuthorizationMatrix|TestNotificationAcceptance|TestBookingCancellationReminder|TestDonationAcceptance
+STACK_TEMPLATE  := $(CURDIR)/cdk.out/Ohcs.template.json
 
 .DEFAULT_GOAL := help
 
@@ -28,7 +32,7 @@ run: ## Run the whole API locally on 127.0.0.1:8080 (OHCS_ADDR overrides)
 	$(GO) run ./local
 
 .PHONY: test
-test: lint vet unit test-dynamodb-local test-lambda-smoke fuzz-short test-infra synth ## Run every test: lint, vet, unit, store, handler, end-to-end (embedded store and Amazon's DynamoDB Local) and stack tests, a Lambda-mode smoke run, a short fuzz, an offline synth
+test: lint vet unit test-dynamodb-local test-lambda-smoke fuzz-short test-infra synth test-stack ## Run every test: lint, vet, unit, store, handler, end-to-end (embedded store and Amazon's DynamoDB Local) and stack tests, a Lambda-mode smoke run, a short fuzz, an offline synth, the scenarios against the synthesized template
 
 .PHONY: unit
 unit: $(TOOLS)/prism ## Go tests (unit, store, handler, end-to-end, the contract under load through Prism)
@@ -82,6 +86,14 @@ test-lambda: $(RIE) ## Run the end-to-end suite against Lambda mode (every funct
 .PHONY: test-lambda-smoke
 test-lambda-smoke: $(RIE) ## A smoke subset of the end-to-end suite in Lambda mode, and the invoker's own test
 	OHCS_LAMBDA_RIE=$(CURDIR)/$(RIE) $(GO) test -count=1 -run '$(LAMBDA_SMOKE)|TestInvoker|TestLambdaMode' ./local/server ./local/lambdamode
+
+.PHONY: run-stack
+run-stack: synth $(RIE) ## Run the API locally from the synthesized template (cdk.out): its functions, variables, grants, tables, body, schedules, topic and sign-up trigger
+	OHCS_LAMBDA_RIE=$(CURDIR)/$(RIE) OHCS_STACK_TEMPLATE=$(STACK_TEMPLATE) $(GO) run ./local
+
+.PHONY: test-stack
+test-stack: synth $(RIE) ## The matrix, notification, reminder and donation scenarios against the synthesized template (make run-stack's mode)
+	OHCS_LAMBDA_RIE=$(CURDIR)/$(RIE) OHCS_STACK_TEMPLATE=$(STACK_TEMPLATE) $(GO) test -count=1 -timeout 20m -run '$(STACK_SCENARIOS)' ./local/server
 
 .PHONY: build
 build: ## Build every Lambda function, operations and events (linux/arm64 bootstrap), into build/<function>/

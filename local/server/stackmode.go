@@ -196,6 +196,13 @@ func newStackMode(file, base, region string, logger *slog.Logger) (*stackMode, e
 		sm.subs[topic] = append(sm.subs[topic], sub.Function)
 	}
 	sm.schedules = t.Schedules()
+	for _, sch := range sm.schedules {
+		if _, ok := rateSeconds(sch.Expression); !ok && !cronSupported(sch.Expression) {
+			// A rule the local ticker cannot evaluate would never fire here
+			// and would in AWS: refuse to start instead.
+			return nil, fmt.Errorf("rule %s: the schedule %q is not one the local server evaluates (rate(N unit), or cron with numbers, lists, * and ?)", sch.Rule, sch.Expression)
+		}
+	}
 	if pool := firstOf(t.OfType("AWS::Cognito::UserPool")); pool != "" {
 		sm.signup = t.Trigger(pool, "PostConfirmation")
 	}
@@ -475,6 +482,22 @@ func rateSeconds(expr string) (int, bool) {
 		return v * 1440, true
 	}
 	return 0, false
+}
+
+// cronSupported reports whether cronMatches understands an expression:
+// six fields of numbers, comma lists, * and ?.
+func cronSupported(expr string) bool {
+	inner, ok := strings.CutPrefix(expr, "cron(")
+	f := strings.Fields(strings.TrimSuffix(inner, ")"))
+	if !ok || len(f) != 6 {
+		return false
+	}
+	for _, field := range f {
+		if strings.Trim(field, "0123456789,*?") != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // cronMatches evaluates EventBridge's cron(minutes hours day-of-month month
