@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
@@ -132,4 +133,30 @@ func CancellationCodes(err error) []string {
 func ConditionFailedAt(err error, i int) bool {
 	codes := CancellationCodes(err)
 	return i < len(codes) && codes[i] == "ConditionalCheckFailed"
+}
+
+// PutNew stores a new item under a key nobody else can hold (a fresh id):
+// it must not exist yet. When the condition fails because an earlier
+// attempt of this same request was stored and its answer lost (the SDK
+// retries a timed-out or 5xx PutItem, and DynamoDB may have applied it),
+// the stored item is the one sent: that is success, not a conflict. A
+// different item under the key is the condition failure it is.
+func PutNew(ctx context.Context, db *dynamodb.Client, table string, item map[string]types.AttributeValue, keyNames ...string) error {
+	_, err := db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(table), Item: item,
+		ConditionExpression: aws.String("attribute_not_exists(" + keyNames[0] + ")")})
+	if err == nil || !IsConditionFailed(err) {
+		return err
+	}
+	key := map[string]types.AttributeValue{}
+	for _, k := range keyNames {
+		key[k] = item[k]
+	}
+	got, gerr := db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(table), Key: key, ConsistentRead: aws.Bool(true)})
+	if gerr != nil {
+		return gerr
+	}
+	if reflect.DeepEqual(got.Item, item) {
+		return nil
+	}
+	return err
 }

@@ -61,11 +61,7 @@ func (s *Store) Append(ctx context.Context, e audit.Event) error {
 	if err != nil {
 		return fmt.Errorf("marshal audit event: %w", err)
 	}
-	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{
-		TableName: aws.String(s.Table), Item: av,
-		ConditionExpression: aws.String("attribute_not_exists(pk)"),
-	})
-	if err != nil {
+	if err := dynamo.PutNew(ctx, s.DB, s.Table, av, "pk", "sk"); err != nil {
 		return problem.Wrap(problem.Unavailable, dynamo.Err(err, "append audit event"), "the audit trail is unavailable, retry later")
 	}
 	return nil

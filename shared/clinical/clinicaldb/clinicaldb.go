@@ -139,8 +139,7 @@ func (st *Store) AddEntry(ctx context.Context, e clinical.Entry) error {
 	if err != nil {
 		return err
 	}
-	_, err = st.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(st.Table), Item: it, ConditionExpression: aws.String("attribute_not_exists(pk)")})
-	return dynamo.Err(err, "add entry")
+	return dynamo.Err(dynamo.PutNew(ctx, st.DB, st.Table, it, "pk", "sk"), "add entry")
 }
 
 // PutPlan stores a plan version.
@@ -244,8 +243,7 @@ func (st *Store) PutReport(ctx context.Context, r clinical.Report) error {
 	if err != nil {
 		return err
 	}
-	_, err = st.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(st.Table), Item: it, ConditionExpression: aws.String("attribute_not_exists(pk)")})
-	return dynamo.Err(err, "put report")
+	return dynamo.Err(dynamo.PutNew(ctx, st.DB, st.Table, it, "pk", "sk"), "put report")
 }
 
 // Report reads a report.

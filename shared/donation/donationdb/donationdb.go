@@ -113,9 +113,7 @@ func (st *Store) CreateCampaign(ctx context.Context, c donation.Campaign) error 
 		item[k] = v
 	}
 	item[tables.GSI1PK], item[tables.GSI1SK] = s("CAMPAIGNS"), s(fmtTime(c.CreatedAt)+"#"+c.ID)
-	_, err = st.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(st.Table), Item: item,
-		ConditionExpression: aws.String("attribute_not_exists(pk)")})
-	return dynamo.Err(err, "create campaign")
+	return dynamo.Err(dynamo.PutNew(ctx, st.DB, st.Table, item, "pk", "sk"), "create campaign")
 }
 
 func decodeCampaign(item map[string]types.AttributeValue) (donation.Campaign, error) {

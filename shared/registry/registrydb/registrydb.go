@@ -66,8 +66,7 @@ func (st *Store) CreateOrganization(ctx context.Context, o registry.Organization
 	for k, v := range key("ORGANIZATION#"+o.ID, "ORGANIZATION") {
 		item[k] = v
 	}
-	_, err = st.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")})
-	return dynamo.Err(err, "create organisation")
+	return dynamo.Err(dynamo.PutNew(ctx, st.DB, st.Table, item, "pk", "sk"), "create organisation")
 }
 
 // GetOrganization reads an organisation.
@@ -101,7 +100,9 @@ func (st *Store) AddMembership(ctx context.Context, m registry.Membership) error
 		item[k] = v
 	}
 	item[tables.GSI1PK], item[tables.GSI1SK] = s(memberSK(member)), s(m.OrganizationID)
-	_, err = st.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")})
+	// The same request retried stores the same item (createdAt included):
+	// success; another request for the same member is a conflict.
+	err = dynamo.PutNew(ctx, st.DB, st.Table, item, "pk", "sk")
 	if dynamo.IsConditionFailed(err) {
 		return problem.New(problem.Conflict, "this %s is already a member", m.MemberType)
 	}

@@ -123,9 +123,9 @@ func (st *Store) PutSchedule(ctx context.Context, sc scheduling.Schedule) error 
 	}
 	item := key("PRACTITIONER#"+sc.PractitionerID, scheduleSK(sc))
 	item["data"], item["effectiveTo"] = data, s(sc.EffectiveTo)
-	_, err = st.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(st.Table), Item: item,
-		ConditionExpression: aws.String("attribute_not_exists(pk)")})
-	return dynamo.Err(err, "put schedule")
+	// A retried write that was stored the first time is the same item:
+	// success, not a 500.
+	return dynamo.Err(dynamo.PutNew(ctx, st.DB, st.Table, item, "pk", "sk"), "put schedule")
 }
 
 func decodeSchedule(item map[string]types.AttributeValue) (scheduling.Schedule, error) {
