@@ -110,8 +110,8 @@ type Directory interface {
 	Subject(ctx context.Context, beneficiaryID string) (Subject, error)
 	// CaregiverID returns the caregiver profile of sub; NotFound.
 	CaregiverID(ctx context.Context, sub string) (string, error)
-	// PractitionerID returns the practitioner profile of sub; NotFound.
-	PractitionerID(ctx context.Context, sub string) (string, error)
+	// Practitioner returns the practitioner profile of sub; NotFound.
+	Practitioner(ctx context.Context, sub string) (PractitionerProfile, error)
 	// Links returns the care links between a beneficiary and a caregiver.
 	Links(ctx context.Context, beneficiaryID, caregiverID string) ([]Link, error)
 	// RevokedAt returns when the beneficiary last ended the practitioner's
@@ -119,13 +119,30 @@ type Directory interface {
 	RevokedAt(ctx context.Context, beneficiaryID, practitionerID string) (at time.Time, ok bool, err error)
 }
 
+// PractitionerProfile is what the policy knows of a practitioner.
+type PractitionerProfile struct {
+	ID string
+	// Verified is whether its verification is verified now: a pending,
+	// rejected or suspended practitioner reaches no beneficiary's data.
+	Verified bool
+}
+
+// How long an appointment holds a care relationship (DOMAIN.md): a booked
+// one until 7 days after its start, a completed one for 365 days after.
+const (
+	BookedWindow    = 7 * 24 * time.Hour
+	CompletedWindow = 365 * 24 * time.Hour
+)
+
 // CareRelationships is what scheduling tells the policy about
 // appointments.
 type CareRelationships interface {
-	// LatestBooking returns when the most recent appointment that makes a
-	// care relationship was booked: a booked appointment, or one completed
-	// less than 365 days before now. ok is false when there is none.
-	LatestBooking(ctx context.Context, practitionerID, beneficiaryID string, now time.Time) (bookedAt time.Time, ok bool, err error)
+	// LatestBooking returns when the most recent appointment between them
+	// that holds a care relationship was booked: a booked one that starts
+	// at or after bookedSince, or a completed one that starts at or after
+	// completedSince. Cancelled and no-show appointments hold none. ok is
+	// false when there is none.
+	LatestBooking(ctx context.Context, practitionerID, beneficiaryID string, bookedSince, completedSince time.Time) (bookedAt time.Time, ok bool, err error)
 }
 
 // NoAppointments is the CareRelationships of a deployment without
@@ -133,7 +150,7 @@ type CareRelationships interface {
 type NoAppointments struct{}
 
 // LatestBooking reports no appointment.
-func (NoAppointments) LatestBooking(context.Context, string, string, time.Time) (time.Time, bool, error) {
+func (NoAppointments) LatestBooking(context.Context, string, string, time.Time, time.Time) (time.Time, bool, error) {
 	return time.Time{}, false, nil
 }
 
@@ -184,6 +201,72 @@ func (pol *Policy) Authorize(ctx context.Context, p auth.Principal, action Actio
 		return Decision{}, problem.New(problem.NotFound, "no beneficiary %s", beneficiaryID)
 	}
 	return d, nil
+}
+
+// AuthorizeBooking decides whether p may book beneficiaryID with the
+// practitioner practitionerID (Book), with the booking rules of DOMAIN.md:
+// a caregiver never books a beneficiary with its own practitioner profile,
+// and after the beneficiary revoked that practitioner only the beneficiary
+// itself (or the managing caregiver of a dependent) books it again, so that
+// a booking never undoes a revocation. Audited as Authorize is; a refusal
+// by these rules is Forbidden (the caller may book others).
+func (pol *Policy) AuthorizeBooking(ctx context.Context, p auth.Principal, beneficiaryID, practitionerID, auditAction string, res Resource) (Decision, error) {
+	d, err := pol.decide(ctx, p, Book, beneficiaryID)
+	if err != nil && !problem.Is(err, problem.NotFound) {
+		return Decision{}, err
+	}
+	var rule error
+	if err == nil && (d.Basis == LinkedCaregiver || d.Basis == ManagingCaregiver) && p.Has(auth.Practitioner) {
+		prof, perr := pol.Directory.Practitioner(ctx, p.Sub)
+		if perr != nil && !problem.Is(perr, problem.NotFound) {
+			return Decision{}, perr
+		}
+		if perr == nil && prof.ID == practitionerID {
+			rule = problem.New(problem.Forbidden, "a caregiver does not book a beneficiary with its own practitioner profile")
+		}
+	}
+	if err == nil && rule == nil && d.Basis == LinkedCaregiver {
+		_, revoked, rerr := pol.Directory.RevokedAt(ctx, beneficiaryID, practitionerID)
+		if rerr != nil {
+			return Decision{}, rerr
+		}
+		if revoked {
+			rule = problem.New(problem.Forbidden, "the beneficiary ended this practitioner's access: only the beneficiary books it again")
+		}
+	}
+	outcome, role := audit.Allowed, string(d.Basis)
+	if err != nil || rule != nil {
+		outcome, role = audit.Denied, firstRole(p)
+	}
+	if rerr := pol.Record(ctx, p, role, auditAction, res, beneficiaryID, outcome); rerr != nil {
+		return Decision{}, rerr
+	}
+	if err != nil {
+		return Decision{}, problem.New(problem.NotFound, "no beneficiary %s", beneficiaryID)
+	}
+	if rule != nil {
+		return Decision{}, rule
+	}
+	return d, nil
+}
+
+// OwnPractitioner returns the practitioner profile id of p when p may act
+// as the practitioner of its own appointments: it holds the role and a
+// profile verified now. A pending, rejected or suspended practitioner
+// reaches none of its appointments (ok is false), as none of its patients'
+// data.
+func (pol *Policy) OwnPractitioner(ctx context.Context, p auth.Principal) (id string, ok bool, err error) {
+	if !p.Has(auth.Practitioner) {
+		return "", false, nil
+	}
+	prof, err := pol.Directory.Practitioner(ctx, p.Sub)
+	if problem.Is(err, problem.NotFound) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, err
+	}
+	return prof.ID, prof.Verified, nil
 }
 
 // Record appends one audit event.
@@ -246,16 +329,16 @@ func (pol *Policy) decide(ctx context.Context, p auth.Principal, action Action, 
 		}
 	}
 	if p.Has(auth.Practitioner) && (action == ReadProfile || action == ReadRecords || action == WriteRecords || action == Notify) {
-		if pid, err := pol.Directory.PractitionerID(ctx, p.Sub); err == nil {
-			ok, err := pol.related(ctx, pid, beneficiaryID, now)
+		if prof, err := pol.Directory.Practitioner(ctx, p.Sub); err == nil && prof.Verified {
+			ok, err := pol.related(ctx, prof.ID, beneficiaryID, now)
 			if err != nil {
 				return Decision{}, err
 			}
 			if ok {
-				d.Basis, d.ActorID = CareRelationship, pid
+				d.Basis, d.ActorID = CareRelationship, prof.ID
 				return d, nil
 			}
-		} else if !problem.Is(err, problem.NotFound) {
+		} else if err != nil && !problem.Is(err, problem.NotFound) {
 			return Decision{}, err
 		}
 	}
@@ -280,7 +363,7 @@ var caregiverNeeds = map[Action][]Permission{
 // related reports a care relationship not ended by the beneficiary since
 // the latest booking.
 func (pol *Policy) related(ctx context.Context, practitionerID, beneficiaryID string, now time.Time) (bool, error) {
-	booked, ok, err := pol.Care.LatestBooking(ctx, practitionerID, beneficiaryID, now)
+	booked, ok, err := pol.Care.LatestBooking(ctx, practitionerID, beneficiaryID, now.Add(-BookedWindow), now.Add(-CompletedWindow))
 	if err != nil || !ok {
 		return false, err
 	}

@@ -19,6 +19,7 @@ type fakeDirectory struct {
 	subjects      map[string]access.Subject
 	caregivers    map[string]string
 	practitioners map[string]string
+	unverified    map[string]bool          // practitioner ids whose verification is withdrawn or pending
 	links         map[string][]access.Link // beneficiary|caregiver
 	revoked       map[string]time.Time     // beneficiary|practitioner
 }
@@ -38,11 +39,11 @@ func (f fakeDirectory) CaregiverID(_ context.Context, sub string) (string, error
 	return "", problem.New(problem.NotFound, "no caregiver")
 }
 
-func (f fakeDirectory) PractitionerID(_ context.Context, sub string) (string, error) {
+func (f fakeDirectory) Practitioner(_ context.Context, sub string) (access.PractitionerProfile, error) {
 	if id, ok := f.practitioners[sub]; ok {
-		return id, nil
+		return access.PractitionerProfile{ID: id, Verified: !f.unverified[id]}, nil
 	}
-	return "", problem.New(problem.NotFound, "no practitioner")
+	return access.PractitionerProfile{}, problem.New(problem.NotFound, "no practitioner")
 }
 
 func (f fakeDirectory) Links(_ context.Context, b, c string) ([]access.Link, error) {
@@ -54,12 +55,26 @@ func (f fakeDirectory) RevokedAt(_ context.Context, b, p string) (time.Time, boo
 	return t, ok, nil
 }
 
-// fakeCare is the scheduling side: latest booking per practitioner|beneficiary.
-type fakeCare map[string]time.Time
+// appt is an appointment as the scheduling side keeps it.
+type appt struct {
+	status          string
+	start, bookedAt time.Time
+}
 
-func (f fakeCare) LatestBooking(_ context.Context, p, b string, _ time.Time) (time.Time, bool, error) {
-	t, ok := f[p+"|"+b]
-	return t, ok, nil
+// fakeCare is the scheduling side: the appointments per
+// practitioner|beneficiary, filtered as the store filters them.
+type fakeCare map[string][]appt
+
+func (f fakeCare) LatestBooking(_ context.Context, p, b string, bookedSince, completedSince time.Time) (time.Time, bool, error) {
+	var latest time.Time
+	found := false
+	for _, a := range f[p+"|"+b] {
+		holds := (a.status == "booked" && !a.start.Before(bookedSince)) || (a.status == "completed" && !a.start.Before(completedSince))
+		if holds && a.bookedAt.After(latest) {
+			latest, found = a.bookedAt, true
+		}
+	}
+	return latest, found, nil
 }
 
 type memAudit struct {
@@ -88,8 +103,11 @@ func policy(log *memAudit) *access.Policy {
 			"B1":  {BeneficiaryID: "B1", Sub: "ben-1"},
 			"DEP": {BeneficiaryID: "DEP", ManagedBy: "CG-MANAGER"},
 		},
-		caregivers:    map[string]string{"cg-view": "CG-VIEW", "cg-book": "CG-BOOK", "cg-expired": "CG-EXP", "cg-revoked": "CG-REV", "cg-manager": "CG-MANAGER", "cg-none": "CG-NONE"},
-		practitioners: map[string]string{"prac-booked": "P-BOOKED", "prac-old": "P-OLD", "prac-revoked": "P-REV", "prac-rebooked": "P-REBOOK", "prac-none": "P-NONE"},
+		caregivers: map[string]string{"cg-view": "CG-VIEW", "cg-book": "CG-BOOK", "cg-expired": "CG-EXP", "cg-revoked": "CG-REV", "cg-manager": "CG-MANAGER", "cg-none": "CG-NONE"},
+		practitioners: map[string]string{"prac-booked": "P-BOOKED", "prac-old": "P-OLD", "prac-revoked": "P-REV", "prac-rebooked": "P-REBOOK", "prac-none": "P-NONE",
+			"prac-suspended": "P-SUSP", "prac-stale": "P-STALE", "prac-recent": "P-RECENT", "prac-done": "P-DONE", "prac-done-old": "P-DONE-OLD",
+			"prac-cancelled": "P-CANC", "prac-noshow": "P-NOSHOW"},
+		unverified: map[string]bool{"P-SUSP": true},
 		links: map[string][]access.Link{
 			"B1|CG-VIEW":  {{CaregiverID: "CG-VIEW", Permissions: []access.Permission{access.ViewRecords}}},
 			"B1|CG-BOOK":  {{CaregiverID: "CG-BOOK", Permissions: []access.Permission{access.BookAppointments}}},
@@ -102,10 +120,21 @@ func policy(log *memAudit) *access.Policy {
 			"B1|P-REBOOK": now.Add(-2 * time.Hour),
 		},
 	}
+	day := 24 * time.Hour
+	booked := func(start, at time.Duration) []appt {
+		return []appt{{status: "booked", start: now.Add(start), bookedAt: now.Add(at)}}
+	}
 	care := fakeCare{
-		"P-BOOKED|B1": now.Add(-24 * time.Hour),
-		"P-REV|B1":    now.Add(-48 * time.Hour),
-		"P-REBOOK|B1": now.Add(-time.Hour),
+		"P-BOOKED|B1":   booked(day, -day),
+		"P-REV|B1":      booked(day, -2*day),
+		"P-REBOOK|B1":   booked(day, -time.Hour),
+		"P-SUSP|B1":     booked(day, -day),
+		"P-STALE|B1":    booked(-8*day, -10*day), // booked, never completed, 8 days past its start
+		"P-RECENT|B1":   booked(-6*day, -10*day), // booked, 6 days past its start
+		"P-DONE|B1":     {{status: "completed", start: now.Add(-364 * day), bookedAt: now.Add(-370 * day)}},
+		"P-DONE-OLD|B1": {{status: "completed", start: now.Add(-366 * day), bookedAt: now.Add(-370 * day)}},
+		"P-CANC|B1":     {{status: "cancelled", start: now.Add(day), bookedAt: now.Add(-day)}},
+		"P-NOSHOW|B1":   {{status: "noShow", start: now.Add(-day), bookedAt: now.Add(-2 * day)}},
 	}
 	return &access.Policy{Directory: dir, Care: care, Audit: log, Now: func() time.Time { return now },
 		NewID: func() string { return fmt.Sprint(len(log.events) + 1) }}
@@ -149,6 +178,14 @@ func TestAuthorize(t *testing.T) {
 		{"practitioner without appointment", principal("prac-none", auth.Practitioner), access.ReadRecords, "B1", "", false},
 		{"practitioner revoked after booking", principal("prac-revoked", auth.Practitioner), access.ReadRecords, "B1", "", false},
 		{"practitioner booked again after revocation", principal("prac-rebooked", auth.Practitioner), access.ReadRecords, "B1", access.CareRelationship, false},
+		{"suspended practitioner with a booking", principal("prac-suspended", auth.Practitioner), access.ReadRecords, "B1", "", false},
+		{"suspended practitioner cannot notify", principal("prac-suspended", auth.Practitioner), access.Notify, "B1", "", false},
+		{"booked appointment 8 days past its start", principal("prac-stale", auth.Practitioner), access.ReadRecords, "B1", "", false},
+		{"booked appointment 6 days past its start", principal("prac-recent", auth.Practitioner), access.ReadRecords, "B1", access.CareRelationship, false},
+		{"completed 364 days ago", principal("prac-done", auth.Practitioner), access.WriteRecords, "B1", access.CareRelationship, false},
+		{"completed 366 days ago", principal("prac-done-old", auth.Practitioner), access.ReadRecords, "B1", "", false},
+		{"cancelled appointment", principal("prac-cancelled", auth.Practitioner), access.ReadRecords, "B1", "", false},
+		{"no-show appointment", principal("prac-noshow", auth.Practitioner), access.ReadRecords, "B1", "", false},
 		{"administrator reads demographics", principal("admin", auth.Administrator), access.ReadProfile, "B1", access.Administration, true},
 		{"administrator cannot read records", principal("admin", auth.Administrator), access.ReadRecords, "B1", "", false},
 		{"administrator cannot read the access log", principal("admin", auth.Administrator), access.ReadAccessLog, "B1", "", false},
@@ -185,5 +222,49 @@ func TestNoAccessWithoutAudit(t *testing.T) {
 	_, err := policy(log).Authorize(context.Background(), principal("ben-1", auth.Beneficiary), access.ReadRecords, "B1", "op", access.Resource{})
 	if problem.CodeOf(err) != problem.Unavailable {
 		t.Errorf("got %v; want unavailable when the audit trail cannot record", err)
+	}
+}
+
+// TestBookingRules: a caregiver never books a beneficiary with its own
+// practitioner profile, and after the beneficiary revoked a practitioner
+// only the beneficiary (or the managing caregiver of a dependent) books it
+// again; each refusal is audited as denied.
+func TestBookingRules(t *testing.T) {
+	pol := func(log *memAudit) *access.Policy {
+		p := policy(log)
+		dir := p.Directory.(fakeDirectory)
+		dir.practitioners["cg-book"] = "P-CG"     // the caregiver also practises
+		dir.practitioners["cg-manager"] = "P-MGR" // and so does the managing one
+		dir.revoked["DEP|P-REV"] = now.Add(-time.Hour)
+		return p
+	}
+	for _, tc := range []struct {
+		name      string
+		who       auth.Principal
+		ben, prac string
+		want      problem.Code
+	}{
+		{"caregiver books another practitioner", principal("cg-book", auth.Caregiver, auth.Practitioner), "B1", "P-BOOKED", ""},
+		{"caregiver books with its own practitioner profile", principal("cg-book", auth.Caregiver, auth.Practitioner), "B1", "P-CG", problem.Forbidden},
+		{"managing caregiver books with its own profile", principal("cg-manager", auth.Caregiver, auth.Practitioner), "DEP", "P-MGR", problem.Forbidden},
+		{"caregiver books a revoked practitioner", principal("cg-book", auth.Caregiver), "B1", "P-REV", problem.Forbidden},
+		{"the beneficiary books a revoked practitioner again", principal("ben-1", auth.Beneficiary), "B1", "P-REV", ""},
+		{"the managing caregiver books a revoked practitioner again", principal("cg-manager", auth.Caregiver), "DEP", "P-REV", ""},
+		{"viewRecords cannot book", principal("cg-view", auth.Caregiver), "B1", "P-BOOKED", problem.NotFound},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			log := &memAudit{}
+			_, err := pol(log).AuthorizeBooking(context.Background(), tc.who, tc.ben, tc.prac, "makeAppointment", access.Resource{Type: "appointment"})
+			if (tc.want == "" && err != nil) || (tc.want != "" && problem.CodeOf(err) != tc.want) {
+				t.Fatalf("got %v; want %q", err, tc.want)
+			}
+			want := audit.Allowed
+			if tc.want != "" {
+				want = audit.Denied
+			}
+			if len(log.events) != 1 || log.events[0].Outcome != want {
+				t.Errorf("audit: %+v; want one %s event", log.events, want)
+			}
+		})
 	}
 }

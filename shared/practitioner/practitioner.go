@@ -31,6 +31,10 @@ const (
 	Pending  Verification = "pending"
 	Verified Verification = "verified"
 	Rejected Verification = "rejected"
+	// Suspended is a verified practitioner whose license lapsed or is under
+	// investigation: like rejected, it reaches no beneficiary's data, is
+	// neither searchable nor bookable, until it is verified again.
+	Suspended Verification = "suspended"
 )
 
 // Genders accepted for a practitioner.

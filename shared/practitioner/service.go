@@ -149,8 +149,8 @@ func merge(p Profile, patch Patch) Profile {
 // profile id. NotFound, PreconditionFailed, Invalid.
 func (s *Service) Verify(ctx context.Context, adminSub, id string, d Decision, ifMatch int64) (Practitioner, error) {
 	var l problem.FieldList
-	if d.Decision != Verified && d.Decision != Rejected {
-		l.Add("decision", "must be verified or rejected")
+	if d.Decision != Verified && d.Decision != Rejected && d.Decision != Suspended {
+		l.Add("decision", "must be verified, rejected or suspended")
 	}
 	validate.Text(&l, "note", d.Note, false, MaxNote)
 	if err := l.Err(); err != nil {
@@ -162,6 +162,9 @@ func (s *Service) Verify(ctx context.Context, adminSub, id string, d Decision, i
 	}
 	if old.Version != ifMatch {
 		return Practitioner{}, problem.New(problem.PreconditionFailed, "the profile is at version %d, not %d: review it again", old.Version, ifMatch)
+	}
+	if d.Decision == Suspended && old.Verification != Verified {
+		return Practitioner{}, problem.New(problem.Unprocessable, "only a verified practitioner can be suspended; this one is %s", old.Verification)
 	}
 	now := s.Now().UTC()
 	next := old

@@ -127,7 +127,7 @@ type Store interface {
 	// LatestBooking returns when the latest appointment that makes a care
 	// relationship between a practitioner and a beneficiary was booked: a
 	// booked one, or one completed less than 365 days before now.
-	LatestBooking(ctx context.Context, practitionerID, beneficiaryID string, now time.Time) (time.Time, bool, error)
+	LatestBooking(ctx context.Context, practitionerID, beneficiaryID string, bookedSince, completedSince time.Time) (time.Time, bool, error)
 }
 
 // Message is an outbox message to write with a change.

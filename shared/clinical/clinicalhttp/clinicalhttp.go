@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"unicode"
 	"time"
 
 	"ohcs/shared/access"
@@ -170,15 +171,36 @@ func read[T any](h *Handlers, r *http.Request, param, op, kind string, load func
 	}
 	v, err := load(rid)
 	if err != nil {
-		return zero, err
+		return zero, absent(err, label(kind), rid)
 	}
 	if _, err := h.Policy.Authorize(r.Context(), p, access.ReadRecords, beneficiary(v), op, access.Resource{Type: kind, ID: rid}); err != nil {
-		if problem.Is(err, problem.NotFound) {
-			err = problem.New(problem.NotFound, "no %s %s", kind, rid)
-		}
-		return zero, err
+		return zero, absent(err, label(kind), rid)
 	}
 	return v, nil
+}
+
+// absent turns a NotFound, a missing record's or a refused one's, into the
+// one answer of an absence: a refusal and an absence read the same, byte
+// for byte apart from the request id (DOMAIN.md, "Who may see what").
+func absent(err error, what, id string) error {
+	if problem.Is(err, problem.NotFound) {
+		return problem.New(problem.NotFound, "no %s %s", what, id)
+	}
+	return err
+}
+
+// label names a record kind for people: healthRecordEntry is "health
+// record entry".
+func label(kind string) string {
+	var b strings.Builder
+	for _, r := range kind {
+		if unicode.IsUpper(r) {
+			b.WriteByte(' ')
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // GetConsultation serves getConsultation.
@@ -401,11 +423,13 @@ func (h *Handlers) UpdatePlan(w http.ResponseWriter, r *http.Request) {
 	}
 	old, err := h.Service.Store.Plan(r.Context(), pid)
 	if err != nil {
-		fail(w, r, err)
+		fail(w, r, absent(err, "treatment plan", pid))
 		return
 	}
-	if _, err := h.Policy.Authorize(r.Context(), p, access.WriteRecords, old.BeneficiaryID, "updateTreatmentPlan", access.Resource{Type: "treatmentPlan", ID: pid}); err != nil && old.AuthorSub != p.Sub {
-		fail(w, r, problem.New(problem.NotFound, "no treatment plan %s", pid))
+	// Access first, from the state now; authorship is a further condition
+	// of this write, never a substitute for access.
+	if _, err := h.Policy.Authorize(r.Context(), p, access.WriteRecords, old.BeneficiaryID, "updateTreatmentPlan", access.Resource{Type: "treatmentPlan", ID: pid}); err != nil {
+		fail(w, r, absent(err, "treatment plan", pid))
 		return
 	}
 	plan, err := h.Service.UpdatePlan(r.Context(), p.Sub, pid, in.domain(), fields, version)

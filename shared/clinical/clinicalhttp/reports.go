@@ -120,6 +120,11 @@ func (h *Handlers) Produce(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, a := range appts.Items {
+		// A report holds only what its practitioner could read directly:
+		// its own appointments with the beneficiary, not the others'.
+		if a.PractitionerID != d.ActorID {
+			continue
+		}
 		upcoming = append(upcoming, map[string]any{"id": a.ID, "start": stamp(a.Start), "practitionerId": a.PractitionerID, "mode": a.Mode})
 	}
 	report := clinical.Report{ID: h.Service.NewID(), BeneficiaryID: in.BeneficiaryID, AuthorID: d.ActorID, PeriodStart: in.PeriodStart,
@@ -185,11 +190,18 @@ func (h *Handlers) Export(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	if _, err := h.Policy.Authorize(ctx, p, access.ReadRecords, bid, "exportHealthRecordFhir", access.Resource{Type: "fhirBundle", ID: bid}); err != nil {
+	d, err := h.Policy.Authorize(ctx, p, access.ReadRecords, bid, "exportHealthRecordFhir", access.Resource{Type: "fhirBundle", ID: bid})
+	if err != nil {
 		fail(w, r, err)
 		return
 	}
-	bundle, err := h.bundle(ctx, bid)
+	// An export made for a practitioner holds only its own appointments;
+	// the beneficiary's side sees them all.
+	onlyOf := ""
+	if d.Basis == access.CareRelationship {
+		onlyOf = d.ActorID
+	}
+	bundle, err := h.bundle(ctx, bid, onlyOf)
 	if err != nil {
 		fail(w, r, err)
 		return
@@ -200,8 +212,9 @@ func (h *Handlers) Export(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewEncoder(w).Encode(bundle)
 }
 
-// bundle gathers a beneficiary's record into a FHIR Bundle.
-func (h *Handlers) bundle(ctx context.Context, bid string) (map[string]any, error) {
+// bundle gathers a beneficiary's record into a FHIR Bundle; with onlyOf,
+// only the appointments with that practitioner.
+func (h *Handlers) bundle(ctx context.Context, bid, onlyOf string) (map[string]any, error) {
 	store := h.Service.Store
 	q := clinical.ListQuery{BeneficiaryID: bid}
 	entries, err := all(ctx, q, store.Entries)
@@ -227,6 +240,9 @@ func (h *Handlers) bundle(ctx context.Context, bid string) (map[string]any, erro
 	in := clinical.FHIRInputs{Patient: clinical.FHIRPatient{ID: ben.ID, Name: ben.FullName, Sex: ben.Sex, BirthDate: ben.BirthDate,
 		Phone: ben.Phone, Email: ben.Email}, Entries: entries, Consultations: consultations, Plans: plans, Now: h.Service.Now()}
 	for _, a := range appts.Items {
+		if onlyOf != "" && a.PractitionerID != onlyOf {
+			continue
+		}
 		in.Appointments = append(in.Appointments, clinical.FHIRAppointment{ID: a.ID, Status: string(a.Status), Start: a.Start, End: a.End})
 	}
 	return clinical.FHIRBundle(in), nil

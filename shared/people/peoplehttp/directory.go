@@ -34,9 +34,10 @@ func (d Directory) CaregiverID(ctx context.Context, sub string) (string, error) 
 	return c.ID, err
 }
 
-// PractitionerID returns the practitioner profile of sub.
-func (d Directory) PractitionerID(ctx context.Context, sub string) (string, error) {
-	return d.Practitioners.IDOf(ctx, sub)
+// Practitioner returns the practitioner profile of sub and whether it is
+// verified now.
+func (d Directory) Practitioner(ctx context.Context, sub string) (access.PractitionerProfile, error) {
+	return d.Practitioners.ProfileOf(ctx, sub)
 }
 
 // Links returns the links between a beneficiary and a caregiver.
@@ -63,6 +64,16 @@ type PractitionerLookup struct{ Service *practitioner.Service }
 // IDOf returns the practitioner profile id of sub.
 func (p PractitionerLookup) IDOf(ctx context.Context, sub string) (string, error) {
 	return p.Service.IDOf(ctx, sub)
+}
+
+// ProfileOf returns the practitioner profile of sub as the access policy
+// sees it.
+func (p PractitionerLookup) ProfileOf(ctx context.Context, sub string) (access.PractitionerProfile, error) {
+	pr, err := p.Service.Store.GetBySub(ctx, sub)
+	if err != nil {
+		return access.PractitionerProfile{}, err
+	}
+	return access.PractitionerProfile{ID: pr.ID, Verified: pr.Verification == practitioner.Verified}, nil
 }
 
 // Exists reports whether a practitioner id exists.

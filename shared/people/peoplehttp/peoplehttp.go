@@ -61,6 +61,9 @@ func op(pick func(*Handlers) http.HandlerFunc, writes ...tables.Table) platform.
 type Practitioners interface {
 	// IDOf returns the practitioner profile id of sub; NotFound.
 	IDOf(ctx context.Context, sub string) (string, error)
+	// ProfileOf returns the practitioner profile of sub with its
+	// verification now; NotFound.
+	ProfileOf(ctx context.Context, sub string) (access.PractitionerProfile, error)
 	// Exists reports whether a practitioner id exists.
 	Exists(ctx context.Context, id string) (bool, error)
 }

@@ -720,19 +720,21 @@ func (st *Store) List(ctx context.Context, q scheduling.AppointmentQuery) (sched
 	return page, nil
 }
 
-// LatestBooking finds the latest booking that makes a care relationship.
-func (st *Store) LatestBooking(ctx context.Context, pid, bid string, now time.Time) (time.Time, bool, error) {
+// LatestBooking finds the latest booking that holds a care relationship:
+// booked and starting at or after bookedSince, or completed and starting at
+// or after completedSince.
+func (st *Store) LatestBooking(ctx context.Context, pid, bid string, bookedSince, completedSince time.Time) (time.Time, bool, error) {
 	var latest time.Time
 	found := false
 	err := st.query(ctx, &dynamodb.QueryInput{
 		TableName:                aws.String(st.Table),
 		IndexName:                aws.String(tables.GSI2.Name),
 		KeyConditionExpression:   aws.String("gsi2pk = :pk"),
-		FilterExpression:         aws.String("practitionerId = :p AND (#status = :booked OR (#status = :completed AND #start >= :since))"),
+		FilterExpression:         aws.String("practitionerId = :p AND ((#status = :booked AND #start >= :bookedSince) OR (#status = :completed AND #start >= :completedSince))"),
 		ExpressionAttributeNames: map[string]string{"#status": "status", "#start": "start"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":pk": s("BENEFICIARY#" + bid + "#APPOINTMENTS"), ":p": s(pid), ":booked": s(string(scheduling.Booked)),
-			":completed": s(string(scheduling.Completed)), ":since": s(utc(now.AddDate(0, 0, -365))),
+			":completed": s(string(scheduling.Completed)), ":bookedSince": s(utc(bookedSince)), ":completedSince": s(utc(completedSince)),
 		},
 	}, func(item map[string]types.AttributeValue) error {
 		if t := parse(str(item["bookedAt"])); t.After(latest) {

@@ -314,7 +314,12 @@ func (h *Handlers) Book(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
-	if _, err := h.Policy.Authorize(r.Context(), p, access.Book, in.BeneficiaryID, "makeAppointment",
+	slot, err := scheduling.ParseSlotID("slotId", in.SlotID)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	if _, err := h.Policy.AuthorizeBooking(r.Context(), p, in.BeneficiaryID, slot.PractitionerID, "makeAppointment",
 		access.Resource{Type: "appointment"}); err != nil {
 		fail(w, r, err)
 		return
@@ -342,8 +347,12 @@ func (h *Handlers) load(r *http.Request, p auth.Principal, action access.Action,
 		return a, err
 	}
 	res := access.Resource{Type: "appointment", ID: a.ID}
-	if p.Has(auth.Practitioner) {
-		if pid, err := h.Practitioners.IDOf(r.Context(), p.Sub); err == nil && pid == a.PractitionerID {
+	pid, own, err := h.Policy.OwnPractitioner(r.Context(), p)
+	if err != nil {
+		return a, err
+	}
+	if own {
+		if pid == a.PractitionerID {
 			if !practitionerMay {
 				return a, problem.New(problem.Forbidden, "only the beneficiary's side may do this")
 			}
@@ -522,12 +531,16 @@ func (h *Handlers) List(w http.ResponseWriter, r *http.Request) {
 		}
 		q.BeneficiaryID = benID
 	case p.Has(auth.Practitioner):
-		pid, err := h.Practitioners.IDOf(ctx, p.Sub)
-		if err != nil && !problem.Is(err, problem.NotFound) {
+		// Only a practitioner verified now lists its appointments; any
+		// other lists none, as if it had none.
+		pid, own, err := h.Policy.OwnPractitioner(ctx, p)
+		if err != nil {
 			fail(w, r, err)
 			return
 		}
-		q.PractitionerID = pid
+		if own {
+			q.PractitionerID = pid
+		}
 	case p.Has(auth.Beneficiary):
 		b, err := h.People.BeneficiaryBySub(ctx, p.Sub)
 		if err != nil && !problem.Is(err, problem.NotFound) {
