@@ -106,8 +106,11 @@ var matrix = map[string][]row{
 	},
 	"revokeCaregiverAccess": {{name: "own account", mutates: true, build: func(w *world) request {
 		return request{"POST", "/v1/beneficiaries/" + w.B + "/care-links/" + w.L + "/revocation", nil, nil}
-	}, want: map[string]int{"beneficiary": 200, "beneficiary-other": 404, "caregiver": 404, "caregiver-other": 404,
+	}, want: map[string]int{"beneficiary": 200, "beneficiary-other": 404, "caregiver": 200, "caregiver-other": 404,
 		"caregiver-book": 404, "caregiver-revoked": 404, "caregiver-manager": 404}}},
+	"respondToCareLink": {{name: "pending link", mutates: true, build: func(w *world) request {
+		return request{"POST", "/v1/beneficiaries/" + w.B + "/care-links/" + w.LPend + "/response", map[string]any{"decision": "accept"}, nil}
+	}, want: map[string]int{"caregiver": 404, "caregiver-other": 200, "caregiver-book": 404, "caregiver-revoked": 404, "caregiver-manager": 404}}},
 	"listCareLinks": {
 		{name: "own", build: get(func(*world) string { return "/v1/care-links" }),
 			want: map[string]int{"beneficiary": 200, "beneficiary-other": 200, "caregiver": 200, "caregiver-other": 200,

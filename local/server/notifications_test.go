@@ -42,8 +42,9 @@ func TestNotificationAcceptance(t *testing.T) {
 	// notices.
 	w.must(book(c, w.tokens["beneficiary-other"], w.freeSlot(), w.B2, nil), 201, "B2 books")
 	w.must(c.call("PUT", "/v1/me/notification-preferences", w.tokens["beneficiary-other"], map[string]any{"channels": map[string]bool{"email": false}}, nil), 200, "preferences")
-	w.must(c.call("POST", "/v1/beneficiaries/"+w.B2+"/care-links", w.tokens["beneficiary-other"],
+	l2 := w.must(c.call("POST", "/v1/beneficiaries/"+w.B2+"/care-links", w.tokens["beneficiary-other"],
 		map[string]any{"caregiverId": w.C2, "permissions": []string{"receiveNotifications"}}, nil), 201, "grant")
+	acceptLink(t, c, w.tokens["caregiver-other"], w.B2, l2["id"].(string))
 	c.dispatch()
 	before := len(c.server.Mail.Sent())
 

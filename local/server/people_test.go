@@ -33,8 +33,9 @@ func TestPeopleAcceptance(t *testing.T) {
 
 	// A caregiver with manageProfile updates the profile; one without
 	// cannot.
-	w.must(c.call("POST", "/v1/beneficiaries/"+w.B+"/care-links", ben,
+	mp := w.must(c.call("POST", "/v1/beneficiaries/"+w.B+"/care-links", ben,
 		map[string]any{"caregiverId": w.C2, "permissions": []string{"manageProfile"}}, nil), 201, "grant manageProfile")
+	acceptLink(t, c, w.tokens["caregiver-other"], w.B, mp["id"].(string))
 	assertProblem(t, c.call("PATCH", "/v1/beneficiaries/"+w.B, w.tokens["caregiver"],
 		map[string]any{"phone": "+258847777777"}, map[string]string{"If-Match": `"1"`}), http.StatusNotFound)
 	upd := c.call("PATCH", "/v1/beneficiaries/"+w.B, w.tokens["caregiver-other"], map[string]any{"phone": "+258847777777"}, map[string]string{"If-Match": `"1"`})
@@ -56,9 +57,10 @@ func TestPeopleAcceptance(t *testing.T) {
 	depID := d["id"].(string)
 	link := w.must(c.call("POST", "/v1/beneficiaries/"+depID+"/care-links", mgr,
 		map[string]any{"caregiverId": w.C2, "permissions": []string{"viewRecords"}}, nil), 201, "grant to second")
-	if link["status"] != "active" {
-		t.Errorf("link: got %v", link)
+	if link["status"] != "pending" {
+		t.Errorf("link: got %v; want pending until the caregiver accepts", link)
 	}
+	acceptLink(t, c, second, depID, link["id"].(string))
 	w.must(c.call("GET", "/v1/beneficiaries/"+depID+"/access-log", second, nil, nil), 200, "second reads with viewRecords")
 	revoked := w.must(c.call("POST", "/v1/beneficiaries/"+depID+"/care-links/"+link["id"].(string)+"/revocation", mgr, nil, nil), 200, "revoke")
 	if revoked["status"] != "revoked" || revoked["revokedAt"] == nil {
@@ -119,11 +121,22 @@ func TestAuditCompleteness(t *testing.T) {
 		{subj, "PATCH", "/v1/beneficiaries/" + id, map[string]any{"sex": "other"}, map[string]string{"If-Match": `"1"`}, "audit-subject", "updateBeneficiaryProfile", "allowed"},
 		{cg, "GET", "/v1/beneficiaries/" + id, nil, nil, "", "getBeneficiary", "denied"},
 		{subj, "POST", "/v1/beneficiaries/" + id + "/care-links", map[string]any{"caregiverId": w.C, "permissions": []string{"viewRecords"}}, nil, "audit-subject", "grantCaregiverAccess", "allowed"},
+		// Pending: the link grants nothing until the caregiver accepts.
+		{cg, "GET", "/v1/beneficiaries/" + id, nil, nil, "", "getBeneficiary", "denied"},
+		{cg, "ACCEPT", "", nil, nil, "", "", ""}, // not an access to the record: not in its log
 		{cg, "GET", "/v1/beneficiaries/" + id, nil, nil, "", "getBeneficiary", "allowed"},
 		{ben, "POST", "/v1/beneficiaries/" + id + "/practitioner-revocations", map[string]any{"practitionerId": w.P}, nil, "", "revokePractitionerAccess", "denied"},
 	}
+	var link string
 	for _, s := range script {
-		c.call(s.method, s.path, s.token, s.body, s.header)
+		if s.method == "ACCEPT" {
+			acceptLink(t, c, s.token, id, link)
+			continue
+		}
+		r := c.call(s.method, s.path, s.token, s.body, s.header)
+		if s.action == "grantCaregiverAccess" {
+			link = r.json(t)["id"].(string)
+		}
 	}
 	log := w.must(c.call("GET", "/v1/beneficiaries/"+id+"/access-log?limit=100", subj, nil, nil), 200, "access log")
 	items := log["items"].([]any)
@@ -131,7 +144,9 @@ func TestAuditCompleteness(t *testing.T) {
 	// and the profile's creation is the oldest.
 	want := []string{"listMyAccessLog/allowed"}
 	for i := len(script) - 1; i >= 0; i-- {
-		want = append(want, script[i].action+"/"+script[i].outcome)
+		if script[i].action != "" {
+			want = append(want, script[i].action+"/"+script[i].outcome)
+		}
 	}
 	want = append(want, "createBeneficiaryProfile/allowed")
 	var got []string

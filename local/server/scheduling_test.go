@@ -146,7 +146,8 @@ func TestBookingAcceptance(t *testing.T) {
 	ben := appt["beneficiaryId"].(string)
 	cgTok := c.token("booking-caregiver", "caregiver")
 	cg := c.call("POST", "/v1/caregivers", cgTok, map[string]any{"fullName": "Helper", "phone": "+258840000001"}, nil).json(t)["id"].(string)
-	w.must(c.call("POST", "/v1/beneficiaries/"+ben+"/care-links", winnerTok, map[string]any{"caregiverId": cg, "permissions": []string{"bookAppointments"}}, nil), 201, "grant")
+	bl := w.must(c.call("POST", "/v1/beneficiaries/"+ben+"/care-links", winnerTok, map[string]any{"caregiverId": cg, "permissions": []string{"bookAppointments"}}, nil), 201, "grant")
+	acceptLink(t, c, cgTok, ben, bl["id"].(string))
 	assertProblem(t, c.call("POST", "/v1/appointments/"+id+"/cancellation", cgTok, map[string]any{"reason": "travel"}, nil), http.StatusPreconditionRequired)
 	cancelled := w.must(c.call("POST", "/v1/appointments/"+id+"/cancellation", cgTok, map[string]any{"reason": "travel"}, map[string]string{"If-Match": `"1"`}), 200, "cancel")
 	if cancelled["status"] != "cancelled" || cancelled["cancelReason"] != "travel" {

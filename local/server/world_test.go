@@ -20,6 +20,7 @@ type world struct {
 	CRev    string            // caregiver whose link to B was revoked
 	CMgr    string            // caregiver managing DEP
 	L       string            // the link B to C
+	LPend   string            // a link B to C2 that C2 has not answered: it grants nothing
 	LDep    string            // the link DEP to C (viewRecords)
 	pracVer string            // P's current ETag
 	benVer  string            // B's current ETag
@@ -85,6 +86,14 @@ func (w *world) must(r response, status int, what string) map[string]any {
 	return r.json(w.c.t)
 }
 
+// acceptLink answers a pending care link as its caregiver: accepted.
+func acceptLink(t testing.TB, c *client, cgTok, ben, link string) {
+	t.Helper()
+	if r := c.call("POST", "/v1/beneficiaries/"+ben+"/care-links/"+link+"/response", cgTok, map[string]any{"decision": "accept"}, nil); r.Status != 200 {
+		t.Fatalf("accept care link %s: %d %s", link, r.Status, r.Body)
+	}
+}
+
 func newWorld(t testing.TB, c *client) *world {
 	t.Helper()
 	n := worlds.Add(1)
@@ -111,17 +120,22 @@ func newWorld(t testing.TB, c *client) *world {
 		return w.must(c.call("POST", "/v1/caregivers", tok(name, "caregiver"), map[string]any{"fullName": name, "phone": "+258843333333"}, nil), 201, name)["id"].(string)
 	}
 	w.C, w.C2, w.CBook, w.CRev, w.CMgr = caregiver("caregiver"), caregiver("caregiver-other"), caregiver("caregiver-book"), caregiver("caregiver-revoked"), caregiver("caregiver-manager")
-	grant := func(benTok, ben, cg string, perms ...string) string {
-		return w.must(c.call("POST", "/v1/beneficiaries/"+ben+"/care-links", benTok, map[string]any{"caregiverId": cg, "permissions": perms}, nil), 201, "grant")["id"].(string)
+	// A link grants nothing until its caregiver accepts it.
+	grant := func(benTok, ben, cg, cgTok string, perms ...string) string {
+		id := w.must(c.call("POST", "/v1/beneficiaries/"+ben+"/care-links", benTok, map[string]any{"caregiverId": cg, "permissions": perms}, nil), 201, "grant")["id"].(string)
+		acceptLink(t, c, cgTok, ben, id)
+		return id
 	}
-	w.L = grant(w.tokens["beneficiary"], w.B, w.C, "viewRecords")
-	grant(w.tokens["beneficiary"], w.B, w.CBook, "bookAppointments")
-	rev := grant(w.tokens["beneficiary"], w.B, w.CRev, "viewRecords", "manageProfile")
+	w.L = grant(w.tokens["beneficiary"], w.B, w.C, w.tokens["caregiver"], "viewRecords")
+	grant(w.tokens["beneficiary"], w.B, w.CBook, w.tokens["caregiver-book"], "bookAppointments")
+	rev := grant(w.tokens["beneficiary"], w.B, w.CRev, w.tokens["caregiver-revoked"], "viewRecords", "manageProfile")
 	w.must(c.call("POST", "/v1/beneficiaries/"+w.B+"/care-links/"+rev+"/revocation", w.tokens["beneficiary"], nil, nil), 200, "revoke")
+	w.LPend = w.must(c.call("POST", "/v1/beneficiaries/"+w.B+"/care-links", w.tokens["beneficiary"],
+		map[string]any{"caregiverId": w.C2, "permissions": []string{"viewRecords", "bookAppointments", "manageProfile", "receiveNotifications"}}, nil), 201, "pending grant")["id"].(string)
 	dep := beneficiaryBody("Dependent child")
 	dep["forDependent"] = true
 	w.DEP = w.must(c.call("POST", "/v1/beneficiaries", w.tokens["caregiver-manager"], dep, nil), 201, "dependent")["id"].(string)
-	w.LDep = grant(w.tokens["caregiver-manager"], w.DEP, w.C, "viewRecords")
+	w.LDep = grant(w.tokens["caregiver-manager"], w.DEP, w.C, w.tokens["caregiver"], "viewRecords")
 	openAllWeek(t, c, w.tokens["practitioner"], w.P, nil)
 	for _, sl := range freeSlots(t, c, w.tokens["beneficiary"], w.P, 100) {
 		w.slots = append(w.slots, sl["slotId"].(string))

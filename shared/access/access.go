@@ -89,6 +89,8 @@ type Link struct {
 	CaregiverID string
 	Permissions []Permission
 	Revoked     bool
+	// Pending is a link the caregiver has not accepted: it grants nothing.
+	Pending bool
 	// ExpiresAt, when set, ends the link at that instant.
 	ExpiresAt time.Time
 }
@@ -101,7 +103,7 @@ func (l Link) Grants(p Permission, now time.Time) bool {
 
 // Active reports whether the link is in force at now.
 func (l Link) Active(now time.Time) bool {
-	return !l.Revoked && (l.ExpiresAt.IsZero() || now.Before(l.ExpiresAt))
+	return !l.Revoked && !l.Pending && (l.ExpiresAt.IsZero() || now.Before(l.ExpiresAt))
 }
 
 // Directory answers the policy's questions about people.

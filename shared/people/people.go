@@ -77,28 +77,37 @@ type CareLink struct {
 	Permissions   []access.Permission
 	Revoked       bool
 	RevokedAt     time.Time
-	ExpiresAt     time.Time
+	// Pending: granted, not yet accepted by the caregiver; it grants
+	// nothing. Declined: the caregiver refused it.
+	Pending, Declined bool
+	RespondedAt       time.Time
+	ExpiresAt         time.Time
 	GrantedBy     string
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 	Version       int64
 }
 
-// Status is the link's status at now: revoked, expired or active. Expiry is
-// read at the moment of asking, whatever is stored.
+// Status is the link's status at now: revoked, declined, expired, pending
+// or active. Expiry is read at the moment of asking, whatever is stored.
 func (l CareLink) Status(now time.Time) string {
 	switch {
 	case l.Revoked:
 		return "revoked"
+	case l.Declined:
+		return "declined"
 	case !l.ExpiresAt.IsZero() && !now.Before(l.ExpiresAt):
 		return "expired"
+	case l.Pending:
+		return "pending"
 	}
 	return "active"
 }
 
 // Policy returns the link as the access policy sees it.
 func (l CareLink) Policy() access.Link {
-	return access.Link{CaregiverID: l.CaregiverID, Permissions: l.Permissions, Revoked: l.Revoked, ExpiresAt: l.ExpiresAt}
+	return access.Link{CaregiverID: l.CaregiverID, Permissions: l.Permissions, Revoked: l.Revoked || l.Declined,
+		Pending: l.Pending, ExpiresAt: l.ExpiresAt}
 }
 
 // Revocation ends a practitioner's care relationship until its next booking.

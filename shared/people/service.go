@@ -187,9 +187,12 @@ func (s *Service) Grant(ctx context.Context, beneficiaryID, caregiverID string, 
 		}
 		return CareLink{}, err
 	}
+	// A link waits for the caregiver's consent (respondToCareLink): until
+	// it accepts, it grants nothing, so that nobody is made a caregiver, and
+	// handed a beneficiary's notices, without agreeing to it.
 	link := CareLink{
 		ID: s.NewID(), BeneficiaryID: beneficiaryID, CaregiverID: caregiverID, Permissions: perms,
-		ExpiresAt: expiresAt.UTC(), GrantedBy: grantedBy, CreatedAt: now, UpdatedAt: now, Version: 1,
+		ExpiresAt: expiresAt.UTC(), GrantedBy: grantedBy, Pending: true, CreatedAt: now, UpdatedAt: now, Version: 1,
 	}
 	if err := s.Store.CreateLink(ctx, link); err != nil {
 		return CareLink{}, err
@@ -215,6 +218,47 @@ func (s *Service) Revoke(ctx context.Context, beneficiaryID, linkID string) (Car
 		// A concurrent change: read again and revoke that.
 	}
 	return CareLink{}, problem.New(problem.Conflict, "the care link keeps changing, retry")
+}
+
+// Respond records the answer of the caregiver caregiverID to a pending
+// link: accept makes it active, decline ends it. Only the link's own
+// caregiver answers (NotFound for anyone else, as for a missing link),
+// only once, at version ifMatch when given (0: any). Unprocessable when
+// the link is no longer pending.
+func (s *Service) Respond(ctx context.Context, caregiverID, beneficiaryID, linkID string, accept bool) (CareLink, error) {
+	for range 3 {
+		old, err := s.Store.GetLink(ctx, beneficiaryID, linkID)
+		if err == nil && old.CaregiverID != caregiverID {
+			err = problem.New(problem.NotFound, "no care link %s", linkID)
+		}
+		if err != nil {
+			return CareLink{}, err
+		}
+		now := s.Now().UTC()
+		if st := old.Status(now); st != "pending" {
+			return CareLink{}, problem.New(problem.Unprocessable, "this care link is %s: only a pending link is answered", st)
+		}
+		next := old
+		next.Pending, next.Declined, next.RespondedAt, next.UpdatedAt, next.Version = false, !accept, now, now, old.Version+1
+		err = s.Store.UpdateLink(ctx, old, next)
+		if !problem.Is(err, problem.PreconditionFailed) {
+			return next, err
+		}
+	}
+	return CareLink{}, problem.New(problem.Conflict, "the care link keeps changing, retry")
+}
+
+// Leave revokes a link on behalf of its own caregiver: a caregiver can
+// leave a link at any time. NotFound for a link of another caregiver.
+func (s *Service) Leave(ctx context.Context, caregiverID, beneficiaryID, linkID string) (CareLink, error) {
+	old, err := s.Store.GetLink(ctx, beneficiaryID, linkID)
+	if err == nil && old.CaregiverID != caregiverID {
+		err = problem.New(problem.NotFound, "no care link %s", linkID)
+	}
+	if err != nil {
+		return CareLink{}, err
+	}
+	return s.Revoke(ctx, beneficiaryID, linkID)
 }
 
 // RevokePractitioner ends practitionerID's care relationship with

@@ -117,6 +117,11 @@ type linkItem struct {
 	Permissions   []string `dynamodbav:"permissions"`
 	Revoked       bool     `dynamodbav:"revoked"`
 	RevokedAt     string   `dynamodbav:"revokedAt,omitempty"`
+	// Pending is true from the grant until the caregiver answers; links
+	// stored before consent was asked have no such attribute and stand.
+	Pending     bool   `dynamodbav:"pending,omitempty"`
+	Declined    bool   `dynamodbav:"declined,omitempty"`
+	RespondedAt string `dynamodbav:"respondedAt,omitempty"`
 	ExpiresAt     string   `dynamodbav:"expiresAt,omitempty"`
 	GrantedBy     string   `dynamodbav:"grantedBy,omitempty"`
 	CreatedAt     string   `dynamodbav:"createdAt"`
@@ -353,6 +358,7 @@ func linkItemOf(l people.CareLink) (map[string]types.AttributeValue, error) {
 	item, err := withData(linkKey(l.BeneficiaryID, l.ID), linkItem{
 		ID: l.ID, BeneficiaryID: l.BeneficiaryID, CaregiverID: l.CaregiverID, Permissions: perms,
 		Revoked: l.Revoked, RevokedAt: fmtTime(l.RevokedAt), ExpiresAt: fmtTime(l.ExpiresAt), GrantedBy: l.GrantedBy,
+		Pending: l.Pending, Declined: l.Declined, RespondedAt: fmtTime(l.RespondedAt),
 		CreatedAt: fmtTime(l.CreatedAt), UpdatedAt: fmtTime(l.UpdatedAt),
 	}, l.Version)
 	if err != nil {
@@ -376,6 +382,7 @@ func decodeLink(item map[string]types.AttributeValue) (people.CareLink, error) {
 	l := people.CareLink{
 		ID: it.ID, BeneficiaryID: it.BeneficiaryID, CaregiverID: it.CaregiverID, Revoked: it.Revoked,
 		RevokedAt: parseTime(it.RevokedAt), ExpiresAt: parseTime(it.ExpiresAt), GrantedBy: it.GrantedBy,
+		Pending: it.Pending, Declined: it.Declined, RespondedAt: parseTime(it.RespondedAt),
 		CreatedAt: parseTime(it.CreatedAt), UpdatedAt: parseTime(it.UpdatedAt), Version: v,
 	}
 	for _, p := range it.Permissions {

@@ -39,6 +39,7 @@ var Registry = platform.Registry{
 	"createDonorProfile":       op(func(h *Handlers) http.HandlerFunc { return h.CreateDonor }, tables.People),
 	"grantCaregiverAccess":     op(func(h *Handlers) http.HandlerFunc { return h.Grant }, tables.People),
 	"revokeCaregiverAccess":    op(func(h *Handlers) http.HandlerFunc { return h.Revoke }, tables.People),
+	"respondToCareLink":        op(func(h *Handlers) http.HandlerFunc { return h.Respond }, tables.People),
 	"listCareLinks":            op(func(h *Handlers) http.HandlerFunc { return h.ListLinks }),
 	"revokePractitionerAccess": op(func(h *Handlers) http.HandlerFunc { return h.RevokePractitioner }, tables.People),
 	"listMyAccessLog":          op(func(h *Handlers) http.HandlerFunc { return h.AccessLog }),
@@ -367,12 +368,91 @@ func (h *Handlers) Revoke(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, err)
 		return
 	}
+	// The link's own caregiver leaves it; anyone else needs the right to
+	// manage the beneficiary's access.
+	if cg, ok, err := h.ownCaregiver(r, p); err != nil {
+		fail(w, r, err)
+		return
+	} else if ok {
+		benID, err := pathID(r, "beneficiaryId")
+		if err != nil {
+			fail(w, r, err)
+			return
+		}
+		if link, err := h.Service.Leave(r.Context(), cg, benID, linkID); err == nil {
+			etag.Set(w, link.Version)
+			jsonio.Write(w, http.StatusOK, linkOut(link, h.Now()))
+			return
+		} else if !problem.Is(err, problem.NotFound) {
+			fail(w, r, err)
+			return
+		}
+	}
 	id, _, err := h.authorize(r, p, access.ManageAccess, "revokeCaregiverAccess", "careLink")
 	if err != nil {
 		fail(w, r, err)
 		return
 	}
 	link, err := h.Service.Revoke(r.Context(), id, linkID)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	etag.Set(w, link.Version)
+	jsonio.Write(w, http.StatusOK, linkOut(link, h.Now()))
+}
+
+// ownCaregiver returns the caregiver profile id of p, if it has one.
+func (h *Handlers) ownCaregiver(r *http.Request, p auth.Principal) (string, bool, error) {
+	if !p.Has(auth.Caregiver) {
+		return "", false, nil
+	}
+	c, err := h.Service.Store.CaregiverBySub(r.Context(), p.Sub)
+	if problem.Is(err, problem.NotFound) {
+		return "", false, nil
+	}
+	return c.ID, err == nil, err
+}
+
+// Respond serves respondToCareLink: the caregiver a link names accepts or
+// declines it.
+func (h *Handlers) Respond(w http.ResponseWriter, r *http.Request) {
+	p, err := auth.Require(r, auth.Caregiver)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	benID, err := pathID(r, "beneficiaryId")
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	linkID, err := pathID(r, "careLinkId")
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	var in struct {
+		Decision string `json:"decision"`
+	}
+	if err := jsonio.Decode(r, &in); err != nil {
+		fail(w, r, err)
+		return
+	}
+	if in.Decision != "accept" && in.Decision != "decline" {
+		fail(w, r, problem.Field("decision", "must be accept or decline"))
+		return
+	}
+	cg, ok, err := h.ownCaregiver(r, p)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	if !ok {
+		fail(w, r, problem.New(problem.NotFound, "no care link %s", linkID))
+		return
+	}
+	link, err := h.Service.Respond(r.Context(), cg, benID, linkID, in.Decision == "accept")
 	if err != nil {
 		fail(w, r, err)
 		return
