@@ -47,6 +47,13 @@ type Operation struct {
 	Public bool
 	// Roles are the roles the document allows (x-ohcs-roles).
 	Roles []string
+	// HealthData marks an operation that reads or writes one
+	// beneficiary's health data (x-ohcs-health-data): access to it
+	// follows the care relationship's lifecycle, and the lifecycle matrix
+	// holds every such operation to it.
+	HealthData bool
+	// Tags are the operation's tags.
+	Tags []string
 }
 
 // Operations lists the operations of doc.
@@ -63,6 +70,8 @@ func Operations(doc *openapi3.T) []Operation {
 					}
 				}
 			}
+			o.HealthData, _ = op.Extensions["x-ohcs-health-data"].(bool)
+			o.Tags = op.Tags
 			ops = append(ops, o)
 		}
 	}

@@ -140,3 +140,31 @@ func TestSchemasAreBounded(t *testing.T) {
 		t.Errorf("unbounded schemas:\n%s", strings.Join(problems, "\n"))
 	}
 }
+
+// TestClinicalOperationsDeclareHealthData: every operation of the clinical
+// tag says whether it touches one beneficiary's health data
+// (x-ohcs-health-data), so that a new clinical operation cannot slip out
+// of the lifecycle matrix (local/server TestAccessLifecycle) unnoticed.
+func TestClinicalOperationsDeclareHealthData(t *testing.T) {
+	doc, err := openapi.Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	marked := 0
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			_, declared := op.Extensions["x-ohcs-health-data"].(bool)
+			if slices.Contains(op.Tags, "clinical") && !declared {
+				t.Errorf("%s %s (%s) is clinical and does not declare x-ohcs-health-data", method, path, op.OperationID)
+			}
+		}
+	}
+	for _, op := range openapi.Operations(doc) {
+		if op.HealthData {
+			marked++
+		}
+	}
+	if marked < 15 {
+		t.Errorf("only %d operations declare health data", marked)
+	}
+}

@@ -38,9 +38,9 @@ type Action string
 
 // The actions and who may do them.
 const (
-	// ReadProfile: the beneficiary, any caregiver with an active link,
-	// practitioners with a care relationship; administrators see
-	// demographics only.
+	// ReadProfile: the beneficiary, caregivers with viewRecords,
+	// manageProfile or bookAppointments, practitioners with a care
+	// relationship; administrators see demographics only.
 	ReadProfile Action = "readProfile"
 	// UpdateProfile: the beneficiary, caregivers with manageProfile.
 	UpdateProfile Action = "updateProfile"
@@ -354,7 +354,9 @@ func (pol *Policy) decide(ctx context.Context, p auth.Principal, action Action, 
 // caregiverNeeds lists, per action, the permissions of which a linked
 // caregiver needs one; an empty list means any active link.
 var caregiverNeeds = map[Action][]Permission{
-	ReadProfile:      {},
+	// The profile holds contact details: a caregiver that only receives
+	// notices does not read it.
+	ReadProfile:      {ViewRecords, ManageProfile, BookAppointments},
 	UpdateProfile:    {ManageProfile},
 	ReadRecords:      {ViewRecords},
 	Book:             {BookAppointments},

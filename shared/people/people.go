@@ -82,10 +82,10 @@ type CareLink struct {
 	Pending, Declined bool
 	RespondedAt       time.Time
 	ExpiresAt         time.Time
-	GrantedBy     string
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
-	Version       int64
+	GrantedBy         string
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+	Version           int64
 }
 
 // Status is the link's status at now: revoked, declined, expired, pending

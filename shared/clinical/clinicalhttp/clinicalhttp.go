@@ -8,8 +8,8 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"unicode"
 	"time"
+	"unicode"
 
 	"ohcs/shared/access"
 	"ohcs/shared/audit/auditdb"
@@ -144,7 +144,8 @@ func (h *Handlers) Record(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := h.Policy.Authorize(ctx, p, access.WriteRecords, a.BeneficiaryID, "recordConsultation", access.Resource{Type: "consultation"}); err != nil {
-		fail(w, r, err)
+		// Refused reads as the appointment missing, not as its beneficiary.
+		fail(w, r, absent(err, "appointment", in.AppointmentID))
 		return
 	}
 	c, err := h.Service.Record(ctx, pid, clinical.Appointment{ID: a.ID, PractitionerID: a.PractitionerID, BeneficiaryID: a.BeneficiaryID,

@@ -122,10 +122,10 @@ type linkItem struct {
 	Pending     bool   `dynamodbav:"pending,omitempty"`
 	Declined    bool   `dynamodbav:"declined,omitempty"`
 	RespondedAt string `dynamodbav:"respondedAt,omitempty"`
-	ExpiresAt     string   `dynamodbav:"expiresAt,omitempty"`
-	GrantedBy     string   `dynamodbav:"grantedBy,omitempty"`
-	CreatedAt     string   `dynamodbav:"createdAt"`
-	UpdatedAt     string   `dynamodbav:"updatedAt"`
+	ExpiresAt   string `dynamodbav:"expiresAt,omitempty"`
+	GrantedBy   string `dynamodbav:"grantedBy,omitempty"`
+	CreatedAt   string `dynamodbav:"createdAt"`
+	UpdatedAt   string `dynamodbav:"updatedAt"`
 }
 
 // withData returns the item key plus the data and version attributes.
