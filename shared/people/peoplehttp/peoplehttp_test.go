@@ -48,8 +48,21 @@ func TestExpiryIsReadAtRequestTime(t *testing.T) {
 	expires := clock.Add(time.Hour).Format(time.RFC3339)
 	status, link := do("grantCaregiverAccess", "POST", "/v1/beneficiaries/"+benID+"/care-links", params, ben,
 		`{"caregiverId":"`+c["id"].(string)+`","permissions":["viewRecords"],"expiresAt":"`+expires+`"}`)
-	if status != 201 || link["status"] != "active" {
-		t.Fatalf("grant: %d %v", status, link)
+	if status != 201 || link["status"] != "pending" {
+		t.Fatalf("grant: %d %v; want a pending link", status, link)
+	}
+	linkParams := map[string]string{"beneficiaryId": benID, "careLinkId": link["id"].(string)}
+	if status, _ := do("listMyAccessLog", "GET", "/v1/beneficiaries/"+benID+"/access-log", params, cg, ""); status != 404 {
+		t.Fatalf("pending: got %d; want 404 until the caregiver accepts", status)
+	}
+	if status, l := do("respondToCareLink", "POST", "/v1/beneficiaries/"+benID+"/care-links/"+link["id"].(string)+"/response", linkParams, ben, `{"decision":"accept"}`); status != 403 {
+		t.Fatalf("the beneficiary answers for the caregiver: %d %v; want 403 (caregivers only)", status, l)
+	}
+	if status, l := do("respondToCareLink", "POST", "/v1/beneficiaries/"+benID+"/care-links/"+link["id"].(string)+"/response", linkParams, cg, `{"decision":"accept"}`); status != 200 || l["status"] != "active" {
+		t.Fatalf("accept: %d %v", status, l)
+	}
+	if status, l := do("respondToCareLink", "POST", "/v1/beneficiaries/"+benID+"/care-links/"+link["id"].(string)+"/response", linkParams, cg, `{"decision":"decline"}`); status != 422 {
+		t.Fatalf("answer twice: %d %v; want 422", status, l)
 	}
 	if status, _ := do("listMyAccessLog", "GET", "/v1/beneficiaries/"+benID+"/access-log", params, cg, ""); status != 200 {
 		t.Fatalf("before expiry: got %d; want 200", status)
