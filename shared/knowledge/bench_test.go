@@ -120,7 +120,7 @@ func BenchmarkSearch(b *testing.B) {
 	ctx := context.Background()
 	store := newMem()
 	n := 0
-	svc := &knowledge.Service{Store: store, Now: time.Now, NewID: func() string { n++; return fmt.Sprintf("A%06d", n) }}
+	svc := &knowledge.Service{Store: store, Authors: verifiedAuthors{}, Now: time.Now, NewID: func() string { n++; return fmt.Sprintf("A%06d", n) }}
 	rng := rand.New(rand.NewPCG(7, 9))
 	words := func(k int) string {
 		out := make([]string, k)

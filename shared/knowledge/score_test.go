@@ -43,7 +43,7 @@ func TestScoresStayPositive(t *testing.T) {
 		st.postings = append(st.postings, knowledge.Posting{ArticleID: id, Version: 1, TitleTF: 1, BodyTF: 2, Length: 10, Audience: "public", Language: "en"})
 		st.articles[id] = knowledge.Article{ID: id, Version: 1, Status: "published", Audience: "public", Language: "en"}
 	}
-	svc := &knowledge.Service{Store: st}
+	svc := &knowledge.Service{Store: st, Authors: verifiedAuthors{}}
 	res, err := svc.Search(context.Background(), knowledge.Reader{Language: "en"}, knowledge.Query{Text: "rehydration", Language: "en", Limit: 10})
 	if err != nil {
 		t.Fatal(err)
@@ -56,4 +56,16 @@ func TestScoresStayPositive(t *testing.T) {
 			t.Errorf("%s scores %v", h.Article.ID, h.Score)
 		}
 	}
+}
+
+// verifiedAuthors stands for the practitioner directory: every author is
+// verified except those listed.
+type verifiedAuthors struct{ withdrawn map[string]bool }
+
+func (v verifiedAuthors) VerifiedAmong(_ context.Context, ids []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	for _, id := range ids {
+		out[id] = !v.withdrawn[id]
+	}
+	return out, nil
 }

@@ -47,8 +47,19 @@ func (r Reader) SeesPractitionerArticles() bool { return r.Practitioner || r.Adm
 // Service is the knowledge domain's logic.
 type Service struct {
 	Store Store
-	Now   func() time.Time
-	NewID func() string
+	// Authors tells whether the authors of articles are verified now: the
+	// public articles of a practitioner whose verification is withdrawn
+	// leave search until it is verified again.
+	Authors Authors
+	Now     func() time.Time
+	NewID   func() string
+}
+
+// Authors is what knowledge needs of the practitioner directory.
+type Authors interface {
+	// VerifiedAmong reports, per practitioner id, whether it is verified
+	// now (absent: it does not exist).
+	VerifiedAmong(ctx context.Context, ids []string) (map[string]bool, error)
 }
 
 // Validate checks an article's fields.
@@ -257,7 +268,10 @@ func visible(latest, a Article, r Reader) bool {
 	if r.Admin || (r.Sub != "" && latest.AuthorSub == r.Sub) {
 		return true
 	}
-	return latest.Status == "published" && (a.Audience == "public" || r.SeesPractitionerArticles())
+	// Every version obeys the latest's audience as well as its own: an
+	// author who narrows an article's audience narrows its history too.
+	seen := func(audience string) bool { return audience == "public" || r.SeesPractitionerArticles() }
+	return latest.Status == "published" && seen(latest.Audience) && seen(a.Audience)
 }
 
 // Get returns an article's latest version, or version when not 0, as r may
@@ -389,12 +403,20 @@ func (s *Service) Search(ctx context.Context, r Reader, q Query) (Result, error)
 		if err != nil {
 			return Result{}, err
 		}
+		var authorIDs []string
+		for _, a := range latest {
+			authorIDs = append(authorIDs, a.AuthorID)
+		}
+		verified, err := s.Authors.VerifiedAmong(ctx, authorIDs)
+		if err != nil {
+			return Result{}, err
+		}
 		for ; i < end && len(res.Hits) < q.Limit; i++ {
 			c := cands[i]
 			a, ok := latest[c.id]
 			// Postings of an older version, or of a retracted article, are
 			// never shown: the latest version decides.
-			if !ok || a.Version != c.version || a.Status != "published" || !visible(a, a, r) {
+			if !ok || a.Version != c.version || a.Status != "published" || !visible(a, a, r) || !verified[a.AuthorID] {
 				continue
 			}
 			res.Hits = append(res.Hits, Hit{Article: a, Score: c.score})

@@ -55,7 +55,8 @@ type Handlers struct {
 
 // NewService returns the knowledge service of env.
 func NewService(env *platform.Env) *knowledge.Service {
-	return &knowledge.Service{Store: &knowledgedb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Knowledge)}, Now: env.Now, NewID: env.NewID}
+	return &knowledge.Service{Store: &knowledgedb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Knowledge)},
+		Authors: &practitionerdb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Practitioners)}, Now: env.Now, NewID: env.NewID}
 }
 
 // New builds the handlers over the DynamoDB stores of env.
@@ -238,6 +239,14 @@ func (h *Handlers) Update(w http.ResponseWriter, r *http.Request) {
 		l.Add("body", "name at least one field to change")
 	}
 	if err := l.Err(); err != nil {
+		fail(w, r, err)
+		return
+	}
+	// A practitioner whose verification is withdrawn edits no article.
+	if prac, err := h.Practitioners.Store.GetBySub(r.Context(), p.Sub); err == nil && prac.Verification != practitioner.Verified {
+		fail(w, r, problem.New(problem.Forbidden, "only verified practitioners edit knowledge"))
+		return
+	} else if err != nil && !problem.Is(err, problem.NotFound) {
 		fail(w, r, err)
 		return
 	}

@@ -542,3 +542,39 @@ func NewService(env *platform.Env) *practitioner.Service {
 		NewID: env.NewID,
 	}
 }
+
+// VerifiedAmong reports, for each practitioner id, whether it exists and is
+// verified now, in one BatchGetItem per 100 ids (and at most 3 rounds of
+// unprocessed keys).
+func (st *Store) VerifiedAmong(ctx context.Context, ids []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	for start := 0; start < len(ids); start += 100 {
+		var keys []map[string]types.AttributeValue
+		seen := map[string]bool{}
+		for _, id := range ids[start:min(len(ids), start+100)] {
+			if !seen[id] {
+				seen[id] = true
+				keys = append(keys, profileKey(id))
+			}
+		}
+		req := map[string]types.KeysAndAttributes{st.Table: {Keys: keys, ConsistentRead: aws.Bool(true)}}
+		for round := 0; len(req) > 0; round++ {
+			if round == 3 {
+				return nil, problem.New(problem.Unavailable, "the practitioner directory is busy, retry later")
+			}
+			resp, err := st.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
+			if err != nil {
+				return nil, dynamo.Err(err, "get practitioners")
+			}
+			for _, item := range resp.Responses[st.Table] {
+				p, err := decode(item)
+				if err != nil {
+					return nil, err
+				}
+				out[p.ID] = p.Verification == practitioner.Verified
+			}
+			req = resp.UnprocessedKeys
+		}
+	}
+	return out, nil
+}
