@@ -148,3 +148,45 @@ func TestBookingNeverUndoesARevocation(t *testing.T) {
 		t.Errorf("B was not told of the booking made on its behalf: %+v", mails)
 	}
 }
+
+// TestIdentityChangesWaitForReview: a verified practitioner renaming
+// itself after a well-known doctor and adding specialties stays verified,
+// and search and the public view keep its verified name and specialties
+// until an administrator verifies the change.
+func TestIdentityChangesWaitForReview(t *testing.T) {
+	c := start(t, nil)
+	w := newWorld(t, c)
+	prac, admin := w.tokens["practitioner"], w.tokens["administrator"]
+	before := w.must(c.call("GET", "/v1/practitioners/"+w.P, w.tokens["donor"], nil, nil), 200, "public view")
+	name := before["fullName"].(string)
+	upd := w.must(c.call("PATCH", "/v1/practitioners/"+w.P, prac, map[string]any{"fullName": "Dr Famous Surgeon",
+		"specialties": []any{map[string]any{"code": "cardiology", "display": "Cardiology"}, map[string]any{"code": "neurosurgery", "display": "Neurosurgery"}}, "bio": "Hello"},
+		map[string]string{"If-Match": w.pracVer}), 200, "rename")
+	if upd["fullName"] != name || upd["verification"] != "verified" || upd["bio"] != "Hello" {
+		t.Errorf("after the change: %v; want the verified name, verified, the new bio", upd)
+	}
+	if pc, _ := upd["pendingChanges"].(map[string]any); pc == nil || pc["fullName"] != "Dr Famous Surgeon" {
+		t.Errorf("the practitioner sees its pending change: %v", upd["pendingChanges"])
+	}
+	public := w.must(c.call("GET", "/v1/practitioners/"+w.P, w.tokens["beneficiary"], nil, nil), 200, "public view")
+	if public["fullName"] != name || public["pendingChanges"] != nil || len(public["specialties"].([]any)) != len(before["specialties"].([]any)) {
+		t.Errorf("public view during review: %v", public)
+	}
+	for _, q := range []string{"name=Famous", "specialty=neurosurgery"} {
+		if items := w.must(c.call("GET", "/v1/practitioners?"+q, w.tokens["donor"], nil, nil), 200, "search")["items"].([]any); len(items) != 0 {
+			t.Errorf("search %s finds the unreviewed identity: %v", q, items)
+		}
+	}
+	review := c.call("GET", "/v1/practitioners/"+w.P, admin, nil, nil)
+	if pc, _ := review.json(t)["pendingChanges"].(map[string]any); pc == nil {
+		t.Fatalf("the administrator does not see the change to review: %s", review.Body)
+	}
+	w.must(c.call("POST", "/v1/practitioners/"+w.P+"/verification", admin, map[string]any{"decision": "verified"}, map[string]string{"If-Match": review.Header.Get("ETag")}), 200, "verify the change")
+	after := w.must(c.call("GET", "/v1/practitioners/"+w.P, w.tokens["donor"], nil, nil), 200, "public view")
+	if after["fullName"] != "Dr Famous Surgeon" || after["pendingChanges"] != nil {
+		t.Errorf("after review: %v", after)
+	}
+	if items := w.must(c.call("GET", "/v1/practitioners?specialty=neurosurgery", w.tokens["donor"], nil, nil), 200, "search")["items"].([]any); len(items) != 1 {
+		t.Errorf("search after review: %v", items)
+	}
+}

@@ -85,11 +85,25 @@ type Profile struct {
 	Licenses    []License
 }
 
+// Identity is what verification vouches for: the name, the specialties and
+// the licenses.
+type Identity struct {
+	FullName    string
+	Specialties []Specialty
+	Licenses    []License
+}
+
 // Practitioner is a stored profile.
 type Practitioner struct {
 	ID  string
 	Sub string
+	// Profile is the published profile: for a verified practitioner, its
+	// identity is the verified one.
 	Profile
+	// Proposed is a change of a verified practitioner's identity waiting
+	// for review: search and the public view keep the verified values
+	// until an administrator verifies the profile again.
+	Proposed         *Identity
 	Verification     Verification
 	VerificationNote string
 	VerifiedAt       time.Time

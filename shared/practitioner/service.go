@@ -113,7 +113,31 @@ func (s *Service) Update(ctx context.Context, v Viewer, id string, patch Patch, 
 	}
 	next := old
 	next.Profile = merge(old.Profile, patch)
-	if patch.Fields["licenses"] && !slices.Equal(old.Licenses, next.Licenses) {
+	if old.Verification == Verified {
+		// A verified identity changes only by review: the change waits in
+		// Proposed, the published identity stays the verified one.
+		proposed := Identity{FullName: old.FullName, Specialties: old.Specialties, Licenses: old.Licenses}
+		if old.Proposed != nil {
+			proposed = *old.Proposed
+		}
+		changed := false
+		if patch.Fields["fullName"] {
+			proposed.FullName, changed = next.FullName, true
+		}
+		if patch.Fields["specialties"] {
+			proposed.Specialties, changed = next.Specialties, true
+		}
+		if patch.Fields["licenses"] {
+			proposed.Licenses, changed = next.Licenses, true
+		}
+		next.FullName, next.Specialties, next.Licenses = old.FullName, old.Specialties, old.Licenses
+		if changed {
+			next.Proposed = &proposed
+			if proposed.FullName == old.FullName && slices.Equal(proposed.Specialties, old.Specialties) && slices.Equal(proposed.Licenses, old.Licenses) {
+				next.Proposed = nil // back to the verified values: nothing to review
+			}
+		}
+	} else if patch.Fields["licenses"] && !slices.Equal(old.Licenses, next.Licenses) {
 		next.Verification, next.VerificationNote, next.VerifiedAt, next.VerifiedBy = Pending, "", time.Time{}, ""
 	}
 	next.UpdatedAt, next.Version = now, old.Version+1
@@ -168,6 +192,10 @@ func (s *Service) Verify(ctx context.Context, adminSub, id string, d Decision, i
 	}
 	now := s.Now().UTC()
 	next := old
+	if d.Decision == Verified && old.Proposed != nil {
+		// Verifying the profile verifies the identity change it shows.
+		next.FullName, next.Specialties, next.Licenses, next.Proposed = old.Proposed.FullName, old.Proposed.Specialties, old.Proposed.Licenses, nil
+	}
 	next.Verification, next.VerificationNote, next.VerifiedAt, next.VerifiedBy = d.Decision, d.Note, now, adminSub
 	next.UpdatedAt, next.Version = now, old.Version+1
 	if err := s.Store.Update(ctx, old, next); err != nil {

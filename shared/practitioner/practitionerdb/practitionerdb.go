@@ -86,9 +86,17 @@ type itemData struct {
 	VerificationNote string          `dynamodbav:"verificationNote,omitempty"`
 	VerifiedAt       string          `dynamodbav:"verifiedAt,omitempty"`
 	VerifiedBy       string          `dynamodbav:"verifiedBy,omitempty"`
+	Proposed         *itemIdentity   `dynamodbav:"proposed,omitempty"`
 	CreatedAt        string          `dynamodbav:"createdAt"`
 	UpdatedAt        string          `dynamodbav:"updatedAt"`
 	Version          int64           `dynamodbav:"version"`
+}
+
+// itemIdentity is an identity change waiting for review.
+type itemIdentity struct {
+	FullName    string          `dynamodbav:"fullName"`
+	Specialties []itemSpecialty `dynamodbav:"specialties"`
+	Licenses    []itemLicense   `dynamodbav:"licenses"`
 }
 
 func toData(p practitioner.Practitioner) itemData {
@@ -114,6 +122,15 @@ func toData(p practitioner.Practitioner) itemData {
 	}
 	for _, l := range p.Licenses {
 		d.Licenses = append(d.Licenses, itemLicense(l))
+	}
+	if p.Proposed != nil {
+		d.Proposed = &itemIdentity{FullName: p.Proposed.FullName}
+		for _, s := range p.Proposed.Specialties {
+			d.Proposed.Specialties = append(d.Proposed.Specialties, itemSpecialty(s))
+		}
+		for _, l := range p.Proposed.Licenses {
+			d.Proposed.Licenses = append(d.Proposed.Licenses, itemLicense(l))
+		}
 	}
 	return d
 }
@@ -146,6 +163,15 @@ func fromData(d itemData) practitioner.Practitioner {
 	}
 	for _, l := range d.Licenses {
 		p.Licenses = append(p.Licenses, practitioner.License(l))
+	}
+	if d.Proposed != nil {
+		p.Proposed = &practitioner.Identity{FullName: d.Proposed.FullName}
+		for _, s := range d.Proposed.Specialties {
+			p.Proposed.Specialties = append(p.Proposed.Specialties, practitioner.Specialty(s))
+		}
+		for _, l := range d.Proposed.Licenses {
+			p.Proposed.Licenses = append(p.Proposed.Licenses, practitioner.License(l))
+		}
 	}
 	return p
 }

@@ -71,10 +71,18 @@ type practitionerJSON struct {
 	Verification      string          `json:"verification"`
 	VerificationNote  string          `json:"verificationNote,omitempty"`
 	VerifiedAt        string          `json:"verifiedAt,omitempty"`
+	PendingChanges    *identityJSON   `json:"pendingChanges,omitempty"`
 	DistanceKm        *float64        `json:"distanceKm,omitempty"`
 	CreatedAt         string          `json:"createdAt"`
 	UpdatedAt         string          `json:"updatedAt"`
 	Version           int64           `json:"version"`
+}
+
+// identityJSON is an identity change waiting for review.
+type identityJSON struct {
+	FullName    string          `json:"fullName"`
+	Specialties []specialtyJSON `json:"specialties"`
+	Licenses    []licenseJSON   `json:"licenses"`
 }
 
 func (in profileJSON) toProfile(l *problem.FieldList, required bool) practitioner.Profile {
@@ -179,6 +187,16 @@ func toJSON(p practitioner.Practitioner, full bool) practitionerJSON {
 	}
 	if full {
 		out.BirthDate, out.Phone, out.Email, out.VerificationNote = p.BirthDate, p.Phone, p.Email, p.VerificationNote
+		// The change waiting for review: what an administrator verifies.
+		if p.Proposed != nil {
+			out.PendingChanges = &identityJSON{FullName: p.Proposed.FullName, Specialties: []specialtyJSON{}, Licenses: []licenseJSON{}}
+			for _, s := range p.Proposed.Specialties {
+				out.PendingChanges.Specialties = append(out.PendingChanges.Specialties, specialtyJSON{Code: s.Code, Display: s.Display})
+			}
+			for _, lic := range p.Proposed.Licenses {
+				out.PendingChanges.Licenses = append(out.PendingChanges.Licenses, licenseJSON(lic))
+			}
+		}
 	}
 	return out
 }
