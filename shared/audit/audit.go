@@ -30,7 +30,17 @@ type Event struct {
 	BeneficiaryID string
 	Outcome       Outcome
 	RequestID     string
+	// Count is how many denials this event stands for: repeated denials
+	// of one actor's same action on one beneficiary within DenialWindow
+	// are one event, so that probing never buries the real accesses in
+	// the beneficiary's log. LastTime is the latest of them.
+	Count    int
+	LastTime time.Time
 }
+
+// DenialWindow is how long repeated denials of one actor's action on one
+// beneficiary add to one event.
+const DenialWindow = time.Hour
 
 // Query selects events of one beneficiary or one actor, newest first.
 type Query struct {

@@ -1,7 +1,10 @@
 // Package auditdb stores audit events in their DynamoDB table: one item per
 // event under its beneficiary (pk BENEFICIARY#<id>, sk <time>#<id>), indexed
-// by actor (gsi1pk ACTOR#<sub>, gsi1sk <time>#<id>). Events are only ever
-// put, never updated or deleted.
+// by actor (gsi1pk ACTOR#<sub>, gsi1sk <time>#<id>). Events are put, never
+// deleted; the one update is the count of a denial event: repeated denials
+// of one actor's action on one beneficiary within audit.DenialWindow add
+// to the first one's count, found through a marker item (sk
+// ~DENIALS#<window>#<actor>#<action>, outside every listed key range).
 package auditdb
 
 import (
@@ -46,6 +49,8 @@ type item struct {
 	BeneficiaryID string `dynamodbav:"beneficiaryId"`
 	Outcome       string `dynamodbav:"outcome"`
 	RequestID     string `dynamodbav:"requestId,omitempty"`
+	Count         int    `dynamodbav:"count,omitempty"`
+	LastTime      string `dynamodbav:"lastTime,omitempty"`
 }
 
 // Append puts an event; an existing event is never overwritten.
@@ -61,8 +66,60 @@ func (s *Store) Append(ctx context.Context, e audit.Event) error {
 	if err != nil {
 		return fmt.Errorf("marshal audit event: %w", err)
 	}
+	if e.Outcome == audit.Denied {
+		return s.appendDenial(ctx, e, av)
+	}
 	if err := dynamo.PutNew(ctx, s.DB, s.Table, av, "pk", "sk"); err != nil {
-		return problem.Wrap(problem.Unavailable, dynamo.Err(err, "append audit event"), "the audit trail is unavailable, retry later")
+		return unavailable(err)
+	}
+	return nil
+}
+
+func unavailable(err error) error {
+	return problem.Wrap(problem.Unavailable, dynamo.Err(err, "append audit event"), "the audit trail is unavailable, retry later")
+}
+
+// appendDenial records a denial: the first of its window as an event
+// with its marker, in one transaction; a later one adds to that event's
+// count.
+func (s *Store) appendDenial(ctx context.Context, e audit.Event, av map[string]types.AttributeValue) error {
+	pk := av[tables.PK]
+	window := e.Time.UTC().Truncate(audit.DenialWindow).Format(stamp)
+	marker := map[string]types.AttributeValue{tables.PK: pk,
+		tables.SK: &types.AttributeValueMemberS{Value: "~DENIALS#" + window + "#" + e.ActorSub + "#" + e.Action},
+		"eventSk": av[tables.SK],
+	}
+	av["count"], av["lastTime"] = &types.AttributeValueMemberN{Value: "1"}, &types.AttributeValueMemberS{Value: e.Time.UTC().Format(stamp)}
+	_, err := s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Put: &types.Put{TableName: aws.String(s.Table), Item: marker, ConditionExpression: aws.String("attribute_not_exists(pk)")}},
+		{Put: &types.Put{TableName: aws.String(s.Table), Item: av, ConditionExpression: aws.String("attribute_not_exists(pk)")}},
+	}})
+	if err == nil {
+		return nil
+	}
+	if !dynamo.ConditionFailedAt(err, 0) {
+		return unavailable(err)
+	}
+	// Not the first of its window: count it on the first.
+	got, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table), ConsistentRead: aws.Bool(true),
+		Key: map[string]types.AttributeValue{tables.PK: pk, tables.SK: marker[tables.SK]}})
+	if err != nil {
+		return unavailable(err)
+	}
+	first, ok := got.Item["eventSk"]
+	if !ok {
+		return unavailable(fmt.Errorf("denial marker without its event"))
+	}
+	_, err = s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table),
+		Key:                      map[string]types.AttributeValue{tables.PK: pk, tables.SK: first},
+		UpdateExpression:         aws.String("ADD #count :one SET lastTime = :last"),
+		ConditionExpression:      aws.String("attribute_exists(pk)"),
+		ExpressionAttributeNames: map[string]string{"#count": "count"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":one": &types.AttributeValueMemberN{Value: "1"}, ":last": &types.AttributeValueMemberS{Value: e.Time.UTC().Format(stamp)},
+		}})
+	if err != nil {
+		return unavailable(err)
 	}
 	return nil
 }
@@ -158,11 +215,15 @@ func (s *Store) List(ctx context.Context, q audit.Query) (audit.Page, error) {
 			return audit.Page{}, fmt.Errorf("unmarshal audit event: %w", err)
 		}
 		t, _ := time.Parse(stamp, it.Time)
-		page.Items = append(page.Items, audit.Event{
+		e := audit.Event{
 			ID: it.ID, Time: t, ActorSub: it.ActorSub, ActorRole: it.ActorRole, Action: it.Action,
 			ResourceType: it.ResourceType, ResourceID: it.ResourceID, BeneficiaryID: it.BeneficiaryID,
-			Outcome: audit.Outcome(it.Outcome), RequestID: it.RequestID,
-		})
+			Outcome: audit.Outcome(it.Outcome), RequestID: it.RequestID, Count: it.Count,
+		}
+		if it.LastTime != "" {
+			e.LastTime, _ = time.Parse(stamp, it.LastTime)
+		}
+		page.Items = append(page.Items, e)
 	}
 	return page, nil
 }

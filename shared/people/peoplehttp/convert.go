@@ -203,10 +203,13 @@ type eventJSON struct {
 	BeneficiaryID string `json:"beneficiaryId,omitempty"`
 	Outcome       string `json:"outcome"`
 	RequestID     string `json:"requestId,omitempty"`
+	// Count and LastTime: repeated denials within the window, as one.
+	Count    int    `json:"count,omitempty"`
+	LastTime string `json:"lastTime,omitempty"`
 }
 
 func eventOut(e audit.Event) eventJSON {
 	return eventJSON{ID: e.ID, Time: e.Time.UTC().Format(time.RFC3339Nano), ActorSub: e.ActorSub, ActorRole: e.ActorRole,
 		Action: e.Action, ResourceType: e.ResourceType, ResourceID: e.ResourceID, BeneficiaryID: e.BeneficiaryID,
-		Outcome: string(e.Outcome), RequestID: e.RequestID}
+		Outcome: string(e.Outcome), RequestID: e.RequestID, Count: e.Count, LastTime: stampOrEmpty(e.LastTime)}
 }
