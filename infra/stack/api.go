@@ -38,6 +38,9 @@ type api struct {
 	functions map[string]awslambda.Function
 	// eventEnv is the configuration the event functions share.
 	eventEnv map[string]*string
+	// cursorSecret is the cursor key's secret, read by every function at
+	// cold start.
+	cursorSecret awssecretsmanager.ISecret
 }
 
 // FunctionDir is the folder of an operation's function: its id in kebab case.
@@ -74,8 +77,10 @@ func newAPI(st awscdk.Stack, in apiInputs) api {
 			panic(fmt.Sprintf("operation %s has no registered handler", op.ID))
 		}
 		env := map[string]*string{
-			config.EnvCursorKey: cursorSecret.SecretValue().UnsafeUnwrap(),
-			config.EnvLogLevel:  jsii.String("info"),
+			// The secret's ARN, not its value: the function reads the value
+			// at cold start, so that no secret sits in its configuration.
+			config.EnvCursorSecretARN: cursorSecret.SecretArn(),
+			config.EnvLogLevel:        jsii.String("info"),
 			// Routes public at the gateway check an optional token themselves.
 			config.EnvTokenIssuer:   in.pool.pool.UserPoolProviderUrl(),
 			config.EnvTokenClientID: jsii.String(*in.pool.client.UserPoolClientId() + "," + *in.pool.machine.UserPoolClientId()),
@@ -111,6 +116,7 @@ func newAPI(st awscdk.Stack, in apiInputs) api {
 		}
 		fn := awslambda.NewFunction(st, jsii.String(functionID(op.ID)), fnProps)
 		markSource(fn, "functions/"+FunctionDir(op.ID))
+		cursorSecret.GrantRead(fn, nil)
 		grantTables(fn, in.key, in.tables, reg.Reads, reg.Writes)
 		accept(fn, functionFindings...)
 		out.functions[op.ID] = fn
@@ -172,9 +178,10 @@ func newAPI(st awscdk.Stack, in apiInputs) api {
 	)
 	newFirewall(st, out.rest, in.key)
 	out.eventEnv = map[string]*string{
-		config.EnvCursorKey: cursorSecret.SecretValue().UnsafeUnwrap(),
-		config.EnvLogLevel:  jsii.String("info"),
+		config.EnvCursorSecretARN: cursorSecret.SecretArn(),
+		config.EnvLogLevel:        jsii.String("info"),
 	}
+	out.cursorSecret = cursorSecret
 	return out
 }
 

@@ -352,3 +352,44 @@ func TestGoingLive(t *testing.T) {
 		t.Errorf("no warning about the example mail domain: %v", synthesized.warnings)
 	}
 }
+
+// TestNoSecretInConfiguration: no function's configuration holds a secret
+// (a dynamic reference would put the cursor key's value in the function's
+// variables, readable by anyone who may read its configuration); each
+// function gets the secret's ARN and may read that secret, once, at cold
+// start (AWS Lambda developer guide, "Securing environment variables";
+// AWS CloudFormation user guide, "Get values stored in other services
+// using dynamic references").
+func TestNoSecretInConfiguration(t *testing.T) {
+	tpl, _ := template(t)
+	policies := resources(tpl, "AWS::IAM::Policy")
+	for _, f := range allFunctions(t) {
+		t.Run(f.prefix, func(t *testing.T) {
+			_, fn := functionByPrefix(t, tpl, f.prefix)
+			raw, _ := json.Marshal(props(fn)["Environment"])
+			if strings.Contains(string(raw), "{{resolve:") || strings.Contains(string(raw), config.EnvCursorKey+`"`) {
+				t.Errorf("a secret in the function's variables: %s", raw)
+			}
+			env, _ := props(fn)["Environment"].(map[string]any)
+			vars, _ := env["Variables"].(map[string]any)
+			if len(f.reads)+len(f.writes) == 0 {
+				return
+			}
+			arn, _ := json.Marshal(vars[config.EnvCursorSecretARN])
+			if !strings.Contains(string(arn), `"Ref"`) {
+				t.Fatalf("%s = %s; want the secret's ARN", config.EnvCursorSecretARN, arn)
+			}
+			granted := false
+			for id, pol := range policies {
+				if !strings.HasPrefix(id, f.prefix+"ServiceRoleDefaultPolicy") {
+					continue
+				}
+				doc, _ := json.Marshal(props(pol)["PolicyDocument"])
+				granted = granted || (strings.Contains(string(doc), "secretsmanager:GetSecretValue") && strings.Contains(string(doc), string(arn)))
+			}
+			if !granted {
+				t.Errorf("the function may not read the secret %s", arn)
+			}
+		})
+	}
+}

@@ -355,7 +355,8 @@ func (sm *stackMode) newInvoker(rie, proxy string, builder *lambdamode.Builder) 
 			"AWS_LAMBDA_FUNCTION_MEMORY_SIZE="+strconv.Itoa(fn.MemoryMB),
 			config.EnvDynamoDBEndpoint+"="+at, "AWS_MAX_ATTEMPTS="+strconv.Itoa(sdkAttempts),
 			"AWS_ENDPOINT_URL_SNS="+at+"/aws/sns", "AWS_ENDPOINT_URL_SESV2="+at+"/aws/sesv2",
-			"AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER="+at+"/aws/cognito")
+			"AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER="+at+"/aws/cognito",
+			"AWS_ENDPOINT_URL_SECRETS_MANAGER="+at+"/aws/secretsmanager")
 	}
 	iv.Bootstrap = func(ctx context.Context, id string) (string, error) {
 		fn, ok := sm.fns[id]
@@ -542,6 +543,8 @@ func (sm *stackMode) services(key, service string, w http.ResponseWriter, r *htt
 		sm.ses(key, body, w, s)
 	case "cognito":
 		sm.cognito(key, r.Header.Get("X-Amz-Target"), body, w)
+	case "secretsmanager":
+		sm.secretValue(key, r.Header.Get("X-Amz-Target"), body, w)
 	default:
 		http.NotFound(w, r)
 	}
@@ -689,6 +692,38 @@ func (sm *stackMode) cognito(key, target string, body []byte, w http.ResponseWri
 	sm.mu.Unlock()
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 	_, _ = w.Write([]byte("{}"))
+}
+
+// secretValue answers GetSecretValue for the template's secrets.
+func (sm *stackMode) secretValue(key, target string, body []byte, w http.ResponseWriter) {
+	fail := func(status int, code, msg string) {
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		w.WriteHeader(status)
+		out, _ := json.Marshal(map[string]string{"__type": code, "message": msg})
+		_, _ = w.Write(out)
+	}
+	if target != "secretsmanager.GetSecretValue" {
+		fail(http.StatusBadRequest, "InvalidAction", "only GetSecretValue is served locally")
+		return
+	}
+	var in struct{ SecretId string }
+	if err := json.Unmarshal(body, &in); err != nil || in.SecretId == "" {
+		fail(http.StatusBadRequest, "InvalidParameterException", "SecretId is required")
+		return
+	}
+	if !sm.allows(key, "secretsmanager:GetSecretValue", in.SecretId) {
+		fail(http.StatusBadRequest, "AccessDeniedException", fmt.Sprintf("User: %s is not authorized to perform: secretsmanager:GetSecretValue on resource: %s", key, in.SecretId))
+		return
+	}
+	value, ok := sm.vals.Secrets[in.SecretId]
+	if !ok {
+		fail(http.StatusBadRequest, "ResourceNotFoundException", "Secrets Manager can't find the specified secret.")
+		return
+	}
+	out, _ := json.Marshal(map[string]any{"ARN": in.SecretId, "Name": in.SecretId, "SecretString": value, "VersionId": "local",
+		"VersionStages": []string{"AWSCURRENT"}, "CreatedDate": 0})
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	_, _ = w.Write(out)
 }
 
 // groupDefinitions lists the user pool groups the template declares.

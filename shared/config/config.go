@@ -20,11 +20,16 @@ const (
 	EnvDynamoDBEndpoint = "OHCS_DYNAMODB_ENDPOINT"
 	EnvTablePrefix      = "OHCS_TABLE_PREFIX"
 	EnvCursorKey        = "OHCS_CURSOR_KEY"
-	EnvLogLevel         = "OHCS_LOG_LEVEL"
-	EnvIdempotencyTTL   = "OHCS_IDEMPOTENCY_TTL"
-	EnvTokenIssuer      = "OHCS_TOKEN_ISSUER"
-	EnvTokenClientID    = "OHCS_TOKEN_CLIENT_ID"
-	EnvJWKSURL          = "OHCS_JWKS_URL"
+	// EnvCursorSecretARN names the Secrets Manager secret the cursor key
+	// is derived from; the function reads it at cold start (the stack sets
+	// this, never the key itself, so that no secret sits in a function's
+	// configuration).
+	EnvCursorSecretARN = "OHCS_CURSOR_SECRET_ARN"
+	EnvLogLevel        = "OHCS_LOG_LEVEL"
+	EnvIdempotencyTTL  = "OHCS_IDEMPOTENCY_TTL"
+	EnvTokenIssuer     = "OHCS_TOKEN_ISSUER"
+	EnvTokenClientID   = "OHCS_TOKEN_CLIENT_ID"
+	EnvJWKSURL         = "OHCS_JWKS_URL"
 	// EnvCORSOrigins lists the browser origins allowed to call the API,
 	// comma-separated; none turns CORS off.
 	EnvCORSOrigins = "OHCS_CORS_ORIGINS"
@@ -38,9 +43,11 @@ type Config struct {
 	DynamoDBEndpoint string
 	// Tables maps logical table names to physical ones.
 	Tables map[string]string
-	// CursorKey seals pagination cursors.
-	CursorKey []byte
-	LogLevel  string
+	// CursorKey seals pagination cursors. With CursorSecretARN and no
+	// EnvCursorKey it is nil until platform.NewEnv reads the secret.
+	CursorKey       []byte
+	CursorSecretARN string
+	LogLevel        string
 	// IdempotencyTTL is how long an Idempotency-Key is remembered.
 	IdempotencyTTL time.Duration
 	// TokenIssuer, TokenClientID and JWKSURL let functions that are public
@@ -88,17 +95,13 @@ func Load(getenv func(string) string) (Config, error) {
 		c.Tables[t.Name] = name
 	}
 	key := getenv(EnvCursorKey)
-	raw, err := base64.StdEncoding.DecodeString(key)
-	switch {
-	case err == nil && len(raw) == cursor.KeySize:
-		c.CursorKey = raw
-	case len(key) >= 32:
-		// A generated secret (the stack's Secrets Manager secret): derive
-		// the key from it.
-		sum := sha256.Sum256([]byte(key))
-		c.CursorKey = sum[:]
-	default:
-		return c, fmt.Errorf("config: %s must be base64 of %d random bytes, or a secret of at least 32 characters", EnvCursorKey, cursor.KeySize)
+	c.CursorSecretARN = getenv(EnvCursorSecretARN)
+	if key != "" || c.CursorSecretARN == "" {
+		// Else read from Secrets Manager at cold start (platform.NewEnv).
+		var err error
+		if c.CursorKey, err = CursorKeyOf(key); err != nil {
+			return c, err
+		}
 	}
 	if v := getenv(EnvIdempotencyTTL); v != "" {
 		d, err := time.ParseDuration(v)
@@ -108,6 +111,21 @@ func Load(getenv func(string) string) (Config, error) {
 		c.IdempotencyTTL = d
 	}
 	return c, nil
+}
+
+// CursorKeyOf derives the cursor key from its configured value: base64 of
+// cursor.KeySize random bytes, or a generated secret of at least 32
+// characters (the stack's Secrets Manager secret), hashed.
+func CursorKeyOf(value string) ([]byte, error) {
+	raw, err := base64.StdEncoding.DecodeString(value)
+	switch {
+	case err == nil && len(raw) == cursor.KeySize:
+		return raw, nil
+	case len(value) >= 32:
+		sum := sha256.Sum256([]byte(value))
+		return sum[:], nil
+	}
+	return nil, fmt.Errorf("config: %s must be base64 of %d random bytes, or a secret of at least 32 characters", EnvCursorKey, cursor.KeySize)
 }
 
 // Table returns the physical name of a logical table.

@@ -51,7 +51,7 @@ func EventByName(name string) (Event, bool) {
 // RequiredEnv lists the variables a function with tables needs: the
 // configuration config.Load requires and one per table it uses.
 func RequiredEnv(reads, writes []tables.Table, extra ...string) []string {
-	out := []string{config.EnvCursorKey}
+	out := []string{config.EnvCursorSecretARN}
 	seen := map[string]bool{}
 	for _, t := range append(append([]tables.Table{}, reads...), writes...) {
 		if !seen[t.Name] {

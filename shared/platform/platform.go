@@ -12,7 +12,9 @@ import (
 	"net/http"
 	"time"
 
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/oklog/ulid/v2"
 
 	"ohcs/shared/auth"
@@ -43,6 +45,11 @@ func NewEnv(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Env, 
 	db, err := dynamo.NewClient(ctx, cfg)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.CursorKey == nil && cfg.CursorSecretARN != "" {
+		if cfg.CursorKey, err = readCursorSecret(ctx, cfg); err != nil {
+			return nil, err
+		}
 	}
 	sealer, err := cursor.NewSealer(cfg.CursorKey)
 	if err != nil {
@@ -109,4 +116,21 @@ func Merge(regs ...Registry) (Registry, error) {
 		}
 	}
 	return all, nil
+}
+
+// readCursorSecret reads the cursor key's secret from Secrets Manager once,
+// at cold start, with the function's role.
+func readCursorSecret(ctx context.Context, cfg config.Config) ([]byte, error) {
+	aws, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRegion(cfg.Region))
+	if err != nil {
+		return nil, fmt.Errorf("cursor secret: %w", err)
+	}
+	out, err := secretsmanager.NewFromConfig(aws).GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: &cfg.CursorSecretARN})
+	if err != nil {
+		return nil, fmt.Errorf("cursor secret %s: %w", cfg.CursorSecretARN, err)
+	}
+	if out.SecretString == nil {
+		return nil, fmt.Errorf("cursor secret %s holds no string", cfg.CursorSecretARN)
+	}
+	return config.CursorKeyOf(*out.SecretString)
 }
