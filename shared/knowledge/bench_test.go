@@ -73,21 +73,22 @@ func (m *memStore) Latests(_ context.Context, ids []string) (map[string]knowledg
 func (m *memStore) Index(_ context.Context, a knowledge.Article, ps map[string]knowledge.Posting, stale []string) error {
 	lang := knowledge.IndexLanguage(a.Language)
 	m.requests += (len(ps) + len(stale) + 24) / 25
+	_ = lang
 	for t, p := range ps {
-		k := lang + "#" + t
+		k := t
 		if m.postings[k] == nil {
 			m.postings[k] = map[string]knowledge.Posting{}
 		}
 		m.postings[k][a.ID] = p
 	}
 	for _, t := range stale {
-		delete(m.postings[lang+"#"+t], a.ID)
+		delete(m.postings[t], a.ID)
 	}
 	return nil
 }
 
-func (m *memStore) Postings(_ context.Context, lang, term string) ([]knowledge.Posting, error) {
-	ps := m.postings[lang+"#"+term]
+func (m *memStore) Postings(_ context.Context, term string) ([]knowledge.Posting, error) {
+	ps := m.postings[term]
 	m.requests += 1 + len(ps)/1000 // a query page holds about 1 MB
 	out := make([]knowledge.Posting, 0, len(ps))
 	for _, p := range ps {
@@ -96,10 +97,13 @@ func (m *memStore) Postings(_ context.Context, lang, term string) ([]knowledge.P
 	return out, nil
 }
 
-func (m *memStore) Stats(_ context.Context, lang string) (int64, int64, error) {
+func (m *memStore) Stats(_ context.Context, langs []string) (int64, int64, error) {
 	m.count()
-	s := m.stats[lang]
-	return s[0], s[1], nil
+	var d, l int64
+	for _, lang := range langs {
+		d, l = d+m.stats[lang][0], l+m.stats[lang][1]
+	}
+	return d, l, nil
 }
 
 func (m *memStore) AddStats(_ context.Context, lang string, d, l int64) error {

@@ -66,11 +66,14 @@ type Store interface {
 	// Index writes the postings of a and deletes those of the terms in
 	// stale.
 	Index(ctx context.Context, a Article, postings map[string]Posting, stale []string) error
-	// Postings returns the postings of a term in a language partition.
-	Postings(ctx context.Context, lang, term string) ([]Posting, error)
+	// Postings returns the postings of a term, of every language (the
+	// index is one across languages; a posting names its language), from
+	// one query page: a term in more articles than a page holds is cut
+	// there (such a term weighs nearly nothing).
+	Postings(ctx context.Context, term string) ([]Posting, error)
 	// Stats returns the number of indexed articles of a partition and
 	// their total length.
-	Stats(ctx context.Context, lang string) (docs, length int64, err error)
+	Stats(ctx context.Context, langs []string) (docs, length int64, err error)
 	// AddStats adds to a partition's statistics.
 	AddStats(ctx context.Context, lang string, docs, length int64) error
 }

@@ -16,12 +16,9 @@ type lagging struct {
 	articles map[string]knowledge.Article
 }
 
-func (l lagging) Stats(context.Context, string) (int64, int64, error) { return 1, 10, nil }
+func (l lagging) Stats(context.Context, []string) (int64, int64, error) { return 1, 10, nil }
 
-func (l lagging) Postings(_ context.Context, lang, _ string) ([]knowledge.Posting, error) {
-	if lang != "en" {
-		return nil, nil
-	}
+func (l lagging) Postings(context.Context, string) ([]knowledge.Posting, error) {
 	return l.postings, nil
 }
 

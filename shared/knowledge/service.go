@@ -320,28 +320,28 @@ func (s *Service) Search(ctx context.Context, r Reader, q Query) (Result, error)
 	langs := Languages
 	if q.Language != "" {
 		langs = []string{IndexLanguage(q.Language)}
+	} else if pref := IndexLanguage(r.Language); slices.Contains(langs, pref) {
+		// The reader's language first: its terms are looked up first.
+		langs = append([]string{pref}, slices.DeleteFunc(slices.Clone(langs), func(l string) bool { return l == pref })...)
 	}
 	// The statistics are those of the partitions searched together, so
-	// that scores from different languages compare as one corpus.
-	var docs, total int64
-	for _, lang := range langs {
-		d, t, err := s.Store.Stats(ctx, lang)
-		if err != nil {
-			return Result{}, err
-		}
-		docs, total = docs+d, total+t
+	// that scores from different languages compare as one corpus: one
+	// batch read.
+	docs, total, err := s.Store.Stats(ctx, langs)
+	if err != nil {
+		return Result{}, err
 	}
 	if docs <= 0 {
 		return Result{}, nil
 	}
 	avg := float64(total) / float64(docs)
 	scores := map[string]float64{}
-	for _, lang := range langs {
-		terms := Analyze(lang, q.Text)
-		slices.Sort(terms)
-		terms = slices.Compact(terms)
-		for _, t := range terms {
-			ps, err := s.Store.Postings(ctx, lang, t)
+	{
+		// One query per distinct term, whatever the languages: the index
+		// is one across languages. At most MaxQueryTerms, the first ones
+		// of the query, so that no query costs more than its budget.
+		for _, t := range QueryTerms(langs, q.Text) {
+			ps, err := s.Store.Postings(ctx, t)
 			if err != nil {
 				return Result{}, err
 			}
@@ -393,7 +393,9 @@ func (s *Service) Search(ctx context.Context, r Reader, q Query) (Result, error)
 		})
 	}
 	var res Result
-	for i := start; i < len(cands) && len(res.Hits) < q.Limit; {
+	// One batch of candidates per page: a page may hold fewer hits than
+	// the limit (stale or hidden candidates), and its cursor goes on.
+	if i := start; i < len(cands) {
 		end := min(len(cands), i+2*q.Limit)
 		ids := make([]string, 0, end-i)
 		for _, c := range cands[i:end] {
@@ -424,8 +426,41 @@ func (s *Service) Search(ctx context.Context, r Reader, q Query) (Result, error)
 				res.Next = map[string]string{"score": strconv.FormatFloat(c.score, 'f', -1, 64), "id": c.id}
 			}
 		}
+		if res.Next == nil && i < len(cands) && i > start {
+			// The batch ran out before the page filled: the cursor goes on
+			// after the last candidate looked at.
+			c := cands[i-1]
+			res.Next = map[string]string{"score": strconv.FormatFloat(c.score, 'f', -1, 64), "id": c.id}
+		}
 	}
 	return res, nil
+}
+
+// MaxQueryTerms is the most distinct terms a search looks up: one query
+// each, so that a search costs at most MaxQueryTerms + 3 requests whatever
+// its text (the statistics, the articles and their authors are a batch
+// each).
+const MaxQueryTerms = 8
+
+// QueryTerms returns the distinct index terms of a query's text in the
+// languages searched, language by language (the first is preferred: every
+// word's term in it comes before another language's), at most
+// MaxQueryTerms.
+func QueryTerms(langs []string, text string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, lang := range langs {
+		for _, t := range Analyze(lang, text) {
+			if !seen[t] {
+				seen[t] = true
+				out = append(out, t)
+			}
+			if len(out) == MaxQueryTerms {
+				return out
+			}
+		}
+	}
+	return out
 }
 
 func cutLast(key string) (string, int64, bool) {

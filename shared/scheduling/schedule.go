@@ -132,6 +132,14 @@ func (s Schedule) Validate(now time.Time, practitionerModes []string) error {
 			l.Add("effectiveTo", "must not be in the past")
 		}
 	}
+	// Bounded as the document bounds them: a schedule is read whole by
+	// every slot listing.
+	if len(s.Rules) > 50 {
+		l.Add("weeklyRules", "at most 50 rules")
+	}
+	if len(s.Exceptions) > 400 {
+		l.Add("exceptions", "at most 400 exceptions")
+	}
 	if len(s.Rules) == 0 {
 		l.Add("weeklyRules", "at least one rule is required")
 	}

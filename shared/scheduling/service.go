@@ -30,6 +30,10 @@ type Service struct {
 	NewID         func() string
 }
 
+// MaxSchedulesInEffect is the most schedules of one practitioner that may
+// be in effect (not ended) at once.
+const MaxSchedulesInEffect = 50
+
 // PlaceSchedule publishes sub's schedule for practitioner pid. Forbidden
 // (another practitioner's), Unprocessable (not verified), Invalid.
 func (s *Service) PlaceSchedule(ctx context.Context, sub, pid string, sch Schedule) (Schedule, error) {
@@ -43,6 +47,15 @@ func (s *Service) PlaceSchedule(ctx context.Context, sub, pid string, sch Schedu
 	now := s.Now().UTC()
 	if err := sch.Validate(now, p.Modes); err != nil {
 		return Schedule{}, err
+	}
+	// Every slot listing reads the schedules in effect: their number is
+	// bounded, so that a listing's cost is.
+	inEffect, err := s.Store.Schedules(ctx, pid, now.Format(time.DateOnly))
+	if err != nil {
+		return Schedule{}, err
+	}
+	if len(inEffect) >= MaxSchedulesInEffect {
+		return Schedule{}, problem.New(problem.Unprocessable, "a practitioner has at most %d schedules in effect; this one would be the %dth", MaxSchedulesInEffect, len(inEffect)+1)
 	}
 	sch.ID, sch.PractitionerID, sch.CreatedAt, sch.UpdatedAt, sch.Version = s.NewID(), pid, now, now, 1
 	if err := s.Store.PutSchedule(ctx, sch); err != nil {

@@ -170,7 +170,10 @@ func (st *Store) Latests(ctx context.Context, ids []string) (map[string]knowledg
 			}
 		}
 		req := map[string]types.KeysAndAttributes{st.Table: {Keys: keys, ConsistentRead: aws.Bool(true)}}
-		for len(req) > 0 {
+		for round := 0; len(req) > 0; round++ {
+			if round == 3 {
+				return nil, problem.New(problem.Unavailable, "the knowledge index is busy, retry later")
+			}
 			resp, err := st.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
 			if err != nil {
 				return nil, dynamo.Err(err, "get articles")
@@ -202,7 +205,10 @@ type postingItem struct {
 	Conditions []string `dynamodbav:"conds,omitempty"`
 }
 
-func termPK(lang, term string) string { return "TERM#" + lang + "#" + term }
+// termPK is a term's partition, one across languages: a search looks a term
+// up once whatever the languages it covers (each posting names its
+// language).
+func termPK(_, term string) string { return "TERM#" + term }
 
 // Index puts the postings and deletes the stale terms' postings, 25 writes
 // a request.
@@ -241,42 +247,55 @@ func (st *Store) Index(ctx context.Context, a knowledge.Article, postings map[st
 }
 
 // Postings queries a term's postings.
-func (st *Store) Postings(ctx context.Context, lang, term string) ([]knowledge.Posting, error) {
+func (st *Store) Postings(ctx context.Context, term string) ([]knowledge.Posting, error) {
 	var out []knowledge.Posting
-	p := dynamodb.NewQueryPaginator(st.DB, &dynamodb.QueryInput{TableName: aws.String(st.Table),
+	page, err := st.DB.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(st.Table),
 		KeyConditionExpression:    aws.String("pk = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(termPK(lang, term))}})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, dynamo.Err(err, "read postings")
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(termPK("", term))}})
+	if err != nil {
+		return nil, dynamo.Err(err, "read postings")
+	}
+	for _, item := range page.Items {
+		var it postingItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return nil, fmt.Errorf("unmarshal posting: %w", err)
 		}
-		for _, item := range page.Items {
-			var it postingItem
-			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-				return nil, fmt.Errorf("unmarshal posting: %w", err)
-			}
-			out = append(out, knowledge.Posting{ArticleID: it.SK, Version: it.Version, TitleTF: it.TitleTF, SummaryTF: it.SummaryTF,
-				BodyTF: it.BodyTF, Length: it.Length, Audience: it.Audience, Language: it.Language, Tags: it.Tags, Conditions: it.Conditions})
-		}
+		out = append(out, knowledge.Posting{ArticleID: it.SK, Version: it.Version, TitleTF: it.TitleTF, SummaryTF: it.SummaryTF,
+			BodyTF: it.BodyTF, Length: it.Length, Audience: it.Audience, Language: it.Language, Tags: it.Tags, Conditions: it.Conditions})
 	}
 	return out, nil
 }
 
-// Stats reads a partition's statistics.
-func (st *Store) Stats(ctx context.Context, lang string) (int64, int64, error) {
-	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table), Key: key("STATS#"+lang, "STATS")})
-	if err != nil {
-		return 0, 0, dynamo.Err(err, "read index statistics")
+// Stats reads the statistics of the partitions langs, summed, in one
+// batch read.
+func (st *Store) Stats(ctx context.Context, langs []string) (int64, int64, error) {
+	var keys []map[string]types.AttributeValue
+	for _, lang := range langs {
+		keys = append(keys, key("STATS#"+lang, "STATS"))
 	}
-	num := func(name string) int64 {
-		if v, ok := out.Item[name].(*types.AttributeValueMemberN); ok {
+	num := func(item map[string]types.AttributeValue, name string) int64 {
+		if v, ok := item[name].(*types.AttributeValueMemberN); ok {
 			n, _ := strconv.ParseInt(v.Value, 10, 64)
 			return n
 		}
 		return 0
 	}
-	return num("docs"), num("length"), nil
+	var docs, length int64
+	req := map[string]types.KeysAndAttributes{st.Table: {Keys: keys}}
+	for round := 0; len(req) > 0; round++ {
+		if round == 3 {
+			return 0, 0, problem.New(problem.Unavailable, "the knowledge index is busy, retry later")
+		}
+		out, err := st.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
+		if err != nil {
+			return 0, 0, dynamo.Err(err, "read index statistics")
+		}
+		for _, item := range out.Responses[st.Table] {
+			docs, length = docs+num(item, "docs"), length+num(item, "length")
+		}
+		req = out.UnprocessedKeys
+	}
+	return docs, length, nil
 }
 
 // AddStats adds to a partition's statistics.

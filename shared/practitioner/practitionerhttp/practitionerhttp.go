@@ -238,7 +238,15 @@ func (h *Handlers) Find(w http.ResponseWriter, r *http.Request) {
 	}
 	out := pageJSON{Items: []practitionerJSON{}}
 	var next map[string]string
-	for round := 0; round < 5; round++ {
+	rounds, limit := 1, q.Limit
+	if window != nil {
+		// Each candidate's availability costs a few requests: a page looks
+		// at most maxAvailabilityChecks candidates, in one round, and its
+		// cursor goes on after the last one looked at (a page may hold
+		// fewer items than the limit).
+		rounds, q.Limit = 1, min(q.Limit, maxAvailabilityChecks)
+	}
+	for round := 0; round < rounds; round++ {
 		page, err := h.Service.Search(r.Context(), q)
 		if err != nil {
 			problem.Write(w, r, err)
@@ -263,7 +271,7 @@ func (h *Handlers) Find(w http.ResponseWriter, r *http.Request) {
 				item.DistanceKm = &d
 			}
 			out.Items = append(out.Items, item)
-			if len(out.Items) == q.Limit {
+			if len(out.Items) == limit {
 				full, next = true, nil
 				if i+1 < len(page.Items) || page.Next != nil {
 					next = page.Positions[i]
@@ -271,7 +279,7 @@ func (h *Handlers) Find(w http.ResponseWriter, r *http.Request) {
 				break
 			}
 		}
-		if full || page.Next == nil || window == nil {
+		if full || page.Next == nil {
 			break
 		}
 		q.After = page.Next
@@ -284,6 +292,11 @@ func (h *Handlers) Find(w http.ResponseWriter, r *http.Request) {
 	}
 	jsonio.Write(w, http.StatusOK, out)
 }
+
+// maxAvailabilityChecks is how many candidates a page of findPractitioners
+// with an availability window looks at: about 4 requests each, so that a
+// page stays within its budget whatever the window.
+const maxAvailabilityChecks = 4
 
 // parseQuery reads the filters and returns the query, the availability
 // window (nil when none) and the cursor scope that binds a cursor to these
