@@ -144,7 +144,7 @@ OHCS_CEILINGS_OUT="$ceilings" go test -count=1 -run '^TestRequestCeilings$' ./lo
 	echo
 	echo "Each operation's DynamoDB requests per call with the worst inputs the"
 	echo "document allows (a 200-character query, a 31-day availability window,"
-	echo "the most schedules in effect), and its ceiling, which \\`make test\\` holds."
+	echo "the most schedules in effect), and its ceiling, which make test holds."
 	echo
 	cat "$ceilings"
 } >> bench/results.md
