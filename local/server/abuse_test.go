@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strconv"
 	"testing"
+
+	"ohcs/shared/knowledge/knowledgehttp"
 )
 
 // assertThrottled checks a 429 problem with a Retry-After in the future.
@@ -59,4 +61,19 @@ func TestSendLimit(t *testing.T) {
 	if used.Requests["TransactWriteItems"] > 0 {
 		t.Errorf("the throttled send queued a notification: %v", used.Requests)
 	}
+}
+
+// TestAnonymousSearchLimit: searches without a token are limited per
+// client address in the function too (the firewall's limit is per five
+// minutes and far higher); a signed-in caller is not limited by it.
+func TestAnonymousSearchLimit(t *testing.T) {
+	c := start(t, nil)
+	w := newWorld(t, c)
+	for range knowledgehttp.AnonymousSearchLimit.Limit {
+		if r := c.call("GET", "/v1/knowledge/search?q=rehydration", "", nil, nil); r.Status != http.StatusOK {
+			t.Fatalf("anonymous search under the limit: %d %s", r.Status, r.Body)
+		}
+	}
+	assertThrottled(t, c.call("GET", "/v1/knowledge/search?q=rehydration", "", nil, nil))
+	w.must(c.call("GET", "/v1/knowledge/search?q=rehydration", w.tokens["beneficiary"], nil, nil), 200, "signed in")
 }

@@ -30,6 +30,15 @@ type Func func(ctx context.Context, event events.APIGatewayProxyRequest) (events
 
 type pathKey struct{}
 
+type sourceKey struct{}
+
+// SourceIP returns the client address API Gateway saw (the request
+// context's identity), for limits on anonymous callers.
+func SourceIP(r *http.Request) string {
+	ip, _ := r.Context().Value(sourceKey{}).(string)
+	return ip
+}
+
 // PathParam returns the path parameter name of r, as API Gateway matched it.
 func PathParam(r *http.Request, name string) string {
 	params, _ := r.Context().Value(pathKey{}).(map[string]string)
@@ -52,6 +61,7 @@ func Proxy(op string, h http.Handler, logger *slog.Logger) Func {
 			return refusal.ProxyWithContext(ctx, event)
 		}
 		ctx = context.WithValue(ctx, pathKey{}, event.PathParameters)
+		ctx = context.WithValue(ctx, sourceKey{}, event.RequestContext.Identity.SourceIP)
 		return adapter.ProxyWithContext(ctx, event)
 	}
 }

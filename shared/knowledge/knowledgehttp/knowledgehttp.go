@@ -24,6 +24,7 @@ import (
 	"ohcs/shared/practitioner"
 	"ohcs/shared/practitioner/practitionerdb"
 	"ohcs/shared/problem"
+	"ohcs/shared/ratelimit"
 	"ohcs/shared/tables"
 	"ohcs/shared/validate"
 )
@@ -34,8 +35,13 @@ var Registry = platform.Registry{
 	"updateMedicalKnowledge":  op(func(h *Handlers) http.HandlerFunc { return h.Update }, tables.Knowledge),
 	"retractMedicalKnowledge": op(func(h *Handlers) http.HandlerFunc { return h.Retract }, tables.Knowledge),
 	"getMedicalKnowledge":     op(func(h *Handlers) http.HandlerFunc { return h.Get }),
-	"searchMedicalKnowledge":  op(func(h *Handlers) http.HandlerFunc { return h.Search }),
+	// The anonymous search limit counts in the idempotency table.
+	"searchMedicalKnowledge": op(func(h *Handlers) http.HandlerFunc { return h.Search }, tables.Idempotency),
 }
+
+// AnonymousSearchLimit bounds anonymous searches per client address: a
+// clinic behind one address searching all day stays far below it.
+var AnonymousSearchLimit = ratelimit.Rule{Name: "anonymousSearch", What: "searches without a token", Limit: 300, Window: 5 * time.Minute}
 
 func op(pick func(*Handlers) http.HandlerFunc, writes ...tables.Table) platform.Operation {
 	return platform.Operation{
@@ -51,6 +57,7 @@ type Handlers struct {
 	Practitioners *practitioner.Service
 	Tokens        *auth.Verifier
 	Cursors       *cursor.Sealer
+	Limits        *ratelimit.Limiter
 }
 
 // NewService returns the knowledge service of env.
@@ -61,7 +68,8 @@ func NewService(env *platform.Env) *knowledge.Service {
 
 // New builds the handlers over the DynamoDB stores of env.
 func New(env *platform.Env) *Handlers {
-	return &Handlers{Service: NewService(env), Practitioners: practitionerdb.NewService(env), Tokens: env.Tokens, Cursors: env.Cursors}
+	return &Handlers{Service: NewService(env), Practitioners: practitionerdb.NewService(env), Tokens: env.Tokens, Cursors: env.Cursors,
+		Limits: &ratelimit.Limiter{DB: env.DynamoDB, Table: env.Config.Table(tables.Idempotency), Now: env.Now}}
 }
 
 var idRE = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
@@ -338,6 +346,14 @@ func (h *Handlers) Search(w http.ResponseWriter, r *http.Request) {
 	if err := l.Err(); err != nil {
 		fail(w, r, err)
 		return
+	}
+	// Anonymous searches are limited per client address here as well as
+	// at the firewall: what the firewall lets through still costs requests.
+	if rd.Sub == "" && h.Limits != nil {
+		if err := h.Limits.Allow(r.Context(), AnonymousSearchLimit, lambdahttp.SourceIP(r)); err != nil {
+			fail(w, r, err)
+			return
+		}
 	}
 	audience := "public"
 	if rd.SeesPractitionerArticles() {
