@@ -190,3 +190,54 @@ func TestIdentityChangesWaitForReview(t *testing.T) {
 		t.Errorf("search after review: %v", items)
 	}
 }
+
+// TestConsentlessLinks: a beneficiary that links a caregiver whose id it
+// knows gets nothing from it until the caregiver accepts: not its contact
+// details, not a copy of its notices; the caregiver can leave an accepted
+// link.
+func TestConsentlessLinks(t *testing.T) {
+	c := start(t, nil)
+	w := newWorld(t, c)
+	other := w.tokens["beneficiary-other"]
+	// B2 links C2 with receiveNotifications; C2 has not answered.
+	link := w.must(c.call("POST", "/v1/beneficiaries/"+w.B2+"/care-links", other, map[string]any{"caregiverId": w.C2, "permissions": []string{"receiveNotifications"}}, nil), 201, "link")
+	if link["status"] != "pending" {
+		t.Fatalf("a new link: %v; want pending", link)
+	}
+	assertProblem(t, c.call("GET", "/v1/caregivers/"+w.C2, other, nil, nil), http.StatusNotFound)
+	w.must(book(c, other, w.freeSlot(), w.B2, nil), 201, "B2 books")
+	before := len(c.server.Mail.Sent())
+	c.dispatch()
+	for _, m := range c.server.Mail.Sent()[before:] {
+		if strings.Contains(m.To, "caregiver-other") || m.To == "+258843333333" {
+			t.Errorf("a pending caregiver got B2's notice: %+v", m)
+		}
+	}
+	acceptLink(t, c, w.tokens["caregiver-other"], w.B2, link["id"].(string))
+	w.must(c.call("GET", "/v1/caregivers/"+w.C2, other, nil, nil), 200, "linked now")
+	left := w.must(c.call("POST", "/v1/beneficiaries/"+w.B2+"/care-links/"+link["id"].(string)+"/revocation", w.tokens["caregiver-other"], nil, nil), 200, "leave")
+	if left["status"] != "revoked" {
+		t.Errorf("after leaving: %v", left)
+	}
+	assertProblem(t, c.call("GET", "/v1/caregivers/"+w.C2, other, nil, nil), http.StatusNotFound)
+}
+
+// TestCaregiverOwnPractitionerProfile: a caregiver that is also a
+// practitioner cannot book the beneficiary with itself, and so cannot give
+// itself the record access a booking begins.
+func TestCaregiverOwnPractitionerProfile(t *testing.T) {
+	c := start(t, nil)
+	w := newWorld(t, c)
+	tok := c.token("caregiver-practitioner", "caregiver", "practitioner")
+	cg := w.must(c.call("POST", "/v1/caregivers", tok, map[string]any{"fullName": "Dr Helper", "phone": "+258840000010"}, nil), 201, "caregiver")["id"].(string)
+	pr := w.must(c.call("POST", "/v1/practitioners", tok, profile("Dr Helper"), nil), 201, "practitioner")["id"].(string)
+	w.must(c.call("POST", "/v1/practitioners/"+pr+"/verification", w.tokens["administrator"], map[string]any{"decision": "verified"}, map[string]string{"If-Match": `"1"`}), 200, "verify")
+	openAllWeek(t, c, tok, pr, nil)
+	l := w.must(c.call("POST", "/v1/beneficiaries/"+w.B+"/care-links", w.tokens["beneficiary"], map[string]any{"caregiverId": cg, "permissions": []string{"bookAppointments"}}, nil), 201, "link")
+	acceptLink(t, c, tok, w.B, l["id"].(string))
+	slots := freeSlots(t, c, tok, pr, 3)
+	assertProblem(t, book(c, tok, slots[0]["slotId"].(string), w.B, nil), http.StatusForbidden)
+	assertProblem(t, c.call("GET", "/v1/health-record-entries?beneficiaryId="+w.B, tok, nil, nil), http.StatusNotFound)
+	// It books the beneficiary with another practitioner as its caregiver.
+	w.must(book(c, tok, w.freeSlot(), w.B, nil), 201, "books P for B")
+}
