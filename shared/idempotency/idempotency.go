@@ -10,6 +10,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"io"
 	"net/http"
 	"time"
@@ -82,7 +83,7 @@ func (m Middleware) Wrap(op string, next http.Handler) http.Handler {
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		sum := sha256.Sum256(append([]byte(r.Method+" "+r.URL.Path+"\n"), body...))
+		sum := sha256.Sum256(append([]byte(r.Method+" "+r.URL.Path+"\n"), canonical(body)...))
 		now := m.Now()
 		rec := Record{Scope: op + ":" + p.Sub, Key: key, RequestHash: hex.EncodeToString(sum[:]), ExpiresAt: now.Add(m.TTL)}
 		ctx := r.Context()
@@ -180,4 +181,22 @@ func (c *capture) flush(w http.ResponseWriter) {
 	}
 	w.WriteHeader(c.status)
 	_, _ = w.Write(c.body.Bytes())
+}
+
+// canonical is the meaning of a JSON body, for comparing a retry with the
+// first request: parsed and written again, so that key order and
+// whitespace (which another client library may choose differently) do not
+// count. Numbers keep their text. A body that is not JSON is its bytes.
+func canonical(body []byte) []byte {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil || dec.More() {
+		return body
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		return body
+	}
+	return out
 }

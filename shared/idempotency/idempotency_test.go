@@ -61,10 +61,20 @@ func TestMiddleware(t *testing.T) {
 	if s, _, _ := send(alice, "k1", `{"amount":999}`); s != 422 {
 		t.Errorf("same key, other body: got %d; want 422", s)
 	}
-	if s, _, _ := send(bob, "k1", `{"amount":100}`); s != 201 || effects.Load() != 2 {
+	// The same document written by another client library (other key
+	// order, other whitespace) is the same request: the stored answer.
+	s3, _, _ := send(alice, "k3", `{"amount":100,"currency":"EUR","note":{"a":1,"b":[1,2]}}`)
+	s4, b4, _ := send(alice, "k3", "{\n  \"note\": {\"b\": [1, 2], \"a\": 1},\n  \"currency\": \"EUR\", \"amount\": 100\n}")
+	if s3 != 201 || s4 != 201 || effects.Load() != 2 || !strings.Contains(b4, `"2"`) {
+		t.Errorf("the same document reordered: %d then %d %s, %d effects; want the stored 201", s3, s4, b4, effects.Load())
+	}
+	if s, _, _ := send(alice, "k3", `{"amount":100.0,"currency":"EUR","note":{"a":1,"b":[1,2]}}`); s != 422 {
+		t.Errorf("100.0 for 100: got %d; want 422 (numbers keep their text)", s)
+	}
+	if s, _, _ := send(bob, "k1", `{"amount":100}`); s != 201 || effects.Load() != 3 {
 		t.Errorf("another caller's key is its own: got %d, %d effects", s, effects.Load())
 	}
-	if s, _, _ := send(alice, "", `{"amount":100}`); s != 201 || effects.Load() != 3 {
+	if s, _, _ := send(alice, "", `{"amount":100}`); s != 201 || effects.Load() != 4 {
 		t.Errorf("no key: got %d, %d effects", s, effects.Load())
 	}
 	if s, _, _ := send(alice, strings.Repeat("k", 129), `{}`); s != 400 {
@@ -77,17 +87,17 @@ func TestMiddleware(t *testing.T) {
 		t.Fatalf("failing handler: got %d", s)
 	}
 	fail = false
-	if s, _, _ := send(alice, "k2", `{}`); s != 201 || effects.Load() != 4 {
-		t.Errorf("retry after failure: got %d, %d effects; want 201, 4", s, effects.Load())
+	if s, _, _ := send(alice, "k2", `{}`); s != 201 || effects.Load() != 5 {
+		t.Errorf("retry after failure: got %d, %d effects; want 201, 5", s, effects.Load())
 	}
 
 	// Keys live at least the TTL, then may be reused.
 	now = now.Add(23 * time.Hour)
-	if s, _, _ := send(alice, "k1", `{"amount":100}`); s != 201 || effects.Load() != 4 {
+	if s, _, _ := send(alice, "k1", `{"amount":100}`); s != 201 || effects.Load() != 5 {
 		t.Errorf("replay after 23h: got %d, %d effects; want a replay", s, effects.Load())
 	}
 	now = now.Add(2 * time.Hour)
-	if s, _, _ := send(alice, "k1", `{"amount":555}`); s != 201 || effects.Load() != 5 {
+	if s, _, _ := send(alice, "k1", `{"amount":555}`); s != 201 || effects.Load() != 6 {
 		t.Errorf("expired key reused: got %d, %d effects; want a new request", s, effects.Load())
 	}
 }
