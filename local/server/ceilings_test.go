@@ -100,7 +100,7 @@ var requestCeilings = map[string]int{
 	"createOrganization": 1, "createPractitionerProfile": 3, "createTreatmentPlan": 7, "exportHealthRecordFhir": 11,
 	"findPractitioners": 25, "getAppointment": 4, "getBeneficiary": 7, "getCampaign": 1, "getCaregiver": 4,
 	"getConsultation": 7, "getDonation": 3, "getHealthRecordEntry": 7, "getHealthReport": 7, "getMe": 5,
-	"getMedicalKnowledge": 1, "getNotification": 2, "getPractitioner": 1, "getTreatmentPlan": 7, "grantCaregiverAccess": 4,
+	"getMedicalKnowledge": 1, "getNotification": 2, "getPractitioner": 1, "getTreatmentPlan": 7, "grantCaregiverAccess": 5,
 	"listAppointments": 3, "listAuditEvents": 1, "listAvailableSlots": 6, "listCampaigns": 1, "listCareLinks": 3,
 	"listConsultations": 7, "listHealthRecordEntries": 7, "listHealthReports": 7, "listMyAccessLog": 3,
 	"listMyDonations": 3, "listMyMemberships": 5, "listMyNotifications": 1, "listOrganizationMembers": 7,

@@ -96,7 +96,7 @@ var matrix = map[string][]row{
 	}, want: map[string]int{"donor": 409}}},
 	"grantCaregiverAccess": {
 		{name: "own account", mutates: true, build: func(w *world) request {
-			return request{"POST", "/v1/beneficiaries/" + w.B + "/care-links", map[string]any{"caregiverId": w.C2, "permissions": []string{"viewRecords"}}, nil}
+			return request{"POST", "/v1/beneficiaries/" + w.B + "/care-links", map[string]any{"caregiverId": w.CMgr, "permissions": []string{"viewRecords"}}, nil}
 		}, want: map[string]int{"beneficiary": 201, "beneficiary-other": 404, "caregiver": 404, "caregiver-other": 404,
 			"caregiver-book": 404, "caregiver-revoked": 404, "caregiver-manager": 404}},
 		{name: "dependent", mutates: true, build: func(w *world) request {

@@ -3,6 +3,7 @@ package server_test
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -33,9 +34,14 @@ func TestPeopleAcceptance(t *testing.T) {
 
 	// A caregiver with manageProfile updates the profile; one without
 	// cannot.
-	mp := w.must(c.call("POST", "/v1/beneficiaries/"+w.B+"/care-links", ben,
-		map[string]any{"caregiverId": w.C2, "permissions": []string{"manageProfile"}}, nil), 201, "grant manageProfile")
-	acceptLink(t, c, w.tokens["caregiver-other"], w.B, mp["id"].(string))
+	// C2's pending link holds manageProfile: granting again is a conflict
+	// naming it; accepted, it lets C2 update the profile.
+	conflict := assertProblem(t, c.call("POST", "/v1/beneficiaries/"+w.B+"/care-links", ben,
+		map[string]any{"caregiverId": w.C2, "permissions": []string{"manageProfile"}}, nil), http.StatusConflict)
+	if !strings.Contains(conflict["detail"].(string), w.LPend) {
+		t.Errorf("the conflict does not name the existing link: %v", conflict)
+	}
+	acceptLink(t, c, w.tokens["caregiver-other"], w.B, w.LPend)
 	assertProblem(t, c.call("PATCH", "/v1/beneficiaries/"+w.B, w.tokens["caregiver"],
 		map[string]any{"phone": "+258847777777"}, map[string]string{"If-Match": `"1"`}), http.StatusNotFound)
 	upd := c.call("PATCH", "/v1/beneficiaries/"+w.B, w.tokens["caregiver-other"], map[string]any{"phone": "+258847777777"}, map[string]string{"If-Match": `"1"`})

@@ -187,6 +187,17 @@ func (s *Service) Grant(ctx context.Context, beneficiaryID, caregiverID string, 
 		}
 		return CareLink{}, err
 	}
+	// One active or pending link per beneficiary and caregiver: to change
+	// the permissions, revoke it and grant again.
+	existing, err := s.Store.LinksBetween(ctx, beneficiaryID, caregiverID)
+	if err != nil {
+		return CareLink{}, err
+	}
+	for _, l := range existing {
+		if st := l.Status(now); st == "active" || st == "pending" {
+			return CareLink{}, problem.New(problem.Conflict, "care link %s already links this caregiver (%s): revoke it to grant other permissions", l.ID, st)
+		}
+	}
 	// A link waits for the caregiver's consent (respondToCareLink): until
 	// it accepts, it grants nothing, so that nobody is made a caregiver, and
 	// handed a beneficiary's notices, without agreeing to it.
