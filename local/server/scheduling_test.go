@@ -344,3 +344,58 @@ func TestAppointmentStatus(t *testing.T) {
 		t.Errorf("completed after the retry: %v", a)
 	}
 }
+
+// TestSlotsSortedWhateverTheRules: a schedule whose afternoon rule comes
+// before its morning one, and a second schedule offering the same hours,
+// list each slot once and by start, so that paging with any limit walks
+// every slot exactly once.
+func TestSlotsSortedWhateverTheRules(t *testing.T) {
+	c := start(t, nil)
+	w := newWorld(t, c)
+	tok := w.tokens["practitioner-other"]
+	var rules []any
+	for _, d := range []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"} {
+		rules = append(rules, map[string]any{"dayOfWeek": d, "start": "14:00", "end": "15:00"}, map[string]any{"dayOfWeek": d, "start": "08:00", "end": "09:00"})
+	}
+	for range 2 {
+		openAllWeek(t, c, tok, w.P2, map[string]any{"weeklyRules": rules})
+	}
+	all := freeSlots(t, c, tok, w.P2, 100)
+	if len(all) == 0 {
+		t.Fatal("no slots")
+	}
+	seen := map[string]bool{}
+	for i, sl := range all {
+		if seen[sl["slotId"].(string)] {
+			t.Errorf("slot %s listed twice", sl["start"])
+		}
+		seen[sl["slotId"].(string)] = true
+		if i > 0 && sl["start"].(string) <= all[i-1]["start"].(string) {
+			t.Errorf("slot %d starts %s after %s: not sorted", i, sl["start"], all[i-1]["start"])
+		}
+	}
+	from := time.Now().UTC().Add(2 * time.Hour).Truncate(time.Minute).Format(time.RFC3339)
+	to := time.Now().UTC().Add(72 * time.Hour).Format(time.RFC3339)
+	for _, limit := range []int{1, 3, 7} {
+		var walked []string
+		cursor := ""
+		for pages := 0; pages < 200; pages++ {
+			path := fmt.Sprintf("/v1/practitioners/%s/slots?from=%s&to=%s&limit=%d", w.P2, url.QueryEscape(from), url.QueryEscape(to), limit)
+			if cursor != "" {
+				path += "&cursor=" + url.QueryEscape(cursor)
+			}
+			page := w.must(c.call("GET", path, tok, nil, nil), 200, "page")
+			for _, it := range page["items"].([]any) {
+				walked = append(walked, it.(map[string]any)["slotId"].(string))
+			}
+			next, _ := page["nextCursor"].(string)
+			if next == "" {
+				break
+			}
+			cursor = next
+		}
+		if len(walked) != len(all) {
+			t.Errorf("limit %d walked %d slots; want %d", limit, len(walked), len(all))
+		}
+	}
+}

@@ -141,6 +141,10 @@ func (s *Service) free(ctx context.Context, p Practitioner, from, to time.Time, 
 			out = append(out, sl)
 		}
 	}
+	// Listed by start, whatever the order of the rules and schedules, and
+	// each slot once: paging is "after the last start".
+	slices.SortStableFunc(out, func(a, b Slot) int { return a.Start.Compare(b.Start) })
+	out = slices.CompactFunc(out, func(a, b Slot) bool { return a.Start.Equal(b.Start) && a.End.Equal(b.End) })
 	return out, nil
 }
 
