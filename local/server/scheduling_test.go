@@ -399,3 +399,17 @@ func TestSlotsSortedWhateverTheRules(t *testing.T) {
 		}
 	}
 }
+
+// TestNoCancelAfterStart: once an appointment has started, neither side
+// cancels or moves it; its practitioner marks it completed or noShow.
+func TestNoCancelAfterStart(t *testing.T) {
+	c := start(t, nil)
+	w := newWorld(t, c)
+	appt := w.must(c.call("GET", "/v1/appointments/"+w.A, w.tokens["beneficiary"], nil, nil), 200, "appointment")
+	at, _ := time.Parse(time.RFC3339, appt["start"].(string))
+	c.server.Advance(time.Until(at.Add(time.Minute)))
+	assertProblem(t, c.call("POST", "/v1/appointments/"+w.A+"/cancellation", w.tokens["beneficiary"], map[string]any{"reason": "late"}, map[string]string{"If-Match": `"1"`}), http.StatusUnprocessableEntity)
+	assertProblem(t, c.call("POST", "/v1/appointments/"+w.A+"/cancellation", w.tokens["practitioner"], map[string]any{"reason": "late"}, map[string]string{"If-Match": `"1"`}), http.StatusUnprocessableEntity)
+	assertProblem(t, c.call("POST", "/v1/appointments/"+w.A+"/reschedule", w.tokens["beneficiary"], map[string]any{"newSlotId": w.freeSlot()}, map[string]string{"If-Match": `"1"`}), http.StatusUnprocessableEntity)
+	w.must(c.call("POST", "/v1/appointments/"+w.A+"/status", w.tokens["practitioner"], map[string]any{"status": "noShow"}, map[string]string{"If-Match": `"1"`}), 200, "no-show")
+}

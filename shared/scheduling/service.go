@@ -241,6 +241,9 @@ func (s *Service) Cancel(ctx context.Context, old Appointment, by, reason string
 		return Appointment{}, err
 	}
 	now := s.Now().UTC()
+	if err := notStarted(old, now); err != nil {
+		return Appointment{}, err
+	}
 	next := old
 	next.Status, next.CancelReason, next.CancelledBy, next.CancelledAt = Cancelled, reason, by, now
 	next.UpdatedAt, next.Version = now, old.Version+1
@@ -248,6 +251,15 @@ func (s *Service) Cancel(ctx context.Context, old Appointment, by, reason string
 		return Appointment{}, err
 	}
 	return next, nil
+}
+
+// notStarted refuses to cancel or move an appointment that has started:
+// after its start only its practitioner marks it completed or noShow.
+func notStarted(a Appointment, now time.Time) error {
+	if !now.Before(a.Start) {
+		return problem.New(problem.Unprocessable, "the appointment has started: only its practitioner marks it completed or noShow")
+	}
+	return nil
 }
 
 func changeable(a Appointment, ifMatch int64) error {
@@ -264,6 +276,9 @@ func changeable(a Appointment, ifMatch int64) error {
 // practitioner. The caller has been authorized.
 func (s *Service) Reschedule(ctx context.Context, old Appointment, newSlotID string, ifMatch int64) (Appointment, error) {
 	if err := changeable(old, ifMatch); err != nil {
+		return Appointment{}, err
+	}
+	if err := notStarted(old, s.Now().UTC()); err != nil {
 		return Appointment{}, err
 	}
 	want, err := ParseSlotID("newSlotId", newSlotID)
