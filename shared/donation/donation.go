@@ -264,3 +264,15 @@ func (s *Service) GiveDue(ctx context.Context, now time.Time) (int, error) {
 		}
 	}
 }
+
+// NextMonthly is the monthly due date after current of a pledge made at
+// anchor: the anchor's day of the month and time of day, clamped to the
+// month's last day (a pledge of January 31 falls due February 28, then
+// March 31), never Go's overflow into the next month.
+func NextMonthly(anchor, current time.Time) time.Time {
+	anchor, current = anchor.UTC(), current.UTC()
+	months := (current.Year()-anchor.Year())*12 + int(current.Month()-anchor.Month()) + 1
+	first := time.Date(anchor.Year(), anchor.Month()+time.Month(months), 1, anchor.Hour(), anchor.Minute(), anchor.Second(), anchor.Nanosecond(), time.UTC)
+	last := first.AddDate(0, 1, -1).Day()
+	return first.AddDate(0, 0, min(anchor.Day(), last)-1)
+}

@@ -255,7 +255,7 @@ func backoff(attempt int) {
 func (st *Store) Give(ctx context.Context, g donation.Gift) (donation.Gift, error) {
 	var extra []types.TransactWriteItem
 	if g.Recurrence == "monthly" {
-		p, err := pledgeItem(donation.Pledge{ID: g.ID, Gift: g, NextDueAt: g.CreatedAt.AddDate(0, 1, 0)})
+		p, err := pledgeItem(donation.Pledge{ID: g.ID, Gift: g, NextDueAt: donation.NextMonthly(g.CreatedAt, g.CreatedAt)})
 		if err != nil {
 			return donation.Gift{}, err
 		}
@@ -273,7 +273,7 @@ func (st *Store) Give(ctx context.Context, g donation.Gift) (donation.Gift, erro
 // a month on, conditioned on the due date it read.
 func (st *Store) GiveFromPledge(ctx context.Context, p donation.Pledge, g donation.Gift) (donation.Gift, error) {
 	next := p
-	next.NextDueAt = p.NextDueAt.AddDate(0, 1, 0)
+	next.NextDueAt = donation.NextMonthly(p.Gift.CreatedAt, p.NextDueAt)
 	item, err := pledgeItem(next)
 	if err != nil {
 		return donation.Gift{}, err
