@@ -214,3 +214,24 @@ func TestAnonymousDonorStaysHidden(t *testing.T) {
 	}
 	assertProblem(t, c.call("GET", "/v1/donations/"+gift["id"].(string), w.tokens["donor"], nil, nil), http.StatusNotFound)
 }
+
+// TestGiveAgainAfterCancellation: a donor whose only counted gift to a
+// campaign was cancelled gives to it again at once (it was locked out:
+// about 600 store requests in 200 retries, then 503 for ever).
+func TestGiveAgainAfterCancellation(t *testing.T) {
+	c := start(t, nil)
+	w := newWorld(t, c)
+	camp := campaign(t, c, w.tokens["administrator"], "EUR")
+	gift := w.must(give(c, w.tokens["donor"], camp, 2500, "EUR", map[string]string{"Idempotency-Key": "again-1"}), 201, "gift")
+	w.must(c.call("POST", "/v1/donations/"+gift["id"].(string)+"/payment", w.tokens["administrator"], map[string]any{"status": "cancelled"},
+		map[string]string{"If-Match": `"1"`}), 200, "cancel")
+	before := c.server.Requests.Usage("makeDonation")
+	w.must(give(c, w.tokens["donor"], camp, 1000, "EUR", map[string]string{"Idempotency-Key": "again-2"}), 201, "give again")
+	if u := c.server.Requests.Usage("makeDonation").Sub(before); u.Total() > 10 {
+		t.Errorf("giving again took %d store requests: %v", u.Total(), u.Requests)
+	}
+	got := w.must(c.call("GET", "/v1/campaigns/"+camp, w.tokens["donor"], nil, nil), 200, "campaign")
+	if got["raisedAmount"] != float64(1000) || got["donorCount"] != float64(1) {
+		t.Errorf("campaign after a cancelled gift and a new one: %v", got)
+	}
+}

@@ -237,9 +237,11 @@ func (st *Store) get(ctx context.Context, k map[string]types.AttributeValue) (ma
 	return out.Item, nil
 }
 
-// condition returns "absent" for a zero count, else "count is c".
-func condition(attr string, c int64) (*string, map[string]types.AttributeValue) {
-	if c == 0 {
+// condition returns "absent" for an item read absent, else "count is c": a
+// stored count of 0 (a donor whose only counted gift was cancelled) is a
+// count like any other, not an absence.
+func condition(item map[string]types.AttributeValue, attr string, c int64) (*string, map[string]types.AttributeValue) {
+	if item == nil {
 		return aws.String("attribute_not_exists(pk)"), nil
 	}
 	return aws.String(attr + " = :c"), map[string]types.AttributeValue{":c": n(c)}
@@ -370,8 +372,8 @@ func (st *Store) give(ctx context.Context, g donation.Gift, extra []types.Transa
 		if counted == 0 {
 			newDonor = 1
 		}
-		counterCond, counterVals := condition("#last", last)
-		markerCond, markerVals := condition("#count", counted)
+		counterCond, counterVals := condition(counter, "#last", last)
+		markerCond, markerVals := condition(marker, "#count", counted)
 		counterItem, markerItem := maps(counterKey), maps(markerKey)
 		counterItem["last"], markerItem["count"] = n(last+1), n(counted+1)
 		items := []types.TransactWriteItem{
