@@ -6,6 +6,7 @@ package donation
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -122,6 +123,9 @@ type Store interface {
 	// advances the pledge, in one transaction with the totals and the
 	// receipt; Conflict when that month's gift already exists.
 	GiveFromPledge(ctx context.Context, p Pledge, g Gift) (Gift, error)
+	// EndPledge ends a pledge for good (its gift was cancelled or
+	// refunded, or its campaign ended), if it is still at its due date.
+	EndPledge(ctx context.Context, p Pledge) error
 	// GetGift returns a gift; NotFound.
 	GetGift(ctx context.Context, id string) (Gift, error)
 	// ListGifts pages through a donor's gifts, newest first.
@@ -241,28 +245,70 @@ func ReceiptNumber(year int, n int64) string { return fmt.Sprintf("%d-%06d", yea
 // runs it.
 func (s *Service) GiveDue(ctx context.Context, now time.Time) (int, error) {
 	created := 0
+	failed := map[string]error{}
+	seen := map[string]bool{}
 	for {
-		due, err := s.Store.DuePledges(ctx, now, 25)
+		due, err := s.Store.DuePledges(ctx, now, 25+len(seen))
 		if err != nil {
 			return created, err
 		}
-		if len(due) == 0 {
-			return created, nil
-		}
+		progress := false
 		for _, p := range due {
-			g := p.Gift
-			g.ID, g.Status, g.CreatedAt, g.UpdatedAt, g.Version = MonthGiftID(p.ID, p.NextDueAt), Pledged, now, now, 1
-			_, err := s.Store.GiveFromPledge(ctx, p, g)
-			switch {
-			case err == nil:
+			// Each pledge is its own unit of work, once per run: one that
+			// fails is reported and retried by the next run, and never
+			// stops the others.
+			if seen[p.ID] {
+				continue
+			}
+			seen[p.ID], progress = true, true
+			done, err := s.givePledge(ctx, p, now)
+			if err != nil {
+				failed[p.ID] = err
+				continue
+			}
+			if done {
 				created++
-			case problem.Is(err, problem.Conflict):
-				// Already given this month by an earlier run.
-			default:
-				return created, err
 			}
 		}
+		if !progress {
+			var errs []error
+			for id, err := range failed {
+				errs = append(errs, fmt.Errorf("pledge %s: %w", id, err))
+			}
+			return created, errors.Join(errs...)
+		}
 	}
+}
+
+// givePledge gives one pledge's due gift, or ends the pledge when its gift
+// no longer counts (cancelled or refunded) or its campaign has ended; it
+// reports whether it gave.
+func (s *Service) givePledge(ctx context.Context, p Pledge, now time.Time) (bool, error) {
+	first, err := s.Store.GetGift(ctx, p.ID)
+	if err != nil && !problem.Is(err, problem.NotFound) {
+		return false, err
+	}
+	if err != nil || first.Status == Cancelled || first.Status == Refunded {
+		return false, s.Store.EndPledge(ctx, p)
+	}
+	c, err := s.Store.GetCampaign(ctx, p.Gift.CampaignID)
+	if err != nil && !problem.Is(err, problem.NotFound) {
+		return false, err
+	}
+	if err != nil || (!c.EndsAt.IsZero() && !p.NextDueAt.Before(c.EndsAt)) {
+		return false, s.Store.EndPledge(ctx, p)
+	}
+	g := p.Gift
+	g.ID, g.Status, g.CreatedAt, g.UpdatedAt, g.Version = MonthGiftID(p.ID, p.NextDueAt), Pledged, now, now, 1
+	_, err = s.Store.GiveFromPledge(ctx, p, g)
+	switch {
+	case err == nil:
+		return true, nil
+	case problem.Is(err, problem.Conflict):
+		// Already given this month by an earlier run.
+		return false, nil
+	}
+	return false, err
 }
 
 // NextMonthly is the monthly due date after current of a pledge made at

@@ -500,3 +500,15 @@ func (st *Store) SetStatus(ctx context.Context, old, updated donation.Gift) erro
 	}
 	return &problem.Error{Code: problem.Unavailable, Message: "the campaign is busy, retry", RetryAfter: 1}
 }
+
+// EndPledge deletes a pledge still at the due date it was read with; one
+// already moved on or ended is left as it is.
+func (st *Store) EndPledge(ctx context.Context, p donation.Pledge) error {
+	_, err := st.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(st.Table), Key: key("PLEDGE#"+p.ID, "PLEDGE"),
+		ConditionExpression:       aws.String("nextDueAt = :due"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":due": s(fmtTime(p.NextDueAt))}})
+	if dynamo.IsConditionFailed(err) {
+		return nil
+	}
+	return dynamo.Err(err, "end pledge")
+}

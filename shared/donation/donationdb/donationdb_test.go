@@ -2,6 +2,8 @@ package donationdb_test
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,5 +64,70 @@ func TestMonthlyPledges(t *testing.T) {
 	}
 	if !receipts["2026-000001"] || !receipts["2026-000002"] || !receipts["2026-000003"] || first.ReceiptNumber != "2026-000001" {
 		t.Errorf("receipts: %v", receipts)
+	}
+}
+
+// failingPledge is the real store, except that one pledge's gift cannot be
+// given (as a throttled or failing store would answer).
+type failingPledge struct {
+	donation.Store
+	id string
+}
+
+func (f failingPledge) GiveFromPledge(ctx context.Context, p donation.Pledge, g donation.Gift) (donation.Gift, error) {
+	if p.ID == f.id {
+		return donation.Gift{}, errors.New("the store is down for this pledge")
+	}
+	return f.Store.GiveFromPledge(ctx, p, g)
+}
+
+// TestPledgesEndAndNeverBlockEachOther: a pledge whose first gift was
+// cancelled stops; a pledge whose campaign has ended stops; a pledge that
+// fails is reported and does not stop the ones after it.
+func TestPledgesEndAndNeverBlockEachOther(t *testing.T) {
+	ctx := context.Background()
+	db, cfg := dynamotest.New(t)
+	clock := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+	real := &donationdb.Store{DB: db, Table: cfg.Table(tables.Donations), OutboxTable: cfg.Table(tables.Outbox), NewID: platform.NewULID}
+	svc := &donation.Service{Store: real, Now: func() time.Time { return clock }, NewID: platform.NewULID}
+	open, err := svc.CreateCampaign(ctx, donation.Campaign{Title: "Nets", Description: "Nets", Currency: "EUR", GoalAmount: 100000,
+		Designation: "general", StartsAt: clock.Add(-time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ending, err := svc.CreateCampaign(ctx, donation.Campaign{Title: "Flood", Description: "Flood", Currency: "EUR", GoalAmount: 100000,
+		Designation: "general", StartsAt: clock.Add(-time.Hour), EndsAt: clock.AddDate(0, 0, 20)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	give := func(donor, campaign string) donation.Gift {
+		g, err := svc.Give(ctx, donor, donation.Gift{CampaignID: campaign, Amount: 1500, Currency: "EUR", Recurrence: "monthly"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	cancelled, ended, failing, kept := give("D1", open.ID), give("D2", ending.ID), give("D3", open.ID), give("D4", open.ID)
+	if _, err := svc.SetStatus(ctx, cancelled.ID, donation.Cancelled, cancelled.Version); err != nil {
+		t.Fatal(err)
+	}
+	svc.Store = failingPledge{Store: real, id: failing.ID}
+	n, err := svc.GiveDue(ctx, clock.AddDate(0, 1, 1))
+	if n != 1 || err == nil || !strings.Contains(err.Error(), failing.ID) {
+		t.Errorf("the run: %d gifts, %v; want the kept pledge's gift and the failing one reported", n, err)
+	}
+	if _, err := real.GetGift(ctx, donation.MonthGiftID(kept.ID, donation.NextMonthly(kept.CreatedAt, kept.CreatedAt))); err != nil {
+		t.Errorf("the pledge after the failing one did not give: %v", err)
+	}
+	due, err := real.DuePledges(ctx, clock.AddDate(1, 0, 0), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	left := map[string]bool{}
+	for _, p := range due {
+		left[p.ID] = true
+	}
+	if left[cancelled.ID] || left[ended.ID] || !left[failing.ID] || !left[kept.ID] {
+		t.Errorf("pledges left: %v; want the failing and the kept ones, not the cancelled or the ended", left)
 	}
 }
