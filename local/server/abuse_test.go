@@ -4,9 +4,20 @@ import (
 	"net/http"
 	"strconv"
 	"testing"
+	"time"
 
+	"ohcs/shared/donation/donationhttp"
 	"ohcs/shared/knowledge/knowledgehttp"
+	"ohcs/shared/notification/notificationhttp"
 )
+
+// atWindowStart moves the server's clock to just after the start of the
+// next fixed window of a limit, so that a test of the limit never
+// straddles two windows.
+func atWindowStart(c *client, window time.Duration) {
+	now := time.Now()
+	c.server.Advance(now.Truncate(window).Add(window).Add(time.Second).Sub(now))
+}
 
 // assertThrottled checks a 429 problem with a Retry-After in the future.
 func assertThrottled(t testing.TB, r response) {
@@ -24,6 +35,7 @@ func assertThrottled(t testing.TB, r response) {
 func TestSmallGiftLimit(t *testing.T) {
 	c := start(t, nil)
 	w := newWorld(t, c)
+	atWindowStart(c, donationhttp.SmallGiftLimit.Window)
 	donor := w.tokens["donor"]
 	for i := range 5 {
 		w.must(give(c, donor, w.Camp, 100+i, "EUR", nil), 201, "small gift")
@@ -47,6 +59,7 @@ func TestSmallGiftLimit(t *testing.T) {
 func TestSendLimit(t *testing.T) {
 	c := start(t, nil)
 	w := newWorld(t, c)
+	atWindowStart(c, notificationhttp.SendLimit.Window)
 	prac := w.tokens["practitioner"]
 	send := func() response {
 		return c.call("POST", "/v1/notifications", prac, map[string]any{"recipients": map[string]any{"beneficiaryIds": []string{w.B}},
@@ -69,6 +82,7 @@ func TestSendLimit(t *testing.T) {
 func TestAnonymousSearchLimit(t *testing.T) {
 	c := start(t, nil)
 	w := newWorld(t, c)
+	atWindowStart(c, knowledgehttp.AnonymousSearchLimit.Window)
 	for range knowledgehttp.AnonymousSearchLimit.Limit {
 		if r := c.call("GET", "/v1/knowledge/search?q=rehydration", "", nil, nil); r.Status != http.StatusOK {
 			t.Fatalf("anonymous search under the limit: %d %s", r.Status, r.Body)
