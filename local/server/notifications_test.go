@@ -303,3 +303,31 @@ func TestBookingCancellationReminder(t *testing.T) {
 		t.Errorf("Portuguese reminders: %+v; want one, to the practitioner", pt)
 	}
 }
+
+// TestReminderOnceWhateverTheMoves: an appointment moved away and back
+// gets one reminder, not one per move.
+func TestReminderOnceWhateverTheMoves(t *testing.T) {
+	c := start(t, nil)
+	w := newWorld(t, c)
+	ben := w.tokens["beneficiary-other"]
+	w.must(c.call("PUT", "/v1/me/notification-preferences", ben, map[string]any{"channels": map[string]bool{"email": true}, "language": "en"}, nil), 200, "prefs")
+	var later []string
+	for _, sl := range freeSlots(t, c, ben, w.P, 100) {
+		if at, _ := time.Parse(time.RFC3339, sl["start"].(string)); at.After(time.Now().Add(48*time.Hour)) && len(later) < 2 {
+			later = append(later, sl["slotId"].(string))
+		}
+	}
+	if len(later) != 2 {
+		t.Fatalf("free slots two days ahead: %v", later)
+	}
+	id := w.must(book(c, ben, later[0], w.B2, nil), 201, "book")["id"].(string)
+	w.must(c.call("POST", "/v1/appointments/"+id+"/reschedule", ben, map[string]any{"newSlotId": later[1]}, map[string]string{"If-Match": `"1"`}), 200, "away")
+	w.must(c.call("POST", "/v1/appointments/"+id+"/reschedule", ben, map[string]any{"newSlotId": later[0]}, map[string]string{"If-Match": `"2"`}), 200, "back")
+	before := len(c.server.Mail.Sent())
+	if _, err := c.server.DispatchAt(context.Background(), time.Now().Add(8*24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if got := sentWith(c.server.Mail.Sent()[before:], "email", "Appointment tomorrow"); len(got) != 1 {
+		t.Errorf("reminders to B2 after moving away and back: %d; want 1: %+v", len(got), got)
+	}
+}

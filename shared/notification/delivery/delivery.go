@@ -284,6 +284,14 @@ func (r *Router) beneficiary(ctx context.Context, id string) ([]notification.Per
 func (r *Router) automatic(ctx context.Context, m outbox.Message, subject string, channels []notification.Channel) (notification.Notification, error) {
 	n := notification.Notification{ID: m.ID, Kind: string(m.Kind), Subject: subject, Message: subject, Channels: channels,
 		Priority: "normal", CreatedAt: m.CreatedAt}
+	if m.Kind == outbox.AppointmentReminder {
+		// A reminder is one per appointment and time, however many
+		// messages ask for it (an appointment moved away and back wrote
+		// two): its notification, by which each recipient and channel is
+		// delivered once, is named after them.
+		sum := sha256.Sum256([]byte(m.AppointmentID + "|reminder|" + m.DueAt.UTC().Truncate(time.Minute).Format(time.RFC3339)))
+		n.ID = "R" + hex.EncodeToString(sum[:])[:25]
+	}
 	if m.Recipient != "" {
 		return r.Notices.Get(ctx, m.NotificationID)
 	}
