@@ -413,3 +413,23 @@ func TestNoCancelAfterStart(t *testing.T) {
 	assertProblem(t, c.call("POST", "/v1/appointments/"+w.A+"/reschedule", w.tokens["beneficiary"], map[string]any{"newSlotId": w.freeSlot()}, map[string]string{"If-Match": `"1"`}), http.StatusUnprocessableEntity)
 	w.must(c.call("POST", "/v1/appointments/"+w.A+"/status", w.tokens["practitioner"], map[string]any{"status": "noShow"}, map[string]string{"If-Match": `"1"`}), 200, "no-show")
 }
+
+// TestLosingBookingAfterLastCancellation: once a beneficiary's last
+// appointment is cancelled, a booking of theirs that loses its slot (409)
+// leaves the scheduling table readable: slots list and bookings go on (on
+// the embedded store an empty stored map broke every later request).
+func TestLosingBookingAfterLastCancellation(t *testing.T) {
+	c := start(t, nil)
+	w := newWorld(t, c)
+	ben := w.tokens["beneficiary-other"]
+	slots := freeSlots(t, c, ben, w.P, 10)
+	id := w.must(book(c, ben, slots[0]["slotId"].(string), w.B2, nil), 201, "book")["id"].(string)
+	w.must(c.call("POST", "/v1/appointments/"+id+"/cancellation", ben, map[string]any{"reason": "x"}, map[string]string{"If-Match": `"1"`}), 200, "cancel")
+	// B takes a slot; B2 tries the same one and loses.
+	w.must(book(c, w.tokens["beneficiary"], slots[1]["slotId"].(string), w.B, nil), 201, "B books")
+	assertProblem(t, book(c, ben, slots[1]["slotId"].(string), w.B2, nil), http.StatusConflict)
+	if len(freeSlots(t, c, ben, w.P, 10)) == 0 {
+		t.Error("no slots listed after the lost booking")
+	}
+	w.must(book(c, ben, slots[2]["slotId"].(string), w.B2, nil), 201, "B2 books another")
+}

@@ -438,7 +438,13 @@ func (st *Store) bookingsWrite(bid string, intervals map[string]string, version 
 		}
 	}
 	item := key("BENEFICIARY#"+bid, "BOOKINGS")
-	item["intervals"], item["version"] = &types.AttributeValueMemberM{Value: m}, n(version+1)
+	item["version"] = n(version + 1)
+	// No intervals: no attribute. An empty map is valid in DynamoDB, but
+	// the embedded store mangles one when it rolls a failed transaction
+	// back, and the table is unreadable after (issue of the booking race).
+	if len(m) > 0 {
+		item["intervals"] = &types.AttributeValueMemberM{Value: m}
+	}
 	return types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: item,
 		ConditionExpression: cond, ExpressionAttributeValues: vals}}
 }
