@@ -119,11 +119,12 @@ func (iv *Invoker) InvokeFunction(ctx context.Context, folder string, payload []
 	}
 	out, err := iv.invoke(ctx, in, payload)
 	var fe *FunctionError
-	if err != nil && !errors.Is(err, ErrTimeout) && !errors.As(err, &fe) && iv.Logger != nil {
-		iv.Logger.Warn("invoke failed", slog.String("function", folder), slog.String("error", err.Error()))
-	}
 	if err != nil && !errors.Is(err, ErrTimeout) && !errors.As(err, &fe) {
-		// A broken instance is not reused; the next request starts another.
+		// The emulator itself failed: a broken instance is not reused; the
+		// next request starts another.
+		if iv.Logger != nil {
+			iv.Logger.Warn("invoke failed", slog.String("function", folder), slog.String("error", err.Error()))
+		}
 		go in.stop()
 		p.release(nil)
 		return nil, err

@@ -476,14 +476,9 @@ func refuseDotSegments(next http.Handler) http.Handler {
 // under the runtime interface emulator, configured as the stack configures
 // it in AWS, against this server's store and token issuer.
 func (s *Server) lambdaMode(env *platform.Env, getenv func(string) string, rie string, doc *openapi3.T, logger *slog.Logger) (*lambdamode.Invoker, error) {
-	out, err := exec.Command("go", "env", "GOMOD").Output()
+	root, dir, err := buildDirs(getenv)
 	if err != nil {
-		return nil, fmt.Errorf("lambda mode: find the module: %w", err)
-	}
-	root := filepath.Dir(strings.TrimSpace(string(out)))
-	dir := getenv(EnvLambdaBuild)
-	if dir == "" {
-		dir = filepath.Join(root, "build", "host")
+		return nil, err
 	}
 	folders, ops := map[string]string{}, map[string]string{}
 	for _, op := range openapi.Operations(doc) {
@@ -545,16 +540,26 @@ func (s *Server) startProxy(env *platform.Env) (string, error) {
 	return "http://" + ln.Addr().String(), nil
 }
 
-// stackInvoker builds the invoker of the template-driven Lambda mode.
-func (s *Server) stackInvoker(env *platform.Env, getenv func(string) string, rie string) (*lambdamode.Invoker, error) {
+// buildDirs returns the module root and the folder Lambda mode builds
+// function binaries for this machine into (EnvLambdaBuild, build/host by
+// default).
+func buildDirs(getenv func(string) string) (root, dir string, err error) {
 	out, err := exec.Command("go", "env", "GOMOD").Output()
 	if err != nil {
-		return nil, fmt.Errorf("stack mode: find the module: %w", err)
+		return "", "", fmt.Errorf("lambda mode: find the module: %w", err)
 	}
-	root := filepath.Dir(strings.TrimSpace(string(out)))
-	dir := getenv(EnvLambdaBuild)
-	if dir == "" {
+	root = filepath.Dir(strings.TrimSpace(string(out)))
+	if dir = getenv(EnvLambdaBuild); dir == "" {
 		dir = filepath.Join(root, "build", "host")
+	}
+	return root, dir, nil
+}
+
+// stackInvoker builds the invoker of the template-driven Lambda mode.
+func (s *Server) stackInvoker(env *platform.Env, getenv func(string) string, rie string) (*lambdamode.Invoker, error) {
+	root, dir, err := buildDirs(getenv)
+	if err != nil {
+		return nil, err
 	}
 	base, err := s.startProxy(env)
 	if err != nil {

@@ -657,12 +657,7 @@ func (sm *stackMode) ses(key string, body []byte, w http.ResponseWriter, s *Serv
 
 // cognito answers AdminAddUserToGroup for the local user pool.
 func (sm *stackMode) cognito(key, target string, body []byte, w http.ResponseWriter) {
-	fail := func(status int, code, msg string) {
-		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-		w.WriteHeader(status)
-		out, _ := json.Marshal(map[string]string{"__type": code, "message": msg})
-		_, _ = w.Write(out)
-	}
+	fail := func(status int, code, msg string) { amzJSONFault(w, status, code, msg) }
 	if target != "AWSCognitoIdentityProviderService.AdminAddUserToGroup" {
 		fail(http.StatusBadRequest, "InvalidAction", "only AdminAddUserToGroup is served locally")
 		return
@@ -696,12 +691,7 @@ func (sm *stackMode) cognito(key, target string, body []byte, w http.ResponseWri
 
 // secretValue answers GetSecretValue for the template's secrets.
 func (sm *stackMode) secretValue(key, target string, body []byte, w http.ResponseWriter) {
-	fail := func(status int, code, msg string) {
-		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-		w.WriteHeader(status)
-		out, _ := json.Marshal(map[string]string{"__type": code, "message": msg})
-		_, _ = w.Write(out)
-	}
+	fail := func(status int, code, msg string) { amzJSONFault(w, status, code, msg) }
 	if target != "secretsmanager.GetSecretValue" {
 		fail(http.StatusBadRequest, "InvalidAction", "only GetSecretValue is served locally")
 		return
@@ -723,6 +713,15 @@ func (sm *stackMode) secretValue(key, target string, body []byte, w http.Respons
 	out, _ := json.Marshal(map[string]any{"ARN": in.SecretId, "Name": in.SecretId, "SecretString": value, "VersionId": "local",
 		"VersionStages": []string{"AWSCURRENT"}, "CreatedDate": 0})
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	_, _ = w.Write(out)
+}
+
+// amzJSONFault answers an error as the AWS JSON 1.1 protocol does
+// (Cognito, Secrets Manager).
+func amzJSONFault(w http.ResponseWriter, status int, code, msg string) {
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	w.WriteHeader(status)
+	out, _ := json.Marshal(map[string]string{"__type": code, "message": msg})
 	_, _ = w.Write(out)
 }
 

@@ -188,12 +188,25 @@ type Decision struct {
 // decision, or NotFound for a denial, or Unavailable when the audit trail
 // cannot record it.
 func (pol *Policy) Authorize(ctx context.Context, p auth.Principal, action Action, beneficiaryID string, auditAction string, res Resource) (Decision, error) {
+	return pol.authorize(ctx, p, action, beneficiaryID, auditAction, res, nil)
+}
+
+// authorize decides, applies rule (a further refusal of an allowed
+// decision: Forbidden, answered as it is; any other error is a failure)
+// and audits the outcome.
+func (pol *Policy) authorize(ctx context.Context, p auth.Principal, action Action, beneficiaryID, auditAction string, res Resource, rule func(Decision) error) (Decision, error) {
 	d, err := pol.decide(ctx, p, action, beneficiaryID)
 	if err != nil && !problem.Is(err, problem.NotFound) {
 		return Decision{}, err
 	}
+	var refused error
+	if err == nil && rule != nil {
+		if refused = rule(d); refused != nil && !problem.Is(refused, problem.Forbidden) {
+			return Decision{}, refused
+		}
+	}
 	outcome, role := audit.Allowed, string(d.Basis)
-	if err != nil {
+	if err != nil || refused != nil {
 		outcome, role = audit.Denied, firstRole(p)
 	}
 	if rerr := pol.Record(ctx, p, role, auditAction, res, beneficiaryID, outcome); rerr != nil {
@@ -201,6 +214,9 @@ func (pol *Policy) Authorize(ctx context.Context, p auth.Principal, action Actio
 	}
 	if err != nil {
 		return Decision{}, problem.New(problem.NotFound, "no beneficiary %s", beneficiaryID)
+	}
+	if refused != nil {
+		return Decision{}, refused
 	}
 	return d, nil
 }
@@ -213,43 +229,27 @@ func (pol *Policy) Authorize(ctx context.Context, p auth.Principal, action Actio
 // a booking never undoes a revocation. Audited as Authorize is; a refusal
 // by these rules is Forbidden (the caller may book others).
 func (pol *Policy) AuthorizeBooking(ctx context.Context, p auth.Principal, beneficiaryID, practitionerID, auditAction string, res Resource) (Decision, error) {
-	d, err := pol.decide(ctx, p, Book, beneficiaryID)
-	if err != nil && !problem.Is(err, problem.NotFound) {
-		return Decision{}, err
-	}
-	var rule error
-	if err == nil && (d.Basis == LinkedCaregiver || d.Basis == ManagingCaregiver) && p.Has(auth.Practitioner) {
-		prof, perr := pol.Directory.Practitioner(ctx, p.Sub)
-		if perr != nil && !problem.Is(perr, problem.NotFound) {
-			return Decision{}, perr
+	return pol.authorize(ctx, p, Book, beneficiaryID, auditAction, res, func(d Decision) error {
+		if (d.Basis == LinkedCaregiver || d.Basis == ManagingCaregiver) && p.Has(auth.Practitioner) {
+			prof, err := pol.Directory.Practitioner(ctx, p.Sub)
+			if err != nil && !problem.Is(err, problem.NotFound) {
+				return err
+			}
+			if err == nil && prof.ID == practitionerID {
+				return problem.New(problem.Forbidden, "a caregiver does not book a beneficiary with its own practitioner profile")
+			}
 		}
-		if perr == nil && prof.ID == practitionerID {
-			rule = problem.New(problem.Forbidden, "a caregiver does not book a beneficiary with its own practitioner profile")
+		if d.Basis == LinkedCaregiver {
+			_, revoked, err := pol.Directory.RevokedAt(ctx, beneficiaryID, practitionerID)
+			if err != nil {
+				return err
+			}
+			if revoked {
+				return problem.New(problem.Forbidden, "the beneficiary ended this practitioner's access: only the beneficiary books it again")
+			}
 		}
-	}
-	if err == nil && rule == nil && d.Basis == LinkedCaregiver {
-		_, revoked, rerr := pol.Directory.RevokedAt(ctx, beneficiaryID, practitionerID)
-		if rerr != nil {
-			return Decision{}, rerr
-		}
-		if revoked {
-			rule = problem.New(problem.Forbidden, "the beneficiary ended this practitioner's access: only the beneficiary books it again")
-		}
-	}
-	outcome, role := audit.Allowed, string(d.Basis)
-	if err != nil || rule != nil {
-		outcome, role = audit.Denied, firstRole(p)
-	}
-	if rerr := pol.Record(ctx, p, role, auditAction, res, beneficiaryID, outcome); rerr != nil {
-		return Decision{}, rerr
-	}
-	if err != nil {
-		return Decision{}, problem.New(problem.NotFound, "no beneficiary %s", beneficiaryID)
-	}
-	if rule != nil {
-		return Decision{}, rule
-	}
-	return d, nil
+		return nil
+	})
 }
 
 // OwnPractitioner returns the practitioner profile id of p when p may act

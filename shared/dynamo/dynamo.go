@@ -160,3 +160,25 @@ func PutNew(ctx context.Context, db *dynamodb.Client, table string, item map[str
 	}
 	return err
 }
+
+// BatchGet reads the items of keys from table, 100 keys a request, with at
+// most three rounds of unprocessed keys each (then Unavailable): a batch
+// read costs a bounded number of requests whatever DynamoDB hands back.
+func BatchGet(ctx context.Context, db *dynamodb.Client, table string, keys []map[string]types.AttributeValue, consistent bool) ([]map[string]types.AttributeValue, error) {
+	var out []map[string]types.AttributeValue
+	for start := 0; start < len(keys); start += 100 {
+		req := map[string]types.KeysAndAttributes{table: {Keys: keys[start:min(len(keys), start+100)], ConsistentRead: aws.Bool(consistent)}}
+		for round := 0; len(req) > 0; round++ {
+			if round == 3 {
+				return nil, problem.New(problem.Unavailable, "the data store is busy, retry later")
+			}
+			resp, err := db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
+			if err != nil {
+				return nil, Err(err, "batch read")
+			}
+			out = append(out, resp.Responses[table]...)
+			req = resp.UnprocessedKeys
+		}
+	}
+	return out, nil
+}

@@ -159,34 +159,25 @@ func (st *Store) Version(ctx context.Context, id string, v int64) (knowledge.Art
 
 // Latests reads the latest versions of up to 100 articles in one request.
 func (st *Store) Latests(ctx context.Context, ids []string) (map[string]knowledge.Article, error) {
+	var keys []map[string]types.AttributeValue
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			keys = append(keys, key("ARTICLE#"+id, "LATEST"))
+		}
+	}
+	items, err := dynamo.BatchGet(ctx, st.DB, st.Table, keys, true)
+	if err != nil {
+		return nil, err
+	}
 	out := map[string]knowledge.Article{}
-	for start := 0; start < len(ids); start += 100 {
-		var keys []map[string]types.AttributeValue
-		seen := map[string]bool{}
-		for _, id := range ids[start:min(len(ids), start+100)] {
-			if !seen[id] {
-				seen[id] = true
-				keys = append(keys, key("ARTICLE#"+id, "LATEST"))
-			}
+	for _, item := range items {
+		a, err := decode(item)
+		if err != nil {
+			return nil, err
 		}
-		req := map[string]types.KeysAndAttributes{st.Table: {Keys: keys, ConsistentRead: aws.Bool(true)}}
-		for round := 0; len(req) > 0; round++ {
-			if round == 3 {
-				return nil, problem.New(problem.Unavailable, "the knowledge index is busy, retry later")
-			}
-			resp, err := st.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
-			if err != nil {
-				return nil, dynamo.Err(err, "get articles")
-			}
-			for _, item := range resp.Responses[st.Table] {
-				a, err := decode(item)
-				if err != nil {
-					return nil, err
-				}
-				out[a.ID] = a
-			}
-			req = resp.UnprocessedKeys
-		}
+		out[a.ID] = a
 	}
 	return out, nil
 }
@@ -280,20 +271,13 @@ func (st *Store) Stats(ctx context.Context, langs []string) (int64, int64, error
 		}
 		return 0
 	}
+	items, err := dynamo.BatchGet(ctx, st.DB, st.Table, keys, false)
+	if err != nil {
+		return 0, 0, err
+	}
 	var docs, length int64
-	req := map[string]types.KeysAndAttributes{st.Table: {Keys: keys}}
-	for round := 0; len(req) > 0; round++ {
-		if round == 3 {
-			return 0, 0, problem.New(problem.Unavailable, "the knowledge index is busy, retry later")
-		}
-		out, err := st.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
-		if err != nil {
-			return 0, 0, dynamo.Err(err, "read index statistics")
-		}
-		for _, item := range out.Responses[st.Table] {
-			docs, length = docs+num(item, "docs"), length+num(item, "length")
-		}
-		req = out.UnprocessedKeys
+	for _, item := range items {
+		docs, length = docs+num(item, "docs"), length+num(item, "length")
 	}
 	return docs, length, nil
 }

@@ -570,37 +570,27 @@ func NewService(env *platform.Env) *practitioner.Service {
 }
 
 // VerifiedAmong reports, for each practitioner id, whether it exists and is
-// verified now, in one BatchGetItem per 100 ids (and at most 3 rounds of
-// unprocessed keys).
+// verified now, in one batch read per 100 ids.
 func (st *Store) VerifiedAmong(ctx context.Context, ids []string) (map[string]bool, error) {
+	var keys []map[string]types.AttributeValue
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			keys = append(keys, profileKey(id))
+		}
+	}
+	items, err := dynamo.BatchGet(ctx, st.DB, st.Table, keys, true)
+	if err != nil {
+		return nil, err
+	}
 	out := map[string]bool{}
-	for start := 0; start < len(ids); start += 100 {
-		var keys []map[string]types.AttributeValue
-		seen := map[string]bool{}
-		for _, id := range ids[start:min(len(ids), start+100)] {
-			if !seen[id] {
-				seen[id] = true
-				keys = append(keys, profileKey(id))
-			}
+	for _, item := range items {
+		p, err := decode(item)
+		if err != nil {
+			return nil, err
 		}
-		req := map[string]types.KeysAndAttributes{st.Table: {Keys: keys, ConsistentRead: aws.Bool(true)}}
-		for round := 0; len(req) > 0; round++ {
-			if round == 3 {
-				return nil, problem.New(problem.Unavailable, "the practitioner directory is busy, retry later")
-			}
-			resp, err := st.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
-			if err != nil {
-				return nil, dynamo.Err(err, "get practitioners")
-			}
-			for _, item := range resp.Responses[st.Table] {
-				p, err := decode(item)
-				if err != nil {
-					return nil, err
-				}
-				out[p.ID] = p.Verification == practitioner.Verified
-			}
-			req = resp.UnprocessedKeys
-		}
+		out[p.ID] = p.Verification == practitioner.Verified
 	}
 	return out, nil
 }
