@@ -51,8 +51,8 @@ $(TOOLS)/redocly $(TOOLS)/cdk $(TOOLS)/prism $(DYNAMODB_LOCAL): tools/package.js
 	@touch $(TOOLS)/redocly $(TOOLS)/cdk $(TOOLS)/prism $(DYNAMODB_LOCAL)
 
 .PHONY: test-dynamodb-local
-test-dynamodb-local: $(DYNAMODB_LOCAL) ## The end-to-end suite against Amazon's DynamoDB Local (needs Java 17)
-	scripts/with-dynamodb-local.sh $(GO) test -count=1 ./local/server
+test-dynamodb-local: $(DYNAMODB_LOCAL) ## The end-to-end suite and every package's own store tests against Amazon's DynamoDB Local (needs Java 17)
+	scripts/with-dynamodb-local.sh $(GO) test -count=1 ./local/server ./shared/...
 
 .PHONY: login
 login: ## Sign in to a deployed user pool (authorization code with PKCE, loopback callback) and print an access token

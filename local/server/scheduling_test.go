@@ -433,3 +433,123 @@ func TestLosingBookingAfterLastCancellation(t *testing.T) {
 	}
 	w.must(book(c, ben, slots[2]["slotId"].(string), w.B2, nil), 201, "B2 books another")
 }
+
+// TestScheduleReplacedWhileBooking: twenty rounds of a practitioner
+// replacing a day's hours (09:00 to 10:00 in 60-minute slots, then 09:30 to
+// 10:30) while one patient books the old slot and another, as soon as the
+// new hours are out, the new one: whatever the interleaving, the
+// practitioner never holds two overlapping appointments.
+func TestScheduleReplacedWhileBooking(t *testing.T) {
+	c := start(t, nil)
+	w := newWorld(t, c)
+	prac := w.tokens["practitioner-other"]
+	maputo, _ := time.LoadLocation("Africa/Maputo")
+	place := func(date, from, to string) {
+		d, _ := time.Parse(time.DateOnly, date)
+		w.must(c.call("POST", "/v1/practitioners/"+w.P2+"/schedules", prac, map[string]any{"timeZone": "Africa/Maputo", "slotMinutes": 60,
+			"effectiveFrom": date, "effectiveTo": date,
+			"weeklyRules": []any{map[string]any{"dayOfWeek": strings.ToLower(d.Weekday().String()[:3]), "start": from, "end": to}}}, nil), 201, "schedule")
+	}
+	slotAt := func(tok string, day time.Time) string {
+		from, to := day.Format(time.RFC3339), day.Add(24*time.Hour).Format(time.RFC3339)
+		r := c.call("GET", fmt.Sprintf("/v1/practitioners/%s/slots?from=%s&to=%s", w.P2, url.QueryEscape(from), url.QueryEscape(to)), tok, nil, nil)
+		items, _ := r.json(t)["items"].([]any)
+		if r.Status != http.StatusOK || len(items) == 0 {
+			return ""
+		}
+		return items[0].(map[string]any)["slotId"].(string)
+	}
+	patient := func(name string) (string, string) {
+		tok := c.token(name, "beneficiary")
+		return tok, w.must(c.call("POST", "/v1/beneficiaries", tok, beneficiaryBody(name), nil), 201, "beneficiary")["id"].(string)
+	}
+	for round := range 20 {
+		now := time.Now().In(maputo) // the server's clock is not moved here
+		d := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, maputo).AddDate(0, 0, 2+round)
+		date := d.Format(time.DateOnly)
+		place(date, "09:00", "10:00")
+		tokA, benA := patient(fmt.Sprintf("early-%d", round))
+		tokB, benB := patient(fmt.Sprintf("late-%d", round))
+		old := slotAt(tokA, d)
+		if old == "" {
+			t.Fatalf("round %d: no slot on %s", round, date)
+		}
+		var statuses [2]int
+		var wg sync.WaitGroup
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			statuses[0] = book(c, tokA, old, benA, nil).Status
+		}()
+		go func() {
+			defer wg.Done()
+			place(date, "09:30", "10:30")
+			if slot := slotAt(tokB, d); slot != "" {
+				statuses[1] = book(c, tokB, slot, benB, nil).Status
+			}
+		}()
+		wg.Wait()
+		for _, s := range statuses {
+			if s != 0 && s != http.StatusCreated && s != http.StatusConflict {
+				t.Fatalf("round %d: booking answered %d", round, s)
+			}
+		}
+		from, to := d.UTC().Format(time.RFC3339), d.Add(24*time.Hour).UTC().Format(time.RFC3339)
+		list := w.must(c.call("GET", fmt.Sprintf("/v1/appointments?status=booked&from=%s&to=%s&limit=100", url.QueryEscape(from), url.QueryEscape(to)), prac, nil, nil), 200, "appointments")
+		type span struct{ start, end string }
+		var spans []span
+		for _, it := range list["items"].([]any) {
+			a := it.(map[string]any)
+			spans = append(spans, span{a["start"].(string), a["end"].(string)})
+		}
+		for i := range spans {
+			for j := range i {
+				if spans[i].start < spans[j].end && spans[j].start < spans[i].end {
+					t.Fatalf("round %d: two overlapping appointments %v and %v", round, spans[j], spans[i])
+				}
+			}
+		}
+	}
+}
+
+// TestSlotsAtTheChangesThroughTheAPI: an evening clinic in Cairo on the
+// night the clocks go back at midnight, and a night clinic in New York on
+// the night they go forward: every listed slot lasts exactly its length in
+// real time, none overlaps another, and each can be booked.
+func TestSlotsAtTheChangesThroughTheAPI(t *testing.T) {
+	c := start(t, nil)
+	w := newWorld(t, c)
+	prac, ben := w.tokens["practitioner-other"], w.tokens["beneficiary"]
+	for _, tc := range []struct {
+		zone, date, day, from, to string
+		slot, want                int
+	}{
+		{"Africa/Cairo", "2027-10-28", "thu", "21:00", "24:00", 60, 4},
+		{"America/New_York", "2027-03-14", "sun", "01:00", "04:00", 30, 4},
+	} {
+		w.must(c.call("POST", "/v1/practitioners/"+w.P2+"/schedules", prac, map[string]any{"timeZone": tc.zone, "slotMinutes": tc.slot,
+			"effectiveFrom": tc.date, "effectiveTo": tc.date,
+			"weeklyRules": []any{map[string]any{"dayOfWeek": tc.day, "start": tc.from, "end": tc.to}}}, nil), 201, "schedule")
+		d, _ := time.Parse(time.DateOnly, tc.date)
+		from, to := d.Add(-12*time.Hour).Format(time.RFC3339), d.Add(36*time.Hour).Format(time.RFC3339)
+		page := w.must(c.call("GET", fmt.Sprintf("/v1/practitioners/%s/slots?from=%s&to=%s", w.P2, url.QueryEscape(from), url.QueryEscape(to)), ben, nil, nil), 200, "slots")
+		items := page["items"].([]any)
+		if len(items) != tc.want {
+			t.Fatalf("%s: %d slots; want %d: %v", tc.zone, len(items), tc.want, items)
+		}
+		var prevEnd time.Time
+		for _, it := range items {
+			sl := it.(map[string]any)
+			start, _ := time.Parse(time.RFC3339, sl["start"].(string))
+			end, _ := time.Parse(time.RFC3339, sl["end"].(string))
+			if end.Sub(start) != time.Duration(tc.slot)*time.Minute {
+				t.Errorf("%s: slot %s to %s lasts %s", tc.zone, start, end, end.Sub(start))
+			}
+			if start.Before(prevEnd) {
+				t.Errorf("%s: slot at %s overlaps the one before", tc.zone, start)
+			}
+			prevEnd = end
+			w.must(book(c, ben, sl["slotId"].(string), w.B, nil), 201, tc.zone+" slot at "+sl["start"].(string))
+		}
+	}
+}

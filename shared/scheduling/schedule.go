@@ -10,9 +10,9 @@ import (
 	"encoding/base64"
 	"fmt"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	// The zone database travels with the binary: Lambda hosts may lack one.
@@ -70,6 +70,10 @@ type Slot struct {
 	PractitionerID string
 	Start, End     time.Time
 	Modes          []string
+	// Date is the local date, in its schedule's zone, of the window that
+	// offers the slot; MaxPerDay is that schedule's limit for the date.
+	Date      string
+	MaxPerDay int
 }
 
 // ID returns the slot's opaque id; it names the practitioner and the time,
@@ -104,6 +108,15 @@ func ParseClock(v string) (int, bool) {
 		return 0, false
 	}
 	return t.Hour()*60 + t.Minute(), true
+}
+
+// ParseEnd reads the end of a window of hours: HH:MM, or 24:00 for the end
+// of the day.
+func ParseEnd(v string) (int, bool) {
+	if v == "24:00" {
+		return 24 * 60, true
+	}
+	return ParseClock(v)
 }
 
 // Clock writes minutes after midnight as HH:MM.
@@ -183,12 +196,20 @@ func (s Schedule) Validate(now time.Time, practitionerModes []string) error {
 	return l.Err()
 }
 
+// locations caches the zones read: time.LoadLocation reads and parses the
+// zone's file on every call.
+var locations sync.Map // name -> *time.Location
+
 // Location returns the schedule's time zone.
 func (s Schedule) Location() *time.Location {
+	if loc, ok := locations.Load(s.TimeZone); ok {
+		return loc.(*time.Location)
+	}
 	loc, err := time.LoadLocation(s.TimeZone)
 	if err != nil {
 		return time.UTC
 	}
+	locations.Store(s.TimeZone, loc)
 	return loc
 }
 
@@ -197,92 +218,225 @@ func (s Schedule) covers(date string) bool {
 	return date >= s.EffectiveFrom && date <= s.EffectiveTo
 }
 
-// SlotsOn returns the slots of the local date of date (in the schedule's
-// zone; pass a time of that day such as noon) that the
-// schedule's rules or exception for that day give. Wall-clock times stay
-// put across daylight-saving changes: a 09:00 rule gives 09:00 local on
-// both sides of a change; a slot in the hour a spring change skips is not
-// offered. defaultModes are offered where a rule names none.
+// SlotsOn returns the slots the schedule alone offers on the local date of
+// date (a time of that day in any zone; its year, month and day are read).
+// defaultModes are offered where a rule names none.
 func (s Schedule) SlotsOn(date time.Time, defaultModes []string) []Slot {
-	loc := s.Location()
 	y, m, d := date.Date()
-	key := fmt.Sprintf("%04d-%02d-%02d", y, m, d)
-	type window struct {
-		start, end int
-		modes      []string
-	}
-	var windows []window
-	if i := slices.IndexFunc(s.Exceptions, func(e Exception) bool { return e.Date == key }); i >= 0 {
-		e := s.Exceptions[i]
-		if e.Unavailable {
-			return nil
-		}
-		windows = append(windows, window{e.Start, e.End, defaultModes})
-	} else {
-		wd := time.Date(y, m, d, 12, 0, 0, 0, time.UTC).Weekday()
-		for _, r := range s.Rules {
-			if r.Day == wd {
-				modes := r.Modes
-				if len(modes) == 0 {
-					modes = defaultModes
-				}
-				windows = append(windows, window{r.Start, r.End, modes})
-			}
-		}
-	}
 	var out []Slot
-	step := s.SlotMinutes + s.BufferMinutes
-	for _, w := range windows {
-		for at := w.start; at+s.SlotMinutes <= w.end; at += step {
-			start := time.Date(y, m, d, 0, at, 0, 0, loc)
-			if start.Hour()*60+start.Minute() != at%(24*60) {
-				continue // in a daylight-saving gap
+	for _, w := range s.windows(time.Date(y, m, d, 0, 0, 0, 0, time.UTC), defaultModes) {
+		out = append(out, w.slots(s)...)
+	}
+	return out
+}
+
+// window is the real time a rule or exception covers on one local date:
+// the instants whose wall clock, on that date, is within its hours. Both
+// occurrences of a repeated hour are in it; an hour that the clocks skip is
+// not. It is a list of runs of real time, more than one only when the clocks
+// go back across the window's start.
+type window struct {
+	date  string // YYYY-MM-DD, local
+	start int    // wall-clock minutes, for ordering windows of a day
+	runs  [][2]time.Time
+	modes []string
+}
+
+// windows returns the schedule's windows on the local date day (midnight
+// UTC of that civil date), in wall-clock order.
+func (s Schedule) windows(day time.Time, defaultModes []string) []window {
+	key := day.Format(time.DateOnly)
+	if !s.covers(key) {
+		return nil
+	}
+	loc := s.Location()
+	var out []window
+	add := func(start, end int, modes []string) {
+		if runs := runs(loc, day, start, end); len(runs) > 0 {
+			out = append(out, window{date: key, start: start, runs: runs, modes: modes})
+		}
+	}
+	if i := slices.IndexFunc(s.Exceptions, func(e Exception) bool { return e.Date == key }); i >= 0 {
+		if e := s.Exceptions[i]; !e.Unavailable {
+			add(e.Start, e.End, defaultModes)
+		}
+		return out
+	}
+	for _, r := range s.Rules {
+		if r.Day == day.Weekday() {
+			modes := r.Modes
+			if len(modes) == 0 {
+				modes = defaultModes
 			}
-			end := time.Date(y, m, d, 0, at+s.SlotMinutes, 0, 0, loc)
-			out = append(out, Slot{PractitionerID: s.PractitionerID, Start: start.UTC(), End: end.UTC(), Modes: w.modes})
+			add(r.Start, r.End, modes)
+		}
+	}
+	slices.SortFunc(out, func(a, b window) int { return a.start - b.start })
+	return out
+}
+
+// runs returns the runs of real time whose wall clock in loc on the civil
+// date day is in [start, end) minutes. Within one period of a zone (between
+// two transitions) the wall clock is the instant plus a constant offset, so
+// the instants of that period with the wanted wall clock are one interval;
+// the runs are those intervals, joined where they touch.
+func runs(loc *time.Location, day time.Time, start, end int) [][2]time.Time {
+	wallStart, wallEnd := day.Add(time.Duration(start)*time.Minute), day.Add(time.Duration(end)*time.Minute)
+	// Offsets are within 15 hours of UTC.
+	lo, hi := wallStart.Add(-15*time.Hour), wallEnd.Add(15*time.Hour)
+	var out [][2]time.Time
+	for t := lo; t.Before(hi); {
+		lt := t.In(loc)
+		_, offset := lt.Zone()
+		_, periodEnd := lt.ZoneBounds()
+		if periodEnd.IsZero() || periodEnd.After(hi) {
+			periodEnd = hi
+		}
+		d := time.Duration(offset) * time.Second
+		a, b := maxTime(t, wallStart.Add(-d)), minTime(periodEnd, wallEnd.Add(-d))
+		if a.Before(b) {
+			if n := len(out); n > 0 && out[n-1][1].Equal(a) {
+				out[n-1][1] = b
+			} else {
+				out = append(out, [2]time.Time{a, b})
+			}
+		}
+		t = periodEnd
+	}
+	return out
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+// slots lays the window's slots in real time: each lasts exactly
+// SlotMinutes, BufferMinutes apart, from the start of a run and within it.
+func (w window) slots(s Schedule) []Slot {
+	return w.slotsStarting(s, time.Time{}, time.Time{})
+}
+
+// slotsStarting returns the window's slots that start in [lo, hi) (zero
+// times: no bound).
+func (w window) slotsStarting(s Schedule, lo, hi time.Time) []Slot {
+	length, step := time.Duration(s.SlotMinutes)*time.Minute, time.Duration(s.SlotMinutes+s.BufferMinutes)*time.Minute
+	var out []Slot
+	for _, r := range w.runs {
+		at := r[0]
+		if !lo.IsZero() && at.Before(lo) {
+			// The first slot of the run that starts at or after lo.
+			at = at.Add((lo.Sub(at) + step - 1) / step * step)
+		}
+		for ; !at.Add(length).After(r[1]) && (hi.IsZero() || at.Before(hi)); at = at.Add(step) {
+			out = append(out, Slot{PractitionerID: s.PractitionerID, Start: at.UTC(), End: at.Add(length).UTC(), Modes: w.modes,
+				Date: w.date, MaxPerDay: s.MaxBookingsPerDay})
 		}
 	}
 	return out
 }
 
-// Day is a local date of a practitioner's schedule and its slots.
-type Day struct {
-	Date     string // YYYY-MM-DD in the schedule's zone
-	Schedule *Schedule
-	Slots    []Slot
-}
-
-// Days returns, for every local date touching [from, to), the slots of the
-// newest schedule that covers it; schedules are in any order.
-func DaysBetween(schedules []Schedule, from, to time.Time, defaultModes []string) []Day {
+// Offered returns the slots that the schedules offer entirely within
+// [from, to), sorted by start, each once, none overlapping another.
+//
+// A local date belongs to the newest schedule that covers it (a schedule
+// replaces older ones on its dates). On each date, a schedule's rules lay
+// slots in real time. Where two slots would overlap (two schedules in
+// different zones, at the dates where one ends and the other begins), the
+// slot of the newer schedule is offered and the other is not. That choice depends only on the schedules, never on the
+// window asked for, so a slot listed is a slot that booking finds.
+func Offered(schedules []Schedule, from, to time.Time, defaultModes []string) []Slot {
 	sorted := slices.Clone(schedules)
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].CreatedAt.After(sorted[j].CreatedAt) })
+	slices.SortStableFunc(sorted, func(a, b Schedule) int { return b.CreatedAt.Compare(a.CreatedAt) })
+	// Every slot that could overlap one in [from, to) starts in
+	// [from - MaxSlotMinutes, to).
+	lo := from.Add(-MaxSlotMinutes * time.Minute)
+	type laid struct {
+		Slot
+		rank int
+	}
+	var all []laid
 	claimed := map[string]bool{}
-	var days []Day
 	for i := range sorted {
-		s := &sorted[i]
+		s := sorted[i]
 		loc := s.Location()
-		first := from.In(loc)
-		// Days are walked at noon: midnight does not exist on every date
-		// (Sao Paulo's clocks jumped from 00:00 to 01:00).
-		d := time.Date(first.Year(), first.Month(), first.Day(), 12, 0, 0, 0, loc)
-		for ; time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc).Before(to); d = d.AddDate(0, 0, 1) {
-			key := d.Format(time.DateOnly)
+		first, last := civil(lo.In(loc)), civil(to.In(loc))
+		for day := first; !day.After(last); day = day.AddDate(0, 0, 1) {
+			key := day.Format(time.DateOnly)
 			if claimed[key] || !s.covers(key) {
 				continue
 			}
 			claimed[key] = true
-			var slots []Slot
-			for _, sl := range s.SlotsOn(d, defaultModes) {
-				if !sl.Start.Before(from) && !sl.End.After(to) {
-					slots = append(slots, sl)
+			// The slots of one schedule never overlap: each instant
+			// has one wall clock and one date, rules of a day do not
+			// overlap on the wall clock, and a window's slots are laid
+			// one after another. Only another schedule's can.
+			for _, w := range s.windows(day, defaultModes) {
+				for _, sl := range w.slotsStarting(s, lo, to) {
+					all = append(all, laid{sl, i})
 				}
 			}
-			days = append(days, Day{Date: key, Schedule: s, Slots: slots})
 		}
 	}
-	sort.Slice(days, func(i, j int) bool { return days[i].Date < days[j].Date })
-	return days
+	slices.SortStableFunc(all, func(a, b laid) int { return a.Start.Compare(b.Start) })
+	var out []Slot
+	for k, sl := range all {
+		if sl.Start.Before(from) || sl.End.After(to) {
+			continue
+		}
+		beaten := false
+		for j := k - 1; j >= 0 && !beaten && all[j].Start.After(sl.Start.Add(-MaxSlotMinutes*time.Minute)); j-- {
+			beaten = all[j].rank < sl.rank && all[j].End.After(sl.Start)
+		}
+		for j := k + 1; j < len(all) && !beaten && all[j].Start.Before(sl.End); j++ {
+			beaten = all[j].rank < sl.rank
+		}
+		if !beaten {
+			out = append(out, sl.Slot)
+		}
+	}
+	return out
+}
+
+// civil returns midnight UTC of t's civil date.
+func civil(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// Find returns the slot the schedules offer from start to end, if any.
+func Find(schedules []Schedule, start, end time.Time, defaultModes []string) (Slot, bool) {
+	for _, sl := range Offered(schedules, start, end, defaultModes) {
+		if sl.Start.Equal(start) && sl.End.Equal(end) {
+			return sl, true
+		}
+	}
+	return Slot{}, false
+}
+
+// PageAfter returns at most limit of the sorted slots that start after the
+// instant after (Unix seconds), and whether more follow.
+func PageAfter(slots []Slot, after int64, limit int) ([]Slot, bool) {
+	i, _ := slices.BinarySearchFunc(slots, after, func(s Slot, t int64) int {
+		if s.Start.Unix() <= t {
+			return -1
+		}
+		return 1
+	})
+	rest := slots[i:]
+	if len(rest) > limit {
+		return rest[:limit], true
+	}
+	return rest, false
 }
 
 // LocalDate returns the schedule-zone date of an instant.

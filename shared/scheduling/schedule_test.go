@@ -1,6 +1,7 @@
 package scheduling_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -8,7 +9,7 @@ import (
 	"ohcs/shared/scheduling"
 )
 
-func clock(s string) int { m, _ := scheduling.ParseClock(s); return m }
+func clock(s string) int { m, _ := scheduling.ParseEnd(s); return m }
 
 func day(t *testing.T, date, tz string) time.Time {
 	t.Helper()
@@ -89,19 +90,16 @@ func TestLisbonAcceptance(t *testing.T) {
 	s := scheduling.Schedule{PractitionerID: "P", TimeZone: "Europe/Lisbon", SlotMinutes: 30, EffectiveFrom: "2027-03-01", EffectiveTo: "2027-04-30",
 		Rules: []scheduling.Rule{{Day: time.Monday, Start: clock("09:00"), End: clock("12:00")}}, CreatedAt: time.Now()}
 	from, to := time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2027, 5, 1, 0, 0, 0, 0, time.UTC)
-	days := scheduling.DaysBetween([]scheduling.Schedule{s}, from, to, []string{"video"})
+	days := byDate(scheduling.Offered([]scheduling.Schedule{s}, from, to, []string{"video"}))
 	lisbon, _ := time.LoadLocation("Europe/Lisbon")
 	mondays := 0
-	for _, d := range days {
-		if len(d.Slots) == 0 {
-			continue
-		}
+	for date, slots := range days {
 		mondays++
-		if len(d.Slots) != 6 {
-			t.Errorf("%s: %d slots; want 6", d.Date, len(d.Slots))
+		if len(slots) != 6 {
+			t.Errorf("%s: %d slots; want 6", date, len(slots))
 		}
-		if got := d.Slots[0].Start.In(lisbon).Format("Mon 15:04"); got != "Mon 09:00" {
-			t.Errorf("%s: first slot %s; want Mon 09:00 Lisbon", d.Date, got)
+		if got := slots[0].Start.In(lisbon).Format("Mon 15:04"); got != "Mon 09:00" {
+			t.Errorf("%s: first slot %s; want Mon 09:00 Lisbon", date, got)
 		}
 	}
 	if mondays != 9 {
@@ -118,8 +116,8 @@ func TestExceptionsAndNewestSchedule(t *testing.T) {
 		Rules: []scheduling.Rule{{Day: time.Monday, Start: clock("10:00"), End: clock("11:00")}}, CreatedAt: time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC)}
 	from, to := time.Date(2027, 3, 8, 0, 0, 0, 0, time.UTC), time.Date(2027, 3, 17, 0, 0, 0, 0, time.UTC)
 	got := map[string][]string{}
-	for _, d := range scheduling.DaysBetween([]scheduling.Schedule{base, newer}, from, to, []string{"video"}) {
-		got[d.Date] = locals(d.Slots, "Africa/Maputo")
+	for date, slots := range byDate(scheduling.Offered([]scheduling.Schedule{base, newer}, from, to, []string{"video"})) {
+		got[date] = locals(slots, "Africa/Maputo")
 	}
 	for date, want := range map[string][]string{
 		"2027-03-08": nil,                            // day off
@@ -181,13 +179,22 @@ func TestSlotIDs(t *testing.T) {
 // TestDaysWithoutMidnight walks across a date whose midnight does not exist.
 func TestDaysWithoutMidnight(t *testing.T) {
 	s := scheduling.Schedule{PractitionerID: "P", TimeZone: "America/Sao_Paulo", SlotMinutes: 30, EffectiveFrom: "2018-11-01", EffectiveTo: "2018-11-30",
-		Rules: []scheduling.Rule{{Day: time.Sunday, Start: clock("09:00"), End: clock("10:00")}}}
-	days := scheduling.DaysBetween([]scheduling.Schedule{s}, time.Date(2018, 11, 3, 0, 0, 0, 0, time.UTC), time.Date(2018, 11, 6, 0, 0, 0, 0, time.UTC), nil)
-	var dates []string
-	for _, d := range days {
-		dates = append(dates, d.Date)
+		Rules: []scheduling.Rule{{Day: time.Sunday, Start: clock("00:00"), End: clock("02:00")}, {Day: time.Saturday, Start: clock("23:00"), End: clock("23:59")}}}
+	slots := scheduling.Offered([]scheduling.Schedule{s}, time.Date(2018, 11, 3, 0, 0, 0, 0, time.UTC), time.Date(2018, 11, 6, 0, 0, 0, 0, time.UTC), nil)
+	// Saturday 23:00 to 23:30 (and not 23:30, which would end after 23:59),
+	// then Sunday from 01:00: midnight to 01:00 did not exist.
+	if got, want := strings.Join(locals(slots, "America/Sao_Paulo"), " "), "23:00-23:30 01:00-01:30 01:30-02:00"; got != want {
+		t.Errorf("got %s; want %s", got, want)
 	}
-	if len(dates) != 4 || dates[1] != "2018-11-03" || dates[2] != "2018-11-04" || len(days[2].Slots) != 2 {
-		t.Errorf("got %v", dates)
+	if slots[0].Date != "2018-11-03" || slots[1].Date != "2018-11-04" {
+		t.Errorf("dates %s %s", slots[0].Date, slots[1].Date)
 	}
+}
+
+func byDate(slots []scheduling.Slot) map[string][]scheduling.Slot {
+	out := map[string][]scheduling.Slot{}
+	for _, s := range slots {
+		out[s.Date] = append(out[s.Date], s)
+	}
+	return out
 }

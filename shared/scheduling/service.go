@@ -110,41 +110,41 @@ func (s *Service) FreeSlots(ctx context.Context, pid string, from, to time.Time,
 }
 
 func (s *Service) free(ctx context.Context, p Practitioner, from, to time.Time, mode string) ([]Slot, error) {
-	schedules, err := s.Store.Schedules(ctx, p.ID, from.AddDate(0, 0, -1).Format(time.DateOnly))
+	schedules, err := s.Store.Schedules(ctx, p.ID, from.AddDate(0, 0, -2).Format(time.DateOnly))
 	if err != nil {
 		return nil, err
 	}
-	days := DaysBetween(schedules, from, to, p.Modes)
-	if len(days) == 0 {
+	slots := Offered(schedules, from, to, p.Modes)
+	if len(slots) == 0 {
 		return nil, nil
 	}
 	claims, err := s.Store.Claims(ctx, p.ID, from.Add(-MaxSlotMinutes*time.Minute), to)
 	if err != nil {
 		return nil, err
 	}
-	counts, err := s.Store.DayCounts(ctx, p.ID, days[0].Date, days[len(days)-1].Date)
-	if err != nil {
-		return nil, err
+	var counts map[string]int
+	if slices.ContainsFunc(slots, func(sl Slot) bool { return sl.MaxPerDay > 0 }) {
+		first, last := slots[0].Date, slots[0].Date
+		for _, sl := range slots {
+			first, last = min(first, sl.Date), max(last, sl.Date)
+		}
+		if counts, err = s.Store.DayCounts(ctx, p.ID, first, last); err != nil {
+			return nil, err
+		}
 	}
 	var out []Slot
-	for _, d := range days {
-		if max := d.Schedule.MaxBookingsPerDay; max > 0 && counts[d.Date] >= max {
+	for _, sl := range slots {
+		if sl.MaxPerDay > 0 && counts[sl.Date] >= sl.MaxPerDay {
 			continue
 		}
-		for _, sl := range d.Slots {
-			if mode != "" && !slices.Contains(sl.Modes, mode) {
-				continue
-			}
-			if overlapsAny(sl, claims) {
-				continue
-			}
-			out = append(out, sl)
+		if mode != "" && !slices.Contains(sl.Modes, mode) {
+			continue
 		}
+		if overlapsAny(sl, claims) {
+			continue
+		}
+		out = append(out, sl)
 	}
-	// Listed by start, whatever the order of the rules and schedules, and
-	// each slot once: paging is "after the last start".
-	slices.SortStableFunc(out, func(a, b Slot) int { return a.Start.Compare(b.Start) })
-	out = slices.CompactFunc(out, func(a, b Slot) bool { return a.Start.Equal(b.Start) && a.End.Equal(b.End) })
 	return out, nil
 }
 
@@ -168,67 +168,66 @@ func (s *Service) HasFreeSlot(ctx context.Context, pid string, from, to time.Tim
 }
 
 // offered checks that slotID is a slot the practitioner's schedules offer
-// now, free of other claims, in mode; it returns the slot and its day.
-func (s *Service) offered(ctx context.Context, field, slotID, mode string) (Slot, Day, error) {
+// now, free of other claims, in mode.
+func (s *Service) offered(ctx context.Context, field, slotID, mode string, self string) (Slot, error) {
 	want, err := ParseSlotID(field, slotID)
 	if err != nil {
-		return Slot{}, Day{}, err
+		return Slot{}, err
 	}
 	gone := problem.New(problem.Conflict, "this slot is not available any more: list the free slots again")
 	p, err := s.Practitioners.Practitioner(ctx, want.PractitionerID)
 	if problem.Is(err, problem.NotFound) || (err == nil && !p.Verified) {
-		return Slot{}, Day{}, gone
+		return Slot{}, gone
 	}
 	if err != nil {
-		return Slot{}, Day{}, err
+		return Slot{}, err
 	}
 	if want.Start.Before(s.Now().UTC().Add(MinimumNotice)) {
-		return Slot{}, Day{}, problem.New(problem.Conflict, "this slot starts in less than %d minutes: it can no longer be booked", int(MinimumNotice.Minutes()))
+		return Slot{}, problem.New(problem.Conflict, "this slot starts in less than %d minutes: it can no longer be booked", int(MinimumNotice.Minutes()))
 	}
-	schedules, err := s.Store.Schedules(ctx, p.ID, want.Start.AddDate(0, 0, -1).Format(time.DateOnly))
+	schedules, err := s.Store.Schedules(ctx, p.ID, want.Start.AddDate(0, 0, -2).Format(time.DateOnly))
 	if err != nil {
-		return Slot{}, Day{}, err
+		return Slot{}, err
 	}
-	for _, d := range DaysBetween(schedules, want.Start, want.End, p.Modes) {
-		for _, sl := range d.Slots {
-			if sl.Start.Equal(want.Start) && sl.End.Equal(want.End) {
-				if !slices.Contains(sl.Modes, mode) {
-					return Slot{}, Day{}, problem.Field("mode", "this slot is offered in %v", sl.Modes)
-				}
-				claims, err := s.Store.Claims(ctx, p.ID, sl.Start.Add(-MaxSlotMinutes*time.Minute), sl.End)
-				if err != nil {
-					return Slot{}, Day{}, err
-				}
-				for _, c := range claims {
-					if !c.Start.Equal(sl.Start) && sl.Start.Before(c.End) && c.Start.Before(sl.End) {
-						return Slot{}, Day{}, problem.New(problem.Conflict, "this slot overlaps a booked appointment")
-					}
-				}
-				return sl, d, nil
-			}
+	sl, ok := Find(schedules, want.Start, want.End, p.Modes)
+	if !ok {
+		return Slot{}, gone
+	}
+	if !slices.Contains(sl.Modes, mode) {
+		return Slot{}, problem.Field("mode", "this slot is offered in %v", sl.Modes)
+	}
+	// A first look, for a clear answer; the booking's transaction holds
+	// the rule whatever happens in between.
+	claims, err := s.Store.Claims(ctx, p.ID, sl.Start.Add(-MaxSlotMinutes*time.Minute), sl.End)
+	if err != nil {
+		return Slot{}, err
+	}
+	for _, c := range claims {
+		if c.AppointmentID != self && sl.Start.Before(c.End) && c.Start.Before(sl.End) {
+			return Slot{}, problem.New(problem.Conflict, "this slot overlaps a booked appointment")
 		}
 	}
-	return Slot{}, Day{}, gone
+	return sl, nil
 }
 
 // Book books slotID for beneficiaryID, by bookedBy (a sub). The caller has
 // been authorized. Invalid, Conflict.
 func (s *Service) Book(ctx context.Context, bookedBy, beneficiaryID, slotID, mode, reason string) (Appointment, error) {
-	sl, day, err := s.offered(ctx, "slotId", slotID, mode)
+	sl, err := s.offered(ctx, "slotId", slotID, mode, "")
 	if err != nil {
 		return Appointment{}, err
 	}
 	now := s.Now().UTC()
 	a := Appointment{
 		ID: s.NewID(), PractitionerID: sl.PractitionerID, BeneficiaryID: beneficiaryID, SlotID: sl.ID(),
-		Start: sl.Start, End: sl.End, LocalDate: day.Date, Mode: mode, Status: Booked, BookedBy: bookedBy,
+		Start: sl.Start, End: sl.End, LocalDate: sl.Date, Mode: mode, Status: Booked, BookedBy: bookedBy,
 		BookedAt: now, Reason: reason, CreatedAt: now, UpdatedAt: now, Version: 1,
 	}
 	msgs := []Message{{Kind: "appointmentBooked", DueAt: now}}
 	if r := a.Start.Add(-24 * time.Hour); r.After(now) {
 		msgs = append(msgs, Message{Kind: "appointmentReminder", DueAt: r})
 	}
-	if err := s.Store.Book(ctx, Booking{Appointment: a, MaxPerDay: day.Schedule.MaxBookingsPerDay, MaxUpcoming: MaxUpcoming}, msgs); err != nil {
+	if err := s.Store.Book(ctx, Booking{Appointment: a, MaxPerDay: sl.MaxPerDay, MaxUpcoming: MaxUpcoming}, msgs); err != nil {
 		return Appointment{}, err
 	}
 	return a, nil
@@ -291,19 +290,19 @@ func (s *Service) Reschedule(ctx context.Context, old Appointment, newSlotID str
 	if want.Start.Equal(old.Start) {
 		return Appointment{}, problem.Field("newSlotId", "is the appointment's current slot")
 	}
-	sl, day, err := s.offered(ctx, "newSlotId", newSlotID, old.Mode)
+	sl, err := s.offered(ctx, "newSlotId", newSlotID, old.Mode, old.ID)
 	if err != nil {
 		return Appointment{}, err
 	}
 	now := s.Now().UTC()
 	next := old
-	next.SlotID, next.Start, next.End, next.LocalDate = sl.ID(), sl.Start, sl.End, day.Date
+	next.SlotID, next.Start, next.End, next.LocalDate = sl.ID(), sl.Start, sl.End, sl.Date
 	next.UpdatedAt, next.Version = now, old.Version+1
 	msgs := []Message{{Kind: "appointmentRescheduled", DueAt: now}}
 	if r := next.Start.Add(-24 * time.Hour); r.After(now) {
 		msgs = append(msgs, Message{Kind: "appointmentReminder", DueAt: r})
 	}
-	if err := s.Store.Reschedule(ctx, Move{Old: old, New: next, MaxPerDay: day.Schedule.MaxBookingsPerDay}, msgs); err != nil {
+	if err := s.Store.Reschedule(ctx, Move{Old: old, New: next, MaxPerDay: sl.MaxPerDay}, msgs); err != nil {
 		return Appointment{}, err
 	}
 	return next, nil

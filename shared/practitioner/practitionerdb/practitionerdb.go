@@ -253,9 +253,13 @@ func facetItem(p practitioner.Practitioner, facet string, data types.AttributeVa
 	for _, m := range p.Modes {
 		modes = append(modes, string(m))
 	}
-	item["specs"] = &types.AttributeValueMemberSS{Value: specs}
-	item["langs"] = &types.AttributeValueMemberSS{Value: langSet(p.Languages)}
-	item["modes"] = &types.AttributeValueMemberSS{Value: modes}
+	// DynamoDB refuses an empty set: an empty one is no attribute (which
+	// no filter's contains() matches).
+	for name, set := range map[string][]string{"specs": specs, "langs": langSet(p.Languages), "modes": modes} {
+		if len(set) > 0 {
+			item[name] = &types.AttributeValueMemberSS{Value: set}
+		}
+	}
 	return item
 }
 

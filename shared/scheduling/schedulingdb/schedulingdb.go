@@ -3,8 +3,12 @@
 //
 // Items:
 //   - schedules:    pk PRACTITIONER#<id>, sk SCHEDULE#<createdAt>#<id>
-//   - claims:       pk PRACTITIONER#<id>, sk CLAIM#<start>: one per booked
-//     slot, written with attribute_not_exists, so a slot is booked once
+//   - busy times:   pk PRACTITIONER#<id>, sk BUSY#<UTC date>: the booked
+//     intervals of the practitioner's appointments that start on that UTC
+//     date, and a version. Every booking, move and cancellation reads the
+//     items its interval could overlap, checks, and writes them on their
+//     version in its transaction: two appointments of one practitioner
+//     never overlap, whatever the schedules and however requests interleave
 //   - day counts:   pk PRACTITIONER#<id>, sk DAY#<local date>: bookings and a
 //     version that every booking of that day conditions on
 //   - appointments: pk APPOINTMENT#<id>, sk APPOINTMENT, with gsi1 by
@@ -13,13 +17,15 @@
 //     booked intervals and a version, so that overlap checks and bookings of
 //     one beneficiary are serialized
 //
-// Free slots are computed from the schedules at read time; only claims are
-// stored. Every change is one TransactWriteItems with its outbox rows.
+// Free slots are computed from the schedules at read time; only busy
+// times are stored. Every change is one TransactWriteItems with its outbox rows.
 package schedulingdb
 
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -234,22 +240,61 @@ func num(v types.AttributeValue) int64 {
 
 // --- claims and day counts ---
 
-// Claims returns the booked slots starting in [from, to).
+// Claims returns the booked intervals that start in [from, to).
 func (st *Store) Claims(ctx context.Context, pid string, from, to time.Time) ([]scheduling.Claim, error) {
 	var out []scheduling.Claim
 	err := st.query(ctx, &dynamodb.QueryInput{
 		TableName:              aws.String(st.Table),
 		KeyConditionExpression: aws.String("pk = :pk AND sk BETWEEN :from AND :to"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": s("PRACTITIONER#" + pid), ":from": s("CLAIM#" + utc(from)), ":to": s("CLAIM#" + utc(to.Add(-time.Second))),
+			":pk": s("PRACTITIONER#" + pid), ":from": s(busySK(from)), ":to": s(busySK(to)),
 		},
 		ConsistentRead: aws.Bool(true),
 	}, func(item map[string]types.AttributeValue) error {
-		out = append(out, scheduling.Claim{Start: parse(strings.TrimPrefix(str(item[tables.SK]), "CLAIM#")),
-			End: parse(str(item["end"])), AppointmentID: str(item["appointmentId"])})
+		for id, iv := range intervalsOf(item) {
+			if !iv.start.Before(from) && iv.start.Before(to) {
+				out = append(out, scheduling.Claim{Start: iv.start, End: iv.end, AppointmentID: id})
+			}
+		}
 		return nil
 	})
+	slices.SortFunc(out, func(a, b scheduling.Claim) int { return a.Start.Compare(b.Start) })
 	return out, err
+}
+
+// interval is a booked time.
+type interval struct{ start, end time.Time }
+
+func (iv interval) String() string { return utc(iv.start) + "|" + utc(iv.end) }
+
+func parseInterval(v string) interval {
+	start, end, _ := strings.Cut(v, "|")
+	return interval{parse(start), parse(end)}
+}
+
+// intervalsOf reads an item's intervals attribute (absent when empty).
+func intervalsOf(item map[string]types.AttributeValue) map[string]interval {
+	out := map[string]interval{}
+	if m, ok := item["intervals"].(*types.AttributeValueMemberM); ok {
+		for id, v := range m.Value {
+			out[id] = parseInterval(str(v))
+		}
+	}
+	return out
+}
+
+// busySK is the sort key of the busy item of t's UTC date.
+func busySK(t time.Time) string { return "BUSY#" + t.UTC().Format(time.DateOnly) }
+
+// busyKeys are the busy items an appointment from start to end could
+// overlap an interval of: those of the UTC dates from MaxSlotMinutes
+// before its start to its end (one or two).
+func busyKeys(start, end time.Time) []string {
+	first, last := busySK(start.Add(-scheduling.MaxSlotMinutes*time.Minute)), busySK(end.Add(-time.Second))
+	if first == last {
+		return []string{first}
+	}
+	return []string{first, last}
 }
 
 // DayCounts returns the bookings per local date.
@@ -338,77 +383,150 @@ func (st *Store) Get(ctx context.Context, id string) (scheduling.Appointment, er
 	return decodeAppointment(out.Item)
 }
 
-// state is what a booking reads before it writes: the day's count and
-// version, the beneficiary's booked intervals and version.
-type state struct {
-	dayCount, dayVersion int64
-	benVersion           int64
-	intervals            map[string]string // appointment id -> start|end
-}
+// state is what a change reads before it writes: items by sort key (and
+// pk, for the beneficiary's), each with its version; absent items are
+// missing from the map.
+type state map[string]map[string]types.AttributeValue
 
-func (st *Store) read(ctx context.Context, pid, date, bid string) (state, error) {
-	var out state
-	dayKey, benKey := key("PRACTITIONER#"+pid, "DAY#"+date), key("BENEFICIARY#"+bid, "BOOKINGS")
-	// Both counters in one request, read consistently.
-	req := map[string]types.KeysAndAttributes{st.Table: {Keys: []map[string]types.AttributeValue{dayKey, benKey}, ConsistentRead: aws.Bool(true)}}
-	var items []map[string]types.AttributeValue
-	for attempt := 0; len(req) > 0; attempt++ {
-		if attempt == 5 {
-			return out, &problem.Error{Code: problem.Unavailable, Message: "the data store is busy, retry later", RetryAfter: 1}
+func stateKey(pk, sk string) string { return pk + "\x1f" + sk }
+
+func (cur state) get(pk, sk string) map[string]types.AttributeValue { return cur[stateKey(pk, sk)] }
+
+// read reads the items of keys consistently, in one batch.
+func (st *Store) read(ctx context.Context, keys ...map[string]types.AttributeValue) (state, error) {
+	seen := map[string]bool{}
+	var unique []map[string]types.AttributeValue
+	for _, k := range keys {
+		if id := stateKey(str(k[tables.PK]), str(k[tables.SK])); !seen[id] {
+			seen[id] = true
+			unique = append(unique, k)
 		}
-		if attempt > 0 {
-			time.Sleep(time.Duration(10<<attempt) * time.Millisecond)
-		}
-		res, err := st.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
-		if err != nil {
-			return out, dynamo.Err(err, "read the day and the bookings")
-		}
-		items = append(items, res.Responses[st.Table]...)
-		req = res.UnprocessedKeys
 	}
-	var day, ben map[string]types.AttributeValue
+	items, err := dynamo.BatchGet(ctx, st.DB, st.Table, unique, true)
+	if err != nil {
+		return nil, err
+	}
+	out := state{}
 	for _, it := range items {
-		switch str(it[tables.PK]) {
-		case str(dayKey[tables.PK]):
-			day = it
-		case str(benKey[tables.PK]):
-			ben = it
-		}
-	}
-	out.dayCount, out.dayVersion = num(day["count"]), num(day["version"])
-	out.benVersion = num(ben["version"])
-	out.intervals = map[string]string{}
-	if m, ok := ben["intervals"].(*types.AttributeValueMemberM); ok {
-		for id, v := range m.Value {
-			out.intervals[id] = str(v)
-		}
+		out[stateKey(str(it[tables.PK]), str(it[tables.SK]))] = it
 	}
 	return out, nil
 }
 
-// overlapping reports whether a's time overlaps another booked interval.
+// change is what one transaction does to the items it read: items written
+// whole on the version read, items only checked to be still at the version
+// read (an item is written or checked, never both), and new items.
+type change struct {
+	st     *Store
+	cur    state
+	next   map[string]map[string]types.AttributeValue
+	order  []string // keys of next and checks, in order
+	checks map[string]bool
+	roles  map[string]string
+	extra  []types.TransactWriteItem
+	extraR []string
+}
+
+func (st *Store) begin(cur state) *change {
+	return &change{st: st, cur: cur, next: map[string]map[string]types.AttributeValue{}, checks: map[string]bool{}, roles: map[string]string{}}
+}
+
+// item is the item under pk, sk as this change leaves it so far.
+func (c *change) item(pk, sk string) map[string]types.AttributeValue {
+	if it, ok := c.next[stateKey(pk, sk)]; ok {
+		return it
+	}
+	return c.cur.get(pk, sk)
+}
+
+// write replaces the item under its key, on the version read.
+func (c *change) write(role string, item map[string]types.AttributeValue) {
+	k := stateKey(str(item[tables.PK]), str(item[tables.SK]))
+	if _, ok := c.next[k]; !ok && !c.checks[k] {
+		c.order = append(c.order, k)
+	}
+	delete(c.checks, k)
+	c.next[k], c.roles[k] = item, role
+}
+
+// check holds the item under pk, sk at the version read, unless written.
+func (c *change) check(role, pk, sk string) {
+	k := stateKey(pk, sk)
+	if _, ok := c.next[k]; ok || c.checks[k] {
+		return
+	}
+	c.order = append(c.order, k)
+	c.checks[k], c.roles[k] = true, role
+}
+
+// add appends a new item's write (the appointment, outbox rows).
+func (c *change) add(role string, it types.TransactWriteItem) {
+	c.extra, c.extraR = append(c.extra, it), append(c.extraR, role)
+}
+
+// items builds the transaction and the role of each of its items, so that
+// a cancellation is read by what failed, not by its position.
+func (c *change) items() ([]types.TransactWriteItem, []string) {
+	var out []types.TransactWriteItem
+	var roles []string
+	for _, k := range c.order {
+		pk, sk, _ := strings.Cut(k, "\x1f")
+		v := num(c.cur.get(pk, sk)["version"])
+		cond, vals := versioned(v)
+		if c.checks[k] {
+			out = append(out, types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{TableName: aws.String(c.st.Table), Key: key(pk, sk),
+				ConditionExpression: cond, ExpressionAttributeValues: vals}})
+		} else {
+			item := maps.Clone(c.next[k])
+			item["version"] = n(v + 1)
+			out = append(out, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(c.st.Table), Item: item,
+				ConditionExpression: cond, ExpressionAttributeValues: vals}})
+		}
+		roles = append(roles, c.roles[k])
+	}
+	return append(out, c.extra...), append(roles, c.extraR...)
+}
+
+// run writes the change; on a cancelled transaction, failed names the
+// roles of the items whose condition failed.
+func (c *change) run(ctx context.Context) (failed map[string]bool, err error) {
+	items, roles := c.items()
+	_, err = c.st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	failed = map[string]bool{}
+	for i, code := range dynamo.CancellationCodes(err) {
+		if i < len(roles) {
+			switch code {
+			case "ConditionalCheckFailed":
+				failed[roles[i]] = true
+			case "None", "":
+			default: // TransactionConflict, throttling: try again
+				failed["conflict"] = true
+			}
+		}
+	}
+	return failed, err
+}
+
 // upcoming counts the booked intervals that have not ended at now.
-func upcoming(intervals map[string]string, now time.Time) int {
+func upcoming(intervals map[string]interval, now time.Time) int {
 	n := 0
-	for _, v := range intervals {
-		if _, end, _ := strings.Cut(v, "|"); parse(end).After(now) {
+	for _, iv := range intervals {
+		if iv.end.After(now) {
 			n++
 		}
 	}
 	return n
 }
 
-func overlapping(intervals map[string]string, a scheduling.Appointment) bool {
-	for id, v := range intervals {
-		if id == a.ID {
-			continue
-		}
-		start, end, _ := strings.Cut(v, "|")
-		if a.Start.Before(parse(end)) && parse(start).Before(a.End) {
-			return true
+// overlapping returns the interval, other than a's own, that a's time
+// overlaps, if any.
+func overlapping(intervals map[string]interval, a scheduling.Appointment) (interval, bool) {
+	for id, iv := range intervals {
+		if id != a.ID && a.Start.Before(iv.end) && iv.start.Before(a.End) {
+			return iv, true
 		}
 	}
-	return false
+	return interval{}, false
 }
 
 // versioned returns the condition that the item is still at version v
@@ -420,105 +538,154 @@ func versioned(v int64) (*string, map[string]types.AttributeValue) {
 	return aws.String("version = :v"), map[string]types.AttributeValue{":v": n(v)}
 }
 
-func (st *Store) dayWrite(pid, date string, count, version int64) types.TransactWriteItem {
-	cond, vals := versioned(version)
-	item := key("PRACTITIONER#"+pid, "DAY#"+date)
-	item["count"], item["version"] = n(count), n(version+1)
-	return types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: item,
-		ConditionExpression: cond, ExpressionAttributeValues: vals}}
+func dayKey(pid, date string) (string, string) { return "PRACTITIONER#" + pid, "DAY#" + date }
+
+func bookingsKey(bid string) (string, string) { return "BENEFICIARY#" + bid, "BOOKINGS" }
+
+func busyKey(pid string, t time.Time) (string, string) { return "PRACTITIONER#" + pid, busySK(t) }
+
+func (c *change) dayCount(pid, date string) int64 { return num(c.item(dayKey(pid, date))["count"]) }
+
+// addToDay counts a booking in (+1) or out (-1) of the practitioner's day.
+func (c *change) addToDay(pid, date string, delta int64) {
+	item := key(dayKey(pid, date))
+	item["count"] = n(max(c.dayCount(pid, date)+delta, 0))
+	c.write("day", item)
 }
 
-func (st *Store) bookingsWrite(bid string, intervals map[string]string, version int64, now time.Time) types.TransactWriteItem {
-	cond, vals := versioned(version)
-	m := map[string]types.AttributeValue{}
-	for id, v := range intervals {
-		// Intervals that ended a day ago cannot overlap a new booking.
-		if _, end, _ := strings.Cut(v, "|"); parse(end).Add(24 * time.Hour).After(now) {
-			m[id] = s(v)
+// writeIntervals writes an item of intervals. No intervals: no attribute.
+// An empty map is valid in DynamoDB, but the embedded store mangles one
+// when it rolls a failed transaction back, and the table is unreadable
+// after (TestLosingBookingAfterLastCancellation).
+func (c *change) writeIntervals(role, pk, sk string, intervals map[string]interval) {
+	item := key(pk, sk)
+	if len(intervals) > 0 {
+		m := map[string]types.AttributeValue{}
+		for id, iv := range intervals {
+			m[id] = s(iv.String())
 		}
-	}
-	item := key("BENEFICIARY#"+bid, "BOOKINGS")
-	item["version"] = n(version + 1)
-	// No intervals: no attribute. An empty map is valid in DynamoDB, but
-	// the embedded store mangles one when it rolls a failed transaction
-	// back, and the table is unreadable after (issue of the booking race).
-	if len(m) > 0 {
 		item["intervals"] = &types.AttributeValueMemberM{Value: m}
 	}
-	return types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: item,
-		ConditionExpression: cond, ExpressionAttributeValues: vals}}
+	c.write(role, item)
 }
 
-func (st *Store) claimPut(a scheduling.Appointment) types.TransactWriteItem {
-	item := key("PRACTITIONER#"+a.PractitionerID, "CLAIM#"+utc(a.Start))
-	item["end"], item["appointmentId"] = s(utc(a.End)), s(a.ID)
-	return types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: item,
-		ConditionExpression: aws.String("attribute_not_exists(pk)")}}
+func (c *change) bookings(bid string) map[string]interval {
+	return intervalsOf(c.item(bookingsKey(bid)))
 }
 
-func (st *Store) claimDelete(a scheduling.Appointment) types.TransactWriteItem {
-	return types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(st.Table),
-		Key: key("PRACTITIONER#"+a.PractitionerID, "CLAIM#"+utc(a.Start)), ConditionExpression: aws.String("appointmentId = :id"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":id": s(a.ID)}}}
+// setBooking sets (iv non-zero) or removes the beneficiary's interval of
+// appointment id; intervals that ended a day ago cannot overlap a new
+// booking and are dropped.
+func (c *change) setBooking(bid, id string, iv interval, now time.Time) {
+	intervals := c.bookings(bid)
+	setInterval(intervals, id, iv)
+	maps.DeleteFunc(intervals, func(_ string, iv interval) bool { return !iv.end.Add(24 * time.Hour).After(now) })
+	pk, sk := bookingsKey(bid)
+	c.writeIntervals("bookings", pk, sk, intervals)
 }
 
-func (st *Store) messages(a scheduling.Appointment, msgs []scheduling.Message, now time.Time) ([]types.TransactWriteItem, error) {
-	var out []types.TransactWriteItem
+func setInterval(intervals map[string]interval, id string, iv interval) {
+	if iv.start.IsZero() {
+		delete(intervals, id)
+	} else {
+		intervals[id] = iv
+	}
+}
+
+// busy returns the practitioner's intervals that an appointment from start
+// to end could overlap, and holds the items they are in at their versions.
+func (c *change) busy(pid string, start, end time.Time) map[string]interval {
+	out := map[string]interval{}
+	for _, sk := range busyKeys(start, end) {
+		maps.Copy(out, intervalsOf(c.item("PRACTITIONER#"+pid, sk)))
+		c.check("busy", "PRACTITIONER#"+pid, sk)
+	}
+	return out
+}
+
+// setBusy sets (iv non-zero) or removes the practitioner's interval of
+// appointment id, in the busy item of the date it starts (at).
+func (c *change) setBusy(pid, id string, at time.Time, iv interval) {
+	pk, sk := busyKey(pid, at)
+	intervals := intervalsOf(c.item(pk, sk))
+	setInterval(intervals, id, iv)
+	c.writeIntervals("busy", pk, sk, intervals)
+}
+
+// readKeys are the items a change of appointment a reads, and those of
+// the appointment it moves from, if any.
+func readKeys(a scheduling.Appointment, from *scheduling.Appointment) []map[string]types.AttributeValue {
+	keys := []map[string]types.AttributeValue{key(dayKey(a.PractitionerID, a.LocalDate)), key(bookingsKey(a.BeneficiaryID))}
+	for _, sk := range busyKeys(a.Start, a.End) {
+		keys = append(keys, key("PRACTITIONER#"+a.PractitionerID, sk))
+	}
+	if from != nil {
+		keys = append(keys, key(dayKey(from.PractitionerID, from.LocalDate)), key(busyKey(from.PractitionerID, from.Start)))
+	}
+	return keys
+}
+
+func (st *Store) messages(c *change, a scheduling.Appointment, msgs []scheduling.Message, now time.Time) error {
 	for _, m := range msgs {
 		it, err := outbox.Put(st.OutboxTable, outbox.Message{ID: st.NewID(), Kind: outbox.Kind(m.Kind), AppointmentID: a.ID,
 			PractitionerID: a.PractitionerID, BeneficiaryID: a.BeneficiaryID, DueAt: m.DueAt, CreatedAt: now})
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, it)
+		c.add("outbox", it)
 	}
-	return out, nil
+	return nil
 }
 
-// Book claims the slot, counts the day, records the beneficiary's interval,
-// writes the appointment and its messages in one transaction, retrying
-// while only the day or the beneficiary changed underneath.
+// Book checks the practitioner's busy times, counts the day, records the
+// beneficiary's interval, writes the appointment and its messages in one
+// transaction, retrying while the items it read changed underneath.
 func (st *Store) Book(ctx context.Context, b scheduling.Booking, msgs []scheduling.Message) error {
 	a := b.Appointment
 	item, err := appointmentItemOf(a)
 	if err != nil {
 		return err
 	}
-	out, err := st.messages(a, msgs, a.CreatedAt)
-	if err != nil {
-		return err
-	}
+	iv := interval{a.Start, a.End}
 	for range retries {
-		cur, err := st.read(ctx, a.PractitionerID, a.LocalDate, a.BeneficiaryID)
+		cur, err := st.read(ctx, readKeys(a, nil)...)
 		if err != nil {
 			return err
 		}
-		if b.MaxPerDay > 0 && cur.dayCount >= int64(b.MaxPerDay) {
+		c := st.begin(cur)
+		if other, ok := overlapping(c.busy(a.PractitionerID, a.Start, a.End), a); ok {
+			return taken(other, iv)
+		}
+		if b.MaxPerDay > 0 && c.dayCount(a.PractitionerID, a.LocalDate) >= int64(b.MaxPerDay) {
 			return problem.New(problem.Conflict, "the practitioner is fully booked on %s", a.LocalDate)
 		}
-		if overlapping(cur.intervals, a) {
+		bookings := c.bookings(a.BeneficiaryID)
+		if _, ok := overlapping(bookings, a); ok {
 			return problem.New(problem.Conflict, "the beneficiary already has an appointment at that time")
 		}
-		if b.MaxUpcoming > 0 && upcoming(cur.intervals, a.CreatedAt) >= b.MaxUpcoming {
+		if b.MaxUpcoming > 0 && upcoming(bookings, a.CreatedAt) >= b.MaxUpcoming {
 			return problem.New(problem.Unprocessable,
 				"the beneficiary already holds %d upcoming appointments, the most at a time: attend or cancel one first", b.MaxUpcoming)
 		}
-		cur.intervals[a.ID] = utc(a.Start) + "|" + utc(a.End)
-		items := []types.TransactWriteItem{
-			st.claimPut(a),
-			st.dayWrite(a.PractitionerID, a.LocalDate, cur.dayCount+1, cur.dayVersion),
-			st.bookingsWrite(a.BeneficiaryID, cur.intervals, cur.benVersion, a.CreatedAt),
-			{Put: &types.Put{TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}},
+		c.setBusy(a.PractitionerID, a.ID, a.Start, iv)
+		c.addToDay(a.PractitionerID, a.LocalDate, +1)
+		c.setBooking(a.BeneficiaryID, a.ID, iv, a.CreatedAt)
+		c.add("appointment", types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}})
+		if err := st.messages(c, a, msgs, a.CreatedAt); err != nil {
+			return err
 		}
-		items = append(items, out...)
-		_, err = st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+		failed, err := c.run(ctx)
 		switch {
 		case err == nil:
 			return nil
-		case dynamo.ConditionFailedAt(err, 0):
-			return problem.New(problem.Conflict, "this slot has just been booked by someone else")
-		case dynamo.ConditionFailedAt(err, 1), dynamo.ConditionFailedAt(err, 2), isConflict(err):
-			continue
+		case failed["appointment"]:
+			// A retried request whose first attempt was stored.
+			if got, gerr := st.Get(ctx, a.ID); gerr == nil && got.Version == a.Version && got.SlotID == a.SlotID {
+				return nil
+			}
+			return dynamo.Err(err, "book appointment")
+		case len(failed) > 0:
+			continue // read again: the next look sees what changed
 		default:
 			return dynamo.Err(err, "book appointment")
 		}
@@ -526,60 +693,58 @@ func (st *Store) Book(ctx context.Context, b scheduling.Booking, msgs []scheduli
 	return &problem.Error{Code: problem.Conflict, Message: "the practitioner's calendar is busy, retry", RetryAfter: 1}
 }
 
-// isConflict reports a transaction cancelled because another transaction
-// touched the same items at the same time.
-func isConflict(err error) bool {
-	for _, c := range dynamo.CancellationCodes(err) {
-		if c == "TransactionConflict" {
-			return true
-		}
+// taken is the answer when the interval wanted overlaps a booked one.
+func taken(other, want interval) error {
+	if other.start.Equal(want.start) && other.end.Equal(want.end) {
+		return problem.New(problem.Conflict, "this slot has just been booked by someone else")
 	}
-	return false
+	return problem.New(problem.Conflict, "this slot overlaps a booked appointment")
 }
 
-// Cancel writes the cancelled appointment, frees its claim and its
+// Cancel writes the cancelled appointment, frees its time and its
 // interval, and counts the day down, in one transaction.
 func (st *Store) Cancel(ctx context.Context, old, cancelled scheduling.Appointment, msgs []scheduling.Message) error {
 	return st.change(ctx, old, cancelled, msgs, true)
 }
 
 // SetStatus writes a completed or no-show appointment and frees its
-// interval; the slot stays claimed: its time has passed.
+// interval; its time stays busy: it has passed.
 func (st *Store) SetStatus(ctx context.Context, old, updated scheduling.Appointment, msgs []scheduling.Message) error {
 	return st.change(ctx, old, updated, msgs, false)
 }
 
-func (st *Store) change(ctx context.Context, old, next scheduling.Appointment, msgs []scheduling.Message, freeSlot bool) error {
+func (st *Store) change(ctx context.Context, old, next scheduling.Appointment, msgs []scheduling.Message, free bool) error {
 	item, err := appointmentItemOf(next)
 	if err != nil {
 		return err
 	}
-	out, err := st.messages(next, msgs, next.UpdatedAt)
-	if err != nil {
-		return err
-	}
 	for range retries {
-		cur, err := st.read(ctx, old.PractitionerID, old.LocalDate, old.BeneficiaryID)
+		keys := []map[string]types.AttributeValue{key(bookingsKey(old.BeneficiaryID))}
+		if free {
+			keys = append(keys, key(dayKey(old.PractitionerID, old.LocalDate)), key(busyKey(old.PractitionerID, old.Start)))
+		}
+		cur, err := st.read(ctx, keys...)
 		if err != nil {
 			return err
 		}
-		delete(cur.intervals, old.ID)
-		items := []types.TransactWriteItem{
-			{Put: &types.Put{TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("version = :v"),
-				ExpressionAttributeValues: map[string]types.AttributeValue{":v": n(old.Version)}}},
-			st.bookingsWrite(old.BeneficiaryID, cur.intervals, cur.benVersion, next.UpdatedAt),
+		c := st.begin(cur)
+		c.add("appointment", types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("version = :v"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":v": n(old.Version)}}})
+		c.setBooking(old.BeneficiaryID, old.ID, interval{}, next.UpdatedAt)
+		if free {
+			c.setBusy(old.PractitionerID, old.ID, old.Start, interval{})
+			c.addToDay(old.PractitionerID, old.LocalDate, -1)
 		}
-		if freeSlot {
-			items = append(items, st.claimDelete(old), st.dayWrite(old.PractitionerID, old.LocalDate, max(cur.dayCount-1, 0), cur.dayVersion))
+		if err := st.messages(c, next, msgs, next.UpdatedAt); err != nil {
+			return err
 		}
-		items = append(items, out...)
-		_, err = st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+		failed, err := c.run(ctx)
 		switch {
 		case err == nil:
 			return nil
-		case dynamo.ConditionFailedAt(err, 0):
+		case failed["appointment"]:
 			return problem.New(problem.PreconditionFailed, "the appointment changed since version %d: read it again", old.Version)
-		case dynamo.ConditionFailedAt(err, 1), dynamo.ConditionFailedAt(err, 3), isConflict(err):
+		case len(failed) > 0:
 			continue
 		default:
 			return dynamo.Err(err, "change appointment")
@@ -588,59 +753,50 @@ func (st *Store) change(ctx context.Context, old, next scheduling.Appointment, m
 	return &problem.Error{Code: problem.Conflict, Message: "the appointment is busy, retry", RetryAfter: 1}
 }
 
-// Reschedule moves the claim, the interval and the day counts, and writes
-// the appointment, in one transaction: the new slot is held and the old
-// one free, or nothing changed.
+// Reschedule moves the busy time, the interval and the day counts, and
+// writes the appointment, in one transaction: the new time is held and the
+// old one free, or nothing changed.
 func (st *Store) Reschedule(ctx context.Context, m scheduling.Move, msgs []scheduling.Message) error {
 	old, next := m.Old, m.New
 	item, err := appointmentItemOf(next)
 	if err != nil {
 		return err
 	}
-	out, err := st.messages(next, msgs, next.UpdatedAt)
-	if err != nil {
-		return err
-	}
+	iv := interval{next.Start, next.End}
 	for range retries {
-		cur, err := st.read(ctx, next.PractitionerID, next.LocalDate, next.BeneficiaryID)
+		cur, err := st.read(ctx, readKeys(next, &old)...)
 		if err != nil {
 			return err
 		}
-		if overlapping(cur.intervals, next) {
+		c := st.begin(cur)
+		if other, ok := overlapping(c.busy(next.PractitionerID, next.Start, next.End), next); ok {
+			return taken(other, iv)
+		}
+		if _, ok := overlapping(c.bookings(next.BeneficiaryID), next); ok {
 			return problem.New(problem.Conflict, "the beneficiary already has an appointment at that time")
 		}
-		cur.intervals[next.ID] = utc(next.Start) + "|" + utc(next.End)
-		items := []types.TransactWriteItem{
-			{Put: &types.Put{TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("version = :v"),
-				ExpressionAttributeValues: map[string]types.AttributeValue{":v": n(old.Version)}}},
-			st.claimPut(next),
-			st.claimDelete(old),
-			st.bookingsWrite(next.BeneficiaryID, cur.intervals, cur.benVersion, next.UpdatedAt),
+		if old.LocalDate != next.LocalDate && m.MaxPerDay > 0 && c.dayCount(next.PractitionerID, next.LocalDate) >= int64(m.MaxPerDay) {
+			return problem.New(problem.Conflict, "the practitioner is fully booked on %s", next.LocalDate)
 		}
+		c.add("appointment", types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("version = :v"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":v": n(old.Version)}}})
+		c.setBusy(old.PractitionerID, old.ID, old.Start, interval{})
+		c.setBusy(next.PractitionerID, next.ID, next.Start, iv)
+		c.setBooking(next.BeneficiaryID, next.ID, iv, next.UpdatedAt)
 		if old.LocalDate != next.LocalDate {
-			if m.MaxPerDay > 0 && cur.dayCount >= int64(m.MaxPerDay) {
-				return problem.New(problem.Conflict, "the practitioner is fully booked on %s", next.LocalDate)
-			}
-			prev, err := st.read(ctx, old.PractitionerID, old.LocalDate, old.BeneficiaryID)
-			if err != nil {
-				return err
-			}
-			items = append(items,
-				st.dayWrite(next.PractitionerID, next.LocalDate, cur.dayCount+1, cur.dayVersion),
-				st.dayWrite(old.PractitionerID, old.LocalDate, max(prev.dayCount-1, 0), prev.dayVersion))
+			c.addToDay(next.PractitionerID, next.LocalDate, +1)
+			c.addToDay(old.PractitionerID, old.LocalDate, -1)
 		}
-		items = append(items, out...)
-		_, err = st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+		if err := st.messages(c, next, msgs, next.UpdatedAt); err != nil {
+			return err
+		}
+		failed, err := c.run(ctx)
 		switch {
 		case err == nil:
 			return nil
-		case dynamo.ConditionFailedAt(err, 0):
+		case failed["appointment"]:
 			return problem.New(problem.PreconditionFailed, "the appointment changed since version %d: read it again", old.Version)
-		case dynamo.ConditionFailedAt(err, 1):
-			return problem.New(problem.Conflict, "the new slot has just been booked by someone else")
-		case dynamo.ConditionFailedAt(err, 2):
-			return problem.New(problem.PreconditionFailed, "the appointment changed: read it again")
-		case isConflict(err), len(dynamo.CancellationCodes(err)) > 0:
+		case len(failed) > 0:
 			continue
 		default:
 			return dynamo.Err(err, "reschedule appointment")

@@ -75,12 +75,12 @@ func (in scheduleIn) schedule() (scheduling.Schedule, error) {
 			l.Add(f+".dayOfWeek", "must be one of mon, tue, wed, thu, fri, sat, sun")
 		}
 		start, ok1 := scheduling.ParseClock(r.Start)
-		end, ok2 := scheduling.ParseClock(r.End)
+		end, ok2 := scheduling.ParseEnd(r.End)
 		if !ok1 {
 			l.Add(f+".start", "must be a time HH:MM")
 		}
 		if !ok2 {
-			l.Add(f+".end", "must be a time HH:MM")
+			l.Add(f+".end", "must be a time HH:MM, or 24:00")
 		}
 		s.Rules = append(s.Rules, scheduling.Rule{Day: time.Weekday(max(day, 0)), Start: start, End: end, Modes: r.Modes})
 	}
@@ -90,7 +90,7 @@ func (in scheduleIn) schedule() (scheduling.Schedule, error) {
 		if e.Start != "" || e.End != "" {
 			var ok1, ok2 bool
 			ex.Start, ok1 = scheduling.ParseClock(e.Start)
-			ex.End, ok2 = scheduling.ParseClock(e.End)
+			ex.End, ok2 = scheduling.ParseEnd(e.End)
 			if !ok1 || !ok2 {
 				l.Add(f, "start and end must be times HH:MM")
 			}

@@ -256,24 +256,20 @@ func (h *Handlers) Slots(w http.ResponseWriter, r *http.Request) {
 		Items      []slotJSON `json:"items"`
 		NextCursor string     `json:"nextCursor,omitempty"`
 	}{Items: []slotJSON{}}
-	for _, sl := range slots {
-		if sl.Start.Unix() <= after {
-			continue
-		}
-		if len(out.Items) == pg.Limit {
-			last := out.Items[len(out.Items)-1]
-			t, _ := time.Parse(time.RFC3339, last.Start)
-			if out.NextCursor, err = h.Cursors.Seal(scope, map[string]string{"after": strconv.FormatInt(t.Unix(), 10)}); err != nil {
-				fail(w, r, err)
-				return
-			}
-			break
-		}
+	page, more := scheduling.PageAfter(slots, after, pg.Limit)
+	for _, sl := range page {
 		m := mode
 		if m == "" {
 			m = sl.Modes[0]
 		}
 		out.Items = append(out.Items, slotJSON{SlotID: sl.ID(), Start: stamp(sl.Start), End: stamp(sl.End), Mode: m, Modes: sl.Modes})
+	}
+	if more {
+		last := page[len(page)-1].Start.Unix()
+		if out.NextCursor, err = h.Cursors.Seal(scope, map[string]string{"after": strconv.FormatInt(last, 10)}); err != nil {
+			fail(w, r, err)
+			return
+		}
 	}
 	jsonio.Write(w, http.StatusOK, out)
 }
