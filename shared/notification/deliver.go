@@ -166,9 +166,29 @@ func (p Preferences) quietUntil(now time.Time) (time.Time, bool) {
 	if !in {
 		return time.Time{}, false
 	}
-	end := time.Date(local.Year(), local.Month(), local.Day(), 0, p.QuietEnd, 0, 0, loc)
-	if !end.After(local) {
-		end = end.AddDate(0, 0, 1)
+	end := wallTime(loc, local.Year(), local.Month(), local.Day(), p.QuietEnd)
+	if !end.After(now) {
+		end = wallTime(loc, local.Year(), local.Month(), local.Day()+1, p.QuietEnd)
 	}
 	return end.UTC(), true
+}
+
+// wallTime returns when the wall clock in loc first shows minute m of the
+// date: that instant, or, on the night the clocks skip it, the moment they
+// jump past it (quiet hours ending at 02:30 end when 02:00 becomes 03:00).
+func wallTime(loc *time.Location, year int, month time.Month, day, m int) time.Time {
+	t := time.Date(year, month, day, 0, m, 0, 0, loc)
+	want := time.Date(year, month, day, 0, m, 0, 0, time.UTC)
+	shown := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, time.UTC)
+	switch {
+	case shown.Equal(want):
+		return t
+	case shown.Before(want):
+		// In a gap, laid with the offset before the jump: the jump.
+		_, end := t.ZoneBounds()
+		return end
+	default:
+		start, _ := t.ZoneBounds()
+		return start
+	}
 }

@@ -42,8 +42,11 @@ type Store struct {
 var _ donation.Store = (*Store)(nil)
 
 // retries bounds the optimistic retries of a gift racing others for the
-// receipt counter; every lost round lets one other gift through.
-const retries = 200
+// receipt counter: every lost round lets one other gift through, so a gift
+// retries only while others progress. One whose write fails twice against
+// the same counter and marker is not racing anyone: that is answered as
+// the defect it is, not retried until a 503.
+const retries = 32
 
 const stamp = time.RFC3339Nano
 
@@ -348,6 +351,8 @@ func (st *Store) give(ctx context.Context, g donation.Gift, extra []types.Transa
 	year := g.CreatedAt.UTC().Year()
 	counterKey := key(fmt.Sprintf("RECEIPTS#%d", year), "COUNTER")
 	markerKey := key("CAMPAIGN#"+g.CampaignID, "DONOR#"+g.DonorID)
+	var seen [2]int64
+	stuck := 0
 	for attempt := range retries {
 		counter, err := st.get(ctx, counterKey)
 		if err != nil {
@@ -358,6 +363,12 @@ func (st *Store) give(ctx context.Context, g donation.Gift, extra []types.Transa
 			return donation.Gift{}, err
 		}
 		last, counted := num(counter["last"]), num(marker["count"])
+		if attempt > 0 && seen == [2]int64{last, counted} {
+			if stuck++; stuck == 2 {
+				return donation.Gift{}, fmt.Errorf("give: the write fails against an unchanged receipt counter (%d) and donor marker (%d)", last, counted)
+			}
+		}
+		seen = [2]int64{last, counted}
 		g.ReceiptNumber = donation.ReceiptNumber(year, last+1)
 		item, err := giftItemOf(g)
 		if err != nil {

@@ -7,10 +7,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
 	"ohcs/shared/donation"
 	"ohcs/shared/donation/donationdb"
+	"ohcs/shared/dynamo"
 	"ohcs/shared/dynamo/dynamotest"
 	"ohcs/shared/platform"
+	"ohcs/shared/problem"
 	"ohcs/shared/tables"
 )
 
@@ -129,5 +135,40 @@ func TestPledgesEndAndNeverBlockEachOther(t *testing.T) {
 	}
 	if left[cancelled.ID] || left[ended.ID] || !left[failing.ID] || !left[kept.ID] {
 		t.Errorf("pledges left: %v; want the failing and the kept ones, not the cancelled or the ended", left)
+	}
+}
+
+// TestGiftThatCannotBeWrittenStopsAtOnce: a gift whose write fails against
+// a counter that does not change (here a counter stored in a shape the
+// condition never matches, as the donor lockout once did) is not retried
+// as if it raced others: it stops after a few requests with an error (a
+// 500, a defect), never a 503 that good clients would retry for ever.
+func TestGiftThatCannotBeWrittenStopsAtOnce(t *testing.T) {
+	ctx := context.Background()
+	raw, cfg := dynamotest.New(t)
+	var count dynamo.Counter
+	db := count.Instrument(raw)
+	clock := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+	svc := &donation.Service{
+		Store: &donationdb.Store{DB: db, Table: cfg.Table(tables.Donations), OutboxTable: cfg.Table(tables.Outbox), NewID: platform.NewULID},
+		Now:   func() time.Time { return clock }, NewID: platform.NewULID,
+	}
+	c, err := svc.CreateCampaign(ctx, donation.Campaign{Title: "Clinic", Description: "Roof", Currency: "EUR", GoalAmount: 100000,
+		Designation: "general", StartsAt: clock.Add(-time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(cfg.Table(tables.Donations)), Item: map[string]types.AttributeValue{
+		tables.PK: &types.AttributeValueMemberS{Value: "RECEIPTS#2026"}, tables.SK: &types.AttributeValueMemberS{Value: "COUNTER"},
+		"last": &types.AttributeValueMemberN{Value: "7.5"}}}); err != nil {
+		t.Fatal(err)
+	}
+	gctx := count.Begin(ctx, "give")
+	_, err = svc.Give(gctx, "D1", donation.Gift{CampaignID: c.ID, Amount: 1500, Currency: "EUR", Recurrence: "once"})
+	if err == nil || problem.CodeOf(err) == problem.Unavailable || problem.CodeOf(err) == problem.Conflict {
+		t.Fatalf("got %v; want a defect, not a retry-later", err)
+	}
+	if u := count.Usage("give"); u.Requests["TransactWriteItems"] > 3 {
+		t.Errorf("%d writes tried: %v", u.Requests["TransactWriteItems"], u.Requests)
 	}
 }
