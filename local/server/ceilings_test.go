@@ -92,8 +92,8 @@ func TestRequestCeilings(t *testing.T) {
 // batches), a page of practitioners with an availability window (at most
 // four candidates checked), a month of slots (at most 50 schedules in
 // effect). produceHealthReport and exportHealthRecordFhir read the whole
-// record a page at a time: their ceilings hold for this world's record
-// only (SECURITY.md, known gaps).
+// record in pages of 1,000 items: their ceilings hold for this world's
+// record, and grow with a record's size only (SECURITY.md, known gaps).
 var requestCeilings = map[string]int{
 	"addHealthRecordEntry": 7, "addMembership": 3, "assessClinicalRisk": 8, "cancelAppointment": 6,
 	"createBeneficiaryProfile": 4, "createCampaign": 1, "createCaregiverProfile": 3, "createDonorProfile": 3,

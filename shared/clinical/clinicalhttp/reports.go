@@ -34,22 +34,28 @@ func reportOut(r clinical.Report) reportJSON {
 		Sections: r.Sections, CreatedAt: stamp(r.CreatedAt), UpdatedAt: stamp(r.CreatedAt), Version: r.Version}
 }
 
-// all pages through a list to its end (bounded).
+// Whole-record reads go in pages of wholePage items (DynamoDB returns at
+// most 1 MB a request, so a page is one to a few requests), at most
+// wholePages of them per kind: a bounded cost per request, and a record
+// beyond it is refused whole rather than exported or reported in part.
+const wholePage, wholePages = 1000, 50
+
+// all pages through a list to its end.
 func all[T any](ctx context.Context, q clinical.ListQuery, list func(context.Context, clinical.ListQuery) (clinical.Page[T], error)) ([]T, error) {
 	var out []T
-	q.Limit = 100
-	for range 50 {
+	q.Limit = wholePage
+	for range wholePages {
 		page, err := list(ctx, q)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, page.Items...)
 		if page.Next == nil {
-			break
+			return out, nil
 		}
 		q.After = page.Next
 	}
-	return out, nil
+	return nil, problem.New(problem.Unprocessable, "the record holds more than %d items of one kind, more than one document holds: nothing was left out, nothing was produced", wholePage*wholePages)
 }
 
 // Produce serves produceHealthReport.
