@@ -20,13 +20,22 @@ import (
 	"strings"
 	"time"
 
+	"ohcs/shared/app"
+
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/swaggest/swgui/v5emb"
 	"github.com/truora/minidyn/server"
 
+	"net/http/httptest"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"sync/atomic"
+
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/getkin/kin-openapi/openapi3"
-	"net/http/httptest"
+
 	"ohcs/local/demo"
 	"ohcs/local/dynamodblocal"
 	"ohcs/local/gateway"
@@ -47,15 +56,8 @@ import (
 	"ohcs/shared/outbox"
 	"ohcs/shared/platform"
 	"ohcs/shared/practitioner"
-	"ohcs/shared/practitioner/practitionerhttp"
 	"ohcs/shared/problem"
-	"ohcs/shared/scheduling/schedulinghttp"
 	"ohcs/shared/tables"
-	"os/exec"
-	"path/filepath"
-	"strconv"
-	"sync"
-	"sync/atomic"
 )
 
 // Environment variables of the local server.
@@ -201,12 +203,11 @@ func StartWithBody(ctx context.Context, getenv func(string) string, logger *slog
 		return nil, err
 	}
 	if getenv(EnvDemoData) != "off" {
-		pracs := practitionerhttp.NewService(env)
-		n, err := demo.Seed(ctx, pracs, schedulinghttp.NewService(env))
+		n, err := demo.Seed(ctx, app.Of(env).Practitioners(), app.Of(env).Availability())
 		if err == nil && n > 0 {
 			// The articles are written by the first demo practitioner.
 			var author practitioner.Practitioner
-			if author, err = pracs.Store.GetBySub(ctx, demo.AuthorSub); err == nil {
+			if author, err = app.Of(env).Practitioners().Store.GetBySub(ctx, demo.AuthorSub); err == nil {
 				err = demo.SeedArticles(ctx, knowledgehttp.NewService(env), author.ID, author.Sub)
 			}
 		}

@@ -6,11 +6,11 @@ import (
 	"context"
 	"net/http"
 
+	"ohcs/shared/app"
+
 	"ohcs/shared/auth"
 	"ohcs/shared/jsonio"
-	"ohcs/shared/people/peopledb"
 	"ohcs/shared/platform"
-	"ohcs/shared/practitioner/practitionerhttp"
 	"ohcs/shared/problem"
 	"ohcs/shared/tables"
 )
@@ -19,9 +19,9 @@ import (
 var Registry = platform.Registry{
 	"getMe": {
 		Build: func(env *platform.Env) (http.Handler, error) {
-			store := &peopledb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.People)}
+			store := app.Of(env).People()
 			return &Me{Finders: map[string]ProfileFinder{
-				"practitionerId": practitionerhttp.NewService(env),
+				"practitionerId": app.Of(env).Practitioners(),
 				"beneficiaryId": finder(func(ctx context.Context, sub string) (string, error) {
 					b, err := store.BeneficiaryBySub(ctx, sub)
 					return b.ID, err

@@ -11,8 +11,9 @@ import (
 	"time"
 	"unicode"
 
+	"ohcs/shared/app"
+
 	"ohcs/shared/access"
-	"ohcs/shared/audit/auditdb"
 	"ohcs/shared/auth"
 	"ohcs/shared/clinical"
 	"ohcs/shared/clinical/clinicaldb"
@@ -22,11 +23,8 @@ import (
 	"ohcs/shared/lambdahttp"
 	"ohcs/shared/paging"
 	"ohcs/shared/people"
-	"ohcs/shared/people/peopledb"
-	"ohcs/shared/people/peoplehttp"
 	"ohcs/shared/platform"
 	"ohcs/shared/practitioner"
-	"ohcs/shared/practitioner/practitionerdb"
 	"ohcs/shared/problem"
 	"ohcs/shared/scheduling/schedulingdb"
 	"ohcs/shared/tables"
@@ -72,20 +70,16 @@ type Handlers struct {
 // New builds the handlers over the DynamoDB stores of env.
 func New(env *platform.Env) *Handlers {
 	cfg := env.Config
-	sched := &schedulingdb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.Scheduling), OutboxTable: cfg.Table(tables.Outbox), NewID: env.NewID}
-	pracs := practitionerdb.NewService(env)
-	peopleStore := &peopledb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.People)}
+	parts := app.Of(env)
+	sched := parts.Scheduling()
 	return &Handlers{
-		People: peopleStore,
+		People: parts.People(),
 		Service: &clinical.Service{Store: &clinicaldb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.Clinical), Completion: sched.Completion,
 			OutboxTable: cfg.Table(tables.Outbox), NewID: env.NewID}, Now: env.Now, NewID: env.NewID},
 		Appointments:  sched,
-		Practitioners: pracs,
-		Policy: &access.Policy{
-			Directory: peoplehttp.Directory{Store: peopleStore, Practitioners: peoplehttp.PractitionerLookup{Service: pracs}},
-			Care:      sched, Audit: &auditdb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.Audit)}, Now: env.Now, NewID: env.NewID,
-		},
-		Cursors: env.Cursors,
+		Practitioners: parts.Practitioners(),
+		Policy:        parts.Policy(),
+		Cursors:       env.Cursors,
 	}
 }
 

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"ohcs/shared/app"
+
 	"ohcs/shared/auth"
 	"ohcs/shared/cursor"
 	"ohcs/shared/etag"
@@ -68,7 +70,7 @@ func NewService(env *platform.Env) *knowledge.Service {
 
 // New builds the handlers over the DynamoDB stores of env.
 func New(env *platform.Env) *Handlers {
-	return &Handlers{Service: NewService(env), Practitioners: practitionerdb.NewService(env), Tokens: env.Tokens, Cursors: env.Cursors,
+	return &Handlers{Service: NewService(env), Practitioners: app.Of(env).Practitioners(), Tokens: env.Tokens, Cursors: env.Cursors,
 		Limits: &ratelimit.Limiter{DB: env.DynamoDB, Table: env.Config.Table(tables.Idempotency), Now: env.Now}}
 }
 

@@ -11,8 +11,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"ohcs/shared/app"
+
 	"ohcs/shared/access"
-	"ohcs/shared/audit/auditdb"
 	"ohcs/shared/auth"
 	"ohcs/shared/cursor"
 	"ohcs/shared/idempotency"
@@ -22,15 +23,11 @@ import (
 	"ohcs/shared/notification"
 	"ohcs/shared/notification/notificationdb"
 	"ohcs/shared/paging"
-	"ohcs/shared/people/peopledb"
-	"ohcs/shared/people/peoplehttp"
 	"ohcs/shared/platform"
-	"ohcs/shared/practitioner/practitionerdb"
 	"ohcs/shared/problem"
 	"ohcs/shared/ratelimit"
 	"ohcs/shared/registry"
 	"ohcs/shared/registry/registrydb"
-	"ohcs/shared/scheduling/schedulingdb"
 	"ohcs/shared/tables"
 	"ohcs/shared/validate"
 )
@@ -72,15 +69,10 @@ var SendLimit = ratelimit.Rule{Name: "sendNotification", What: "notifications", 
 // New builds the handlers over the DynamoDB stores of env.
 func New(env *platform.Env) *Handlers {
 	cfg := env.Config
-	peopleStore := &peopledb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.People)}
 	return &Handlers{
-		Store:    &notificationdb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.Notifications), OutboxTable: cfg.Table(tables.Outbox)},
-		Registry: &registrydb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.Registry)},
-		Policy: &access.Policy{
-			Directory: peoplehttp.Directory{Store: peopleStore, Practitioners: peoplehttp.PractitionerLookup{Service: practitionerdb.NewService(env)}},
-			Care:      &schedulingdb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.Scheduling), OutboxTable: cfg.Table(tables.Outbox), NewID: env.NewID},
-			Audit:     &auditdb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.Audit)}, Now: env.Now, NewID: env.NewID,
-		},
+		Store:       &notificationdb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.Notifications), OutboxTable: cfg.Table(tables.Outbox)},
+		Registry:    &registrydb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.Registry)},
+		Policy:      app.Of(env).Policy(),
 		Idempotency: idempotency.Middleware{Store: &idempotencydb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.Idempotency)}, Now: env.Now, TTL: cfg.IdempotencyTTL},
 		Cursors:     env.Cursors, Now: env.Now, NewID: env.NewID,
 		Limits: &ratelimit.Limiter{DB: env.DynamoDB, Table: cfg.Table(tables.Idempotency), Now: env.Now},

@@ -11,9 +11,10 @@ import (
 	"strings"
 	"time"
 
+	"ohcs/shared/app"
+
 	"ohcs/shared/access"
 	"ohcs/shared/audit"
-	"ohcs/shared/audit/auditdb"
 	"ohcs/shared/auth"
 	"ohcs/shared/cursor"
 	"ohcs/shared/etag"
@@ -21,11 +22,8 @@ import (
 	"ohcs/shared/lambdahttp"
 	"ohcs/shared/paging"
 	"ohcs/shared/people"
-	"ohcs/shared/people/peopledb"
 	"ohcs/shared/platform"
-	"ohcs/shared/practitioner/practitionerdb"
 	"ohcs/shared/problem"
-	"ohcs/shared/scheduling/schedulingdb"
 	"ohcs/shared/tables"
 )
 
@@ -81,18 +79,11 @@ type Handlers struct {
 
 // New builds the handlers over the DynamoDB stores of env.
 func New(env *platform.Env) *Handlers {
-	store := &peopledb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.People)}
-	auditStore := &auditdb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Audit)}
-	pracs := PractitionerLookup{Service: practitionerdb.NewService(env)}
+	parts := app.Of(env)
 	return &Handlers{
-		Service: &people.Service{Store: store, Now: env.Now, NewID: env.NewID},
-		Policy: &access.Policy{
-			Directory: Directory{Store: store, Practitioners: pracs},
-			Care: &schedulingdb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Scheduling),
-				OutboxTable: env.Config.Table(tables.Outbox), NewID: env.NewID},
-			Audit: auditStore, Now: env.Now, NewID: env.NewID,
-		},
-		Audit: auditStore, Practitioners: pracs, Cursors: env.Cursors, Now: env.Now,
+		Service: &people.Service{Store: parts.People(), Now: env.Now, NewID: env.NewID},
+		Policy:  parts.Policy(),
+		Audit:   parts.Audit(), Practitioners: app.PractitionerLookup{Service: parts.Practitioners()}, Cursors: env.Cursors, Now: env.Now,
 	}
 }
 

@@ -31,7 +31,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"ohcs/shared/dynamo"
-	"ohcs/shared/platform"
 	"ohcs/shared/practitioner"
 	"ohcs/shared/problem"
 	"ohcs/shared/tables"
@@ -562,15 +561,6 @@ func position(item map[string]types.AttributeValue) map[string]string {
 		}
 	}
 	return pos
-}
-
-// NewService returns the practitioner service over this store in env.
-func NewService(env *platform.Env) *practitioner.Service {
-	return &practitioner.Service{
-		Store: &Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Practitioners)},
-		Now:   env.Now,
-		NewID: env.NewID,
-	}
 }
 
 // VerifiedAmong reports, for each practitioner id, whether it exists and is

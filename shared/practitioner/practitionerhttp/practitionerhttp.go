@@ -14,6 +14,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"ohcs/shared/app"
+
 	"ohcs/shared/auth"
 	"ohcs/shared/cursor"
 	"ohcs/shared/etag"
@@ -21,9 +23,7 @@ import (
 	"ohcs/shared/lambdahttp"
 	"ohcs/shared/platform"
 	"ohcs/shared/practitioner"
-	"ohcs/shared/practitioner/practitionerdb"
 	"ohcs/shared/problem"
-	"ohcs/shared/scheduling/schedulinghttp"
 	"ohcs/shared/tables"
 	"ohcs/shared/validate"
 )
@@ -67,14 +67,11 @@ type Handlers struct {
 // New returns the handlers over the DynamoDB store of env.
 func New(env *platform.Env) *Handlers {
 	return &Handlers{
-		Service:      NewService(env),
-		Availability: schedulinghttp.NewService(env),
+		Service:      app.Of(env).Practitioners(),
+		Availability: app.Of(env).Availability(),
 		Cursors:      env.Cursors,
 	}
 }
-
-// NewService returns the practitioner service over the DynamoDB store of env.
-func NewService(env *platform.Env) *practitioner.Service { return practitionerdb.NewService(env) }
 
 func viewer(p auth.Principal) practitioner.Viewer {
 	return practitioner.Viewer{Sub: p.Sub, Admin: p.Has(auth.Administrator)}

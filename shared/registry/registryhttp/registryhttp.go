@@ -9,6 +9,8 @@ import (
 	"slices"
 	"time"
 
+	"ohcs/shared/app"
+
 	"ohcs/shared/auth"
 	"ohcs/shared/cursor"
 	"ohcs/shared/etag"
@@ -19,7 +21,6 @@ import (
 	"ohcs/shared/people/peopledb"
 	"ohcs/shared/platform"
 	"ohcs/shared/practitioner"
-	"ohcs/shared/practitioner/practitionerdb"
 	"ohcs/shared/problem"
 	"ohcs/shared/registry"
 	"ohcs/shared/registry/registrydb"
@@ -59,7 +60,7 @@ func New(env *platform.Env) *Handlers {
 	return &Handlers{
 		Store:         &registrydb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Registry)},
 		People:        &peopledb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.People)},
-		Practitioners: practitionerdb.NewService(env),
+		Practitioners: app.Of(env).Practitioners(),
 		Cursors:       env.Cursors, Now: env.Now, NewID: env.NewID,
 	}
 }

@@ -4,7 +4,6 @@
 package schedulinghttp
 
 import (
-	"context"
 	"net/http"
 	"regexp"
 	"slices"
@@ -13,9 +12,10 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"ohcs/shared/app"
+
 	"ohcs/shared/access"
 	"ohcs/shared/audit"
-	"ohcs/shared/audit/auditdb"
 	"ohcs/shared/auth"
 	"ohcs/shared/cursor"
 	"ohcs/shared/etag"
@@ -25,14 +25,10 @@ import (
 	"ohcs/shared/lambdahttp"
 	"ohcs/shared/paging"
 	"ohcs/shared/people"
-	"ohcs/shared/people/peopledb"
-	"ohcs/shared/people/peoplehttp"
 	"ohcs/shared/platform"
 	"ohcs/shared/practitioner"
-	"ohcs/shared/practitioner/practitionerdb"
 	"ohcs/shared/problem"
 	"ohcs/shared/scheduling"
-	"ohcs/shared/scheduling/schedulingdb"
 	"ohcs/shared/tables"
 )
 
@@ -78,46 +74,12 @@ type Handlers struct {
 	Now           func() time.Time
 }
 
-// Store returns the scheduling store of env.
-func Store(env *platform.Env) *schedulingdb.Store {
-	return &schedulingdb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Scheduling),
-		OutboxTable: env.Config.Table(tables.Outbox), NewID: env.NewID}
-}
-
-// NewService returns the scheduling service of env.
-func NewService(env *platform.Env) *scheduling.Service {
-	pracs := practitionerdb.NewService(env)
-	return &scheduling.Service{Store: Store(env), Practitioners: Directory{pracs}, Now: env.Now, NewID: env.NewID}
-}
-
-// Directory tells scheduling about practitioners.
-type Directory struct{ Service *practitioner.Service }
-
-// Practitioner returns a practitioner as scheduling sees it.
-func (d Directory) Practitioner(ctx context.Context, id string) (scheduling.Practitioner, error) {
-	p, err := d.Service.Store.Get(ctx, id)
-	if err != nil {
-		return scheduling.Practitioner{}, err
-	}
-	out := scheduling.Practitioner{ID: p.ID, Sub: p.Sub, Verified: p.Verification == practitioner.Verified}
-	for _, m := range p.Modes {
-		out.Modes = append(out.Modes, string(m))
-	}
-	return out, nil
-}
-
 // New builds the handlers over the DynamoDB stores of env.
 func New(env *platform.Env) *Handlers {
-	svc := NewService(env)
-	pracs := svc.Practitioners.(Directory).Service
-	peopleStore := &peopledb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.People)}
+	parts := app.Of(env)
 	return &Handlers{
-		Service: svc, Practitioners: pracs, People: peopleStore,
-		Policy: &access.Policy{
-			Directory: peoplehttp.Directory{Store: peopleStore, Practitioners: peoplehttp.PractitionerLookup{Service: pracs}},
-			Care:      svc.Store, Audit: &auditdb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Audit)},
-			Now: env.Now, NewID: env.NewID,
-		},
+		Service: parts.Availability(), Practitioners: parts.Practitioners(), People: parts.People(),
+		Policy: parts.Policy(),
 		Idempotency: idempotency.Middleware{Store: &idempotencydb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Idempotency)},
 			Now: env.Now, TTL: env.Config.IdempotencyTTL},
 		Cursors: env.Cursors, Now: env.Now,

@@ -1,4 +1,4 @@
-package peoplehttp
+package app
 
 import (
 	"context"
@@ -12,16 +12,16 @@ import (
 
 // Directory answers the access policy from the people store and the
 // practitioner directory.
-type Directory struct {
-	Store         people.Store
-	Practitioners Practitioners
+type directory struct {
+	people        people.Store
+	practitioners PractitionerLookup
 }
 
-var _ access.Directory = Directory{}
+var _ access.Directory = directory{}
 
 // Subject returns a beneficiary as the policy sees it.
-func (d Directory) Subject(ctx context.Context, id string) (access.Subject, error) {
-	b, err := d.Store.GetBeneficiary(ctx, id)
+func (d directory) Subject(ctx context.Context, id string) (access.Subject, error) {
+	b, err := d.people.GetBeneficiary(ctx, id)
 	if err != nil {
 		return access.Subject{}, err
 	}
@@ -29,20 +29,20 @@ func (d Directory) Subject(ctx context.Context, id string) (access.Subject, erro
 }
 
 // CaregiverID returns the caregiver profile of sub.
-func (d Directory) CaregiverID(ctx context.Context, sub string) (string, error) {
-	c, err := d.Store.CaregiverBySub(ctx, sub)
+func (d directory) CaregiverID(ctx context.Context, sub string) (string, error) {
+	c, err := d.people.CaregiverBySub(ctx, sub)
 	return c.ID, err
 }
 
 // Practitioner returns the practitioner profile of sub and whether it is
 // verified now.
-func (d Directory) Practitioner(ctx context.Context, sub string) (access.PractitionerProfile, error) {
-	return d.Practitioners.ProfileOf(ctx, sub)
+func (d directory) Practitioner(ctx context.Context, sub string) (access.PractitionerProfile, error) {
+	return d.practitioners.ProfileOf(ctx, sub)
 }
 
 // Links returns the links between a beneficiary and a caregiver.
-func (d Directory) Links(ctx context.Context, beneficiaryID, caregiverID string) ([]access.Link, error) {
-	links, err := d.Store.LinksBetween(ctx, beneficiaryID, caregiverID)
+func (d directory) Links(ctx context.Context, beneficiaryID, caregiverID string) ([]access.Link, error) {
+	links, err := d.people.LinksBetween(ctx, beneficiaryID, caregiverID)
 	if err != nil {
 		return nil, err
 	}
@@ -54,11 +54,13 @@ func (d Directory) Links(ctx context.Context, beneficiaryID, caregiverID string)
 }
 
 // RevokedAt returns the beneficiary's last revocation of a practitioner.
-func (d Directory) RevokedAt(ctx context.Context, beneficiaryID, practitionerID string) (time.Time, bool, error) {
-	return d.Store.RevokedAt(ctx, beneficiaryID, practitionerID)
+func (d directory) RevokedAt(ctx context.Context, beneficiaryID, practitionerID string) (time.Time, bool, error) {
+	return d.people.RevokedAt(ctx, beneficiaryID, practitionerID)
 }
 
-// PractitionerLookup adapts the practitioner service to Practitioners.
+// PractitionerLookup answers, from the practitioner service, what other
+// domains ask of practitioners: a profile id, whether it is verified, whether
+// it exists.
 type PractitionerLookup struct{ Service *practitioner.Service }
 
 // IDOf returns the practitioner profile id of sub.

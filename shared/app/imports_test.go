@@ -1,0 +1,63 @@
+package app_test
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// imports returns every package of the module with the module packages it
+// imports (tests aside), as go list reads them.
+func imports(t *testing.T) map[string][]string {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}}{{range .Imports}} {{.}}{{end}}", "ohcs/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	pkgs := map[string][]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		for _, imp := range fields[1:] {
+			if strings.HasPrefix(imp, "ohcs/") {
+				pkgs[fields[0]] = append(pkgs[fields[0]], imp)
+			}
+		}
+		if _, ok := pkgs[fields[0]]; !ok {
+			pkgs[fields[0]] = nil
+		}
+	}
+	if len(pkgs) < 50 {
+		t.Fatalf("only %d packages listed", len(pkgs))
+	}
+	return pkgs
+}
+
+// handler reports whether a package serves a domain over HTTP (the
+// Lambda adapter is not a domain's).
+func handler(pkg string) bool {
+	return strings.HasPrefix(pkg, "ohcs/shared/") && strings.HasSuffix(pkg, "http") && !strings.HasPrefix(pkg, "ohcs/shared/lambdahttp")
+}
+
+// TestHandlerPackagesImportNoOtherHandlers: a handler package translates
+// HTTP for its domain; what it needs of others comes from the composition
+// root, never from another handler package. The root imports none.
+func TestHandlerPackagesImportNoOtherHandlers(t *testing.T) {
+	pkgs := imports(t)
+	handlers := 0
+	for pkg, deps := range pkgs {
+		if handler(pkg) {
+			handlers++
+		}
+		if !handler(pkg) && pkg != "ohcs/shared/app" {
+			continue
+		}
+		for _, d := range deps {
+			if handler(d) {
+				t.Errorf("%s imports the handler package %s", pkg, d)
+			}
+		}
+	}
+	if handlers < 9 {
+		t.Errorf("found %d handler packages; want every domain's", handlers)
+	}
+}
