@@ -61,15 +61,15 @@ type Body[J any] struct {
 // Write answers 200 with one page: each item as out shows it, and the
 // cursor of the next page sealed for scope; or the problem if sealing
 // fails.
-func Write[T, J any](w http.ResponseWriter, r *http.Request, sealer *cursor.Sealer, scope string, items []T, next map[string]string, out func(T) J) {
+func Write[T, J any](w http.ResponseWriter, sealer *cursor.Sealer, scope string, items []T, next map[string]string, out func(T) J) error {
 	body := Body[J]{Items: make([]J, 0, len(items))}
 	for _, it := range items {
 		body.Items = append(body.Items, out(it))
 	}
 	var err error
 	if body.NextCursor, err = Next(sealer, scope, next); err != nil {
-		problem.Write(w, r, err)
-		return
+		return err
 	}
 	jsonio.Write(w, http.StatusOK, body)
+	return nil
 }

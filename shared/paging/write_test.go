@@ -28,13 +28,17 @@ func TestWrite(t *testing.T) {
 		{[]int{1, 2}, nil, `{"items":["10","20"]}`},
 	} {
 		rec := httptest.NewRecorder()
-		paging.Write(rec, httptest.NewRequest("GET", "/", nil), sealer, "scope", c.items, c.next, show)
+		if err := paging.Write(rec, sealer, "scope", c.items, c.next, show); err != nil {
+			t.Fatal(err)
+		}
 		if rec.Code != 200 || rec.Body.String() != c.want+"\n" && rec.Body.String() != c.want {
 			t.Errorf("%v: %d %s; want %s", c.items, rec.Code, rec.Body, c.want)
 		}
 	}
 	rec := httptest.NewRecorder()
-	paging.Write(rec, httptest.NewRequest("GET", "/", nil), sealer, "scope", []int{3}, map[string]string{"id": "3"}, show)
+	if err := paging.Write(rec, sealer, "scope", []int{3}, map[string]string{"id": "3"}, show); err != nil {
+		t.Fatal(err)
+	}
 	var body struct {
 		Items      []string
 		NextCursor string

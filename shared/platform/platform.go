@@ -21,6 +21,7 @@ import (
 	"ohcs/shared/config"
 	"ohcs/shared/cursor"
 	"ohcs/shared/dynamo"
+	"ohcs/shared/problem"
 	"ohcs/shared/tables"
 )
 
@@ -133,4 +134,19 @@ func readCursorSecret(ctx context.Context, cfg config.Config) ([]byte, error) {
 		return nil, fmt.Errorf("cursor secret %s holds no string", cfg.CursorSecretARN)
 	}
 	return config.CursorKeyOf(*out.SecretString)
+}
+
+// HandlerFunc is an operation's handler: it writes its reply, or returns
+// the error that Handle writes, so that no handler writes an error itself
+// and none forgets to stop after one.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// Handle adapts h to http: an error it returns is answered as
+// application/problem+json (problem.Write logs it once).
+func Handle(h HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			problem.Write(w, r, err)
+		}
+	})
 }

@@ -20,7 +20,7 @@ var Registry = platform.Registry{
 	"getMe": {
 		Build: func(env *platform.Env) (http.Handler, error) {
 			store := app.Of(env).People()
-			return &Me{Finders: map[string]ProfileFinder{
+			return platform.Handle((&Me{Finders: map[string]ProfileFinder{
 				"practitionerId": app.Of(env).Practitioners(),
 				"beneficiaryId": finder(func(ctx context.Context, sub string) (string, error) {
 					b, err := store.BeneficiaryBySub(ctx, sub)
@@ -34,7 +34,7 @@ var Registry = platform.Registry{
 					d, err := store.DonorBySub(ctx, sub)
 					return d.ID, err
 				}),
-			}}, nil
+			}}).Serve), nil
 		},
 		Reads: []tables.Table{tables.Practitioners, tables.People},
 	},
@@ -65,12 +65,11 @@ type meJSON struct {
 	Profiles map[string]string `json:"profiles"`
 }
 
-// ServeHTTP answers the caller's identity.
-func (h *Me) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// Serve answers the caller's identity.
+func (h *Me) Serve(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.FromRequest(r)
 	if err != nil {
-		problem.Write(w, r, err)
-		return
+		return err
 	}
 	out := meJSON{Sub: p.Sub, Email: p.Email, Roles: []string{}, Profiles: map[string]string{}}
 	for _, role := range p.Roles {
@@ -83,9 +82,9 @@ func (h *Me) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			out.Profiles[field] = id
 		case problem.Is(err, problem.NotFound):
 		default:
-			problem.Write(w, r, err)
-			return
+			return err
 		}
 	}
 	jsonio.Write(w, http.StatusOK, out)
+	return nil
 }

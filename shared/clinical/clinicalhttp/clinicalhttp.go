@@ -34,26 +34,26 @@ var reads = []tables.Table{tables.Clinical, tables.People, tables.Practitioners,
 
 // Registry maps the clinical operations to their handlers.
 var Registry = platform.Registry{
-	"recordConsultation":            op(func(h *Handlers) http.HandlerFunc { return h.Record }, tables.Clinical, tables.Scheduling, tables.Outbox),
-	"getConsultation":               op(func(h *Handlers) http.HandlerFunc { return h.GetConsultation }),
-	"listConsultations":             op(func(h *Handlers) http.HandlerFunc { return h.ListConsultations }),
-	"addHealthRecordEntry":          op(func(h *Handlers) http.HandlerFunc { return h.AddEntry }, tables.Clinical),
-	"getHealthRecordEntry":          op(func(h *Handlers) http.HandlerFunc { return h.GetEntry }),
-	"listHealthRecordEntries":       op(func(h *Handlers) http.HandlerFunc { return h.ListEntries }),
-	"createTreatmentPlan":           op(func(h *Handlers) http.HandlerFunc { return h.CreatePlan }, tables.Clinical),
-	"updateTreatmentPlan":           op(func(h *Handlers) http.HandlerFunc { return h.UpdatePlan }, tables.Clinical),
-	"getTreatmentPlan":              op(func(h *Handlers) http.HandlerFunc { return h.GetPlan }),
-	"listTreatmentPlans":            op(func(h *Handlers) http.HandlerFunc { return h.ListPlans }),
-	"assessClinicalRisk":            op(func(h *Handlers) http.HandlerFunc { return h.Assess }, tables.Clinical),
-	"produceHealthReport":           op(func(h *Handlers) http.HandlerFunc { return h.Produce }, tables.Clinical),
-	"getHealthReport":               op(func(h *Handlers) http.HandlerFunc { return h.GetReport }),
-	"listHealthReports":             op(func(h *Handlers) http.HandlerFunc { return h.ListReports }),
-	"exportHealthRecordFhir":        op(func(h *Handlers) http.HandlerFunc { return h.Export }),
+	"recordConsultation":            op(func(h *Handlers) platform.HandlerFunc { return h.Record }, tables.Clinical, tables.Scheduling, tables.Outbox),
+	"getConsultation":               op(func(h *Handlers) platform.HandlerFunc { return h.GetConsultation }),
+	"listConsultations":             op(func(h *Handlers) platform.HandlerFunc { return h.ListConsultations }),
+	"addHealthRecordEntry":          op(func(h *Handlers) platform.HandlerFunc { return h.AddEntry }, tables.Clinical),
+	"getHealthRecordEntry":          op(func(h *Handlers) platform.HandlerFunc { return h.GetEntry }),
+	"listHealthRecordEntries":       op(func(h *Handlers) platform.HandlerFunc { return h.ListEntries }),
+	"createTreatmentPlan":           op(func(h *Handlers) platform.HandlerFunc { return h.CreatePlan }, tables.Clinical),
+	"updateTreatmentPlan":           op(func(h *Handlers) platform.HandlerFunc { return h.UpdatePlan }, tables.Clinical),
+	"getTreatmentPlan":              op(func(h *Handlers) platform.HandlerFunc { return h.GetPlan }),
+	"listTreatmentPlans":            op(func(h *Handlers) platform.HandlerFunc { return h.ListPlans }),
+	"assessClinicalRisk":            op(func(h *Handlers) platform.HandlerFunc { return h.Assess }, tables.Clinical),
+	"produceHealthReport":           op(func(h *Handlers) platform.HandlerFunc { return h.Produce }, tables.Clinical),
+	"getHealthReport":               op(func(h *Handlers) platform.HandlerFunc { return h.GetReport }),
+	"listHealthReports":             op(func(h *Handlers) platform.HandlerFunc { return h.ListReports }),
+	"exportHealthRecordFhir":        op(func(h *Handlers) platform.HandlerFunc { return h.Export }),
 	"producePopulationHealthReport": populationOp,
 }
 
-func op(pick func(*Handlers) http.HandlerFunc, writes ...tables.Table) platform.Operation {
-	return platform.Operation{Build: func(env *platform.Env) (http.Handler, error) { return pick(New(env)), nil },
+func op(pick func(*Handlers) platform.HandlerFunc, writes ...tables.Table) platform.Operation {
+	return platform.Operation{Build: func(env *platform.Env) (http.Handler, error) { return platform.Handle(pick(New(env))), nil },
 		Reads: reads, Writes: append([]tables.Table{tables.Audit}, writes...)}
 }
 
@@ -85,8 +85,6 @@ func New(env *platform.Env) *Handlers {
 
 var idRE = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
 
-func fail(w http.ResponseWriter, r *http.Request, err error) { problem.Write(w, r, err) }
-
 func id(r *http.Request, name string) (string, error) {
 	v := lambdahttp.PathParam(r, name)
 	if !idRE.MatchString(v) {
@@ -101,24 +99,20 @@ func send(w http.ResponseWriter, status int, version int64, v any) {
 }
 
 // Record serves recordConsultation.
-func (h *Handlers) Record(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Record(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Practitioner)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var in consultationJSON
 	if err := jsonio.DecodeExcept(r, &in, "id", "practitionerId", "beneficiaryId", "createdAt", "updatedAt", "version"); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	if in.FollowUpInDays != nil && (*in.FollowUpInDays < 1 || *in.FollowUpInDays > 730) {
-		fail(w, r, problem.Field("followUpInDays", "must be 1 to 730 days"))
-		return
+		return problem.Field("followUpInDays", "must be 1 to 730 days")
 	}
 	if !idRE.MatchString(in.AppointmentID) {
-		fail(w, r, problem.Field("appointmentId", "is not an id"))
-		return
+		return problem.Field("appointmentId", "is not an id")
 	}
 	ctx := r.Context()
 	pid, err := h.Practitioners.IDOf(ctx, p.Sub)
@@ -126,30 +120,27 @@ func (h *Handlers) Record(w http.ResponseWriter, r *http.Request) {
 		err = problem.New(problem.NotFound, "no appointment %s", in.AppointmentID)
 	}
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	a, err := h.Appointments.Get(ctx, in.AppointmentID)
 	if err == nil && a.PractitionerID != pid {
 		err = problem.New(problem.NotFound, "no appointment %s", in.AppointmentID)
 	}
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	if _, err := h.Policy.Authorize(ctx, p, access.WriteRecords, a.BeneficiaryID, "recordConsultation", access.Resource{Type: "consultation"}); err != nil {
 		// Refused reads as the appointment missing, not as its beneficiary.
-		fail(w, r, absent(err, "appointment", in.AppointmentID))
-		return
+		return absent(err, "appointment", in.AppointmentID)
 	}
 	c, err := h.Service.Record(ctx, pid, clinical.Appointment{ID: a.ID, PractitionerID: a.PractitionerID, BeneficiaryID: a.BeneficiaryID,
 		Status: string(a.Status), Version: a.Version}, in.domain())
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/v1/consultations/"+c.ID)
 	send(w, http.StatusCreated, c.Version, consultationOut(c))
+	return nil
 }
 
 // read loads a record by id and authorizes ReadRecords on its beneficiary;
@@ -199,39 +190,39 @@ func label(kind string) string {
 }
 
 // GetConsultation serves getConsultation.
-func (h *Handlers) GetConsultation(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) GetConsultation(w http.ResponseWriter, r *http.Request) error {
 	c, err := read(h, r, "consultationId", "getConsultation", "consultation",
 		func(id string) (clinical.Consultation, error) { return h.Service.Store.Consultation(r.Context(), id) },
 		func(c clinical.Consultation) string { return c.BeneficiaryID })
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	send(w, http.StatusOK, c.Version, consultationOut(c))
+	return nil
 }
 
 // GetEntry serves getHealthRecordEntry.
-func (h *Handlers) GetEntry(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) GetEntry(w http.ResponseWriter, r *http.Request) error {
 	e, err := read(h, r, "entryId", "getHealthRecordEntry", "healthRecordEntry",
 		func(id string) (clinical.Entry, error) { return h.Service.Store.Entry(r.Context(), id) },
 		func(e clinical.Entry) string { return e.BeneficiaryID })
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	send(w, http.StatusOK, e.Version, entryOut(e))
+	return nil
 }
 
 // GetPlan serves getTreatmentPlan.
-func (h *Handlers) GetPlan(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) GetPlan(w http.ResponseWriter, r *http.Request) error {
 	p, err := read(h, r, "planId", "getTreatmentPlan", "treatmentPlan",
 		func(id string) (clinical.Plan, error) { return h.Service.Store.Plan(r.Context(), id) },
 		func(p clinical.Plan) string { return p.BeneficiaryID })
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	send(w, http.StatusOK, p.Version, planResponse(p))
+	return nil
 }
 
 // listQuery authorizes ReadRecords on the beneficiaryId query parameter and
@@ -261,76 +252,67 @@ func (h *Handlers) listQuery(r *http.Request, op string, extra ...string) (clini
 }
 
 // writePage answers a page of records loaded with err, each shown by out.
-func writePage[T, J any](h *Handlers, w http.ResponseWriter, r *http.Request, scope string, page clinical.Page[T], err error, out func(T) J) {
+func writePage[T, J any](h *Handlers, w http.ResponseWriter, scope string, page clinical.Page[T], err error, out func(T) J) error {
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
-	paging.Write(w, r, h.Cursors, scope, page.Items, page.Next, out)
+	return paging.Write(w, h.Cursors, scope, page.Items, page.Next, out)
 }
 
 // ListConsultations serves listConsultations.
-func (h *Handlers) ListConsultations(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) ListConsultations(w http.ResponseWriter, r *http.Request) error {
 	q, scope, err := h.listQuery(r, "listConsultations")
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	page, err := h.Service.Store.Consultations(r.Context(), q)
-	writePage(h, w, r, scope, page, err, consultationOut)
+	return writePage(h, w, scope, page, err, consultationOut)
 }
 
 // ListEntries serves listHealthRecordEntries.
-func (h *Handlers) ListEntries(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) ListEntries(w http.ResponseWriter, r *http.Request) error {
 	kind := r.URL.Query().Get("kind")
 	q, scope, err := h.listQuery(r, "listHealthRecordEntries", kind)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	q.Kind = kind
 	page, err := h.Service.Store.Entries(r.Context(), q)
-	writePage(h, w, r, scope, page, err, entryOut)
+	return writePage(h, w, scope, page, err, entryOut)
 }
 
 // ListPlans serves listTreatmentPlans.
-func (h *Handlers) ListPlans(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) ListPlans(w http.ResponseWriter, r *http.Request) error {
 	status := r.URL.Query().Get("status")
 	q, scope, err := h.listQuery(r, "listTreatmentPlans", status)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	q.Status = status
 	page, err := h.Service.Store.Plans(r.Context(), q)
-	writePage(h, w, r, scope, page, err, planResponse)
+	return writePage(h, w, scope, page, err, planResponse)
 }
 
 // AddEntry serves addHealthRecordEntry.
-func (h *Handlers) AddEntry(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) AddEntry(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Practitioner, auth.Beneficiary)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var in entryJSON
 	if err := jsonio.DecodeExcept(r, &in, "id", "source", "authorId", "consultationId", "createdAt", "updatedAt", "version"); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	if !idRE.MatchString(in.BeneficiaryID) {
-		fail(w, r, problem.Field("beneficiaryId", "is not an id"))
-		return
+		return problem.Field("beneficiaryId", "is not an id")
 	}
 	recorded, err := time.Parse(time.RFC3339, in.RecordedAt)
 	if err != nil {
-		fail(w, r, problem.Field("recordedAt", "must be an RFC 3339 time"))
-		return
+		return problem.Field("recordedAt", "must be an RFC 3339 time")
 	}
 	d, err := h.Policy.Authorize(r.Context(), p, access.WriteRecords, in.BeneficiaryID, "addHealthRecordEntry", access.Resource{Type: "healthRecordEntry"})
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	e := clinical.Entry{BeneficiaryID: in.BeneficiaryID, Kind: in.Kind, Value: in.Value, Unit: in.Unit, Status: in.Status, RecordedAt: recorded.UTC(), Note: in.Note}
 	if in.Code != nil {
@@ -339,76 +321,66 @@ func (h *Handlers) AddEntry(w http.ResponseWriter, r *http.Request) {
 	}
 	e, err = h.Service.AddEntry(r.Context(), d.ActorID, d.Basis == access.Self, e)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/v1/health-record-entries/"+e.ID)
 	send(w, http.StatusCreated, e.Version, entryOut(e))
+	return nil
 }
 
 // CreatePlan serves createTreatmentPlan.
-func (h *Handlers) CreatePlan(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) CreatePlan(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Practitioner)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var in planJSON
 	if err := jsonio.DecodeExcept(r, &in, "id", "authorId", "createdAt", "updatedAt", "version"); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	if !idRE.MatchString(in.BeneficiaryID) {
-		fail(w, r, problem.Field("beneficiaryId", "is not an id"))
-		return
+		return problem.Field("beneficiaryId", "is not an id")
 	}
 	if in.Period == nil {
-		fail(w, r, problem.Field("period", "is required"))
-		return
+		return problem.Field("period", "is required")
 	}
 	d, err := h.Policy.Authorize(r.Context(), p, access.WriteRecords, in.BeneficiaryID, "createTreatmentPlan", access.Resource{Type: "treatmentPlan"})
 	if err == nil && d.Basis != access.CareRelationship {
 		err = problem.New(problem.Forbidden, "treatment plans are written by practitioners")
 	}
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	plan, err := h.Service.CreatePlan(r.Context(), d.ActorID, p.Sub, in.domain())
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/v1/treatment-plans/"+plan.ID)
 	send(w, http.StatusCreated, plan.Version, planResponse(plan))
+	return nil
 }
 
 // UpdatePlan serves updateTreatmentPlan.
-func (h *Handlers) UpdatePlan(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) UpdatePlan(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Practitioner)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	pid, err := id(r, "planId")
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	version, err := etag.IfMatch(r)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	data, err := jsonio.Read(r)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var in planJSON
 	if err := jsonio.UnmarshalExcept(data, &in, "id", "beneficiaryId", "authorId", "createdAt", "updatedAt", "version"); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var present map[string]json.RawMessage
 	_ = json.Unmarshal(data, &present)
@@ -418,21 +390,19 @@ func (h *Handlers) UpdatePlan(w http.ResponseWriter, r *http.Request) {
 	}
 	old, err := h.Service.Store.Plan(r.Context(), pid)
 	if err != nil {
-		fail(w, r, absent(err, "treatment plan", pid))
-		return
+		return absent(err, "treatment plan", pid)
 	}
 	// Access first, from the state now; authorship is a further condition
 	// of this write, never a substitute for access.
 	if _, err := h.Policy.Authorize(r.Context(), p, access.WriteRecords, old.BeneficiaryID, "updateTreatmentPlan", access.Resource{Type: "treatmentPlan", ID: pid}); err != nil {
-		fail(w, r, absent(err, "treatment plan", pid))
-		return
+		return absent(err, "treatment plan", pid)
 	}
 	plan, err := h.Service.UpdatePlan(r.Context(), p.Sub, pid, in.domain(), fields, version)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	send(w, http.StatusOK, plan.Version, planResponse(plan))
+	return nil
 }
 
 type vitalsJSON struct {
@@ -447,50 +417,44 @@ type vitalsJSON struct {
 }
 
 // Assess serves assessClinicalRisk.
-func (h *Handlers) Assess(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Assess(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Practitioner)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var in struct {
 		BeneficiaryID string     `json:"beneficiaryId"`
 		Vitals        vitalsJSON `json:"vitals"`
 	}
 	if err := jsonio.Decode(r, &in); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	if !idRE.MatchString(in.BeneficiaryID) {
-		fail(w, r, problem.Field("beneficiaryId", "is not an id"))
-		return
+		return problem.Field("beneficiaryId", "is not an id")
 	}
 	vj := in.Vitals
 	if vj.Consciousness != "" && !clinical.ValidConsciousness(vj.Consciousness) {
-		fail(w, r, problem.Field("vitals.consciousness", "must be one of alert, confusion, voice, pain, unresponsive"))
-		return
+		return problem.Field("vitals.consciousness", "must be one of alert, confusion, voice, pain, unresponsive")
 	}
 	if vj.SpO2Scale != 0 && vj.SpO2Scale != 1 && vj.SpO2Scale != 2 {
-		fail(w, r, problem.Field("vitals.spo2Scale", "must be 1 or 2"))
-		return
+		return problem.Field("vitals.spo2Scale", "must be 1 or 2")
 	}
 	d, err := h.Policy.Authorize(r.Context(), p, access.WriteRecords, in.BeneficiaryID, "assessClinicalRisk", access.Resource{Type: "riskAssessment"})
 	if err == nil && d.Basis != access.CareRelationship {
 		err = problem.New(problem.Forbidden, "risk is assessed by practitioners")
 	}
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	v := clinical.Vitals(vj)
 	score, e, used, err := h.Service.Assess(r.Context(), d.ActorID, in.BeneficiaryID, v)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	if used.SpO2Scale == 0 {
 		used.SpO2Scale = 1
 	}
 	jsonio.Write(w, http.StatusCreated, map[string]any{"id": e.ID, "beneficiaryId": in.BeneficiaryID, "total": score.Total,
 		"subScores": score.SubScores, "risk": score.Risk, "vitals": vitalsJSON(used), "createdAt": stamp(e.CreatedAt)})
+	return nil
 }

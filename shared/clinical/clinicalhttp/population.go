@@ -20,7 +20,7 @@ var populationOp = platform.Operation{
 	Build: func(env *platform.Env) (http.Handler, error) {
 		h := &PopulationHandler{Store: populationdb.NewStore(env), Now: env.Now,
 			Organizations: &registrydb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Registry)}}
-		return http.HandlerFunc(h.Produce), nil
+		return platform.Handle(h.Produce), nil
 	},
 	Reads: []tables.Table{tables.Clinical, tables.Registry},
 }
@@ -97,28 +97,25 @@ func populationOut(r population.Report) populationJSON {
 }
 
 // Produce serves producePopulationHealthReport.
-func (h *PopulationHandler) Produce(w http.ResponseWriter, r *http.Request) {
+func (h *PopulationHandler) Produce(w http.ResponseWriter, r *http.Request) error {
 	if _, err := auth.Require(r, auth.Administrator); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	v := r.URL.Query()
 	q := population.Query{PeriodStart: v.Get("periodStart"), PeriodEnd: v.Get("periodEnd"), Region: v.Get("region"), OrganizationID: v.Get("organizationId")}
 	ctx := r.Context()
 	if q.OrganizationID != "" {
 		if !idRE.MatchString(q.OrganizationID) {
-			fail(w, r, problem.Field("organizationId", "is not an id"))
-			return
+			return problem.Field("organizationId", "is not an id")
 		}
 		if _, err := h.Organizations.GetOrganization(ctx, q.OrganizationID); err != nil {
-			fail(w, r, err)
-			return
+			return err
 		}
 	}
 	rep, err := population.Produce(ctx, h.Store, q, h.Now())
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	jsonio.Write(w, http.StatusOK, populationOut(rep))
+	return nil
 }

@@ -59,11 +59,10 @@ func all[T any](ctx context.Context, q clinical.ListQuery, list func(context.Con
 }
 
 // Produce serves produceHealthReport.
-func (h *Handlers) Produce(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Produce(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Practitioner)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var in struct {
 		BeneficiaryID string `json:"beneficiaryId"`
@@ -71,8 +70,7 @@ func (h *Handlers) Produce(w http.ResponseWriter, r *http.Request) {
 		PeriodEnd     string `json:"periodEnd"`
 	}
 	if err := jsonio.Decode(r, &in); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var l problem.FieldList
 	if !idRE.MatchString(in.BeneficiaryID) {
@@ -84,8 +82,7 @@ func (h *Handlers) Produce(w http.ResponseWriter, r *http.Request) {
 		l.Add("periodEnd", "must not be before periodStart")
 	}
 	if err := l.Err(); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	ctx := r.Context()
 	d, err := h.Policy.Authorize(ctx, p, access.WriteRecords, in.BeneficiaryID, "produceHealthReport", access.Resource{Type: "healthReport"})
@@ -93,37 +90,31 @@ func (h *Handlers) Produce(w http.ResponseWriter, r *http.Request) {
 		err = problem.New(problem.Forbidden, "health reports are produced by practitioners")
 	}
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	store := h.Service.Store
 	q := clinical.ListQuery{BeneficiaryID: in.BeneficiaryID}
 	entries, err := all(ctx, q, store.Entries)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	consultations, err := all(ctx, q, store.Consultations)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	plans, err := all(ctx, q, store.Plans)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	ben, err := h.People.GetBeneficiary(ctx, in.BeneficiaryID)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	now := h.Service.Now().UTC()
 	upcoming := []map[string]any{}
 	appts, err := h.Appointments.List(ctx, scheduling.AppointmentQuery{BeneficiaryID: in.BeneficiaryID, Status: scheduling.Booked, From: now, Limit: 100})
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	for _, a := range appts.Items {
 		// A report holds only what its practitioner could read directly:
@@ -141,65 +132,60 @@ func (h *Handlers) Produce(w http.ResponseWriter, r *http.Request) {
 			From: from, To: to.Add(24 * time.Hour),
 		})}
 	if err := store.PutReport(ctx, report); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/v1/health-reports/"+report.ID)
 	send(w, http.StatusCreated, report.Version, reportOut(report))
+	return nil
 }
 
 // GetReport serves getHealthReport: JSON, or HTML for Accept: text/html.
-func (h *Handlers) GetReport(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) GetReport(w http.ResponseWriter, r *http.Request) error {
 	rep, err := read(h, r, "reportId", "getHealthReport", "healthReport",
 		func(id string) (clinical.Report, error) { return h.Service.Store.Report(r.Context(), id) },
 		func(x clinical.Report) string { return x.BeneficiaryID })
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	if strings.Contains(r.Header.Get("Accept"), "text/html") {
 		var b bytes.Buffer
 		if err := clinical.RenderHTML(&b, rep); err != nil {
-			fail(w, r, err)
-			return
+			return err
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write(b.Bytes())
-		return
+		return nil
 	}
 	send(w, http.StatusOK, rep.Version, reportOut(rep))
+	return nil
 }
 
 // ListReports serves listHealthReports.
-func (h *Handlers) ListReports(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) ListReports(w http.ResponseWriter, r *http.Request) error {
 	q, scope, err := h.listQuery(r, "listHealthReports")
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	page, err := h.Service.Store.Reports(r.Context(), q)
-	writePage(h, w, r, scope, page, err, reportOut)
+	return writePage(h, w, scope, page, err, reportOut)
 }
 
 // Export serves exportHealthRecordFhir.
-func (h *Handlers) Export(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Export(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Practitioner, auth.Beneficiary, auth.Caregiver)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	bid, err := id(r, "beneficiaryId")
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	ctx := r.Context()
 	d, err := h.Policy.Authorize(ctx, p, access.ReadRecords, bid, "exportHealthRecordFhir", access.Resource{Type: "fhirBundle", ID: bid})
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	// An export made for a practitioner holds only its own appointments;
 	// the beneficiary's side sees them all.
@@ -209,13 +195,13 @@ func (h *Handlers) Export(w http.ResponseWriter, r *http.Request) {
 	}
 	bundle, err := h.bundle(ctx, bid, onlyOf)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "application/fhir+json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
 	_ = json.NewEncoder(w).Encode(bundle)
+	return nil
 }
 
 // bundle gathers a beneficiary's record into a FHIR Bundle; with onlyOf,

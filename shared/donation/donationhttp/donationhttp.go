@@ -28,15 +28,15 @@ import (
 
 // Registry maps the donation operations to their handlers.
 var Registry = platform.Registry{
-	"createCampaign": op(func(h *Handlers) http.Handler { return http.HandlerFunc(h.CreateCampaign) }, tables.Donations),
-	"getCampaign":    op(func(h *Handlers) http.Handler { return http.HandlerFunc(h.GetCampaign) }),
-	"listCampaigns":  op(func(h *Handlers) http.Handler { return http.HandlerFunc(h.ListCampaigns) }),
+	"createCampaign": op(func(h *Handlers) http.Handler { return platform.Handle(h.CreateCampaign) }, tables.Donations),
+	"getCampaign":    op(func(h *Handlers) http.Handler { return platform.Handle(h.GetCampaign) }),
+	"listCampaigns":  op(func(h *Handlers) http.Handler { return platform.Handle(h.ListCampaigns) }),
 	"makeDonation": op(func(h *Handlers) http.Handler {
-		return h.Idempotency.Wrap("makeDonation", http.HandlerFunc(h.Give))
+		return h.Idempotency.Wrap("makeDonation", platform.Handle(h.Give))
 	}, tables.Donations, tables.Outbox, tables.Idempotency),
-	"getDonation":           op(func(h *Handlers) http.Handler { return http.HandlerFunc(h.GetGift) }),
-	"listMyDonations":       op(func(h *Handlers) http.Handler { return http.HandlerFunc(h.ListGifts) }),
-	"recordDonationPayment": op(func(h *Handlers) http.Handler { return http.HandlerFunc(h.SetStatus) }, tables.Donations),
+	"getDonation":           op(func(h *Handlers) http.Handler { return platform.Handle(h.GetGift) }),
+	"listMyDonations":       op(func(h *Handlers) http.Handler { return platform.Handle(h.ListGifts) }),
+	"recordDonationPayment": op(func(h *Handlers) http.Handler { return platform.Handle(h.SetStatus) }, tables.Donations),
 }
 
 func op(pick func(*Handlers) http.Handler, writes ...tables.Table) platform.Operation {
@@ -85,8 +85,6 @@ func pathID(r *http.Request, name string) (string, error) {
 	}
 	return id, nil
 }
-
-func fail(w http.ResponseWriter, r *http.Request, err error) { problem.Write(w, r, err) }
 
 func stamp(t time.Time) string {
 	if t.IsZero() {
@@ -143,10 +141,9 @@ func giftOut(g donation.Gift) giftJSON {
 }
 
 // CreateCampaign serves createCampaign.
-func (h *Handlers) CreateCampaign(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) CreateCampaign(w http.ResponseWriter, r *http.Request) error {
 	if _, err := auth.Require(r, auth.Administrator); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var in struct {
 		Title          string `json:"title"`
@@ -160,8 +157,7 @@ func (h *Handlers) CreateCampaign(w http.ResponseWriter, r *http.Request) {
 		EndsAt         string `json:"endsAt"`
 	}
 	if err := jsonio.Decode(r, &in); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	c := donation.Campaign{Title: in.Title, Description: in.Description, Currency: in.Currency, GoalAmount: in.GoalAmount,
 		Designation: in.Designation, OrganizationID: in.OrganizationID, SpecialtyCode: in.SpecialtyCode}
@@ -180,64 +176,57 @@ func (h *Handlers) CreateCampaign(w http.ResponseWriter, r *http.Request) {
 		*v.dst = t.UTC()
 	}
 	if err := l.Err(); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	c, err := h.Service.CreateCampaign(r.Context(), c)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/v1/campaigns/"+c.ID)
 	etag.Set(w, c.Version)
 	jsonio.Write(w, http.StatusCreated, campaignOut(c))
+	return nil
 }
 
 // GetCampaign serves getCampaign.
-func (h *Handlers) GetCampaign(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) GetCampaign(w http.ResponseWriter, r *http.Request) error {
 	if _, err := auth.FromRequest(r); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	id, err := pathID(r, "campaignId")
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	c, err := h.Service.Store.GetCampaign(r.Context(), id)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	etag.Set(w, c.Version)
 	jsonio.Write(w, http.StatusOK, campaignOut(c))
+	return nil
 }
 
 // ListCampaigns serves listCampaigns.
-func (h *Handlers) ListCampaigns(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) ListCampaigns(w http.ResponseWriter, r *http.Request) error {
 	if _, err := auth.FromRequest(r); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	pg, err := paging.Parse(r, h.Cursors, "listCampaigns")
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	page, err := h.Service.Store.ListCampaigns(r.Context(), pg.Limit, pg.After)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
-	paging.Write(w, r, h.Cursors, "listCampaigns", page.Items, page.Next, campaignOut)
+	return paging.Write(w, h.Cursors, "listCampaigns", page.Items, page.Next, campaignOut)
 }
 
 // Give serves makeDonation.
-func (h *Handlers) Give(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Give(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Donor)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var in struct {
 		CampaignID string `json:"campaignId"`
@@ -248,25 +237,21 @@ func (h *Handlers) Give(w http.ResponseWriter, r *http.Request) {
 		Message    string `json:"message"`
 	}
 	if err := jsonio.Decode(r, &in); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	if !idRE.MatchString(in.CampaignID) {
-		fail(w, r, problem.Field("campaignId", "is not an id"))
-		return
+		return problem.Field("campaignId", "is not an id")
 	}
 	d, err := h.People.DonorBySub(r.Context(), p.Sub)
 	if problem.Is(err, problem.NotFound) {
 		err = problem.New(problem.Unprocessable, "create your donor profile before giving")
 	}
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	if in.Amount > 0 && in.Amount < SmallGift {
 		if err := h.Limits.Allow(r.Context(), SmallGiftLimit, d.ID); err != nil {
-			fail(w, r, err)
-			return
+			return err
 		}
 	}
 	anonymous := d.AnonymousByDefault
@@ -276,12 +261,12 @@ func (h *Handlers) Give(w http.ResponseWriter, r *http.Request) {
 	g, err := h.Service.Give(r.Context(), d.ID, donation.Gift{CampaignID: in.CampaignID, Amount: in.Amount, Currency: in.Currency,
 		Recurrence: in.Recurrence, Anonymous: anonymous, Message: in.Message})
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/v1/donations/"+g.ID)
 	etag.Set(w, g.Version)
 	jsonio.Write(w, http.StatusCreated, giftOut(g))
+	return nil
 }
 
 // visible returns the gift if p is its donor or an administrator; 404
@@ -299,104 +284,90 @@ func (h *Handlers) visible(r *http.Request, p auth.Principal, g donation.Gift) e
 }
 
 // GetGift serves getDonation.
-func (h *Handlers) GetGift(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) GetGift(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Donor, auth.Administrator)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	id, err := pathID(r, "donationId")
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	g, err := h.Service.Store.GetGift(r.Context(), id)
 	if err == nil {
 		err = h.visible(r, p, g)
 	}
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	etag.Set(w, g.Version)
 	jsonio.Write(w, http.StatusOK, giftOut(g))
+	return nil
 }
 
 // ListGifts serves listMyDonations.
-func (h *Handlers) ListGifts(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) ListGifts(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Donor, auth.Administrator)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	donorID := r.URL.Query().Get("donorId")
 	switch {
 	case donorID != "" && !idRE.MatchString(donorID):
-		fail(w, r, problem.Field("donorId", "is not an id"))
-		return
+		return problem.Field("donorId", "is not an id")
 	case donorID != "" && !p.Has(auth.Administrator):
-		fail(w, r, problem.New(problem.Forbidden, "only administrators list another donor's gifts"))
-		return
+		return problem.New(problem.Forbidden, "only administrators list another donor's gifts")
 	case donorID == "" && p.Has(auth.Donor):
 		d, err := h.People.DonorBySub(r.Context(), p.Sub)
 		if err != nil && !problem.Is(err, problem.NotFound) {
-			fail(w, r, err)
-			return
+			return err
 		}
 		donorID = d.ID
 	case donorID == "":
-		fail(w, r, problem.Field("donorId", "administrators name the donor"))
-		return
+		return problem.Field("donorId", "administrators name the donor")
 	}
 	scope := "listMyDonations\x1f" + donorID
 	pg, err := paging.Parse(r, h.Cursors, scope)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var page donation.GiftPage
 	if donorID != "" {
 		if page, err = h.Service.Store.ListGifts(r.Context(), donorID, pg.Limit, pg.After); err != nil {
-			fail(w, r, err)
-			return
+			return err
 		}
 	}
-	paging.Write(w, r, h.Cursors, scope, page.Items, page.Next, giftOut)
+	return paging.Write(w, h.Cursors, scope, page.Items, page.Next, giftOut)
 }
 
 // SetStatus serves recordDonationPayment.
-func (h *Handlers) SetStatus(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) SetStatus(w http.ResponseWriter, r *http.Request) error {
 	if _, err := auth.Require(r, auth.Administrator); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	id, err := pathID(r, "donationId")
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	version, err := etag.IfMatch(r)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var in struct {
 		Status string `json:"status"`
 	}
 	if err := jsonio.Decode(r, &in); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	st := donation.Status(in.Status)
 	if st != donation.Received && st != donation.Refunded && st != donation.Cancelled {
-		fail(w, r, problem.Field("status", "must be received, refunded or cancelled"))
-		return
+		return problem.Field("status", "must be received, refunded or cancelled")
 	}
 	g, err := h.Service.SetStatus(r.Context(), id, st, version)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	etag.Set(w, g.Version)
 	jsonio.Write(w, http.StatusOK, giftOut(g))
+	return nil
 }

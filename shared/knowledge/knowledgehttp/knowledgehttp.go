@@ -33,21 +33,21 @@ import (
 
 // Registry maps the knowledge operations to their handlers.
 var Registry = platform.Registry{
-	"shareMedicalKnowledge":   op(func(h *Handlers) http.HandlerFunc { return h.Share }, tables.Knowledge),
-	"updateMedicalKnowledge":  op(func(h *Handlers) http.HandlerFunc { return h.Update }, tables.Knowledge),
-	"retractMedicalKnowledge": op(func(h *Handlers) http.HandlerFunc { return h.Retract }, tables.Knowledge),
-	"getMedicalKnowledge":     op(func(h *Handlers) http.HandlerFunc { return h.Get }),
+	"shareMedicalKnowledge":   op(func(h *Handlers) platform.HandlerFunc { return h.Share }, tables.Knowledge),
+	"updateMedicalKnowledge":  op(func(h *Handlers) platform.HandlerFunc { return h.Update }, tables.Knowledge),
+	"retractMedicalKnowledge": op(func(h *Handlers) platform.HandlerFunc { return h.Retract }, tables.Knowledge),
+	"getMedicalKnowledge":     op(func(h *Handlers) platform.HandlerFunc { return h.Get }),
 	// The anonymous search limit counts in the idempotency table.
-	"searchMedicalKnowledge": op(func(h *Handlers) http.HandlerFunc { return h.Search }, tables.Idempotency),
+	"searchMedicalKnowledge": op(func(h *Handlers) platform.HandlerFunc { return h.Search }, tables.Idempotency),
 }
 
 // AnonymousSearchLimit bounds anonymous searches per client address: a
 // clinic behind one address searching all day stays far below it.
 var AnonymousSearchLimit = ratelimit.Rule{Name: "anonymousSearch", What: "searches without a token", Limit: 300, Window: 5 * time.Minute}
 
-func op(pick func(*Handlers) http.HandlerFunc, writes ...tables.Table) platform.Operation {
+func op(pick func(*Handlers) platform.HandlerFunc, writes ...tables.Table) platform.Operation {
 	return platform.Operation{
-		Build:  func(env *platform.Env) (http.Handler, error) { return pick(New(env)), nil },
+		Build:  func(env *platform.Env) (http.Handler, error) { return platform.Handle(pick(New(env))), nil },
 		Reads:  []tables.Table{tables.Knowledge, tables.Practitioners},
 		Writes: writes,
 	}
@@ -75,8 +75,6 @@ func New(env *platform.Env) *Handlers {
 }
 
 var idRE = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
-
-func fail(w http.ResponseWriter, r *http.Request, err error) { problem.Write(w, r, err) }
 
 // reader returns who reads: the gateway's principal, or the optional
 // bearer token checked here; an invalid token is 401, no token anonymous.
@@ -178,16 +176,14 @@ func pathID(r *http.Request) (string, error) {
 }
 
 // Share serves shareMedicalKnowledge.
-func (h *Handlers) Share(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Share(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Practitioner)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var in articleIn
 	if err := jsonio.Decode(r, &in); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	prac, err := h.Practitioners.Store.GetBySub(r.Context(), p.Sub)
 	if err == nil && prac.Verification != practitioner.Verified {
@@ -196,44 +192,38 @@ func (h *Handlers) Share(w http.ResponseWriter, r *http.Request) {
 		err = problem.New(problem.Forbidden, "only verified practitioners share knowledge: create your profile")
 	}
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	a, err := h.Service.Share(r.Context(), prac.ID, p.Sub, in.article())
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/v1/knowledge/"+a.ID)
 	respond(w, http.StatusCreated, a)
+	return nil
 }
 
 // Update serves updateMedicalKnowledge.
-func (h *Handlers) Update(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Update(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Practitioner)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	id, err := pathID(r)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	version, err := etag.IfMatch(r)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	data, err := jsonio.Read(r)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var in articleIn
 	if err := jsonio.Unmarshal(data, &in); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var present map[string]json.RawMessage
 	_ = json.Unmarshal(data, &present)
@@ -249,75 +239,66 @@ func (h *Handlers) Update(w http.ResponseWriter, r *http.Request) {
 		l.Add("body", "name at least one field to change")
 	}
 	if err := l.Err(); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	// A practitioner whose verification is withdrawn edits no article.
 	if prac, err := h.Practitioners.Store.GetBySub(r.Context(), p.Sub); err == nil && prac.Verification != practitioner.Verified {
-		fail(w, r, problem.New(problem.Forbidden, "only verified practitioners edit knowledge"))
-		return
+		return problem.New(problem.Forbidden, "only verified practitioners edit knowledge")
 	} else if err != nil && !problem.Is(err, problem.NotFound) {
-		fail(w, r, err)
-		return
+		return err
 	}
 	a, err := h.Service.Update(r.Context(), p.Sub, id, in.article(), fields, version)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	respond(w, http.StatusOK, a)
+	return nil
 }
 
 // Retract serves retractMedicalKnowledge.
-func (h *Handlers) Retract(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Retract(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Practitioner, auth.Administrator)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	id, err := pathID(r)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	version, err := etag.IfMatch(r)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	a, err := h.Service.Retract(r.Context(), knowledge.Reader{Sub: p.Sub, Practitioner: p.Has(auth.Practitioner), Admin: p.Has(auth.Administrator)}, id, version)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	respond(w, http.StatusOK, a)
+	return nil
 }
 
 // Get serves getMedicalKnowledge.
-func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) error {
 	rd, err := h.reader(r)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	id, err := pathID(r)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var version int64
 	if v := r.URL.Query().Get("version"); v != "" {
 		if version, err = strconv.ParseInt(v, 10, 64); err != nil || version < 1 {
-			fail(w, r, problem.Field("version", "must be a version number"))
-			return
+			return problem.Field("version", "must be a version number")
 		}
 	}
 	a, err := h.Service.Get(r.Context(), rd, id, version)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	respond(w, http.StatusOK, a)
+	return nil
 }
 
 type hitJSON struct {
@@ -330,11 +311,10 @@ type hitJSON struct {
 }
 
 // Search serves searchMedicalKnowledge.
-func (h *Handlers) Search(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Search(w http.ResponseWriter, r *http.Request) error {
 	rd, err := h.reader(r)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	v := r.URL.Query()
 	q := knowledge.Query{Text: v.Get("q"), Language: v.Get("language"), Tag: v.Get("tag"), ConditionCode: v.Get("conditionCode")}
@@ -346,15 +326,13 @@ func (h *Handlers) Search(w http.ResponseWriter, r *http.Request) {
 	validate.Text(&l, "tag", q.Tag, false, 50)
 	validate.Text(&l, "conditionCode", q.ConditionCode, false, 64)
 	if err := l.Err(); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	// Anonymous searches are limited per client address here as well as
 	// at the firewall: what the firewall lets through still costs requests.
 	if rd.Sub == "" && h.Limits != nil {
 		if err := h.Limits.Allow(r.Context(), AnonymousSearchLimit, lambdahttp.SourceIP(r)); err != nil {
-			fail(w, r, err)
-			return
+			return err
 		}
 	}
 	audience := "public"
@@ -364,14 +342,12 @@ func (h *Handlers) Search(w http.ResponseWriter, r *http.Request) {
 	scope := strings.Join([]string{"searchMedicalKnowledge", q.Text, q.Language, q.Tag, q.ConditionCode, audience}, "\x1f")
 	pg, err := paging.Parse(r, h.Cursors, scope)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	q.Limit, q.After = pg.Limit, pg.After
 	res, err := h.Service.Search(r.Context(), rd, q)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	page := struct {
 		Items      []hitJSON `json:"items"`
@@ -386,8 +362,8 @@ func (h *Handlers) Search(w http.ResponseWriter, r *http.Request) {
 			Language: hit.Article.Language, Tags: tags, Score: hit.Score})
 	}
 	if page.NextCursor, err = paging.Next(h.Cursors, scope, res.Next); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	jsonio.Write(w, http.StatusOK, page)
+	return nil
 }

@@ -36,17 +36,17 @@ import (
 var Registry = platform.Registry{
 	"sendNotification": {Build: func(env *platform.Env) (http.Handler, error) {
 		h := New(env)
-		return h.Idempotency.Wrap("sendNotification", http.HandlerFunc(h.Send)), nil
+		return h.Idempotency.Wrap("sendNotification", platform.Handle(h.Send)), nil
 	}, Reads: []tables.Table{tables.Notifications, tables.People, tables.Practitioners, tables.Scheduling, tables.Registry, tables.Audit, tables.Idempotency},
 		Writes: []tables.Table{tables.Notifications, tables.Outbox, tables.Audit, tables.Idempotency}},
-	"getNotification":               op(func(h *Handlers) http.HandlerFunc { return h.Get }),
-	"listMyNotifications":           op(func(h *Handlers) http.HandlerFunc { return h.Inbox }),
-	"markNotificationRead":          op(func(h *Handlers) http.HandlerFunc { return h.MarkRead }, tables.Notifications),
-	"updateNotificationPreferences": op(func(h *Handlers) http.HandlerFunc { return h.Preferences }, tables.Notifications),
+	"getNotification":               op(func(h *Handlers) platform.HandlerFunc { return h.Get }),
+	"listMyNotifications":           op(func(h *Handlers) platform.HandlerFunc { return h.Inbox }),
+	"markNotificationRead":          op(func(h *Handlers) platform.HandlerFunc { return h.MarkRead }, tables.Notifications),
+	"updateNotificationPreferences": op(func(h *Handlers) platform.HandlerFunc { return h.Preferences }, tables.Notifications),
 }
 
-func op(pick func(*Handlers) http.HandlerFunc, writes ...tables.Table) platform.Operation {
-	return platform.Operation{Build: func(env *platform.Env) (http.Handler, error) { return pick(New(env)), nil },
+func op(pick func(*Handlers) platform.HandlerFunc, writes ...tables.Table) platform.Operation {
+	return platform.Operation{Build: func(env *platform.Env) (http.Handler, error) { return platform.Handle(pick(New(env))), nil },
 		Reads: []tables.Table{tables.Notifications}, Writes: writes}
 }
 
@@ -81,8 +81,6 @@ func New(env *platform.Env) *Handlers {
 
 var idRE = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
 
-func fail(w http.ResponseWriter, r *http.Request, err error) { problem.Write(w, r, err) }
-
 type sendJSON struct {
 	Recipients struct {
 		BeneficiaryIDs []string `json:"beneficiaryIds"`
@@ -96,16 +94,14 @@ type sendJSON struct {
 }
 
 // Send serves sendNotification.
-func (h *Handlers) Send(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Send(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Practitioner, auth.Administrator)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var in sendJSON
 	if err := jsonio.Decode(r, &in); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var l problem.FieldList
 	rc := in.Recipients
@@ -149,14 +145,12 @@ func (h *Handlers) Send(w http.ResponseWriter, r *http.Request) {
 		n.Channels = append(n.Channels, ch)
 	}
 	if err := l.Err(); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	ctx := r.Context()
 	switch {
 	case !p.Has(auth.Administrator) && len(rc.BeneficiaryIDs) == 0:
-		fail(w, r, problem.New(problem.Forbidden, "practitioners notify named beneficiaries they care for"))
-		return
+		return problem.New(problem.Forbidden, "practitioners notify named beneficiaries they care for")
 	case len(rc.BeneficiaryIDs) > 0:
 		// Every named beneficiary must be reachable before anything is
 		// queued: a practitioner through a care relationship, an
@@ -167,55 +161,47 @@ func (h *Handlers) Send(w http.ResponseWriter, r *http.Request) {
 		}
 		for _, id := range rc.BeneficiaryIDs {
 			if _, err := h.Policy.Authorize(ctx, p, action, id, "sendNotification", access.Resource{Type: "notification"}); err != nil {
-				fail(w, r, err)
-				return
+				return err
 			}
 		}
 		n.RecipientCount = len(rc.BeneficiaryIDs)
 	case rc.OrganizationID != "":
 		if !idRE.MatchString(rc.OrganizationID) {
-			fail(w, r, problem.Field("recipients.organizationId", "is not an id"))
-			return
+			return problem.Field("recipients.organizationId", "is not an id")
 		}
 		if _, err := h.Registry.GetOrganization(ctx, rc.OrganizationID); err != nil {
-			fail(w, r, err)
-			return
+			return err
 		}
 	case rc.Role == "administrator":
-		fail(w, r, problem.New(problem.Unprocessable, "administrators have no profiles to notify; name them as beneficiaries or an organisation"))
-		return
+		return problem.New(problem.Unprocessable, "administrators have no profiles to notify; name them as beneficiaries or an organisation")
 	}
 	if err := h.Limits.Allow(ctx, SendLimit, p.Sub); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	n.ID, n.SenderSub, n.CreatedAt = h.NewID(), p.Sub, h.Now().UTC()
 	if err := h.Store.Create(ctx, n, h.NewID()); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	jsonio.Write(w, http.StatusAccepted, map[string]any{"id": n.ID, "status": "queued", "recipientCount": n.RecipientCount})
+	return nil
 }
 
 // Get serves getNotification: its sender only.
-func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Practitioner, auth.Administrator)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	id := lambdahttp.PathParam(r, "notificationId")
 	if !idRE.MatchString(id) {
-		fail(w, r, problem.Field("notificationId", "is not an id"))
-		return
+		return problem.Field("notificationId", "is not an id")
 	}
 	n, err := h.Store.Get(r.Context(), id)
 	if err == nil && n.SenderSub != p.Sub {
 		err = problem.New(problem.NotFound, "no notification %s", id)
 	}
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	deliveries := map[string]map[string]int{}
 	for _, ch := range n.Channels {
@@ -235,6 +221,7 @@ func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) {
 	}
 	jsonio.Write(w, http.StatusOK, map[string]any{"id": n.ID, "subject": n.Subject, "message": n.Message, "channels": channels,
 		"priority": n.Priority, "recipientCount": n.RecipientCount, "deliveries": deliveries, "createdAt": n.CreatedAt.UTC().Format(time.RFC3339)})
+	return nil
 }
 
 func inboxOut(it notification.InboxItem) map[string]any {
@@ -243,27 +230,23 @@ func inboxOut(it notification.InboxItem) map[string]any {
 }
 
 // Inbox serves listMyNotifications.
-func (h *Handlers) Inbox(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Inbox(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.FromRequest(r)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	unread := r.URL.Query().Get("unread")
 	if unread != "" && unread != "true" && unread != "false" {
-		fail(w, r, problem.Field("unread", "must be true or false"))
-		return
+		return problem.Field("unread", "must be true or false")
 	}
 	scope := "listMyNotifications\x1f" + p.Sub + "\x1f" + unread
 	pg, err := paging.Parse(r, h.Cursors, scope)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	page, err := h.Store.Inbox(r.Context(), p.Sub, unread == "true", pg.Limit, pg.After)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	out := map[string]any{}
 	items := []map[string]any{}
@@ -272,40 +255,37 @@ func (h *Handlers) Inbox(w http.ResponseWriter, r *http.Request) {
 	}
 	out["items"] = items
 	if next, err := paging.Next(h.Cursors, scope, page.Next); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	} else if next != "" {
 		out["nextCursor"] = next
 	}
 	jsonio.Write(w, http.StatusOK, out)
+	return nil
 }
 
 // MarkRead serves markNotificationRead.
-func (h *Handlers) MarkRead(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) MarkRead(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.FromRequest(r)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	id := lambdahttp.PathParam(r, "notificationId")
 	if !idRE.MatchString(id) {
-		fail(w, r, problem.Field("notificationId", "is not an id"))
-		return
+		return problem.Field("notificationId", "is not an id")
 	}
 	it, err := h.Store.MarkRead(r.Context(), p.Sub, id)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	jsonio.Write(w, http.StatusOK, inboxOut(it))
+	return nil
 }
 
 // Preferences serves updateNotificationPreferences.
-func (h *Handlers) Preferences(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Preferences(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.FromRequest(r)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var in struct {
 		Channels   map[string]bool `json:"channels"`
@@ -317,8 +297,7 @@ func (h *Handlers) Preferences(w http.ResponseWriter, r *http.Request) {
 		Language string `json:"language"`
 	}
 	if err := jsonio.Decode(r, &in); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var l problem.FieldList
 	if in.Channels == nil {
@@ -349,12 +328,10 @@ func (h *Handlers) Preferences(w http.ResponseWriter, r *http.Request) {
 		validate.Language(&l, "language", in.Language, false)
 	}
 	if err := l.Err(); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	if err := h.Store.PutPreferences(r.Context(), p.Sub, prefs); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	out := map[string]any{"channels": map[string]bool{}}
 	for _, ch := range notification.Channels {
@@ -370,6 +347,7 @@ func (h *Handlers) Preferences(w http.ResponseWriter, r *http.Request) {
 		out["language"] = prefs.Language
 	}
 	jsonio.Write(w, http.StatusOK, out)
+	return nil
 }
 
 func fmtClock(m int) string { return time.Date(0, 1, 1, 0, m, 0, 0, time.UTC).Format("15:04") }

@@ -29,28 +29,28 @@ import (
 
 // Registry maps the people and access operations to their handlers.
 var Registry = platform.Registry{
-	"createBeneficiaryProfile": op(func(h *Handlers) http.HandlerFunc { return h.CreateBeneficiary }, tables.People),
-	"getBeneficiary":           op(func(h *Handlers) http.HandlerFunc { return h.GetBeneficiary }),
-	"updateBeneficiaryProfile": op(func(h *Handlers) http.HandlerFunc { return h.UpdateBeneficiary }, tables.People),
-	"createCaregiverProfile":   op(func(h *Handlers) http.HandlerFunc { return h.CreateCaregiver }, tables.People),
-	"getCaregiver":             op(func(h *Handlers) http.HandlerFunc { return h.GetCaregiver }),
-	"createDonorProfile":       op(func(h *Handlers) http.HandlerFunc { return h.CreateDonor }, tables.People),
-	"grantCaregiverAccess":     op(func(h *Handlers) http.HandlerFunc { return h.Grant }, tables.People),
-	"revokeCaregiverAccess":    op(func(h *Handlers) http.HandlerFunc { return h.Revoke }, tables.People),
-	"respondToCareLink":        op(func(h *Handlers) http.HandlerFunc { return h.Respond }, tables.People),
-	"listCareLinks":            op(func(h *Handlers) http.HandlerFunc { return h.ListLinks }),
-	"revokePractitionerAccess": op(func(h *Handlers) http.HandlerFunc { return h.RevokePractitioner }, tables.People),
-	"listMyAccessLog":          op(func(h *Handlers) http.HandlerFunc { return h.AccessLog }),
-	"listAuditEvents":          op(func(h *Handlers) http.HandlerFunc { return h.AuditEvents }),
+	"createBeneficiaryProfile": op(func(h *Handlers) platform.HandlerFunc { return h.CreateBeneficiary }, tables.People),
+	"getBeneficiary":           op(func(h *Handlers) platform.HandlerFunc { return h.GetBeneficiary }),
+	"updateBeneficiaryProfile": op(func(h *Handlers) platform.HandlerFunc { return h.UpdateBeneficiary }, tables.People),
+	"createCaregiverProfile":   op(func(h *Handlers) platform.HandlerFunc { return h.CreateCaregiver }, tables.People),
+	"getCaregiver":             op(func(h *Handlers) platform.HandlerFunc { return h.GetCaregiver }),
+	"createDonorProfile":       op(func(h *Handlers) platform.HandlerFunc { return h.CreateDonor }, tables.People),
+	"grantCaregiverAccess":     op(func(h *Handlers) platform.HandlerFunc { return h.Grant }, tables.People),
+	"revokeCaregiverAccess":    op(func(h *Handlers) platform.HandlerFunc { return h.Revoke }, tables.People),
+	"respondToCareLink":        op(func(h *Handlers) platform.HandlerFunc { return h.Respond }, tables.People),
+	"listCareLinks":            op(func(h *Handlers) platform.HandlerFunc { return h.ListLinks }),
+	"revokePractitionerAccess": op(func(h *Handlers) platform.HandlerFunc { return h.RevokePractitioner }, tables.People),
+	"listMyAccessLog":          op(func(h *Handlers) platform.HandlerFunc { return h.AccessLog }),
+	"listAuditEvents":          op(func(h *Handlers) platform.HandlerFunc { return h.AuditEvents }),
 }
 
 // op declares an operation: every one reads people, practitioners (the
 // policy's directory) and scheduling (the policy's care relationships, from
 // appointments) and writes audit events; writes lists the tables it changes
 // besides.
-func op(pick func(*Handlers) http.HandlerFunc, writes ...tables.Table) platform.Operation {
+func op(pick func(*Handlers) platform.HandlerFunc, writes ...tables.Table) platform.Operation {
 	return platform.Operation{
-		Build:  func(env *platform.Env) (http.Handler, error) { return pick(New(env)), nil },
+		Build:  func(env *platform.Env) (http.Handler, error) { return platform.Handle(pick(New(env))), nil },
 		Reads:  []tables.Table{tables.People, tables.Practitioners, tables.Scheduling, tables.Audit},
 		Writes: append([]tables.Table{tables.Audit}, writes...),
 	}
@@ -107,43 +107,35 @@ func (h *Handlers) authorize(r *http.Request, p auth.Principal, action access.Ac
 	return id, d, err
 }
 
-func fail(w http.ResponseWriter, r *http.Request, err error) { problem.Write(w, r, err) }
-
 // CreateBeneficiary serves createBeneficiaryProfile.
-func (h *Handlers) CreateBeneficiary(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) CreateBeneficiary(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Beneficiary, auth.Caregiver)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var in beneficiaryIn
 	if err := jsonio.Decode(r, &in); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	managedBy := ""
 	switch {
 	case in.ForDependent && !p.Has(auth.Caregiver):
-		fail(w, r, problem.New(problem.Forbidden, "only caregivers create dependents"))
-		return
+		return problem.New(problem.Forbidden, "only caregivers create dependents")
 	case !in.ForDependent && !p.Has(auth.Beneficiary):
-		fail(w, r, problem.New(problem.Forbidden, "a caregiver creates a dependent with forDependent: true"))
-		return
+		return problem.New(problem.Forbidden, "a caregiver creates a dependent with forDependent: true")
 	case in.ForDependent:
 		cg, err := h.Service.Store.CaregiverBySub(r.Context(), p.Sub)
 		if problem.Is(err, problem.NotFound) {
 			err = problem.New(problem.Unprocessable, "create your caregiver profile before creating dependents")
 		}
 		if err != nil {
-			fail(w, r, err)
-			return
+			return err
 		}
 		managedBy = cg.ID
 	}
 	b, err := h.Service.CreateBeneficiary(r.Context(), p.Sub, managedBy, in.profile())
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	role := string(auth.Beneficiary)
 	if managedBy != "" {
@@ -151,77 +143,69 @@ func (h *Handlers) CreateBeneficiary(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := h.Policy.Record(r.Context(), p, role, "createBeneficiaryProfile",
 		access.Resource{Type: "beneficiary", ID: b.ID}, b.ID, audit.Allowed); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/v1/beneficiaries/"+b.ID)
 	etag.Set(w, b.Version)
 	jsonio.Write(w, http.StatusCreated, beneficiaryOut(b, false))
+	return nil
 }
 
 // GetBeneficiary serves getBeneficiary.
-func (h *Handlers) GetBeneficiary(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) GetBeneficiary(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Beneficiary, auth.Caregiver, auth.Practitioner, auth.Administrator)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	id, d, err := h.authorize(r, p, access.ReadProfile, "getBeneficiary", "beneficiary")
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	b, err := h.Service.Store.GetBeneficiary(r.Context(), id)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	etag.Set(w, b.Version)
 	jsonio.Write(w, http.StatusOK, beneficiaryOut(b, d.DemographicsOnly))
+	return nil
 }
 
 // UpdateBeneficiary serves updateBeneficiaryProfile.
-func (h *Handlers) UpdateBeneficiary(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) UpdateBeneficiary(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Beneficiary, auth.Caregiver)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	version, err := etag.IfMatch(r)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	data, err := jsonio.Read(r)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	patch, err := decodePatch(data)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	id, _, err := h.authorize(r, p, access.UpdateProfile, "updateBeneficiaryProfile", "beneficiary")
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	b, err := h.Service.UpdateBeneficiary(r.Context(), id, patch, version)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	etag.Set(w, b.Version)
 	jsonio.Write(w, http.StatusOK, beneficiaryOut(b, false))
+	return nil
 }
 
 // CreateCaregiver serves createCaregiverProfile.
-func (h *Handlers) CreateCaregiver(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) CreateCaregiver(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Caregiver)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var in struct {
 		FullName string `json:"fullName"`
@@ -229,44 +213,39 @@ func (h *Handlers) CreateCaregiver(w http.ResponseWriter, r *http.Request) {
 		Email    string `json:"email"`
 	}
 	if err := jsonio.Decode(r, &in); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	c, err := h.Service.CreateCaregiver(r.Context(), p.Sub, people.Caregiver{FullName: in.FullName, Phone: in.Phone, Email: in.Email})
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/v1/caregivers/"+c.ID)
 	etag.Set(w, c.Version)
 	jsonio.Write(w, http.StatusCreated, caregiverOut(c))
+	return nil
 }
 
 // GetCaregiver serves getCaregiver: the caregiver itself, beneficiaries it
 // holds an active link from, administrators.
-func (h *Handlers) GetCaregiver(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) GetCaregiver(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Caregiver, auth.Beneficiary, auth.Administrator)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	id, err := pathID(r, "caregiverId")
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	c, err := h.Service.Store.GetCaregiver(r.Context(), id)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	visible := p.Has(auth.Administrator) || (p.Has(auth.Caregiver) && c.Sub == p.Sub)
 	if !visible && p.Has(auth.Beneficiary) {
 		if b, err := h.Service.Store.BeneficiaryBySub(r.Context(), p.Sub); err == nil {
 			links, err := h.Service.Store.LinksBetween(r.Context(), b.ID, c.ID)
 			if err != nil {
-				fail(w, r, err)
-				return
+				return err
 			}
 			for _, l := range links {
 				visible = visible || l.Policy().Active(h.Now())
@@ -274,19 +253,18 @@ func (h *Handlers) GetCaregiver(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !visible {
-		fail(w, r, problem.New(problem.NotFound, "no caregiver %s", id))
-		return
+		return problem.New(problem.NotFound, "no caregiver %s", id)
 	}
 	etag.Set(w, c.Version)
 	jsonio.Write(w, http.StatusOK, caregiverOut(c))
+	return nil
 }
 
 // CreateDonor serves createDonorProfile.
-func (h *Handlers) CreateDonor(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) CreateDonor(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Donor)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var in struct {
 		DisplayName        string `json:"displayName"`
@@ -295,102 +273,90 @@ func (h *Handlers) CreateDonor(w http.ResponseWriter, r *http.Request) {
 		AnonymousByDefault bool   `json:"anonymousByDefault"`
 	}
 	if err := jsonio.Decode(r, &in); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	d, err := h.Service.CreateDonor(r.Context(), p.Sub, people.Donor{DisplayName: in.DisplayName, Email: in.Email,
 		Country: in.Country, AnonymousByDefault: in.AnonymousByDefault})
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/v1/donors/"+d.ID)
 	etag.Set(w, d.Version)
 	jsonio.Write(w, http.StatusCreated, donorJSON{ID: d.ID, DisplayName: d.DisplayName, Email: d.Email, Country: d.Country,
 		AnonymousByDefault: d.AnonymousByDefault, CreatedAt: stamp(d.CreatedAt), UpdatedAt: stamp(d.UpdatedAt), Version: d.Version})
+	return nil
 }
 
 // Grant serves grantCaregiverAccess.
-func (h *Handlers) Grant(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Grant(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Beneficiary, auth.Caregiver)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var in grantJSON
 	if err := jsonio.Decode(r, &in); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var expires time.Time
 	if in.ExpiresAt != "" {
 		if expires, err = time.Parse(time.RFC3339, in.ExpiresAt); err != nil {
-			fail(w, r, problem.Field("expiresAt", "must be an RFC 3339 time such as 2026-12-01T09:30:00Z"))
-			return
+			return problem.Field("expiresAt", "must be an RFC 3339 time such as 2026-12-01T09:30:00Z")
 		}
 	}
 	if !idRE.MatchString(in.CaregiverID) {
-		fail(w, r, problem.Field("caregiverId", "is not an id"))
-		return
+		return problem.Field("caregiverId", "is not an id")
 	}
 	id, _, err := h.authorize(r, p, access.ManageAccess, "grantCaregiverAccess", "careLink")
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	link, err := h.Service.Grant(r.Context(), id, in.CaregiverID, in.permissions(), expires, p.Sub)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	etag.Set(w, link.Version)
 	jsonio.Write(w, http.StatusCreated, linkOut(link, h.Now()))
+	return nil
 }
 
 // Revoke serves revokeCaregiverAccess.
-func (h *Handlers) Revoke(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Revoke(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Beneficiary, auth.Caregiver)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	linkID, err := pathID(r, "careLinkId")
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	// The link's own caregiver leaves it; anyone else needs the right to
 	// manage the beneficiary's access.
 	if cg, ok, err := h.ownCaregiver(r, p); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	} else if ok {
 		benID, err := pathID(r, "beneficiaryId")
 		if err != nil {
-			fail(w, r, err)
-			return
+			return err
 		}
 		if link, err := h.Service.Leave(r.Context(), cg, benID, linkID); err == nil {
 			etag.Set(w, link.Version)
 			jsonio.Write(w, http.StatusOK, linkOut(link, h.Now()))
-			return
+			return nil
 		} else if !problem.Is(err, problem.NotFound) {
-			fail(w, r, err)
-			return
+			return err
 		}
 	}
 	id, _, err := h.authorize(r, p, access.ManageAccess, "revokeCaregiverAccess", "careLink")
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	link, err := h.Service.Revoke(r.Context(), id, linkID)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	etag.Set(w, link.Version)
 	jsonio.Write(w, http.StatusOK, linkOut(link, h.Now()))
+	return nil
 }
 
 // ownCaregiver returns the caregiver profile id of p, if it has one.
@@ -407,71 +373,61 @@ func (h *Handlers) ownCaregiver(r *http.Request, p auth.Principal) (string, bool
 
 // Respond serves respondToCareLink: the caregiver a link names accepts or
 // declines it.
-func (h *Handlers) Respond(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Respond(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Caregiver)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	benID, err := pathID(r, "beneficiaryId")
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	linkID, err := pathID(r, "careLinkId")
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var in struct {
 		Decision string `json:"decision"`
 	}
 	if err := jsonio.Decode(r, &in); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	if in.Decision != "accept" && in.Decision != "decline" {
-		fail(w, r, problem.Field("decision", "must be accept or decline"))
-		return
+		return problem.Field("decision", "must be accept or decline")
 	}
 	cg, ok, err := h.ownCaregiver(r, p)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	if !ok {
-		fail(w, r, problem.New(problem.NotFound, "no care link %s", linkID))
-		return
+		return problem.New(problem.NotFound, "no care link %s", linkID)
 	}
 	link, err := h.Service.Respond(r.Context(), cg, benID, linkID, in.Decision == "accept")
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	etag.Set(w, link.Version)
 	jsonio.Write(w, http.StatusOK, linkOut(link, h.Now()))
+	return nil
 }
 
 // ListLinks serves listCareLinks.
-func (h *Handlers) ListLinks(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) ListLinks(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Beneficiary, auth.Caregiver)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	ctx := r.Context()
 	benID := r.URL.Query().Get("beneficiaryId")
 	if r.URL.Query().Has("beneficiaryId") && !idRE.MatchString(benID) {
-		fail(w, r, problem.Field("beneficiaryId", "is not an id"))
-		return
+		return problem.Field("beneficiaryId", "is not an id")
 	}
 	var list func(limit int, after map[string]string) (people.LinkPage, error)
 	scope := "listCareLinks\x1f" + p.Sub + "\x1f" + benID
 	switch {
 	case benID != "":
 		if _, err := h.Policy.Authorize(ctx, p, access.ManageAccess, benID, "listCareLinks", access.Resource{Type: "careLink"}); err != nil {
-			fail(w, r, err)
-			return
+			return err
 		}
 		list = func(limit int, after map[string]string) (people.LinkPage, error) {
 			return h.Service.Store.LinksOfBeneficiary(ctx, benID, limit, after)
@@ -479,8 +435,7 @@ func (h *Handlers) ListLinks(w http.ResponseWriter, r *http.Request) {
 	case p.Has(auth.Caregiver):
 		cg, err := h.Service.Store.CaregiverBySub(ctx, p.Sub)
 		if err != nil && !problem.Is(err, problem.NotFound) {
-			fail(w, r, err)
-			return
+			return err
 		}
 		list = func(limit int, after map[string]string) (people.LinkPage, error) {
 			if cg.ID == "" {
@@ -492,8 +447,7 @@ func (h *Handlers) ListLinks(w http.ResponseWriter, r *http.Request) {
 	default:
 		b, err := h.Service.Store.BeneficiaryBySub(ctx, p.Sub)
 		if err != nil && !problem.Is(err, problem.NotFound) {
-			fail(w, r, err)
-			return
+			return err
 		}
 		list = func(limit int, after map[string]string) (people.LinkPage, error) {
 			if b.ID == "" {
@@ -504,94 +458,81 @@ func (h *Handlers) ListLinks(w http.ResponseWriter, r *http.Request) {
 	}
 	pg, err := paging.Parse(r, h.Cursors, scope)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	page, err := list(pg.Limit, pg.After)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	now := h.Now()
-	paging.Write(w, r, h.Cursors, scope, page.Items, page.Next, func(l people.CareLink) linkJSON { return linkOut(l, now) })
+	return paging.Write(w, h.Cursors, scope, page.Items, page.Next, func(l people.CareLink) linkJSON { return linkOut(l, now) })
 }
 
 // RevokePractitioner serves revokePractitionerAccess.
-func (h *Handlers) RevokePractitioner(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) RevokePractitioner(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Beneficiary, auth.Caregiver)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var in struct {
 		PractitionerID string `json:"practitionerId"`
 	}
 	if err := jsonio.Decode(r, &in); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	if !idRE.MatchString(in.PractitionerID) {
-		fail(w, r, problem.Field("practitionerId", "is not an id"))
-		return
+		return problem.Field("practitionerId", "is not an id")
 	}
 	id, _, err := h.authorize(r, p, access.ManageAccess, "revokePractitionerAccess", "practitionerAccess")
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	ok, err := h.Practitioners.Exists(r.Context(), in.PractitionerID)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	if !ok {
-		fail(w, r, problem.Field("practitionerId", "no practitioner has this id"))
-		return
+		return problem.Field("practitionerId", "no practitioner has this id")
 	}
 	rev, err := h.Service.RevokePractitioner(r.Context(), id, in.PractitionerID)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	jsonio.Write(w, http.StatusCreated, map[string]string{
 		"beneficiaryId": rev.BeneficiaryID, "practitionerId": rev.PractitionerID, "revokedAt": stamp(rev.RevokedAt)})
+	return nil
 }
 
-func (h *Handlers) events(w http.ResponseWriter, r *http.Request, q audit.Query, scope string) {
+func (h *Handlers) events(w http.ResponseWriter, r *http.Request, q audit.Query, scope string) error {
 	pg, err := paging.Parse(r, h.Cursors, scope)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	q.Limit, q.After = pg.Limit, pg.After
 	page, err := h.Audit.List(r.Context(), q)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
-	paging.Write(w, r, h.Cursors, scope, page.Items, page.Next, eventOut)
+	return paging.Write(w, h.Cursors, scope, page.Items, page.Next, eventOut)
 }
 
 // AccessLog serves listMyAccessLog.
-func (h *Handlers) AccessLog(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) AccessLog(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Beneficiary, auth.Caregiver)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	id, _, err := h.authorize(r, p, access.ReadAccessLog, "listMyAccessLog", "accessLog")
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
-	h.events(w, r, audit.Query{BeneficiaryID: id}, "listMyAccessLog\x1f"+id)
+	return h.events(w, r, audit.Query{BeneficiaryID: id}, "listMyAccessLog\x1f"+id)
 }
 
 // AuditEvents serves listAuditEvents.
-func (h *Handlers) AuditEvents(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) AuditEvents(w http.ResponseWriter, r *http.Request) error {
 	if _, err := auth.Require(r, auth.Administrator); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	v := r.URL.Query()
 	q := audit.Query{BeneficiaryID: v.Get("beneficiaryId"), ActorSub: v.Get("actorSub"), Action: v.Get("action")}
@@ -618,9 +559,8 @@ func (h *Handlers) AuditEvents(w http.ResponseWriter, r *http.Request) {
 		l.Add("to", "must be after from")
 	}
 	if err := l.Err(); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	scope := strings.Join([]string{"listAuditEvents", q.BeneficiaryID, q.ActorSub, q.Action, v.Get("from"), v.Get("to")}, "\x1f")
-	h.events(w, r, q, scope)
+	return h.events(w, r, q, scope)
 }

@@ -30,25 +30,25 @@ import (
 
 // Registry maps the practitioner operation ids to their handlers.
 var Registry = platform.Registry{
-	"createPractitionerProfile": writes(func(h *Handlers) http.HandlerFunc { return h.Create }),
-	"getPractitioner":           reads(func(h *Handlers) http.HandlerFunc { return h.Get }),
-	"updatePractitionerProfile": writes(func(h *Handlers) http.HandlerFunc { return h.Update }),
-	"verifyPractitioner":        writes(func(h *Handlers) http.HandlerFunc { return h.Verify }),
-	"findPractitioners": {Build: build(func(h *Handlers) http.HandlerFunc { return h.Find }),
+	"createPractitionerProfile": writes(func(h *Handlers) platform.HandlerFunc { return h.Create }),
+	"getPractitioner":           reads(func(h *Handlers) platform.HandlerFunc { return h.Get }),
+	"updatePractitionerProfile": writes(func(h *Handlers) platform.HandlerFunc { return h.Update }),
+	"verifyPractitioner":        writes(func(h *Handlers) platform.HandlerFunc { return h.Verify }),
+	"findPractitioners": {Build: build(func(h *Handlers) platform.HandlerFunc { return h.Find }),
 		Reads: []tables.Table{tables.Practitioners, tables.Scheduling}},
 }
 
-func build(pick func(*Handlers) http.HandlerFunc) platform.Constructor {
+func build(pick func(*Handlers) platform.HandlerFunc) platform.Constructor {
 	return func(env *platform.Env) (http.Handler, error) {
-		return pick(New(env)), nil
+		return platform.Handle(pick(New(env))), nil
 	}
 }
 
-func reads(pick func(*Handlers) http.HandlerFunc) platform.Operation {
+func reads(pick func(*Handlers) platform.HandlerFunc) platform.Operation {
 	return platform.Operation{Build: build(pick), Reads: []tables.Table{tables.Practitioners}}
 }
 
-func writes(pick func(*Handlers) http.HandlerFunc) platform.Operation {
+func writes(pick func(*Handlers) platform.HandlerFunc) platform.Operation {
 	return platform.Operation{Build: build(pick), Reads: []tables.Table{tables.Practitioners}, Writes: []tables.Table{tables.Practitioners}}
 }
 
@@ -93,84 +93,74 @@ func pathID(r *http.Request) (string, error) {
 }
 
 // Create serves createPractitionerProfile.
-func (h *Handlers) Create(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Create(w http.ResponseWriter, r *http.Request) error {
 	caller, err := auth.Require(r, auth.Practitioner)
 	if err != nil {
-		problem.Write(w, r, err)
-		return
+		return err
 	}
 	data, err := jsonio.Read(r)
 	if err != nil {
-		problem.Write(w, r, err)
-		return
+		return err
 	}
 	in, err := decodeCreate(data)
 	if err != nil {
-		problem.Write(w, r, err)
-		return
+		return err
 	}
 	p, err := h.Service.Create(r.Context(), caller.Sub, in)
 	if err != nil {
-		problem.Write(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/v1/practitioners/"+p.ID)
 	respond(w, http.StatusCreated, p, viewer(caller))
+	return nil
 }
 
 // Get serves getPractitioner.
-func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) error {
 	caller, err := auth.FromRequest(r)
 	if err != nil {
-		problem.Write(w, r, err)
-		return
+		return err
 	}
 	id, err := pathID(r)
 	if err != nil {
-		problem.Write(w, r, err)
-		return
+		return err
 	}
 	p, err := h.Service.Get(r.Context(), viewer(caller), id)
 	if err != nil {
-		problem.Write(w, r, err)
-		return
+		return err
 	}
 	respond(w, http.StatusOK, p, viewer(caller))
+	return nil
 }
 
 // Update serves updatePractitionerProfile.
-func (h *Handlers) Update(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Update(w http.ResponseWriter, r *http.Request) error {
 	caller, err := auth.Require(r, auth.Practitioner)
 	if err != nil {
-		problem.Write(w, r, err)
-		return
+		return err
 	}
 	id, err := pathID(r)
 	if err != nil {
-		problem.Write(w, r, err)
-		return
+		return err
 	}
 	version, err := etag.IfMatch(r)
 	if err != nil {
-		problem.Write(w, r, err)
-		return
+		return err
 	}
 	data, err := jsonio.Read(r)
 	if err != nil {
-		problem.Write(w, r, err)
-		return
+		return err
 	}
 	patch, err := decodePatch(data)
 	if err != nil {
-		problem.Write(w, r, err)
-		return
+		return err
 	}
 	p, err := h.Service.Update(r.Context(), viewer(caller), id, patch, version)
 	if err != nil {
-		problem.Write(w, r, err)
-		return
+		return err
 	}
 	respond(w, http.StatusOK, p, viewer(caller))
+	return nil
 }
 
 type decisionJSON struct {
@@ -179,34 +169,30 @@ type decisionJSON struct {
 }
 
 // Verify serves verifyPractitioner.
-func (h *Handlers) Verify(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Verify(w http.ResponseWriter, r *http.Request) error {
 	caller, err := auth.Require(r, auth.Administrator)
 	if err != nil {
-		problem.Write(w, r, err)
-		return
+		return err
 	}
 	id, err := pathID(r)
 	if err != nil {
-		problem.Write(w, r, err)
-		return
+		return err
 	}
 	version, err := etag.IfMatch(r)
 	if err != nil {
-		problem.Write(w, r, err)
-		return
+		return err
 	}
 	var in decisionJSON
 	if err := jsonio.Decode(r, &in); err != nil {
-		problem.Write(w, r, err)
-		return
+		return err
 	}
 	p, err := h.Service.Verify(r.Context(), caller.Sub, id,
 		practitioner.Decision{Decision: practitioner.Verification(in.Decision), Note: in.Note}, version)
 	if err != nil {
-		problem.Write(w, r, err)
-		return
+		return err
 	}
 	respond(w, http.StatusOK, p, viewer(caller))
+	return nil
 }
 
 type pageJSON struct {
@@ -217,20 +203,17 @@ type pageJSON struct {
 // Find serves findPractitioners. With an availability window it keeps the
 // practitioners with a free slot in it, reading further pages of the search
 // (a bounded number) to fill the page.
-func (h *Handlers) Find(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Find(w http.ResponseWriter, r *http.Request) error {
 	if _, err := auth.FromRequest(r); err != nil {
-		problem.Write(w, r, err)
-		return
+		return err
 	}
 	q, window, scope, err := parseQuery(r)
 	if err != nil {
-		problem.Write(w, r, err)
-		return
+		return err
 	}
 	if c := r.URL.Query().Get("cursor"); c != "" {
 		if q.After, err = h.Cursors.Open(scope, c); err != nil {
-			problem.Write(w, r, err)
-			return
+			return err
 		}
 	}
 	out := pageJSON{Items: []practitionerJSON{}}
@@ -246,8 +229,7 @@ func (h *Handlers) Find(w http.ResponseWriter, r *http.Request) {
 	for round := 0; round < rounds; round++ {
 		page, err := h.Service.Search(r.Context(), q)
 		if err != nil {
-			problem.Write(w, r, err)
-			return
+			return err
 		}
 		next = page.Next
 		full := false
@@ -255,8 +237,7 @@ func (h *Handlers) Find(w http.ResponseWriter, r *http.Request) {
 			if window != nil {
 				ok, err := h.Availability.HasFreeSlot(r.Context(), p.ID, window[0], window[1])
 				if err != nil {
-					problem.Write(w, r, err)
-					return
+					return err
 				}
 				if !ok {
 					continue
@@ -283,11 +264,11 @@ func (h *Handlers) Find(w http.ResponseWriter, r *http.Request) {
 	}
 	if next != nil {
 		if out.NextCursor, err = h.Cursors.Seal(scope, next); err != nil {
-			problem.Write(w, r, err)
-			return
+			return err
 		}
 	}
 	jsonio.Write(w, http.StatusOK, out)
+	return nil
 }
 
 // maxAvailabilityChecks is how many candidates a page of findPractitioners

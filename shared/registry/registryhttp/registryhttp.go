@@ -30,16 +30,16 @@ import (
 
 // Registry maps the registry operations to their handlers.
 var Registry = platform.Registry{
-	"createOrganization":      op(func(h *Handlers) http.HandlerFunc { return h.CreateOrganization }, tables.Registry),
-	"addMembership":           op(func(h *Handlers) http.HandlerFunc { return h.AddMembership }, tables.Registry),
-	"removeMembership":        op(func(h *Handlers) http.HandlerFunc { return h.RemoveMembership }, tables.Registry),
-	"listOrganizationMembers": op(func(h *Handlers) http.HandlerFunc { return h.Members }),
-	"listMyMemberships":       op(func(h *Handlers) http.HandlerFunc { return h.MyMemberships }),
+	"createOrganization":      op(func(h *Handlers) platform.HandlerFunc { return h.CreateOrganization }, tables.Registry),
+	"addMembership":           op(func(h *Handlers) platform.HandlerFunc { return h.AddMembership }, tables.Registry),
+	"removeMembership":        op(func(h *Handlers) platform.HandlerFunc { return h.RemoveMembership }, tables.Registry),
+	"listOrganizationMembers": op(func(h *Handlers) platform.HandlerFunc { return h.Members }),
+	"listMyMemberships":       op(func(h *Handlers) platform.HandlerFunc { return h.MyMemberships }),
 }
 
-func op(pick func(*Handlers) http.HandlerFunc, writes ...tables.Table) platform.Operation {
+func op(pick func(*Handlers) platform.HandlerFunc, writes ...tables.Table) platform.Operation {
 	return platform.Operation{
-		Build:  func(env *platform.Env) (http.Handler, error) { return pick(New(env)), nil },
+		Build:  func(env *platform.Env) (http.Handler, error) { return platform.Handle(pick(New(env))), nil },
 		Reads:  []tables.Table{tables.Registry, tables.People, tables.Practitioners},
 		Writes: writes,
 	}
@@ -75,8 +75,6 @@ func pathID(r *http.Request, name string) (string, error) {
 	return id, nil
 }
 
-func fail(w http.ResponseWriter, r *http.Request, err error) { problem.Write(w, r, err) }
-
 type addressJSON struct {
 	Line       string `json:"line,omitempty"`
 	City       string `json:"city,omitempty"`
@@ -99,10 +97,9 @@ func membershipOut(m registry.Membership) membershipJSON {
 }
 
 // CreateOrganization serves createOrganization.
-func (h *Handlers) CreateOrganization(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) CreateOrganization(w http.ResponseWriter, r *http.Request) error {
 	if _, err := auth.Require(r, auth.Administrator); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var in struct {
 		Name    string       `json:"name"`
@@ -111,8 +108,7 @@ func (h *Handlers) CreateOrganization(w http.ResponseWriter, r *http.Request) {
 		Country string       `json:"country"`
 	}
 	if err := jsonio.Decode(r, &in); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var l problem.FieldList
 	validate.Text(&l, "name", in.Name, true, 200)
@@ -127,14 +123,12 @@ func (h *Handlers) CreateOrganization(w http.ResponseWriter, r *http.Request) {
 		o.Address = &a
 	}
 	if err := l.Err(); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	now := h.Now().UTC()
 	o.ID, o.CreatedAt, o.UpdatedAt, o.Version = h.NewID(), now, now, 1
 	if err := h.Store.CreateOrganization(r.Context(), o); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	out := map[string]any{"id": o.ID, "name": o.Name, "kind": o.Kind, "country": o.Country,
 		"createdAt": now.Format(time.RFC3339), "updatedAt": now.Format(time.RFC3339), "version": o.Version}
@@ -144,6 +138,7 @@ func (h *Handlers) CreateOrganization(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Location", "/v1/organizations/"+o.ID)
 	etag.Set(w, o.Version)
 	jsonio.Write(w, http.StatusCreated, out)
+	return nil
 }
 
 // exists reports whether a member exists in its directory.
@@ -164,15 +159,13 @@ func (h *Handlers) exists(ctx context.Context, m registry.Member) (bool, error) 
 }
 
 // AddMembership serves addMembership.
-func (h *Handlers) AddMembership(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) AddMembership(w http.ResponseWriter, r *http.Request) error {
 	if _, err := auth.Require(r, auth.Administrator); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	orgID, err := pathID(r, "organizationId")
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var in struct {
 		MemberType string `json:"memberType"`
@@ -180,8 +173,7 @@ func (h *Handlers) AddMembership(w http.ResponseWriter, r *http.Request) {
 		Role       string `json:"role"`
 	}
 	if err := jsonio.Decode(r, &in); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var l problem.FieldList
 	if !slices.Contains(registry.MemberTypes, in.MemberType) {
@@ -192,58 +184,50 @@ func (h *Handlers) AddMembership(w http.ResponseWriter, r *http.Request) {
 	}
 	validate.Text(&l, "role", in.Role, false, 100)
 	if err := l.Err(); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	if _, err := h.Store.GetOrganization(r.Context(), orgID); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	member := registry.Member{Type: in.MemberType, ID: in.MemberID}
 	ok, err := h.exists(r.Context(), member)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	if !ok {
-		fail(w, r, problem.Field("memberId", "no %s has this id", in.MemberType))
-		return
+		return problem.Field("memberId", "no %s has this id", in.MemberType)
 	}
 	m := registry.Membership{OrganizationID: orgID, MemberType: in.MemberType, MemberID: in.MemberID, Role: in.Role, CreatedAt: h.Now().UTC()}
 	if err := h.Store.AddMembership(r.Context(), m); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	jsonio.Write(w, http.StatusCreated, membershipOut(m))
+	return nil
 }
 
 // RemoveMembership serves removeMembership.
-func (h *Handlers) RemoveMembership(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) RemoveMembership(w http.ResponseWriter, r *http.Request) error {
 	if _, err := auth.Require(r, auth.Administrator); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	orgID, err := pathID(r, "organizationId")
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	memberID, err := pathID(r, "memberId")
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	memberType := lambdahttp.PathParam(r, "memberType")
 	if !slices.Contains(registry.MemberTypes, memberType) {
-		fail(w, r, problem.Field("memberType", "must be one of practitioner, beneficiary, caregiver"))
-		return
+		return problem.Field("memberType", "must be one of practitioner, beneficiary, caregiver")
 	}
 	m, err := h.Store.RemoveMembership(r.Context(), orgID, registry.Member{Type: memberType, ID: memberID})
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	jsonio.Write(w, http.StatusOK, membershipOut(m))
+	return nil
 }
 
 // profiles returns the members the caller is, by its profiles.
@@ -269,75 +253,64 @@ func (h *Handlers) profiles(ctx context.Context, p auth.Principal) ([]registry.M
 
 // Members serves listOrganizationMembers: administrators see every member,
 // members of the organisation its practitioners, anyone else 404.
-func (h *Handlers) Members(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Members(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.FromRequest(r)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	orgID, err := pathID(r, "organizationId")
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	if _, err := h.Store.GetOrganization(r.Context(), orgID); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	memberType := ""
 	if !p.Has(auth.Administrator) {
 		mine, err := h.profiles(r.Context(), p)
 		if err != nil {
-			fail(w, r, err)
-			return
+			return err
 		}
 		member := false
 		for _, m := range mine {
 			ok, err := h.Store.IsMember(r.Context(), orgID, m)
 			if err != nil {
-				fail(w, r, err)
-				return
+				return err
 			}
 			member = member || ok
 		}
 		if !member {
-			fail(w, r, problem.New(problem.NotFound, "no organisation %s", orgID))
-			return
+			return problem.New(problem.NotFound, "no organisation %s", orgID)
 		}
 		memberType = "practitioner"
 	}
 	scope := "listOrganizationMembers\x1f" + orgID + "\x1f" + memberType
 	pg, err := paging.Parse(r, h.Cursors, scope)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	ms, next, err := h.Store.Members(r.Context(), orgID, memberType, pg.Limit, pg.After)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
-	paging.Write(w, r, h.Cursors, scope, ms, next, membershipOut)
+	return paging.Write(w, h.Cursors, scope, ms, next, membershipOut)
 }
 
 // MyMemberships serves listMyMemberships.
-func (h *Handlers) MyMemberships(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) MyMemberships(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.FromRequest(r)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	mine, err := h.profiles(r.Context(), p)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	out := paging.Body[membershipJSON]{Items: []membershipJSON{}}
 	for _, m := range mine {
 		ms, err := h.Store.MembershipsOf(r.Context(), m)
 		if err != nil {
-			fail(w, r, err)
-			return
+			return err
 		}
 		for _, x := range ms {
 			if len(out.Items) < 100 {
@@ -346,4 +319,5 @@ func (h *Handlers) MyMemberships(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	jsonio.Write(w, http.StatusOK, out)
+	return nil
 }

@@ -34,17 +34,17 @@ import (
 
 // Registry maps the scheduling operations to their handlers.
 var Registry = platform.Registry{
-	"placeAvailabilitySchedule": op(func(h *Handlers) http.Handler { return http.HandlerFunc(h.PlaceSchedule) }, false, tables.Scheduling),
-	"listSchedules":             op(func(h *Handlers) http.Handler { return http.HandlerFunc(h.ListSchedules) }, false),
-	"listAvailableSlots":        op(func(h *Handlers) http.Handler { return http.HandlerFunc(h.Slots) }, false),
+	"placeAvailabilitySchedule": op(func(h *Handlers) http.Handler { return platform.Handle(h.PlaceSchedule) }, false, tables.Scheduling),
+	"listSchedules":             op(func(h *Handlers) http.Handler { return platform.Handle(h.ListSchedules) }, false),
+	"listAvailableSlots":        op(func(h *Handlers) http.Handler { return platform.Handle(h.Slots) }, false),
 	"makeAppointment": op(func(h *Handlers) http.Handler {
-		return h.Idempotency.Wrap("makeAppointment", http.HandlerFunc(h.Book))
+		return h.Idempotency.Wrap("makeAppointment", platform.Handle(h.Book))
 	}, true, tables.Scheduling, tables.Outbox, tables.Idempotency),
-	"getAppointment":          op(func(h *Handlers) http.Handler { return http.HandlerFunc(h.Get) }, true),
-	"listAppointments":        op(func(h *Handlers) http.Handler { return http.HandlerFunc(h.List) }, true),
-	"cancelAppointment":       op(func(h *Handlers) http.Handler { return http.HandlerFunc(h.Cancel) }, true, tables.Scheduling, tables.Outbox),
-	"rescheduleAppointment":   op(func(h *Handlers) http.Handler { return http.HandlerFunc(h.Reschedule) }, true, tables.Scheduling, tables.Outbox),
-	"updateAppointmentStatus": op(func(h *Handlers) http.Handler { return http.HandlerFunc(h.SetStatus) }, true, tables.Scheduling, tables.Outbox),
+	"getAppointment":          op(func(h *Handlers) http.Handler { return platform.Handle(h.Get) }, true),
+	"listAppointments":        op(func(h *Handlers) http.Handler { return platform.Handle(h.List) }, true),
+	"cancelAppointment":       op(func(h *Handlers) http.Handler { return platform.Handle(h.Cancel) }, true, tables.Scheduling, tables.Outbox),
+	"rescheduleAppointment":   op(func(h *Handlers) http.Handler { return platform.Handle(h.Reschedule) }, true, tables.Scheduling, tables.Outbox),
+	"updateAppointmentStatus": op(func(h *Handlers) http.Handler { return platform.Handle(h.SetStatus) }, true, tables.Scheduling, tables.Outbox),
 }
 
 func op(pick func(*Handlers) http.Handler, audited bool, writes ...tables.Table) platform.Operation {
@@ -96,68 +96,58 @@ func pathID(r *http.Request, name string) (string, error) {
 	return id, nil
 }
 
-func fail(w http.ResponseWriter, r *http.Request, err error) { problem.Write(w, r, err) }
-
 func respond(w http.ResponseWriter, status int, a scheduling.Appointment) {
 	etag.Set(w, a.Version)
 	jsonio.Write(w, status, appointmentOut(a))
 }
 
 // PlaceSchedule serves placeAvailabilitySchedule.
-func (h *Handlers) PlaceSchedule(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) PlaceSchedule(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Practitioner)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	pid, err := pathID(r, "practitionerId")
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var in scheduleIn
 	if err := jsonio.Decode(r, &in); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	sch, err := in.schedule()
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	sch, err = h.Service.PlaceSchedule(r.Context(), p.Sub, pid, sch)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	etag.Set(w, sch.Version)
 	jsonio.Write(w, http.StatusCreated, scheduleOut(sch))
+	return nil
 }
 
 // ListSchedules serves listSchedules.
-func (h *Handlers) ListSchedules(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) ListSchedules(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Practitioner)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	pid, err := pathID(r, "practitionerId")
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	scope := "listSchedules\x1f" + pid
 	pg, err := paging.Parse(r, h.Cursors, scope)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	page, err := h.Service.ListSchedules(r.Context(), p.Sub, pid, pg.Limit, pg.After)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
-	paging.Write(w, r, h.Cursors, scope, page.Items, page.Next, scheduleOut)
+	return paging.Write(w, h.Cursors, scope, page.Items, page.Next, scheduleOut)
 }
 
 func parseTime(l *problem.FieldList, v url, name string, required bool) time.Time {
@@ -178,15 +168,13 @@ func parseTime(l *problem.FieldList, v url, name string, required bool) time.Tim
 type url interface{ Get(string) string }
 
 // Slots serves listAvailableSlots.
-func (h *Handlers) Slots(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Slots(w http.ResponseWriter, r *http.Request) error {
 	if _, err := auth.FromRequest(r); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	pid, err := pathID(r, "practitionerId")
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	v := r.URL.Query()
 	var l problem.FieldList
@@ -196,19 +184,16 @@ func (h *Handlers) Slots(w http.ResponseWriter, r *http.Request) {
 		l.Add("mode", "must be one of inPerson, video, phone")
 	}
 	if err := l.Err(); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	scope := strings.Join([]string{"listAvailableSlots", pid, v.Get("from"), v.Get("to"), mode}, "\x1f")
 	pg, err := paging.Parse(r, h.Cursors, scope)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	slots, err := h.Service.FreeSlots(r.Context(), pid, from, to, mode)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	after := int64(-1 << 62)
 	if pg.After != nil {
@@ -229,11 +214,11 @@ func (h *Handlers) Slots(w http.ResponseWriter, r *http.Request) {
 	if more {
 		last := page[len(page)-1].Start.Unix()
 		if out.NextCursor, err = h.Cursors.Seal(scope, map[string]string{"after": strconv.FormatInt(last, 10)}); err != nil {
-			fail(w, r, err)
-			return
+			return err
 		}
 	}
 	jsonio.Write(w, http.StatusOK, out)
+	return nil
 }
 
 type bookJSON struct {
@@ -244,16 +229,14 @@ type bookJSON struct {
 }
 
 // Book serves makeAppointment.
-func (h *Handlers) Book(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Book(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Beneficiary, auth.Caregiver)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var in bookJSON
 	if err := jsonio.Decode(r, &in); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var l problem.FieldList
 	if in.SlotID == "" || len(in.SlotID) > 200 {
@@ -269,26 +252,23 @@ func (h *Handlers) Book(w http.ResponseWriter, r *http.Request) {
 		l.Add("reason", "must be at most 1000 characters")
 	}
 	if err := l.Err(); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	slot, err := scheduling.ParseSlotID("slotId", in.SlotID)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	if _, err := h.Policy.AuthorizeBooking(r.Context(), p, in.BeneficiaryID, slot.PractitionerID, "makeAppointment",
 		access.Resource{Type: "appointment"}); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	a, err := h.Service.Book(r.Context(), p.Sub, in.BeneficiaryID, in.SlotID, in.Mode, in.Reason)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/v1/appointments/"+a.ID)
 	respond(w, http.StatusCreated, a)
+	return nil
 }
 
 // load reads an appointment and decides whether p may act on it: its
@@ -336,134 +316,117 @@ func (h *Handlers) load(r *http.Request, p auth.Principal, action access.Action,
 }
 
 // Get serves getAppointment.
-func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Practitioner, auth.Beneficiary, auth.Caregiver)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	a, err := h.load(r, p, access.ReadAppointments, "getAppointment", true)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	respond(w, http.StatusOK, a)
+	return nil
 }
 
 // Cancel serves cancelAppointment.
-func (h *Handlers) Cancel(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Cancel(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Practitioner, auth.Beneficiary, auth.Caregiver)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	version, err := etag.IfMatch(r)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var in struct {
 		Reason string `json:"reason"`
 	}
 	if err := jsonio.Decode(r, &in); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	if strings.TrimSpace(in.Reason) == "" || utf8.RuneCountInString(in.Reason) > 1000 {
-		fail(w, r, problem.Field("reason", "is required, at most 1000 characters"))
-		return
+		return problem.Field("reason", "is required, at most 1000 characters")
 	}
 	a, err := h.load(r, p, access.Book, "cancelAppointment", true)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	a, err = h.Service.Cancel(r.Context(), a, p.Sub, in.Reason, version)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	respond(w, http.StatusOK, a)
+	return nil
 }
 
 // Reschedule serves rescheduleAppointment.
-func (h *Handlers) Reschedule(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Reschedule(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Practitioner, auth.Beneficiary, auth.Caregiver)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	version, err := etag.IfMatch(r)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var in struct {
 		NewSlotID string `json:"newSlotId"`
 	}
 	if err := jsonio.Decode(r, &in); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	if in.NewSlotID == "" || len(in.NewSlotID) > 200 {
-		fail(w, r, problem.Field("newSlotId", "is required"))
-		return
+		return problem.Field("newSlotId", "is required")
 	}
 	a, err := h.load(r, p, access.Book, "rescheduleAppointment", true)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	a, err = h.Service.Reschedule(r.Context(), a, in.NewSlotID, version)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	respond(w, http.StatusOK, a)
+	return nil
 }
 
 // SetStatus serves updateAppointmentStatus.
-func (h *Handlers) SetStatus(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) SetStatus(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Practitioner)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	version, err := etag.IfMatch(r)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	var in struct {
 		Status string `json:"status"`
 	}
 	if err := jsonio.Decode(r, &in); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	if in.Status != string(scheduling.Completed) && in.Status != string(scheduling.NoShow) {
-		fail(w, r, problem.Field("status", "must be completed or noShow"))
-		return
+		return problem.Field("status", "must be completed or noShow")
 	}
 	a, err := h.load(r, p, "", "updateAppointmentStatus", true)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	a, err = h.Service.SetStatus(r.Context(), a, scheduling.Status(in.Status), version)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	respond(w, http.StatusOK, a)
+	return nil
 }
 
 // List serves listAppointments.
-func (h *Handlers) List(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) List(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.Require(r, auth.Practitioner, auth.Beneficiary, auth.Caregiver)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	ctx := r.Context()
 	v := r.URL.Query()
@@ -478,14 +441,12 @@ func (h *Handlers) List(w http.ResponseWriter, r *http.Request) {
 		l.Add("beneficiaryId", "is not an id")
 	}
 	if err := l.Err(); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	switch {
 	case benID != "":
 		if _, err := h.Policy.Authorize(ctx, p, access.ReadAppointments, benID, "listAppointments", access.Resource{Type: "appointment"}); err != nil {
-			fail(w, r, err)
-			return
+			return err
 		}
 		q.BeneficiaryID = benID
 	case p.Has(auth.Practitioner):
@@ -493,8 +454,7 @@ func (h *Handlers) List(w http.ResponseWriter, r *http.Request) {
 		// other lists none, as if it had none.
 		pid, own, err := h.Policy.OwnPractitioner(ctx, p)
 		if err != nil {
-			fail(w, r, err)
-			return
+			return err
 		}
 		if own {
 			q.PractitionerID = pid
@@ -502,25 +462,21 @@ func (h *Handlers) List(w http.ResponseWriter, r *http.Request) {
 	case p.Has(auth.Beneficiary):
 		b, err := h.People.BeneficiaryBySub(ctx, p.Sub)
 		if err != nil && !problem.Is(err, problem.NotFound) {
-			fail(w, r, err)
-			return
+			return err
 		}
 		if b.ID != "" {
 			if _, err := h.Policy.Authorize(ctx, p, access.ReadAppointments, b.ID, "listAppointments", access.Resource{Type: "appointment"}); err != nil {
-				fail(w, r, err)
-				return
+				return err
 			}
 		}
 		q.BeneficiaryID = b.ID
 	default:
-		fail(w, r, problem.Field("beneficiaryId", "a caregiver names the beneficiary whose appointments it lists"))
-		return
+		return problem.Field("beneficiaryId", "a caregiver names the beneficiary whose appointments it lists")
 	}
 	scope := strings.Join([]string{"listAppointments", p.Sub, q.PractitionerID, q.BeneficiaryID, string(q.Status), v.Get("from"), v.Get("to")}, "\x1f")
 	pg, err := paging.Parse(r, h.Cursors, scope)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	out := struct {
 		Items      []appointmentJSON `json:"items"`
@@ -528,20 +484,19 @@ func (h *Handlers) List(w http.ResponseWriter, r *http.Request) {
 	}{Items: []appointmentJSON{}}
 	if q.PractitionerID == "" && q.BeneficiaryID == "" {
 		jsonio.Write(w, http.StatusOK, out)
-		return
+		return nil
 	}
 	q.Limit, q.After = pg.Limit, pg.After
 	page, err := h.Service.Store.List(ctx, q)
 	if err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	for _, a := range page.Items {
 		out.Items = append(out.Items, appointmentOut(a))
 	}
 	if out.NextCursor, err = paging.Next(h.Cursors, scope, page.Next); err != nil {
-		fail(w, r, err)
-		return
+		return err
 	}
 	jsonio.Write(w, http.StatusOK, out)
+	return nil
 }
