@@ -95,6 +95,10 @@ run-stack: synth $(RIE) ## Run the API locally from the synthesized template (cd
 test-stack: synth $(RIE) ## The matrix, notification, reminder and donation scenarios against the synthesized template (make run-stack's mode)
 	OHCS_LAMBDA_RIE=$(CURDIR)/$(RIE) OHCS_STACK_TEMPLATE=$(STACK_TEMPLATE) $(GO) test -count=1 -timeout 20m -run '$(STACK_SCENARIOS)' ./local/server
 
+.PHONY: generate
+generate: ## Write the code generated from the OpenAPI document (the roles of each operation, shared/auth/roles_gen.go)
+	$(GO) run ./openapi/generate
+
 .PHONY: build
 build: ## Build every Lambda function, operations and events (linux/arm64 bootstrap), into build/<function>/
 	@for f in $(FUNCTIONS); do \

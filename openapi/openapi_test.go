@@ -1,8 +1,11 @@
 package openapi_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -10,6 +13,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"ohcs/openapi"
+	"ohcs/shared/auth"
 )
 
 var roles = []string{"practitioner", "beneficiary", "caregiver", "donor", "administrator"}
@@ -166,5 +170,29 @@ func TestClinicalOperationsDeclareHealthData(t *testing.T) {
 	}
 	if marked < 15 {
 		t.Errorf("only %d operations declare health data", marked)
+	}
+}
+
+// TestRolesAreTheDocuments: the roles the code enforces (auth.Operations,
+// generated) are the document's, so that they are declared once: change
+// x-ohcs-roles and run make generate.
+func TestRolesAreTheDocuments(t *testing.T) {
+	doc, err := openapi.Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := openapi.RolesSource(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join("..", openapi.RolesFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s is not the document's roles: run make generate", openapi.RolesFile)
+	}
+	if len(auth.Operations) != len(openapi.Operations(doc)) {
+		t.Errorf("auth.Operations holds %d operations; the document %d", len(auth.Operations), len(openapi.Operations(doc)))
 	}
 }

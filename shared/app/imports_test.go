@@ -1,7 +1,9 @@
 package app_test
 
 import (
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -59,5 +61,29 @@ func TestHandlerPackagesImportNoOtherHandlers(t *testing.T) {
 	}
 	if handlers < 9 {
 		t.Errorf("found %d handler packages; want every domain's", handlers)
+	}
+}
+
+// TestHandlersNeitherWriteErrorsNorCheckRoles: handler packages return
+// their errors (platform.Handle writes them) and never check roles
+// (auth.Guard checks the document's, generated in auth.Operations).
+func TestHandlersNeitherWriteErrorsNorCheckRoles(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "*", "*http", "*.go"))
+	if err != nil || len(files) < 9 {
+		t.Fatalf("handler files: %d, %v", len(files), err)
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") || strings.Contains(f, "lambdahttp") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, call := range []string{"problem.Write(", "auth.Require("} {
+			if strings.Contains(string(src), call) {
+				t.Errorf("%s calls %s", f, call)
+			}
+		}
 	}
 }

@@ -101,7 +101,13 @@ func (r Registry) Build(op string, env *Env) (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build %s: %w", op, err)
 	}
-	return h, nil
+	// The roles are the document's, checked here for every operation:
+	// no handler checks them again.
+	guarded, ok := auth.Guard(op, h)
+	if !ok {
+		return nil, fmt.Errorf("operation %q is not in the document's roles (make generate)", op)
+	}
+	return guarded, nil
 }
 
 // Merge returns one registry holding every entry of regs; an operation id

@@ -100,7 +100,7 @@ func send(w http.ResponseWriter, status int, version int64, v any) {
 
 // Record serves recordConsultation.
 func (h *Handlers) Record(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.Require(r, auth.Practitioner)
+	p, err := auth.FromRequest(r)
 	if err != nil {
 		return err
 	}
@@ -147,7 +147,7 @@ func (h *Handlers) Record(w http.ResponseWriter, r *http.Request) error {
 // a denial is 404 like a missing record.
 func read[T any](h *Handlers, r *http.Request, param, op, kind string, load func(string) (T, error), beneficiary func(T) string) (T, error) {
 	var zero T
-	p, err := auth.Require(r, auth.Practitioner, auth.Beneficiary, auth.Caregiver)
+	p, err := auth.FromRequest(r)
 	if err != nil {
 		return zero, err
 	}
@@ -228,7 +228,7 @@ func (h *Handlers) GetPlan(w http.ResponseWriter, r *http.Request) error {
 // listQuery authorizes ReadRecords on the beneficiaryId query parameter and
 // reads the paging.
 func (h *Handlers) listQuery(r *http.Request, op string, extra ...string) (clinical.ListQuery, string, error) {
-	p, err := auth.Require(r, auth.Practitioner, auth.Beneficiary, auth.Caregiver)
+	p, err := auth.FromRequest(r)
 	if err != nil {
 		return clinical.ListQuery{}, "", err
 	}
@@ -295,7 +295,7 @@ func (h *Handlers) ListPlans(w http.ResponseWriter, r *http.Request) error {
 
 // AddEntry serves addHealthRecordEntry.
 func (h *Handlers) AddEntry(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.Require(r, auth.Practitioner, auth.Beneficiary)
+	p, err := auth.FromRequest(r)
 	if err != nil {
 		return err
 	}
@@ -330,7 +330,7 @@ func (h *Handlers) AddEntry(w http.ResponseWriter, r *http.Request) error {
 
 // CreatePlan serves createTreatmentPlan.
 func (h *Handlers) CreatePlan(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.Require(r, auth.Practitioner)
+	p, err := auth.FromRequest(r)
 	if err != nil {
 		return err
 	}
@@ -362,7 +362,7 @@ func (h *Handlers) CreatePlan(w http.ResponseWriter, r *http.Request) error {
 
 // UpdatePlan serves updateTreatmentPlan.
 func (h *Handlers) UpdatePlan(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.Require(r, auth.Practitioner)
+	p, err := auth.FromRequest(r)
 	if err != nil {
 		return err
 	}
@@ -418,7 +418,7 @@ type vitalsJSON struct {
 
 // Assess serves assessClinicalRisk.
 func (h *Handlers) Assess(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.Require(r, auth.Practitioner)
+	p, err := auth.FromRequest(r)
 	if err != nil {
 		return err
 	}

@@ -109,7 +109,7 @@ func (h *Handlers) authorize(r *http.Request, p auth.Principal, action access.Ac
 
 // CreateBeneficiary serves createBeneficiaryProfile.
 func (h *Handlers) CreateBeneficiary(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.Require(r, auth.Beneficiary, auth.Caregiver)
+	p, err := auth.FromRequest(r)
 	if err != nil {
 		return err
 	}
@@ -153,7 +153,7 @@ func (h *Handlers) CreateBeneficiary(w http.ResponseWriter, r *http.Request) err
 
 // GetBeneficiary serves getBeneficiary.
 func (h *Handlers) GetBeneficiary(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.Require(r, auth.Beneficiary, auth.Caregiver, auth.Practitioner, auth.Administrator)
+	p, err := auth.FromRequest(r)
 	if err != nil {
 		return err
 	}
@@ -172,7 +172,7 @@ func (h *Handlers) GetBeneficiary(w http.ResponseWriter, r *http.Request) error 
 
 // UpdateBeneficiary serves updateBeneficiaryProfile.
 func (h *Handlers) UpdateBeneficiary(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.Require(r, auth.Beneficiary, auth.Caregiver)
+	p, err := auth.FromRequest(r)
 	if err != nil {
 		return err
 	}
@@ -203,7 +203,7 @@ func (h *Handlers) UpdateBeneficiary(w http.ResponseWriter, r *http.Request) err
 
 // CreateCaregiver serves createCaregiverProfile.
 func (h *Handlers) CreateCaregiver(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.Require(r, auth.Caregiver)
+	p, err := auth.FromRequest(r)
 	if err != nil {
 		return err
 	}
@@ -228,7 +228,7 @@ func (h *Handlers) CreateCaregiver(w http.ResponseWriter, r *http.Request) error
 // GetCaregiver serves getCaregiver: the caregiver itself, beneficiaries it
 // holds an active link from, administrators.
 func (h *Handlers) GetCaregiver(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.Require(r, auth.Caregiver, auth.Beneficiary, auth.Administrator)
+	p, err := auth.FromRequest(r)
 	if err != nil {
 		return err
 	}
@@ -262,7 +262,7 @@ func (h *Handlers) GetCaregiver(w http.ResponseWriter, r *http.Request) error {
 
 // CreateDonor serves createDonorProfile.
 func (h *Handlers) CreateDonor(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.Require(r, auth.Donor)
+	p, err := auth.FromRequest(r)
 	if err != nil {
 		return err
 	}
@@ -289,7 +289,7 @@ func (h *Handlers) CreateDonor(w http.ResponseWriter, r *http.Request) error {
 
 // Grant serves grantCaregiverAccess.
 func (h *Handlers) Grant(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.Require(r, auth.Beneficiary, auth.Caregiver)
+	p, err := auth.FromRequest(r)
 	if err != nil {
 		return err
 	}
@@ -321,7 +321,7 @@ func (h *Handlers) Grant(w http.ResponseWriter, r *http.Request) error {
 
 // Revoke serves revokeCaregiverAccess.
 func (h *Handlers) Revoke(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.Require(r, auth.Beneficiary, auth.Caregiver)
+	p, err := auth.FromRequest(r)
 	if err != nil {
 		return err
 	}
@@ -374,7 +374,7 @@ func (h *Handlers) ownCaregiver(r *http.Request, p auth.Principal) (string, bool
 // Respond serves respondToCareLink: the caregiver a link names accepts or
 // declines it.
 func (h *Handlers) Respond(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.Require(r, auth.Caregiver)
+	p, err := auth.FromRequest(r)
 	if err != nil {
 		return err
 	}
@@ -413,7 +413,7 @@ func (h *Handlers) Respond(w http.ResponseWriter, r *http.Request) error {
 
 // ListLinks serves listCareLinks.
 func (h *Handlers) ListLinks(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.Require(r, auth.Beneficiary, auth.Caregiver)
+	p, err := auth.FromRequest(r)
 	if err != nil {
 		return err
 	}
@@ -470,7 +470,7 @@ func (h *Handlers) ListLinks(w http.ResponseWriter, r *http.Request) error {
 
 // RevokePractitioner serves revokePractitionerAccess.
 func (h *Handlers) RevokePractitioner(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.Require(r, auth.Beneficiary, auth.Caregiver)
+	p, err := auth.FromRequest(r)
 	if err != nil {
 		return err
 	}
@@ -518,7 +518,7 @@ func (h *Handlers) events(w http.ResponseWriter, r *http.Request, q audit.Query,
 
 // AccessLog serves listMyAccessLog.
 func (h *Handlers) AccessLog(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.Require(r, auth.Beneficiary, auth.Caregiver)
+	p, err := auth.FromRequest(r)
 	if err != nil {
 		return err
 	}
@@ -531,7 +531,7 @@ func (h *Handlers) AccessLog(w http.ResponseWriter, r *http.Request) error {
 
 // AuditEvents serves listAuditEvents.
 func (h *Handlers) AuditEvents(w http.ResponseWriter, r *http.Request) error {
-	if _, err := auth.Require(r, auth.Administrator); err != nil {
+	if _, err := auth.FromRequest(r); err != nil {
 		return err
 	}
 	v := r.URL.Query()

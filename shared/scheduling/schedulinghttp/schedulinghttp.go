@@ -103,7 +103,7 @@ func respond(w http.ResponseWriter, status int, a scheduling.Appointment) {
 
 // PlaceSchedule serves placeAvailabilitySchedule.
 func (h *Handlers) PlaceSchedule(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.Require(r, auth.Practitioner)
+	p, err := auth.FromRequest(r)
 	if err != nil {
 		return err
 	}
@@ -130,7 +130,7 @@ func (h *Handlers) PlaceSchedule(w http.ResponseWriter, r *http.Request) error {
 
 // ListSchedules serves listSchedules.
 func (h *Handlers) ListSchedules(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.Require(r, auth.Practitioner)
+	p, err := auth.FromRequest(r)
 	if err != nil {
 		return err
 	}
@@ -230,7 +230,7 @@ type bookJSON struct {
 
 // Book serves makeAppointment.
 func (h *Handlers) Book(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.Require(r, auth.Beneficiary, auth.Caregiver)
+	p, err := auth.FromRequest(r)
 	if err != nil {
 		return err
 	}
@@ -317,7 +317,7 @@ func (h *Handlers) load(r *http.Request, p auth.Principal, action access.Action,
 
 // Get serves getAppointment.
 func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.Require(r, auth.Practitioner, auth.Beneficiary, auth.Caregiver)
+	p, err := auth.FromRequest(r)
 	if err != nil {
 		return err
 	}
@@ -331,7 +331,7 @@ func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) error {
 
 // Cancel serves cancelAppointment.
 func (h *Handlers) Cancel(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.Require(r, auth.Practitioner, auth.Beneficiary, auth.Caregiver)
+	p, err := auth.FromRequest(r)
 	if err != nil {
 		return err
 	}
@@ -362,7 +362,7 @@ func (h *Handlers) Cancel(w http.ResponseWriter, r *http.Request) error {
 
 // Reschedule serves rescheduleAppointment.
 func (h *Handlers) Reschedule(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.Require(r, auth.Practitioner, auth.Beneficiary, auth.Caregiver)
+	p, err := auth.FromRequest(r)
 	if err != nil {
 		return err
 	}
@@ -393,7 +393,7 @@ func (h *Handlers) Reschedule(w http.ResponseWriter, r *http.Request) error {
 
 // SetStatus serves updateAppointmentStatus.
 func (h *Handlers) SetStatus(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.Require(r, auth.Practitioner)
+	p, err := auth.FromRequest(r)
 	if err != nil {
 		return err
 	}
@@ -424,7 +424,7 @@ func (h *Handlers) SetStatus(w http.ResponseWriter, r *http.Request) error {
 
 // List serves listAppointments.
 func (h *Handlers) List(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.Require(r, auth.Practitioner, auth.Beneficiary, auth.Caregiver)
+	p, err := auth.FromRequest(r)
 	if err != nil {
 		return err
 	}

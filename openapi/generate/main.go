@@ -1,0 +1,31 @@
+// Command generate writes the code generated from the OpenAPI document:
+// the roles of each operation (openapi.RolesFile). Run from the module's
+// root: go run ./openapi/generate (make generate).
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"ohcs/openapi"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	doc, err := openapi.Load(context.Background())
+	if err != nil {
+		return err
+	}
+	src, err := openapi.RolesSource(doc)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(openapi.RolesFile, src, 0o644)
+}
