@@ -128,12 +128,6 @@ func CancellationCodes(err error) []string {
 	return codes
 }
 
-// ConditionFailedAt reports whether the transaction item at index i failed
-// its condition.
-func ConditionFailedAt(err error, i int) bool {
-	codes := CancellationCodes(err)
-	return i < len(codes) && codes[i] == "ConditionalCheckFailed"
-}
 
 // PutNew stores a new item under a key nobody else can hold (a fresh id):
 // it must not exist yet. When the condition fails because an earlier

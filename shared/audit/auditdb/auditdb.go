@@ -90,14 +90,14 @@ func (s *Store) appendDenial(ctx context.Context, e audit.Event, av map[string]t
 		"eventSk": av[tables.SK],
 	}
 	av["count"], av["lastTime"] = &types.AttributeValueMemberN{Value: "1"}, &types.AttributeValueMemberS{Value: e.Time.UTC().Format(stamp)}
-	_, err := s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
-		{Put: &types.Put{TableName: aws.String(s.Table), Item: marker, ConditionExpression: aws.String("attribute_not_exists(pk)")}},
-		{Put: &types.Put{TableName: aws.String(s.Table), Item: av, ConditionExpression: aws.String("attribute_not_exists(pk)")}},
-	}})
+	var tx dynamo.Tx
+	tx.Add("marker", types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.Table), Item: marker, ConditionExpression: aws.String("attribute_not_exists(pk)")}})
+	tx.Add("event", types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.Table), Item: av, ConditionExpression: aws.String("attribute_not_exists(pk)")}})
+	err := tx.Run(ctx, s.DB)
 	if err == nil {
 		return nil
 	}
-	if !dynamo.ConditionFailedAt(err, 0) {
+	if !tx.Failed(err, "marker") {
 		return unavailable(err)
 	}
 	// Not the first of its window: count it on the first.

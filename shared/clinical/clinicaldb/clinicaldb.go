@@ -79,24 +79,26 @@ func (st *Store) Record(ctx context.Context, c clinical.Consultation, entries []
 	if err != nil {
 		return err
 	}
-	items := []types.TransactWriteItem{st.Completion(c.AppointmentID, appointmentVersion, c.CreatedAt), put(st.Table, ci)}
+	var tx dynamo.Tx
+	tx.Add("appointment", st.Completion(c.AppointmentID, appointmentVersion, c.CreatedAt))
+	tx.Add("consultation", put(st.Table, ci))
 	for _, kind := range events {
 		it, err := outbox.Put(st.OutboxTable, outbox.Message{ID: st.NewID(), Kind: outbox.Kind(kind), ConsultationID: c.ID,
 			AppointmentID: c.AppointmentID, PractitionerID: c.PractitionerID, BeneficiaryID: c.BeneficiaryID, DueAt: c.CreatedAt, CreatedAt: c.CreatedAt})
 		if err != nil {
 			return err
 		}
-		items = append(items, it)
+		tx.Add("outbox", it)
 	}
 	for _, e := range entries {
 		ei, err := entryItem(e)
 		if err != nil {
 			return err
 		}
-		items = append(items, put(st.Table, ei))
+		tx.Add("entry", put(st.Table, ei))
 	}
-	_, err = st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-	if dynamo.ConditionFailedAt(err, 0) {
+	err = tx.Run(ctx, st.DB)
+	if tx.Failed(err, "appointment") {
 		return problem.New(problem.Conflict, "the appointment changed or is no longer booked: read it again")
 	}
 	return dynamo.Err(err, "record consultation")

@@ -267,11 +267,7 @@ func (st *Store) Give(ctx context.Context, g donation.Gift) (donation.Gift, erro
 		extra = append(extra, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: p,
 			ConditionExpression: aws.String("attribute_not_exists(pk)")}})
 	}
-	g, err := st.give(ctx, g, extra)
-	if dynamo.ConditionFailedAt(err, 3) {
-		return donation.Gift{}, problem.New(problem.Conflict, "gift %s already exists", g.ID)
-	}
-	return g, err
+	return st.give(ctx, g, extra, problem.New(problem.Conflict, "gift %s already exists", g.ID))
 }
 
 // GiveFromPledge gives a pledge's monthly gift and moves its next due date
@@ -286,11 +282,7 @@ func (st *Store) GiveFromPledge(ctx context.Context, p donation.Pledge, g donati
 	extra := []types.TransactWriteItem{{Put: &types.Put{TableName: aws.String(st.Table), Item: item,
 		ConditionExpression:       aws.String("nextDueAt = :due"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":due": s(fmtTime(p.NextDueAt))}}}}
-	out, err := st.give(ctx, g, extra)
-	if dynamo.ConditionFailedAt(err, 3) || dynamo.ConditionFailedAt(err, 5) {
-		return donation.Gift{}, problem.New(problem.Conflict, "this month's gift of pledge %s exists", p.ID)
-	}
-	return out, err
+	return st.give(ctx, g, extra, problem.New(problem.Conflict, "this month's gift of pledge %s exists", p.ID))
 }
 
 type pledgeRecord struct {
@@ -347,7 +339,9 @@ func (st *Store) DuePledges(ctx context.Context, now time.Time, limit int) ([]do
 	return ps, nil
 }
 
-func (st *Store) give(ctx context.Context, g donation.Gift, extra []types.TransactWriteItem) (donation.Gift, error) {
+// give writes gift g with the extra items (the pledge's, named "pledge"):
+// exists is the answer when the gift or the pledge is there already.
+func (st *Store) give(ctx context.Context, g donation.Gift, extra []types.TransactWriteItem, exists error) (donation.Gift, error) {
 	year := g.CreatedAt.UTC().Year()
 	counterKey := key(fmt.Sprintf("RECEIPTS#%d", year), "COUNTER")
 	markerKey := key("CAMPAIGN#"+g.CampaignID, "DONOR#"+g.DonorID)
@@ -387,27 +381,28 @@ func (st *Store) give(ctx context.Context, g donation.Gift, extra []types.Transa
 		markerCond, markerVals := condition(marker, "#count", counted)
 		counterItem, markerItem := maps(counterKey), maps(markerKey)
 		counterItem["last"], markerItem["count"] = n(last+1), n(counted+1)
-		items := []types.TransactWriteItem{
-			{Put: &types.Put{TableName: aws.String(st.Table), Item: counterItem, ConditionExpression: counterCond,
-				ExpressionAttributeNames: names(counterCond, "#last", "last"), ExpressionAttributeValues: counterVals}},
-			{Update: &types.Update{TableName: aws.String(st.Table), Key: key("CAMPAIGN#"+g.CampaignID, "CAMPAIGN"),
-				UpdateExpression:          aws.String("ADD raisedAmount :amount, donorCount :donor"),
-				ConditionExpression:       aws.String("attribute_exists(pk) AND currency = :currency"),
-				ExpressionAttributeValues: map[string]types.AttributeValue{":amount": n(g.Amount), ":donor": n(newDonor), ":currency": s(g.Currency)}}},
-			{Put: &types.Put{TableName: aws.String(st.Table), Item: markerItem, ConditionExpression: markerCond,
-				ExpressionAttributeNames: names(markerCond, "#count", "count"), ExpressionAttributeValues: markerVals}},
-			{Put: &types.Put{TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}},
-			msg,
+		var tx dynamo.Tx
+		tx.Add("counter", types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: counterItem, ConditionExpression: counterCond,
+			ExpressionAttributeNames: names(counterCond, "#last", "last"), ExpressionAttributeValues: counterVals}})
+		tx.Add("campaign", types.TransactWriteItem{Update: &types.Update{TableName: aws.String(st.Table), Key: key("CAMPAIGN#"+g.CampaignID, "CAMPAIGN"),
+			UpdateExpression:          aws.String("ADD raisedAmount :amount, donorCount :donor"),
+			ConditionExpression:       aws.String("attribute_exists(pk) AND currency = :currency"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":amount": n(g.Amount), ":donor": n(newDonor), ":currency": s(g.Currency)}}})
+		tx.Add("marker", types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: markerItem, ConditionExpression: markerCond,
+			ExpressionAttributeNames: names(markerCond, "#count", "count"), ExpressionAttributeValues: markerVals}})
+		tx.Add("gift", types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}})
+		tx.Add("outbox", msg)
+		for _, it := range extra {
+			tx.Add("pledge", it)
 		}
-		items = append(items, extra...)
-		_, err = st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+		err = tx.Run(ctx, st.DB)
 		switch {
 		case err == nil:
 			return g, nil
-		case dynamo.ConditionFailedAt(err, 1):
+		case tx.Failed(err, "campaign"):
 			return donation.Gift{}, problem.Field("campaignId", "no campaign in this currency has this id")
-		case dynamo.ConditionFailedAt(err, 3), len(extra) > 0 && dynamo.ConditionFailedAt(err, 5):
-			return g, err
+		case tx.Failed(err, "gift"), tx.Failed(err, "pledge"):
+			return donation.Gift{}, exists
 		case len(dynamo.CancellationCodes(err)) > 0:
 			backoff(attempt)
 			continue
@@ -476,7 +471,8 @@ func (st *Store) SetStatus(ctx context.Context, old, updated donation.Gift) erro
 	leaves := old.Status.Counted() && !updated.Status.Counted()
 	markerKey := key("CAMPAIGN#"+old.CampaignID, "DONOR#"+old.DonorID)
 	for attempt := range retries {
-		items := []types.TransactWriteItem{put}
+		var tx dynamo.Tx
+		tx.Add("gift", put)
 		if leaves {
 			marker, err := st.get(ctx, markerKey)
 			if err != nil {
@@ -487,20 +483,19 @@ func (st *Store) SetStatus(ctx context.Context, old, updated donation.Gift) erro
 			if counted <= 1 {
 				lostDonor = 1
 			}
-			items = append(items,
-				types.TransactWriteItem{Update: &types.Update{TableName: aws.String(st.Table), Key: key("CAMPAIGN#"+old.CampaignID, "CAMPAIGN"),
-					UpdateExpression:          aws.String("ADD raisedAmount :amount, donorCount :donor"),
-					ExpressionAttributeValues: map[string]types.AttributeValue{":amount": n(-old.Amount), ":donor": n(-lostDonor)}}},
-				types.TransactWriteItem{Update: &types.Update{TableName: aws.String(st.Table), Key: markerKey,
-					UpdateExpression: aws.String("SET #count = :next"), ConditionExpression: aws.String("#count = :c"),
-					ExpressionAttributeNames:  map[string]string{"#count": "count"},
-					ExpressionAttributeValues: map[string]types.AttributeValue{":next": n(max(counted-1, 0)), ":c": n(counted)}}})
+			tx.Add("campaign", types.TransactWriteItem{Update: &types.Update{TableName: aws.String(st.Table), Key: key("CAMPAIGN#"+old.CampaignID, "CAMPAIGN"),
+				UpdateExpression:          aws.String("ADD raisedAmount :amount, donorCount :donor"),
+				ExpressionAttributeValues: map[string]types.AttributeValue{":amount": n(-old.Amount), ":donor": n(-lostDonor)}}})
+			tx.Add("marker", types.TransactWriteItem{Update: &types.Update{TableName: aws.String(st.Table), Key: markerKey,
+				UpdateExpression: aws.String("SET #count = :next"), ConditionExpression: aws.String("#count = :c"),
+				ExpressionAttributeNames:  map[string]string{"#count": "count"},
+				ExpressionAttributeValues: map[string]types.AttributeValue{":next": n(max(counted-1, 0)), ":c": n(counted)}}})
 		}
-		_, err := st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+		err := tx.Run(ctx, st.DB)
 		switch {
 		case err == nil:
 			return nil
-		case dynamo.ConditionFailedAt(err, 0):
+		case tx.Failed(err, "gift"):
 			return problem.New(problem.PreconditionFailed, "the gift changed since version %d: read it again", old.Version)
 		case len(dynamo.CancellationCodes(err)) > 0:
 			backoff(attempt)

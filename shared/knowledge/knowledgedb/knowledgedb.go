@@ -115,11 +115,11 @@ func (st *Store) write(ctx context.Context, a knowledge.Article, cond *string, v
 	if err != nil {
 		return err
 	}
-	_, err = st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
-		{Put: &types.Put{TableName: aws.String(st.Table), Item: latest, ConditionExpression: cond, ExpressionAttributeValues: vals}},
-		{Put: &types.Put{TableName: aws.String(st.Table), Item: version, ConditionExpression: aws.String("attribute_not_exists(pk)")}},
-	}})
-	if dynamo.ConditionFailedAt(err, 0) || dynamo.ConditionFailedAt(err, 1) {
+	var tx dynamo.Tx
+	tx.Add("latest", types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: latest, ConditionExpression: cond, ExpressionAttributeValues: vals}})
+	tx.Add("version", types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: version, ConditionExpression: aws.String("attribute_not_exists(pk)")}})
+	err = tx.Run(ctx, st.DB)
+	if tx.Failed(err, "latest") || tx.Failed(err, "version") {
 		return problem.New(problem.PreconditionFailed, "the article changed: read it again")
 	}
 	return dynamo.Err(err, "write article")

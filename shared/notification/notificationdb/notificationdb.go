@@ -74,17 +74,18 @@ func (st *Store) Create(ctx context.Context, n notification.Notification, outbox
 	for k, v := range key("NOTIFICATION#"+n.ID, "NOTIFICATION") {
 		item[k] = v
 	}
-	items := []types.TransactWriteItem{{Put: &types.Put{TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}}}
+	var tx dynamo.Tx
+	tx.Add("notice", types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}})
 	if outboxMessageID != "" {
 		msg, err := outbox.Put(st.OutboxTable, outbox.Message{ID: outboxMessageID, Kind: outbox.NotificationSent, NotificationID: n.ID,
 			DueAt: n.CreatedAt, CreatedAt: n.CreatedAt})
 		if err != nil {
 			return err
 		}
-		items = append(items, msg)
+		tx.Add("outbox", msg)
 	}
-	_, err = st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-	if dynamo.ConditionFailedAt(err, 0) {
+	err = tx.Run(ctx, st.DB)
+	if tx.Failed(err, "notice") {
 		return problem.New(problem.Conflict, "notice %s exists", n.ID)
 	}
 	return dynamo.Err(err, "create notice")
@@ -177,17 +178,17 @@ func (st *Store) Claim(ctx context.Context, id, recipient string, ch notificatio
 // Settle records the outcome and counts it in one transaction; a delivery
 // settled before is not counted again.
 func (st *Store) Settle(ctx context.Context, id, recipient string, ch notification.Channel, status string) error {
-	_, err := st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
-		{Update: &types.Update{TableName: aws.String(st.Table), Key: deliveryKey(id, recipient, ch),
-			UpdateExpression: aws.String("SET #s = :s"), ConditionExpression: aws.String("#s = :sending"),
-			ExpressionAttributeNames:  map[string]string{"#s": "status"},
-			ExpressionAttributeValues: map[string]types.AttributeValue{":s": s(status), ":sending": s("sending")}}},
-		{Update: &types.Update{TableName: aws.String(st.Table), Key: key("NOTIFICATION#"+id, "NOTIFICATION"),
-			UpdateExpression:          aws.String("ADD #c :one"),
-			ExpressionAttributeNames:  map[string]string{"#c": "c_" + string(ch) + "_" + status},
-			ExpressionAttributeValues: map[string]types.AttributeValue{":one": &types.AttributeValueMemberN{Value: "1"}}}},
-	}})
-	if dynamo.ConditionFailedAt(err, 0) {
+	var tx dynamo.Tx
+	tx.Add("delivery", types.TransactWriteItem{Update: &types.Update{TableName: aws.String(st.Table), Key: deliveryKey(id, recipient, ch),
+		UpdateExpression: aws.String("SET #s = :s"), ConditionExpression: aws.String("#s = :sending"),
+		ExpressionAttributeNames:  map[string]string{"#s": "status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":s": s(status), ":sending": s("sending")}}})
+	tx.Add("count", types.TransactWriteItem{Update: &types.Update{TableName: aws.String(st.Table), Key: key("NOTIFICATION#"+id, "NOTIFICATION"),
+		UpdateExpression:          aws.String("ADD #c :one"),
+		ExpressionAttributeNames:  map[string]string{"#c": "c_" + string(ch) + "_" + status},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":one": &types.AttributeValueMemberN{Value: "1"}}}})
+	err := tx.Run(ctx, st.DB)
+	if tx.Failed(err, "delivery") {
 		return nil // settled by the sender that took it over
 	}
 	return dynamo.Err(err, "settle delivery")

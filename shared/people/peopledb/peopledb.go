@@ -163,22 +163,23 @@ func (st *Store) createWithAccount(ctx context.Context, item map[string]types.At
 	// Profiles of a kind are listed by gsi1 (KIND#<kind>), for audiences
 	// such as "every beneficiary".
 	item[tables.GSI1PK], item[tables.GSI1SK] = s("KIND#"+kind), s(id)
-	items := []types.TransactWriteItem{{Put: &types.Put{
+	var tx dynamo.Tx
+	tx.Add("profile", types.TransactWriteItem{Put: &types.Put{
 		TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)"),
-	}}}
+	}})
 	if sub != "" {
 		acct := key("SUB#"+sub, kind)
 		acct["id"] = s(id)
-		items = append(items, types.TransactWriteItem{Put: &types.Put{
+		tx.Add("account", types.TransactWriteItem{Put: &types.Put{
 			TableName: aws.String(st.Table), Item: acct, ConditionExpression: aws.String("attribute_not_exists(pk)"),
 		}})
 	}
-	_, err := st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-	if dynamo.ConditionFailedAt(err, 1) {
+	err := tx.Run(ctx, st.DB)
+	if tx.Failed(err, "account") {
 		return problem.New(problem.Conflict, "this account already has a %s profile", map[string]string{
 			"BENEFICIARY": "beneficiary", "CAREGIVER": "caregiver", "DONOR": "donor"}[kind])
 	}
-	if dynamo.ConditionFailedAt(err, 0) {
+	if tx.Failed(err, "profile") {
 		return problem.New(problem.Conflict, "profile %s already exists", id)
 	}
 	return dynamo.Err(err, "create profile")

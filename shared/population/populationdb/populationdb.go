@@ -62,16 +62,17 @@ func (st *Store) Add(ctx context.Context, messageID, day string, scopes []string
 		attrNames[fmt.Sprintf("#k%d", i)] = k
 		values[fmt.Sprintf(":v%d", i)] = &types.AttributeValueMemberN{Value: strconv.FormatInt(t[k], 10)}
 	}
-	items := []types.TransactWriteItem{{Update: &types.Update{TableName: aws.String(st.OutboxTable), Key: key("MSG#"+messageID, "MSG"),
+	var tx dynamo.Tx
+	tx.Add("message", types.TransactWriteItem{Update: &types.Update{TableName: aws.String(st.OutboxTable), Key: key("MSG#"+messageID, "MSG"),
 		UpdateExpression:          aws.String("SET counted = :t"),
 		ConditionExpression:       aws.String("attribute_exists(pk) AND attribute_not_exists(counted)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":t": &types.AttributeValueMemberBOOL{Value: true}}}}}
+		ExpressionAttributeValues: map[string]types.AttributeValue{":t": &types.AttributeValueMemberBOOL{Value: true}}}})
 	for _, scope := range scopes {
-		items = append(items, types.TransactWriteItem{Update: &types.Update{TableName: aws.String(st.Table), Key: key("STATS#"+scope, "DAY#"+day),
+		tx.Add("counter", types.TransactWriteItem{Update: &types.Update{TableName: aws.String(st.Table), Key: key("STATS#"+scope, "DAY#"+day),
 			UpdateExpression: aws.String(expr), ExpressionAttributeNames: attrNames, ExpressionAttributeValues: values}})
 	}
-	_, err := st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-	if dynamo.ConditionFailedAt(err, 0) {
+	err := tx.Run(ctx, st.DB)
+	if tx.Failed(err, "message") {
 		return nil // counted before
 	}
 	return dynamo.Err(err, "count event")

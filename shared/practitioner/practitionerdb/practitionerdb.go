@@ -270,18 +270,19 @@ func (st *Store) Create(ctx context.Context, p practitioner.Practitioner) error 
 	}
 	sub := subKey(p.Sub)
 	sub["practitionerId"] = s(p.ID)
-	items := []types.TransactWriteItem{
-		{Put: &types.Put{TableName: aws.String(st.Table), Item: sub,
-			ConditionExpression: aws.String("attribute_not_exists(pk)")}},
-		{Put: &types.Put{TableName: aws.String(st.Table), Item: item,
-			ConditionExpression: aws.String("attribute_not_exists(pk)")}},
+	var tx dynamo.Tx
+	tx.Add("sub", types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: sub,
+		ConditionExpression: aws.String("attribute_not_exists(pk)")}})
+	tx.Add("profile", types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: item,
+		ConditionExpression: aws.String("attribute_not_exists(pk)")}})
+	for _, it := range st.facetWrites(practitioner.Practitioner{}, p, item["data"]) {
+		tx.Add("facet", it)
 	}
-	items = append(items, st.facetWrites(practitioner.Practitioner{}, p, item["data"])...)
-	_, err = st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	err = tx.Run(ctx, st.DB)
 	switch {
-	case dynamo.ConditionFailedAt(err, 0):
+	case tx.Failed(err, "sub"):
 		return problem.New(problem.Conflict, "this account already has a practitioner profile")
-	case dynamo.ConditionFailedAt(err, 1):
+	case tx.Failed(err, "profile"):
 		return problem.New(problem.Conflict, "practitioner %s already exists", p.ID)
 	}
 	return dynamo.Err(err, "create practitioner")
@@ -349,14 +350,17 @@ func (st *Store) Update(ctx context.Context, old, updated practitioner.Practitio
 	if err != nil {
 		return err
 	}
-	items := []types.TransactWriteItem{{Put: &types.Put{
+	var tx dynamo.Tx
+	tx.Add("profile", types.TransactWriteItem{Put: &types.Put{
 		TableName: aws.String(st.Table), Item: item,
 		ConditionExpression:       aws.String("version = :v"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: fmt.Sprint(old.Version)}},
-	}}}
-	items = append(items, st.facetWrites(old, updated, item["data"])...)
-	_, err = st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-	if dynamo.ConditionFailedAt(err, 0) {
+	}})
+	for _, it := range st.facetWrites(old, updated, item["data"]) {
+		tx.Add("facet", it)
+	}
+	err = tx.Run(ctx, st.DB)
+	if tx.Failed(err, "profile") {
 		return problem.New(problem.PreconditionFailed, "the profile changed since version %d: read it again", old.Version)
 	}
 	return dynamo.Err(err, "update practitioner")

@@ -464,45 +464,44 @@ func (c *change) add(role string, it types.TransactWriteItem) {
 	c.extra, c.extraR = append(c.extra, it), append(c.extraR, role)
 }
 
-// items builds the transaction and the role of each of its items, so that
-// a cancellation is read by what failed, not by its position.
-func (c *change) items() ([]types.TransactWriteItem, []string) {
-	var out []types.TransactWriteItem
-	var roles []string
+// tx builds the transaction, each item named by its role, so that a
+// cancellation is read by what failed, not by its position.
+func (c *change) tx() *dynamo.Tx {
+	var tx dynamo.Tx
 	for _, k := range c.order {
 		pk, sk, _ := strings.Cut(k, "\x1f")
 		v := num(c.cur.get(pk, sk)["version"])
 		cond, vals := versioned(v)
 		if c.checks[k] {
-			out = append(out, types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{TableName: aws.String(c.st.Table), Key: key(pk, sk),
+			tx.Add(c.roles[k], types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{TableName: aws.String(c.st.Table), Key: key(pk, sk),
 				ConditionExpression: cond, ExpressionAttributeValues: vals}})
 		} else {
 			item := maps.Clone(c.next[k])
 			item["version"] = n(v + 1)
-			out = append(out, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(c.st.Table), Item: item,
+			tx.Add(c.roles[k], types.TransactWriteItem{Put: &types.Put{TableName: aws.String(c.st.Table), Item: item,
 				ConditionExpression: cond, ExpressionAttributeValues: vals}})
 		}
-		roles = append(roles, c.roles[k])
 	}
-	return append(out, c.extra...), append(roles, c.extraR...)
+	for i, it := range c.extra {
+		tx.Add(c.extraR[i], it)
+	}
+	return &tx
 }
 
 // run writes the change; on a cancelled transaction, failed names the
-// roles of the items whose condition failed.
+// roles of the items whose condition failed, and "conflict" when another
+// transaction or throttling cancelled it.
 func (c *change) run(ctx context.Context) (failed map[string]bool, err error) {
-	items, roles := c.items()
-	_, err = c.st.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	tx := c.tx()
+	err = tx.Run(ctx, c.st.DB)
 	failed = map[string]bool{}
-	for i, code := range dynamo.CancellationCodes(err) {
-		if i < len(roles) {
-			switch code {
-			case "ConditionalCheckFailed":
-				failed[roles[i]] = true
-			case "None", "":
-			default: // TransactionConflict, throttling: try again
-				failed["conflict"] = true
-			}
+	for _, role := range []string{"appointment", "busy", "day", "bookings", "outbox"} {
+		if tx.Failed(err, role) {
+			failed[role] = true
 		}
+	}
+	if tx.Contended(err) {
+		failed["conflict"] = true
 	}
 	return failed, err
 }
