@@ -15,7 +15,6 @@ import (
 	"ohcs/shared/config"
 	"ohcs/shared/donation/donationhttp"
 	"ohcs/shared/logging"
-	"ohcs/shared/operations"
 	"ohcs/shared/platform"
 )
 
@@ -38,7 +37,7 @@ func run(ctx context.Context, getenv func(string) string) error {
 	}
 	svc := donationhttp.New(env).Service
 	lambda.StartWithOptions(func(ctx context.Context, ev events.CloudWatchEvent) error {
-		n, err := svc.GiveDue(ctx, operations.ScheduledAt(ev, time.Now()))
+		n, err := svc.GiveDue(ctx, platform.ScheduledAt(ev, time.Now()))
 		logger.Info("monthly gifts", slog.Int("created", n))
 		return err
 	}, lambda.WithContext(ctx))

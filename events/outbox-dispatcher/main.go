@@ -18,7 +18,6 @@ import (
 	"ohcs/shared/logging"
 	"ohcs/shared/notification/awssend"
 	"ohcs/shared/notification/delivery"
-	"ohcs/shared/operations"
 	"ohcs/shared/platform"
 )
 
@@ -46,7 +45,7 @@ func run(ctx context.Context, getenv func(string) string) error {
 	topic := &awssend.Topic{Client: sns.NewFromConfig(aws), ARN: getenv("OHCS_NOTIFICATION_TOPIC_ARN")}
 	d := delivery.NewDispatcher(env, topic.Publish)
 	lambda.StartWithOptions(func(ctx context.Context, ev events.CloudWatchEvent) error {
-		n, err := d.Run(ctx, operations.ScheduledAt(ev, time.Now()), 200)
+		n, err := d.Run(ctx, platform.ScheduledAt(ev, time.Now()), 200)
 		logger.Info("outbox dispatched", slog.Int("published", n))
 		return err
 	}, lambda.WithContext(ctx))

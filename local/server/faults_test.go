@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"ohcs/openapi"
-	"ohcs/shared/dynamo"
+	"ohcs/shared/dynamo/dynamoprobe"
 	"ohcs/shared/operations"
 	"ohcs/shared/tables"
 )
@@ -34,7 +34,7 @@ func TestStoreFailures(t *testing.T) {
 	ben, donor := w.tokens["beneficiary"], w.tokens["donor"]
 
 	t.Run("booking", func(t *testing.T) {
-		for name, err := range map[string]error{"throttled": dynamo.Throttled, "timeout": context.DeadlineExceeded} {
+		for name, err := range map[string]error{"throttled": dynamoprobe.Throttled, "timeout": context.DeadlineExceeded} {
 			slot := w.freeSlot()
 			key := map[string]string{"Idempotency-Key": "booking-" + name}
 			faults.Fail("makeAppointment", "TransactWriteItems", err, 1)
@@ -57,7 +57,7 @@ func TestStoreFailures(t *testing.T) {
 	t.Run("cancellation", func(t *testing.T) {
 		id := w.freshAppointment()
 		body, match := map[string]any{"reason": "cannot come"}, map[string]string{"If-Match": `"1"`}
-		faults.Fail("cancelAppointment", "TransactWriteItems", dynamo.Throttled, 1)
+		faults.Fail("cancelAppointment", "TransactWriteItems", dynamoprobe.Throttled, 1)
 		assertUnavailable(t, c.call("POST", "/v1/appointments/"+id+"/cancellation", ben, body, match))
 		if a := w.must(c.call("GET", "/v1/appointments/"+id, ben, nil, nil), 200, "appointment"); a["status"] != "booked" || a["version"] != float64(1) {
 			t.Fatalf("after a failed cancellation: %v version %v; want booked, version 1", a["status"], a["version"])
@@ -69,7 +69,7 @@ func TestStoreFailures(t *testing.T) {
 		id := w.freshAppointment()
 		prac := w.tokens["practitioner"]
 		body := map[string]any{"appointmentId": id, "summary": "Seen."}
-		faults.Fail("recordConsultation", "TransactWriteItems", dynamo.Throttled, 1)
+		faults.Fail("recordConsultation", "TransactWriteItems", dynamoprobe.Throttled, 1)
 		assertUnavailable(t, c.call("POST", "/v1/consultations", prac, body, nil))
 		if a := w.must(c.call("GET", "/v1/appointments/"+id, ben, nil, nil), 200, "appointment"); a["status"] != "booked" {
 			t.Fatalf("after a failed consultation the appointment is %v; want booked", a["status"])
@@ -85,7 +85,7 @@ func TestStoreFailures(t *testing.T) {
 		body := map[string]any{"recipients": map[string]any{"beneficiaryIds": []string{w.B}},
 			"subject": "Results", "message": "Your results are ready.", "channels": []string{"inApp"}}
 		key := map[string]string{"Idempotency-Key": "notice-after-failure"}
-		faults.Fail("sendNotification", "TransactWriteItems", dynamo.Throttled, 1)
+		faults.Fail("sendNotification", "TransactWriteItems", dynamoprobe.Throttled, 1)
 		assertUnavailable(t, c.call("POST", "/v1/notifications", prac, body, key))
 		first := w.must(c.call("POST", "/v1/notifications", prac, body, key), http.StatusAccepted, "the retry")
 		again := w.must(c.call("POST", "/v1/notifications", prac, body, key), http.StatusAccepted, "the replay")
@@ -100,7 +100,7 @@ func TestStoreFailures(t *testing.T) {
 		}
 		start := raised()
 		key := map[string]string{"Idempotency-Key": "gift-after-failure"}
-		faults.Fail("makeDonation", "TransactWriteItems", dynamo.Throttled, 1)
+		faults.Fail("makeDonation", "TransactWriteItems", dynamoprobe.Throttled, 1)
 		assertUnavailable(t, give(c, donor, w.Camp, 2500, "EUR", key))
 		if got := raised(); got != start {
 			t.Fatalf("raised %v after a failed gift; want %v", got, start)
@@ -146,7 +146,7 @@ func TestEveryWritePathSurvivesStoreFailure(t *testing.T) {
 			w := newWorld(t, c)
 			req := rw.build(w)
 			tried++
-			c.server.Faults.FailWriting(op.ID, domain, dynamo.Throttled, 1)
+			c.server.Faults.FailWriting(op.ID, domain, dynamoprobe.Throttled, 1)
 			first := c.call(req.method, req.path, w.tokens[caller], req.body, req.header)
 			if first.Status != http.StatusServiceUnavailable {
 				t.Fatalf("with %s failing: %d; want 503: %s", domain, first.Status, first.Body)

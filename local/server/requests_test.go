@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"testing"
 
-	"ohcs/shared/dynamo"
+	"ohcs/shared/dynamo/dynamoprobe"
 )
 
 // usage returns what the DynamoDB request counter saw of op while do ran.
-func usage(c *client, op string, do func()) dynamo.Usage {
+func usage(c *client, op string, do func()) dynamoprobe.Usage {
 	before := c.server.Requests.Usage(op)
 	do()
 	return c.server.Requests.Usage(op).Sub(before)

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"ohcs/shared/dynamo"
+	"ohcs/shared/dynamo/dynamoprobe"
 	"ohcs/shared/tables"
 )
 
@@ -338,7 +338,7 @@ func TestAppointmentStatus(t *testing.T) {
 	}
 	assertProblem(t, status(noShow, "completed", `"1"`), http.StatusPreconditionFailed)
 	assertProblem(t, status(noShow, "completed", `"2"`), http.StatusUnprocessableEntity)
-	c.server.Faults.FailWriting("updateAppointmentStatus", tables.Scheduling.Name, dynamo.Throttled, 1)
+	c.server.Faults.FailWriting("updateAppointmentStatus", tables.Scheduling.Name, dynamoprobe.Throttled, 1)
 	assertUnavailable(t, status(done, "completed", `"1"`))
 	if a := w.must(status(done, "completed", `"1"`), 200, "the retry"); a["status"] != "completed" || a["version"] != float64(2) {
 		t.Errorf("completed after the retry: %v", a)

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"ohcs/shared/app"
+	"ohcs/shared/dynamo/dynamoprobe"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/swaggest/swgui/v5emb"
@@ -95,13 +96,13 @@ type Server struct {
 	// Mail records the email and SMS sent (GET /_local/outbox).
 	Mail *localmail.Recorder
 	// Requests counts the DynamoDB requests of every operation served.
-	Requests *dynamo.Counter
+	Requests *dynamoprobe.Counter
 	// Faults makes chosen DynamoDB requests fail, for the tests. In Lambda
 	// mode the functions run in their own processes, with their own
 	// clients: neither Requests nor Faults sees their requests.
-	Faults *dynamo.Faults
+	Faults *dynamoprobe.Faults
 	// Grants refuses what a function's IAM role would not allow.
-	Grants *dynamo.Grants
+	Grants *dynamoprobe.Grants
 	// Lambda runs the functions in Lambda mode; nil in-process.
 	Lambda *lambdamode.Invoker
 	// Functions are the in-process functions, by operation id.
@@ -172,7 +173,7 @@ func StartWithBody(ctx context.Context, getenv func(string) string, logger *slog
 			o.HTTPClient = &http.Client{Transport: inMemory{s.memory}}
 		})
 	}
-	s.Requests, s.Faults = &dynamo.Counter{}, &dynamo.Faults{}
+	s.Requests, s.Faults = &dynamoprobe.Counter{}, &dynamoprobe.Faults{}
 	// Each function may touch only the tables and actions its role is
 	// granted in AWS: a request beyond them fails as DynamoDB refuses it.
 	if s.stack != nil {
@@ -637,7 +638,7 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 // counting counts each invoke of an operation, as the in-process functions
 // do, so that per-call figures hold in Lambda mode.
 type counting struct {
-	calls *dynamo.Counter
+	calls *dynamoprobe.Counter
 	next  gateway.Invoker
 }
 

@@ -31,7 +31,7 @@ import (
 	"ohcs/local/lambdamode"
 	"ohcs/local/stack"
 	"ohcs/shared/config"
-	"ohcs/shared/dynamo"
+	"ohcs/shared/dynamo/dynamoprobe"
 )
 
 // EnvStackTemplate, with EnvLambdaRIE, runs the template-driven Lambda
@@ -252,10 +252,10 @@ func (sm *stackMode) getenv(next func(string) string) func(string) string {
 
 // grants returns the DynamoDB grants of every function's role, evaluated
 // from the template's statements on each local table.
-func (sm *stackMode) grants() *dynamo.Grants {
+func (sm *stackMode) grants() *dynamoprobe.Grants {
 	actions := []string{"GetItem", "BatchGetItem", "Query", "Scan", "ConditionCheckItem", "PutItem", "UpdateItem",
 		"DeleteItem", "BatchWriteItem", "DescribeTable", "CreateTable", "DeleteTable", "UpdateTable"}
-	g := &dynamo.Grants{}
+	g := &dynamoprobe.Grants{}
 	for id, stmts := range sm.stmts {
 		for logical, name := range sm.tables {
 			tableARN := sm.vals.Atts[logical+".Arn"]

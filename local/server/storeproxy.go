@@ -10,12 +10,12 @@ import (
 	"strings"
 	"sync"
 
+	"ohcs/shared/dynamo/dynamoprobe"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
-
-	"ohcs/shared/dynamo"
 )
 
 // sdkAttempts is how many times the functions' SDK sends a request in
@@ -53,7 +53,7 @@ func (s *Server) storeProxy(store http.Handler) http.Handler {
 		action := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), "DynamoDB_20120810.")
 		// IAM first: a request the function's role does not allow is
 		// refused before DynamoDB sees it, uncounted.
-		if err := s.Grants.CheckNeeds(op, dynamo.WireNeeds(action, body)); err != nil {
+		if err := s.Grants.CheckNeeds(op, dynamoprobe.WireNeeds(action, body)); err != nil {
 			msg, _ := json.Marshal(map[string]string{"__type": "com.amazon.coral.service#AccessDeniedException", "Message": err.Error()})
 			w.Header().Set("Content-Type", "application/x-amz-json-1.0")
 			w.WriteHeader(http.StatusBadRequest)
@@ -61,14 +61,14 @@ func (s *Server) storeProxy(store http.Handler) http.Handler {
 			return
 		}
 		params := wireInput(action, body)
-		s.Requests.Record(op, action, dynamo.WrittenTables(params))
+		s.Requests.Record(op, action, dynamoprobe.WrittenTables(params))
 		err = s.Faults.Take(op, action, params)
 		mu.Lock()
 		if err != nil {
 			retries[op+" "+action] = sdkAttempts - 1
 		} else if retries[op+" "+action] > 0 {
 			retries[op+" "+action]--
-			err = dynamo.Throttled
+			err = dynamoprobe.Throttled
 		}
 		mu.Unlock()
 		if err != nil {

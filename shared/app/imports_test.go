@@ -87,3 +87,24 @@ func TestHandlersNeitherWriteErrorsNorCheckRoles(t *testing.T) {
 		}
 	}
 }
+
+// TestFunctionsLinkNoProbes: what instruments a store for tests and the
+// local server (request counts, injected faults, grant checks, the
+// embedded store) is never linked into a deployed function.
+func TestFunctionsLinkNoProbes(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "ohcs/functions/...", "ohcs/events/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	deps := strings.Fields(string(out))
+	if len(deps) < 100 {
+		t.Fatalf("only %d dependencies listed", len(deps))
+	}
+	for _, d := range deps {
+		for _, probe := range []string{"ohcs/shared/dynamo/dynamoprobe", "ohcs/shared/dynamo/dynamotest", "github.com/truora/minidyn", "ohcs/local"} {
+			if d == probe || strings.HasPrefix(d, probe+"/") {
+				t.Errorf("a deployed function links %s", d)
+			}
+		}
+	}
+}

@@ -128,7 +128,6 @@ func CancellationCodes(err error) []string {
 	return codes
 }
 
-
 // PutNew stores a new item under a key nobody else can hold (a fresh id):
 // it must not exist yet. When the condition fails because an earlier
 // attempt of this same request was stored and its answer lost (the SDK

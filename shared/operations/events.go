@@ -1,12 +1,8 @@
 package operations
 
 import (
-	"time"
-
-	"github.com/aws/aws-lambda-go/events"
-
 	"ohcs/shared/config"
-	"ohcs/shared/dynamo"
+	"ohcs/shared/dynamo/dynamoprobe"
 	"ohcs/shared/notification/delivery"
 	"ohcs/shared/population/populationdb"
 	"ohcs/shared/tables"
@@ -72,12 +68,12 @@ var (
 
 // Grants returns the grants of every operation's and event function's role
 // on the physical tables of cfg.
-func Grants(cfg config.Config) (*dynamo.Grants, error) {
+func Grants(cfg config.Config) (*dynamoprobe.Grants, error) {
 	reg, err := All()
 	if err != nil {
 		return nil, err
 	}
-	g := &dynamo.Grants{}
+	g := &dynamoprobe.Grants{}
 	allow := func(fn string, reads, writes []tables.Table) {
 		for _, t := range reads {
 			g.Allow(fn, cfg.Table(t), ReadActions...)
@@ -93,17 +89,4 @@ func Grants(cfg config.Config) (*dynamo.Grants, error) {
 		allow(e.Name, e.Reads, e.Writes)
 	}
 	return g, nil
-}
-
-// ScheduledAt is the time a scheduled function runs as: the later of now
-// and the time of its EventBridge event (the rule's scheduled time, kept
-// across EventBridge's retries). An event from the future is an operator's
-// deliberate invoke (lambda:InvokeFunction), such as a local test firing
-// tomorrow's reminders; no schedule sends one.
-func ScheduledAt(ev events.CloudWatchEvent, now time.Time) time.Time {
-	now = now.UTC()
-	if ev.Time.After(now) {
-		return ev.Time.UTC()
-	}
-	return now
 }

@@ -13,7 +13,7 @@ import (
 
 	"ohcs/shared/donation"
 	"ohcs/shared/donation/donationdb"
-	"ohcs/shared/dynamo"
+	"ohcs/shared/dynamo/dynamoprobe"
 	"ohcs/shared/dynamo/dynamotest"
 	"ohcs/shared/platform"
 	"ohcs/shared/problem"
@@ -146,7 +146,7 @@ func TestPledgesEndAndNeverBlockEachOther(t *testing.T) {
 func TestGiftThatCannotBeWrittenStopsAtOnce(t *testing.T) {
 	ctx := context.Background()
 	raw, cfg := dynamotest.New(t)
-	var count dynamo.Counter
+	var count dynamoprobe.Counter
 	db := count.Instrument(raw)
 	clock := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
 	svc := &donation.Service{

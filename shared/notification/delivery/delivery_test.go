@@ -15,7 +15,7 @@ import (
 
 	"ohcs/local/localmail"
 	"ohcs/shared/cursor"
-	"ohcs/shared/dynamo"
+	"ohcs/shared/dynamo/dynamoprobe"
 	"ohcs/shared/dynamo/dynamotest"
 	"ohcs/shared/notification"
 	"ohcs/shared/notification/delivery"
@@ -257,9 +257,9 @@ func TestQuietHours(t *testing.T) {
 func TestStoreFailsMidDelivery(t *testing.T) {
 	ctx := context.Background()
 	const sends = 3 // two people by email, the practitioner by SMS
-	setupFaulty := func(t *testing.T) (*fixture, *dynamo.Faults) {
+	setupFaulty := func(t *testing.T) (*fixture, *dynamoprobe.Faults) {
 		f := setup(t)
-		faults := &dynamo.Faults{}
+		faults := &dynamoprobe.Faults{}
 		f.env.DynamoDB = faults.Instrument(f.env.DynamoDB)
 		f.router = delivery.NewRouter(f.env, f.mail, f.mail)
 		f.router.Deliverer.Pause = func(context.Context, time.Duration) {}
@@ -297,7 +297,7 @@ func TestStoreFailsMidDelivery(t *testing.T) {
 
 	t.Run("settling fails for a while", func(t *testing.T) {
 		f, faults := setupFaulty(t)
-		faults.FailMatching("", "TransactWriteItems", settle("email"), dynamo.Throttled, 3)
+		faults.FailMatching("", "TransactWriteItems", settle("email"), dynamoprobe.Throttled, 3)
 		if err := deliver(f); err != nil {
 			t.Fatalf("settling is retried in place: %v", err)
 		}
@@ -308,7 +308,7 @@ func TestStoreFailsMidDelivery(t *testing.T) {
 
 	t.Run("claiming fails", func(t *testing.T) {
 		f, faults := setupFaulty(t)
-		faults.FailMatching("", "UpdateItem", claim("email"), dynamo.Throttled, 1)
+		faults.FailMatching("", "UpdateItem", claim("email"), dynamoprobe.Throttled, 1)
 		if err := deliver(f); err == nil {
 			t.Fatal("a failed claim reported no error (the message would not be retried)")
 		}
@@ -330,7 +330,7 @@ func TestStoreFailsMidDelivery(t *testing.T) {
 			}
 			return nil
 		}
-		faults.FailMatching("", "UpdateItem", release("sms"), dynamo.Throttled, 1)
+		faults.FailMatching("", "UpdateItem", release("sms"), dynamoprobe.Throttled, 1)
 		if err := deliver(f); err == nil {
 			t.Fatal("a failed send reported no error")
 		}
@@ -345,7 +345,7 @@ func TestStoreFailsMidDelivery(t *testing.T) {
 
 	t.Run("settling fails until the retries run out", func(t *testing.T) {
 		f, faults := setupFaulty(t)
-		faults.FailMatching("", "TransactWriteItems", settle("sms"), dynamo.Throttled, 4)
+		faults.FailMatching("", "TransactWriteItems", settle("sms"), dynamoprobe.Throttled, 4)
 		if err := deliver(f); err == nil {
 			t.Fatal("an unsettled delivery reported no error")
 		}

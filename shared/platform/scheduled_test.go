@@ -1,12 +1,12 @@
-package operations_test
+package platform_test
 
 import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-lambda-go/events"
+	"ohcs/shared/platform"
 
-	"ohcs/shared/operations"
+	"github.com/aws/aws-lambda-go/events"
 )
 
 // TestScheduledAt: a scheduled function runs as of the later of now and its
@@ -21,7 +21,7 @@ func TestScheduledAt(t *testing.T) {
 		{now.Add(-time.Hour), now.UTC()},
 		{now.Add(48 * time.Hour), now.Add(48 * time.Hour).UTC()},
 	} {
-		got := operations.ScheduledAt(events.CloudWatchEvent{Time: tc.event}, now)
+		got := platform.ScheduledAt(events.CloudWatchEvent{Time: tc.event}, now)
 		if !got.Equal(tc.want) || got.Location() != time.UTC {
 			t.Errorf("event at %v: %v; want %v in UTC", tc.event, got, tc.want)
 		}

@@ -1,4 +1,4 @@
-package dynamo
+package dynamoprobe
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-package dynamo_test
+package dynamoprobe_test
 
 import (
 	"context"
@@ -8,14 +8,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"ohcs/shared/dynamo"
+	"ohcs/shared/dynamo/dynamoprobe"
 	"ohcs/shared/dynamo/dynamotest"
 	"ohcs/shared/tables"
 )
 
 func TestCounter(t *testing.T) {
 	raw, cfg := dynamotest.New(t)
-	var c dynamo.Counter
+	var c dynamoprobe.Counter
 	db := c.Instrument(raw)
 	table := aws.String(cfg.Table(tables.Practitioners))
 	key := map[string]types.AttributeValue{tables.PK: &types.AttributeValueMemberS{Value: "a"}, tables.SK: &types.AttributeValueMemberS{Value: "b"}}
@@ -37,7 +37,7 @@ func TestCounter(t *testing.T) {
 	if u.Calls != 1 || u.Total() != 2 || u.Requests["GetItem"] != 2 {
 		t.Errorf("getPractitioner: %+v; want 1 call, 2 GetItem (the uninstrumented client is not counted)", u)
 	}
-	if bg := c.Usage(dynamo.Background); bg.Requests["Scan"] != 1 || bg.Total() != 1 {
+	if bg := c.Usage(dynamoprobe.Background); bg.Requests["Scan"] != 1 || bg.Total() != 1 {
 		t.Errorf("background: %+v; want the one Scan", bg)
 	}
 	if d := c.Usage("getPractitioner").Sub(u); d.Calls != 0 || d.Total() != 0 {

@@ -1,15 +1,15 @@
-package dynamo_test
+package dynamoprobe_test
 
 import (
 	"reflect"
 	"sort"
 	"testing"
 
+	"ohcs/shared/dynamo/dynamoprobe"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
-	"ohcs/shared/dynamo"
 )
 
 func TestWrittenTables(t *testing.T) {
@@ -28,7 +28,7 @@ func TestWrittenTables(t *testing.T) {
 		}}, []string{"a", "a", "b"}},
 		{&dynamodb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{"k": {{}, {}}}}, []string{"k", "k"}},
 	} {
-		got := dynamo.WrittenTables(c.in)
+		got := dynamoprobe.WrittenTables(c.in)
 		sort.Strings(got)
 		if !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%T: %v; want %v", c.in, got, c.want)

@@ -1,4 +1,4 @@
-package dynamo_test
+package dynamoprobe_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"ohcs/shared/dynamo"
+	"ohcs/shared/dynamo/dynamoprobe"
 	"ohcs/shared/dynamo/dynamotest"
 	"ohcs/shared/problem"
 	"ohcs/shared/tables"
@@ -17,8 +18,8 @@ import (
 
 func TestFaults(t *testing.T) {
 	raw, cfg := dynamotest.New(t)
-	var c dynamo.Counter
-	var f dynamo.Faults
+	var c dynamoprobe.Counter
+	var f dynamoprobe.Faults
 	db := f.Instrument(raw)
 	table := aws.String(cfg.Table(tables.Practitioners))
 	key := map[string]types.AttributeValue{tables.PK: &types.AttributeValueMemberS{Value: "a"}, tables.SK: &types.AttributeValueMemberS{Value: "b"}}
@@ -26,7 +27,7 @@ func TestFaults(t *testing.T) {
 		_, err := db.GetItem(ctx, &dynamodb.GetItemInput{TableName: table, Key: key})
 		return dynamo.Err(err, "get")
 	}
-	f.Fail("getPractitioner", "GetItem", dynamo.Throttled, 1)
+	f.Fail("getPractitioner", "GetItem", dynamoprobe.Throttled, 1)
 	ctx := c.Begin(context.Background(), "getPractitioner")
 	if err := get(context.Background()); err != nil {
 		t.Fatalf("a request of another operation failed: %v", err)
