@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -55,6 +56,20 @@ type Config struct {
 	TokenIssuer, TokenClientID, JWKSURL string
 	// CORSOrigins are the browser origins allowed to call the API.
 	CORSOrigins []string
+	// Credentials are the function role's, from the variables Lambda sets
+	// (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN).
+	Credentials Credentials
+	// MaxAttempts bounds the SDK's attempts of a request
+	// (AWS_MAX_ATTEMPTS); 0 leaves the SDK's default.
+	MaxAttempts int
+	// SecretsManagerEndpoint replaces Secrets Manager's regional endpoint
+	// (AWS_ENDPOINT_URL_SECRETS_MANAGER, as the SDK names it).
+	SecretsManagerEndpoint string
+}
+
+// Credentials are AWS access keys.
+type Credentials struct {
+	AccessKeyID, SecretAccessKey, SessionToken string
 }
 
 // TableEnv is the variable naming the physical table of a logical one:
@@ -74,6 +89,16 @@ func Load(getenv func(string) string) (Config, error) {
 		TokenIssuer:      getenv(EnvTokenIssuer),
 		TokenClientID:    getenv(EnvTokenClientID),
 		JWKSURL:          getenv(EnvJWKSURL),
+		Credentials: Credentials{AccessKeyID: getenv("AWS_ACCESS_KEY_ID"), SecretAccessKey: getenv("AWS_SECRET_ACCESS_KEY"),
+			SessionToken: getenv("AWS_SESSION_TOKEN")},
+		SecretsManagerEndpoint: getenv("AWS_ENDPOINT_URL_SECRETS_MANAGER"),
+	}
+	if v := getenv("AWS_MAX_ATTEMPTS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return c, fmt.Errorf("config: AWS_MAX_ATTEMPTS must be a positive integer")
+		}
+		c.MaxAttempts = n
 	}
 	for _, o := range strings.Split(getenv(EnvCORSOrigins), ",") {
 		if o = strings.TrimSpace(o); o != "" {

@@ -11,7 +11,6 @@ import (
 	"reflect"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -22,20 +21,25 @@ import (
 	"ohcs/shared/tables"
 )
 
+// AWSConfig is the SDK configuration of a function: its region, and its
+// role's credentials straight from the variables Lambda sets. The SDK's
+// default chain (shared files, SSO, STS, instance metadata) would find the
+// same variables first, and would link its clients into every function.
+func AWSConfig(cfg config.Config) aws.Config {
+	c := aws.Config{Region: cfg.Region, RetryMaxAttempts: cfg.MaxAttempts,
+		Credentials: aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(
+			cfg.Credentials.AccessKeyID, cfg.Credentials.SecretAccessKey, cfg.Credentials.SessionToken))}
+	return c
+}
+
 // NewClient returns a DynamoDB client for cfg: AWS's regional endpoint and
-// the default credential chain, or cfg.DynamoDBEndpoint with static local
+// the role's credentials, or cfg.DynamoDBEndpoint with static local
 // credentials.
 func NewClient(ctx context.Context, cfg config.Config) (*dynamodb.Client, error) {
-	opts := []func(*awsconfig.LoadOptions) error{awsconfig.WithRegion(cfg.Region)}
-	if cfg.DynamoDBEndpoint != "" {
-		opts = append(opts,
-			awsconfig.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("local", "local", "")))
+	if cfg.DynamoDBEndpoint != "" && cfg.Credentials.AccessKeyID == "" {
+		cfg.Credentials = config.Credentials{AccessKeyID: "local", SecretAccessKey: "local"}
 	}
-	awsCfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("load AWS config: %w", err)
-	}
-	return dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) {
+	return dynamodb.NewFromConfig(AWSConfig(cfg), func(o *dynamodb.Options) {
 		if cfg.DynamoDBEndpoint != "" {
 			o.BaseEndpoint = aws.String(cfg.DynamoDBEndpoint)
 			// Local stand-ins send no X-Amz-Crc32 header.

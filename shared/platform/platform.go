@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"time"
 
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/oklog/ulid/v2"
@@ -128,11 +127,12 @@ func Merge(regs ...Registry) (Registry, error) {
 // readCursorSecret reads the cursor key's secret from Secrets Manager once,
 // at cold start, with the function's role.
 func readCursorSecret(ctx context.Context, cfg config.Config) ([]byte, error) {
-	aws, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRegion(cfg.Region))
-	if err != nil {
-		return nil, fmt.Errorf("cursor secret: %w", err)
-	}
-	out, err := secretsmanager.NewFromConfig(aws).GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: &cfg.CursorSecretARN})
+	sm := secretsmanager.NewFromConfig(dynamo.AWSConfig(cfg), func(o *secretsmanager.Options) {
+		if cfg.SecretsManagerEndpoint != "" {
+			o.BaseEndpoint = &cfg.SecretsManagerEndpoint
+		}
+	})
+	out, err := sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: &cfg.CursorSecretARN})
 	if err != nil {
 		return nil, fmt.Errorf("cursor secret %s: %w", cfg.CursorSecretARN, err)
 	}
