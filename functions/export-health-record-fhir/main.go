@@ -11,7 +11,7 @@ import (
 )
 
 func main() {
-	if err := lambdahttp.Run(context.Background(), os.Getenv, "exportHealthRecordFhir", clinicalhttp.Registry); err != nil {
+	if err := lambdahttp.RunOperation(context.Background(), os.Getenv, "exportHealthRecordFhir", clinicalhttp.ExportHealthRecordFhir()); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

@@ -11,7 +11,7 @@ import (
 )
 
 func main() {
-	if err := lambdahttp.Run(context.Background(), os.Getenv, "getCaregiver", peoplehttp.Registry); err != nil {
+	if err := lambdahttp.RunOperation(context.Background(), os.Getenv, "getCaregiver", peoplehttp.GetCaregiver()); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

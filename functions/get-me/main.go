@@ -11,7 +11,7 @@ import (
 )
 
 func main() {
-	if err := lambdahttp.Run(context.Background(), os.Getenv, "getMe", accounthttp.Registry); err != nil {
+	if err := lambdahttp.RunOperation(context.Background(), os.Getenv, "getMe", accounthttp.GetMe()); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

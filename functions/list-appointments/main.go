@@ -11,7 +11,7 @@ import (
 )
 
 func main() {
-	if err := lambdahttp.Run(context.Background(), os.Getenv, "listAppointments", schedulinghttp.Registry); err != nil {
+	if err := lambdahttp.RunOperation(context.Background(), os.Getenv, "listAppointments", schedulinghttp.ListAppointments()); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

@@ -11,7 +11,7 @@ import (
 )
 
 func main() {
-	if err := lambdahttp.Run(context.Background(), os.Getenv, "recordConsultation", clinicalhttp.Registry); err != nil {
+	if err := lambdahttp.RunOperation(context.Background(), os.Getenv, "recordConsultation", clinicalhttp.RecordConsultation()); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

@@ -170,9 +170,16 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 	return s.ResponseWriter.Write(b)
 }
 
-// Run is the whole of a function's main: it reads the configuration through
-// getenv, builds the clients once, builds operation op's handler from reg and
-// starts the Lambda runtime. It returns only on a configuration error.
+// RunOperation is the whole of a function's main: Run with a registry of
+// one operation, so that the function links that operation's handler and
+// what it needs, not its domain's others.
+func RunOperation(ctx context.Context, getenv func(string) string, op string, o platform.Operation) error {
+	return Run(ctx, getenv, op, platform.Registry{op: o})
+}
+
+// Run reads the configuration through getenv, builds the clients once,
+// builds operation op's handler from reg and starts the Lambda runtime. It
+// returns only on a configuration error.
 func Run(ctx context.Context, getenv func(string) string, op string, reg platform.Registry) error {
 	cfg, err := config.Load(getenv)
 	if err != nil {

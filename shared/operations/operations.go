@@ -31,15 +31,15 @@ var upper = regexp.MustCompile(`([A-Z])`)
 // Registries lists the registry of every domain.
 func Registries() []platform.Registry {
 	return []platform.Registry{
-		accounthttp.Registry,
-		practitionerhttp.Registry,
-		peoplehttp.Registry,
-		schedulinghttp.Registry,
-		donationhttp.Registry,
-		registryhttp.Registry,
-		knowledgehttp.Registry,
-		notificationhttp.Registry,
-		clinicalhttp.Registry,
+		accounthttp.Registry(),
+		practitionerhttp.Registry(),
+		peoplehttp.Registry(),
+		schedulinghttp.Registry(),
+		donationhttp.Registry(),
+		registryhttp.Registry(),
+		knowledgehttp.Registry(),
+		notificationhttp.Registry(),
+		clinicalhttp.Registry(),
 	}
 }
 

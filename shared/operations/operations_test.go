@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"ohcs/openapi"
@@ -79,6 +80,11 @@ func TestOperationsAgree(t *testing.T) {
 		}
 		if !found || f.Name.Name != "main" {
 			t.Errorf("%s does not start operation %s", path, op)
+		}
+		// A function links its own operation only: its main names that
+		// operation's constructor, not a domain's registry.
+		if src, _ := os.ReadFile(path); !strings.Contains(string(src), "."+strings.ToUpper(op[:1])+op[1:]+"()") || strings.Contains(string(src), "Registry") {
+			t.Errorf("%s does not run %s's own constructor alone", path, op)
 		}
 	}
 }

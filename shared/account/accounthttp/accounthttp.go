@@ -15,9 +15,17 @@ import (
 	"ohcs/shared/tables"
 )
 
-// Registry maps getMe to its handler.
-var Registry = platform.Registry{
-	"getMe": {
+// Registry maps the operations of this package to their handlers; a
+// function links only its own (its main calls that operation's func).
+func Registry() platform.Registry {
+	return platform.Registry{
+		"getMe": GetMe(),
+	}
+}
+
+// GetMe is the getMe operation: its handler and its tables.
+func GetMe() platform.Operation {
+	return platform.Operation{
 		Build: func(env *platform.Env) (http.Handler, error) {
 			store := app.Of(env).People()
 			return platform.Handle((&Me{Finders: map[string]ProfileFinder{
@@ -37,7 +45,7 @@ var Registry = platform.Registry{
 			}}).Serve), nil
 		},
 		Reads: []tables.Table{tables.Practitioners, tables.People},
-	},
+	}
 }
 
 // ProfileFinder finds the id of a sub's profile in one domain.

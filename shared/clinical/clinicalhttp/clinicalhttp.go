@@ -32,24 +32,107 @@ import (
 
 var reads = []tables.Table{tables.Clinical, tables.People, tables.Practitioners, tables.Scheduling, tables.Audit}
 
-// Registry maps the clinical operations to their handlers.
-var Registry = platform.Registry{
-	"recordConsultation":            op(func(h *Handlers) platform.HandlerFunc { return h.Record }, tables.Clinical, tables.Scheduling, tables.Outbox),
-	"getConsultation":               op(func(h *Handlers) platform.HandlerFunc { return h.GetConsultation }),
-	"listConsultations":             op(func(h *Handlers) platform.HandlerFunc { return h.ListConsultations }),
-	"addHealthRecordEntry":          op(func(h *Handlers) platform.HandlerFunc { return h.AddEntry }, tables.Clinical),
-	"getHealthRecordEntry":          op(func(h *Handlers) platform.HandlerFunc { return h.GetEntry }),
-	"listHealthRecordEntries":       op(func(h *Handlers) platform.HandlerFunc { return h.ListEntries }),
-	"createTreatmentPlan":           op(func(h *Handlers) platform.HandlerFunc { return h.CreatePlan }, tables.Clinical),
-	"updateTreatmentPlan":           op(func(h *Handlers) platform.HandlerFunc { return h.UpdatePlan }, tables.Clinical),
-	"getTreatmentPlan":              op(func(h *Handlers) platform.HandlerFunc { return h.GetPlan }),
-	"listTreatmentPlans":            op(func(h *Handlers) platform.HandlerFunc { return h.ListPlans }),
-	"assessClinicalRisk":            op(func(h *Handlers) platform.HandlerFunc { return h.Assess }, tables.Clinical),
-	"produceHealthReport":           op(func(h *Handlers) platform.HandlerFunc { return h.Produce }, tables.Clinical),
-	"getHealthReport":               op(func(h *Handlers) platform.HandlerFunc { return h.GetReport }),
-	"listHealthReports":             op(func(h *Handlers) platform.HandlerFunc { return h.ListReports }),
-	"exportHealthRecordFhir":        op(func(h *Handlers) platform.HandlerFunc { return h.Export }),
-	"producePopulationHealthReport": populationOp,
+// Registry maps the operations of this package to their handlers; a
+// function links only its own (its main calls that operation's func).
+func Registry() platform.Registry {
+	return platform.Registry{
+		"recordConsultation":            RecordConsultation(),
+		"getConsultation":               GetConsultation(),
+		"listConsultations":             ListConsultations(),
+		"addHealthRecordEntry":          AddHealthRecordEntry(),
+		"getHealthRecordEntry":          GetHealthRecordEntry(),
+		"listHealthRecordEntries":       ListHealthRecordEntries(),
+		"createTreatmentPlan":           CreateTreatmentPlan(),
+		"updateTreatmentPlan":           UpdateTreatmentPlan(),
+		"getTreatmentPlan":              GetTreatmentPlan(),
+		"listTreatmentPlans":            ListTreatmentPlans(),
+		"assessClinicalRisk":            AssessClinicalRisk(),
+		"produceHealthReport":           ProduceHealthReport(),
+		"getHealthReport":               GetHealthReport(),
+		"listHealthReports":             ListHealthReports(),
+		"exportHealthRecordFhir":        ExportHealthRecordFhir(),
+		"producePopulationHealthReport": ProducePopulationHealthReport(),
+	}
+}
+
+// RecordConsultation is the recordConsultation operation: its handler and its tables.
+func RecordConsultation() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.Record }, tables.Clinical, tables.Scheduling, tables.Outbox)
+}
+
+// GetConsultation is the getConsultation operation: its handler and its tables.
+func GetConsultation() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.GetConsultation })
+}
+
+// ListConsultations is the listConsultations operation: its handler and its tables.
+func ListConsultations() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.ListConsultations })
+}
+
+// AddHealthRecordEntry is the addHealthRecordEntry operation: its handler and its tables.
+func AddHealthRecordEntry() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.AddEntry }, tables.Clinical)
+}
+
+// GetHealthRecordEntry is the getHealthRecordEntry operation: its handler and its tables.
+func GetHealthRecordEntry() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.GetEntry })
+}
+
+// ListHealthRecordEntries is the listHealthRecordEntries operation: its handler and its tables.
+func ListHealthRecordEntries() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.ListEntries })
+}
+
+// CreateTreatmentPlan is the createTreatmentPlan operation: its handler and its tables.
+func CreateTreatmentPlan() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.CreatePlan }, tables.Clinical)
+}
+
+// UpdateTreatmentPlan is the updateTreatmentPlan operation: its handler and its tables.
+func UpdateTreatmentPlan() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.UpdatePlan }, tables.Clinical)
+}
+
+// GetTreatmentPlan is the getTreatmentPlan operation: its handler and its tables.
+func GetTreatmentPlan() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.GetPlan })
+}
+
+// ListTreatmentPlans is the listTreatmentPlans operation: its handler and its tables.
+func ListTreatmentPlans() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.ListPlans })
+}
+
+// AssessClinicalRisk is the assessClinicalRisk operation: its handler and its tables.
+func AssessClinicalRisk() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.Assess }, tables.Clinical)
+}
+
+// ProduceHealthReport is the produceHealthReport operation: its handler and its tables.
+func ProduceHealthReport() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.Produce }, tables.Clinical)
+}
+
+// GetHealthReport is the getHealthReport operation: its handler and its tables.
+func GetHealthReport() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.GetReport })
+}
+
+// ListHealthReports is the listHealthReports operation: its handler and its tables.
+func ListHealthReports() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.ListReports })
+}
+
+// ExportHealthRecordFhir is the exportHealthRecordFhir operation: its handler and its tables.
+func ExportHealthRecordFhir() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.Export })
+}
+
+// ProducePopulationHealthReport is the producePopulationHealthReport operation: its handler and its tables.
+func ProducePopulationHealthReport() platform.Operation {
+	return populationOp
 }
 
 func op(pick func(*Handlers) platform.HandlerFunc, writes ...tables.Table) platform.Operation {

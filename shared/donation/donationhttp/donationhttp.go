@@ -26,17 +26,55 @@ import (
 	"ohcs/shared/tables"
 )
 
-// Registry maps the donation operations to their handlers.
-var Registry = platform.Registry{
-	"createCampaign": op(func(h *Handlers) http.Handler { return platform.Handle(h.CreateCampaign) }, tables.Donations),
-	"getCampaign":    op(func(h *Handlers) http.Handler { return platform.Handle(h.GetCampaign) }),
-	"listCampaigns":  op(func(h *Handlers) http.Handler { return platform.Handle(h.ListCampaigns) }),
-	"makeDonation": op(func(h *Handlers) http.Handler {
+// Registry maps the operations of this package to their handlers; a
+// function links only its own (its main calls that operation's func).
+func Registry() platform.Registry {
+	return platform.Registry{
+		"createCampaign":        CreateCampaign(),
+		"getCampaign":           GetCampaign(),
+		"listCampaigns":         ListCampaigns(),
+		"makeDonation":          MakeDonation(),
+		"getDonation":           GetDonation(),
+		"listMyDonations":       ListMyDonations(),
+		"recordDonationPayment": RecordDonationPayment(),
+	}
+}
+
+// CreateCampaign is the createCampaign operation: its handler and its tables.
+func CreateCampaign() platform.Operation {
+	return op(func(h *Handlers) http.Handler { return platform.Handle(h.CreateCampaign) }, tables.Donations)
+}
+
+// GetCampaign is the getCampaign operation: its handler and its tables.
+func GetCampaign() platform.Operation {
+	return op(func(h *Handlers) http.Handler { return platform.Handle(h.GetCampaign) })
+}
+
+// ListCampaigns is the listCampaigns operation: its handler and its tables.
+func ListCampaigns() platform.Operation {
+	return op(func(h *Handlers) http.Handler { return platform.Handle(h.ListCampaigns) })
+}
+
+// MakeDonation is the makeDonation operation: its handler and its tables.
+func MakeDonation() platform.Operation {
+	return op(func(h *Handlers) http.Handler {
 		return h.Idempotency.Wrap("makeDonation", platform.Handle(h.Give))
-	}, tables.Donations, tables.Outbox, tables.Idempotency),
-	"getDonation":           op(func(h *Handlers) http.Handler { return platform.Handle(h.GetGift) }),
-	"listMyDonations":       op(func(h *Handlers) http.Handler { return platform.Handle(h.ListGifts) }),
-	"recordDonationPayment": op(func(h *Handlers) http.Handler { return platform.Handle(h.SetStatus) }, tables.Donations),
+	}, tables.Donations, tables.Outbox, tables.Idempotency)
+}
+
+// GetDonation is the getDonation operation: its handler and its tables.
+func GetDonation() platform.Operation {
+	return op(func(h *Handlers) http.Handler { return platform.Handle(h.GetGift) })
+}
+
+// ListMyDonations is the listMyDonations operation: its handler and its tables.
+func ListMyDonations() platform.Operation {
+	return op(func(h *Handlers) http.Handler { return platform.Handle(h.ListGifts) })
+}
+
+// RecordDonationPayment is the recordDonationPayment operation: its handler and its tables.
+func RecordDonationPayment() platform.Operation {
+	return op(func(h *Handlers) http.Handler { return platform.Handle(h.SetStatus) }, tables.Donations)
 }
 
 func op(pick func(*Handlers) http.Handler, writes ...tables.Table) platform.Operation {

@@ -31,14 +31,42 @@ import (
 	"ohcs/shared/validate"
 )
 
-// Registry maps the knowledge operations to their handlers.
-var Registry = platform.Registry{
-	"shareMedicalKnowledge":   op(func(h *Handlers) platform.HandlerFunc { return h.Share }, tables.Knowledge),
-	"updateMedicalKnowledge":  op(func(h *Handlers) platform.HandlerFunc { return h.Update }, tables.Knowledge),
-	"retractMedicalKnowledge": op(func(h *Handlers) platform.HandlerFunc { return h.Retract }, tables.Knowledge),
-	"getMedicalKnowledge":     op(func(h *Handlers) platform.HandlerFunc { return h.Get }),
-	// The anonymous search limit counts in the idempotency table.
-	"searchMedicalKnowledge": op(func(h *Handlers) platform.HandlerFunc { return h.Search }, tables.Idempotency),
+// Registry maps the operations of this package to their handlers; a
+// function links only its own (its main calls that operation's func).
+func Registry() platform.Registry {
+	return platform.Registry{
+		"shareMedicalKnowledge":   ShareMedicalKnowledge(),
+		"updateMedicalKnowledge":  UpdateMedicalKnowledge(),
+		"retractMedicalKnowledge": RetractMedicalKnowledge(),
+		"getMedicalKnowledge":     GetMedicalKnowledge(),
+		"searchMedicalKnowledge":  SearchMedicalKnowledge(),
+	}
+}
+
+// ShareMedicalKnowledge is the shareMedicalKnowledge operation: its handler and its tables.
+func ShareMedicalKnowledge() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.Share }, tables.Knowledge)
+}
+
+// UpdateMedicalKnowledge is the updateMedicalKnowledge operation: its handler and its tables.
+func UpdateMedicalKnowledge() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.Update }, tables.Knowledge)
+}
+
+// RetractMedicalKnowledge is the retractMedicalKnowledge operation: its handler and its tables.
+func RetractMedicalKnowledge() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.Retract }, tables.Knowledge)
+}
+
+// GetMedicalKnowledge is the getMedicalKnowledge operation: its handler and its tables.
+func GetMedicalKnowledge() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.Get })
+}
+
+// SearchMedicalKnowledge is the searchMedicalKnowledge operation: its handler and its tables.
+// The anonymous search limit counts in the idempotency table.
+func SearchMedicalKnowledge() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.Search }, tables.Idempotency)
 }
 
 // AnonymousSearchLimit bounds anonymous searches per client address: a

@@ -32,17 +32,45 @@ import (
 	"ohcs/shared/validate"
 )
 
-// Registry maps the notification operations to their handlers.
-var Registry = platform.Registry{
-	"sendNotification": {Build: func(env *platform.Env) (http.Handler, error) {
+// Registry maps the operations of this package to their handlers; a
+// function links only its own (its main calls that operation's func).
+func Registry() platform.Registry {
+	return platform.Registry{
+		"sendNotification":              SendNotification(),
+		"getNotification":               GetNotification(),
+		"listMyNotifications":           ListMyNotifications(),
+		"markNotificationRead":          MarkNotificationRead(),
+		"updateNotificationPreferences": UpdateNotificationPreferences(),
+	}
+}
+
+// SendNotification is the sendNotification operation: its handler and its tables.
+func SendNotification() platform.Operation {
+	return platform.Operation{Build: func(env *platform.Env) (http.Handler, error) {
 		h := New(env)
 		return h.Idempotency.Wrap("sendNotification", platform.Handle(h.Send)), nil
 	}, Reads: []tables.Table{tables.Notifications, tables.People, tables.Practitioners, tables.Scheduling, tables.Registry, tables.Audit, tables.Idempotency},
-		Writes: []tables.Table{tables.Notifications, tables.Outbox, tables.Audit, tables.Idempotency}},
-	"getNotification":               op(func(h *Handlers) platform.HandlerFunc { return h.Get }),
-	"listMyNotifications":           op(func(h *Handlers) platform.HandlerFunc { return h.Inbox }),
-	"markNotificationRead":          op(func(h *Handlers) platform.HandlerFunc { return h.MarkRead }, tables.Notifications),
-	"updateNotificationPreferences": op(func(h *Handlers) platform.HandlerFunc { return h.Preferences }, tables.Notifications),
+		Writes: []tables.Table{tables.Notifications, tables.Outbox, tables.Audit, tables.Idempotency}}
+}
+
+// GetNotification is the getNotification operation: its handler and its tables.
+func GetNotification() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.Get })
+}
+
+// ListMyNotifications is the listMyNotifications operation: its handler and its tables.
+func ListMyNotifications() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.Inbox })
+}
+
+// MarkNotificationRead is the markNotificationRead operation: its handler and its tables.
+func MarkNotificationRead() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.MarkRead }, tables.Notifications)
+}
+
+// UpdateNotificationPreferences is the updateNotificationPreferences operation: its handler and its tables.
+func UpdateNotificationPreferences() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.Preferences }, tables.Notifications)
 }
 
 func op(pick func(*Handlers) platform.HandlerFunc, writes ...tables.Table) platform.Operation {

@@ -27,21 +27,89 @@ import (
 	"ohcs/shared/tables"
 )
 
-// Registry maps the people and access operations to their handlers.
-var Registry = platform.Registry{
-	"createBeneficiaryProfile": op(func(h *Handlers) platform.HandlerFunc { return h.CreateBeneficiary }, tables.People),
-	"getBeneficiary":           op(func(h *Handlers) platform.HandlerFunc { return h.GetBeneficiary }),
-	"updateBeneficiaryProfile": op(func(h *Handlers) platform.HandlerFunc { return h.UpdateBeneficiary }, tables.People),
-	"createCaregiverProfile":   op(func(h *Handlers) platform.HandlerFunc { return h.CreateCaregiver }, tables.People),
-	"getCaregiver":             op(func(h *Handlers) platform.HandlerFunc { return h.GetCaregiver }),
-	"createDonorProfile":       op(func(h *Handlers) platform.HandlerFunc { return h.CreateDonor }, tables.People),
-	"grantCaregiverAccess":     op(func(h *Handlers) platform.HandlerFunc { return h.Grant }, tables.People),
-	"revokeCaregiverAccess":    op(func(h *Handlers) platform.HandlerFunc { return h.Revoke }, tables.People),
-	"respondToCareLink":        op(func(h *Handlers) platform.HandlerFunc { return h.Respond }, tables.People),
-	"listCareLinks":            op(func(h *Handlers) platform.HandlerFunc { return h.ListLinks }),
-	"revokePractitionerAccess": op(func(h *Handlers) platform.HandlerFunc { return h.RevokePractitioner }, tables.People),
-	"listMyAccessLog":          op(func(h *Handlers) platform.HandlerFunc { return h.AccessLog }),
-	"listAuditEvents":          op(func(h *Handlers) platform.HandlerFunc { return h.AuditEvents }),
+// Registry maps the operations of this package to their handlers; a
+// function links only its own (its main calls that operation's func).
+func Registry() platform.Registry {
+	return platform.Registry{
+		"createBeneficiaryProfile": CreateBeneficiaryProfile(),
+		"getBeneficiary":           GetBeneficiary(),
+		"updateBeneficiaryProfile": UpdateBeneficiaryProfile(),
+		"createCaregiverProfile":   CreateCaregiverProfile(),
+		"getCaregiver":             GetCaregiver(),
+		"createDonorProfile":       CreateDonorProfile(),
+		"grantCaregiverAccess":     GrantCaregiverAccess(),
+		"revokeCaregiverAccess":    RevokeCaregiverAccess(),
+		"respondToCareLink":        RespondToCareLink(),
+		"listCareLinks":            ListCareLinks(),
+		"revokePractitionerAccess": RevokePractitionerAccess(),
+		"listMyAccessLog":          ListMyAccessLog(),
+		"listAuditEvents":          ListAuditEvents(),
+	}
+}
+
+// CreateBeneficiaryProfile is the createBeneficiaryProfile operation: its handler and its tables.
+func CreateBeneficiaryProfile() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.CreateBeneficiary }, tables.People)
+}
+
+// GetBeneficiary is the getBeneficiary operation: its handler and its tables.
+func GetBeneficiary() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.GetBeneficiary })
+}
+
+// UpdateBeneficiaryProfile is the updateBeneficiaryProfile operation: its handler and its tables.
+func UpdateBeneficiaryProfile() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.UpdateBeneficiary }, tables.People)
+}
+
+// CreateCaregiverProfile is the createCaregiverProfile operation: its handler and its tables.
+func CreateCaregiverProfile() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.CreateCaregiver }, tables.People)
+}
+
+// GetCaregiver is the getCaregiver operation: its handler and its tables.
+func GetCaregiver() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.GetCaregiver })
+}
+
+// CreateDonorProfile is the createDonorProfile operation: its handler and its tables.
+func CreateDonorProfile() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.CreateDonor }, tables.People)
+}
+
+// GrantCaregiverAccess is the grantCaregiverAccess operation: its handler and its tables.
+func GrantCaregiverAccess() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.Grant }, tables.People)
+}
+
+// RevokeCaregiverAccess is the revokeCaregiverAccess operation: its handler and its tables.
+func RevokeCaregiverAccess() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.Revoke }, tables.People)
+}
+
+// RespondToCareLink is the respondToCareLink operation: its handler and its tables.
+func RespondToCareLink() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.Respond }, tables.People)
+}
+
+// ListCareLinks is the listCareLinks operation: its handler and its tables.
+func ListCareLinks() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.ListLinks })
+}
+
+// RevokePractitionerAccess is the revokePractitionerAccess operation: its handler and its tables.
+func RevokePractitionerAccess() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.RevokePractitioner }, tables.People)
+}
+
+// ListMyAccessLog is the listMyAccessLog operation: its handler and its tables.
+func ListMyAccessLog() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.AccessLog })
+}
+
+// ListAuditEvents is the listAuditEvents operation: its handler and its tables.
+func ListAuditEvents() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.AuditEvents })
 }
 
 // op declares an operation: every one reads people, practitioners (the

@@ -25,7 +25,7 @@ func TestExpiryIsReadAtRequestTime(t *testing.T) {
 	cg := &lambdahttptest.Caller{Sub: "cg", Groups: "caregiver"}
 	do := func(op, method, path string, params map[string]string, who *lambdahttptest.Caller, body string) (int, map[string]any) {
 		t.Helper()
-		h, err := peoplehttp.Registry.Build(op, env)
+		h, err := peoplehttp.Registry().Build(op, env)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -28,14 +28,42 @@ import (
 	"ohcs/shared/validate"
 )
 
-// Registry maps the practitioner operation ids to their handlers.
-var Registry = platform.Registry{
-	"createPractitionerProfile": writes(func(h *Handlers) platform.HandlerFunc { return h.Create }),
-	"getPractitioner":           reads(func(h *Handlers) platform.HandlerFunc { return h.Get }),
-	"updatePractitionerProfile": writes(func(h *Handlers) platform.HandlerFunc { return h.Update }),
-	"verifyPractitioner":        writes(func(h *Handlers) platform.HandlerFunc { return h.Verify }),
-	"findPractitioners": {Build: build(func(h *Handlers) platform.HandlerFunc { return h.Find }),
-		Reads: []tables.Table{tables.Practitioners, tables.Scheduling}},
+// Registry maps the operations of this package to their handlers; a
+// function links only its own (its main calls that operation's func).
+func Registry() platform.Registry {
+	return platform.Registry{
+		"createPractitionerProfile": CreatePractitionerProfile(),
+		"getPractitioner":           GetPractitioner(),
+		"updatePractitionerProfile": UpdatePractitionerProfile(),
+		"verifyPractitioner":        VerifyPractitioner(),
+		"findPractitioners":         FindPractitioners(),
+	}
+}
+
+// CreatePractitionerProfile is the createPractitionerProfile operation: its handler and its tables.
+func CreatePractitionerProfile() platform.Operation {
+	return writes(func(h *Handlers) platform.HandlerFunc { return h.Create })
+}
+
+// GetPractitioner is the getPractitioner operation: its handler and its tables.
+func GetPractitioner() platform.Operation {
+	return reads(func(h *Handlers) platform.HandlerFunc { return h.Get })
+}
+
+// UpdatePractitionerProfile is the updatePractitionerProfile operation: its handler and its tables.
+func UpdatePractitionerProfile() platform.Operation {
+	return writes(func(h *Handlers) platform.HandlerFunc { return h.Update })
+}
+
+// VerifyPractitioner is the verifyPractitioner operation: its handler and its tables.
+func VerifyPractitioner() platform.Operation {
+	return writes(func(h *Handlers) platform.HandlerFunc { return h.Verify })
+}
+
+// FindPractitioners is the findPractitioners operation: its handler and its tables.
+func FindPractitioners() platform.Operation {
+	return platform.Operation{Build: build(func(h *Handlers) platform.HandlerFunc { return h.Find }),
+		Reads: []tables.Table{tables.Practitioners, tables.Scheduling}}
 }
 
 func build(pick func(*Handlers) platform.HandlerFunc) platform.Constructor {

@@ -54,7 +54,7 @@ func problemFields(t *testing.T, raw string) []string {
 func TestHandlersEnforceTheContract(t *testing.T) {
 	e := env(t)
 	build := func(op string) http.Handler {
-		h, err := practitionerhttp.Registry.Build(op, e)
+		h, err := practitionerhttp.Registry().Build(op, e)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -28,13 +28,41 @@ import (
 	"ohcs/shared/validate"
 )
 
-// Registry maps the registry operations to their handlers.
-var Registry = platform.Registry{
-	"createOrganization":      op(func(h *Handlers) platform.HandlerFunc { return h.CreateOrganization }, tables.Registry),
-	"addMembership":           op(func(h *Handlers) platform.HandlerFunc { return h.AddMembership }, tables.Registry),
-	"removeMembership":        op(func(h *Handlers) platform.HandlerFunc { return h.RemoveMembership }, tables.Registry),
-	"listOrganizationMembers": op(func(h *Handlers) platform.HandlerFunc { return h.Members }),
-	"listMyMemberships":       op(func(h *Handlers) platform.HandlerFunc { return h.MyMemberships }),
+// Registry maps the operations of this package to their handlers; a
+// function links only its own (its main calls that operation's func).
+func Registry() platform.Registry {
+	return platform.Registry{
+		"createOrganization":      CreateOrganization(),
+		"addMembership":           AddMembership(),
+		"removeMembership":        RemoveMembership(),
+		"listOrganizationMembers": ListOrganizationMembers(),
+		"listMyMemberships":       ListMyMemberships(),
+	}
+}
+
+// CreateOrganization is the createOrganization operation: its handler and its tables.
+func CreateOrganization() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.CreateOrganization }, tables.Registry)
+}
+
+// AddMembership is the addMembership operation: its handler and its tables.
+func AddMembership() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.AddMembership }, tables.Registry)
+}
+
+// RemoveMembership is the removeMembership operation: its handler and its tables.
+func RemoveMembership() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.RemoveMembership }, tables.Registry)
+}
+
+// ListOrganizationMembers is the listOrganizationMembers operation: its handler and its tables.
+func ListOrganizationMembers() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.Members })
+}
+
+// ListMyMemberships is the listMyMemberships operation: its handler and its tables.
+func ListMyMemberships() platform.Operation {
+	return op(func(h *Handlers) platform.HandlerFunc { return h.MyMemberships })
 }
 
 func op(pick func(*Handlers) platform.HandlerFunc, writes ...tables.Table) platform.Operation {

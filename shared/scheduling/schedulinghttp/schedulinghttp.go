@@ -32,19 +32,67 @@ import (
 	"ohcs/shared/tables"
 )
 
-// Registry maps the scheduling operations to their handlers.
-var Registry = platform.Registry{
-	"placeAvailabilitySchedule": op(func(h *Handlers) http.Handler { return platform.Handle(h.PlaceSchedule) }, false, tables.Scheduling),
-	"listSchedules":             op(func(h *Handlers) http.Handler { return platform.Handle(h.ListSchedules) }, false),
-	"listAvailableSlots":        op(func(h *Handlers) http.Handler { return platform.Handle(h.Slots) }, false),
-	"makeAppointment": op(func(h *Handlers) http.Handler {
+// Registry maps the operations of this package to their handlers; a
+// function links only its own (its main calls that operation's func).
+func Registry() platform.Registry {
+	return platform.Registry{
+		"placeAvailabilitySchedule": PlaceAvailabilitySchedule(),
+		"listSchedules":             ListSchedules(),
+		"listAvailableSlots":        ListAvailableSlots(),
+		"makeAppointment":           MakeAppointment(),
+		"getAppointment":            GetAppointment(),
+		"listAppointments":          ListAppointments(),
+		"cancelAppointment":         CancelAppointment(),
+		"rescheduleAppointment":     RescheduleAppointment(),
+		"updateAppointmentStatus":   UpdateAppointmentStatus(),
+	}
+}
+
+// PlaceAvailabilitySchedule is the placeAvailabilitySchedule operation: its handler and its tables.
+func PlaceAvailabilitySchedule() platform.Operation {
+	return op(func(h *Handlers) http.Handler { return platform.Handle(h.PlaceSchedule) }, false, tables.Scheduling)
+}
+
+// ListSchedules is the listSchedules operation: its handler and its tables.
+func ListSchedules() platform.Operation {
+	return op(func(h *Handlers) http.Handler { return platform.Handle(h.ListSchedules) }, false)
+}
+
+// ListAvailableSlots is the listAvailableSlots operation: its handler and its tables.
+func ListAvailableSlots() platform.Operation {
+	return op(func(h *Handlers) http.Handler { return platform.Handle(h.Slots) }, false)
+}
+
+// MakeAppointment is the makeAppointment operation: its handler and its tables.
+func MakeAppointment() platform.Operation {
+	return op(func(h *Handlers) http.Handler {
 		return h.Idempotency.Wrap("makeAppointment", platform.Handle(h.Book))
-	}, true, tables.Scheduling, tables.Outbox, tables.Idempotency),
-	"getAppointment":          op(func(h *Handlers) http.Handler { return platform.Handle(h.Get) }, true),
-	"listAppointments":        op(func(h *Handlers) http.Handler { return platform.Handle(h.List) }, true),
-	"cancelAppointment":       op(func(h *Handlers) http.Handler { return platform.Handle(h.Cancel) }, true, tables.Scheduling, tables.Outbox),
-	"rescheduleAppointment":   op(func(h *Handlers) http.Handler { return platform.Handle(h.Reschedule) }, true, tables.Scheduling, tables.Outbox),
-	"updateAppointmentStatus": op(func(h *Handlers) http.Handler { return platform.Handle(h.SetStatus) }, true, tables.Scheduling, tables.Outbox),
+	}, true, tables.Scheduling, tables.Outbox, tables.Idempotency)
+}
+
+// GetAppointment is the getAppointment operation: its handler and its tables.
+func GetAppointment() platform.Operation {
+	return op(func(h *Handlers) http.Handler { return platform.Handle(h.Get) }, true)
+}
+
+// ListAppointments is the listAppointments operation: its handler and its tables.
+func ListAppointments() platform.Operation {
+	return op(func(h *Handlers) http.Handler { return platform.Handle(h.List) }, true)
+}
+
+// CancelAppointment is the cancelAppointment operation: its handler and its tables.
+func CancelAppointment() platform.Operation {
+	return op(func(h *Handlers) http.Handler { return platform.Handle(h.Cancel) }, true, tables.Scheduling, tables.Outbox)
+}
+
+// RescheduleAppointment is the rescheduleAppointment operation: its handler and its tables.
+func RescheduleAppointment() platform.Operation {
+	return op(func(h *Handlers) http.Handler { return platform.Handle(h.Reschedule) }, true, tables.Scheduling, tables.Outbox)
+}
+
+// UpdateAppointmentStatus is the updateAppointmentStatus operation: its handler and its tables.
+func UpdateAppointmentStatus() platform.Operation {
+	return op(func(h *Handlers) http.Handler { return platform.Handle(h.SetStatus) }, true, tables.Scheduling, tables.Outbox)
 }
 
 func op(pick func(*Handlers) http.Handler, audited bool, writes ...tables.Table) platform.Operation {
