@@ -32,11 +32,18 @@ run: ## Run the whole API locally on 127.0.0.1:8080 (OHCS_ADDR overrides)
 	$(GO) run ./local
 
 .PHONY: test
-test: lint vet unit test-dynamodb-local test-lambda-smoke fuzz-short test-infra synth test-stack ## Run every test: lint, vet, unit, store, handler, end-to-end (embedded store and Amazon's DynamoDB Local) and stack tests, a Lambda-mode smoke run, a short fuzz, an offline synth, the scenarios against the synthesized template
+test: check lint vet unit test-dynamodb-local test-lambda-smoke fuzz-short test-infra synth test-stack ## Run every test: the fast check, lint, vet, unit, store, handler, end-to-end (embedded store and Amazon's DynamoDB Local) and stack tests, a Lambda-mode smoke run, a short fuzz, an offline synth, the scenarios against the synthesized template
 
 .PHONY: unit
 unit: $(TOOLS)/prism ## Go tests (unit, store, handler, end-to-end, the contract under load through Prism)
 	OHCS_REQUIRE_PRISM=1 $(GO) test -count=1 ./...
+
+.PHONY: check
+check: ## The fast inner loop (under two minutes): vet, staticcheck, the goimports layout, the short tests of shared/ under the race detector
+	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
+	@out=$$($(GO) tool goimports -l -local ohcs $$(git ls-files '*.go' | grep -v '^infra/')); if [ -n "$$out" ]; then echo "not goimports-formatted: $$out"; exit 1; fi
+	$(GO) test -short -race -count=1 ./shared/...
 
 .PHONY: vet
 vet: ## go vet and gofmt

@@ -176,9 +176,14 @@ func TestSlotsInRealTimeEveryZone(t *testing.T) {
 
 func checkAround(t *testing.T, zone string, loc *time.Location, tr, from, to time.Time) {
 	mins := wallMinutes(loc, from.Add(-30*time.Hour), to.Add(30*time.Hour))
+	lengths, bufs := slotLengths, buffers
+	if testing.Short() {
+		// make check: every zone and change, fewer lengths.
+		lengths, bufs = []int{5, 45, 240}, []int{0, 15}
+	}
 	for _, windows := range ruleSets {
-		for _, slot := range slotLengths {
-			for _, buffer := range buffers {
+		for _, slot := range lengths {
+			for _, buffer := range bufs {
 				where := fmt.Sprintf("%s change at %s, rules %v, %d+%d min", zone, tr.In(loc).Format(time.RFC3339), windows, slot, buffer)
 				s := scheduling.Schedule{PractitionerID: "P", TimeZone: zone, SlotMinutes: slot, BufferMinutes: buffer,
 					EffectiveFrom: "2025-01-01", EffectiveTo: "2037-01-01", Rules: everyDay(windows)}
