@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"ohcs/shared/config"
 	"ohcs/shared/donation"
 	"ohcs/shared/donation/donationdb"
 	"ohcs/shared/dynamo/dynamoprobe"
@@ -20,6 +21,21 @@ import (
 	"ohcs/shared/tables"
 )
 
+// campaignOn is a donation service over db, at clock, with a EUR campaign.
+func campaignOn(t *testing.T, db *dynamodb.Client, cfg config.Config, clock time.Time) (*donation.Service, donation.Campaign) {
+	t.Helper()
+	svc := &donation.Service{
+		Store: &donationdb.Store{DB: db, Table: cfg.Table(tables.Donations), OutboxTable: cfg.Table(tables.Outbox), NewID: platform.NewULID},
+		Now:   func() time.Time { return clock }, NewID: platform.NewULID,
+	}
+	c, err := svc.CreateCampaign(context.Background(), donation.Campaign{Title: "Malaria nets", Description: "Nets", Currency: "EUR", GoalAmount: 100000,
+		Designation: "general", StartsAt: clock.Add(-time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc, c
+}
+
 // TestMonthlyPledges: a monthly gift starts a pledge; the scheduled run
 // gives once per month however often it runs, with exact totals and the
 // next receipt.
@@ -27,15 +43,7 @@ func TestMonthlyPledges(t *testing.T) {
 	ctx := context.Background()
 	db, cfg := dynamotest.New(t)
 	clock := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
-	svc := &donation.Service{
-		Store: &donationdb.Store{DB: db, Table: cfg.Table(tables.Donations), OutboxTable: cfg.Table(tables.Outbox), NewID: platform.NewULID},
-		Now:   func() time.Time { return clock }, NewID: platform.NewULID,
-	}
-	c, err := svc.CreateCampaign(ctx, donation.Campaign{Title: "Malaria nets", Description: "Nets", Currency: "EUR", GoalAmount: 100000,
-		Designation: "general", StartsAt: clock.Add(-time.Hour)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc, c := campaignOn(t, db, cfg, clock)
 	first, err := svc.Give(ctx, "D1", donation.Gift{CampaignID: c.ID, Amount: 1500, Currency: "EUR", Recurrence: "monthly"})
 	if err != nil {
 		t.Fatal(err)
@@ -149,22 +157,14 @@ func TestGiftThatCannotBeWrittenStopsAtOnce(t *testing.T) {
 	var count dynamoprobe.Counter
 	db := count.Instrument(raw)
 	clock := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
-	svc := &donation.Service{
-		Store: &donationdb.Store{DB: db, Table: cfg.Table(tables.Donations), OutboxTable: cfg.Table(tables.Outbox), NewID: platform.NewULID},
-		Now:   func() time.Time { return clock }, NewID: platform.NewULID,
-	}
-	c, err := svc.CreateCampaign(ctx, donation.Campaign{Title: "Clinic", Description: "Roof", Currency: "EUR", GoalAmount: 100000,
-		Designation: "general", StartsAt: clock.Add(-time.Hour)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc, c := campaignOn(t, db, cfg, clock)
 	if _, err := raw.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(cfg.Table(tables.Donations)), Item: map[string]types.AttributeValue{
 		tables.PK: &types.AttributeValueMemberS{Value: "RECEIPTS#2026"}, tables.SK: &types.AttributeValueMemberS{Value: "COUNTER"},
 		"last": &types.AttributeValueMemberN{Value: "7.5"}}}); err != nil {
 		t.Fatal(err)
 	}
 	gctx := count.Begin(ctx, "give")
-	_, err = svc.Give(gctx, "D1", donation.Gift{CampaignID: c.ID, Amount: 1500, Currency: "EUR", Recurrence: "once"})
+	_, err := svc.Give(gctx, "D1", donation.Gift{CampaignID: c.ID, Amount: 1500, Currency: "EUR", Recurrence: "once"})
 	if err == nil || problem.CodeOf(err) == problem.Unavailable || problem.CodeOf(err) == problem.Conflict {
 		t.Fatalf("got %v; want a defect, not a retry-later", err)
 	}
