@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"ohcs/shared/outbox"
 	"ohcs/shared/problem"
 	"ohcs/shared/validate"
 )
@@ -71,9 +72,9 @@ func (s *Service) Record(ctx context.Context, pid string, a Appointment, c Consu
 	}
 	// The statistics count the consultation, and the appointment's
 	// completion unless it was completed before.
-	events := []string{"consultationRecorded"}
+	events := []string{string(outbox.ConsultationRecorded)}
 	if a.Status == "booked" {
-		events = append(events, "appointmentCompleted")
+		events = append(events, string(outbox.AppointmentCompleted))
 	}
 	if err := s.Store.Record(ctx, c, entries, a.Version, events); err != nil {
 		return Consultation{}, err

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"ohcs/shared/outbox"
 	"ohcs/shared/problem"
 )
 
@@ -223,9 +224,9 @@ func (s *Service) Book(ctx context.Context, bookedBy, beneficiaryID, slotID, mod
 		Start: sl.Start, End: sl.End, LocalDate: sl.Date, Mode: mode, Status: Booked, BookedBy: bookedBy,
 		BookedAt: now, Reason: reason, CreatedAt: now, UpdatedAt: now, Version: 1,
 	}
-	msgs := []Message{{Kind: "appointmentBooked", DueAt: now}}
+	msgs := []Message{{Kind: string(outbox.AppointmentBooked), DueAt: now}}
 	if r := a.Start.Add(-24 * time.Hour); r.After(now) {
-		msgs = append(msgs, Message{Kind: "appointmentReminder", DueAt: r})
+		msgs = append(msgs, Message{Kind: string(outbox.AppointmentReminder), DueAt: r})
 	}
 	if err := s.Store.Book(ctx, Booking{Appointment: a, MaxPerDay: sl.MaxPerDay, MaxUpcoming: MaxUpcoming}, msgs); err != nil {
 		return Appointment{}, err
@@ -246,7 +247,7 @@ func (s *Service) Cancel(ctx context.Context, old Appointment, by, reason string
 	next := old
 	next.Status, next.CancelReason, next.CancelledBy, next.CancelledAt = Cancelled, reason, by, now
 	next.UpdatedAt, next.Version = now, old.Version+1
-	if err := s.Store.Cancel(ctx, old, next, []Message{{Kind: "appointmentCancelled", DueAt: now}}); err != nil {
+	if err := s.Store.Cancel(ctx, old, next, []Message{{Kind: string(outbox.AppointmentCancelled), DueAt: now}}); err != nil {
 		return Appointment{}, err
 	}
 	return next, nil
@@ -298,9 +299,9 @@ func (s *Service) Reschedule(ctx context.Context, old Appointment, newSlotID str
 	next := old
 	next.SlotID, next.Start, next.End, next.LocalDate = sl.ID(), sl.Start, sl.End, sl.Date
 	next.UpdatedAt, next.Version = now, old.Version+1
-	msgs := []Message{{Kind: "appointmentRescheduled", DueAt: now}}
+	msgs := []Message{{Kind: string(outbox.AppointmentRescheduled), DueAt: now}}
 	if r := next.Start.Add(-24 * time.Hour); r.After(now) {
-		msgs = append(msgs, Message{Kind: "appointmentReminder", DueAt: r})
+		msgs = append(msgs, Message{Kind: string(outbox.AppointmentReminder), DueAt: r})
 	}
 	if err := s.Store.Reschedule(ctx, Move{Old: old, New: next, MaxPerDay: sl.MaxPerDay}, msgs); err != nil {
 		return Appointment{}, err
@@ -323,9 +324,9 @@ func (s *Service) SetStatus(ctx context.Context, old Appointment, status Status,
 	}
 	next := old
 	next.Status, next.UpdatedAt, next.Version = status, now, old.Version+1
-	kind := "appointmentCompleted"
+	kind := string(outbox.AppointmentCompleted)
 	if status == NoShow {
-		kind = "appointmentNoShow"
+		kind = string(outbox.AppointmentNoShow)
 	}
 	if err := s.Store.SetStatus(ctx, old, next, []Message{{Kind: kind, DueAt: now}}); err != nil {
 		return Appointment{}, err
