@@ -125,3 +125,39 @@ func TestOperationFunctionsLinkNoDefaultChain(t *testing.T) {
 		}
 	}
 }
+
+// TestNoSourceFileOver500Lines: a file past 500 lines is doing more than
+// one thing (generated and test files aside).
+func TestNoSourceFileOver500Lines(t *testing.T) {
+	n := 0
+	err := filepath.WalkDir(filepath.Join("..", ".."), func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			switch d.Name() {
+			case ".git", "tools", "node_modules", "cdk.out", "build", "testdata":
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") || strings.HasSuffix(path, "_gen.go") {
+			return nil
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		n++
+		if lines := strings.Count(string(src), "\n"); lines > 500 {
+			t.Errorf("%s has %d lines", path, lines)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 100 {
+		t.Errorf("only %d source files read", n)
+	}
+}

@@ -1,0 +1,231 @@
+package peopledb
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"ohcs/shared/access"
+	"ohcs/shared/dynamo"
+	"ohcs/shared/people"
+	"ohcs/shared/problem"
+	"ohcs/shared/tables"
+)
+
+type linkItem struct {
+	ID            string   `dynamodbav:"id"`
+	BeneficiaryID string   `dynamodbav:"beneficiaryId"`
+	CaregiverID   string   `dynamodbav:"caregiverId"`
+	Permissions   []string `dynamodbav:"permissions"`
+	Revoked       bool     `dynamodbav:"revoked"`
+	RevokedAt     string   `dynamodbav:"revokedAt,omitempty"`
+	// Pending is true from the grant until the caregiver answers; links
+	// stored before consent was asked have no such attribute and stand.
+	Pending     bool   `dynamodbav:"pending,omitempty"`
+	Declined    bool   `dynamodbav:"declined,omitempty"`
+	RespondedAt string `dynamodbav:"respondedAt,omitempty"`
+	ExpiresAt   string `dynamodbav:"expiresAt,omitempty"`
+	GrantedBy   string `dynamodbav:"grantedBy,omitempty"`
+	CreatedAt   string `dynamodbav:"createdAt"`
+	UpdatedAt   string `dynamodbav:"updatedAt"`
+}
+
+func linkKey(beneficiaryID, linkID string) map[string]types.AttributeValue {
+	return key("BENEFICIARY#"+beneficiaryID, "LINK#"+linkID)
+}
+
+func linkItemOf(l people.CareLink) (map[string]types.AttributeValue, error) {
+	perms := make([]string, len(l.Permissions))
+	for i, p := range l.Permissions {
+		perms[i] = string(p)
+	}
+	item, err := withData(linkKey(l.BeneficiaryID, l.ID), linkItem{
+		ID: l.ID, BeneficiaryID: l.BeneficiaryID, CaregiverID: l.CaregiverID, Permissions: perms,
+		Revoked: l.Revoked, RevokedAt: fmtTime(l.RevokedAt), ExpiresAt: fmtTime(l.ExpiresAt), GrantedBy: l.GrantedBy,
+		Pending: l.Pending, Declined: l.Declined, RespondedAt: fmtTime(l.RespondedAt),
+		CreatedAt: fmtTime(l.CreatedAt), UpdatedAt: fmtTime(l.UpdatedAt),
+	}, l.Version)
+	if err != nil {
+		return nil, err
+	}
+	item[tables.GSI1PK] = s("CAREGIVER#" + l.CaregiverID + "#LINKS")
+	item[tables.GSI1SK] = s(fmtTime(l.CreatedAt) + "#" + l.ID)
+	item["caregiverId"] = s(l.CaregiverID)
+	return item, nil
+}
+
+func decodeLink(item map[string]types.AttributeValue) (people.CareLink, error) {
+	var it linkItem
+	if err := attributevalue.Unmarshal(item["data"], &it); err != nil {
+		return people.CareLink{}, fmt.Errorf("unmarshal care link: %w", err)
+	}
+	var v int64
+	if n, ok := item["version"].(*types.AttributeValueMemberN); ok {
+		v, _ = strconv.ParseInt(n.Value, 10, 64)
+	}
+	l := people.CareLink{
+		ID: it.ID, BeneficiaryID: it.BeneficiaryID, CaregiverID: it.CaregiverID, Revoked: it.Revoked,
+		RevokedAt: parseTime(it.RevokedAt), ExpiresAt: parseTime(it.ExpiresAt), GrantedBy: it.GrantedBy,
+		Pending: it.Pending, Declined: it.Declined, RespondedAt: parseTime(it.RespondedAt),
+		CreatedAt: parseTime(it.CreatedAt), UpdatedAt: parseTime(it.UpdatedAt), Version: v,
+	}
+	for _, p := range it.Permissions {
+		l.Permissions = append(l.Permissions, access.Permission(p))
+	}
+	return l, nil
+}
+
+// CreateLink stores a new link.
+func (st *Store) CreateLink(ctx context.Context, l people.CareLink) error {
+	item, err := linkItemOf(l)
+	if err != nil {
+		return err
+	}
+	_, err = st.DB.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)"),
+	})
+	if dynamo.IsConditionFailed(err) {
+		return problem.New(problem.Conflict, "care link %s already exists", l.ID)
+	}
+	return dynamo.Err(err, "create care link")
+}
+
+// GetLink reads a link of a beneficiary.
+func (st *Store) GetLink(ctx context.Context, beneficiaryID, linkID string) (people.CareLink, error) {
+	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table), Key: linkKey(beneficiaryID, linkID), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return people.CareLink{}, dynamo.Err(err, "get care link")
+	}
+	if out.Item == nil {
+		return people.CareLink{}, problem.New(problem.NotFound, "no care link %s", linkID)
+	}
+	return decodeLink(out.Item)
+}
+
+// UpdateLink writes updated if old's version is still stored.
+func (st *Store) UpdateLink(ctx context.Context, old, updated people.CareLink) error {
+	item, err := linkItemOf(updated)
+	if err != nil {
+		return err
+	}
+	return st.put(ctx, item, old.Version, "care link")
+}
+
+// LinksBetween queries the links of a beneficiary held by a caregiver.
+func (st *Store) LinksBetween(ctx context.Context, beneficiaryID, caregiverID string) ([]people.CareLink, error) {
+	var out []people.CareLink
+	in := &dynamodb.QueryInput{
+		TableName:              aws.String(st.Table),
+		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :link)"),
+		FilterExpression:       aws.String("caregiverId = :cg"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": s("BENEFICIARY#" + beneficiaryID), ":link": s("LINK#"), ":cg": s(caregiverID),
+		},
+		ConsistentRead: aws.Bool(true),
+	}
+	p := dynamodb.NewQueryPaginator(st.DB, in)
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, dynamo.Err(err, "query care links")
+		}
+		for _, item := range page.Items {
+			l, err := decodeLink(item)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, l)
+		}
+	}
+	return out, nil
+}
+
+func (st *Store) page(ctx context.Context, in *dynamodb.QueryInput, keys []string, limit int, after map[string]string) (people.LinkPage, error) {
+	if after != nil {
+		in.ExclusiveStartKey = map[string]types.AttributeValue{}
+		for _, k := range keys {
+			v, ok := after[k]
+			if !ok {
+				return people.LinkPage{}, problem.Field("cursor", "is not a cursor of this query")
+			}
+			in.ExclusiveStartKey[k] = s(v)
+		}
+	}
+	in.Limit = aws.Int32(int32(limit + 1))
+	out, err := st.DB.Query(ctx, in)
+	if err != nil {
+		return people.LinkPage{}, dynamo.Err(err, "list care links")
+	}
+	items := out.Items
+	var page people.LinkPage
+	var last map[string]types.AttributeValue
+	if len(items) > limit {
+		items = items[:limit]
+		last = items[limit-1]
+	}
+	for _, item := range items {
+		l, err := decodeLink(item)
+		if err != nil {
+			return people.LinkPage{}, err
+		}
+		page.Items = append(page.Items, l)
+	}
+	if last != nil {
+		page.Next = map[string]string{}
+		for _, k := range keys {
+			if v, ok := last[k].(*types.AttributeValueMemberS); ok {
+				page.Next[k] = v.Value
+			}
+		}
+	}
+	return page, nil
+}
+
+// LinksOfBeneficiary pages through a beneficiary's links.
+func (st *Store) LinksOfBeneficiary(ctx context.Context, beneficiaryID string, limit int, after map[string]string) (people.LinkPage, error) {
+	return st.page(ctx, &dynamodb.QueryInput{
+		TableName:              aws.String(st.Table),
+		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :link)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": s("BENEFICIARY#" + beneficiaryID), ":link": s("LINK#"),
+		},
+	}, []string{tables.PK, tables.SK}, limit, after)
+}
+
+// LinksOfCaregiver pages through a caregiver's links, oldest first.
+func (st *Store) LinksOfCaregiver(ctx context.Context, caregiverID string, limit int, after map[string]string) (people.LinkPage, error) {
+	return st.page(ctx, &dynamodb.QueryInput{
+		TableName:                 aws.String(st.Table),
+		IndexName:                 aws.String(tables.GSI1.Name),
+		KeyConditionExpression:    aws.String("gsi1pk = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s("CAREGIVER#" + caregiverID + "#LINKS")},
+	}, []string{tables.PK, tables.SK, tables.GSI1PK, tables.GSI1SK}, limit, after)
+}
+
+// PutRevocation records the latest revocation of a practitioner.
+func (st *Store) PutRevocation(ctx context.Context, r people.Revocation) error {
+	item := key("BENEFICIARY#"+r.BeneficiaryID, "REVOKED#"+r.PractitionerID)
+	item["revokedAt"] = s(fmtTime(r.RevokedAt))
+	_, err := st.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(st.Table), Item: item})
+	return dynamo.Err(err, "put revocation")
+}
+
+// RevokedAt reads the latest revocation of a practitioner.
+func (st *Store) RevokedAt(ctx context.Context, beneficiaryID, practitionerID string) (time.Time, bool, error) {
+	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table),
+		Key: key("BENEFICIARY#"+beneficiaryID, "REVOKED#"+practitionerID), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return time.Time{}, false, dynamo.Err(err, "get revocation")
+	}
+	v, ok := out.Item["revokedAt"].(*types.AttributeValueMemberS)
+	if !ok {
+		return time.Time{}, false, nil
+	}
+	return parseTime(v.Value), true, nil
+}

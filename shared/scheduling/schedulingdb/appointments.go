@@ -1,0 +1,200 @@
+package schedulingdb
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"ohcs/shared/dynamo"
+	"ohcs/shared/problem"
+	"ohcs/shared/scheduling"
+	"ohcs/shared/tables"
+)
+
+type appointmentItem struct {
+	ID             string `dynamodbav:"id"`
+	PractitionerID string `dynamodbav:"practitionerId"`
+	BeneficiaryID  string `dynamodbav:"beneficiaryId"`
+	SlotID         string `dynamodbav:"slotId"`
+	Start          string `dynamodbav:"start"`
+	End            string `dynamodbav:"end"`
+	LocalDate      string `dynamodbav:"localDate"`
+	Mode           string `dynamodbav:"mode"`
+	Status         string `dynamodbav:"status"`
+	BookedBy       string `dynamodbav:"bookedBy"`
+	BookedAt       string `dynamodbav:"bookedAt"`
+	Reason         string `dynamodbav:"reason,omitempty"`
+	CancelReason   string `dynamodbav:"cancelReason,omitempty"`
+	CancelledBy    string `dynamodbav:"cancelledBy,omitempty"`
+	CancelledAt    string `dynamodbav:"cancelledAt,omitempty"`
+	CreatedAt      string `dynamodbav:"createdAt"`
+	UpdatedAt      string `dynamodbav:"updatedAt"`
+}
+
+func appointmentItemOf(a scheduling.Appointment) (map[string]types.AttributeValue, error) {
+	it := appointmentItem{ID: a.ID, PractitionerID: a.PractitionerID, BeneficiaryID: a.BeneficiaryID, SlotID: a.SlotID,
+		Start: utc(a.Start), End: utc(a.End), LocalDate: a.LocalDate, Mode: a.Mode, Status: string(a.Status),
+		BookedBy: a.BookedBy, BookedAt: utc(a.BookedAt), Reason: a.Reason, CancelReason: a.CancelReason,
+		CancelledBy: a.CancelledBy, CreatedAt: utc(a.CreatedAt), UpdatedAt: utc(a.UpdatedAt)}
+	if !a.CancelledAt.IsZero() {
+		it.CancelledAt = utc(a.CancelledAt)
+	}
+	item, err := attributevalue.MarshalMap(it)
+	if err != nil {
+		return nil, fmt.Errorf("marshal appointment: %w", err)
+	}
+	item[tables.PK], item[tables.SK] = s("APPOINTMENT#"+a.ID), s("APPOINTMENT")
+	item[tables.GSI1PK], item[tables.GSI1SK] = s("PRACTITIONER#"+a.PractitionerID+"#APPOINTMENTS"), s(utc(a.Start)+"#"+a.ID)
+	item[tables.GSI2PK], item[tables.GSI2SK] = s("BENEFICIARY#"+a.BeneficiaryID+"#APPOINTMENTS"), s(utc(a.Start)+"#"+a.ID)
+	item["version"] = n(a.Version)
+	return item, nil
+}
+
+func decodeAppointment(item map[string]types.AttributeValue) (scheduling.Appointment, error) {
+	var it appointmentItem
+	if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+		return scheduling.Appointment{}, fmt.Errorf("unmarshal appointment: %w", err)
+	}
+	a := scheduling.Appointment{ID: it.ID, PractitionerID: it.PractitionerID, BeneficiaryID: it.BeneficiaryID, SlotID: it.SlotID,
+		Start: parse(it.Start), End: parse(it.End), LocalDate: it.LocalDate, Mode: it.Mode, Status: scheduling.Status(it.Status),
+		BookedBy: it.BookedBy, BookedAt: parse(it.BookedAt), Reason: it.Reason, CancelReason: it.CancelReason,
+		CancelledBy: it.CancelledBy, CreatedAt: parse(it.CreatedAt), UpdatedAt: parse(it.UpdatedAt), Version: num(item["version"])}
+	if it.CancelledAt != "" {
+		a.CancelledAt = parse(it.CancelledAt)
+	}
+	return a, nil
+}
+
+// Get reads an appointment.
+func (st *Store) Get(ctx context.Context, id string) (scheduling.Appointment, error) {
+	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table),
+		Key: key("APPOINTMENT#"+id, "APPOINTMENT"), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return scheduling.Appointment{}, dynamo.Err(err, "get appointment")
+	}
+	if out.Item == nil {
+		return scheduling.Appointment{}, problem.New(problem.NotFound, "no appointment %s", id)
+	}
+	return decodeAppointment(out.Item)
+}
+
+// List pages through appointments of a practitioner (gsi1) or a
+// beneficiary (gsi2) by start.
+func (st *Store) List(ctx context.Context, q scheduling.AppointmentQuery) (scheduling.AppointmentPage, error) {
+	ix, pk, keys := tables.GSI1, "PRACTITIONER#"+q.PractitionerID+"#APPOINTMENTS", []string{tables.PK, tables.SK, tables.GSI1PK, tables.GSI1SK}
+	if q.PractitionerID == "" {
+		ix, pk, keys = tables.GSI2, "BENEFICIARY#"+q.BeneficiaryID+"#APPOINTMENTS", []string{tables.PK, tables.SK, tables.GSI2PK, tables.GSI2SK}
+	}
+	from, to := "0", "9"
+	if !q.From.IsZero() {
+		from = utc(q.From)
+	}
+	if !q.To.IsZero() {
+		to = utc(q.To)
+	}
+	in := &dynamodb.QueryInput{
+		TableName:                aws.String(st.Table),
+		IndexName:                aws.String(ix.Name),
+		KeyConditionExpression:   aws.String("#pk = :pk AND #sk BETWEEN :from AND :to"),
+		ExpressionAttributeNames: map[string]string{"#pk": ix.PartitionKey, "#sk": ix.SortKey},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": s(pk), ":from": s(from), ":to": s(to),
+		},
+	}
+	if q.Status != "" {
+		in.FilterExpression = aws.String("#status = :status")
+		in.ExpressionAttributeNames["#status"] = "status"
+		in.ExpressionAttributeValues[":status"] = s(string(q.Status))
+	}
+	if q.After != nil {
+		in.ExclusiveStartKey = map[string]types.AttributeValue{}
+		for _, k := range keys {
+			v, ok := q.After[k]
+			if !ok {
+				return scheduling.AppointmentPage{}, problem.Field("cursor", "is not a cursor of this query")
+			}
+			in.ExclusiveStartKey[k] = s(v)
+		}
+	}
+	var raw []map[string]types.AttributeValue
+	var last map[string]types.AttributeValue
+	for round := 0; round < 8 && len(raw) <= q.Limit; round++ {
+		in.Limit = aws.Int32(int32(q.Limit + 1 - len(raw)))
+		if q.Status != "" {
+			in.Limit = aws.Int32(100)
+		}
+		out, err := st.DB.Query(ctx, in)
+		if err != nil {
+			return scheduling.AppointmentPage{}, dynamo.Err(err, "list appointments")
+		}
+		raw = append(raw, out.Items...)
+		last = out.LastEvaluatedKey
+		if last == nil {
+			break
+		}
+		in.ExclusiveStartKey = last
+	}
+	var page scheduling.AppointmentPage
+	if len(raw) > q.Limit {
+		raw = raw[:q.Limit]
+		last = raw[len(raw)-1]
+	}
+	if last != nil {
+		page.Next = map[string]string{}
+		for _, k := range keys {
+			page.Next[k] = str(last[k])
+		}
+	}
+	for _, item := range raw {
+		a, err := decodeAppointment(item)
+		if err != nil {
+			return page, err
+		}
+		page.Items = append(page.Items, a)
+	}
+	return page, nil
+}
+
+// LatestBooking finds the latest booking that holds a care relationship:
+// booked and starting at or after bookedSince, or completed and starting at
+// or after completedSince.
+func (st *Store) LatestBooking(ctx context.Context, pid, bid string, bookedSince, completedSince time.Time) (time.Time, bool, error) {
+	var latest time.Time
+	found := false
+	err := st.query(ctx, &dynamodb.QueryInput{
+		TableName:                aws.String(st.Table),
+		IndexName:                aws.String(tables.GSI2.Name),
+		KeyConditionExpression:   aws.String("gsi2pk = :pk"),
+		FilterExpression:         aws.String("practitionerId = :p AND ((#status = :booked AND #start >= :bookedSince) OR (#status = :completed AND #start >= :completedSince))"),
+		ExpressionAttributeNames: map[string]string{"#status": "status", "#start": "start"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": s("BENEFICIARY#" + bid + "#APPOINTMENTS"), ":p": s(pid), ":booked": s(string(scheduling.Booked)),
+			":completed": s(string(scheduling.Completed)), ":bookedSince": s(utc(bookedSince)), ":completedSince": s(utc(completedSince)),
+		},
+	}, func(item map[string]types.AttributeValue) error {
+		if t := parse(str(item["bookedAt"])); t.After(latest) {
+			latest, found = t, true
+		}
+		return nil
+	})
+	return latest, found, err
+}
+
+// Completion returns the transaction item that marks an appointment
+// completed if it is still at version and booked or completed, for a
+// consultation recorded in another table's transaction.
+func (st *Store) Completion(id string, version int64, now time.Time) types.TransactWriteItem {
+	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(st.Table), Key: key("APPOINTMENT#"+id, "APPOINTMENT"),
+		UpdateExpression:         aws.String("SET #status = :completed, version = :next, updatedAt = :now"),
+		ConditionExpression:      aws.String("version = :v AND (#status = :booked OR #status = :completed)"),
+		ExpressionAttributeNames: map[string]string{"#status": "status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":completed": s(string(scheduling.Completed)), ":booked": s(string(scheduling.Booked)),
+			":v": n(version), ":next": n(version + 1), ":now": s(utc(now)),
+		}}}
+}

@@ -1,0 +1,291 @@
+package schedulingdb
+
+import (
+	"context"
+	"maps"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"ohcs/shared/dynamo"
+	"ohcs/shared/scheduling"
+	"ohcs/shared/tables"
+)
+
+// state is what a change reads before it writes: items by sort key (and
+// pk, for the beneficiary's), each with its version; absent items are
+// missing from the map.
+type state map[string]map[string]types.AttributeValue
+
+func stateKey(pk, sk string) string { return pk + "\x1f" + sk }
+
+func (cur state) get(pk, sk string) map[string]types.AttributeValue { return cur[stateKey(pk, sk)] }
+
+// read reads the items of keys consistently, in one batch.
+func (st *Store) read(ctx context.Context, keys ...map[string]types.AttributeValue) (state, error) {
+	seen := map[string]bool{}
+	var unique []map[string]types.AttributeValue
+	for _, k := range keys {
+		if id := stateKey(str(k[tables.PK]), str(k[tables.SK])); !seen[id] {
+			seen[id] = true
+			unique = append(unique, k)
+		}
+	}
+	items, err := dynamo.BatchGet(ctx, st.DB, st.Table, unique, true)
+	if err != nil {
+		return nil, err
+	}
+	out := state{}
+	for _, it := range items {
+		out[stateKey(str(it[tables.PK]), str(it[tables.SK]))] = it
+	}
+	return out, nil
+}
+
+// change is what one transaction does to the items it read: items written
+// whole on the version read, items only checked to be still at the version
+// read (an item is written or checked, never both), and new items.
+type change struct {
+	st     *Store
+	cur    state
+	next   map[string]map[string]types.AttributeValue
+	order  []string // keys of next and checks, in order
+	checks map[string]bool
+	roles  map[string]string
+	extra  []types.TransactWriteItem
+	extraR []string
+}
+
+func (st *Store) begin(cur state) *change {
+	return &change{st: st, cur: cur, next: map[string]map[string]types.AttributeValue{}, checks: map[string]bool{}, roles: map[string]string{}}
+}
+
+// item is the item under pk, sk as this change leaves it so far.
+func (c *change) item(pk, sk string) map[string]types.AttributeValue {
+	if it, ok := c.next[stateKey(pk, sk)]; ok {
+		return it
+	}
+	return c.cur.get(pk, sk)
+}
+
+// write replaces the item under its key, on the version read.
+func (c *change) write(role string, item map[string]types.AttributeValue) {
+	k := stateKey(str(item[tables.PK]), str(item[tables.SK]))
+	if _, ok := c.next[k]; !ok && !c.checks[k] {
+		c.order = append(c.order, k)
+	}
+	delete(c.checks, k)
+	c.next[k], c.roles[k] = item, role
+}
+
+// check holds the item under pk, sk at the version read, unless written.
+func (c *change) check(role, pk, sk string) {
+	k := stateKey(pk, sk)
+	if _, ok := c.next[k]; ok || c.checks[k] {
+		return
+	}
+	c.order = append(c.order, k)
+	c.checks[k], c.roles[k] = true, role
+}
+
+// add appends a new item's write (the appointment, outbox rows).
+func (c *change) add(role string, it types.TransactWriteItem) {
+	c.extra, c.extraR = append(c.extra, it), append(c.extraR, role)
+}
+
+// tx builds the transaction, each item named by its role, so that a
+// cancellation is read by what failed, not by its position.
+func (c *change) tx() *dynamo.Tx {
+	var tx dynamo.Tx
+	for _, k := range c.order {
+		pk, sk, _ := strings.Cut(k, "\x1f")
+		v := num(c.cur.get(pk, sk)["version"])
+		cond, vals := versioned(v)
+		if c.checks[k] {
+			tx.Add(c.roles[k], types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{TableName: aws.String(c.st.Table), Key: key(pk, sk),
+				ConditionExpression: cond, ExpressionAttributeValues: vals}})
+		} else {
+			item := maps.Clone(c.next[k])
+			item["version"] = n(v + 1)
+			tx.Add(c.roles[k], types.TransactWriteItem{Put: &types.Put{TableName: aws.String(c.st.Table), Item: item,
+				ConditionExpression: cond, ExpressionAttributeValues: vals}})
+		}
+	}
+	for i, it := range c.extra {
+		tx.Add(c.extraR[i], it)
+	}
+	return &tx
+}
+
+// run writes the change; on a cancelled transaction, failed names the
+// roles of the items whose condition failed, and "conflict" when another
+// transaction or throttling cancelled it.
+func (c *change) run(ctx context.Context) (failed map[string]bool, err error) {
+	tx := c.tx()
+	err = tx.Run(ctx, c.st.DB)
+	failed = map[string]bool{}
+	for _, role := range []string{"appointment", "busy", "day", "bookings", "outbox"} {
+		if tx.Failed(err, role) {
+			failed[role] = true
+		}
+	}
+	if tx.Contended(err) {
+		failed["conflict"] = true
+	}
+	return failed, err
+}
+
+// upcoming counts the booked intervals that have not ended at now.
+func upcoming(intervals map[string]interval, now time.Time) int {
+	n := 0
+	for _, iv := range intervals {
+		if iv.end.After(now) {
+			n++
+		}
+	}
+	return n
+}
+
+// overlapping returns the interval, other than a's own, that a's time
+// overlaps, if any.
+func overlapping(intervals map[string]interval, a scheduling.Appointment) (interval, bool) {
+	for id, iv := range intervals {
+		if id != a.ID && a.Start.Before(iv.end) && iv.start.Before(a.End) {
+			return iv, true
+		}
+	}
+	return interval{}, false
+}
+
+// versioned returns the condition that the item is still at version v
+// (absent when v is 0).
+func versioned(v int64) (*string, map[string]types.AttributeValue) {
+	if v == 0 {
+		return aws.String("attribute_not_exists(pk)"), nil
+	}
+	return aws.String("version = :v"), map[string]types.AttributeValue{":v": n(v)}
+}
+
+func dayKey(pid, date string) (string, string) { return "PRACTITIONER#" + pid, "DAY#" + date }
+
+func bookingsKey(bid string) (string, string) { return "BENEFICIARY#" + bid, "BOOKINGS" }
+
+func busyKey(pid string, t time.Time) (string, string) { return "PRACTITIONER#" + pid, busySK(t) }
+
+func (c *change) dayCount(pid, date string) int64 { return num(c.item(dayKey(pid, date))["count"]) }
+
+// addToDay counts a booking in (+1) or out (-1) of the practitioner's day.
+func (c *change) addToDay(pid, date string, delta int64) {
+	item := key(dayKey(pid, date))
+	item["count"] = n(max(c.dayCount(pid, date)+delta, 0))
+	c.write("day", item)
+}
+
+// writeIntervals writes an item of intervals. No intervals: no attribute.
+// An empty map is valid in DynamoDB, but the embedded store mangles one
+// when it rolls a failed transaction back, and the table is unreadable
+// after (TestLosingBookingAfterLastCancellation).
+func (c *change) writeIntervals(role, pk, sk string, intervals map[string]interval) {
+	item := key(pk, sk)
+	if len(intervals) > 0 {
+		m := map[string]types.AttributeValue{}
+		for id, iv := range intervals {
+			m[id] = s(iv.String())
+		}
+		item["intervals"] = &types.AttributeValueMemberM{Value: m}
+	}
+	c.write(role, item)
+}
+
+func (c *change) bookings(bid string) map[string]interval {
+	return intervalsOf(c.item(bookingsKey(bid)))
+}
+
+// setBooking sets (iv non-zero) or removes the beneficiary's interval of
+// appointment id; intervals that ended a day ago cannot overlap a new
+// booking and are dropped.
+func (c *change) setBooking(bid, id string, iv interval, now time.Time) {
+	intervals := c.bookings(bid)
+	setInterval(intervals, id, iv)
+	maps.DeleteFunc(intervals, func(_ string, iv interval) bool { return !iv.end.Add(24 * time.Hour).After(now) })
+	pk, sk := bookingsKey(bid)
+	c.writeIntervals("bookings", pk, sk, intervals)
+}
+
+func setInterval(intervals map[string]interval, id string, iv interval) {
+	if iv.start.IsZero() {
+		delete(intervals, id)
+	} else {
+		intervals[id] = iv
+	}
+}
+
+// busy returns the practitioner's intervals that an appointment from start
+// to end could overlap, and holds the items they are in at their versions.
+func (c *change) busy(pid string, start, end time.Time) map[string]interval {
+	out := map[string]interval{}
+	for _, sk := range busyKeys(start, end) {
+		maps.Copy(out, intervalsOf(c.item("PRACTITIONER#"+pid, sk)))
+		c.check("busy", "PRACTITIONER#"+pid, sk)
+	}
+	return out
+}
+
+// setBusy sets (iv non-zero) or removes the practitioner's interval of
+// appointment id, in the busy item of the date it starts (at).
+func (c *change) setBusy(pid, id string, at time.Time, iv interval) {
+	pk, sk := busyKey(pid, at)
+	intervals := intervalsOf(c.item(pk, sk))
+	setInterval(intervals, id, iv)
+	c.writeIntervals("busy", pk, sk, intervals)
+}
+
+// readKeys are the items a change of appointment a reads, and those of
+// the appointment it moves from, if any.
+func readKeys(a scheduling.Appointment, from *scheduling.Appointment) []map[string]types.AttributeValue {
+	keys := []map[string]types.AttributeValue{key(dayKey(a.PractitionerID, a.LocalDate)), key(bookingsKey(a.BeneficiaryID))}
+	for _, sk := range busyKeys(a.Start, a.End) {
+		keys = append(keys, key("PRACTITIONER#"+a.PractitionerID, sk))
+	}
+	if from != nil {
+		keys = append(keys, key(dayKey(from.PractitionerID, from.LocalDate)), key(busyKey(from.PractitionerID, from.Start)))
+	}
+	return keys
+}
+
+// interval is a booked time.
+type interval struct{ start, end time.Time }
+
+func (iv interval) String() string { return utc(iv.start) + "|" + utc(iv.end) }
+
+func parseInterval(v string) interval {
+	start, end, _ := strings.Cut(v, "|")
+	return interval{parse(start), parse(end)}
+}
+
+// intervalsOf reads an item's intervals attribute (absent when empty).
+func intervalsOf(item map[string]types.AttributeValue) map[string]interval {
+	out := map[string]interval{}
+	if m, ok := item["intervals"].(*types.AttributeValueMemberM); ok {
+		for id, v := range m.Value {
+			out[id] = parseInterval(str(v))
+		}
+	}
+	return out
+}
+
+// busySK is the sort key of the busy item of t's UTC date.
+func busySK(t time.Time) string { return "BUSY#" + t.UTC().Format(time.DateOnly) }
+
+// busyKeys are the busy items an appointment from start to end could
+// overlap an interval of: those of the UTC dates from MaxSlotMinutes
+// before its start to its end (one or two).
+func busyKeys(start, end time.Time) []string {
+	first, last := busySK(start.Add(-scheduling.MaxSlotMinutes*time.Minute)), busySK(end.Add(-time.Second))
+	if first == last {
+		return []string{first}
+	}
+	return []string{first, last}
+}
