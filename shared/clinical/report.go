@@ -2,7 +2,7 @@ package clinical
 
 import (
 	"fmt"
-	"html/template"
+	"html"
 	"io"
 	"sort"
 	"strings"
@@ -89,24 +89,16 @@ func BuildSections(in ReportInputs) Sections {
 	return s
 }
 
-var page = template.Must(template.New("report").Funcs(template.FuncMap{"chart": chart}).Parse(`<!doctype html>
+// head is the page's start: its title and print style.
+const head = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Health report</title>
 <style>body{font-family:sans-serif;max-width:52rem;margin:2rem auto;color:#222}h1{font-size:1.4rem}h2{font-size:1.1rem;border-bottom:1px solid #ccc}
 table{border-collapse:collapse}td,th{padding:.2rem .6rem;text-align:left}svg{border:1px solid #ddd;margin:.3rem 0}@media print{body{margin:0}}</style></head>
 <body><h1>Health report</h1>
-<p>{{index .Sections.Demographics "fullName"}} · born {{index .Sections.Demographics "birthDate"}} · period {{.PeriodStart}} to {{.PeriodEnd}}</p>
-<h2>Active conditions</h2><ul>{{range .Sections.ActiveConditions}}<li>{{index .code "code"}} {{index .code "display"}}</li>{{else}}<li>None recorded</li>{{end}}</ul>
-<h2>Allergies</h2><ul>{{range .Sections.Allergies}}<li>{{index .code "display"}}</li>{{else}}<li>None recorded</li>{{end}}</ul>
-<h2>Medications</h2><ul>{{range .Sections.Medications}}<li>{{index . "medication"}}{{index .code "display"}} {{index . "dose"}} {{index . "frequency"}}</li>{{else}}<li>None</li>{{end}}</ul>
-<h2>Vital signs</h2>{{range .Sections.Vitals}}<h3>{{.Display}} ({{.Code}}), {{.Unit}}: latest {{.Latest}}, min {{.Min}}, max {{.Max}}</h3>{{chart .}}{{else}}<p>No measurements in the period.</p>{{end}}
-<h2>Consultations</h2><ul>{{range .Sections.Consultations}}<li>{{index . "at"}}: {{index . "summary"}}</li>{{else}}<li>None in the period</li>{{end}}</ul>
-<h2>Treatment plans</h2><ul>{{range .Sections.TreatmentPlans}}<li>{{index . "title"}} ({{index . "status"}})</li>{{else}}<li>None</li>{{end}}</ul>
-<h2>Risk assessments</h2><ul>{{range .Sections.RiskAssessments}}<li>{{index . "at"}}: NEWS2 {{index . "total"}} ({{index . "risk"}})</li>{{else}}<li>None</li>{{end}}</ul>
-<h2>Upcoming appointments</h2><ul>{{range .Sections.UpcomingAppointments}}<li>{{index . "start"}} ({{index . "mode"}})</li>{{else}}<li>None</li>{{end}}</ul>
-</body></html>`))
+`
 
 // chart draws a vital's points as an SVG line.
-func chart(v VitalSeries) template.HTML {
+func chart(v VitalSeries) string {
 	const w, h, pad = 600.0, 160.0, 20.0
 	lo, hi := v.Min, v.Max
 	if hi == lo {
@@ -122,15 +114,73 @@ func chart(v VitalSeries) template.HTML {
 		pts = append(pts, fmt.Sprintf("%.1f,%.1f", x, y))
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" role="img" aria-label="%s over the period">`, w, h, template.HTMLEscapeString(v.Code))
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" role="img" aria-label="%s over the period">`, w, h, html.EscapeString(v.Code))
 	fmt.Fprintf(&b, `<polyline fill="none" stroke="#1a6" stroke-width="2" points="%s"/>`, strings.Join(pts, " "))
 	for _, p := range pts {
 		xy := strings.Split(p, ",")
 		fmt.Fprintf(&b, `<circle cx="%s" cy="%s" r="3" fill="#1a6"/>`, xy[0], xy[1])
 	}
 	fmt.Fprintf(&b, `<text x="2" y="14" font-size="11">%g</text><text x="2" y="%.0f" font-size="11">%g</text></svg>`, hi, h-4, lo)
-	return template.HTML(b.String())
+	return b.String()
 }
 
-// RenderHTML writes a report as a printable page.
-func RenderHTML(w io.Writer, r Report) error { return page.Execute(w, r) }
+// RenderHTML writes a report as a printable page. Every value of the record
+// is escaped. It is written by hand, not by a template: executing one
+// reflects on methods by name, and the linker then keeps every method of
+// every type in the function (get-health-report was 13 MB).
+func RenderHTML(w io.Writer, r Report) error {
+	s := r.Sections
+	var b strings.Builder
+	b.WriteString(head)
+	fmt.Fprintf(&b, "<p>%s · born %s · period %s to %s</p>\n", esc(s.Demographics["fullName"]), esc(s.Demographics["birthDate"]), esc(r.PeriodStart), esc(r.PeriodEnd))
+	list := func(title string, items []map[string]any, none string, line func(map[string]any) string) {
+		fmt.Fprintf(&b, "<h2>%s</h2><ul>", title)
+		for _, it := range items {
+			b.WriteString("<li>" + line(it) + "</li>")
+		}
+		if len(items) == 0 {
+			b.WriteString("<li>" + none + "</li>")
+		}
+		b.WriteString("</ul>\n")
+	}
+	list("Active conditions", s.ActiveConditions, "None recorded", func(m map[string]any) string {
+		return esc(codeOf(m, "code")) + " " + esc(codeOf(m, "display"))
+	})
+	list("Allergies", s.Allergies, "None recorded", func(m map[string]any) string { return esc(codeOf(m, "display")) })
+	list("Medications", s.Medications, "None", func(m map[string]any) string {
+		return esc(m["medication"]) + esc(codeOf(m, "display")) + " " + esc(m["dose"]) + " " + esc(m["frequency"])
+	})
+	b.WriteString("<h2>Vital signs</h2>")
+	for _, v := range s.Vitals {
+		fmt.Fprintf(&b, "<h3>%s (%s), %s: latest %s, min %s, max %s</h3>%s", esc(v.Display), esc(v.Code), esc(v.Unit), esc(v.Latest), esc(v.Min), esc(v.Max), chart(v))
+	}
+	if len(s.Vitals) == 0 {
+		b.WriteString("<p>No measurements in the period.</p>")
+	}
+	b.WriteString("\n")
+	list("Consultations", s.Consultations, "None in the period", func(m map[string]any) string { return esc(m["at"]) + ": " + esc(m["summary"]) })
+	list("Treatment plans", s.TreatmentPlans, "None", func(m map[string]any) string { return esc(m["title"]) + " (" + esc(m["status"]) + ")" })
+	list("Risk assessments", s.RiskAssessments, "None", func(m map[string]any) string {
+		return esc(m["at"]) + ": NEWS2 " + esc(m["total"]) + " (" + esc(m["risk"]) + ")"
+	})
+	list("Upcoming appointments", s.UpcomingAppointments, "None", func(m map[string]any) string { return esc(m["start"]) + " (" + esc(m["mode"]) + ")" })
+	b.WriteString("</body></html>")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// esc writes a value as escaped HTML text; nothing for none.
+func esc(v any) string {
+	if v == nil {
+		return ""
+	}
+	return html.EscapeString(fmt.Sprint(v))
+}
+
+// codeOf is a field of an entry's code.
+func codeOf(m map[string]any, field string) any {
+	if c, ok := m["code"].(map[string]any); ok {
+		return c[field]
+	}
+	return nil
+}
