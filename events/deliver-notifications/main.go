@@ -12,11 +12,11 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"ohcs/shared/config"
+	"ohcs/shared/dynamo"
 	"ohcs/shared/logging"
 	"ohcs/shared/notification/awssend"
 	"ohcs/shared/notification/delivery"
@@ -39,12 +39,13 @@ func run(ctx context.Context, getenv func(string) string) error {
 	if err != nil {
 		return err
 	}
-	aws, err := awsconfig.LoadDefaultConfig(ctx)
-	if err != nil {
-		return err
-	}
-	router := delivery.NewRouter(env, &awssend.Mail{Client: sesv2.NewFromConfig(aws), From: getenv("OHCS_MAIL_FROM")},
-		&awssend.Text{Client: sns.NewFromConfig(aws)})
+	// The role's credentials from Lambda's variables, as every function
+	// (dynamo.AWSConfig); the services' endpoint variables as the SDK
+	// names them.
+	aws := dynamo.AWSConfig(cfg)
+	mail := sesv2.NewFromConfig(aws, func(o *sesv2.Options) { o.BaseEndpoint = endpoint(getenv, "AWS_ENDPOINT_URL_SESV2") })
+	text := sns.NewFromConfig(aws, func(o *sns.Options) { o.BaseEndpoint = endpoint(getenv, "AWS_ENDPOINT_URL_SNS") })
+	router := delivery.NewRouter(env, &awssend.Mail{Client: mail, From: getenv("OHCS_MAIL_FROM")}, &awssend.Text{Client: text})
 	lambda.StartWithOptions(func(ctx context.Context, ev events.SNSEvent) error {
 		var errs []error
 		for _, rec := range ev.Records {
@@ -57,5 +58,13 @@ func run(ctx context.Context, getenv func(string) string) error {
 		}
 		return errors.Join(errs...)
 	}, lambda.WithContext(ctx))
+	return nil
+}
+
+// endpoint is the endpoint a variable names, or nil for the service's own.
+func endpoint(getenv func(string) string, name string) *string {
+	if v := getenv(name); v != "" {
+		return &v
+	}
 	return nil
 }

@@ -11,10 +11,10 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"ohcs/shared/config"
+	"ohcs/shared/dynamo"
 	"ohcs/shared/logging"
 	"ohcs/shared/notification/awssend"
 	"ohcs/shared/notification/delivery"
@@ -38,16 +38,23 @@ func run(ctx context.Context, getenv func(string) string) error {
 	if err != nil {
 		return err
 	}
-	aws, err := awsconfig.LoadDefaultConfig(ctx)
-	if err != nil {
-		return err
-	}
-	topic := &awssend.Topic{Client: sns.NewFromConfig(aws), ARN: getenv("OHCS_NOTIFICATION_TOPIC_ARN")}
+	// The role's credentials from Lambda's variables, as every function
+	// (dynamo.AWSConfig); the topic's endpoint variable as the SDK names it.
+	client := sns.NewFromConfig(dynamo.AWSConfig(cfg), func(o *sns.Options) { o.BaseEndpoint = endpoint(getenv, "AWS_ENDPOINT_URL_SNS") })
+	topic := &awssend.Topic{Client: client, ARN: getenv("OHCS_NOTIFICATION_TOPIC_ARN")}
 	d := delivery.NewDispatcher(env, topic.Publish)
 	lambda.StartWithOptions(func(ctx context.Context, ev events.CloudWatchEvent) error {
 		n, err := d.Run(ctx, platform.ScheduledAt(ev, time.Now()), 200)
 		logger.Info("outbox dispatched", slog.Int("published", n))
 		return err
 	}, lambda.WithContext(ctx))
+	return nil
+}
+
+// endpoint is the endpoint a variable names, or nil for the service's own.
+func endpoint(getenv func(string) string, name string) *string {
+	if v := getenv(name); v != "" {
+		return &v
+	}
 	return nil
 }
