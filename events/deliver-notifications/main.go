@@ -43,8 +43,8 @@ func run(ctx context.Context, getenv func(string) string) error {
 	// (dynamo.AWSConfig); the services' endpoint variables as the SDK
 	// names them.
 	aws := dynamo.AWSConfig(cfg)
-	mail := sesv2.NewFromConfig(aws, func(o *sesv2.Options) { o.BaseEndpoint = endpoint(getenv, "AWS_ENDPOINT_URL_SESV2") })
-	text := sns.NewFromConfig(aws, func(o *sns.Options) { o.BaseEndpoint = endpoint(getenv, "AWS_ENDPOINT_URL_SNS") })
+	mail := sesv2.NewFromConfig(aws, func(o *sesv2.Options) { o.BaseEndpoint = cfg.Endpoint("SESV2") })
+	text := sns.NewFromConfig(aws, func(o *sns.Options) { o.BaseEndpoint = cfg.Endpoint("SNS") })
 	router := delivery.NewRouter(env, &awssend.Mail{Client: mail, From: getenv("OHCS_MAIL_FROM")}, &awssend.Text{Client: text})
 	lambda.StartWithOptions(func(ctx context.Context, ev events.SNSEvent) error {
 		var errs []error
@@ -58,13 +58,5 @@ func run(ctx context.Context, getenv func(string) string) error {
 		}
 		return errors.Join(errs...)
 	}, lambda.WithContext(ctx))
-	return nil
-}
-
-// endpoint is the endpoint a variable names, or nil for the service's own.
-func endpoint(getenv func(string) string, name string) *string {
-	if v := getenv(name); v != "" {
-		return &v
-	}
 	return nil
 }

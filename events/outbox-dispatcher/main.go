@@ -40,7 +40,7 @@ func run(ctx context.Context, getenv func(string) string) error {
 	}
 	// The role's credentials from Lambda's variables, as every function
 	// (dynamo.AWSConfig); the topic's endpoint variable as the SDK names it.
-	client := sns.NewFromConfig(dynamo.AWSConfig(cfg), func(o *sns.Options) { o.BaseEndpoint = endpoint(getenv, "AWS_ENDPOINT_URL_SNS") })
+	client := sns.NewFromConfig(dynamo.AWSConfig(cfg), func(o *sns.Options) { o.BaseEndpoint = cfg.Endpoint("SNS") })
 	topic := &awssend.Topic{Client: client, ARN: getenv("OHCS_NOTIFICATION_TOPIC_ARN")}
 	d := delivery.NewDispatcher(env, topic.Publish)
 	lambda.StartWithOptions(func(ctx context.Context, ev events.CloudWatchEvent) error {
@@ -48,13 +48,5 @@ func run(ctx context.Context, getenv func(string) string) error {
 		logger.Info("outbox dispatched", slog.Int("published", n))
 		return err
 	}, lambda.WithContext(ctx))
-	return nil
-}
-
-// endpoint is the endpoint a variable names, or nil for the service's own.
-func endpoint(getenv func(string) string, name string) *string {
-	if v := getenv(name); v != "" {
-		return &v
-	}
 	return nil
 }

@@ -62,9 +62,22 @@ type Config struct {
 	// MaxAttempts bounds the SDK's attempts of a request
 	// (AWS_MAX_ATTEMPTS); 0 leaves the SDK's default.
 	MaxAttempts int
-	// SecretsManagerEndpoint replaces Secrets Manager's regional endpoint
-	// (AWS_ENDPOINT_URL_SECRETS_MANAGER, as the SDK names it).
-	SecretsManagerEndpoint string
+	// Endpoints replace AWS's regional endpoints of the services a
+	// function calls besides DynamoDB, by the SDK's service id (SNS, SESV2,
+	// SECRETS_MANAGER), from the variables the SDK names
+	// (AWS_ENDPOINT_URL_<ID>).
+	Endpoints map[string]string
+}
+
+// endpointServices are the services whose endpoint variables are read.
+var endpointServices = []string{"SNS", "SESV2", "SECRETS_MANAGER"}
+
+// Endpoint returns the endpoint set for service, or nil for AWS's own.
+func (c Config) Endpoint(service string) *string {
+	if v, ok := c.Endpoints[service]; ok {
+		return &v
+	}
+	return nil
 }
 
 // Credentials are AWS access keys.
@@ -91,7 +104,12 @@ func Load(getenv func(string) string) (Config, error) {
 		JWKSURL:          getenv(EnvJWKSURL),
 		Credentials: Credentials{AccessKeyID: getenv("AWS_ACCESS_KEY_ID"), SecretAccessKey: getenv("AWS_SECRET_ACCESS_KEY"),
 			SessionToken: getenv("AWS_SESSION_TOKEN")},
-		SecretsManagerEndpoint: getenv("AWS_ENDPOINT_URL_SECRETS_MANAGER"),
+		Endpoints: map[string]string{},
+	}
+	for _, id := range endpointServices {
+		if v := getenv("AWS_ENDPOINT_URL_" + id); v != "" {
+			c.Endpoints[id] = v
+		}
 	}
 	if v := getenv("AWS_MAX_ATTEMPTS"); v != "" {
 		n, err := strconv.Atoi(v)

@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"context"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -21,9 +22,6 @@ func (t *Tx) Add(name string, item types.TransactWriteItem) {
 	t.items, t.names = append(t.items, item), append(t.names, name)
 }
 
-// Len is the number of items.
-func (t *Tx) Len() int { return len(t.items) }
-
 // Run writes the transaction.
 func (t *Tx) Run(ctx context.Context, db *dynamodb.Client) error {
 	_, err := db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: t.items})
@@ -39,6 +37,13 @@ func (t *Tx) Failed(err error, name string) bool {
 		}
 	}
 	return false
+}
+
+// Retry reports whether err cancelled the transaction for a reason a
+// fresh read may cure: a failed condition (an item changed since it was
+// read) or contention.
+func (t *Tx) Retry(err error) bool {
+	return slices.Contains(CancellationCodes(err), "ConditionalCheckFailed") || t.Contended(err)
 }
 
 // Contended reports whether err cancelled the transaction for a reason

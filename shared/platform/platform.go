@@ -127,11 +127,7 @@ func Merge(regs ...Registry) (Registry, error) {
 // readCursorSecret reads the cursor key's secret from Secrets Manager once,
 // at cold start, with the function's role.
 func readCursorSecret(ctx context.Context, cfg config.Config) ([]byte, error) {
-	sm := secretsmanager.NewFromConfig(dynamo.AWSConfig(cfg), func(o *secretsmanager.Options) {
-		if cfg.SecretsManagerEndpoint != "" {
-			o.BaseEndpoint = &cfg.SecretsManagerEndpoint
-		}
-	})
+	sm := secretsmanager.NewFromConfig(dynamo.AWSConfig(cfg), func(o *secretsmanager.Options) { o.BaseEndpoint = cfg.Endpoint("SECRETS_MANAGER") })
 	out, err := sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: &cfg.CursorSecretARN})
 	if err != nil {
 		return nil, fmt.Errorf("cursor secret %s: %w", cfg.CursorSecretARN, err)

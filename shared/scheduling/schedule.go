@@ -218,18 +218,6 @@ func (s Schedule) covers(date string) bool {
 	return date >= s.EffectiveFrom && date <= s.EffectiveTo
 }
 
-// SlotsOn returns the slots the schedule alone offers on the local date of
-// date (a time of that day in any zone; its year, month and day are read).
-// defaultModes are offered where a rule names none.
-func (s Schedule) SlotsOn(date time.Time, defaultModes []string) []Slot {
-	y, m, d := date.Date()
-	var out []Slot
-	for _, w := range s.windows(time.Date(y, m, d, 0, 0, 0, 0, time.UTC), defaultModes) {
-		out = append(out, w.slots(s)...)
-	}
-	return out
-}
-
 // window is the real time a rule or exception covers on one local date:
 // the instants whose wall clock, on that date, is within its hours. Both
 // occurrences of a repeated hour are in it; an hour that the clocks skip is
@@ -320,24 +308,19 @@ func minTime(a, b time.Time) time.Time {
 	return b
 }
 
-// slots lays the window's slots in real time: each lasts exactly
-// SlotMinutes, BufferMinutes apart, from the start of a run and within it.
-func (w window) slots(s Schedule) []Slot {
-	return w.slotsStarting(s, time.Time{}, time.Time{})
-}
-
-// slotsStarting returns the window's slots that start in [lo, hi) (zero
-// times: no bound).
+// slotsStarting lays the window's slots in real time that start in
+// [lo, hi): each lasts exactly SlotMinutes, BufferMinutes apart, from the
+// start of a run and within it.
 func (w window) slotsStarting(s Schedule, lo, hi time.Time) []Slot {
 	length, step := time.Duration(s.SlotMinutes)*time.Minute, time.Duration(s.SlotMinutes+s.BufferMinutes)*time.Minute
 	var out []Slot
 	for _, r := range w.runs {
 		at := r[0]
-		if !lo.IsZero() && at.Before(lo) {
+		if at.Before(lo) {
 			// The first slot of the run that starts at or after lo.
 			at = at.Add((lo.Sub(at) + step - 1) / step * step)
 		}
-		for ; !at.Add(length).After(r[1]) && (hi.IsZero() || at.Before(hi)); at = at.Add(step) {
+		for ; !at.Add(length).After(r[1]) && at.Before(hi); at = at.Add(step) {
 			out = append(out, Slot{PractitionerID: s.PractitionerID, Start: at.UTC(), End: at.Add(length).UTC(), Modes: w.modes,
 				Date: w.date, MaxPerDay: s.MaxBookingsPerDay})
 		}

@@ -67,7 +67,8 @@ func TestSlotsAcrossDaylightSaving(t *testing.T) {
 				tc.wantLocal = []string{"00:30-02:00", "02:00-02:30"}
 				s.Rules[0].End = clock("02:30")
 			}
-			slots := s.SlotsOn(day(t, tc.date, tc.tz), []string{"video"})
+			noon := day(t, tc.date, tc.tz)
+			slots := scheduling.Offered([]scheduling.Schedule{s}, noon.Add(-14*time.Hour), noon.Add(14*time.Hour), []string{"video"})
 			got := locals(slots, tc.tz)
 			if len(got) != len(tc.wantLocal) {
 				t.Fatalf("got %v; want %v", got, tc.wantLocal)

@@ -334,7 +334,7 @@ func (st *Store) give(ctx context.Context, g donation.Gift, extra []types.Transa
 			return donation.Gift{}, problem.Field("campaignId", "no campaign in this currency has this id")
 		case tx.Failed(err, "gift"), tx.Failed(err, "pledge"):
 			return donation.Gift{}, exists
-		case len(dynamo.CancellationCodes(err)) > 0:
+		case tx.Retry(err):
 			backoff(attempt)
 			continue
 		default:
@@ -428,7 +428,7 @@ func (st *Store) SetStatus(ctx context.Context, old, updated donation.Gift) erro
 			return nil
 		case tx.Failed(err, "gift"):
 			return problem.New(problem.PreconditionFailed, "the gift changed since version %d: read it again", old.Version)
-		case len(dynamo.CancellationCodes(err)) > 0:
+		case tx.Retry(err):
 			backoff(attempt)
 			continue
 		default:

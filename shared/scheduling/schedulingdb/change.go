@@ -119,22 +119,11 @@ func (c *change) tx() *dynamo.Tx {
 	return &tx
 }
 
-// run writes the change; on a cancelled transaction, failed names the
-// roles of the items whose condition failed, and "conflict" when another
-// transaction or throttling cancelled it.
-func (c *change) run(ctx context.Context) (failed map[string]bool, err error) {
+// run writes the change and returns the transaction, to read what
+// cancelled it.
+func (c *change) run(ctx context.Context) (*dynamo.Tx, error) {
 	tx := c.tx()
-	err = tx.Run(ctx, c.st.DB)
-	failed = map[string]bool{}
-	for _, role := range []string{"appointment", "busy", "day", "bookings", "outbox"} {
-		if tx.Failed(err, role) {
-			failed[role] = true
-		}
-	}
-	if tx.Contended(err) {
-		failed["conflict"] = true
-	}
-	return failed, err
+	return tx, tx.Run(ctx, c.st.DB)
 }
 
 // upcoming counts the booked intervals that have not ended at now.

@@ -198,17 +198,17 @@ func (st *Store) Book(ctx context.Context, b scheduling.Booking, msgs []scheduli
 		if err := st.messages(c, a, msgs, a.CreatedAt); err != nil {
 			return err
 		}
-		failed, err := c.run(ctx)
+		tx, err := c.run(ctx)
 		switch {
 		case err == nil:
 			return nil
-		case failed["appointment"]:
+		case tx.Failed(err, "appointment"):
 			// A retried request whose first attempt was stored.
 			if got, gerr := st.Get(ctx, a.ID); gerr == nil && got.Version == a.Version && got.SlotID == a.SlotID {
 				return nil
 			}
 			return dynamo.Err(err, "book appointment")
-		case len(failed) > 0:
+		case tx.Retry(err):
 			continue // read again: the next look sees what changed
 		default:
 			return dynamo.Err(err, "book appointment")
@@ -262,13 +262,13 @@ func (st *Store) change(ctx context.Context, old, next scheduling.Appointment, m
 		if err := st.messages(c, next, msgs, next.UpdatedAt); err != nil {
 			return err
 		}
-		failed, err := c.run(ctx)
+		tx, err := c.run(ctx)
 		switch {
 		case err == nil:
 			return nil
-		case failed["appointment"]:
+		case tx.Failed(err, "appointment"):
 			return problem.New(problem.PreconditionFailed, "the appointment changed since version %d: read it again", old.Version)
-		case len(failed) > 0:
+		case tx.Retry(err):
 			continue
 		default:
 			return dynamo.Err(err, "change appointment")
@@ -314,13 +314,13 @@ func (st *Store) Reschedule(ctx context.Context, m scheduling.Move, msgs []sched
 		if err := st.messages(c, next, msgs, next.UpdatedAt); err != nil {
 			return err
 		}
-		failed, err := c.run(ctx)
+		tx, err := c.run(ctx)
 		switch {
 		case err == nil:
 			return nil
-		case failed["appointment"]:
+		case tx.Failed(err, "appointment"):
 			return problem.New(problem.PreconditionFailed, "the appointment changed since version %d: read it again", old.Version)
-		case len(failed) > 0:
+		case tx.Retry(err):
 			continue
 		default:
 			return dynamo.Err(err, "reschedule appointment")
