@@ -15,11 +15,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
+	"ohcs/shared/app"
 	"ohcs/shared/config"
 	"ohcs/shared/dynamo"
 	"ohcs/shared/logging"
 	"ohcs/shared/notification/awssend"
-	"ohcs/shared/notification/delivery"
 	"ohcs/shared/platform"
 )
 
@@ -45,7 +45,7 @@ func run(ctx context.Context, getenv func(string) string) error {
 	aws := dynamo.AWSConfig(cfg)
 	mail := sesv2.NewFromConfig(aws, func(o *sesv2.Options) { o.BaseEndpoint = cfg.Endpoint("SESV2") })
 	text := sns.NewFromConfig(aws, func(o *sns.Options) { o.BaseEndpoint = cfg.Endpoint("SNS") })
-	router := delivery.NewRouter(env, &awssend.Mail{Client: mail, From: getenv("OHCS_MAIL_FROM")}, &awssend.Text{Client: text})
+	router := app.Of(env).Router(&awssend.Mail{Client: mail, From: getenv("OHCS_MAIL_FROM")}, &awssend.Text{Client: text})
 	lambda.StartWithOptions(func(ctx context.Context, ev events.SNSEvent) error {
 		var errs []error
 		for _, rec := range ev.Records {

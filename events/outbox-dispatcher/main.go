@@ -13,11 +13,11 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
+	"ohcs/shared/app"
 	"ohcs/shared/config"
 	"ohcs/shared/dynamo"
 	"ohcs/shared/logging"
 	"ohcs/shared/notification/awssend"
-	"ohcs/shared/notification/delivery"
 	"ohcs/shared/platform"
 )
 
@@ -42,7 +42,7 @@ func run(ctx context.Context, getenv func(string) string) error {
 	// (dynamo.AWSConfig); the topic's endpoint variable as the SDK names it.
 	client := sns.NewFromConfig(dynamo.AWSConfig(cfg), func(o *sns.Options) { o.BaseEndpoint = cfg.Endpoint("SNS") })
 	topic := &awssend.Topic{Client: client, ARN: getenv("OHCS_NOTIFICATION_TOPIC_ARN")}
-	d := delivery.NewDispatcher(env, topic.Publish)
+	d := app.Of(env).Dispatcher(topic.Publish)
 	lambda.StartWithOptions(func(ctx context.Context, ev events.CloudWatchEvent) error {
 		n, err := d.Run(ctx, platform.ScheduledAt(ev, time.Now()), 200)
 		logger.Info("outbox dispatched", slog.Int("published", n))

@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"os"
 
-	"ohcs/shared/clinical/clinicalhttp"
 	"ohcs/shared/lambdahttp"
+	"ohcs/shared/population/populationhttp"
 )
 
 func main() {
-	if err := lambdahttp.RunOperation(context.Background(), os.Getenv, "producePopulationHealthReport", clinicalhttp.ProducePopulationHealthReport()); err != nil {
+	if err := lambdahttp.RunOperation(context.Background(), os.Getenv, "producePopulationHealthReport", populationhttp.ProducePopulationHealthReport()); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

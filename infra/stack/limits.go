@@ -9,7 +9,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"ohcs/shared/donation/donationhttp"
-	"ohcs/shared/notification/notificationhttp"
+	"ohcs/shared/notification"
 	"ohcs/shared/ratelimit"
 )
 
@@ -33,7 +33,7 @@ const PeoplePerAddress = 20
 
 // RouteLimits are the abuse-prone routes: notice spam and card testing.
 var RouteLimits = []RouteLimit{
-	{Name: "Notices", Method: "POST", Path: "/notifications", Rule: notificationhttp.SendLimit, Rate: 10, Burst: 20},
+	{Name: "Notices", Method: "POST", Path: "/notifications", Rule: notification.SendLimit, Rate: 10, Burst: 20},
 	{Name: "Gifts", Method: "POST", Path: "/donations", Rule: donationhttp.SmallGiftLimit, Rate: 10, Burst: 20},
 }
 

@@ -8,7 +8,7 @@ import (
 
 	"ohcs/shared/donation/donationhttp"
 	"ohcs/shared/knowledge/knowledgehttp"
-	"ohcs/shared/notification/notificationhttp"
+	"ohcs/shared/notification"
 )
 
 // atWindowStart moves the server's clock to just after the start of the
@@ -59,7 +59,7 @@ func TestSmallGiftLimit(t *testing.T) {
 func TestSendLimit(t *testing.T) {
 	c := start(t, nil)
 	w := newWorld(t, c)
-	atWindowStart(c, notificationhttp.SendLimit.Window)
+	atWindowStart(c, notification.SendLimit.Window)
 	prac := w.tokens["practitioner"]
 	send := func() response {
 		return c.call("POST", "/v1/notifications", prac, map[string]any{"recipients": map[string]any{"beneficiaryIds": []string{w.B}},

@@ -26,11 +26,11 @@ import (
 	"ohcs/local/lambdamode"
 	"ohcs/local/localmail"
 	"ohcs/openapi"
+	"ohcs/shared/app"
 	"ohcs/shared/config"
 	"ohcs/shared/jsonio"
 	"ohcs/shared/lambdahttp"
 	"ohcs/shared/logging"
-	"ohcs/shared/notification/delivery"
 	"ohcs/shared/operations"
 	"ohcs/shared/outbox"
 	"ohcs/shared/platform"
@@ -97,9 +97,9 @@ func (s *Server) routes(ctx context.Context, env *platform.Env, getenv func(stri
 		return nil, fmt.Errorf("openapi json: %w", err)
 	}
 	s.Mail = &localmail.Recorder{}
-	router := delivery.NewRouter(env, s.Mail, s.Mail)
+	router := app.Of(env).Router(s.Mail, s.Mail)
 	// The topic delivers to the delivery function, under its own grants.
-	s.dispatcher = delivery.NewDispatcher(env, func(ctx context.Context, m outbox.Message) error {
+	s.dispatcher = app.Of(env).Dispatcher(func(ctx context.Context, m outbox.Message) error {
 		return router.HandleMessage(s.Requests.Begin(ctx, "deliver-notifications"), m)
 	})
 	mux := http.NewServeMux()

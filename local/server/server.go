@@ -35,7 +35,6 @@ import (
 	"ohcs/shared/config"
 	"ohcs/shared/cursor"
 	"ohcs/shared/dynamo"
-	"ohcs/shared/knowledge/knowledgehttp"
 	"ohcs/shared/logging"
 	"ohcs/shared/operations"
 	"ohcs/shared/outbox"
@@ -192,7 +191,7 @@ func StartWithBody(ctx context.Context, getenv func(string) string, logger *slog
 			// The articles are written by the first demo practitioner.
 			var author practitioner.Practitioner
 			if author, err = app.Of(env).Practitioners().Store.GetBySub(ctx, demo.AuthorSub); err == nil {
-				err = demo.SeedArticles(ctx, knowledgehttp.NewService(env), author.ID, author.Sub)
+				err = demo.SeedArticles(ctx, app.Of(env).Knowledge(), author.ID, author.Sub)
 			}
 		}
 		if err != nil {

@@ -12,10 +12,15 @@ import (
 
 	"ohcs/shared/access"
 	"ohcs/shared/audit/auditdb"
+	"ohcs/shared/clinical"
+	"ohcs/shared/donation"
+	"ohcs/shared/knowledge"
+	"ohcs/shared/notification"
 	"ohcs/shared/people/peopledb"
 	"ohcs/shared/platform"
 	"ohcs/shared/practitioner"
 	"ohcs/shared/practitioner/practitionerdb"
+	"ohcs/shared/registry"
 	"ohcs/shared/scheduling"
 	"ohcs/shared/scheduling/schedulingdb"
 	"ohcs/shared/tables"
@@ -23,13 +28,19 @@ import (
 
 // Parts are the shared parts of one Env, each built on first use.
 type Parts struct {
-	env           *platform.Env
-	people        lazy[*peopledb.Store]
-	practitioners lazy[*practitioner.Service]
-	scheduling    lazy[*schedulingdb.Store]
-	availability  lazy[*scheduling.Service]
-	audit         lazy[*auditdb.Store]
-	policy        lazy[*access.Policy]
+	env            *platform.Env
+	people         lazy[*peopledb.Store]
+	practitioners  lazy[*practitioner.Service]
+	scheduling     lazy[*schedulingdb.Store]
+	availability   lazy[*scheduling.Service]
+	audit          lazy[*auditdb.Store]
+	policy         lazy[*access.Policy]
+	knowledge      lazy[*knowledge.Service]
+	donations      lazy[*donation.Service]
+	practitionerDB lazy[*practitionerdb.Store]
+	registrySvc    lazy[*registry.Service]
+	notifications  lazy[*notification.Service]
+	clinical       lazy[*clinical.Service]
 }
 
 var parts sync.Map // *platform.Env -> *Parts
@@ -60,8 +71,13 @@ func (p *Parts) People() *peopledb.Store {
 // Practitioners is the practitioner service.
 func (p *Parts) Practitioners() *practitioner.Service {
 	return p.practitioners.get(func() *practitioner.Service {
-		return &practitioner.Service{Store: &practitionerdb.Store{DB: p.env.DynamoDB, Table: p.env.Config.Table(tables.Practitioners)},
-			Now: p.env.Now, NewID: p.env.NewID}
+		return &practitioner.Service{Store: p.practitionerStore(), Now: p.env.Now, NewID: p.env.NewID}
+	})
+}
+
+func (p *Parts) practitionerStore() *practitionerdb.Store {
+	return p.practitionerDB.get(func() *practitionerdb.Store {
+		return &practitionerdb.Store{DB: p.env.DynamoDB, Table: p.env.Config.Table(tables.Practitioners)}
 	})
 }
 

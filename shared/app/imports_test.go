@@ -1,9 +1,13 @@
 package app_test
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -61,6 +65,100 @@ func TestHandlerPackagesImportNoOtherHandlers(t *testing.T) {
 	}
 	if handlers < 9 {
 		t.Errorf("found %d handler packages; want every domain's", handlers)
+	}
+}
+
+// The declared kernel: the packages every domain may use. Everything else
+// under shared/ that is not infrastructure below is a domain.
+var (
+	kernel         = []string{"access", "audit", "outbox"}
+	infrastructure = []string{"app", "auth", "config", "cursor", "dynamo", "etag", "idempotency", "jsonio", "lambdahttp",
+		"logging", "operations", "paging", "platform", "problem", "ratelimit", "tables", "textfold", "validate"}
+)
+
+// area returns the first element of a package's path under shared/ ("" for
+// a package outside it).
+func area(pkg string) string {
+	rest, ok := strings.CutPrefix(pkg, "ohcs/shared/")
+	if !ok {
+		return ""
+	}
+	first, _, _ := strings.Cut(rest, "/")
+	return first
+}
+
+func isDomain(a string) bool {
+	return a != "" && !slices.Contains(kernel, a) && !slices.Contains(infrastructure, a)
+}
+
+// TestDomainsImportOnlyTheKernel: no domain imports another (its
+// subpackages included); what one needs of another is an interface it
+// declares, which the composition root implements. The kernel imports no
+// domain, and no infrastructure but the root and the operation registry
+// does.
+func TestDomainsImportOnlyTheKernel(t *testing.T) {
+	domains := map[string]bool{}
+	for pkg, deps := range imports(t) {
+		from := area(pkg)
+		if from == "" {
+			continue
+		}
+		if isDomain(from) {
+			domains[from] = true
+		}
+		for _, d := range deps {
+			to := area(d)
+			if !isDomain(to) || to == from {
+				continue
+			}
+			switch {
+			case isDomain(from):
+				t.Errorf("the %s domain imports the %s domain: %s -> %s", from, to, pkg, d)
+			case slices.Contains(kernel, from):
+				t.Errorf("the kernel imports a domain: %s -> %s", pkg, d)
+			case from != "app" && from != "operations":
+				t.Errorf("infrastructure imports a domain: %s -> %s", pkg, d)
+			}
+		}
+	}
+	if len(domains) < 10 {
+		t.Errorf("found the domains %v; want every one", domains)
+	}
+}
+
+// TestHandlersTouchNoStore: a handler package holds services and the
+// narrow interfaces it declares; it names no store (no Store field or
+// type of any package, no store adapter package).
+func TestHandlersTouchNoStore(t *testing.T) {
+	for pkg, deps := range imports(t) {
+		if !handler(pkg) {
+			continue
+		}
+		for _, d := range deps {
+			if strings.HasSuffix(d, "db") {
+				t.Errorf("%s imports the store package %s", pkg, d)
+			}
+		}
+	}
+	files, err := filepath.Glob(filepath.Join("..", "*", "*http", "*.go"))
+	if err != nil || len(files) < 10 {
+		t.Fatalf("handler files: %d, %v", len(files), err)
+	}
+	fset := token.NewFileSet()
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") || strings.Contains(f, "lambdahttp") {
+			continue
+		}
+		file, err := parser.ParseFile(fset, f, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(file, func(n ast.Node) bool {
+			if sel, ok := n.(*ast.SelectorExpr); ok && sel.Sel.Name == "Store" {
+				t.Errorf("%s names a store", fset.Position(sel.Pos()))
+			}
+			return true
+		})
 	}
 }
 

@@ -14,15 +14,19 @@ import (
 
 // Service is the clinical domain's logic. Callers have been authorized.
 type Service struct {
-	Store Store
-	Now   func() time.Time
-	NewID func() string
+	Store        Store
+	Patients     Patients
+	Appointments Appointments
+	Now          func() time.Time
+	NewID        func() string
 }
 
-// Appointment is what recording a consultation needs of one.
+// Appointment is what clinical needs of an appointment: recording its
+// consultation, listing it in a report or an export.
 type Appointment struct {
-	ID, PractitionerID, BeneficiaryID, Status string
-	Version                                   int64
+	ID, PractitionerID, BeneficiaryID, Status, Mode string
+	Start, End                                      time.Time
+	Version                                         int64
 }
 
 // Record records a consultation of appointment a by practitioner pid.

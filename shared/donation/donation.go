@@ -136,11 +136,43 @@ type Store interface {
 	SetStatus(ctx context.Context, old, updated Gift) error
 }
 
+// Donor is what donations know of a donor's profile.
+type Donor struct {
+	ID                 string
+	AnonymousByDefault bool
+}
+
+// Donors tells the donor profile of a signed-in person.
+type Donors interface {
+	// DonorOf returns the donor profile of sub; NotFound.
+	DonorOf(ctx context.Context, sub string) (Donor, error)
+}
+
 // Service is the donation domain's logic.
 type Service struct {
 	Store Store
 	Now   func() time.Time
 	NewID func() string
+}
+
+// Campaign returns a campaign with its totals; NotFound.
+func (s *Service) Campaign(ctx context.Context, id string) (Campaign, error) {
+	return s.Store.GetCampaign(ctx, id)
+}
+
+// Campaigns pages through campaigns, newest first.
+func (s *Service) Campaigns(ctx context.Context, limit int, after map[string]string) (CampaignPage, error) {
+	return s.Store.ListCampaigns(ctx, limit, after)
+}
+
+// Gift returns a gift; NotFound.
+func (s *Service) Gift(ctx context.Context, id string) (Gift, error) {
+	return s.Store.GetGift(ctx, id)
+}
+
+// Gifts pages through a donor's gifts, newest first.
+func (s *Service) Gifts(ctx context.Context, donorID string, limit int, after map[string]string) (GiftPage, error) {
+	return s.Store.ListGifts(ctx, donorID, limit, after)
 }
 
 // CreateCampaign opens a campaign. Invalid.

@@ -59,6 +59,10 @@ func TestScoresStayPositive(t *testing.T) {
 // verified except those listed.
 type verifiedAuthors struct{ withdrawn map[string]bool }
 
+func (v verifiedAuthors) AuthorOf(_ context.Context, sub string) (string, bool, error) {
+	return sub, !v.withdrawn[sub], nil
+}
+
 func (v verifiedAuthors) VerifiedAmong(_ context.Context, ids []string) (map[string]bool, error) {
 	out := map[string]bool{}
 	for _, id := range ids {

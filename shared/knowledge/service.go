@@ -57,6 +57,9 @@ type Authors interface {
 	// VerifiedAmong reports, per practitioner id, whether it is verified
 	// now (absent: it does not exist).
 	VerifiedAmong(ctx context.Context, ids []string) (map[string]bool, error)
+	// AuthorOf returns the practitioner profile id of sub and whether it
+	// is verified now; NotFound when sub has no practitioner profile.
+	AuthorOf(ctx context.Context, sub string) (id string, verified bool, err error)
 }
 
 // Validate checks an article's fields.
@@ -144,7 +147,23 @@ func termsOf(p map[string]Posting) []string {
 	return out
 }
 
-// Share publishes a new article by a verified practitioner. Invalid.
+// Publish shares a new article by the practitioner of authorSub, which must
+// be verified now. Forbidden, Invalid.
+func (s *Service) Publish(ctx context.Context, authorSub string, a Article) (Article, error) {
+	id, verified, err := s.Authors.AuthorOf(ctx, authorSub)
+	switch {
+	case problem.Is(err, problem.NotFound):
+		return Article{}, problem.New(problem.Forbidden, "only verified practitioners share knowledge: create your profile")
+	case err != nil:
+		return Article{}, err
+	case !verified:
+		return Article{}, problem.New(problem.Forbidden, "only verified practitioners share knowledge")
+	}
+	return s.Share(ctx, id, authorSub, a)
+}
+
+// Share publishes a new article by a practitioner the caller has checked
+// (the demonstration's seed). Invalid.
 func (s *Service) Share(ctx context.Context, authorID, authorSub string, a Article) (Article, error) {
 	if a.Audience == "" {
 		a.Audience = "public"
@@ -168,6 +187,12 @@ func (s *Service) Share(ctx context.Context, authorID, authorSub string, a Artic
 // Update publishes a new version of the author's article at ifMatch; the
 // fields of patch named in fields replace the latest's.
 func (s *Service) Update(ctx context.Context, authorSub, id string, patch Article, fields map[string]bool, ifMatch int64) (Article, error) {
+	// A practitioner whose verification is withdrawn edits no article.
+	if _, verified, err := s.Authors.AuthorOf(ctx, authorSub); err == nil && !verified {
+		return Article{}, problem.New(problem.Forbidden, "only verified practitioners edit knowledge")
+	} else if err != nil && !problem.Is(err, problem.NotFound) {
+		return Article{}, err
+	}
 	old, err := s.Store.Latest(ctx, id)
 	if err != nil {
 		return Article{}, err

@@ -15,6 +15,7 @@ import (
 	"ohcs/shared/notification/notificationhttp"
 	"ohcs/shared/people/peoplehttp"
 	"ohcs/shared/platform"
+	"ohcs/shared/population/populationhttp"
 	"ohcs/shared/practitioner/practitionerhttp"
 	"ohcs/shared/registry/registryhttp"
 	"ohcs/shared/scheduling/schedulinghttp"
@@ -40,6 +41,7 @@ func Registries() []platform.Registry {
 		knowledgehttp.Registry(),
 		notificationhttp.Registry(),
 		clinicalhttp.Registry(),
+		populationhttp.Registry(),
 	}
 }
 

@@ -14,12 +14,9 @@ import (
 	"strings"
 	"time"
 
-	"ohcs/shared/clinical"
-	"ohcs/shared/donation"
 	"ohcs/shared/outbox"
-	"ohcs/shared/practitioner"
 	"ohcs/shared/problem"
-	"ohcs/shared/registry"
+	"ohcs/shared/textfold"
 )
 
 // MinCount is the smallest count a report shows; smaller ones read "<5".
@@ -52,7 +49,7 @@ func Scope(region, organizationID string) string {
 	case organizationID != "":
 		return "org#" + organizationID
 	case region != "":
-		return "region#" + practitioner.Fold(region)
+		return "region#" + textfold.Key(region)
 	default:
 		return "all"
 	}
@@ -67,22 +64,40 @@ type Store interface {
 	Sum(ctx context.Context, scope, from, to string) (Tally, error)
 }
 
+// Practitioner is what the counters need of an event's practitioner.
+type Practitioner struct {
+	Specialty     string   // the code of its first specialty; "" without one
+	Region        string   // the region of its address, as written
+	Organizations []string // the organisations it is a member of
+}
+
+// Consultation is what the counters need of a consultation.
+type Consultation struct {
+	PractitionerID string
+	DiagnosisCodes []string
+}
+
+// Gift is what the counters need of a gift.
+type Gift struct {
+	Currency       string
+	Amount         int64  // minor units
+	OrganizationID string // its campaign's organisation; "" without one
+}
+
+// Sources are where the counters learn about an event's subjects.
+type Sources interface {
+	// Practitioner returns a practitioner; NotFound.
+	Practitioner(ctx context.Context, id string) (Practitioner, error)
+	// Consultation returns a consultation; NotFound.
+	Consultation(ctx context.Context, id string) (Consultation, error)
+	// Gift returns a gift; NotFound.
+	Gift(ctx context.Context, id string) (Gift, error)
+}
+
 // Counter turns outbox messages into counts.
 type Counter struct {
-	Store         Store
-	Practitioners interface {
-		Get(ctx context.Context, id string) (practitioner.Practitioner, error)
-	}
-	Memberships interface {
-		MembershipsOf(ctx context.Context, m registry.Member) ([]registry.Membership, error)
-	}
-	Consultations interface {
-		Consultation(ctx context.Context, id string) (clinical.Consultation, error)
-	}
-	Gifts interface {
-		GetGift(ctx context.Context, id string) (donation.Gift, error)
-		GetCampaign(ctx context.Context, id string) (donation.Campaign, error)
-	}
+	Store   Store
+	Sources Sources
 }
 
 // MaxOrganizations is how many of a practitioner's organisations an event
@@ -112,8 +127,8 @@ func (c *Counter) Count(ctx context.Context, m outbox.Message) error {
 		t[appointmentKey(status)] = 1
 		t[specialtyKey(spec, status)] = 1
 	case m.Kind == outbox.ConsultationRecorded:
-		var cons clinical.Consultation
-		cons, err = c.Consultations.Consultation(ctx, m.ConsultationID)
+		var cons Consultation
+		cons, err = c.Sources.Consultation(ctx, m.ConsultationID)
 		if problem.Is(err, problem.NotFound) {
 			return nil // nothing left to count
 		}
@@ -122,8 +137,8 @@ func (c *Counter) Count(ctx context.Context, m outbox.Message) error {
 		}
 		scopes, _, err = c.practitionerScopes(ctx, cons.PractitionerID)
 		t[consultationsKey] = 1
-		for _, d := range cons.Diagnoses {
-			if ch, ok := ChapterOf(d.Code); ok {
+		for _, code := range cons.DiagnosisCodes {
+			if ch, ok := ChapterOf(code); ok {
 				t[chapterKey(ch.Roman)]++
 			}
 		}
@@ -142,7 +157,7 @@ func (c *Counter) Count(ctx context.Context, m outbox.Message) error {
 // first specialty ("unspecified" without one).
 func (c *Counter) practitionerScopes(ctx context.Context, id string) ([]string, string, error) {
 	scopes := []string{"all"}
-	p, err := c.Practitioners.Get(ctx, id)
+	p, err := c.Sources.Practitioner(ctx, id)
 	if problem.Is(err, problem.NotFound) {
 		return scopes, "unspecified", nil
 	}
@@ -150,28 +165,24 @@ func (c *Counter) practitionerScopes(ctx context.Context, id string) ([]string, 
 		return nil, "", err
 	}
 	spec := "unspecified"
-	if len(p.Profile.Specialties) > 0 {
-		spec = p.Profile.Specialties[0].Code
+	if p.Specialty != "" {
+		spec = p.Specialty
 	}
 	// Regions match as names do: case, accents and spacing aside.
-	if r := practitioner.Fold(p.Profile.Location.Address.Region); r != "" {
+	if r := textfold.Key(p.Region); r != "" {
 		scopes = append(scopes, "region#"+r)
 	}
-	ms, err := c.Memberships.MembershipsOf(ctx, registry.Member{Type: "practitioner", ID: id})
-	if err != nil {
-		return nil, "", err
-	}
-	for i, m := range ms {
+	for i, org := range p.Organizations {
 		if i == MaxOrganizations {
 			break
 		}
-		scopes = append(scopes, "org#"+m.OrganizationID)
+		scopes = append(scopes, "org#"+org)
 	}
 	return scopes, spec, nil
 }
 
 func (c *Counter) giftScopes(ctx context.Context, giftID string, t Tally) ([]string, error) {
-	g, err := c.Gifts.GetGift(ctx, giftID)
+	g, err := c.Sources.Gift(ctx, giftID)
 	if problem.Is(err, problem.NotFound) {
 		return nil, nil // nothing left to count
 	}
@@ -181,14 +192,34 @@ func (c *Counter) giftScopes(ctx context.Context, giftID string, t Tally) ([]str
 	t[giftKey(g.Currency, "count")] = 1
 	t[giftKey(g.Currency, "amount")] = g.Amount
 	scopes := []string{"all"}
-	camp, err := c.Gifts.GetCampaign(ctx, g.CampaignID)
-	if err != nil && !problem.Is(err, problem.NotFound) {
-		return nil, err
-	}
-	if camp.OrganizationID != "" {
-		scopes = append(scopes, "org#"+camp.OrganizationID)
+	if g.OrganizationID != "" {
+		scopes = append(scopes, "org#"+g.OrganizationID)
 	}
 	return scopes, nil
+}
+
+// Organizations tells whether an organisation exists.
+type Organizations interface {
+	// OrganizationExists returns nil when the organisation exists; NotFound.
+	OrganizationExists(ctx context.Context, id string) error
+}
+
+// Service produces population health reports.
+type Service struct {
+	Store         Store
+	Organizations Organizations
+	Now           func() time.Time
+}
+
+// Report produces the report q asks for, of an organisation that exists.
+// Invalid, NotFound.
+func (s *Service) Report(ctx context.Context, q Query) (Report, error) {
+	if q.OrganizationID != "" {
+		if err := s.Organizations.OrganizationExists(ctx, q.OrganizationID); err != nil {
+			return Report{}, err
+		}
+	}
+	return Produce(ctx, s.Store, q, s.Now())
 }
 
 // Query asks for a report.
@@ -275,7 +306,7 @@ func Produce(ctx context.Context, st Store, q Query, now time.Time) (Report, err
 	if len(q.OrganizationID) > 64 {
 		l.Add("organizationId", "must be at most 64 characters")
 	}
-	if q.Region != "" && practitioner.Fold(q.Region) == "" {
+	if q.Region != "" && textfold.Key(q.Region) == "" {
 		l.Add("region", "must not be blank")
 	}
 	if err := l.Err(); err != nil {

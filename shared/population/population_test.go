@@ -7,13 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"ohcs/shared/clinical"
-	"ohcs/shared/donation"
 	"ohcs/shared/outbox"
 	"ohcs/shared/population"
-	"ohcs/shared/practitioner"
 	"ohcs/shared/problem"
-	"ohcs/shared/registry"
 )
 
 func TestChapterOf(t *testing.T) {
@@ -126,36 +122,22 @@ func (m *memStore) Sum(_ context.Context, scope, from, to string) (population.Ta
 
 type fakes struct{}
 
-func (fakes) Get(_ context.Context, id string) (practitioner.Practitioner, error) {
+func (fakes) Practitioner(_ context.Context, id string) (population.Practitioner, error) {
 	if id != "P" {
-		return practitioner.Practitioner{}, problem.New(problem.NotFound, "no practitioner %s", id)
+		return population.Practitioner{}, problem.New(problem.NotFound, "no practitioner %s", id)
 	}
-	p := practitioner.Practitioner{ID: "P"}
-	p.Specialties = []practitioner.Specialty{{Code: "gp"}, {Code: "pediatrics"}}
-	p.Location.Address.Region = " Maputo  Cidade"
-	return p, nil
+	return population.Practitioner{Specialty: "gp", Region: " Maputo  Cidade", Organizations: []string{"O1", "O2"}}, nil
 }
 
-func (fakes) MembershipsOf(_ context.Context, m registry.Member) ([]registry.Membership, error) {
-	if m.Type == "practitioner" && m.ID == "P" {
-		return []registry.Membership{{OrganizationID: "O1"}, {OrganizationID: "O2"}}, nil
-	}
-	return nil, nil
-}
-
-func (fakes) Consultation(_ context.Context, id string) (clinical.Consultation, error) {
+func (fakes) Consultation(_ context.Context, id string) (population.Consultation, error) {
 	if id == "GONE" {
-		return clinical.Consultation{}, problem.New(problem.NotFound, "no consultation %s", id)
+		return population.Consultation{}, problem.New(problem.NotFound, "no consultation %s", id)
 	}
-	return clinical.Consultation{ID: id, PractitionerID: "P", Diagnoses: []clinical.Diagnosis{{System: "icd10", Code: "J45.909"}, {System: "icd10", Code: "J20.9"}, {System: "icd10", Code: "I10"}}}, nil
+	return population.Consultation{PractitionerID: "P", DiagnosisCodes: []string{"J45.909", "J20.9", "I10"}}, nil
 }
 
-func (fakes) GetGift(_ context.Context, id string) (donation.Gift, error) {
-	return donation.Gift{ID: id, CampaignID: "C", Amount: 700, Currency: "EUR"}, nil
-}
-
-func (fakes) GetCampaign(_ context.Context, id string) (donation.Campaign, error) {
-	return donation.Campaign{ID: id, OrganizationID: "O9"}, nil
+func (fakes) Gift(_ context.Context, id string) (population.Gift, error) {
+	return population.Gift{Amount: 700, Currency: "EUR", OrganizationID: "O9"}, nil
 }
 
 // TestCounter: each kind adds its counters to the scopes of its
@@ -163,7 +145,7 @@ func (fakes) GetCampaign(_ context.Context, id string) (donation.Campaign, error
 func TestCounter(t *testing.T) {
 	ctx := context.Background()
 	st := &memStore{adds: map[string]bool{}, days: map[string]population.Tally{}}
-	c := &population.Counter{Store: st, Practitioners: fakes{}, Memberships: fakes{}, Consultations: fakes{}, Gifts: fakes{}}
+	c := &population.Counter{Store: st, Sources: fakes{}}
 	at := time.Date(2026, 3, 1, 23, 30, 0, 0, time.FixedZone("", -3*3600)) // 2 March in UTC
 	msgs := []outbox.Message{
 		{ID: "1", Kind: outbox.AppointmentBooked, PractitionerID: "P", CreatedAt: at},

@@ -215,7 +215,7 @@ func (s *Service) Search(ctx context.Context, q Query) (Page, error) {
 // Fold returns s without accents, in lower case, with single spaces: the
 // form names are sorted and matched in.
 func Fold(s string) string {
-	return strings.Join(strings.Fields(strings.ToLower(textfold.Accents(s))), " ")
+	return textfold.Key(s)
 }
 
 // PrimaryLanguage returns the primary subtag of a language tag, lower-case:

@@ -65,6 +65,17 @@ func (s *Service) PlaceSchedule(ctx context.Context, sub, pid string, sch Schedu
 	return sch, nil
 }
 
+// Appointment returns an appointment; NotFound. Who may see it is the
+// caller's to decide (the access policy).
+func (s *Service) Appointment(ctx context.Context, id string) (Appointment, error) {
+	return s.Store.Get(ctx, id)
+}
+
+// Appointments pages through appointments by practitioner or beneficiary.
+func (s *Service) Appointments(ctx context.Context, q AppointmentQuery) (AppointmentPage, error) {
+	return s.Store.List(ctx, q)
+}
+
 // ListSchedules pages through sub's own schedules.
 func (s *Service) ListSchedules(ctx context.Context, sub, pid string, limit int, after map[string]string) (SchedulePage, error) {
 	if _, err := s.own(ctx, sub, pid); err != nil {

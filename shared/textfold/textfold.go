@@ -5,6 +5,7 @@
 package textfold
 
 import (
+	"strings"
 	"sync"
 	"unicode"
 
@@ -27,4 +28,10 @@ func Accents(s string) string {
 		return s
 	}
 	return out
+}
+
+// Key folds a name for matching: lower case, without accents, its words
+// one space apart ("  São  Paulo " and "sao paulo" fold alike).
+func Key(s string) string {
+	return strings.Join(strings.Fields(strings.ToLower(Accents(s))), " ")
 }

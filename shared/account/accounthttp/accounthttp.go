@@ -27,21 +27,12 @@ func Registry() platform.Registry {
 func GetMe() platform.Operation {
 	return platform.Operation{
 		Build: func(env *platform.Env) (http.Handler, error) {
-			store := app.Of(env).People()
+			pr := app.Of(env).Profiles()
 			return platform.Handle((&Me{Finders: map[string]ProfileFinder{
-				"practitionerId": app.Of(env).Practitioners(),
-				"beneficiaryId": finder(func(ctx context.Context, sub string) (string, error) {
-					b, err := store.BeneficiaryBySub(ctx, sub)
-					return b.ID, err
-				}),
-				"caregiverId": finder(func(ctx context.Context, sub string) (string, error) {
-					c, err := store.CaregiverBySub(ctx, sub)
-					return c.ID, err
-				}),
-				"donorId": finder(func(ctx context.Context, sub string) (string, error) {
-					d, err := store.DonorBySub(ctx, sub)
-					return d.ID, err
-				}),
+				"practitionerId": finder(pr.PractitionerOf),
+				"beneficiaryId":  finder(pr.BeneficiaryOf),
+				"caregiverId":    finder(pr.CaregiverOf),
+				"donorId":        finder(pr.DonorOf),
 			}}).Serve), nil
 		},
 		Reads: []tables.Table{tables.Practitioners, tables.People},

@@ -4,6 +4,7 @@
 package clinicalhttp
 
 import (
+	"context"
 	"net/http"
 	"regexp"
 	"strings"
@@ -15,17 +16,13 @@ import (
 	"ohcs/shared/access"
 	"ohcs/shared/auth"
 	"ohcs/shared/clinical"
-	"ohcs/shared/clinical/clinicaldb"
 	"ohcs/shared/cursor"
 	"ohcs/shared/etag"
 	"ohcs/shared/jsonio"
 	"ohcs/shared/lambdahttp"
 	"ohcs/shared/paging"
-	"ohcs/shared/people"
 	"ohcs/shared/platform"
-	"ohcs/shared/practitioner"
 	"ohcs/shared/problem"
-	"ohcs/shared/scheduling/schedulingdb"
 	"ohcs/shared/tables"
 )
 
@@ -35,22 +32,21 @@ var reads = []tables.Table{tables.Clinical, tables.People, tables.Practitioners,
 // function links only its own (its main calls that operation's func).
 func Registry() platform.Registry {
 	return platform.Registry{
-		"recordConsultation":            RecordConsultation(),
-		"getConsultation":               GetConsultation(),
-		"listConsultations":             ListConsultations(),
-		"addHealthRecordEntry":          AddHealthRecordEntry(),
-		"getHealthRecordEntry":          GetHealthRecordEntry(),
-		"listHealthRecordEntries":       ListHealthRecordEntries(),
-		"createTreatmentPlan":           CreateTreatmentPlan(),
-		"updateTreatmentPlan":           UpdateTreatmentPlan(),
-		"getTreatmentPlan":              GetTreatmentPlan(),
-		"listTreatmentPlans":            ListTreatmentPlans(),
-		"assessClinicalRisk":            AssessClinicalRisk(),
-		"produceHealthReport":           ProduceHealthReport(),
-		"getHealthReport":               GetHealthReport(),
-		"listHealthReports":             ListHealthReports(),
-		"exportHealthRecordFhir":        ExportHealthRecordFhir(),
-		"producePopulationHealthReport": ProducePopulationHealthReport(),
+		"recordConsultation":      RecordConsultation(),
+		"getConsultation":         GetConsultation(),
+		"listConsultations":       ListConsultations(),
+		"addHealthRecordEntry":    AddHealthRecordEntry(),
+		"getHealthRecordEntry":    GetHealthRecordEntry(),
+		"listHealthRecordEntries": ListHealthRecordEntries(),
+		"createTreatmentPlan":     CreateTreatmentPlan(),
+		"updateTreatmentPlan":     UpdateTreatmentPlan(),
+		"getTreatmentPlan":        GetTreatmentPlan(),
+		"listTreatmentPlans":      ListTreatmentPlans(),
+		"assessClinicalRisk":      AssessClinicalRisk(),
+		"produceHealthReport":     ProduceHealthReport(),
+		"getHealthReport":         GetHealthReport(),
+		"listHealthReports":       ListHealthReports(),
+		"exportHealthRecordFhir":  ExportHealthRecordFhir(),
 	}
 }
 
@@ -129,40 +125,29 @@ func ExportHealthRecordFhir() platform.Operation {
 	return op(func(h *Handlers) platform.HandlerFunc { return h.Export })
 }
 
-// ProducePopulationHealthReport is the producePopulationHealthReport operation: its handler and its tables.
-func ProducePopulationHealthReport() platform.Operation {
-	return populationOp
-}
-
 func op(pick func(*Handlers) platform.HandlerFunc, writes ...tables.Table) platform.Operation {
 	return platform.Operation{Build: func(env *platform.Env) (http.Handler, error) { return platform.Handle(pick(New(env))), nil },
 		Reads: reads, Writes: append([]tables.Table{tables.Audit}, writes...)}
 }
 
+// Practitioners tells the practitioner profile of a signed-in person.
+type Practitioners interface {
+	// PractitionerOf returns the practitioner profile id of sub; NotFound.
+	PractitionerOf(ctx context.Context, sub string) (string, error)
+}
+
 // Handlers serves the clinical operations.
 type Handlers struct {
 	Service       *clinical.Service
-	Appointments  *schedulingdb.Store
-	Practitioners *practitioner.Service
-	People        people.Store
+	Practitioners Practitioners
 	Policy        *access.Policy
 	Cursors       *cursor.Sealer
 }
 
 // New builds the handlers over the DynamoDB stores of env.
 func New(env *platform.Env) *Handlers {
-	cfg := env.Config
 	parts := app.Of(env)
-	sched := parts.Scheduling()
-	return &Handlers{
-		People: parts.People(),
-		Service: &clinical.Service{Store: &clinicaldb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.Clinical), Completion: sched.Completion,
-			OutboxTable: cfg.Table(tables.Outbox), NewID: env.NewID}, Now: env.Now, NewID: env.NewID},
-		Appointments:  sched,
-		Practitioners: parts.Practitioners(),
-		Policy:        parts.Policy(),
-		Cursors:       env.Cursors,
-	}
+	return &Handlers{Service: parts.Clinical(), Practitioners: parts.Profiles(), Policy: parts.Policy(), Cursors: env.Cursors}
 }
 
 var idRE = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
@@ -197,17 +182,14 @@ func (h *Handlers) Record(w http.ResponseWriter, r *http.Request) error {
 		return problem.Field("appointmentId", "is not an id")
 	}
 	ctx := r.Context()
-	pid, err := h.Practitioners.IDOf(ctx, p.Sub)
+	pid, err := h.Practitioners.PractitionerOf(ctx, p.Sub)
 	if problem.Is(err, problem.NotFound) {
 		err = problem.New(problem.NotFound, "no appointment %s", in.AppointmentID)
 	}
 	if err != nil {
 		return err
 	}
-	a, err := h.Appointments.Get(ctx, in.AppointmentID)
-	if err == nil && a.PractitionerID != pid {
-		err = problem.New(problem.NotFound, "no appointment %s", in.AppointmentID)
-	}
+	a, err := h.Service.OwnAppointment(ctx, pid, in.AppointmentID)
 	if err != nil {
 		return err
 	}
@@ -215,8 +197,7 @@ func (h *Handlers) Record(w http.ResponseWriter, r *http.Request) error {
 		// Refused reads as the appointment missing, not as its beneficiary.
 		return absent(err, "appointment", in.AppointmentID)
 	}
-	c, err := h.Service.Record(ctx, pid, clinical.Appointment{ID: a.ID, PractitionerID: a.PractitionerID, BeneficiaryID: a.BeneficiaryID,
-		Status: string(a.Status), Version: a.Version}, in.domain())
+	c, err := h.Service.Record(ctx, pid, a, in.domain())
 	if err != nil {
 		return err
 	}
@@ -274,7 +255,7 @@ func label(kind string) string {
 // GetConsultation serves getConsultation.
 func (h *Handlers) GetConsultation(w http.ResponseWriter, r *http.Request) error {
 	c, err := read(h, r, "consultationId", "getConsultation", "consultation",
-		func(id string) (clinical.Consultation, error) { return h.Service.Store.Consultation(r.Context(), id) },
+		func(id string) (clinical.Consultation, error) { return h.Service.Consultation(r.Context(), id) },
 		func(c clinical.Consultation) string { return c.BeneficiaryID })
 	if err != nil {
 		return err
@@ -286,7 +267,7 @@ func (h *Handlers) GetConsultation(w http.ResponseWriter, r *http.Request) error
 // GetEntry serves getHealthRecordEntry.
 func (h *Handlers) GetEntry(w http.ResponseWriter, r *http.Request) error {
 	e, err := read(h, r, "entryId", "getHealthRecordEntry", "healthRecordEntry",
-		func(id string) (clinical.Entry, error) { return h.Service.Store.Entry(r.Context(), id) },
+		func(id string) (clinical.Entry, error) { return h.Service.Entry(r.Context(), id) },
 		func(e clinical.Entry) string { return e.BeneficiaryID })
 	if err != nil {
 		return err
@@ -298,7 +279,7 @@ func (h *Handlers) GetEntry(w http.ResponseWriter, r *http.Request) error {
 // GetPlan serves getTreatmentPlan.
 func (h *Handlers) GetPlan(w http.ResponseWriter, r *http.Request) error {
 	p, err := read(h, r, "planId", "getTreatmentPlan", "treatmentPlan",
-		func(id string) (clinical.Plan, error) { return h.Service.Store.Plan(r.Context(), id) },
+		func(id string) (clinical.Plan, error) { return h.Service.Plan(r.Context(), id) },
 		func(p clinical.Plan) string { return p.BeneficiaryID })
 	if err != nil {
 		return err
@@ -347,7 +328,7 @@ func (h *Handlers) ListConsultations(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	page, err := h.Service.Store.Consultations(r.Context(), q)
+	page, err := h.Service.Consultations(r.Context(), q)
 	return writePage(h, w, scope, page, err, consultationOut)
 }
 
@@ -359,7 +340,7 @@ func (h *Handlers) ListEntries(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q.Kind = kind
-	page, err := h.Service.Store.Entries(r.Context(), q)
+	page, err := h.Service.Entries(r.Context(), q)
 	return writePage(h, w, scope, page, err, entryOut)
 }
 
@@ -371,6 +352,6 @@ func (h *Handlers) ListPlans(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q.Status = status
-	page, err := h.Service.Store.Plans(r.Context(), q)
+	page, err := h.Service.Plans(r.Context(), q)
 	return writePage(h, w, scope, page, err, planResponse)
 }

@@ -108,7 +108,7 @@ func (h *Handlers) UpdatePlan(w http.ResponseWriter, r *http.Request) error {
 	for k := range present {
 		fields[k] = true
 	}
-	old, err := h.Service.Store.Plan(r.Context(), pid)
+	old, err := h.Service.Plan(r.Context(), pid)
 	if err != nil {
 		return absent(err, "treatment plan", pid)
 	}

@@ -8,18 +8,15 @@ import (
 	"regexp"
 	"time"
 
+	"ohcs/shared/app"
 	"ohcs/shared/auth"
 	"ohcs/shared/cursor"
 	"ohcs/shared/donation"
-	"ohcs/shared/donation/donationdb"
 	"ohcs/shared/etag"
 	"ohcs/shared/idempotency"
-	"ohcs/shared/idempotency/idempotencydb"
 	"ohcs/shared/jsonio"
 	"ohcs/shared/lambdahttp"
 	"ohcs/shared/paging"
-	"ohcs/shared/people"
-	"ohcs/shared/people/peopledb"
 	"ohcs/shared/platform"
 	"ohcs/shared/problem"
 	"ohcs/shared/ratelimit"
@@ -88,7 +85,7 @@ func op(pick func(*Handlers) http.Handler, writes ...tables.Table) platform.Oper
 // Handlers serves the donation operations.
 type Handlers struct {
 	Service     *donation.Service
-	People      people.Store
+	Donors      donation.Donors
 	Idempotency idempotency.Middleware
 	Cursors     *cursor.Sealer
 	Limits      *ratelimit.Limiter
@@ -103,15 +100,9 @@ var SmallGiftLimit = ratelimit.Rule{Name: "smallGifts", What: "gifts under 500 m
 
 // New builds the handlers over the DynamoDB stores of env.
 func New(env *platform.Env) *Handlers {
-	return &Handlers{
-		Service: &donation.Service{Store: &donationdb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Donations),
-			OutboxTable: env.Config.Table(tables.Outbox), NewID: env.NewID}, Now: env.Now, NewID: env.NewID},
-		People: &peopledb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.People)},
-		Idempotency: idempotency.Middleware{Store: &idempotencydb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Idempotency)},
-			Now: env.Now, TTL: env.Config.IdempotencyTTL},
-		Cursors: env.Cursors,
-		Limits:  &ratelimit.Limiter{DB: env.DynamoDB, Table: env.Config.Table(tables.Idempotency), Now: env.Now},
-	}
+	parts := app.Of(env)
+	return &Handlers{Service: parts.Donations(), Donors: parts.Donors(), Idempotency: parts.Idempotency(),
+		Cursors: env.Cursors, Limits: parts.Limits()}
 }
 
 var idRE = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
@@ -235,7 +226,7 @@ func (h *Handlers) GetCampaign(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := h.Service.Store.GetCampaign(r.Context(), id)
+	c, err := h.Service.Campaign(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -253,7 +244,7 @@ func (h *Handlers) ListCampaigns(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page, err := h.Service.Store.ListCampaigns(r.Context(), pg.Limit, pg.After)
+	page, err := h.Service.Campaigns(r.Context(), pg.Limit, pg.After)
 	if err != nil {
 		return err
 	}
@@ -280,7 +271,7 @@ func (h *Handlers) Give(w http.ResponseWriter, r *http.Request) error {
 	if !idRE.MatchString(in.CampaignID) {
 		return problem.Field("campaignId", "is not an id")
 	}
-	d, err := h.People.DonorBySub(r.Context(), p.Sub)
+	d, err := h.Donors.DonorOf(r.Context(), p.Sub)
 	if problem.Is(err, problem.NotFound) {
 		err = problem.New(problem.Unprocessable, "create your donor profile before giving")
 	}
@@ -313,7 +304,7 @@ func (h *Handlers) visible(r *http.Request, p auth.Principal, g donation.Gift) e
 	if p.Has(auth.Administrator) {
 		return nil
 	}
-	if d, err := h.People.DonorBySub(r.Context(), p.Sub); err == nil && d.ID == g.DonorID {
+	if d, err := h.Donors.DonorOf(r.Context(), p.Sub); err == nil && d.ID == g.DonorID {
 		return nil
 	} else if err != nil && !problem.Is(err, problem.NotFound) {
 		return err
@@ -331,7 +322,7 @@ func (h *Handlers) GetGift(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	g, err := h.Service.Store.GetGift(r.Context(), id)
+	g, err := h.Service.Gift(r.Context(), id)
 	if err == nil {
 		err = h.visible(r, p, g)
 	}
@@ -356,7 +347,7 @@ func (h *Handlers) ListGifts(w http.ResponseWriter, r *http.Request) error {
 	case donorID != "" && !p.Has(auth.Administrator):
 		return problem.New(problem.Forbidden, "only administrators list another donor's gifts")
 	case donorID == "" && p.Has(auth.Donor):
-		d, err := h.People.DonorBySub(r.Context(), p.Sub)
+		d, err := h.Donors.DonorOf(r.Context(), p.Sub)
 		if err != nil && !problem.Is(err, problem.NotFound) {
 			return err
 		}
@@ -371,7 +362,7 @@ func (h *Handlers) ListGifts(w http.ResponseWriter, r *http.Request) error {
 	}
 	var page donation.GiftPage
 	if donorID != "" {
-		if page, err = h.Service.Store.ListGifts(r.Context(), donorID, pg.Limit, pg.After); err != nil {
+		if page, err = h.Service.Gifts(r.Context(), donorID, pg.Limit, pg.After); err != nil {
 			return err
 		}
 	}

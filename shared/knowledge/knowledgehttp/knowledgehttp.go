@@ -19,12 +19,9 @@ import (
 	"ohcs/shared/etag"
 	"ohcs/shared/jsonio"
 	"ohcs/shared/knowledge"
-	"ohcs/shared/knowledge/knowledgedb"
 	"ohcs/shared/lambdahttp"
 	"ohcs/shared/paging"
 	"ohcs/shared/platform"
-	"ohcs/shared/practitioner"
-	"ohcs/shared/practitioner/practitionerdb"
 	"ohcs/shared/problem"
 	"ohcs/shared/ratelimit"
 	"ohcs/shared/tables"
@@ -83,23 +80,16 @@ func op(pick func(*Handlers) platform.HandlerFunc, writes ...tables.Table) platf
 
 // Handlers serves the knowledge operations.
 type Handlers struct {
-	Service       *knowledge.Service
-	Practitioners *practitioner.Service
-	Tokens        *auth.Verifier
-	Cursors       *cursor.Sealer
-	Limits        *ratelimit.Limiter
-}
-
-// NewService returns the knowledge service of env.
-func NewService(env *platform.Env) *knowledge.Service {
-	return &knowledge.Service{Store: &knowledgedb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Knowledge)},
-		Authors: &practitionerdb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Practitioners)}, Now: env.Now, NewID: env.NewID}
+	Service *knowledge.Service
+	Tokens  *auth.Verifier
+	Cursors *cursor.Sealer
+	Limits  *ratelimit.Limiter
 }
 
 // New builds the handlers over the DynamoDB stores of env.
 func New(env *platform.Env) *Handlers {
-	return &Handlers{Service: NewService(env), Practitioners: app.Of(env).Practitioners(), Tokens: env.Tokens, Cursors: env.Cursors,
-		Limits: &ratelimit.Limiter{DB: env.DynamoDB, Table: env.Config.Table(tables.Idempotency), Now: env.Now}}
+	parts := app.Of(env)
+	return &Handlers{Service: parts.Knowledge(), Tokens: env.Tokens, Cursors: env.Cursors, Limits: parts.Limits()}
 }
 
 var idRE = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
@@ -213,16 +203,7 @@ func (h *Handlers) Share(w http.ResponseWriter, r *http.Request) error {
 	if err := jsonio.Decode(r, &in); err != nil {
 		return err
 	}
-	prac, err := h.Practitioners.Store.GetBySub(r.Context(), p.Sub)
-	if err == nil && prac.Verification != practitioner.Verified {
-		err = problem.New(problem.Forbidden, "only verified practitioners share knowledge")
-	} else if problem.Is(err, problem.NotFound) {
-		err = problem.New(problem.Forbidden, "only verified practitioners share knowledge: create your profile")
-	}
-	if err != nil {
-		return err
-	}
-	a, err := h.Service.Share(r.Context(), prac.ID, p.Sub, in.article())
+	a, err := h.Service.Publish(r.Context(), p.Sub, in.article())
 	if err != nil {
 		return err
 	}
@@ -267,12 +248,6 @@ func (h *Handlers) Update(w http.ResponseWriter, r *http.Request) error {
 		l.Add("body", "name at least one field to change")
 	}
 	if err := l.Err(); err != nil {
-		return err
-	}
-	// A practitioner whose verification is withdrawn edits no article.
-	if prac, err := h.Practitioners.Store.GetBySub(r.Context(), p.Sub); err == nil && prac.Verification != practitioner.Verified {
-		return problem.New(problem.Forbidden, "only verified practitioners edit knowledge")
-	} else if err != nil && !problem.Is(err, problem.NotFound) {
 		return err
 	}
 	a, err := h.Service.Update(r.Context(), p.Sub, id, in.article(), fields, version)

@@ -15,30 +15,84 @@ import (
 	"time"
 
 	"ohcs/shared/access"
-	"ohcs/shared/donation"
 	"ohcs/shared/notification"
 	"ohcs/shared/outbox"
-	"ohcs/shared/people"
-	"ohcs/shared/practitioner"
 	"ohcs/shared/problem"
-	"ohcs/shared/registry"
-	"ohcs/shared/scheduling"
 )
+
+// People are the people a message can reach, as delivery sees them.
+type People interface {
+	// Beneficiary returns a beneficiary as a recipient and the id of the
+	// caregiver that manages it ("" for none); NotFound.
+	Beneficiary(ctx context.Context, id string) (notification.Person, string, error)
+	// CareLinks pages through a beneficiary's care links, as the access
+	// policy reads them.
+	CareLinks(ctx context.Context, beneficiaryID string, limit int, after map[string]string) ([]access.Link, map[string]string, error)
+	// Caregiver returns a caregiver as a recipient; NotFound.
+	Caregiver(ctx context.Context, id string) (notification.Person, error)
+	// Donor returns a donor as a recipient; NotFound.
+	Donor(ctx context.Context, id string) (notification.Person, error)
+	// ProfileIDs pages through the ids of the profiles of a kind
+	// (BENEFICIARY, CAREGIVER, DONOR).
+	ProfileIDs(ctx context.Context, kind string, limit int, after map[string]string) ([]string, map[string]string, error)
+}
+
+// Practitioners are the practitioners a message can reach.
+type Practitioners interface {
+	// Practitioner returns a practitioner as a recipient (with NotFound,
+	// a recipient without a key, whom nothing reaches).
+	Practitioner(ctx context.Context, id string) (notification.Person, error)
+	// Verified pages through the verified practitioners as recipients.
+	Verified(ctx context.Context, limit int, after map[string]string) ([]notification.Person, map[string]string, error)
+}
+
+// Member is a member of an organisation.
+type Member struct {
+	Type string // practitioner, beneficiary or caregiver
+	ID   string
+}
+
+// Members are the members of organisations.
+type Members interface {
+	// Members pages through an organisation's members.
+	Members(ctx context.Context, orgID string, limit int, after map[string]string) ([]Member, map[string]string, error)
+}
+
+// Appointment is what delivery needs of an appointment.
+type Appointment struct {
+	PractitionerID, BeneficiaryID string
+	Booked                        bool // booked, neither cancelled nor done
+	Start                         time.Time
+}
+
+// Appointments tells delivery about appointments.
+type Appointments interface {
+	// Appointment returns an appointment; NotFound.
+	Appointment(ctx context.Context, id string) (Appointment, error)
+}
+
+// Gift is what a receipt needs of a gift.
+type Gift struct {
+	DonorID, Currency, ReceiptNumber string
+	Amount                           int64 // minor units
+}
+
+// Gifts tells delivery about gifts.
+type Gifts interface {
+	// Gift returns a gift; NotFound.
+	Gift(ctx context.Context, id string) (Gift, error)
+}
 
 // Router delivers outbox messages.
 type Router struct {
 	Notices       notification.Store
 	Deliverer     *notification.Deliverer
-	People        people.Store
-	Practitioners practitioner.Store
-	Appointments  interface {
-		Get(ctx context.Context, id string) (scheduling.Appointment, error)
-	}
-	Gifts interface {
-		GetGift(ctx context.Context, id string) (donation.Gift, error)
-	}
-	Registry registry.Store
-	Now      func() time.Time
+	People        People
+	Practitioners Practitioners
+	Members       Members
+	Appointments  Appointments
+	Gifts         Gifts
+	Now           func() time.Time
 }
 
 // Handle delivers one message. Delivering it again sends nothing twice.
@@ -130,7 +184,7 @@ func (r *Router) audience(ctx context.Context, n notification.Notification) ([]n
 	if n.OrganizationID != "" {
 		var after map[string]string
 		for {
-			ms, next, err := r.Registry.Members(ctx, n.OrganizationID, "", 100, after)
+			ms, next, err := r.Members.Members(ctx, n.OrganizationID, 100, after)
 			if err != nil {
 				return nil, err
 			}
@@ -160,7 +214,7 @@ func (r *Router) audience(ctx context.Context, n notification.Notification) ([]n
 				case "BENEFICIARY":
 					ps, err = r.beneficiary(ctx, id)
 				case "CAREGIVER":
-					ps, err = r.member(ctx, registry.Membership{MemberType: "caregiver", MemberID: id})
+					ps, err = r.member(ctx, Member{Type: "caregiver", ID: id})
 				case "DONOR":
 					var d notification.Person
 					if d, err = r.donor(ctx, id); d.Key != "" {
@@ -179,102 +233,83 @@ func (r *Router) audience(ctx context.Context, n notification.Notification) ([]n
 		}
 	}
 	if n.Role == "practitioner" {
-		q := practitioner.Query{Limit: 100}
+		var after map[string]string
 		for {
-			page, err := r.Practitioners.Search(ctx, q)
+			ps, next, err := r.Practitioners.Verified(ctx, 100, after)
 			if err != nil {
 				return nil, err
 			}
-			for _, p := range page.Items {
-				add(practitionerPerson(p))
-			}
-			if page.Next == nil {
+			add(ps...)
+			if next == nil {
 				break
 			}
-			q.After = page.Next
+			after = next
 		}
 	}
 	return out, nil
 }
 
-func (r *Router) member(ctx context.Context, m registry.Membership) ([]notification.Person, error) {
-	switch m.MemberType {
+func (r *Router) member(ctx context.Context, m Member) ([]notification.Person, error) {
+	var p notification.Person
+	var err error
+	switch m.Type {
 	case "beneficiary":
-		return r.beneficiary(ctx, m.MemberID)
+		return r.beneficiary(ctx, m.ID)
 	case "caregiver":
-		c, err := r.People.GetCaregiver(ctx, m.MemberID)
-		if problem.Is(err, problem.NotFound) {
-			return nil, nil
-		}
-		return []notification.Person{caregiverPerson(c)}, err
+		p, err = r.People.Caregiver(ctx, m.ID)
 	case "practitioner":
-		p, err := r.Practitioners.Get(ctx, m.MemberID)
-		if problem.Is(err, problem.NotFound) {
-			return nil, nil
-		}
-		return []notification.Person{practitionerPerson(p)}, err
+		p, err = r.Practitioners.Practitioner(ctx, m.ID)
+	default:
+		return nil, nil
 	}
-	return nil, nil
-}
-
-func practitionerPerson(p practitioner.Practitioner) notification.Person {
-	lang := "en"
-	if len(p.Languages) > 0 {
-		lang = p.Languages[0]
+	if problem.Is(err, problem.NotFound) {
+		return nil, nil
 	}
-	return notification.Person{Key: p.Sub, Sub: p.Sub, Name: p.FullName, Email: p.Email, Phone: p.Phone, Language: lang, TimeZone: p.TimeZone}
-}
-
-func caregiverPerson(c people.Caregiver) notification.Person {
-	return notification.Person{Key: c.Sub, Sub: c.Sub, Name: c.FullName, Email: c.Email, Phone: c.Phone, Language: "en", TimeZone: "UTC"}
+	return []notification.Person{p}, err
 }
 
 // beneficiary returns the beneficiary and its caregivers with
 // receiveNotifications (the managing caregiver of a dependent holds it).
 func (r *Router) beneficiary(ctx context.Context, id string) ([]notification.Person, error) {
-	b, err := r.People.GetBeneficiary(ctx, id)
+	b, managedBy, err := r.People.Beneficiary(ctx, id)
 	if problem.Is(err, problem.NotFound) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	key := b.Sub
-	if key == "" {
-		key = "beneficiary:" + b.ID
-	}
-	out := []notification.Person{{Key: key, Sub: b.Sub, Name: b.FullName, Email: b.Email, Phone: b.Phone, Language: b.PreferredLanguage, TimeZone: b.TimeZone}}
+	out := []notification.Person{b}
 	cgs := map[string]bool{}
-	if b.ManagedBy != "" {
-		cgs[b.ManagedBy] = true
+	if managedBy != "" {
+		cgs[managedBy] = true
 	}
 	now := r.Now()
 	var after map[string]string
 	for {
-		page, err := r.People.LinksOfBeneficiary(ctx, b.ID, 100, after)
+		links, next, err := r.People.CareLinks(ctx, id, 100, after)
 		if err != nil {
 			return nil, err
 		}
-		for _, l := range page.Items {
-			if l.Policy().Grants(access.ReceiveNotifications, now) {
+		for _, l := range links {
+			if l.Grants(access.ReceiveNotifications, now) {
 				cgs[l.CaregiverID] = true
 			}
 		}
-		if page.Next == nil {
+		if next == nil {
 			break
 		}
-		after = page.Next
+		after = next
 	}
 	for id := range cgs {
-		c, err := r.People.GetCaregiver(ctx, id)
+		p, err := r.People.Caregiver(ctx, id)
 		if problem.Is(err, problem.NotFound) {
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
-		p := caregiverPerson(c)
-		p.Language, p.TimeZone = b.PreferredLanguage, b.TimeZone
+		// A caregiver is told in the beneficiary's language and zone.
+		p.Language, p.TimeZone = b.Language, b.TimeZone
 		out = append(out, p)
 	}
 	return out, nil
@@ -302,7 +337,7 @@ func (r *Router) automatic(ctx context.Context, m outbox.Message, subject string
 }
 
 func (r *Router) appointment(ctx context.Context, m outbox.Message) error {
-	a, err := r.Appointments.Get(ctx, m.AppointmentID)
+	a, err := r.Appointments.Appointment(ctx, m.AppointmentID)
 	if problem.Is(err, problem.NotFound) {
 		return nil
 	}
@@ -311,10 +346,10 @@ func (r *Router) appointment(ctx context.Context, m outbox.Message) error {
 	}
 	// A reminder fires only for an appointment still booked at the time it
 	// was written for: none for a cancelled or moved one.
-	if m.Kind == outbox.AppointmentReminder && (a.Status != scheduling.Booked || a.Start.Sub(m.DueAt.Add(24*time.Hour)).Abs() > time.Minute) {
+	if m.Kind == outbox.AppointmentReminder && (!a.Booked || a.Start.Sub(m.DueAt.Add(24*time.Hour)).Abs() > time.Minute) {
 		return nil
 	}
-	prac, err := r.Practitioners.Get(ctx, a.PractitionerID)
+	prac, err := r.Practitioners.Practitioner(ctx, a.PractitionerID)
 	if err != nil && !problem.Is(err, problem.NotFound) {
 		return err
 	}
@@ -325,14 +360,14 @@ func (r *Router) appointment(ctx context.Context, m outbox.Message) error {
 	if len(bens) == 0 {
 		return nil
 	}
-	recipients := append([]notification.Person{practitionerPerson(prac)}, bens...)
+	recipients := append([]notification.Person{prac}, bens...)
 	render := func(p notification.Person) (string, string) {
 		loc, err := time.LoadLocation(p.TimeZone)
 		if err != nil {
 			loc = time.UTC
 		}
 		return notification.Render(string(m.Kind), p.Language, map[string]string{
-			"practitioner": prac.FullName, "beneficiary": bens[0].Name,
+			"practitioner": prac.Name, "beneficiary": bens[0].Name,
 			"time": a.Start.In(loc).Format("2006-01-02 15:04 MST"),
 		})
 	}
@@ -345,7 +380,7 @@ func (r *Router) appointment(ctx context.Context, m outbox.Message) error {
 }
 
 func (r *Router) receipt(ctx context.Context, m outbox.Message) error {
-	g, err := r.Gifts.GetGift(ctx, m.DonationID)
+	g, err := r.Gifts.Gift(ctx, m.DonationID)
 	if problem.Is(err, problem.NotFound) {
 		return nil
 	}
@@ -369,15 +404,11 @@ func (r *Router) receipt(ctx context.Context, m outbox.Message) error {
 	return r.send(ctx, m, n, []notification.Person{d}, render)
 }
 
-// donor finds a donor by id through the people store's accounts: the
-// receipt message carries the donor id.
+// donor returns the donor of id as a recipient; none when it is gone.
 func (r *Router) donor(ctx context.Context, id string) (notification.Person, error) {
-	d, err := r.People.GetDonor(ctx, id)
+	d, err := r.People.Donor(ctx, id)
 	if problem.Is(err, problem.NotFound) {
 		return notification.Person{}, nil
 	}
-	if err != nil {
-		return notification.Person{}, err
-	}
-	return notification.Person{Key: d.Sub, Sub: d.Sub, Name: d.DisplayName, Email: d.Email, Language: "en", TimeZone: "UTC"}, nil
+	return d, err
 }

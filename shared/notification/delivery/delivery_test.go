@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"ohcs/local/localmail"
+	"ohcs/shared/app"
 	"ohcs/shared/cursor"
 	"ohcs/shared/dynamo/dynamoprobe"
 	"ohcs/shared/dynamo/dynamotest"
@@ -65,7 +66,7 @@ func setup(t *testing.T) *fixture {
 		{Kind: "appointmentBooked", DueAt: clock}, {Kind: "appointmentReminder", DueAt: f.appt.Start.Add(-24 * time.Hour)}}); err != nil {
 		t.Fatal(err)
 	}
-	f.router = delivery.NewRouter(f.env, f.mail, f.mail)
+	f.router = app.Of(f.env).Router(f.mail, f.mail)
 	return f
 }
 
@@ -86,7 +87,7 @@ func TestPublishFailuresLoseNothing(t *testing.T) {
 	f := setup(t)
 	ctx := context.Background()
 	var attempts atomic.Int32
-	d := delivery.NewDispatcher(f.env, func(ctx context.Context, m outbox.Message) error {
+	d := app.Of(f.env).Dispatcher(func(ctx context.Context, m outbox.Message) error {
 		if attempts.Add(1) <= 2 {
 			return errors.New("topic unavailable")
 		}
@@ -141,7 +142,7 @@ func TestSendFailureRetriesOnce(t *testing.T) {
 		return nil
 	}
 	// The booking's notice, written by setup, goes out: one email fails.
-	d := delivery.NewDispatcher(f.env, f.router.HandleMessage)
+	d := app.Of(f.env).Dispatcher(f.router.HandleMessage)
 	if _, err := d.Run(ctx, *f.clock, 100); err != nil {
 		t.Fatalf("a failed send is held by the outbox, not retried by the caller: %v", err)
 	}
@@ -227,7 +228,7 @@ func TestQuietHours(t *testing.T) {
 	if err := f.router.Deliverer.Store.PutPreferences(ctx, "ben", notificationPrefs()); err != nil {
 		t.Fatal(err)
 	}
-	d := delivery.NewDispatcher(f.env, f.router.HandleMessage)
+	d := app.Of(f.env).Dispatcher(f.router.HandleMessage)
 	if _, err := d.Run(ctx, *f.clock, 100); err != nil {
 		t.Fatal(err)
 	}
@@ -261,7 +262,7 @@ func TestStoreFailsMidDelivery(t *testing.T) {
 		f := setup(t)
 		faults := &dynamoprobe.Faults{}
 		f.env.DynamoDB = faults.Instrument(f.env.DynamoDB)
-		f.router = delivery.NewRouter(f.env, f.mail, f.mail)
+		f.router = app.Of(f.env).Router(f.mail, f.mail)
 		f.router.Deliverer.Pause = func(context.Context, time.Duration) {}
 		return f, faults
 	}

@@ -13,21 +13,15 @@ import (
 
 	"ohcs/shared/app"
 
-	"ohcs/shared/access"
 	"ohcs/shared/auth"
 	"ohcs/shared/cursor"
 	"ohcs/shared/idempotency"
-	"ohcs/shared/idempotency/idempotencydb"
 	"ohcs/shared/jsonio"
 	"ohcs/shared/lambdahttp"
 	"ohcs/shared/notification"
-	"ohcs/shared/notification/notificationdb"
 	"ohcs/shared/paging"
 	"ohcs/shared/platform"
 	"ohcs/shared/problem"
-	"ohcs/shared/ratelimit"
-	"ohcs/shared/registry"
-	"ohcs/shared/registry/registrydb"
 	"ohcs/shared/tables"
 	"ohcs/shared/validate"
 )
@@ -80,31 +74,15 @@ func op(pick func(*Handlers) platform.HandlerFunc, writes ...tables.Table) platf
 
 // Handlers serves the notification operations.
 type Handlers struct {
-	Store       notification.Store
-	Registry    registry.Store
-	Policy      *access.Policy
+	Service     *notification.Service
 	Idempotency idempotency.Middleware
 	Cursors     *cursor.Sealer
-	Limits      *ratelimit.Limiter
-	Now         func() time.Time
-	NewID       func() string
 }
-
-// SendLimit bounds how many notifications one sender may send: enough for
-// a clinic's day, too few to spam.
-var SendLimit = ratelimit.Rule{Name: "sendNotification", What: "notifications", Limit: 30, Window: time.Hour}
 
 // New builds the handlers over the DynamoDB stores of env.
 func New(env *platform.Env) *Handlers {
-	cfg := env.Config
-	return &Handlers{
-		Store:       &notificationdb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.Notifications), OutboxTable: cfg.Table(tables.Outbox)},
-		Registry:    &registrydb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.Registry)},
-		Policy:      app.Of(env).Policy(),
-		Idempotency: idempotency.Middleware{Store: &idempotencydb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.Idempotency)}, Now: env.Now, TTL: cfg.IdempotencyTTL},
-		Cursors:     env.Cursors, Now: env.Now, NewID: env.NewID,
-		Limits: &ratelimit.Limiter{DB: env.DynamoDB, Table: cfg.Table(tables.Idempotency), Now: env.Now},
-	}
+	parts := app.Of(env)
+	return &Handlers{Service: parts.Notifications(), Idempotency: parts.Idempotency(), Cursors: env.Cursors}
 }
 
 var idRE = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
@@ -175,39 +153,12 @@ func (h *Handlers) Send(w http.ResponseWriter, r *http.Request) error {
 	if err := l.Err(); err != nil {
 		return err
 	}
-	ctx := r.Context()
-	switch {
-	case !p.Has(auth.Administrator) && len(rc.BeneficiaryIDs) == 0:
-		return problem.New(problem.Forbidden, "practitioners notify named beneficiaries they care for")
-	case len(rc.BeneficiaryIDs) > 0:
-		// Every named beneficiary must be reachable before anything is
-		// queued: a practitioner through a care relationship, an
-		// administrator as long as the beneficiary exists.
-		action := access.Notify
-		if p.Has(auth.Administrator) {
-			action = access.ReadProfile
-		}
-		for _, id := range rc.BeneficiaryIDs {
-			if _, err := h.Policy.Authorize(ctx, p, action, id, "sendNotification", access.Resource{Type: "notification"}); err != nil {
-				return err
-			}
-		}
-		n.RecipientCount = len(rc.BeneficiaryIDs)
-	case rc.OrganizationID != "":
-		if !idRE.MatchString(rc.OrganizationID) {
-			return problem.Field("recipients.organizationId", "is not an id")
-		}
-		if _, err := h.Registry.GetOrganization(ctx, rc.OrganizationID); err != nil {
-			return err
-		}
-	case rc.Role == "administrator":
-		return problem.New(problem.Unprocessable, "administrators have no profiles to notify; name them as beneficiaries or an organisation")
+	// An administrator's organisation is looked up: its id must be one.
+	if p.Has(auth.Administrator) && len(rc.BeneficiaryIDs) == 0 && rc.OrganizationID != "" && !idRE.MatchString(rc.OrganizationID) {
+		return problem.Field("recipients.organizationId", "is not an id")
 	}
-	if err := h.Limits.Allow(ctx, SendLimit, p.Sub); err != nil {
-		return err
-	}
-	n.ID, n.SenderSub, n.CreatedAt = h.NewID(), p.Sub, h.Now().UTC()
-	if err := h.Store.Create(ctx, n, h.NewID()); err != nil {
+	n, err = h.Service.Send(r.Context(), p, n)
+	if err != nil {
 		return err
 	}
 	jsonio.Write(w, http.StatusAccepted, map[string]any{"id": n.ID, "status": "queued", "recipientCount": n.RecipientCount})
@@ -224,10 +175,7 @@ func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) error {
 	if !idRE.MatchString(id) {
 		return problem.Field("notificationId", "is not an id")
 	}
-	n, err := h.Store.Get(r.Context(), id)
-	if err == nil && n.SenderSub != p.Sub {
-		err = problem.New(problem.NotFound, "no notification %s", id)
-	}
+	n, err := h.Service.Sent(r.Context(), p.Sub, id)
 	if err != nil {
 		return err
 	}
@@ -272,7 +220,7 @@ func (h *Handlers) Inbox(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page, err := h.Store.Inbox(r.Context(), p.Sub, unread == "true", pg.Limit, pg.After)
+	page, err := h.Service.Inbox(r.Context(), p.Sub, unread == "true", pg.Limit, pg.After)
 	if err != nil {
 		return err
 	}
@@ -301,7 +249,7 @@ func (h *Handlers) MarkRead(w http.ResponseWriter, r *http.Request) error {
 	if !idRE.MatchString(id) {
 		return problem.Field("notificationId", "is not an id")
 	}
-	it, err := h.Store.MarkRead(r.Context(), p.Sub, id)
+	it, err := h.Service.MarkRead(r.Context(), p.Sub, id)
 	if err != nil {
 		return err
 	}
@@ -358,7 +306,7 @@ func (h *Handlers) Preferences(w http.ResponseWriter, r *http.Request) error {
 	if err := l.Err(); err != nil {
 		return err
 	}
-	if err := h.Store.PutPreferences(r.Context(), p.Sub, prefs); err != nil {
+	if err := h.Service.SetPreferences(r.Context(), p.Sub, prefs); err != nil {
 		return err
 	}
 	out := map[string]any{"channels": map[string]bool{}}

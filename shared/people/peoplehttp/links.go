@@ -92,7 +92,7 @@ func (h *Handlers) ownCaregiver(r *http.Request, p auth.Principal) (string, bool
 	if !p.Has(auth.Caregiver) {
 		return "", false, nil
 	}
-	c, err := h.Service.Store.CaregiverBySub(r.Context(), p.Sub)
+	c, err := h.Service.CaregiverOf(r.Context(), p.Sub)
 	if problem.Is(err, problem.NotFound) {
 		return "", false, nil
 	}
@@ -158,10 +158,10 @@ func (h *Handlers) ListLinks(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		list = func(limit int, after map[string]string) (people.LinkPage, error) {
-			return h.Service.Store.LinksOfBeneficiary(ctx, benID, limit, after)
+			return h.Service.LinksOfBeneficiary(ctx, benID, limit, after)
 		}
 	case p.Has(auth.Caregiver):
-		cg, err := h.Service.Store.CaregiverBySub(ctx, p.Sub)
+		cg, err := h.Service.CaregiverOf(ctx, p.Sub)
 		if err != nil && !problem.Is(err, problem.NotFound) {
 			return err
 		}
@@ -169,11 +169,11 @@ func (h *Handlers) ListLinks(w http.ResponseWriter, r *http.Request) error {
 			if cg.ID == "" {
 				return people.LinkPage{}, nil
 			}
-			return h.Service.Store.LinksOfCaregiver(ctx, cg.ID, limit, after)
+			return h.Service.LinksOfCaregiver(ctx, cg.ID, limit, after)
 		}
 		scope += "\x1fcaregiver"
 	default:
-		b, err := h.Service.Store.BeneficiaryBySub(ctx, p.Sub)
+		b, err := h.Service.BeneficiaryOf(ctx, p.Sub)
 		if err != nil && !problem.Is(err, problem.NotFound) {
 			return err
 		}
@@ -181,7 +181,7 @@ func (h *Handlers) ListLinks(w http.ResponseWriter, r *http.Request) error {
 			if b.ID == "" {
 				return people.LinkPage{}, nil
 			}
-			return h.Service.Store.LinksOfBeneficiary(ctx, b.ID, limit, after)
+			return h.Service.LinksOfBeneficiary(ctx, b.ID, limit, after)
 		}
 	}
 	pg, err := paging.Parse(r, h.Cursors, scope)

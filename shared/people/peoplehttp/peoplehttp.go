@@ -133,11 +133,17 @@ type Practitioners interface {
 	Exists(ctx context.Context, id string) (bool, error)
 }
 
+// Trail is the audit trail, as the access logs read it.
+type Trail interface {
+	// List returns events of q.BeneficiaryID, or else of q.ActorSub.
+	List(ctx context.Context, q audit.Query) (audit.Page, error)
+}
+
 // Handlers serves the operations.
 type Handlers struct {
 	Service       *people.Service
 	Policy        *access.Policy
-	Audit         audit.Store
+	Audit         Trail
 	Practitioners Practitioners
 	Cursors       *cursor.Sealer
 	Now           func() time.Time
@@ -146,11 +152,8 @@ type Handlers struct {
 // New builds the handlers over the DynamoDB stores of env.
 func New(env *platform.Env) *Handlers {
 	parts := app.Of(env)
-	return &Handlers{
-		Service: &people.Service{Store: parts.People(), Now: env.Now, NewID: env.NewID},
-		Policy:  parts.Policy(),
-		Audit:   parts.Audit(), Practitioners: app.PractitionerLookup{Service: parts.Practitioners()}, Cursors: env.Cursors, Now: env.Now,
-	}
+	return &Handlers{Service: parts.PeopleService(), Policy: parts.Policy(), Audit: parts.Audit(),
+		Practitioners: app.PractitionerLookup{Service: parts.Practitioners()}, Cursors: env.Cursors, Now: env.Now}
 }
 
 var idRE = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
@@ -190,7 +193,7 @@ func (h *Handlers) CreateBeneficiary(w http.ResponseWriter, r *http.Request) err
 	case !in.ForDependent && !p.Has(auth.Beneficiary):
 		return problem.New(problem.Forbidden, "a caregiver creates a dependent with forDependent: true")
 	case in.ForDependent:
-		cg, err := h.Service.Store.CaregiverBySub(r.Context(), p.Sub)
+		cg, err := h.Service.CaregiverOf(r.Context(), p.Sub)
 		if problem.Is(err, problem.NotFound) {
 			err = problem.New(problem.Unprocessable, "create your caregiver profile before creating dependents")
 		}
@@ -227,7 +230,7 @@ func (h *Handlers) GetBeneficiary(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	b, err := h.Service.Store.GetBeneficiary(r.Context(), id)
+	b, err := h.Service.Beneficiary(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -302,24 +305,9 @@ func (h *Handlers) GetCaregiver(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := h.Service.Store.GetCaregiver(r.Context(), id)
+	c, err := h.Service.CaregiverFor(r.Context(), p, id)
 	if err != nil {
 		return err
-	}
-	visible := p.Has(auth.Administrator) || (p.Has(auth.Caregiver) && c.Sub == p.Sub)
-	if !visible && p.Has(auth.Beneficiary) {
-		if b, err := h.Service.Store.BeneficiaryBySub(r.Context(), p.Sub); err == nil {
-			links, err := h.Service.Store.LinksBetween(r.Context(), b.ID, c.ID)
-			if err != nil {
-				return err
-			}
-			for _, l := range links {
-				visible = visible || l.Policy().Active(h.Now())
-			}
-		}
-	}
-	if !visible {
-		return problem.New(problem.NotFound, "no caregiver %s", id)
 	}
 	etag.Set(w, c.Version)
 	jsonio.Write(w, http.StatusOK, caregiverOut(c))

@@ -15,13 +15,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"ohcs/shared/clinical/clinicaldb"
-	"ohcs/shared/donation/donationdb"
 	"ohcs/shared/dynamo"
 	"ohcs/shared/platform"
 	"ohcs/shared/population"
-	"ohcs/shared/practitioner/practitionerdb"
-	"ohcs/shared/registry/registrydb"
 	"ohcs/shared/tables"
 )
 
@@ -117,16 +113,4 @@ var (
 // NewStore returns the store of env.
 func NewStore(env *platform.Env) *Store {
 	return &Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Clinical), OutboxTable: env.Config.Table(tables.Outbox)}
-}
-
-// NewCounter returns the counter over the DynamoDB stores of env.
-func NewCounter(env *platform.Env) *population.Counter {
-	cfg := env.Config
-	return &population.Counter{
-		Store:         NewStore(env),
-		Practitioners: &practitionerdb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.Practitioners)},
-		Memberships:   &registrydb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.Registry)},
-		Consultations: &clinicaldb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.Clinical)},
-		Gifts:         &donationdb.Store{DB: env.DynamoDB, Table: cfg.Table(tables.Donations)},
-	}
 }

@@ -3,7 +3,6 @@
 package registryhttp
 
 import (
-	"context"
 	"net/http"
 	"regexp"
 	"slices"
@@ -17,13 +16,9 @@ import (
 	"ohcs/shared/jsonio"
 	"ohcs/shared/lambdahttp"
 	"ohcs/shared/paging"
-	"ohcs/shared/people"
-	"ohcs/shared/people/peopledb"
 	"ohcs/shared/platform"
-	"ohcs/shared/practitioner"
 	"ohcs/shared/problem"
 	"ohcs/shared/registry"
-	"ohcs/shared/registry/registrydb"
 	"ohcs/shared/tables"
 	"ohcs/shared/validate"
 )
@@ -75,22 +70,13 @@ func op(pick func(*Handlers) platform.HandlerFunc, writes ...tables.Table) platf
 
 // Handlers serves the registry operations.
 type Handlers struct {
-	Store         registry.Store
-	People        people.Store
-	Practitioners *practitioner.Service
-	Cursors       *cursor.Sealer
-	Now           func() time.Time
-	NewID         func() string
+	Service *registry.Service
+	Cursors *cursor.Sealer
 }
 
 // New builds the handlers over the DynamoDB stores of env.
 func New(env *platform.Env) *Handlers {
-	return &Handlers{
-		Store:         &registrydb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Registry)},
-		People:        &peopledb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.People)},
-		Practitioners: app.Of(env).Practitioners(),
-		Cursors:       env.Cursors, Now: env.Now, NewID: env.NewID,
-	}
+	return &Handlers{Service: app.Of(env).Registry(), Cursors: env.Cursors}
 }
 
 var idRE = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
@@ -153,13 +139,12 @@ func (h *Handlers) CreateOrganization(w http.ResponseWriter, r *http.Request) er
 	if err := l.Err(); err != nil {
 		return err
 	}
-	now := h.Now().UTC()
-	o.ID, o.CreatedAt, o.UpdatedAt, o.Version = h.NewID(), now, now, 1
-	if err := h.Store.CreateOrganization(r.Context(), o); err != nil {
+	o, err := h.Service.CreateOrganization(r.Context(), o)
+	if err != nil {
 		return err
 	}
 	out := map[string]any{"id": o.ID, "name": o.Name, "kind": o.Kind, "country": o.Country,
-		"createdAt": now.Format(time.RFC3339), "updatedAt": now.Format(time.RFC3339), "version": o.Version}
+		"createdAt": o.CreatedAt.Format(time.RFC3339), "updatedAt": o.UpdatedAt.Format(time.RFC3339), "version": o.Version}
 	if o.Address != nil {
 		out["address"] = addressJSON(*o.Address)
 	}
@@ -167,23 +152,6 @@ func (h *Handlers) CreateOrganization(w http.ResponseWriter, r *http.Request) er
 	etag.Set(w, o.Version)
 	jsonio.Write(w, http.StatusCreated, out)
 	return nil
-}
-
-// exists reports whether a member exists in its directory.
-func (h *Handlers) exists(ctx context.Context, m registry.Member) (bool, error) {
-	var err error
-	switch m.Type {
-	case "practitioner":
-		_, err = h.Practitioners.Store.Get(ctx, m.ID)
-	case "beneficiary":
-		_, err = h.People.GetBeneficiary(ctx, m.ID)
-	case "caregiver":
-		_, err = h.People.GetCaregiver(ctx, m.ID)
-	}
-	if problem.Is(err, problem.NotFound) {
-		return false, nil
-	}
-	return err == nil, err
 }
 
 // AddMembership serves addMembership.
@@ -214,19 +182,8 @@ func (h *Handlers) AddMembership(w http.ResponseWriter, r *http.Request) error {
 	if err := l.Err(); err != nil {
 		return err
 	}
-	if _, err := h.Store.GetOrganization(r.Context(), orgID); err != nil {
-		return err
-	}
-	member := registry.Member{Type: in.MemberType, ID: in.MemberID}
-	ok, err := h.exists(r.Context(), member)
+	m, err := h.Service.AddMembership(r.Context(), orgID, registry.Member{Type: in.MemberType, ID: in.MemberID}, in.Role)
 	if err != nil {
-		return err
-	}
-	if !ok {
-		return problem.Field("memberId", "no %s has this id", in.MemberType)
-	}
-	m := registry.Membership{OrganizationID: orgID, MemberType: in.MemberType, MemberID: in.MemberID, Role: in.Role, CreatedAt: h.Now().UTC()}
-	if err := h.Store.AddMembership(r.Context(), m); err != nil {
 		return err
 	}
 	jsonio.Write(w, http.StatusCreated, membershipOut(m))
@@ -250,33 +207,12 @@ func (h *Handlers) RemoveMembership(w http.ResponseWriter, r *http.Request) erro
 	if !slices.Contains(registry.MemberTypes, memberType) {
 		return problem.Field("memberType", "must be one of practitioner, beneficiary, caregiver")
 	}
-	m, err := h.Store.RemoveMembership(r.Context(), orgID, registry.Member{Type: memberType, ID: memberID})
+	m, err := h.Service.RemoveMembership(r.Context(), orgID, registry.Member{Type: memberType, ID: memberID})
 	if err != nil {
 		return err
 	}
 	jsonio.Write(w, http.StatusOK, membershipOut(m))
 	return nil
-}
-
-// profiles returns the members the caller is, by its profiles.
-func (h *Handlers) profiles(ctx context.Context, p auth.Principal) ([]registry.Member, error) {
-	var out []registry.Member
-	if id, err := h.Practitioners.IDOf(ctx, p.Sub); err == nil {
-		out = append(out, registry.Member{Type: "practitioner", ID: id})
-	} else if !problem.Is(err, problem.NotFound) {
-		return nil, err
-	}
-	if b, err := h.People.BeneficiaryBySub(ctx, p.Sub); err == nil {
-		out = append(out, registry.Member{Type: "beneficiary", ID: b.ID})
-	} else if !problem.Is(err, problem.NotFound) {
-		return nil, err
-	}
-	if c, err := h.People.CaregiverBySub(ctx, p.Sub); err == nil {
-		out = append(out, registry.Member{Type: "caregiver", ID: c.ID})
-	} else if !problem.Is(err, problem.NotFound) {
-		return nil, err
-	}
-	return out, nil
 }
 
 // Members serves listOrganizationMembers: administrators see every member,
@@ -290,34 +226,16 @@ func (h *Handlers) Members(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.Store.GetOrganization(r.Context(), orgID); err != nil {
+	memberType, err := h.Service.MembersVisible(r.Context(), p.Sub, p.Has(auth.Administrator), orgID)
+	if err != nil {
 		return err
-	}
-	memberType := ""
-	if !p.Has(auth.Administrator) {
-		mine, err := h.profiles(r.Context(), p)
-		if err != nil {
-			return err
-		}
-		member := false
-		for _, m := range mine {
-			ok, err := h.Store.IsMember(r.Context(), orgID, m)
-			if err != nil {
-				return err
-			}
-			member = member || ok
-		}
-		if !member {
-			return problem.New(problem.NotFound, "no organisation %s", orgID)
-		}
-		memberType = "practitioner"
 	}
 	scope := "listOrganizationMembers\x1f" + orgID + "\x1f" + memberType
 	pg, err := paging.Parse(r, h.Cursors, scope)
 	if err != nil {
 		return err
 	}
-	ms, next, err := h.Store.Members(r.Context(), orgID, memberType, pg.Limit, pg.After)
+	ms, next, err := h.Service.Members(r.Context(), orgID, memberType, pg.Limit, pg.After)
 	if err != nil {
 		return err
 	}
@@ -330,21 +248,13 @@ func (h *Handlers) MyMemberships(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	mine, err := h.profiles(r.Context(), p)
+	ms, err := h.Service.MembershipsOf(r.Context(), p.Sub)
 	if err != nil {
 		return err
 	}
 	out := paging.Body[membershipJSON]{Items: []membershipJSON{}}
-	for _, m := range mine {
-		ms, err := h.Store.MembershipsOf(r.Context(), m)
-		if err != nil {
-			return err
-		}
-		for _, x := range ms {
-			if len(out.Items) < 100 {
-				out.Items = append(out.Items, membershipOut(x))
-			}
-		}
+	for _, m := range ms {
+		out.Items = append(out.Items, membershipOut(m))
 	}
 	jsonio.Write(w, http.StatusOK, out)
 	return nil

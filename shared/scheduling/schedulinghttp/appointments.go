@@ -75,7 +75,7 @@ func (h *Handlers) load(r *http.Request, p auth.Principal, action access.Action,
 	if err != nil {
 		return scheduling.Appointment{}, err
 	}
-	a, err := h.Service.Store.Get(r.Context(), id)
+	a, err := h.Service.Appointment(r.Context(), id)
 	if err != nil {
 		return a, err
 	}
@@ -255,16 +255,16 @@ func (h *Handlers) List(w http.ResponseWriter, r *http.Request) error {
 			q.PractitionerID = pid
 		}
 	case p.Has(auth.Beneficiary):
-		b, err := h.People.BeneficiaryBySub(ctx, p.Sub)
+		bid, err := h.Beneficiaries.BeneficiaryOf(ctx, p.Sub)
 		if err != nil && !problem.Is(err, problem.NotFound) {
 			return err
 		}
-		if b.ID != "" {
-			if _, err := h.Policy.Authorize(ctx, p, access.ReadAppointments, b.ID, "listAppointments", access.Resource{Type: "appointment"}); err != nil {
+		if bid != "" {
+			if _, err := h.Policy.Authorize(ctx, p, access.ReadAppointments, bid, "listAppointments", access.Resource{Type: "appointment"}); err != nil {
 				return err
 			}
 		}
-		q.BeneficiaryID = b.ID
+		q.BeneficiaryID = bid
 	default:
 		return problem.Field("beneficiaryId", "a caregiver names the beneficiary whose appointments it lists")
 	}
@@ -282,7 +282,7 @@ func (h *Handlers) List(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	q.Limit, q.After = pg.Limit, pg.After
-	page, err := h.Service.Store.List(ctx, q)
+	page, err := h.Service.Appointments(ctx, q)
 	if err != nil {
 		return err
 	}

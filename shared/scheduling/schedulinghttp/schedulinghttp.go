@@ -4,6 +4,7 @@
 package schedulinghttp
 
 import (
+	"context"
 	"net/http"
 	"regexp"
 	"slices"
@@ -18,13 +19,10 @@ import (
 	"ohcs/shared/cursor"
 	"ohcs/shared/etag"
 	"ohcs/shared/idempotency"
-	"ohcs/shared/idempotency/idempotencydb"
 	"ohcs/shared/jsonio"
 	"ohcs/shared/lambdahttp"
 	"ohcs/shared/paging"
-	"ohcs/shared/people"
 	"ohcs/shared/platform"
-	"ohcs/shared/practitioner"
 	"ohcs/shared/problem"
 	"ohcs/shared/scheduling"
 	"ohcs/shared/tables"
@@ -109,11 +107,16 @@ func op(pick func(*Handlers) http.Handler, audited bool, writes ...tables.Table)
 	}
 }
 
+// Beneficiaries tells the beneficiary profile of a signed-in person.
+type Beneficiaries interface {
+	// BeneficiaryOf returns the beneficiary profile id of sub; NotFound.
+	BeneficiaryOf(ctx context.Context, sub string) (string, error)
+}
+
 // Handlers serves the scheduling operations.
 type Handlers struct {
 	Service       *scheduling.Service
-	Practitioners *practitioner.Service
-	People        people.Store
+	Beneficiaries Beneficiaries
 	Policy        *access.Policy
 	Idempotency   idempotency.Middleware
 	Cursors       *cursor.Sealer
@@ -123,13 +126,8 @@ type Handlers struct {
 // New builds the handlers over the DynamoDB stores of env.
 func New(env *platform.Env) *Handlers {
 	parts := app.Of(env)
-	return &Handlers{
-		Service: parts.Availability(), Practitioners: parts.Practitioners(), People: parts.People(),
-		Policy: parts.Policy(),
-		Idempotency: idempotency.Middleware{Store: &idempotencydb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Idempotency)},
-			Now: env.Now, TTL: env.Config.IdempotencyTTL},
-		Cursors: env.Cursors, Now: env.Now,
-	}
+	return &Handlers{Service: parts.Availability(), Beneficiaries: parts.Profiles(), Policy: parts.Policy(),
+		Idempotency: parts.Idempotency(), Cursors: env.Cursors, Now: env.Now}
 }
 
 var idRE = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)

@@ -1,36 +1,44 @@
-package clinicalhttp
+// Package populationhttp serves the population health report over HTTP:
+// aggregates only, read from the counters and the registry, never a
+// person's record.
+package populationhttp
 
 import (
 	"net/http"
+	"regexp"
 	"time"
 
+	"ohcs/shared/app"
 	"ohcs/shared/auth"
 	"ohcs/shared/jsonio"
 	"ohcs/shared/platform"
 	"ohcs/shared/population"
-	"ohcs/shared/population/populationdb"
 	"ohcs/shared/problem"
-	"ohcs/shared/registry/registrydb"
 	"ohcs/shared/tables"
 )
 
-// populationOp is producePopulationHealthReport: aggregates only, so it
-// reads the counters and the registry, never a person's record.
-var populationOp = platform.Operation{
-	Build: func(env *platform.Env) (http.Handler, error) {
-		h := &PopulationHandler{Store: populationdb.NewStore(env), Now: env.Now,
-			Organizations: &registrydb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Registry)}}
-		return platform.Handle(h.Produce), nil
-	},
-	Reads: []tables.Table{tables.Clinical, tables.Registry},
+// Registry maps the operations of this package to their handlers.
+func Registry() platform.Registry {
+	return platform.Registry{"producePopulationHealthReport": ProducePopulationHealthReport()}
 }
 
-// PopulationHandler serves producePopulationHealthReport.
-type PopulationHandler struct {
-	Store         population.Store
-	Organizations *registrydb.Store
-	Now           func() time.Time
+// ProducePopulationHealthReport is the producePopulationHealthReport operation: its handler and its tables.
+func ProducePopulationHealthReport() platform.Operation {
+	return platform.Operation{
+		Build: func(env *platform.Env) (http.Handler, error) {
+			h := &Handler{Service: app.Of(env).Population()}
+			return platform.Handle(h.Produce), nil
+		},
+		Reads: []tables.Table{tables.Clinical, tables.Registry},
+	}
 }
+
+// Handler serves producePopulationHealthReport.
+type Handler struct {
+	Service *population.Service
+}
+
+var idRE = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
 
 type countJSON = any // an integer of at least 5, or "<5"
 
@@ -97,22 +105,16 @@ func populationOut(r population.Report) populationJSON {
 }
 
 // Produce serves producePopulationHealthReport.
-func (h *PopulationHandler) Produce(w http.ResponseWriter, r *http.Request) error {
+func (h *Handler) Produce(w http.ResponseWriter, r *http.Request) error {
 	if _, err := auth.FromRequest(r); err != nil {
 		return err
 	}
 	v := r.URL.Query()
 	q := population.Query{PeriodStart: v.Get("periodStart"), PeriodEnd: v.Get("periodEnd"), Region: v.Get("region"), OrganizationID: v.Get("organizationId")}
-	ctx := r.Context()
-	if q.OrganizationID != "" {
-		if !idRE.MatchString(q.OrganizationID) {
-			return problem.Field("organizationId", "is not an id")
-		}
-		if _, err := h.Organizations.GetOrganization(ctx, q.OrganizationID); err != nil {
-			return err
-		}
+	if q.OrganizationID != "" && !idRE.MatchString(q.OrganizationID) {
+		return problem.Field("organizationId", "is not an id")
 	}
-	rep, err := population.Produce(ctx, h.Store, q, h.Now())
+	rep, err := h.Service.Report(r.Context(), q)
 	if err != nil {
 		return err
 	}
