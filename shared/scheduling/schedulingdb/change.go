@@ -126,28 +126,6 @@ func (c *change) run(ctx context.Context) (*dynamo.Tx, error) {
 	return tx, tx.Run(ctx, c.st.DB)
 }
 
-// upcoming counts the booked intervals that have not ended at now.
-func upcoming(intervals map[string]interval, now time.Time) int {
-	n := 0
-	for _, iv := range intervals {
-		if iv.end.After(now) {
-			n++
-		}
-	}
-	return n
-}
-
-// overlapping returns the interval, other than a's own, that a's time
-// overlaps, if any.
-func overlapping(intervals map[string]interval, a scheduling.Appointment) (interval, bool) {
-	for id, iv := range intervals {
-		if id != a.ID && a.Start.Before(iv.end) && iv.start.Before(a.End) {
-			return iv, true
-		}
-	}
-	return interval{}, false
-}
-
 // versioned returns the condition that the item is still at version v
 // (absent when v is 0).
 func versioned(v int64) (*string, map[string]types.AttributeValue) {
@@ -181,7 +159,7 @@ func (c *change) writeIntervals(role, pk, sk string, intervals map[string]interv
 	if len(intervals) > 0 {
 		m := map[string]types.AttributeValue{}
 		for id, iv := range intervals {
-			m[id] = s(iv.String())
+			m[id] = s(ivString(iv))
 		}
 		item["intervals"] = &types.AttributeValueMemberM{Value: m}
 	}
@@ -198,13 +176,13 @@ func (c *change) bookings(bid string) map[string]interval {
 func (c *change) setBooking(bid, id string, iv interval, now time.Time) {
 	intervals := c.bookings(bid)
 	setInterval(intervals, id, iv)
-	maps.DeleteFunc(intervals, func(_ string, iv interval) bool { return !iv.end.Add(24 * time.Hour).After(now) })
+	maps.DeleteFunc(intervals, func(_ string, iv interval) bool { return !iv.End.Add(24 * time.Hour).After(now) })
 	pk, sk := bookingsKey(bid)
 	c.writeIntervals("bookings", pk, sk, intervals)
 }
 
 func setInterval(intervals map[string]interval, id string, iv interval) {
-	if iv.start.IsZero() {
+	if iv.Start.IsZero() {
 		delete(intervals, id)
 	} else {
 		intervals[id] = iv
@@ -245,13 +223,13 @@ func readKeys(a scheduling.Appointment, from *scheduling.Appointment) []map[stri
 }
 
 // interval is a booked time.
-type interval struct{ start, end time.Time }
+type interval = scheduling.Interval
 
-func (iv interval) String() string { return utc(iv.start) + "|" + utc(iv.end) }
+func ivString(iv interval) string { return utc(iv.Start) + "|" + utc(iv.End) }
 
 func parseInterval(v string) interval {
 	start, end, _ := strings.Cut(v, "|")
-	return interval{parse(start), parse(end)}
+	return interval{Start: parse(start), End: parse(end)}
 }
 
 // intervalsOf reads an item's intervals attribute (absent when empty).

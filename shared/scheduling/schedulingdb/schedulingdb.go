@@ -120,8 +120,8 @@ func (st *Store) Claims(ctx context.Context, pid string, from, to time.Time) ([]
 		ConsistentRead: aws.Bool(true),
 	}, func(item map[string]types.AttributeValue) error {
 		for id, iv := range intervalsOf(item) {
-			if !iv.start.Before(from) && iv.start.Before(to) {
-				out = append(out, scheduling.Claim{Start: iv.start, End: iv.end, AppointmentID: id})
+			if !iv.Start.Before(from) && iv.Start.Before(to) {
+				out = append(out, scheduling.Claim{Start: iv.Start, End: iv.End, AppointmentID: id})
 			}
 		}
 		return nil
@@ -170,26 +170,19 @@ func (st *Store) Book(ctx context.Context, b scheduling.Booking, msgs []scheduli
 	if err != nil {
 		return err
 	}
-	iv := interval{a.Start, a.End}
+	iv := interval{Start: a.Start, End: a.End}
 	for range retries {
 		cur, err := st.read(ctx, readKeys(a, nil)...)
 		if err != nil {
 			return err
 		}
 		c := st.begin(cur)
-		if other, ok := overlapping(c.busy(a.PractitionerID, a.Start, a.End), a); ok {
-			return taken(other, iv)
+		cal := scheduling.Calendar{Practitioner: c.busy(a.PractitionerID, a.Start, a.End), Beneficiary: c.bookings(a.BeneficiaryID)}
+		if b.MaxPerDay > 0 {
+			cal.DayCount = c.dayCount(a.PractitionerID, a.LocalDate)
 		}
-		if b.MaxPerDay > 0 && c.dayCount(a.PractitionerID, a.LocalDate) >= int64(b.MaxPerDay) {
-			return problem.New(problem.Conflict, "the practitioner is fully booked on %s", a.LocalDate)
-		}
-		bookings := c.bookings(a.BeneficiaryID)
-		if _, ok := overlapping(bookings, a); ok {
-			return problem.New(problem.Conflict, "the beneficiary already has an appointment at that time")
-		}
-		if b.MaxUpcoming > 0 && upcoming(bookings, a.CreatedAt) >= b.MaxUpcoming {
-			return problem.New(problem.Unprocessable,
-				"the beneficiary already holds %d upcoming appointments, the most at a time: attend or cancel one first", b.MaxUpcoming)
+		if err := scheduling.CheckBooking(b, cal, a.CreatedAt); err != nil {
+			return err
 		}
 		c.setBusy(a.PractitionerID, a.ID, a.Start, iv)
 		c.addToDay(a.PractitionerID, a.LocalDate, +1)
@@ -215,14 +208,6 @@ func (st *Store) Book(ctx context.Context, b scheduling.Booking, msgs []scheduli
 		}
 	}
 	return &problem.Error{Code: problem.Conflict, Message: "the practitioner's calendar is busy, retry", RetryAfter: 1}
-}
-
-// taken is the answer when the interval wanted overlaps a booked one.
-func taken(other, want interval) error {
-	if other.start.Equal(want.start) && other.end.Equal(want.end) {
-		return problem.New(problem.Conflict, "this slot has just been booked by someone else")
-	}
-	return problem.New(problem.Conflict, "this slot overlaps a booked appointment")
 }
 
 // Cancel writes the cancelled appointment, frees its time and its
@@ -286,21 +271,19 @@ func (st *Store) Reschedule(ctx context.Context, m scheduling.Move, msgs []sched
 	if err != nil {
 		return err
 	}
-	iv := interval{next.Start, next.End}
+	iv := interval{Start: next.Start, End: next.End}
 	for range retries {
 		cur, err := st.read(ctx, readKeys(next, &old)...)
 		if err != nil {
 			return err
 		}
 		c := st.begin(cur)
-		if other, ok := overlapping(c.busy(next.PractitionerID, next.Start, next.End), next); ok {
-			return taken(other, iv)
+		cal := scheduling.Calendar{Practitioner: c.busy(next.PractitionerID, next.Start, next.End), Beneficiary: c.bookings(next.BeneficiaryID)}
+		if old.LocalDate != next.LocalDate && m.MaxPerDay > 0 {
+			cal.DayCount = c.dayCount(next.PractitionerID, next.LocalDate)
 		}
-		if _, ok := overlapping(c.bookings(next.BeneficiaryID), next); ok {
-			return problem.New(problem.Conflict, "the beneficiary already has an appointment at that time")
-		}
-		if old.LocalDate != next.LocalDate && m.MaxPerDay > 0 && c.dayCount(next.PractitionerID, next.LocalDate) >= int64(m.MaxPerDay) {
-			return problem.New(problem.Conflict, "the practitioner is fully booked on %s", next.LocalDate)
+		if err := scheduling.CheckMove(m, cal); err != nil {
+			return err
 		}
 		c.add("appointment", types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("version = :v"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":v": n(old.Version)}}})
