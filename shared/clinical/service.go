@@ -167,9 +167,21 @@ func (s *Service) CreatePlan(ctx context.Context, authorID, authorSub string, p 
 	return p, s.Store.PutPlan(ctx, p, 0)
 }
 
+// Update asks its author to change a record at a version: the fields of
+// Patch named in Fields (by their names in the document) replace the
+// stored ones.
+type Update[T any] struct {
+	AuthorSub string
+	ID        string
+	Patch     T
+	Fields    map[string]bool
+	IfMatch   int64
+}
+
 // UpdatePlan applies the fields of patch named in fields to its author's
 // plan at version ifMatch; the status only moves forward.
-func (s *Service) UpdatePlan(ctx context.Context, authorSub, id string, patch Plan, fields map[string]bool, ifMatch int64) (Plan, error) {
+func (s *Service) UpdatePlan(ctx context.Context, in Update[Plan]) (Plan, error) {
+	authorSub, id, patch, fields, ifMatch := in.AuthorSub, in.ID, in.Patch, in.Fields, in.IfMatch
 	old, err := s.Store.Plan(ctx, id)
 	if err != nil {
 		return Plan{}, err

@@ -184,9 +184,20 @@ func (s *Service) Share(ctx context.Context, authorID, authorSub string, a Artic
 	return a, s.Store.AddStats(ctx, lang, 1, int64(length))
 }
 
+// Update asks an article's author for a new version of it at IfMatch:
+// the fields of Patch named in Fields replace the latest's.
+type Update struct {
+	AuthorSub string
+	ID        string
+	Patch     Article
+	Fields    map[string]bool
+	IfMatch   int64
+}
+
 // Update publishes a new version of the author's article at ifMatch; the
 // fields of patch named in fields replace the latest's.
-func (s *Service) Update(ctx context.Context, authorSub, id string, patch Article, fields map[string]bool, ifMatch int64) (Article, error) {
+func (s *Service) Update(ctx context.Context, in Update) (Article, error) {
+	authorSub, id, patch, fields, ifMatch := in.AuthorSub, in.ID, in.Patch, in.Fields, in.IfMatch
 	// A practitioner whose verification is withdrawn edits no article.
 	if _, verified, err := s.Authors.AuthorOf(ctx, authorSub); err == nil && !verified {
 		return Article{}, problem.New(problem.Forbidden, "only verified practitioners edit knowledge")

@@ -156,10 +156,19 @@ func (s *Service) CreateDonor(ctx context.Context, sub string, d Donor) (Donor, 
 	return d, nil
 }
 
+// GrantRequest asks for a care link from a beneficiary to a caregiver.
+type GrantRequest struct {
+	BeneficiaryID, CaregiverID string
+	Permissions                []access.Permission
+	ExpiresAt                  time.Time // zero: no expiry
+	GrantedBy                  string    // the sub of whoever grants
+}
+
 // Grant gives caregiverID permissions on beneficiaryID until expiresAt
 // (zero: no expiry). The caller has been authorized. Invalid when the
 // caregiver does not exist or the input is wrong.
-func (s *Service) Grant(ctx context.Context, beneficiaryID, caregiverID string, perms []access.Permission, expiresAt time.Time, grantedBy string) (CareLink, error) {
+func (s *Service) Grant(ctx context.Context, in GrantRequest) (CareLink, error) {
+	beneficiaryID, caregiverID, perms, expiresAt, grantedBy := in.BeneficiaryID, in.CaregiverID, in.Permissions, in.ExpiresAt, in.GrantedBy
 	now := s.Now().UTC()
 	var l problem.FieldList
 	if len(perms) == 0 {

@@ -57,7 +57,7 @@ func TestCaregiverFor(t *testing.T) {
 		}
 	}
 	check("no link", map[string]bool{"itself": true, "an administrator": true})
-	l, err := s.Grant(ctx, b.ID, c.ID, []access.Permission{access.ViewRecords}, time.Time{}, "b1")
+	l, err := s.Grant(ctx, people.GrantRequest{BeneficiaryID: b.ID, CaregiverID: c.ID, Permissions: []access.Permission{access.ViewRecords}, GrantedBy: "b1"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -222,10 +222,20 @@ func (s *Service) offered(ctx context.Context, field, slotID, mode string, self 
 	return sl, nil
 }
 
-// Book books slotID for beneficiaryID, by bookedBy (a sub). The caller has
-// been authorized. Invalid, Conflict.
-func (s *Service) Book(ctx context.Context, bookedBy, beneficiaryID, slotID, mode, reason string) (Appointment, error) {
-	sl, err := s.offered(ctx, "slotId", slotID, mode, "")
+// BookRequest asks for a slot for a beneficiary.
+type BookRequest struct {
+	BookedBy      string // the sub of whoever books
+	BeneficiaryID string
+	SlotID        string
+	Mode          string
+	Reason        string
+}
+
+// Book books in.SlotID for in.BeneficiaryID. The caller has been
+// authorized. Invalid, Conflict.
+func (s *Service) Book(ctx context.Context, in BookRequest) (Appointment, error) {
+	bookedBy, beneficiaryID, mode, reason := in.BookedBy, in.BeneficiaryID, in.Mode, in.Reason
+	sl, err := s.offered(ctx, "slotId", in.SlotID, mode, "")
 	if err != nil {
 		return Appointment{}, err
 	}

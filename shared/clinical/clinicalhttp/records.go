@@ -117,7 +117,8 @@ func (h *Handlers) UpdatePlan(w http.ResponseWriter, r *http.Request) error {
 	if _, err := h.Policy.Authorize(r.Context(), p, access.WriteRecords, old.BeneficiaryID, "updateTreatmentPlan", access.Resource{Type: "treatmentPlan", ID: pid}); err != nil {
 		return absent(err, "treatment plan", pid)
 	}
-	plan, err := h.Service.UpdatePlan(r.Context(), p.Sub, pid, in.domain(), fields, version)
+	plan, err := h.Service.UpdatePlan(r.Context(), clinical.Update[clinical.Plan]{AuthorSub: p.Sub, ID: pid, Patch: in.domain(),
+		Fields: fields, IfMatch: version})
 	if err != nil {
 		return err
 	}

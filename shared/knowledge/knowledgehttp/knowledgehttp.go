@@ -250,7 +250,7 @@ func (h *Handlers) Update(w http.ResponseWriter, r *http.Request) error {
 	if err := l.Err(); err != nil {
 		return err
 	}
-	a, err := h.Service.Update(r.Context(), p.Sub, id, in.article(), fields, version)
+	a, err := h.Service.Update(r.Context(), knowledge.Update{AuthorSub: p.Sub, ID: id, Patch: in.article(), Fields: fields, IfMatch: version})
 	if err != nil {
 		return err
 	}

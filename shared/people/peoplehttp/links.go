@@ -38,7 +38,8 @@ func (h *Handlers) Grant(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	link, err := h.Service.Grant(r.Context(), id, in.CaregiverID, in.permissions(), expires, p.Sub)
+	link, err := h.Service.Grant(r.Context(), people.GrantRequest{BeneficiaryID: id, CaregiverID: in.CaregiverID,
+		Permissions: in.permissions(), ExpiresAt: expires, GrantedBy: p.Sub})
 	if err != nil {
 		return err
 	}

@@ -57,7 +57,8 @@ func (h *Handlers) Book(w http.ResponseWriter, r *http.Request) error {
 		access.Resource{Type: "appointment"}); err != nil {
 		return err
 	}
-	a, err := h.Service.Book(r.Context(), p.Sub, in.BeneficiaryID, in.SlotID, in.Mode, in.Reason)
+	a, err := h.Service.Book(r.Context(), scheduling.BookRequest{BookedBy: p.Sub, BeneficiaryID: in.BeneficiaryID,
+		SlotID: in.SlotID, Mode: in.Mode, Reason: in.Reason})
 	if err != nil {
 		return err
 	}
