@@ -32,7 +32,7 @@ func (d *Dispatcher) Run(ctx context.Context, now time.Time, limit int) (int, er
 	out, err := d.DB.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(d.Table), IndexName: aws.String(tables.GSI1.Name),
 		KeyConditionExpression: aws.String("gsi1pk = :p AND gsi1sk <= :now"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":p": &types.AttributeValueMemberS{Value: "PENDING"}, ":now": &types.AttributeValueMemberS{Value: now.UTC().Format(time.RFC3339) + "#~"},
+			":p": &types.AttributeValueMemberS{Value: "PENDING"}, ":now": &types.AttributeValueMemberS{Value: dynamo.Time(now) + "#~"},
 		},
 		Limit: aws.Int32(int32(limit))})
 	if err != nil {

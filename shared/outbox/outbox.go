@@ -7,6 +7,7 @@ package outbox
 
 import (
 	"fmt"
+	"ohcs/shared/dynamo"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -88,12 +89,12 @@ type item struct {
 
 // Put returns the transaction item that writes m, pending, into table.
 func Put(table string, m Message) (types.TransactWriteItem, error) {
-	due := m.DueAt.UTC().Format(time.RFC3339)
+	due := dynamo.Time(m.DueAt)
 	av, err := attributevalue.MarshalMap(item{
 		PK: "MSG#" + m.ID, SK: "MSG", GSI1PK: "PENDING", GSI1SK: due + "#" + m.ID,
 		ID: m.ID, Kind: string(m.Kind), AppointmentID: m.AppointmentID, PractitionerID: m.PractitionerID,
 		BeneficiaryID: m.BeneficiaryID, DonationID: m.DonationID, DonorID: m.DonorID,
-		NotificationID: m.NotificationID, ConsultationID: m.ConsultationID, Recipient: m.Recipient, Channel: m.Channel, DueAt: due, CreatedAt: m.CreatedAt.UTC().Format(time.RFC3339), Status: "pending",
+		NotificationID: m.NotificationID, ConsultationID: m.ConsultationID, Recipient: m.Recipient, Channel: m.Channel, DueAt: due, CreatedAt: dynamo.Time(m.CreatedAt), Status: "pending",
 	})
 	if err != nil {
 		return types.TransactWriteItem{}, fmt.Errorf("marshal outbox message: %w", err)
@@ -112,8 +113,8 @@ func Decode(av map[string]types.AttributeValue) (Message, error) {
 	if err := attributevalue.UnmarshalMap(av, &it); err != nil {
 		return Message{}, fmt.Errorf("unmarshal outbox message: %w", err)
 	}
-	due, _ := time.Parse(time.RFC3339, it.DueAt)
-	created, _ := time.Parse(time.RFC3339, it.CreatedAt)
+	due := dynamo.ParseTime(it.DueAt)
+	created := dynamo.ParseTime(it.CreatedAt)
 	return Message{ID: it.ID, Kind: Kind(it.Kind), AppointmentID: it.AppointmentID, PractitionerID: it.PractitionerID,
 		BeneficiaryID: it.BeneficiaryID, DonationID: it.DonationID, DonorID: it.DonorID, NotificationID: it.NotificationID,
 		ConsultationID: it.ConsultationID, Recipient: it.Recipient, Channel: it.Channel, DueAt: due, CreatedAt: created}, nil

@@ -32,7 +32,7 @@ type Store struct {
 var _ audit.Store = (*Store)(nil)
 
 // stamp is a sortable time: RFC 3339 with fixed nanoseconds.
-const stamp = "2006-01-02T15:04:05.000000000Z"
+const stamp = dynamo.Stamp
 
 type item struct {
 	PK            string `dynamodbav:"pk"`
@@ -168,47 +168,11 @@ func (s *Store) List(ctx context.Context, q audit.Query) (audit.Page, error) {
 		in.ExpressionAttributeValues[":action"] = &types.AttributeValueMemberS{Value: q.Action}
 		filtered = true
 	}
-	if q.After != nil {
-		in.ExclusiveStartKey = map[string]types.AttributeValue{}
-		for _, k := range keys {
-			v, ok := q.After[k]
-			if !ok {
-				return audit.Page{}, problem.Field("cursor", "is not a cursor of this query")
-			}
-			in.ExclusiveStartKey[k] = &types.AttributeValueMemberS{Value: v}
-		}
+	raw, next, err := dynamo.Page(ctx, s.DB, in, keys, q.Limit, q.After, filtered, "list audit events")
+	if err != nil {
+		return audit.Page{}, err
 	}
-	var raw []map[string]types.AttributeValue
-	var last map[string]types.AttributeValue
-	for round := 0; round < 8 && len(raw) <= q.Limit; round++ {
-		in.Limit = aws.Int32(int32(q.Limit + 1 - len(raw)))
-		if filtered {
-			in.Limit = aws.Int32(100)
-		}
-		out, err := s.DB.Query(ctx, in)
-		if err != nil {
-			return audit.Page{}, dynamo.Err(err, "list audit events")
-		}
-		raw = append(raw, out.Items...)
-		last = out.LastEvaluatedKey
-		if last == nil {
-			break
-		}
-		in.ExclusiveStartKey = last
-	}
-	var page audit.Page
-	if len(raw) > q.Limit {
-		raw = raw[:q.Limit]
-		last = raw[len(raw)-1]
-	}
-	if last != nil {
-		page.Next = map[string]string{}
-		for _, k := range keys {
-			if v, ok := last[k].(*types.AttributeValueMemberS); ok {
-				page.Next[k] = v.Value
-			}
-		}
-	}
+	page := audit.Page{Next: next}
 	for _, av := range raw {
 		var it item
 		if err := attributevalue.UnmarshalMap(av, &it); err != nil {

@@ -23,6 +23,11 @@ import (
 	"ohcs/shared/tables"
 )
 
+// Attribute helpers of the store toolkit.
+var (
+	s = dynamo.S
+)
+
 // Store is the DynamoDB clinical store.
 type Store struct {
 	DB    *dynamodb.Client
@@ -37,9 +42,7 @@ type Store struct {
 
 var _ clinical.Store = (*Store)(nil)
 
-func s(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
-
-const stamp = "2006-01-02T15:04:05.000000000Z"
+const stamp = dynamo.Stamp
 
 func item(pk, list, sort string, v any, version int64, extra map[string]string) (map[string]types.AttributeValue, error) {
 	data, err := json.Marshal(v)
@@ -176,42 +179,11 @@ func list[T any](ctx context.Context, st *Store, name string, q clinical.ListQue
 		in.ExpressionAttributeNames = map[string]string{"#f": filterAttr}
 		in.ExpressionAttributeValues[":f"] = s(filterValue)
 	}
-	if q.After != nil {
-		in.ExclusiveStartKey = map[string]types.AttributeValue{}
-		for _, k := range keys {
-			v, ok := q.After[k]
-			if !ok {
-				return clinical.Page[T]{}, problem.Field("cursor", "is not a cursor of this query")
-			}
-			in.ExclusiveStartKey[k] = s(v)
-		}
+	raw, next, err := dynamo.Page(ctx, st.DB, in, keys, q.Limit, q.After, filterValue != "", "list clinical records")
+	if err != nil {
+		return clinical.Page[T]{}, err
 	}
-	var raw []map[string]types.AttributeValue
-	var last map[string]types.AttributeValue
-	for round := 0; round < 8 && len(raw) <= q.Limit; round++ {
-		in.Limit = aws.Int32(int32(q.Limit + 1))
-		out, err := st.DB.Query(ctx, in)
-		if err != nil {
-			return clinical.Page[T]{}, dynamo.Err(err, "list clinical records")
-		}
-		raw, last = append(raw, out.Items...), out.LastEvaluatedKey
-		if last == nil {
-			break
-		}
-		in.ExclusiveStartKey = last
-	}
-	var page clinical.Page[T]
-	if len(raw) > q.Limit {
-		raw, last = raw[:q.Limit], raw[q.Limit-1]
-	}
-	if last != nil {
-		page.Next = map[string]string{}
-		for _, k := range keys {
-			if v, ok := last[k].(*types.AttributeValueMemberS); ok {
-				page.Next[k] = v.Value
-			}
-		}
-	}
+	page := clinical.Page[T]{Next: next}
 	for _, it := range raw {
 		var v T
 		if data, ok := it["data"].(*types.AttributeValueMemberS); ok {

@@ -16,7 +16,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -29,6 +28,15 @@ import (
 	"ohcs/shared/outbox"
 	"ohcs/shared/problem"
 	"ohcs/shared/tables"
+)
+
+// Attribute helpers of the store toolkit.
+var (
+	s   = dynamo.S
+	key = dynamo.Key
+	n   = dynamo.N
+	num = dynamo.Num
+	str = dynamo.Str
 )
 
 // Store is the DynamoDB donation store.
@@ -48,31 +56,7 @@ var _ donation.Store = (*Store)(nil)
 // the defect it is, not retried until a 503.
 const retries = 32
 
-const stamp = time.RFC3339Nano
-
-func s(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
-func n(v int64) types.AttributeValue {
-	return &types.AttributeValueMemberN{Value: strconv.FormatInt(v, 10)}
-}
-
-func key(pk, sk string) map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{tables.PK: s(pk), tables.SK: s(sk)}
-}
-
-func num(v types.AttributeValue) int64 {
-	if x, ok := v.(*types.AttributeValueMemberN); ok {
-		i, _ := strconv.ParseInt(x.Value, 10, 64)
-		return i
-	}
-	return 0
-}
-
-func str(v types.AttributeValue) string {
-	if x, ok := v.(*types.AttributeValueMemberS); ok {
-		return x.Value
-	}
-	return ""
-}
+const stamp = dynamo.Stamp
 
 func fmtTime(t time.Time) string {
 	if t.IsZero() {

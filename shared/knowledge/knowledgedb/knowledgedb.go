@@ -27,7 +27,12 @@ import (
 	"ohcs/shared/dynamo"
 	"ohcs/shared/knowledge"
 	"ohcs/shared/problem"
-	"ohcs/shared/tables"
+)
+
+// Attribute helpers of the store toolkit.
+var (
+	s   = dynamo.S
+	key = dynamo.Key
 )
 
 // Store is the DynamoDB knowledge store.
@@ -37,12 +42,6 @@ type Store struct {
 }
 
 var _ knowledge.Store = (*Store)(nil)
-
-func s(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
-
-func key(pk, sk string) map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{tables.PK: s(pk), tables.SK: s(sk)}
-}
 
 type codeItem struct {
 	System string `dynamodbav:"system"`
@@ -72,7 +71,7 @@ func itemOf(a knowledge.Article, sk string) (map[string]types.AttributeValue, er
 	// empty list back as a string, which no reader could decode.
 	it := articleItem{ID: a.ID, Title: a.Title, Summary: a.Summary, Body: a.Body, Language: a.Language, Tags: nonEmpty(a.Tags),
 		Audience: a.Audience, AuthorID: a.AuthorID, AuthorSub: a.AuthorSub, Status: a.Status,
-		CreatedAt: a.CreatedAt.UTC().Format(time.RFC3339Nano), UpdatedAt: a.UpdatedAt.UTC().Format(time.RFC3339Nano), Version: a.Version}
+		CreatedAt: dynamo.Time(a.CreatedAt), UpdatedAt: dynamo.Time(a.UpdatedAt), Version: a.Version}
 	if sk == "LATEST" {
 		it.Terms = a.Terms
 	}
@@ -96,8 +95,8 @@ func decode(item map[string]types.AttributeValue) (knowledge.Article, error) {
 	}
 	a := knowledge.Article{ID: it.ID, Title: it.Title, Summary: it.Summary, Body: it.Body, Language: it.Language, Tags: it.Tags,
 		Audience: it.Audience, AuthorID: it.AuthorID, AuthorSub: it.AuthorSub, Status: it.Status, Version: it.Version, Terms: it.Terms}
-	a.CreatedAt, _ = time.Parse(time.RFC3339Nano, it.CreatedAt)
-	a.UpdatedAt, _ = time.Parse(time.RFC3339Nano, it.UpdatedAt)
+	a.CreatedAt = dynamo.ParseTime(it.CreatedAt)
+	a.UpdatedAt = dynamo.ParseTime(it.UpdatedAt)
 	for _, c := range it.ConditionCodes {
 		a.ConditionCodes = append(a.ConditionCodes, knowledge.Code(c))
 	}

@@ -29,6 +29,12 @@ import (
 	"ohcs/shared/tables"
 )
 
+// Attribute helpers of the store toolkit.
+var (
+	s   = dynamo.S
+	key = dynamo.Key
+)
+
 // Store is the DynamoDB notification store.
 type Store struct {
 	DB          *dynamodb.Client
@@ -37,12 +43,6 @@ type Store struct {
 }
 
 var _ notification.Store = (*Store)(nil)
-
-func s(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
-
-func key(pk, sk string) map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{tables.PK: s(pk), tables.SK: s(sk)}
-}
 
 type noticeItem struct {
 	ID             string   `dynamodbav:"id"`
@@ -63,7 +63,7 @@ type noticeItem struct {
 func (st *Store) Create(ctx context.Context, n notification.Notification, outboxMessageID string) error {
 	it := noticeItem{ID: n.ID, SenderSub: n.SenderSub, Kind: n.Kind, BeneficiaryIDs: n.BeneficiaryIDs, Role: n.Role,
 		OrganizationID: n.OrganizationID, Subject: n.Subject, Message: n.Message, Priority: n.Priority,
-		RecipientCount: n.RecipientCount, CreatedAt: n.CreatedAt.UTC().Format(time.RFC3339Nano)}
+		RecipientCount: n.RecipientCount, CreatedAt: dynamo.Time(n.CreatedAt)}
 	for _, c := range n.Channels {
 		it.Channels = append(it.Channels, string(c))
 	}
@@ -107,7 +107,7 @@ func (st *Store) Get(ctx context.Context, id string) (notification.Notification,
 	n := notification.Notification{ID: it.ID, SenderSub: it.SenderSub, Kind: it.Kind, BeneficiaryIDs: it.BeneficiaryIDs, Role: it.Role,
 		OrganizationID: it.OrganizationID, Subject: it.Subject, Message: it.Message, Priority: it.Priority,
 		RecipientCount: it.RecipientCount, Counts: map[notification.Channel]map[string]int{}}
-	n.CreatedAt, _ = time.Parse(time.RFC3339Nano, it.CreatedAt)
+	n.CreatedAt = dynamo.ParseTime(it.CreatedAt)
 	for _, c := range it.Channels {
 		n.Channels = append(n.Channels, notification.Channel(c))
 	}
@@ -161,7 +161,7 @@ func (st *Store) Claim(ctx context.Context, id, recipient string, ch notificatio
 		ConditionExpression:      aws.String("attribute_not_exists(pk) OR #s = :retry OR (#s = :sending AND claimedAt < :stale)"),
 		ExpressionAttributeNames: map[string]string{"#s": "status"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":sending": s("sending"), ":retry": s("retry"),
-			":now": s(now.UTC().Format(time.RFC3339Nano)), ":stale": s(staleBefore.UTC().Format(time.RFC3339Nano))}})
+			":now": s(dynamo.Time(now)), ":stale": s(dynamo.Time(staleBefore))}})
 	if !dynamo.IsConditionFailed(err) {
 		return err == nil, dynamo.Err(err, "claim delivery")
 	}
@@ -227,14 +227,14 @@ type inboxItem struct {
 // PutInbox stores an inbox item once.
 func (st *Store) PutInbox(ctx context.Context, sub string, it notification.InboxItem) error {
 	item, err := attributevalue.MarshalMap(inboxItem{NotificationID: it.NotificationID, Subject: it.Subject, Message: it.Message,
-		Priority: it.Priority, CreatedAt: it.CreatedAt.UTC().Format(time.RFC3339Nano)})
+		Priority: it.Priority, CreatedAt: dynamo.Time(it.CreatedAt)})
 	if err != nil {
 		return err
 	}
 	for k, v := range key("INBOX#"+sub, "NOTIFICATION#"+it.NotificationID) {
 		item[k] = v
 	}
-	item[tables.GSI1PK], item[tables.GSI1SK] = s("INBOX#"+sub), s(it.CreatedAt.UTC().Format(time.RFC3339Nano)+"#"+it.NotificationID)
+	item[tables.GSI1PK], item[tables.GSI1SK] = s("INBOX#"+sub), s(dynamo.Time(it.CreatedAt)+"#"+it.NotificationID)
 	_, err = st.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")})
 	if dynamo.IsConditionFailed(err) {
 		return nil
@@ -248,7 +248,7 @@ func decodeInbox(item map[string]types.AttributeValue) (notification.InboxItem, 
 		return notification.InboxItem{}, err
 	}
 	out := notification.InboxItem{NotificationID: it.NotificationID, Subject: it.Subject, Message: it.Message, Priority: it.Priority, Read: it.Read}
-	out.CreatedAt, _ = time.Parse(time.RFC3339Nano, it.CreatedAt)
+	out.CreatedAt = dynamo.ParseTime(it.CreatedAt)
 	return out, nil
 }
 
@@ -263,38 +263,11 @@ func (st *Store) Inbox(ctx context.Context, sub string, unreadOnly bool, limit i
 		in.ExpressionAttributeNames = map[string]string{"#read": "read"}
 		in.ExpressionAttributeValues[":f"] = &types.AttributeValueMemberBOOL{Value: false}
 	}
-	if after != nil {
-		in.ExclusiveStartKey = map[string]types.AttributeValue{}
-		for _, k := range keys {
-			in.ExclusiveStartKey[k] = s(after[k])
-		}
+	raw, next, err := dynamo.Page(ctx, st.DB, in, keys, limit, after, unreadOnly, "list inbox")
+	if err != nil {
+		return notification.InboxPage{}, err
 	}
-	var page notification.InboxPage
-	var raw []map[string]types.AttributeValue
-	var last map[string]types.AttributeValue
-	for round := 0; round < 8 && len(raw) <= limit; round++ {
-		in.Limit = aws.Int32(int32(limit + 1))
-		out, err := st.DB.Query(ctx, in)
-		if err != nil {
-			return page, dynamo.Err(err, "list inbox")
-		}
-		raw, last = append(raw, out.Items...), out.LastEvaluatedKey
-		if last == nil {
-			break
-		}
-		in.ExclusiveStartKey = last
-	}
-	if len(raw) > limit {
-		raw, last = raw[:limit], raw[limit-1]
-	}
-	if last != nil {
-		page.Next = map[string]string{}
-		for _, k := range keys {
-			if v, ok := last[k].(*types.AttributeValueMemberS); ok {
-				page.Next[k] = v.Value
-			}
-		}
-	}
+	page := notification.InboxPage{Next: next}
 	for _, item := range raw {
 		it, err := decodeInbox(item)
 		if err != nil {

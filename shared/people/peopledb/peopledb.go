@@ -29,6 +29,12 @@ import (
 	"ohcs/shared/validate"
 )
 
+// Attribute helpers of the store toolkit.
+var (
+	s   = dynamo.S
+	key = dynamo.Key
+)
+
 // Store is the DynamoDB people store.
 type Store struct {
 	DB    *dynamodb.Client
@@ -37,13 +43,7 @@ type Store struct {
 
 var _ people.Store = (*Store)(nil)
 
-const ts = time.RFC3339Nano
-
-func s(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
-
-func key(pk, sk string) map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{tables.PK: s(pk), tables.SK: s(sk)}
-}
+const ts = dynamo.Stamp
 
 func fmtTime(t time.Time) string {
 	if t.IsZero() {

@@ -21,6 +21,12 @@ import (
 	"ohcs/shared/tables"
 )
 
+// Attribute helpers of the store toolkit.
+var (
+	s   = dynamo.S
+	key = dynamo.Key
+)
+
 // Store is the DynamoDB population store.
 type Store struct {
 	DB          *dynamodb.Client
@@ -29,12 +35,6 @@ type Store struct {
 }
 
 var _ population.Store = (*Store)(nil)
-
-func s(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
-
-func key(pk, sk string) map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{tables.PK: s(pk), tables.SK: s(sk)}
-}
 
 // Add counts t on day in every scope and marks the message counted, in
 // one transaction; a message already counted adds nothing.

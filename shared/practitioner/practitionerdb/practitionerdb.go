@@ -19,7 +19,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -32,6 +31,11 @@ import (
 	"ohcs/shared/tables"
 )
 
+// Attribute helpers of the store toolkit.
+var (
+	s = dynamo.S
+)
+
 // Store is the DynamoDB practitioner store.
 type Store struct {
 	DB    *dynamodb.Client
@@ -39,9 +43,6 @@ type Store struct {
 }
 
 var _ practitioner.Store = (*Store)(nil)
-
-// maxRounds bounds the queries of one search page when filters skip items.
-const maxRounds = 8
 
 type itemSpecialty struct {
 	Code    string `dynamodbav:"code"`
@@ -103,11 +104,11 @@ func toData(p practitioner.Practitioner) itemData {
 		Latitude: p.Location.Latitude, Longitude: p.Location.Longitude,
 		TimeZone: p.TimeZone, Bio: p.Bio, Verification: string(p.Verification),
 		VerificationNote: p.VerificationNote, VerifiedBy: p.VerifiedBy,
-		CreatedAt: p.CreatedAt.Format(time.RFC3339Nano), UpdatedAt: p.UpdatedAt.Format(time.RFC3339Nano),
+		CreatedAt: dynamo.Time(p.CreatedAt), UpdatedAt: dynamo.Time(p.UpdatedAt),
 		Version: p.Version,
 	}
 	if !p.VerifiedAt.IsZero() {
-		d.VerifiedAt = p.VerifiedAt.Format(time.RFC3339Nano)
+		d.VerifiedAt = dynamo.Time(p.VerifiedAt)
 	}
 	for _, s := range p.Specialties {
 		d.Specialties = append(d.Specialties, itemSpecialty(s))
@@ -145,10 +146,10 @@ func fromData(d itemData) practitioner.Practitioner {
 		Verification: practitioner.Verification(d.Verification), VerificationNote: d.VerificationNote,
 		VerifiedBy: d.VerifiedBy, Version: d.Version,
 	}
-	p.CreatedAt, _ = time.Parse(time.RFC3339Nano, d.CreatedAt)
-	p.UpdatedAt, _ = time.Parse(time.RFC3339Nano, d.UpdatedAt)
+	p.CreatedAt = dynamo.ParseTime(d.CreatedAt)
+	p.UpdatedAt = dynamo.ParseTime(d.UpdatedAt)
 	if d.VerifiedAt != "" {
-		p.VerifiedAt, _ = time.Parse(time.RFC3339Nano, d.VerifiedAt)
+		p.VerifiedAt = dynamo.ParseTime(d.VerifiedAt)
 	}
 	for _, s := range d.Specialties {
 		p.Specialties = append(p.Specialties, practitioner.Specialty(s))
@@ -170,8 +171,6 @@ func fromData(d itemData) practitioner.Practitioner {
 	}
 	return p
 }
-
-func s(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
 
 func profileKey(id string) map[string]types.AttributeValue {
 	return map[string]types.AttributeValue{tables.PK: s("PRACTITIONER#" + id), tables.SK: s("PROFILE")}

@@ -31,41 +31,11 @@ func (st *Store) Search(ctx context.Context, q practitioner.Query) (practitioner
 	if err != nil {
 		return practitioner.Page{}, err
 	}
-	if q.After != nil {
-		in.ExclusiveStartKey = map[string]types.AttributeValue{}
-		for _, k := range []string{tables.PK, tables.SK, tables.GSI1PK, tables.GSI1SK} {
-			v, ok := q.After[k]
-			if !ok {
-				return practitioner.Page{}, problem.Field("cursor", "is not a cursor of this query")
-			}
-			in.ExclusiveStartKey[k] = s(v)
-		}
+	raw, next, err := dynamo.Page(ctx, st.DB, in, positionKeys, q.Limit, q.After, len(filters) > 0, "search practitioners")
+	if err != nil {
+		return practitioner.Page{}, err
 	}
-	var raw []map[string]types.AttributeValue
-	var last map[string]types.AttributeValue
-	for round := 0; round < maxRounds && len(raw) <= q.Limit; round++ {
-		in.Limit = aws.Int32(int32(q.Limit + 1 - len(raw)))
-		if len(filters) > 0 {
-			in.Limit = aws.Int32(100)
-		}
-		out, err := st.DB.Query(ctx, in)
-		if err != nil {
-			return practitioner.Page{}, dynamo.Err(err, "search practitioners")
-		}
-		raw = append(raw, out.Items...)
-		last = out.LastEvaluatedKey
-		if last == nil {
-			break
-		}
-		in.ExclusiveStartKey = last
-	}
-	var page practitioner.Page
-	if len(raw) > q.Limit {
-		raw = raw[:q.Limit]
-		page.Next = position(raw[len(raw)-1])
-	} else if last != nil {
-		page.Next = position(last)
-	}
+	page := practitioner.Page{Next: next}
 	for _, item := range raw {
 		p, err := decode(item)
 		if err != nil {
@@ -211,14 +181,10 @@ func plan(q practitioner.Query, forced string) (string, []string, map[string]typ
 	return facet, filters, values
 }
 
+var positionKeys = []string{tables.PK, tables.SK, tables.GSI1PK, tables.GSI1SK}
+
 func position(item map[string]types.AttributeValue) map[string]string {
-	pos := map[string]string{}
-	for _, k := range []string{tables.PK, tables.SK, tables.GSI1PK, tables.GSI1SK} {
-		if v, ok := item[k].(*types.AttributeValueMemberS); ok {
-			pos[k] = v.Value
-		}
-	}
-	return pos
+	return dynamo.Position(item, positionKeys)
 }
 
 // VerifiedAmong reports, for each practitioner id, whether it exists and is

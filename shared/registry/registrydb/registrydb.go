@@ -7,7 +7,6 @@ package registrydb
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -21,6 +20,12 @@ import (
 	"ohcs/shared/validate"
 )
 
+// Attribute helpers of the store toolkit.
+var (
+	s   = dynamo.S
+	key = dynamo.Key
+)
+
 // Store is the DynamoDB registry store.
 type Store struct {
 	DB    *dynamodb.Client
@@ -28,12 +33,6 @@ type Store struct {
 }
 
 var _ registry.Store = (*Store)(nil)
-
-func s(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
-
-func key(pk, sk string) map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{tables.PK: s(pk), tables.SK: s(sk)}
-}
 
 type orgItem struct {
 	ID        string            `dynamodbav:"id"`
@@ -59,7 +58,7 @@ func memberSK(m registry.Member) string { return "MEMBER#" + m.Type + "#" + m.ID
 // CreateOrganization stores an organisation.
 func (st *Store) CreateOrganization(ctx context.Context, o registry.Organization) error {
 	item, err := attributevalue.MarshalMap(orgItem{ID: o.ID, Name: o.Name, Kind: o.Kind, Address: o.Address, Country: o.Country,
-		CreatedAt: o.CreatedAt.UTC().Format(time.RFC3339Nano), UpdatedAt: o.UpdatedAt.UTC().Format(time.RFC3339Nano), Version: o.Version})
+		CreatedAt: dynamo.Time(o.CreatedAt), UpdatedAt: dynamo.Time(o.UpdatedAt), Version: o.Version})
 	if err != nil {
 		return fmt.Errorf("marshal organisation: %w", err)
 	}
@@ -83,15 +82,15 @@ func (st *Store) GetOrganization(ctx context.Context, id string) (registry.Organ
 		return registry.Organization{}, fmt.Errorf("unmarshal organisation: %w", err)
 	}
 	o := registry.Organization{ID: it.ID, Name: it.Name, Kind: it.Kind, Address: it.Address, Country: it.Country, Version: it.Version}
-	o.CreatedAt, _ = time.Parse(time.RFC3339Nano, it.CreatedAt)
-	o.UpdatedAt, _ = time.Parse(time.RFC3339Nano, it.UpdatedAt)
+	o.CreatedAt = dynamo.ParseTime(it.CreatedAt)
+	o.UpdatedAt = dynamo.ParseTime(it.UpdatedAt)
 	return o, nil
 }
 
 // AddMembership stores a membership unless it exists.
 func (st *Store) AddMembership(ctx context.Context, m registry.Membership) error {
 	item, err := attributevalue.MarshalMap(memberItem{OrganizationID: m.OrganizationID, MemberType: m.MemberType, MemberID: m.MemberID,
-		Role: m.Role, CreatedAt: m.CreatedAt.UTC().Format(time.RFC3339Nano)})
+		Role: m.Role, CreatedAt: dynamo.Time(m.CreatedAt)})
 	if err != nil {
 		return fmt.Errorf("marshal membership: %w", err)
 	}
@@ -115,7 +114,7 @@ func decodeMember(item map[string]types.AttributeValue) (registry.Membership, er
 		return registry.Membership{}, fmt.Errorf("unmarshal membership: %w", err)
 	}
 	m := registry.Membership{OrganizationID: it.OrganizationID, MemberType: it.MemberType, MemberID: it.MemberID, Role: it.Role}
-	m.CreatedAt, _ = time.Parse(time.RFC3339Nano, it.CreatedAt)
+	m.CreatedAt = dynamo.ParseTime(it.CreatedAt)
 	return m, nil
 }
 

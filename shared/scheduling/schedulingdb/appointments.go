@@ -111,45 +111,11 @@ func (st *Store) List(ctx context.Context, q scheduling.AppointmentQuery) (sched
 		in.ExpressionAttributeNames["#status"] = "status"
 		in.ExpressionAttributeValues[":status"] = s(string(q.Status))
 	}
-	if q.After != nil {
-		in.ExclusiveStartKey = map[string]types.AttributeValue{}
-		for _, k := range keys {
-			v, ok := q.After[k]
-			if !ok {
-				return scheduling.AppointmentPage{}, problem.Field("cursor", "is not a cursor of this query")
-			}
-			in.ExclusiveStartKey[k] = s(v)
-		}
+	raw, next, err := dynamo.Page(ctx, st.DB, in, keys, q.Limit, q.After, q.Status != "", "list appointments")
+	if err != nil {
+		return scheduling.AppointmentPage{}, err
 	}
-	var raw []map[string]types.AttributeValue
-	var last map[string]types.AttributeValue
-	for round := 0; round < 8 && len(raw) <= q.Limit; round++ {
-		in.Limit = aws.Int32(int32(q.Limit + 1 - len(raw)))
-		if q.Status != "" {
-			in.Limit = aws.Int32(100)
-		}
-		out, err := st.DB.Query(ctx, in)
-		if err != nil {
-			return scheduling.AppointmentPage{}, dynamo.Err(err, "list appointments")
-		}
-		raw = append(raw, out.Items...)
-		last = out.LastEvaluatedKey
-		if last == nil {
-			break
-		}
-		in.ExclusiveStartKey = last
-	}
-	var page scheduling.AppointmentPage
-	if len(raw) > q.Limit {
-		raw = raw[:q.Limit]
-		last = raw[len(raw)-1]
-	}
-	if last != nil {
-		page.Next = map[string]string{}
-		for _, k := range keys {
-			page.Next[k] = str(last[k])
-		}
-	}
+	page := scheduling.AppointmentPage{Next: next}
 	for _, item := range raw {
 		a, err := decodeAppointment(item)
 		if err != nil {

@@ -46,15 +46,15 @@ type scheduleItem struct {
 }
 
 func scheduleSK(sc scheduling.Schedule) string {
-	return "SCHEDULE#" + sc.CreatedAt.UTC().Format(time.RFC3339Nano) + "#" + sc.ID
+	return "SCHEDULE#" + dynamo.Time(sc.CreatedAt) + "#" + sc.ID
 }
 
 // PutSchedule stores a schedule.
 func (st *Store) PutSchedule(ctx context.Context, sc scheduling.Schedule) error {
 	it := scheduleItem{ID: sc.ID, PractitionerID: sc.PractitionerID, TimeZone: sc.TimeZone, SlotMinutes: sc.SlotMinutes,
 		BufferMinutes: sc.BufferMinutes, EffectiveFrom: sc.EffectiveFrom, EffectiveTo: sc.EffectiveTo,
-		MaxBookingsPerDay: sc.MaxBookingsPerDay, CreatedAt: sc.CreatedAt.UTC().Format(time.RFC3339Nano),
-		UpdatedAt: sc.UpdatedAt.UTC().Format(time.RFC3339Nano), Version: sc.Version}
+		MaxBookingsPerDay: sc.MaxBookingsPerDay, CreatedAt: dynamo.Time(sc.CreatedAt),
+		UpdatedAt: dynamo.Time(sc.UpdatedAt), Version: sc.Version}
 	for _, r := range sc.Rules {
 		it.Rules = append(it.Rules, ruleItem{Day: int(r.Day), Start: r.Start, End: r.End, Modes: r.Modes})
 	}
@@ -80,8 +80,8 @@ func decodeSchedule(item map[string]types.AttributeValue) (scheduling.Schedule, 
 	sc := scheduling.Schedule{ID: it.ID, PractitionerID: it.PractitionerID, TimeZone: it.TimeZone, SlotMinutes: it.SlotMinutes,
 		BufferMinutes: it.BufferMinutes, EffectiveFrom: it.EffectiveFrom, EffectiveTo: it.EffectiveTo,
 		MaxBookingsPerDay: it.MaxBookingsPerDay, Version: it.Version}
-	sc.CreatedAt, _ = time.Parse(time.RFC3339Nano, it.CreatedAt)
-	sc.UpdatedAt, _ = time.Parse(time.RFC3339Nano, it.UpdatedAt)
+	sc.CreatedAt = dynamo.ParseTime(it.CreatedAt)
+	sc.UpdatedAt = dynamo.ParseTime(it.UpdatedAt)
 	for _, r := range it.Rules {
 		sc.Rules = append(sc.Rules, scheduling.Rule{Day: time.Weekday(r.Day), Start: r.Start, End: r.End, Modes: r.Modes})
 	}

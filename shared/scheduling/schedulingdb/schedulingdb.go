@@ -24,7 +24,6 @@ package schedulingdb
 import (
 	"context"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -37,6 +36,15 @@ import (
 	"ohcs/shared/problem"
 	"ohcs/shared/scheduling"
 	"ohcs/shared/tables"
+)
+
+// Attribute helpers of the store toolkit.
+var (
+	s   = dynamo.S
+	key = dynamo.Key
+	n   = dynamo.N
+	num = dynamo.Num
+	str = dynamo.Str
 )
 
 // Store is the DynamoDB scheduling store.
@@ -53,17 +61,7 @@ var _ scheduling.Store = (*Store)(nil)
 // beneficiary changed between read and write.
 const retries = 8
 
-const stamp = time.RFC3339
-
-func s(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
-
-func n(v int64) types.AttributeValue {
-	return &types.AttributeValueMemberN{Value: strconv.FormatInt(v, 10)}
-}
-
-func key(pk, sk string) map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{tables.PK: s(pk), tables.SK: s(sk)}
-}
+const stamp = dynamo.Stamp
 
 func utc(t time.Time) string { return t.UTC().Format(stamp) }
 
@@ -89,21 +87,6 @@ func (st *Store) query(ctx context.Context, in *dynamodb.QueryInput, each func(m
 		}
 	}
 	return nil
-}
-
-func str(v types.AttributeValue) string {
-	if x, ok := v.(*types.AttributeValueMemberS); ok {
-		return x.Value
-	}
-	return ""
-}
-
-func num(v types.AttributeValue) int64 {
-	if x, ok := v.(*types.AttributeValueMemberN); ok {
-		i, _ := strconv.ParseInt(x.Value, 10, 64)
-		return i
-	}
-	return 0
 }
 
 // --- claims and day counts ---
