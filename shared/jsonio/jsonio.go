@@ -222,3 +222,25 @@ func Write(w http.ResponseWriter, status int, v any) {
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v)
 }
+
+// PatchFields returns the fields a patch body names, adding to l a field
+// error for each that is null (a patch changes fields, it does not remove
+// them), one when it names none, and one when it is not a JSON object.
+func PatchFields(data []byte, l *problem.FieldList) map[string]bool {
+	var present map[string]json.RawMessage
+	if err := json.Unmarshal(data, &present); err != nil {
+		l.Add("body", "must be a JSON object")
+		return nil
+	}
+	fields := map[string]bool{}
+	for name, raw := range present {
+		if string(raw) == "null" {
+			l.Add(name, "must not be null")
+		}
+		fields[name] = true
+	}
+	if len(fields) == 0 {
+		l.Add("body", "name at least one field to change")
+	}
+	return fields
+}

@@ -19,10 +19,14 @@ import (
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
+	"ohcs/shared/auth"
 	"ohcs/shared/config"
+	"ohcs/shared/etag"
+	"ohcs/shared/jsonio"
 	"ohcs/shared/logging"
 	"ohcs/shared/platform"
 	"ohcs/shared/problem"
+	"ohcs/shared/validate"
 )
 
 // Func is a Lambda handler of API Gateway REST proxy events.
@@ -43,6 +47,16 @@ func SourceIP(r *http.Request) string {
 func PathParam(r *http.Request, name string) string {
 	params, _ := r.Context().Value(pathKey{}).(map[string]string)
 	return params[name]
+}
+
+// PathID returns the path parameter name if it has the shape of an id;
+// Invalid, naming the parameter, if not.
+func PathID(r *http.Request, name string) (string, error) {
+	id := PathParam(r, name)
+	if !validate.IsID(id) {
+		return "", problem.Field(name, "is not an id")
+	}
+	return id, nil
 }
 
 // Proxy returns the Lambda handler serving operation op with h.
@@ -196,4 +210,31 @@ func Run(ctx context.Context, getenv func(string) string, op string, reg platfor
 	}
 	lambda.StartWithOptions(Proxy(op, CORS(cfg.CORSOrigins, h), logger), lambda.WithContext(ctx))
 	return nil
+}
+
+// Update is what an update request carries: its caller, the id in its
+// path, the version its If-Match names and its body.
+type Update struct {
+	Caller  auth.Principal
+	ID      string
+	IfMatch int64
+	Body    []byte
+}
+
+// ReadUpdate reads an update request whose path names its target by
+// idParam. Unauthenticated, Invalid, PreconditionRequired.
+func ReadUpdate(r *http.Request, idParam string) (Update, error) {
+	var u Update
+	var err error
+	if u.Caller, err = auth.FromRequest(r); err != nil {
+		return u, err
+	}
+	if u.ID, err = PathID(r, idParam); err != nil {
+		return u, err
+	}
+	if u.IfMatch, err = etag.IfMatch(r); err != nil {
+		return u, err
+	}
+	u.Body, err = jsonio.Read(r)
+	return u, err
 }

@@ -21,6 +21,7 @@ var (
 	langRE     = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
 	countryRE  = regexp.MustCompile(`^[A-Z]{2}$`)
 	timeZoneRE = regexp.MustCompile(`^[A-Za-z0-9_+/-]+$`)
+	idRE       = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
 )
 
 // Text checks a string: required or not, valid UTF-8, not blank, at most
@@ -142,3 +143,7 @@ func Currency(l *problem.FieldList, field, v string) {
 		l.Add(field, "must be an ISO 4217 code such as EUR")
 	}
 }
+
+// IsID reports whether v has the shape of an id: 1 to 64 letters, digits,
+// "_" or "-".
+func IsID(v string) bool { return idRE.MatchString(v) }

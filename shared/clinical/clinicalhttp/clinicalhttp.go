@@ -6,12 +6,12 @@ package clinicalhttp
 import (
 	"context"
 	"net/http"
-	"regexp"
 	"strings"
 	"time"
 	"unicode"
 
 	"ohcs/shared/app"
+	"ohcs/shared/validate"
 
 	"ohcs/shared/access"
 	"ohcs/shared/auth"
@@ -150,16 +150,6 @@ func New(env *platform.Env) *Handlers {
 	return &Handlers{Service: parts.Clinical(), Practitioners: parts.Profiles(), Policy: parts.Policy(), Cursors: env.Cursors}
 }
 
-var idRE = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
-
-func id(r *http.Request, name string) (string, error) {
-	v := lambdahttp.PathParam(r, name)
-	if !idRE.MatchString(v) {
-		return "", problem.Field(name, "is not an id")
-	}
-	return v, nil
-}
-
 func send(w http.ResponseWriter, status int, version int64, v any) {
 	etag.Set(w, version)
 	jsonio.Write(w, status, v)
@@ -178,7 +168,7 @@ func (h *Handlers) Record(w http.ResponseWriter, r *http.Request) error {
 	if in.FollowUpInDays != nil && (*in.FollowUpInDays < 1 || *in.FollowUpInDays > 730) {
 		return problem.Field("followUpInDays", "must be 1 to 730 days")
 	}
-	if !idRE.MatchString(in.AppointmentID) {
+	if !validate.IsID(in.AppointmentID) {
 		return problem.Field("appointmentId", "is not an id")
 	}
 	ctx := r.Context()
@@ -214,7 +204,7 @@ func read[T any](h *Handlers, r *http.Request, param, op, kind string, load func
 	if err != nil {
 		return zero, err
 	}
-	rid, err := id(r, param)
+	rid, err := lambdahttp.PathID(r, param)
 	if err != nil {
 		return zero, err
 	}
@@ -297,7 +287,7 @@ func (h *Handlers) listQuery(r *http.Request, op string, extra ...string) (clini
 	}
 	v := r.URL.Query()
 	q := clinical.ListQuery{BeneficiaryID: v.Get("beneficiaryId")}
-	if !idRE.MatchString(q.BeneficiaryID) {
+	if !validate.IsID(q.BeneficiaryID) {
 		return q, "", problem.Field("beneficiaryId", "is required")
 	}
 	if s := v.Get("since"); s != "" {

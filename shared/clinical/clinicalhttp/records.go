@@ -1,16 +1,16 @@
 package clinicalhttp
 
 import (
-	"encoding/json"
 	"net/http"
 	"time"
 
 	"ohcs/shared/access"
 	"ohcs/shared/auth"
 	"ohcs/shared/clinical"
-	"ohcs/shared/etag"
 	"ohcs/shared/jsonio"
+	"ohcs/shared/lambdahttp"
 	"ohcs/shared/problem"
+	"ohcs/shared/validate"
 )
 
 // AddEntry serves addHealthRecordEntry.
@@ -23,7 +23,7 @@ func (h *Handlers) AddEntry(w http.ResponseWriter, r *http.Request) error {
 	if err := jsonio.DecodeExcept(r, &in, "id", "source", "authorId", "consultationId", "createdAt", "updatedAt", "version"); err != nil {
 		return err
 	}
-	if !idRE.MatchString(in.BeneficiaryID) {
+	if !validate.IsID(in.BeneficiaryID) {
 		return problem.Field("beneficiaryId", "is not an id")
 	}
 	recorded, err := time.Parse(time.RFC3339, in.RecordedAt)
@@ -58,7 +58,7 @@ func (h *Handlers) CreatePlan(w http.ResponseWriter, r *http.Request) error {
 	if err := jsonio.DecodeExcept(r, &in, "id", "authorId", "createdAt", "updatedAt", "version"); err != nil {
 		return err
 	}
-	if !idRE.MatchString(in.BeneficiaryID) {
+	if !validate.IsID(in.BeneficiaryID) {
 		return problem.Field("beneficiaryId", "is not an id")
 	}
 	if in.Period == nil {
@@ -82,31 +82,19 @@ func (h *Handlers) CreatePlan(w http.ResponseWriter, r *http.Request) error {
 
 // UpdatePlan serves updateTreatmentPlan.
 func (h *Handlers) UpdatePlan(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.FromRequest(r)
+	u, err := lambdahttp.ReadUpdate(r, "planId")
 	if err != nil {
 		return err
 	}
-	pid, err := id(r, "planId")
-	if err != nil {
-		return err
-	}
-	version, err := etag.IfMatch(r)
-	if err != nil {
-		return err
-	}
-	data, err := jsonio.Read(r)
-	if err != nil {
-		return err
-	}
+	p, pid, version := u.Caller, u.ID, u.IfMatch
 	var in planJSON
-	if err := jsonio.UnmarshalExcept(data, &in, "id", "beneficiaryId", "authorId", "createdAt", "updatedAt", "version"); err != nil {
+	if err := jsonio.UnmarshalExcept(u.Body, &in, "id", "beneficiaryId", "authorId", "createdAt", "updatedAt", "version"); err != nil {
 		return err
 	}
-	var present map[string]json.RawMessage
-	_ = json.Unmarshal(data, &present)
-	fields := map[string]bool{}
-	for k := range present {
-		fields[k] = true
+	var l problem.FieldList
+	fields := jsonio.PatchFields(u.Body, &l)
+	if err := l.Err(); err != nil {
+		return err
 	}
 	old, err := h.Service.Plan(r.Context(), pid)
 	if err != nil {
@@ -150,7 +138,7 @@ func (h *Handlers) Assess(w http.ResponseWriter, r *http.Request) error {
 	if err := jsonio.Decode(r, &in); err != nil {
 		return err
 	}
-	if !idRE.MatchString(in.BeneficiaryID) {
+	if !validate.IsID(in.BeneficiaryID) {
 		return problem.Field("beneficiaryId", "is not an id")
 	}
 	vj := in.Vitals

@@ -10,6 +10,7 @@ import (
 	"ohcs/shared/auth"
 	"ohcs/shared/clinical"
 	"ohcs/shared/jsonio"
+	"ohcs/shared/lambdahttp"
 	"ohcs/shared/problem"
 	"ohcs/shared/validate"
 )
@@ -46,7 +47,7 @@ func (h *Handlers) Produce(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var l problem.FieldList
-	if !idRE.MatchString(in.BeneficiaryID) {
+	if !validate.IsID(in.BeneficiaryID) {
 		l.Add("beneficiaryId", "is not an id")
 	}
 	from, ok1 := validate.Date(&l, "periodStart", in.PeriodStart, true)
@@ -114,7 +115,7 @@ func (h *Handlers) Export(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	bid, err := id(r, "beneficiaryId")
+	bid, err := lambdahttp.PathID(r, "beneficiaryId")
 	if err != nil {
 		return err
 	}

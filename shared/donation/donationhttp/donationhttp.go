@@ -5,7 +5,6 @@ package donationhttp
 
 import (
 	"net/http"
-	"regexp"
 	"time"
 
 	"ohcs/shared/app"
@@ -21,6 +20,7 @@ import (
 	"ohcs/shared/problem"
 	"ohcs/shared/ratelimit"
 	"ohcs/shared/tables"
+	"ohcs/shared/validate"
 )
 
 // Registry maps the operations of this package to their handlers; a
@@ -103,16 +103,6 @@ func New(env *platform.Env) *Handlers {
 	parts := app.Of(env)
 	return &Handlers{Service: parts.Donations(), Donors: parts.Donors(), Idempotency: parts.Idempotency(),
 		Cursors: env.Cursors, Limits: parts.Limits()}
-}
-
-var idRE = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
-
-func pathID(r *http.Request, name string) (string, error) {
-	id := lambdahttp.PathParam(r, name)
-	if !idRE.MatchString(id) {
-		return "", problem.Field(name, "is not an id")
-	}
-	return id, nil
 }
 
 func stamp(t time.Time) string {
@@ -222,7 +212,7 @@ func (h *Handlers) GetCampaign(w http.ResponseWriter, r *http.Request) error {
 	if _, err := auth.FromRequest(r); err != nil {
 		return err
 	}
-	id, err := pathID(r, "campaignId")
+	id, err := lambdahttp.PathID(r, "campaignId")
 	if err != nil {
 		return err
 	}
@@ -268,7 +258,7 @@ func (h *Handlers) Give(w http.ResponseWriter, r *http.Request) error {
 	if err := jsonio.Decode(r, &in); err != nil {
 		return err
 	}
-	if !idRE.MatchString(in.CampaignID) {
+	if !validate.IsID(in.CampaignID) {
 		return problem.Field("campaignId", "is not an id")
 	}
 	d, err := h.Donors.DonorOf(r.Context(), p.Sub)
@@ -318,7 +308,7 @@ func (h *Handlers) GetGift(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	id, err := pathID(r, "donationId")
+	id, err := lambdahttp.PathID(r, "donationId")
 	if err != nil {
 		return err
 	}
@@ -342,7 +332,7 @@ func (h *Handlers) ListGifts(w http.ResponseWriter, r *http.Request) error {
 	}
 	donorID := r.URL.Query().Get("donorId")
 	switch {
-	case donorID != "" && !idRE.MatchString(donorID):
+	case donorID != "" && !validate.IsID(donorID):
 		return problem.Field("donorId", "is not an id")
 	case donorID != "" && !p.Has(auth.Administrator):
 		return problem.New(problem.Forbidden, "only administrators list another donor's gifts")
@@ -374,7 +364,7 @@ func (h *Handlers) SetStatus(w http.ResponseWriter, r *http.Request) error {
 	if _, err := auth.FromRequest(r); err != nil {
 		return err
 	}
-	id, err := pathID(r, "donationId")
+	id, err := lambdahttp.PathID(r, "donationId")
 	if err != nil {
 		return err
 	}

@@ -5,9 +5,7 @@
 package knowledgehttp
 
 import (
-	"encoding/json"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -91,8 +89,6 @@ func New(env *platform.Env) *Handlers {
 	parts := app.Of(env)
 	return &Handlers{Service: parts.Knowledge(), Tokens: env.Tokens, Cursors: env.Cursors, Limits: parts.Limits()}
 }
-
-var idRE = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
 
 // reader returns who reads: the gateway's principal, or the optional
 // bearer token checked here; an invalid token is 401, no token anonymous.
@@ -185,14 +181,6 @@ func respond(w http.ResponseWriter, status int, a knowledge.Article) {
 	jsonio.Write(w, status, out(a))
 }
 
-func pathID(r *http.Request) (string, error) {
-	id := lambdahttp.PathParam(r, "articleId")
-	if !idRE.MatchString(id) {
-		return "", problem.Field("articleId", "is not an id")
-	}
-	return id, nil
-}
-
 // Share serves shareMedicalKnowledge.
 func (h *Handlers) Share(w http.ResponseWriter, r *http.Request) error {
 	p, err := auth.FromRequest(r)
@@ -214,43 +202,20 @@ func (h *Handlers) Share(w http.ResponseWriter, r *http.Request) error {
 
 // Update serves updateMedicalKnowledge.
 func (h *Handlers) Update(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.FromRequest(r)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	version, err := etag.IfMatch(r)
-	if err != nil {
-		return err
-	}
-	data, err := jsonio.Read(r)
+	u, err := lambdahttp.ReadUpdate(r, "articleId")
 	if err != nil {
 		return err
 	}
 	var in articleIn
-	if err := jsonio.Unmarshal(data, &in); err != nil {
+	if err := jsonio.Unmarshal(u.Body, &in); err != nil {
 		return err
 	}
-	var present map[string]json.RawMessage
-	_ = json.Unmarshal(data, &present)
-	fields := map[string]bool{}
 	var l problem.FieldList
-	for k, v := range present {
-		if string(v) == "null" {
-			l.Add(k, "must not be null")
-		}
-		fields[k] = true
-	}
-	if len(fields) == 0 {
-		l.Add("body", "name at least one field to change")
-	}
+	fields := jsonio.PatchFields(u.Body, &l)
 	if err := l.Err(); err != nil {
 		return err
 	}
-	a, err := h.Service.Update(r.Context(), knowledge.Update{AuthorSub: p.Sub, ID: id, Patch: in.article(), Fields: fields, IfMatch: version})
+	a, err := h.Service.Update(r.Context(), knowledge.Update{AuthorSub: u.Caller.Sub, ID: u.ID, Patch: in.article(), Fields: fields, IfMatch: u.IfMatch})
 	if err != nil {
 		return err
 	}
@@ -264,7 +229,7 @@ func (h *Handlers) Retract(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	id, err := pathID(r)
+	id, err := lambdahttp.PathID(r, "articleId")
 	if err != nil {
 		return err
 	}
@@ -286,7 +251,7 @@ func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	id, err := pathID(r)
+	id, err := lambdahttp.PathID(r, "articleId")
 	if err != nil {
 		return err
 	}

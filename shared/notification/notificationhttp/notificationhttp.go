@@ -5,7 +5,6 @@ package notificationhttp
 
 import (
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
 	"time"
@@ -85,8 +84,6 @@ func New(env *platform.Env) *Handlers {
 	return &Handlers{Service: parts.Notifications(), Idempotency: parts.Idempotency(), Cursors: env.Cursors}
 }
 
-var idRE = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
-
 type sendJSON struct {
 	Recipients struct {
 		BeneficiaryIDs []string `json:"beneficiaryIds"`
@@ -121,7 +118,7 @@ func (h *Handlers) Send(w http.ResponseWriter, r *http.Request) error {
 		l.Add("recipients", "name exactly one of beneficiaryIds, role, organizationId")
 	}
 	for i, id := range rc.BeneficiaryIDs {
-		if !idRE.MatchString(id) {
+		if !validate.IsID(id) {
 			l.Add("recipients.beneficiaryIds["+strconv.Itoa(i)+"]", "is not an id")
 		}
 	}
@@ -154,7 +151,7 @@ func (h *Handlers) Send(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	// An administrator's organisation is looked up: its id must be one.
-	if p.Has(auth.Administrator) && len(rc.BeneficiaryIDs) == 0 && rc.OrganizationID != "" && !idRE.MatchString(rc.OrganizationID) {
+	if p.Has(auth.Administrator) && len(rc.BeneficiaryIDs) == 0 && rc.OrganizationID != "" && !validate.IsID(rc.OrganizationID) {
 		return problem.Field("recipients.organizationId", "is not an id")
 	}
 	n, err = h.Service.Send(r.Context(), p, n)
@@ -172,7 +169,7 @@ func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	id := lambdahttp.PathParam(r, "notificationId")
-	if !idRE.MatchString(id) {
+	if !validate.IsID(id) {
 		return problem.Field("notificationId", "is not an id")
 	}
 	n, err := h.Service.Sent(r.Context(), p.Sub, id)
@@ -246,7 +243,7 @@ func (h *Handlers) MarkRead(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	id := lambdahttp.PathParam(r, "notificationId")
-	if !idRE.MatchString(id) {
+	if !validate.IsID(id) {
 		return problem.Field("notificationId", "is not an id")
 	}
 	it, err := h.Service.MarkRead(r.Context(), p.Sub, id)

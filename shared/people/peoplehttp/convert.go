@@ -1,7 +1,6 @@
 package peoplehttp
 
 import (
-	"encoding/json"
 	"time"
 
 	"ohcs/shared/access"
@@ -62,23 +61,10 @@ func decodePatch(data []byte) (people.Patch, error) {
 	if err := jsonio.Unmarshal(data, &in); err != nil {
 		return people.Patch{}, err
 	}
-	var present map[string]json.RawMessage
-	if err := json.Unmarshal(data, &present); err != nil {
-		return people.Patch{}, problem.Field("body", "must be a JSON object")
-	}
 	var l problem.FieldList
-	fields := map[string]bool{}
-	for name, raw := range present {
-		switch {
-		case name == "forDependent":
-			l.Add(name, "cannot be changed")
-		case string(raw) == "null":
-			l.Add(name, "must not be null")
-		}
-		fields[name] = true
-	}
-	if len(fields) == 0 {
-		l.Add("body", "name at least one field to change")
+	fields := jsonio.PatchFields(data, &l)
+	if fields["forDependent"] {
+		l.Add("forDependent", "cannot be changed")
 	}
 	return people.Patch{Fields: fields, Profile: in.profile()}, l.Err()
 }

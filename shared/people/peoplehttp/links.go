@@ -10,9 +10,11 @@ import (
 	"ohcs/shared/auth"
 	"ohcs/shared/etag"
 	"ohcs/shared/jsonio"
+	"ohcs/shared/lambdahttp"
 	"ohcs/shared/paging"
 	"ohcs/shared/people"
 	"ohcs/shared/problem"
+	"ohcs/shared/validate"
 )
 
 // Grant serves grantCaregiverAccess.
@@ -31,7 +33,7 @@ func (h *Handlers) Grant(w http.ResponseWriter, r *http.Request) error {
 			return problem.Field("expiresAt", "must be an RFC 3339 time such as 2026-12-01T09:30:00Z")
 		}
 	}
-	if !idRE.MatchString(in.CaregiverID) {
+	if !validate.IsID(in.CaregiverID) {
 		return problem.Field("caregiverId", "is not an id")
 	}
 	id, _, err := h.authorize(r, p, access.ManageAccess, "grantCaregiverAccess", "careLink")
@@ -54,7 +56,7 @@ func (h *Handlers) Revoke(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	linkID, err := pathID(r, "careLinkId")
+	linkID, err := lambdahttp.PathID(r, "careLinkId")
 	if err != nil {
 		return err
 	}
@@ -63,7 +65,7 @@ func (h *Handlers) Revoke(w http.ResponseWriter, r *http.Request) error {
 	if cg, ok, err := h.ownCaregiver(r, p); err != nil {
 		return err
 	} else if ok {
-		benID, err := pathID(r, "beneficiaryId")
+		benID, err := lambdahttp.PathID(r, "beneficiaryId")
 		if err != nil {
 			return err
 		}
@@ -107,11 +109,11 @@ func (h *Handlers) Respond(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	benID, err := pathID(r, "beneficiaryId")
+	benID, err := lambdahttp.PathID(r, "beneficiaryId")
 	if err != nil {
 		return err
 	}
-	linkID, err := pathID(r, "careLinkId")
+	linkID, err := lambdahttp.PathID(r, "careLinkId")
 	if err != nil {
 		return err
 	}
@@ -148,7 +150,7 @@ func (h *Handlers) ListLinks(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	benID := r.URL.Query().Get("beneficiaryId")
-	if r.URL.Query().Has("beneficiaryId") && !idRE.MatchString(benID) {
+	if r.URL.Query().Has("beneficiaryId") && !validate.IsID(benID) {
 		return problem.Field("beneficiaryId", "is not an id")
 	}
 	var list func(limit int, after map[string]string) (people.LinkPage, error)
@@ -209,7 +211,7 @@ func (h *Handlers) RevokePractitioner(w http.ResponseWriter, r *http.Request) er
 	if err := jsonio.Decode(r, &in); err != nil {
 		return err
 	}
-	if !idRE.MatchString(in.PractitionerID) {
+	if !validate.IsID(in.PractitionerID) {
 		return problem.Field("practitionerId", "is not an id")
 	}
 	id, _, err := h.authorize(r, p, access.ManageAccess, "revokePractitionerAccess", "practitionerAccess")
@@ -269,7 +271,7 @@ func (h *Handlers) AuditEvents(w http.ResponseWriter, r *http.Request) error {
 	if q.BeneficiaryID == "" && q.ActorSub == "" {
 		l.Add("beneficiaryId", "name a beneficiaryId or an actorSub")
 	}
-	if q.BeneficiaryID != "" && !idRE.MatchString(q.BeneficiaryID) {
+	if q.BeneficiaryID != "" && !validate.IsID(q.BeneficiaryID) {
 		l.Add("beneficiaryId", "is not an id")
 	}
 	if len(q.ActorSub) > 128 || len(q.Action) > 64 {

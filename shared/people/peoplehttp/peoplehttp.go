@@ -7,7 +7,6 @@ package peoplehttp
 import (
 	"context"
 	"net/http"
-	"regexp"
 	"time"
 
 	"ohcs/shared/app"
@@ -156,19 +155,9 @@ func New(env *platform.Env) *Handlers {
 		Practitioners: app.PractitionerLookup{Service: parts.Practitioners()}, Cursors: env.Cursors, Now: env.Now}
 }
 
-var idRE = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
-
-func pathID(r *http.Request, name string) (string, error) {
-	id := lambdahttp.PathParam(r, name)
-	if !idRE.MatchString(id) {
-		return "", problem.Field(name, "is not an id")
-	}
-	return id, nil
-}
-
 // authorize resolves the path's beneficiary and asks the policy.
 func (h *Handlers) authorize(r *http.Request, p auth.Principal, action access.Action, op, resourceType string) (string, access.Decision, error) {
-	id, err := pathID(r, "beneficiaryId")
+	id, err := lambdahttp.PathID(r, "beneficiaryId")
 	if err != nil {
 		return "", access.Decision{}, err
 	}
@@ -301,7 +290,7 @@ func (h *Handlers) GetCaregiver(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	id, err := pathID(r, "caregiverId")
+	id, err := lambdahttp.PathID(r, "caregiverId")
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ package populationhttp
 
 import (
 	"net/http"
-	"regexp"
 	"time"
 
 	"ohcs/shared/app"
@@ -15,6 +14,7 @@ import (
 	"ohcs/shared/population"
 	"ohcs/shared/problem"
 	"ohcs/shared/tables"
+	"ohcs/shared/validate"
 )
 
 // Registry maps the operations of this package to their handlers.
@@ -37,8 +37,6 @@ func ProducePopulationHealthReport() platform.Operation {
 type Handler struct {
 	Service *population.Service
 }
-
-var idRE = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
 
 type countJSON = any // an integer of at least 5, or "<5"
 
@@ -111,7 +109,7 @@ func (h *Handler) Produce(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := r.URL.Query()
 	q := population.Query{PeriodStart: v.Get("periodStart"), PeriodEnd: v.Get("periodEnd"), Region: v.Get("region"), OrganizationID: v.Get("organizationId")}
-	if q.OrganizationID != "" && !idRE.MatchString(q.OrganizationID) {
+	if q.OrganizationID != "" && !validate.IsID(q.OrganizationID) {
 		return problem.Field("organizationId", "is not an id")
 	}
 	rep, err := h.Service.Report(r.Context(), q)

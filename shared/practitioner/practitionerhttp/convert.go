@@ -1,7 +1,6 @@
 package practitionerhttp
 
 import (
-	"encoding/json"
 	"time"
 
 	"ohcs/shared/jsonio"
@@ -132,21 +131,8 @@ func decodePatch(data []byte) (practitioner.Patch, error) {
 	if err := jsonio.Unmarshal(data, &in); err != nil {
 		return practitioner.Patch{}, err
 	}
-	var present map[string]json.RawMessage
-	if err := json.Unmarshal(data, &present); err != nil {
-		return practitioner.Patch{}, problem.Field("body", "must be a JSON object")
-	}
 	var l problem.FieldList
-	fields := map[string]bool{}
-	for name, raw := range present {
-		if string(raw) == "null" {
-			l.Add(name, "must not be null")
-		}
-		fields[name] = true
-	}
-	if len(fields) == 0 {
-		l.Add("body", "name at least one field to change")
-	}
+	fields := jsonio.PatchFields(data, &l)
 	p := in.toProfile(&l, false)
 	return practitioner.Patch{Fields: fields, Profile: p}, l.Err()
 }

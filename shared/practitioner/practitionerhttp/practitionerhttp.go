@@ -7,7 +7,6 @@ import (
 	"context"
 	"math"
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -110,16 +109,6 @@ func respond(w http.ResponseWriter, status int, p practitioner.Practitioner, v p
 	jsonio.Write(w, status, toJSON(p, p.SeenInFullBy(v)))
 }
 
-var idRE = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
-
-func pathID(r *http.Request) (string, error) {
-	id := lambdahttp.PathParam(r, "practitionerId")
-	if !idRE.MatchString(id) {
-		return "", problem.Field("practitionerId", "is not a practitioner id")
-	}
-	return id, nil
-}
-
 // Create serves createPractitionerProfile.
 func (h *Handlers) Create(w http.ResponseWriter, r *http.Request) error {
 	caller, err := auth.FromRequest(r)
@@ -149,7 +138,7 @@ func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	id, err := pathID(r)
+	id, err := lambdahttp.PathID(r, "practitionerId")
 	if err != nil {
 		return err
 	}
@@ -163,27 +152,16 @@ func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) error {
 
 // Update serves updatePractitionerProfile.
 func (h *Handlers) Update(w http.ResponseWriter, r *http.Request) error {
-	caller, err := auth.FromRequest(r)
+	u, err := lambdahttp.ReadUpdate(r, "practitionerId")
 	if err != nil {
 		return err
 	}
-	id, err := pathID(r)
+	caller := u.Caller
+	patch, err := decodePatch(u.Body)
 	if err != nil {
 		return err
 	}
-	version, err := etag.IfMatch(r)
-	if err != nil {
-		return err
-	}
-	data, err := jsonio.Read(r)
-	if err != nil {
-		return err
-	}
-	patch, err := decodePatch(data)
-	if err != nil {
-		return err
-	}
-	p, err := h.Service.Update(r.Context(), viewer(caller), id, patch, version)
+	p, err := h.Service.Update(r.Context(), viewer(caller), u.ID, patch, u.IfMatch)
 	if err != nil {
 		return err
 	}
@@ -202,7 +180,7 @@ func (h *Handlers) Verify(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	id, err := pathID(r)
+	id, err := lambdahttp.PathID(r, "practitionerId")
 	if err != nil {
 		return err
 	}

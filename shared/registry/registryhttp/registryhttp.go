@@ -4,7 +4,6 @@ package registryhttp
 
 import (
 	"net/http"
-	"regexp"
 	"slices"
 	"time"
 
@@ -79,16 +78,6 @@ func New(env *platform.Env) *Handlers {
 	return &Handlers{Service: app.Of(env).Registry(), Cursors: env.Cursors}
 }
 
-var idRE = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
-
-func pathID(r *http.Request, name string) (string, error) {
-	id := lambdahttp.PathParam(r, name)
-	if !idRE.MatchString(id) {
-		return "", problem.Field(name, "is not an id")
-	}
-	return id, nil
-}
-
 type addressJSON struct {
 	Line       string `json:"line,omitempty"`
 	City       string `json:"city,omitempty"`
@@ -159,7 +148,7 @@ func (h *Handlers) AddMembership(w http.ResponseWriter, r *http.Request) error {
 	if _, err := auth.FromRequest(r); err != nil {
 		return err
 	}
-	orgID, err := pathID(r, "organizationId")
+	orgID, err := lambdahttp.PathID(r, "organizationId")
 	if err != nil {
 		return err
 	}
@@ -175,7 +164,7 @@ func (h *Handlers) AddMembership(w http.ResponseWriter, r *http.Request) error {
 	if !slices.Contains(registry.MemberTypes, in.MemberType) {
 		l.Add("memberType", "must be one of practitioner, beneficiary, caregiver")
 	}
-	if !idRE.MatchString(in.MemberID) {
+	if !validate.IsID(in.MemberID) {
 		l.Add("memberId", "is not an id")
 	}
 	validate.Text(&l, "role", in.Role, false, 100)
@@ -195,11 +184,11 @@ func (h *Handlers) RemoveMembership(w http.ResponseWriter, r *http.Request) erro
 	if _, err := auth.FromRequest(r); err != nil {
 		return err
 	}
-	orgID, err := pathID(r, "organizationId")
+	orgID, err := lambdahttp.PathID(r, "organizationId")
 	if err != nil {
 		return err
 	}
-	memberID, err := pathID(r, "memberId")
+	memberID, err := lambdahttp.PathID(r, "memberId")
 	if err != nil {
 		return err
 	}
@@ -222,7 +211,7 @@ func (h *Handlers) Members(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	orgID, err := pathID(r, "organizationId")
+	orgID, err := lambdahttp.PathID(r, "organizationId")
 	if err != nil {
 		return err
 	}

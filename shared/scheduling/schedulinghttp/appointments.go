@@ -11,9 +11,11 @@ import (
 	"ohcs/shared/auth"
 	"ohcs/shared/etag"
 	"ohcs/shared/jsonio"
+	"ohcs/shared/lambdahttp"
 	"ohcs/shared/paging"
 	"ohcs/shared/problem"
 	"ohcs/shared/scheduling"
+	"ohcs/shared/validate"
 )
 
 type bookJSON struct {
@@ -37,7 +39,7 @@ func (h *Handlers) Book(w http.ResponseWriter, r *http.Request) error {
 	if in.SlotID == "" || len(in.SlotID) > 200 {
 		l.Add("slotId", "is required")
 	}
-	if !idRE.MatchString(in.BeneficiaryID) {
+	if !validate.IsID(in.BeneficiaryID) {
 		l.Add("beneficiaryId", "is not an id")
 	}
 	if !slices.Contains([]string{"inPerson", "video", "phone"}, in.Mode) {
@@ -72,7 +74,7 @@ func (h *Handlers) Book(w http.ResponseWriter, r *http.Request) error {
 // on the appointment's beneficiary. Every decision is audited; a denial is
 // 404.
 func (h *Handlers) load(r *http.Request, p auth.Principal, action access.Action, op string, practitionerMay bool) (scheduling.Appointment, error) {
-	id, err := pathID(r, "appointmentId")
+	id, err := lambdahttp.PathID(r, "appointmentId")
 	if err != nil {
 		return scheduling.Appointment{}, err
 	}
@@ -233,7 +235,7 @@ func (h *Handlers) List(w http.ResponseWriter, r *http.Request) error {
 		l.Add("status", "must be one of booked, cancelled, completed, noShow")
 	}
 	benID := v.Get("beneficiaryId")
-	if v.Has("beneficiaryId") && !idRE.MatchString(benID) {
+	if v.Has("beneficiaryId") && !validate.IsID(benID) {
 		l.Add("beneficiaryId", "is not an id")
 	}
 	if err := l.Err(); err != nil {

@@ -6,7 +6,6 @@ package schedulinghttp
 import (
 	"context"
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -130,16 +129,6 @@ func New(env *platform.Env) *Handlers {
 		Idempotency: parts.Idempotency(), Cursors: env.Cursors, Now: env.Now}
 }
 
-var idRE = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
-
-func pathID(r *http.Request, name string) (string, error) {
-	id := lambdahttp.PathParam(r, name)
-	if !idRE.MatchString(id) {
-		return "", problem.Field(name, "is not an id")
-	}
-	return id, nil
-}
-
 func respond(w http.ResponseWriter, status int, a scheduling.Appointment) {
 	etag.Set(w, a.Version)
 	jsonio.Write(w, status, appointmentOut(a))
@@ -151,7 +140,7 @@ func (h *Handlers) PlaceSchedule(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pid, err := pathID(r, "practitionerId")
+	pid, err := lambdahttp.PathID(r, "practitionerId")
 	if err != nil {
 		return err
 	}
@@ -178,7 +167,7 @@ func (h *Handlers) ListSchedules(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pid, err := pathID(r, "practitionerId")
+	pid, err := lambdahttp.PathID(r, "practitionerId")
 	if err != nil {
 		return err
 	}
@@ -216,7 +205,7 @@ func (h *Handlers) Slots(w http.ResponseWriter, r *http.Request) error {
 	if _, err := auth.FromRequest(r); err != nil {
 		return err
 	}
-	pid, err := pathID(r, "practitionerId")
+	pid, err := lambdahttp.PathID(r, "practitionerId")
 	if err != nil {
 		return err
 	}
