@@ -177,9 +177,10 @@ func newAPI(st awscdk.Stack, in apiInputs) api {
 		suppression{id: "HIPAA.Security-SecretsManagerRotationEnabled", reason: "The cursor key only seals pagination positions; rotating it just ends the lists being paged"},
 	)
 	newFirewall(st, out.rest, in.key)
+	// The event functions page nothing: no cursor key, no access to its
+	// secret.
 	out.eventEnv = map[string]*string{
-		config.EnvCursorSecretARN: cursorSecret.SecretArn(),
-		config.EnvLogLevel:        jsii.String("info"),
+		config.EnvLogLevel: jsii.String("info"),
 	}
 	out.cursorSecret = cursorSecret
 	return out

@@ -61,7 +61,7 @@ func allFunctions(t *testing.T) []function {
 	}
 	var out []function
 	for op, o := range reg {
-		out = append(out, function{"Fn" + op, o.Reads, o.Writes, nil})
+		out = append(out, function{"Fn" + op, o.Reads, o.Writes, operations.OperationEnv})
 	}
 	for _, ef := range stack.EventFunctions {
 		if len(ef.Reads)+len(ef.Writes) == 0 {
@@ -356,10 +356,11 @@ func TestGoingLive(t *testing.T) {
 // TestNoSecretInConfiguration: no function's configuration holds a secret
 // (a dynamic reference would put the cursor key's value in the function's
 // variables, readable by anyone who may read its configuration); each
-// function gets the secret's ARN and may read that secret, once, at cold
-// start (AWS Lambda developer guide, "Securing environment variables";
-// AWS CloudFormation user guide, "Get values stored in other services
-// using dynamic references").
+// operation's function gets the secret's ARN and may read that secret,
+// once, at cold start (AWS Lambda developer guide, "Securing environment
+// variables"; AWS CloudFormation user guide, "Get values stored in other
+// services using dynamic references"). An event function pages nothing:
+// it gets neither the ARN nor the right to read the secret.
 func TestNoSecretInConfiguration(t *testing.T) {
 	tpl, _ := template(t)
 	policies := resources(tpl, "AWS::IAM::Policy")
@@ -373,6 +374,18 @@ func TestNoSecretInConfiguration(t *testing.T) {
 			env, _ := props(fn)["Environment"].(map[string]any)
 			vars, _ := env["Variables"].(map[string]any)
 			if len(f.reads)+len(f.writes) == 0 {
+				return
+			}
+			if !strings.HasPrefix(f.prefix, "Fn") {
+				if vars[config.EnvCursorSecretARN] != nil {
+					t.Errorf("an event function gets %s", config.EnvCursorSecretARN)
+				}
+				for id, pol := range policies {
+					doc, _ := json.Marshal(props(pol)["PolicyDocument"])
+					if strings.HasPrefix(id, f.prefix+"ServiceRoleDefaultPolicy") && strings.Contains(string(doc), "secretsmanager:") {
+						t.Errorf("an event function may use Secrets Manager: %s", doc)
+					}
+				}
 				return
 			}
 			arn, _ := json.Marshal(vars[config.EnvCursorSecretARN])

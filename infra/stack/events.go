@@ -10,7 +10,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/jsii-runtime-go"
@@ -111,7 +110,7 @@ func newEventFunction(st awscdk.Stack, props Props, key awskms.Key, ef EventFunc
 
 // newDataEventFunctions creates the event functions that use tables, with
 // their configuration and grants.
-func newDataEventFunctions(st awscdk.Stack, props Props, key awskms.Key, tbls dataTables, base map[string]*string, secret awssecretsmanager.ISecret, n notifications) {
+func newDataEventFunctions(st awscdk.Stack, props Props, key awskms.Key, tbls dataTables, base map[string]*string, n notifications) {
 	for _, ef := range EventFunctions {
 		if len(ef.Reads)+len(ef.Writes) == 0 {
 			continue
@@ -130,7 +129,6 @@ func newDataEventFunctions(st awscdk.Stack, props Props, key awskms.Key, tbls da
 			env[operations.EnvMailFrom] = jsii.String("no-reply@" + props.EmailDomain)
 		}
 		fn := newEventFunction(st, props, key, ef, env)
-		secret.GrantRead(fn, nil)
 		switch ef.Name {
 		case "outbox-dispatcher":
 			n.topic.GrantPublish(fn)

@@ -128,7 +128,7 @@ func New(scope constructs.Construct, id string, props Props) *Stack {
 	pool := newIdentity(st, props, s.Key)
 	notices := newNotifications(st, s.Key, props)
 	api := newAPI(st, apiInputs{props: props, key: s.Key, tables: tbls, pool: pool})
-	newDataEventFunctions(st, props, s.Key, tbls, api.eventEnv, api.cursorSecret, notices)
+	newDataEventFunctions(st, props, s.Key, tbls, api.eventEnv, notices)
 	newOperations(st, s.Key, api, tbls, notices)
 	if props.EmailDomain == ExampleEmailDomain {
 		awscdk.Annotations_Of(st).AddWarningV2(jsii.String("ohcs:exampleEmailDomain"), jsii.String(

@@ -44,8 +44,8 @@ type Config struct {
 	DynamoDBEndpoint string
 	// Tables maps logical table names to physical ones.
 	Tables map[string]string
-	// CursorKey seals pagination cursors. With CursorSecretARN and no
-	// EnvCursorKey it is nil until platform.NewEnv reads the secret.
+	// CursorKey seals pagination cursors. Without EnvCursorKey it is nil
+	// until cursorsecret.Load reads the secret CursorSecretARN names.
 	CursorKey       []byte
 	CursorSecretARN string
 	LogLevel        string
@@ -139,8 +139,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	key := getenv(EnvCursorKey)
 	c.CursorSecretARN = getenv(EnvCursorSecretARN)
-	if key != "" || c.CursorSecretARN == "" {
-		// Else read from Secrets Manager at cold start (platform.NewEnv).
+	if key != "" {
+		// Else read from Secrets Manager at cold start by the functions
+		// that page (cursorsecret.Load); the event functions have none.
 		var err error
 		if c.CursorKey, err = CursorKeyOf(key); err != nil {
 			return c, err

@@ -27,7 +27,12 @@ func TestLoad(t *testing.T) {
 				t.Errorf("got %v", c.Tables)
 			}
 		}},
-		{"no cursor key", map[string]string{}, false, nil},
+		{"no cursor key (an event function's)", map[string]string{}, true, func(t *testing.T, c config.Config) {
+			if c.CursorKey != nil {
+				t.Errorf("key %v; want none", c.CursorKey)
+			}
+		}},
+		{"a short cursor key", map[string]string{config.EnvCursorKey: "short"}, false, nil},
 		{"generated secret", map[string]string{config.EnvCursorKey: "Qx7!pL0-vZ3@kT9#mN2$wR5%yB8^cF1&"}, true, func(t *testing.T, c config.Config) {
 			if len(c.CursorKey) != 32 {
 				t.Errorf("key of %d bytes", len(c.CursorKey))

@@ -25,6 +25,7 @@ import (
 	"ohcs/shared/jsonio"
 	"ohcs/shared/logging"
 	"ohcs/shared/platform"
+	"ohcs/shared/platform/cursorsecret"
 	"ohcs/shared/problem"
 	"ohcs/shared/validate"
 )
@@ -197,6 +198,9 @@ func RunOperation(ctx context.Context, getenv func(string) string, op string, o 
 func Run(ctx context.Context, getenv func(string) string, op string, reg platform.Registry) error {
 	cfg, err := config.Load(getenv)
 	if err != nil {
+		return err
+	}
+	if cfg, err = cursorsecret.Load(ctx, cfg); err != nil {
 		return err
 	}
 	logger := logging.New(os.Stdout, cfg.LogLevel)

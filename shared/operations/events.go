@@ -44,10 +44,11 @@ func EventByName(name string) (Event, bool) {
 	return Event{}, false
 }
 
-// RequiredEnv lists the variables a function with tables needs: the
-// configuration config.Load requires and one per table it uses.
+// RequiredEnv lists the variables a function with tables needs: one per
+// table it uses and its extra ones. An operation's function also needs
+// OperationEnv; an event function pages nothing and has no cursor key.
 func RequiredEnv(reads, writes []tables.Table, extra ...string) []string {
-	out := []string{config.EnvCursorSecretARN}
+	var out []string
 	seen := map[string]bool{}
 	for _, t := range append(append([]tables.Table{}, reads...), writes...) {
 		if !seen[t.Name] {
@@ -57,6 +58,10 @@ func RequiredEnv(reads, writes []tables.Table, extra ...string) []string {
 	}
 	return append(out, extra...)
 }
+
+// OperationEnv are the variables every operation's function needs besides
+// its tables: the secret its cursor key is read from at cold start.
+var OperationEnv = []string{config.EnvCursorSecretARN}
 
 // The DynamoDB actions a function is granted on each table it reads and on
 // each it writes: items only, never Scan or table management. The stack

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/oklog/ulid/v2"
 
 	"ohcs/shared/auth"
@@ -46,22 +45,18 @@ func NewEnv(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Env, 
 	if err != nil {
 		return nil, err
 	}
-	if cfg.CursorKey == nil && cfg.CursorSecretARN != "" {
-		if cfg.CursorKey, err = readCursorSecret(ctx, cfg); err != nil {
-			return nil, err
-		}
-	}
-	sealer, err := cursor.NewSealer(cfg.CursorKey)
-	if err != nil {
-		return nil, err
-	}
 	env := &Env{
 		Config:   cfg,
 		Logger:   logger,
 		DynamoDB: db,
-		Cursors:  sealer,
 		Now:      func() time.Time { return time.Now().UTC() },
 		NewID:    NewULID,
+	}
+	// Only what pages needs the cursor key: the event functions have none.
+	if cfg.CursorKey != nil {
+		if env.Cursors, err = cursor.NewSealer(cfg.CursorKey); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.TokenIssuer != "" && cfg.JWKSURL != "" {
 		jwks := &auth.JWKS{URL: cfg.JWKSURL}
@@ -122,20 +117,6 @@ func Merge(regs ...Registry) (Registry, error) {
 		}
 	}
 	return all, nil
-}
-
-// readCursorSecret reads the cursor key's secret from Secrets Manager once,
-// at cold start, with the function's role.
-func readCursorSecret(ctx context.Context, cfg config.Config) ([]byte, error) {
-	sm := secretsmanager.NewFromConfig(dynamo.AWSConfig(cfg), func(o *secretsmanager.Options) { o.BaseEndpoint = cfg.Endpoint("SECRETS_MANAGER") })
-	out, err := sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: &cfg.CursorSecretARN})
-	if err != nil {
-		return nil, fmt.Errorf("cursor secret %s: %w", cfg.CursorSecretARN, err)
-	}
-	if out.SecretString == nil {
-		return nil, fmt.Errorf("cursor secret %s holds no string", cfg.CursorSecretARN)
-	}
-	return config.CursorKeyOf(*out.SecretString)
 }
 
 // HandlerFunc is an operation's handler: it writes its reply, or returns
