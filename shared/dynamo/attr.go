@@ -13,7 +13,9 @@ import (
 func S(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
 
 // N is a number attribute.
-func N(v int64) types.AttributeValue { return &types.AttributeValueMemberN{Value: strconv.FormatInt(v, 10)} }
+func N(v int64) types.AttributeValue {
+	return &types.AttributeValueMemberN{Value: strconv.FormatInt(v, 10)}
+}
 
 // Key is an item's primary key.
 func Key(pk, sk string) map[string]types.AttributeValue {
