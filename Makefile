@@ -1,6 +1,8 @@
 # OHCS — the index of what can be done. `make help` lists it.
 
 GO        ?= go
+# The generator of the typed client (make generate; TestClientIsTheDocuments).
+OAPI_CODEGEN := github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen@v2.8.2
 NPM       ?= npm
 TOOLS     := tools/node_modules/.bin
 FUNCTIONS := $(wildcard functions/*) $(wildcard events/*)
@@ -103,8 +105,9 @@ test-stack: synth $(RIE) ## The matrix, notification, reminder and donation scen
 	OHCS_LAMBDA_RIE=$(CURDIR)/$(RIE) OHCS_STACK_TEMPLATE=$(STACK_TEMPLATE) $(GO) test -count=1 -timeout 20m -run '$(STACK_SCENARIOS)' ./local/server
 
 .PHONY: generate
-generate: ## Write the code generated from the OpenAPI document (the roles of each operation, shared/auth/roles_gen.go)
+generate: ## Write the code generated from the OpenAPI document (the roles of each operation, shared/auth/roles_gen.go; the typed client, openapi/ohcsclient)
 	$(GO) run ./openapi/generate
+	$(GO) run $(OAPI_CODEGEN) -config openapi/ohcsclient/oapi-codegen.yaml openapi/ohcs.yaml
 
 .PHONY: build
 build: ## Build every Lambda function, operations and events (linux/arm64 bootstrap), into build/<function>/

@@ -1,8 +1,10 @@
 package server_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"ohcs/openapi/ohcsclient"
 	"slices"
 	"sort"
 	"strings"
@@ -151,36 +153,72 @@ func TestConcurrentGifts(t *testing.T) {
 	}
 }
 
-// TestRegistry: organisations and memberships.
+// TestRegistry: organisations and memberships, through the client
+// generated from the document.
 func TestRegistry(t *testing.T) {
 	c := start(t, nil)
 	w := newWorld(t, c)
-	admin := w.tokens["administrator"]
-	org := w.must(c.call("POST", "/v1/organizations", admin, map[string]any{"name": "Centro de Saúde da Polana", "kind": "facility", "country": "MZ"}, nil), 201, "org")["id"].(string)
-	w.must(c.call("POST", "/v1/organizations/"+org+"/members", admin, map[string]any{"memberType": "practitioner", "memberId": w.P, "role": "nurse"}, nil), 201, "add practitioner")
-	w.must(c.call("POST", "/v1/organizations/"+org+"/members", admin, map[string]any{"memberType": "beneficiary", "memberId": w.B}, nil), 201, "add beneficiary")
-	assertProblem(t, c.call("POST", "/v1/organizations/"+org+"/members", admin, map[string]any{"memberType": "beneficiary", "memberId": w.B}, nil), http.StatusConflict)
-	assertField(t, c.call("POST", "/v1/organizations/"+org+"/members", admin, map[string]any{"memberType": "caregiver", "memberId": w.B}, nil), "memberId")
-	all := w.must(c.call("GET", "/v1/organizations/"+org+"/members", admin, nil, nil), 200, "members")
-	if n := len(all["items"].([]any)); n != 2 {
+	ctx := context.Background()
+	admin := c.api(w.tokens["administrator"])
+	created, err := admin.CreateOrganizationWithResponse(ctx, ohcsclient.OrganizationCreate{Name: "Centro de Saúde da Polana", Kind: ohcsclient.OrganizationCreateKindFacility, Country: "MZ"})
+	answered(t, created.StatusCode(), created.Body, err, 201, "org")
+	org := created.JSON201.Id
+	add := func(kind ohcsclient.MemberType, id, role string) *ohcsclient.AddMembershipResponse {
+		t.Helper()
+		in := ohcsclient.MembershipCreate{MemberType: kind, MemberId: id}
+		if role != "" {
+			in.Role = &role
+		}
+		r, err := admin.AddMembershipWithResponse(ctx, org, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	r := add(ohcsclient.MemberTypePractitioner, w.P, "nurse")
+	answered(t, r.StatusCode(), r.Body, nil, 201, "add practitioner")
+	r = add(ohcsclient.MemberTypeBeneficiary, w.B, "")
+	answered(t, r.StatusCode(), r.Body, nil, 201, "add beneficiary")
+	r = add(ohcsclient.MemberTypeBeneficiary, w.B, "")
+	assertProblem(t, problemOf(r.StatusCode(), r.HTTPResponse.Header, r.Body), http.StatusConflict)
+	r = add(ohcsclient.MemberTypeCaregiver, w.B, "")
+	assertField(t, problemOf(r.StatusCode(), r.HTTPResponse.Header, r.Body), "memberId")
+	members := func(token string) *ohcsclient.ListOrganizationMembersResponse {
+		t.Helper()
+		r, err := c.api(token).ListOrganizationMembersWithResponse(ctx, org, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	all := members(w.tokens["administrator"])
+	answered(t, all.StatusCode(), all.Body, nil, 200, "members")
+	if n := len(all.JSON200.Items); n != 2 {
 		t.Errorf("administrator sees %d members; want 2", n)
 	}
-	seen := w.must(c.call("GET", "/v1/organizations/"+org+"/members", w.tokens["beneficiary"], nil, nil), 200, "members as member")
-	if items := seen["items"].([]any); len(items) != 1 || items[0].(map[string]any)["memberType"] != "practitioner" {
+	seen := members(w.tokens["beneficiary"])
+	answered(t, seen.StatusCode(), seen.Body, nil, 200, "members as member")
+	if items := seen.JSON200.Items; len(items) != 1 || items[0].MemberType != ohcsclient.MemberTypePractitioner {
 		t.Errorf("a member sees %v; want only the practitioner", items)
 	}
-	assertProblem(t, c.call("GET", "/v1/organizations/"+org+"/members", w.tokens["beneficiary-other"], nil, nil), http.StatusNotFound)
-	mine := w.must(c.call("GET", "/v1/memberships", w.tokens["practitioner"], nil, nil), 200, "mine")
+	other := members(w.tokens["beneficiary-other"])
+	assertProblem(t, problemOf(other.StatusCode(), other.HTTPResponse.Header, other.Body), http.StatusNotFound)
+	mine, err := c.api(w.tokens["practitioner"]).ListMyMembershipsWithResponse(ctx)
+	answered(t, mine.StatusCode(), mine.Body, err, 200, "mine")
 	found := false
-	for _, it := range mine["items"].([]any) {
-		m := it.(map[string]any)
-		found = found || (m["organizationId"] == org && m["role"] == "nurse")
+	for _, m := range mine.JSON200.Items {
+		found = found || (m.OrganizationId == org && m.Role != nil && *m.Role == "nurse")
 	}
-	if n := len(mine["items"].([]any)); n != 2 || !found {
-		t.Errorf("my memberships (the world's organisation and this one): %v", mine["items"])
+	if n := len(mine.JSON200.Items); n != 2 || !found {
+		t.Errorf("my memberships (the world's organisation and this one): %v", mine.JSON200.Items)
 	}
-	w.must(c.call("DELETE", "/v1/organizations/"+org+"/members/practitioner/"+w.P, admin, nil, nil), 200, "remove")
-	assertProblem(t, c.call("DELETE", "/v1/organizations/"+org+"/members/practitioner/"+w.P, admin, nil, nil), http.StatusNotFound)
+	removed, err := admin.RemoveMembershipWithResponse(ctx, org, ohcsclient.MemberTypePractitioner, w.P)
+	answered(t, removed.StatusCode(), removed.Body, err, 200, "remove")
+	again, err := admin.RemoveMembershipWithResponse(ctx, org, ohcsclient.MemberTypePractitioner, w.P)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertProblem(t, problemOf(again.StatusCode(), again.HTTPResponse.Header, again.Body), http.StatusNotFound)
 }
 
 // TestAnonymousDonorStaysHidden: an anonymous gift's donor appears in

@@ -1,0 +1,83 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"testing"
+
+	"ohcs/openapi/ohcsclient"
+)
+
+// api returns the client generated from the document (openapi/ohcsclient),
+// calling as the bearer of token ("" for none): a test written with it
+// stops compiling when the contract changes under it. Every answer is
+// validated against the document, as call validates.
+func (c *client) api(token string) *ohcsclient.ClientWithResponses {
+	c.t.Helper()
+	api, err := ohcsclient.NewClientWithResponses(c.base+"/v1", ohcsclient.WithHTTPClient(checked{c}),
+		ohcsclient.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
+			if token != "" {
+				req.Header.Set("Authorization", "Bearer "+token)
+			}
+			return nil
+		}))
+	if err != nil {
+		c.t.Fatalf("typed client: %v", err)
+	}
+	return api
+}
+
+// checked sends the typed client's requests and validates their answers.
+type checked struct{ c *client }
+
+// Do sends req and checks the answer against the document.
+func (d checked) Do(req *http.Request) (*http.Response, error) {
+	var body []byte
+	if req.Body != nil {
+		body, _ = io.ReadAll(req.Body)
+		req.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	resp, err := d.c.http.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	out, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(out))
+	header := map[string]string{}
+	for k := range req.Header {
+		if k != "Authorization" {
+			header[k] = req.Header.Get(k)
+		}
+	}
+	path := req.URL.Path
+	if req.URL.RawQuery != "" {
+		path += "?" + req.URL.RawQuery
+	}
+	r := response{Status: resp.StatusCode, Header: resp.Header, Body: out}
+	if d.c.observe != nil {
+		d.c.observe(r, req.Method+" "+path)
+	}
+	d.c.validate(req.Method, path, body, header, r)
+	return resp, nil
+}
+
+// answered returns what a typed call answered, failing the test on a
+// transport error or another status than want.
+func answered(t testing.TB, status int, body []byte, err error, want int, what string) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if status != want {
+		t.Fatalf("%s: got %d; want %d: %s", what, status, want, body)
+	}
+}
+
+// problemOf is the answer of a typed call as the untyped assertions read
+// it.
+func problemOf(status int, header http.Header, body []byte) response {
+	return response{Status: status, Header: header, Body: body}
+}
