@@ -4,13 +4,14 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"ohcs/openapi/ohcsclient"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"ohcs/openapi/ohcsclient"
 )
 
 func campaign(t testing.TB, c *client, admin, currency string) string {

@@ -7,8 +7,9 @@ package outbox
 
 import (
 	"fmt"
-	"ohcs/shared/dynamo"
 	"time"
+
+	"ohcs/shared/dynamo"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
