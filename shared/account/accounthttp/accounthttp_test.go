@@ -3,7 +3,6 @@ package accounthttp_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -16,7 +15,7 @@ import (
 // TestGetMe sends API Gateway events straight to getMe: the caller's roles
 // and the ids of the profiles it holds, none of another's.
 func TestGetMe(t *testing.T) {
-	env := lambdahttptest.Env(t, time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
+	env := lambdahttptest.Env(t)
 	env.NewID = func() string { return "CG1" }
 	if _, err := app.Of(env).PeopleService().CreateCaregiver(context.Background(), "c1", people.Caregiver{FullName: "Joana", Email: "joana@example.org", Phone: "+258841234567"}); err != nil {
 		t.Fatal(err)
@@ -44,9 +43,9 @@ func TestGetMe(t *testing.T) {
 	}
 	lambdahttptest.Run(t, env, accounthttp.Registry(), []lambdahttptest.Case{
 		{Name: "no claims", Op: "getMe", Method: "GET", Path: "/v1/me", Status: 401},
-		{Name: "a caregiver", Op: "getMe", Method: "GET", Path: "/v1/me", Caller: &lambdahttptest.Caller{Sub: "c1", Groups: "caregiver"},
+		{Name: "a caregiver", Op: "getMe", Method: "GET", Path: "/v1/me", Caller: lambdahttptest.Caregiver,
 			Status: 200, Check: profiles(map[string]string{"caregiverId": "CG1"})},
-		{Name: "someone without profiles", Op: "getMe", Method: "GET", Path: "/v1/me", Caller: &lambdahttptest.Caller{Sub: "d1", Groups: "donor"},
+		{Name: "someone without profiles", Op: "getMe", Method: "GET", Path: "/v1/me", Caller: lambdahttptest.Donor,
 			Status: 200, Check: profiles(map[string]string{})},
 	})
 }

@@ -2,7 +2,6 @@ package knowledgehttp_test
 
 import (
 	"testing"
-	"time"
 
 	"ohcs/shared/knowledge/knowledgehttp"
 	"ohcs/shared/lambdahttp/lambdahttptest"
@@ -12,8 +11,7 @@ import (
 // handlers: anonymous search and reading, validation, and sharing only by
 // a verified practitioner.
 func TestKnowledgeHandlers(t *testing.T) {
-	env := lambdahttptest.Env(t, time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
-	prac := &lambdahttptest.Caller{Sub: "p1", Groups: "practitioner"}
+	env := lambdahttptest.Env(t)
 	article := `{"title":"Malaria","summary":"Signs and care","body":"Fever and chills.","language":"en","audience":"public"}`
 	lambdahttptest.Run(t, env, knowledgehttp.Registry(), []lambdahttptest.Case{
 		{Name: "search without a query", Op: "searchMedicalKnowledge", Method: "GET", Path: "/v1/knowledge/search", Status: 400, Field: "q"},
@@ -23,9 +21,9 @@ func TestKnowledgeHandlers(t *testing.T) {
 			Query: map[string]string{"q": "malaria"}, Status: 200},
 		{Name: "anonymous read of an absent article", Op: "getMedicalKnowledge", Method: "GET", Path: "/v1/knowledge/A1",
 			Params: map[string]string{"articleId": "A1"}, Status: 404},
-		{Name: "share without a profile", Op: "shareMedicalKnowledge", Method: "POST", Path: "/v1/knowledge", Caller: prac, Body: article, Status: 403},
+		{Name: "share without a profile", Op: "shareMedicalKnowledge", Method: "POST", Path: "/v1/knowledge", Caller: lambdahttptest.Practitioner, Body: article, Status: 403},
 		{Name: "share by a beneficiary", Op: "shareMedicalKnowledge", Method: "POST", Path: "/v1/knowledge",
-			Caller: &lambdahttptest.Caller{Sub: "b1", Groups: "beneficiary"}, Body: article, Status: 403},
+			Caller: lambdahttptest.Beneficiary, Body: article, Status: 403},
 		{Name: "share anonymously", Op: "shareMedicalKnowledge", Method: "POST", Path: "/v1/knowledge", Body: article, Status: 401},
 	})
 }

@@ -73,16 +73,28 @@ func Invoke(t testing.TB, op string, h http.Handler, ev events.APIGatewayProxyRe
 	return resp
 }
 
+// Callers of each role, for tests that need one of each.
+var (
+	Administrator = &Caller{Sub: "admin", Groups: "administrator"}
+	Practitioner  = &Caller{Sub: "p1", Groups: "practitioner"}
+	Beneficiary   = &Caller{Sub: "b1", Groups: "beneficiary"}
+	Caregiver     = &Caller{Sub: "c1", Groups: "caregiver"}
+	Donor         = &Caller{Sub: "d1", Groups: "donor"}
+)
+
+// Now is the instant an Env's clock stands at.
+var Now = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+
 // Env returns an environment over a fresh embedded store, its clock
-// stopped at now.
-func Env(t testing.TB, now time.Time) *platform.Env {
+// stopped at Now.
+func Env(t testing.TB) *platform.Env {
 	t.Helper()
 	db, cfg := dynamotest.New(t)
 	sealer, err := cursor.NewSealer(cfg.CursorKey)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &platform.Env{Config: cfg, DynamoDB: db, Cursors: sealer, Now: func() time.Time { return now }, NewID: platform.NewULID,
+	return &platform.Env{Config: cfg, DynamoDB: db, Cursors: sealer, Now: func() time.Time { return Now }, NewID: platform.NewULID,
 		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))}
 }
 

@@ -5,22 +5,17 @@ import (
 	"testing"
 	"time"
 
-	"ohcs/shared/cursor"
-	"ohcs/shared/dynamo/dynamotest"
 	"ohcs/shared/lambdahttp/lambdahttptest"
 	"ohcs/shared/people/peoplehttp"
-	"ohcs/shared/platform"
 )
 
 // TestExpiryIsReadAtRequestTime moves an injected clock past a link's
 // expiry: the link grants nothing from that instant, though nothing
 // rewrote it.
 func TestExpiryIsReadAtRequestTime(t *testing.T) {
-	db, cfg := dynamotest.New(t)
-	sealer, _ := cursor.NewSealer(cfg.CursorKey)
-	clock := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
-	env := &platform.Env{Config: cfg, DynamoDB: db, Cursors: sealer, NewID: platform.NewULID,
-		Now: func() time.Time { return clock }}
+	env := lambdahttptest.Env(t)
+	clock := lambdahttptest.Now
+	env.Now = func() time.Time { return clock }
 	ben := &lambdahttptest.Caller{Sub: "ben", Groups: "beneficiary"}
 	cg := &lambdahttptest.Caller{Sub: "cg", Groups: "caregiver"}
 	do := func(op, method, path string, params map[string]string, who *lambdahttptest.Caller, body string) (int, map[string]any) {

@@ -2,7 +2,6 @@ package populationhttp_test
 
 import (
 	"testing"
-	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -14,8 +13,7 @@ import (
 // population report: administrators only, a valid period, an organisation
 // that exists, and small counts suppressed.
 func TestPopulationHandler(t *testing.T) {
-	env := lambdahttptest.Env(t, time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
-	admin := &lambdahttptest.Caller{Sub: "admin", Groups: "administrator"}
+	env := lambdahttptest.Env(t)
 	period := map[string]string{"periodStart": "2026-11-01", "periodEnd": "2026-11-30"}
 	with := func(k, v string) map[string]string {
 		q := map[string]string{k: v}
@@ -26,14 +24,14 @@ func TestPopulationHandler(t *testing.T) {
 	}
 	lambdahttptest.Run(t, env, populationhttp.Registry(), []lambdahttptest.Case{
 		{Name: "by a practitioner", Op: "producePopulationHealthReport", Method: "GET", Path: "/v1/population-health-report",
-			Caller: &lambdahttptest.Caller{Sub: "p1", Groups: "practitioner"}, Query: period, Status: 403},
-		{Name: "period backwards", Op: "producePopulationHealthReport", Method: "GET", Path: "/v1/population-health-report", Caller: admin,
+			Caller: lambdahttptest.Practitioner, Query: period, Status: 403},
+		{Name: "period backwards", Op: "producePopulationHealthReport", Method: "GET", Path: "/v1/population-health-report", Caller: lambdahttptest.Administrator,
 			Query: map[string]string{"periodStart": "2026-11-30", "periodEnd": "2026-11-01"}, Status: 400, Field: "periodEnd"},
-		{Name: "bad organisation id", Op: "producePopulationHealthReport", Method: "GET", Path: "/v1/population-health-report", Caller: admin,
+		{Name: "bad organisation id", Op: "producePopulationHealthReport", Method: "GET", Path: "/v1/population-health-report", Caller: lambdahttptest.Administrator,
 			Query: with("organizationId", "not an id!"), Status: 400, Field: "organizationId"},
 		{Name: "organisation that does not exist", Op: "producePopulationHealthReport", Method: "GET", Path: "/v1/population-health-report",
-			Caller: admin, Query: with("organizationId", "O1"), Status: 404},
-		{Name: "report", Op: "producePopulationHealthReport", Method: "GET", Path: "/v1/population-health-report", Caller: admin,
+			Caller: lambdahttptest.Administrator, Query: with("organizationId", "O1"), Status: 404},
+		{Name: "report", Op: "producePopulationHealthReport", Method: "GET", Path: "/v1/population-health-report", Caller: lambdahttptest.Administrator,
 			Query: with("region", "Maputo"), Status: 200, Check: func(t *testing.T, resp events.APIGatewayProxyResponse) {
 				var r struct {
 					Region        string

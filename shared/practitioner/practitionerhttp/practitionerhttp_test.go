@@ -1,58 +1,24 @@
 package practitionerhttp_test
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
-	"ohcs/shared/cursor"
-	"ohcs/shared/dynamo/dynamotest"
 	"ohcs/shared/lambdahttp/lambdahttptest"
-	"ohcs/shared/platform"
 	"ohcs/shared/practitioner/practitionerhttp"
 )
-
-func env(t *testing.T) *platform.Env {
-	t.Helper()
-	db, cfg := dynamotest.New(t)
-	sealer, err := cursor.NewSealer(cfg.CursorKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &platform.Env{Config: cfg, DynamoDB: db, Cursors: sealer,
-		Now: func() time.Time { return time.Date(2026, 12, 1, 9, 30, 0, 0, time.UTC) }, NewID: platform.NewULID}
-}
 
 const body = `{"fullName":"Ana Cossa","phone":"+258841234567","email":"ana@example.org",
  "specialties":[{"code":"pediatrics","display":"Pediatrics"}],"languages":["pt-MZ"],
  "consultationModes":["video"],"location":{"address":{"country":"MZ"}},"timeZone":"Africa/Maputo",
  "licenses":[{"number":"L1","issuer":"Ordem","country":"MZ","validFrom":"2020-01-01"}]}`
 
-func problemFields(t *testing.T, raw string) []string {
-	t.Helper()
-	var p struct {
-		Status int `json:"status"`
-		Errors []struct {
-			Field string `json:"field"`
-		} `json:"errors"`
-	}
-	if err := json.Unmarshal([]byte(raw), &p); err != nil {
-		t.Fatalf("not a problem: %s", raw)
-	}
-	var out []string
-	for _, e := range p.Errors {
-		out = append(out, e.Field)
-	}
-	return out
-}
-
 // TestHandlersEnforceTheContract calls the handlers with API Gateway events
 // directly, without the gateway's validation, as a misconfigured stage
 // would: the handlers still refuse what the document refuses.
 func TestHandlersEnforceTheContract(t *testing.T) {
-	e := env(t)
+	e := lambdahttptest.Env(t)
 	build := func(op string) http.Handler {
 		h, err := practitionerhttp.Registry().Build(op, e)
 		if err != nil {
@@ -96,7 +62,7 @@ func TestHandlersEnforceTheContract(t *testing.T) {
 				}
 			}
 			if tc.field != "" {
-				fields := problemFields(t, resp.Body)
+				fields := lambdahttptest.ProblemFields(t, resp.Body)
 				if len(fields) == 0 || fields[0] != tc.field {
 					t.Errorf("fields: got %v; want %s", fields, tc.field)
 				}
