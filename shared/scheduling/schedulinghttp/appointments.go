@@ -1,6 +1,7 @@
 package schedulinghttp
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strings"
@@ -127,8 +128,11 @@ func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// Cancel serves cancelAppointment.
-func (h *Handlers) Cancel(w http.ResponseWriter, r *http.Request) error {
+// change serves a change of one appointment at the version its If-Match
+// names: the body decoded into in and checked, the appointment loaded and
+// authorized for action (a denial reads as an absence), then apply.
+func change[T any](h *Handlers, w http.ResponseWriter, r *http.Request, op string, action access.Action, check func(T) error,
+	apply func(ctx context.Context, a scheduling.Appointment, by string, in T, version int64) (scheduling.Appointment, error)) error {
 	p, err := auth.FromRequest(r)
 	if err != nil {
 		return err
@@ -137,87 +141,71 @@ func (h *Handlers) Cancel(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Reason string `json:"reason"`
-	}
+	var in T
 	if err := jsonio.Decode(r, &in); err != nil {
 		return err
 	}
-	if strings.TrimSpace(in.Reason) == "" || utf8.RuneCountInString(in.Reason) > 1000 {
-		return problem.Field("reason", "is required, at most 1000 characters")
+	if err := check(in); err != nil {
+		return err
 	}
-	a, err := h.load(r, p, access.Book, "cancelAppointment", true)
+	a, err := h.load(r, p, action, op, true)
 	if err != nil {
 		return err
 	}
-	a, err = h.Service.Cancel(r.Context(), a, p.Sub, in.Reason, version)
-	if err != nil {
+	if a, err = apply(r.Context(), a, p.Sub, in, version); err != nil {
 		return err
 	}
 	respond(w, http.StatusOK, a)
 	return nil
+}
+
+type cancelIn struct {
+	Reason string `json:"reason"`
+}
+
+// Cancel serves cancelAppointment.
+func (h *Handlers) Cancel(w http.ResponseWriter, r *http.Request) error {
+	return change(h, w, r, "cancelAppointment", access.Book, func(in cancelIn) error {
+		if strings.TrimSpace(in.Reason) == "" || utf8.RuneCountInString(in.Reason) > 1000 {
+			return problem.Field("reason", "is required, at most 1000 characters")
+		}
+		return nil
+	}, func(ctx context.Context, a scheduling.Appointment, by string, in cancelIn, version int64) (scheduling.Appointment, error) {
+		return h.Service.Cancel(ctx, a, by, in.Reason, version)
+	})
+}
+
+type rescheduleIn struct {
+	NewSlotID string `json:"newSlotId"`
 }
 
 // Reschedule serves rescheduleAppointment.
 func (h *Handlers) Reschedule(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.FromRequest(r)
-	if err != nil {
-		return err
-	}
-	version, err := etag.IfMatch(r)
-	if err != nil {
-		return err
-	}
-	var in struct {
-		NewSlotID string `json:"newSlotId"`
-	}
-	if err := jsonio.Decode(r, &in); err != nil {
-		return err
-	}
-	if in.NewSlotID == "" || len(in.NewSlotID) > 200 {
-		return problem.Field("newSlotId", "is required")
-	}
-	a, err := h.load(r, p, access.Book, "rescheduleAppointment", true)
-	if err != nil {
-		return err
-	}
-	a, err = h.Service.Reschedule(r.Context(), a, in.NewSlotID, version)
-	if err != nil {
-		return err
-	}
-	respond(w, http.StatusOK, a)
-	return nil
+	return change(h, w, r, "rescheduleAppointment", access.Book, func(in rescheduleIn) error {
+		if in.NewSlotID == "" || len(in.NewSlotID) > 200 {
+			return problem.Field("newSlotId", "is required")
+		}
+		return nil
+	}, func(ctx context.Context, a scheduling.Appointment, _ string, in rescheduleIn, version int64) (scheduling.Appointment, error) {
+		return h.Service.Reschedule(ctx, a, in.NewSlotID, version)
+	})
 }
 
-// SetStatus serves updateAppointmentStatus.
+type statusIn struct {
+	Status string `json:"status"`
+}
+
+// SetStatus serves updateAppointmentStatus (its practitioner only: no
+// policy action).
 func (h *Handlers) SetStatus(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.FromRequest(r)
-	if err != nil {
-		return err
-	}
-	version, err := etag.IfMatch(r)
-	if err != nil {
-		return err
-	}
-	var in struct {
-		Status string `json:"status"`
-	}
-	if err := jsonio.Decode(r, &in); err != nil {
-		return err
-	}
-	if in.Status != string(scheduling.Completed) && in.Status != string(scheduling.NoShow) {
-		return problem.Field("status", "must be completed or noShow")
-	}
-	a, err := h.load(r, p, "", "updateAppointmentStatus", true)
-	if err != nil {
-		return err
-	}
-	a, err = h.Service.SetStatus(r.Context(), a, scheduling.Status(in.Status), version)
-	if err != nil {
-		return err
-	}
-	respond(w, http.StatusOK, a)
-	return nil
+	return change(h, w, r, "updateAppointmentStatus", "", func(in statusIn) error {
+		if in.Status != string(scheduling.Completed) && in.Status != string(scheduling.NoShow) {
+			return problem.Field("status", "must be completed or noShow")
+		}
+		return nil
+	}, func(ctx context.Context, a scheduling.Appointment, _ string, in statusIn, version int64) (scheduling.Appointment, error) {
+		return h.Service.SetStatus(ctx, a, scheduling.Status(in.Status), version)
+	})
 }
 
 // List serves listAppointments.
