@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -159,6 +160,34 @@ func TestHandlersTouchNoStore(t *testing.T) {
 			}
 			return true
 		})
+	}
+}
+
+// TestHandlersAndServicesHaveTests: every handler package and every
+// domain's own package (its types, its Service) has tests of its own, not
+// only the end-to-end suite's.
+func TestHandlersAndServicesHaveTests(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}} {{len .TestGoFiles}} {{len .XTestGoFiles}}", "ohcs/shared/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	checked := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		var pkg string
+		var in, ext int
+		if _, err := fmt.Sscan(line, &pkg, &in, &ext); err != nil {
+			t.Fatalf("go list line %q: %v", line, err)
+		}
+		if !handler(pkg) && !(isDomain(area(pkg)) && pkg == "ohcs/shared/"+area(pkg)) {
+			continue
+		}
+		checked++
+		if in+ext == 0 {
+			t.Errorf("%s has no tests of its own", pkg)
+		}
+	}
+	if checked < 20 {
+		t.Errorf("only %d handler and domain packages checked", checked)
 	}
 }
 
