@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 
-	"ohcs/shared/access"
 	"ohcs/shared/donation"
 	"ohcs/shared/people"
 	"ohcs/shared/practitioner"
@@ -50,12 +49,6 @@ func (d donors) DonorOf(ctx context.Context, sub string) (donation.Donor, error)
 // PractitionerOf returns the practitioner profile id of sub; NotFound.
 func (p Profiles) PractitionerOf(ctx context.Context, sub string) (string, error) {
 	return p.practitioners.IDOf(ctx, sub)
-}
-
-// PractitionerProfile returns the practitioner profile of sub and whether
-// it is verified now; NotFound.
-func (p Profiles) PractitionerProfile(ctx context.Context, sub string) (access.PractitionerProfile, error) {
-	return PractitionerLookup{p.practitioners}.ProfileOf(ctx, sub)
 }
 
 // Exists reports whether the profile of a kind ("beneficiary",
