@@ -1,22 +1,34 @@
 package server_test
 
 import (
+	"context"
 	"fmt"
-	"net/url"
 	"slices"
 	"sort"
 	"testing"
 	"time"
 
+	"ohcs/openapi/ohcsclient"
 	"ohcs/shared/practitioner"
 )
 
+// practitioners pages through findPractitioners with the typed client,
+// failing on anything but 200.
+func practitioners(t testing.TB, api *ohcsclient.ClientWithResponses, p ohcsclient.FindPractitionersParams) *ohcsclient.PractitionerPage {
+	t.Helper()
+	r, err := api.FindPractitionersWithResponse(context.Background(), &p)
+	answered(t, r.StatusCode(), r.Body, err, 200, "findPractitioners")
+	return r.JSON200
+}
+
 // TestNearMatchesBruteForce compares findPractitioners?near= with a
-// brute-force distance computation over every demo practitioner.
+// brute-force distance computation over every demo practitioner, through
+// the client generated from the document.
 func TestNearMatchesBruteForce(t *testing.T) {
 	c := start(t, map[string]string{"OHCS_DEMO_DATA": "on"})
-	tok := c.token("patient-1", "beneficiary")
-	all := c.call("GET", "/v1/practitioners?limit=100", tok, nil, nil).json(t)["items"].([]any)
+	api := c.api(c.token("patient-1", "beneficiary"))
+	hundred := 100
+	all := practitioners(t, api, ohcsclient.FindPractitionersParams{Limit: &hundred}).Items
 	for _, tc := range []struct {
 		lat, lon, radius float64
 	}{
@@ -31,34 +43,26 @@ func TestNearMatchesBruteForce(t *testing.T) {
 				d  float64
 			}
 			var want []hit
-			for _, it := range all {
-				m := it.(map[string]any)
-				loc := m["location"].(map[string]any)
-				d := practitioner.DistanceKm(centre, practitioner.Point{Lat: loc["latitude"].(float64), Lon: loc["longitude"].(float64)})
+			for _, p := range all {
+				d := practitioner.DistanceKm(centre, practitioner.Point{Lat: *p.Location.Latitude, Lon: *p.Location.Longitude})
 				if d <= tc.radius {
-					want = append(want, hit{m["id"].(string), d})
+					want = append(want, hit{p.Id, d})
 				}
 			}
 			sort.Slice(want, func(i, j int) bool { return want[i].d < want[j].d })
-			q := fmt.Sprintf("near=%v,%v&radiusKm=%v&limit=2", tc.lat, tc.lon, tc.radius)
+			near, radius, two := fmt.Sprintf("%v,%v", tc.lat, tc.lon), float32(tc.radius), 2
 			var got []string
-			var dists []float64
-			for cursor := ""; ; {
-				path := "/v1/practitioners?" + q
-				if cursor != "" {
-					path += "&cursor=" + url.QueryEscape(cursor)
+			var dists []float32
+			for cursor := (*string)(nil); ; {
+				page := practitioners(t, api, ohcsclient.FindPractitionersParams{Near: &near, RadiusKm: &radius, Limit: &two, Cursor: cursor})
+				for _, p := range page.Items {
+					got = append(got, p.Id)
+					dists = append(dists, *p.DistanceKm)
 				}
-				body := c.call("GET", path, tok, nil, nil).json(t)
-				for _, it := range body["items"].([]any) {
-					m := it.(map[string]any)
-					got = append(got, m["id"].(string))
-					dists = append(dists, m["distanceKm"].(float64))
-				}
-				next, ok := body["nextCursor"].(string)
-				if !ok {
+				if page.NextCursor == nil {
 					break
 				}
-				cursor = next
+				cursor = page.NextCursor
 			}
 			var wantIDs []string
 			for _, h := range want {
@@ -78,31 +82,44 @@ func TestNearMatchesBruteForce(t *testing.T) {
 // the next week, nearest first; the one without a schedule is left out.
 func TestNearWithAvailability(t *testing.T) {
 	c := start(t, map[string]string{"OHCS_DEMO_DATA": "on"})
-	tok := c.token("patient-1", "beneficiary")
+	api := c.api(c.token("patient-1", "beneficiary"))
 	from := time.Now().UTC().Truncate(time.Hour).Add(2 * time.Hour)
 	to := from.Add(7 * 24 * time.Hour)
-	q := fmt.Sprintf("near=-25.96,32.58&radiusKm=50&availableFrom=%s&availableTo=%s", url.QueryEscape(from.Format(time.RFC3339)), url.QueryEscape(to.Format(time.RFC3339)))
-	body := c.call("GET", "/v1/practitioners?"+q, tok, nil, nil).json(t)
-	var names []string
-	for _, it := range body["items"].([]any) {
-		names = append(names, it.(map[string]any)["fullName"].(string))
+	near, radius, one := "-25.96,32.58", float32(50), 1
+	window := ohcsclient.FindPractitionersParams{Near: &near, RadiusKm: &radius, AvailableFrom: &from, AvailableTo: &to}
+	names := func(page *ohcsclient.PractitionerPage) []string {
+		var out []string
+		for _, p := range page.Items {
+			out = append(out, p.FullName)
+		}
+		return out
 	}
-	if !slices.Equal(names, []string{"Amélia Machava", "Célia Mondlane"}) {
-		t.Errorf("got %v; want Amélia Machava then Célia Mondlane", names)
+	if got := names(practitioners(t, api, window)); !slices.Equal(got, []string{"Amélia Machava", "Célia Mondlane"}) {
+		t.Errorf("got %v; want Amélia Machava then Célia Mondlane", got)
 	}
-	without := c.call("GET", "/v1/practitioners?near=-25.96,32.58&radiusKm=50", tok, nil, nil).json(t)
-	if n := len(without["items"].([]any)); n != 3 {
+	if n := len(practitioners(t, api, ohcsclient.FindPractitionersParams{Near: &near, RadiusKm: &radius}).Items); n != 3 {
 		t.Errorf("without a window: got %d practitioners; want 3 (Rui included)", n)
 	}
 	// Page by page with the window gives the same.
-	first := c.call("GET", "/v1/practitioners?"+q+"&limit=1", tok, nil, nil).json(t)
-	next := first["nextCursor"].(string)
-	second := c.call("GET", "/v1/practitioners?"+q+"&limit=1&cursor="+url.QueryEscape(next), tok, nil, nil).json(t)
-	items := second["items"].([]any)
-	if len(items) != 1 || items[0].(map[string]any)["fullName"] != "Célia Mondlane" {
+	paged := window
+	paged.Limit = &one
+	first := practitioners(t, api, paged)
+	paged.Cursor = first.NextCursor
+	if second := names(practitioners(t, api, paged)); !slices.Equal(second, []string{"Célia Mondlane"}) {
 		t.Errorf("second page: %v", second)
 	}
-	assertField(t, c.call("GET", "/v1/practitioners?near=91,0", tok, nil, nil), "near")
-	assertField(t, c.call("GET", "/v1/practitioners?near=-25.96,32.58&radiusKm=600", tok, nil, nil), "radiusKm")
-	assertField(t, c.call("GET", "/v1/practitioners?availableFrom="+url.QueryEscape(from.Format(time.RFC3339))+"&availableTo="+url.QueryEscape(from.Add(40*24*time.Hour).Format(time.RFC3339)), tok, nil, nil), "availableTo")
+	for _, tc := range []struct {
+		p     ohcsclient.FindPractitionersParams
+		field string
+	}{
+		{ohcsclient.FindPractitionersParams{Near: ptr("91,0")}, "near"},
+		{ohcsclient.FindPractitionersParams{Near: &near, RadiusKm: ptr(float32(600))}, "radiusKm"},
+		{ohcsclient.FindPractitionersParams{AvailableFrom: &from, AvailableTo: ptr(from.Add(40 * 24 * time.Hour))}, "availableTo"},
+	} {
+		r, err := api.FindPractitionersWithResponse(context.Background(), &tc.p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertField(t, problemOf(r.StatusCode(), r.HTTPResponse.Header, r.Body), tc.field)
+	}
 }

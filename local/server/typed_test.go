@@ -81,3 +81,7 @@ func answered(t testing.TB, status int, body []byte, err error, want int, what s
 func problemOf(status int, header http.Header, body []byte) response {
 	return response{Status: status, Header: header, Body: body}
 }
+
+// ptr is the address of a copy of v, for the typed client's optional
+// fields.
+func ptr[T any](v T) *T { return &v }
