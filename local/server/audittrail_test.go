@@ -1,8 +1,11 @@
 package server_test
 
 import (
+	"context"
 	"net/http"
 	"testing"
+
+	"ohcs/openapi/ohcsclient"
 )
 
 // TestDenialsDoNotBury: anyone can be refused a beneficiary's record, but
@@ -13,33 +16,40 @@ import (
 func TestDenialsDoNotBury(t *testing.T) {
 	c := start(t, nil)
 	w := newWorld(t, c)
-	ben, prober := w.tokens["beneficiary"], w.tokens["beneficiary-other"]
-	w.must(c.call("GET", "/v1/health-record-entries?beneficiaryId="+w.B, w.tokens["caregiver"], nil, nil), 200, "a real access")
+	ctx := context.Background()
+	prober := c.api(w.tokens["beneficiary-other"])
+	real, err := c.api(w.tokens["caregiver"]).ListHealthRecordEntriesWithResponse(ctx, &ohcsclient.ListHealthRecordEntriesParams{BeneficiaryId: w.B})
+	answered(t, real.StatusCode(), real.Body, err, 200, "a real access")
 	for range 50 {
-		assertProblem(t, c.call("GET", "/v1/beneficiaries/"+w.B, prober, nil, nil), http.StatusNotFound)
+		r, err := prober.GetBeneficiaryWithResponse(ctx, w.B)
+		answered(t, r.StatusCode(), r.Body, err, http.StatusNotFound, "a refused read")
 	}
-	assertProblem(t, c.call("GET", "/v1/consultations?beneficiaryId="+w.B, prober, nil, nil), http.StatusNotFound)
-	log := w.must(c.call("GET", "/v1/beneficiaries/"+w.B+"/access-log?limit=10", ben, nil, nil), 200, "access log")
-	var denied []map[string]any
-	real := false
-	for _, it := range log["items"].([]any) {
-		e := it.(map[string]any)
-		if e["outcome"] == "denied" {
+	r, err := prober.ListConsultationsWithResponse(ctx, &ohcsclient.ListConsultationsParams{BeneficiaryId: w.B})
+	answered(t, r.StatusCode(), r.Body, err, http.StatusNotFound, "a refused list")
+	ten := 10
+	log, err := c.api(w.tokens["beneficiary"]).ListMyAccessLogWithResponse(ctx, w.B, &ohcsclient.ListMyAccessLogParams{Limit: &ten})
+	answered(t, log.StatusCode(), log.Body, err, 200, "access log")
+	var denied []ohcsclient.AuditEvent
+	found := false
+	for _, e := range log.JSON200.Items {
+		if e.Outcome == ohcsclient.Denied {
 			denied = append(denied, e)
 		}
-		real = real || e["action"] == "listHealthRecordEntries"
+		found = found || e.Action == "listHealthRecordEntries"
 	}
-	if !real {
-		t.Errorf("the real access is not on the first page: %v", log["items"])
+	if !found {
+		t.Errorf("the real access is not on the first page: %+v", log.JSON200.Items)
 	}
-	counts := map[string]float64{}
+	counts := map[string]int{}
 	for _, e := range denied {
-		counts[e["action"].(string)], _ = e["count"].(float64)
-		if e["count"] != nil && e["lastTime"] == nil {
-			t.Errorf("a counted denial without its latest time: %v", e)
+		if e.Count != nil {
+			counts[e.Action] = *e.Count
+			if e.LastTime == nil {
+				t.Errorf("a counted denial without its latest time: %+v", e)
+			}
 		}
 	}
 	if counts["getBeneficiary"] != 50 || counts["listConsultations"] != 1 || len(denied) != 2 {
-		t.Errorf("denied events: %v; want getBeneficiary counted 50 times and listConsultations once", denied)
+		t.Errorf("denied events: %+v; want getBeneficiary counted 50 times and listConsultations once", denied)
 	}
 }
