@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"ohcs/local/localmail"
+	"ohcs/openapi/ohcsclient"
 	"ohcs/shared/notification"
 )
 
@@ -33,25 +34,38 @@ func sentWith(msgs []localmail.Message, channel, contains string) []localmail.Me
 }
 
 // TestNotificationAcceptance: an urgent SMS and email notice to two
-// patients, one with email off and a caregiver with receiveNotifications.
+// patients, one with email off and a caregiver with receiveNotifications;
+// through the client generated from the document.
 func TestNotificationAcceptance(t *testing.T) {
 	c := start(t, nil)
 	w := newWorld(t, c)
-	prac := w.tokens["practitioner"]
+	ctx := context.Background()
+	prac, other := c.api(w.tokens["practitioner"]), c.api(w.tokens["beneficiary-other"])
 	// B2 becomes a patient of P, switches email off and lets C2 receive
 	// notices.
 	w.must(book(c, w.tokens["beneficiary-other"], w.freeSlot(), w.B2, nil), 201, "B2 books")
-	w.must(c.call("PUT", "/v1/me/notification-preferences", w.tokens["beneficiary-other"], map[string]any{"channels": map[string]bool{"email": false}}, nil), 200, "preferences")
-	l2 := w.must(c.call("POST", "/v1/beneficiaries/"+w.B2+"/care-links", w.tokens["beneficiary-other"],
-		map[string]any{"caregiverId": w.C2, "permissions": []string{"receiveNotifications"}}, nil), 201, "grant")
-	acceptLink(t, c, w.tokens["caregiver-other"], w.B2, l2["id"].(string))
+	var prefs ohcsclient.NotificationPreferences
+	prefs.Channels.Email = ptr(false)
+	p, err := other.UpdateNotificationPreferencesWithResponse(ctx, prefs)
+	answered(t, p.StatusCode(), p.Body, err, 200, "preferences")
+	l2, err := other.GrantCaregiverAccessWithResponse(ctx, w.B2, ohcsclient.CareLinkGrant{CaregiverId: w.C2,
+		Permissions: ohcsclient.Permissions{ohcsclient.ReceiveNotifications}})
+	answered(t, l2.StatusCode(), l2.Body, err, 201, "grant")
+	acceptLink(t, c, w.tokens["caregiver-other"], w.B2, l2.JSON201.Id)
 	c.dispatch()
 	before := len(c.server.Mail.Sent())
 
-	sent := w.must(c.call("POST", "/v1/notifications", prac, map[string]any{"recipients": map[string]any{"beneficiaryIds": []string{w.B, w.B2}},
-		"subject": "Clinic closed Friday", "message": "Come on Monday instead.", "channels": []string{"sms", "email"}, "priority": "urgent"}, nil), 202, "send")
-	if sent["status"] != "queued" || sent["recipientCount"] != float64(2) {
-		t.Errorf("send: %v", sent)
+	notice := func(subject, message string, priority *ohcsclient.NotificationCreatePriority, channels ...ohcsclient.Channel) ohcsclient.NotificationCreate {
+		n := ohcsclient.NotificationCreate{Subject: subject, Message: message, Priority: priority, Channels: channels}
+		n.Recipients.BeneficiaryIds = &[]string{w.B}
+		return n
+	}
+	urgent := notice("Clinic closed Friday", "Come on Monday instead.", ptr(ohcsclient.NotificationCreatePriorityUrgent), ohcsclient.ChannelSms, ohcsclient.ChannelEmail)
+	urgent.Recipients.BeneficiaryIds = &[]string{w.B, w.B2}
+	sent, err := prac.SendNotificationWithResponse(ctx, nil, urgent)
+	answered(t, sent.StatusCode(), sent.Body, err, 202, "send")
+	if sent.JSON202.Status != "queued" || sent.JSON202.RecipientCount != 2 {
+		t.Errorf("send: %+v", sent.JSON202)
 	}
 	c.dispatch()
 	c.dispatch() // a second run sends nothing twice
@@ -62,39 +76,47 @@ func TestNotificationAcceptance(t *testing.T) {
 	if sms := sentWith(msgs, "sms", "Clinic closed Friday"); len(sms) != 3 {
 		t.Errorf("SMS: %+v; want B, B2 and C2", sms)
 	}
-	n := w.must(c.call("GET", "/v1/notifications/"+sent["id"].(string), prac, nil, nil), 200, "get")
-	d := n["deliveries"].(map[string]any)
-	email, sms := d["email"].(map[string]any), d["sms"].(map[string]any)
-	if email["sent"] != float64(1) || email["suppressed"] != float64(2) || sms["sent"] != float64(3) || sms["suppressed"] != float64(0) {
-		t.Errorf("counts: email %v, sms %v", email, sms)
+	n, err := prac.GetNotificationWithResponse(ctx, sent.JSON202.Id)
+	answered(t, n.StatusCode(), n.Body, err, 200, "get")
+	email, sms := n.JSON200.Deliveries.Email, n.JSON200.Deliveries.Sms
+	if email == nil || sms == nil || *email.Sent != 1 || *email.Suppressed != 2 || *sms.Sent != 3 || *sms.Suppressed != 0 {
+		t.Errorf("counts: email %+v, sms %+v", email, sms)
 	}
-	assertProblem(t, c.call("GET", "/v1/notifications/"+sent["id"].(string), w.tokens["practitioner-other"], nil, nil), http.StatusNotFound)
+	foreign, err := c.api(w.tokens["practitioner-other"]).GetNotificationWithResponse(ctx, sent.JSON202.Id)
+	answered(t, foreign.StatusCode(), foreign.Body, err, http.StatusNotFound, "another practitioner's notice")
 
 	// No care relationship: refused, nothing queued.
 	count := len(c.server.Mail.Sent())
-	assertProblem(t, c.call("POST", "/v1/notifications", w.tokens["practitioner-other"], map[string]any{"recipients": map[string]any{"beneficiaryIds": []string{w.B}},
-		"subject": "Hello", "message": "Hi", "channels": []string{"sms"}}, nil), http.StatusNotFound)
+	refused, err := c.api(w.tokens["practitioner-other"]).SendNotificationWithResponse(ctx, nil, notice("Hello", "Hi", nil, ohcsclient.ChannelSms))
+	answered(t, refused.StatusCode(), refused.Body, err, http.StatusNotFound, "a notice without a care relationship")
 	c.dispatch()
 	if len(c.server.Mail.Sent()) != count {
 		t.Errorf("a refused notice was delivered")
 	}
 
 	// In-app inbox and read marks.
-	w.must(c.call("POST", "/v1/notifications", prac, map[string]any{"recipients": map[string]any{"beneficiaryIds": []string{w.B}},
-		"subject": "Results ready", "message": "Please call.", "channels": []string{"inApp"}}, nil), 202, "in-app")
+	inApp, err := prac.SendNotificationWithResponse(ctx, nil, notice("Results ready", "Please call.", nil, ohcsclient.ChannelInApp))
+	answered(t, inApp.StatusCode(), inApp.Body, err, 202, "in-app")
 	c.dispatch()
-	inbox := w.must(c.call("GET", "/v1/me/notifications?unread=true", w.tokens["beneficiary"], nil, nil), 200, "inbox")
+	ben := c.api(w.tokens["beneficiary"])
+	inbox, err := ben.ListMyNotificationsWithResponse(ctx, &ohcsclient.ListMyNotificationsParams{Unread: ptr(true)})
+	answered(t, inbox.StatusCode(), inbox.Body, err, 200, "inbox")
 	var id string
-	for _, it := range inbox["items"].([]any) {
-		if m := it.(map[string]any); m["subject"] == "Results ready" {
-			id = m["notificationId"].(string)
+	for _, it := range inbox.JSON200.Items {
+		if it.Subject == "Results ready" {
+			id = it.NotificationId
 		}
 	}
 	if id == "" {
-		t.Fatalf("inbox: %v", inbox)
+		t.Fatalf("inbox: %+v", inbox.JSON200.Items)
 	}
-	w.must(c.call("POST", "/v1/notifications/"+id+"/read", w.tokens["beneficiary"], nil, nil), 200, "read")
-	assertProblem(t, c.call("POST", "/v1/notifications/"+id+"/read", w.tokens["beneficiary-other"], nil, nil), http.StatusNotFound)
+	read, err := ben.MarkNotificationReadWithResponse(ctx, id)
+	answered(t, read.StatusCode(), read.Body, err, 200, "read")
+	if !read.JSON200.Read {
+		t.Errorf("marked read: %+v", read.JSON200)
+	}
+	theirs, err := other.MarkNotificationReadWithResponse(ctx, id)
+	answered(t, theirs.StatusCode(), theirs.Body, err, http.StatusNotFound, "another's inbox item")
 }
 
 // TestAutomaticNoticesInTheirLanguage: booking and cancelling send notices
