@@ -34,7 +34,9 @@ func donor(t testing.TB, c *client, sub string) string {
 }
 
 func give(c *client, tok, campaignID string, amount int, currency string, header map[string]string) response {
-	return c.call("POST", "/v1/donations", tok, map[string]any{"campaignId": campaignID, "amount": amount, "currency": currency}, header)
+	r, err := c.api(tok).MakeDonationWithResponse(context.Background(), nil,
+		ohcsclient.DonationCreate{CampaignId: campaignID, Amount: int64(amount), Currency: currency}, withHeader(header))
+	return c.answer(err, "makeDonation", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
 }
 
 // TestDonationAcceptance: a campaign in EUR; 25.00 EUR twice with one key

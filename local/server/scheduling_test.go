@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"ohcs/openapi/ohcsclient"
 	"ohcs/shared/dynamo/dynamoprobe"
 	"ohcs/shared/tables"
 )
@@ -49,7 +51,9 @@ func freeSlots(t testing.TB, c *client, token, pid string, n int) []map[string]a
 }
 
 func book(c *client, token, slot, ben string, header map[string]string) response {
-	return c.call("POST", "/v1/appointments", token, map[string]any{"slotId": slot, "beneficiaryId": ben, "mode": "video", "reason": "fever"}, header)
+	r, err := c.api(token).MakeAppointmentWithResponse(context.Background(), nil,
+		ohcsclient.AppointmentCreate{SlotId: slot, BeneficiaryId: ben, Mode: "video", Reason: ptr("fever")}, withHeader(header))
+	return c.answer(err, "makeAppointment", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
 }
 
 // TestBookingRace: 50 beneficiaries book one slot at once; exactly one wins.

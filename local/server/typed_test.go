@@ -92,3 +92,25 @@ func problemOf(status int, header http.Header, body []byte) response {
 // ptr is the address of a copy of v, for the typed client's optional
 // fields.
 func ptr[T any](v T) *T { return &v }
+
+// withHeader sets the headers of a typed request (an Idempotency-Key the
+// caller chose, a header the document does not name).
+func withHeader(header map[string]string) ohcsclient.RequestEditorFn {
+	return func(_ context.Context, req *http.Request) error {
+		for k, v := range header {
+			req.Header.Set(k, v)
+		}
+		return nil
+	}
+}
+
+// answer returns a typed call's answer, read by get once err is nil, as
+// the untyped helpers read it.
+func (c *client) answer(err error, what string, get func() (*http.Response, []byte)) response {
+	c.t.Helper()
+	if err != nil {
+		c.t.Fatalf("%s: %v", what, err)
+	}
+	resp, body := get()
+	return response{Status: resp.StatusCode, Header: resp.Header, Body: body}
+}

@@ -1,10 +1,13 @@
 package server_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"sync/atomic"
 	"testing"
+
+	"ohcs/openapi/ohcsclient"
 )
 
 // world is a set of people created through the API, with fresh accounts so
@@ -89,9 +92,8 @@ func (w *world) must(r response, status int, what string) map[string]any {
 // acceptLink answers a pending care link as its caregiver: accepted.
 func acceptLink(t testing.TB, c *client, cgTok, ben, link string) {
 	t.Helper()
-	if r := c.call("POST", "/v1/beneficiaries/"+ben+"/care-links/"+link+"/response", cgTok, map[string]any{"decision": "accept"}, nil); r.Status != 200 {
-		t.Fatalf("accept care link %s: %d %s", link, r.Status, r.Body)
-	}
+	r, err := c.api(cgTok).RespondToCareLinkWithResponse(context.Background(), ben, link, ohcsclient.CareLinkResponse{Decision: ohcsclient.Accept})
+	answered(t, r.StatusCode(), r.Body, err, 200, "accept care link "+link)
 }
 
 func newWorld(t testing.TB, c *client) *world {
