@@ -104,11 +104,15 @@ func newWorld(t testing.TB, c *client) *world {
 		w.tokens[name] = c.token(fmt.Sprintf("%s-%d", name, n), role)
 		return w.tokens[name]
 	}
+	ctx := context.Background()
 	admin := tok("administrator", "administrator")
+	adminAPI := c.api(admin)
 	for _, name := range []string{"practitioner", "practitioner-other"} {
 		p := w.must(c.call("POST", "/v1/practitioners", tok(name, "practitioner"), profile("Dr "+name), nil), 201, "practitioner")
 		id := p["id"].(string)
-		w.must(c.call("POST", "/v1/practitioners/"+id+"/verification", admin, map[string]any{"decision": "verified"}, map[string]string{"If-Match": `"1"`}), 200, "verify")
+		v, err := adminAPI.VerifyPractitionerWithResponse(ctx, id, &ohcsclient.VerifyPractitionerParams{IfMatch: ptr(`"1"`)},
+			ohcsclient.VerificationDecision{Decision: ohcsclient.VerificationDecisionDecisionVerified})
+		answered(t, v.StatusCode(), v.Body, err, 200, "verify")
 		if name == "practitioner" {
 			w.P, w.pracVer = id, `"2"`
 		} else {
@@ -119,25 +123,32 @@ func newWorld(t testing.TB, c *client) *world {
 	w.benVer = `"1"`
 	w.B2 = w.must(c.call("POST", "/v1/beneficiaries", tok("beneficiary-other", "beneficiary"), beneficiaryBody("Beatriz"), nil), 201, "beneficiary 2")["id"].(string)
 	caregiver := func(name string) string {
-		return w.must(c.call("POST", "/v1/caregivers", tok(name, "caregiver"), map[string]any{"fullName": name, "phone": "+258843333333"}, nil), 201, name)["id"].(string)
+		r, err := c.api(tok(name, "caregiver")).CreateCaregiverProfileWithResponse(ctx, ohcsclient.CaregiverCreate{FullName: name, Phone: "+258843333333"})
+		answered(t, r.StatusCode(), r.Body, err, 201, name)
+		return r.JSON201.Id
 	}
 	w.C, w.C2, w.CBook, w.CRev, w.CMgr = caregiver("caregiver"), caregiver("caregiver-other"), caregiver("caregiver-book"), caregiver("caregiver-revoked"), caregiver("caregiver-manager")
 	// A link grants nothing until its caregiver accepts it.
-	grant := func(benTok, ben, cg, cgTok string, perms ...string) string {
-		id := w.must(c.call("POST", "/v1/beneficiaries/"+ben+"/care-links", benTok, map[string]any{"caregiverId": cg, "permissions": perms}, nil), 201, "grant")["id"].(string)
+	offer := func(benTok, ben, cg string, perms ...ohcsclient.Permission) string {
+		r, err := c.api(benTok).GrantCaregiverAccessWithResponse(ctx, ben, ohcsclient.CareLinkGrant{CaregiverId: cg, Permissions: perms})
+		answered(t, r.StatusCode(), r.Body, err, 201, "grant")
+		return r.JSON201.Id
+	}
+	grant := func(benTok, ben, cg, cgTok string, perms ...ohcsclient.Permission) string {
+		id := offer(benTok, ben, cg, perms...)
 		acceptLink(t, c, cgTok, ben, id)
 		return id
 	}
-	w.L = grant(w.tokens["beneficiary"], w.B, w.C, w.tokens["caregiver"], "viewRecords")
-	grant(w.tokens["beneficiary"], w.B, w.CBook, w.tokens["caregiver-book"], "bookAppointments")
-	rev := grant(w.tokens["beneficiary"], w.B, w.CRev, w.tokens["caregiver-revoked"], "viewRecords", "manageProfile")
-	w.must(c.call("POST", "/v1/beneficiaries/"+w.B+"/care-links/"+rev+"/revocation", w.tokens["beneficiary"], nil, nil), 200, "revoke")
-	w.LPend = w.must(c.call("POST", "/v1/beneficiaries/"+w.B+"/care-links", w.tokens["beneficiary"],
-		map[string]any{"caregiverId": w.C2, "permissions": []string{"viewRecords", "bookAppointments", "manageProfile", "receiveNotifications"}}, nil), 201, "pending grant")["id"].(string)
+	w.L = grant(w.tokens["beneficiary"], w.B, w.C, w.tokens["caregiver"], ohcsclient.ViewRecords)
+	grant(w.tokens["beneficiary"], w.B, w.CBook, w.tokens["caregiver-book"], ohcsclient.BookAppointments)
+	rev := grant(w.tokens["beneficiary"], w.B, w.CRev, w.tokens["caregiver-revoked"], ohcsclient.ViewRecords, ohcsclient.ManageProfile)
+	revoked, err := c.api(w.tokens["beneficiary"]).RevokeCaregiverAccessWithResponse(ctx, w.B, rev)
+	answered(t, revoked.StatusCode(), revoked.Body, err, 200, "revoke")
+	w.LPend = offer(w.tokens["beneficiary"], w.B, w.C2, ohcsclient.ViewRecords, ohcsclient.BookAppointments, ohcsclient.ManageProfile, ohcsclient.ReceiveNotifications)
 	dep := beneficiaryBody("Dependent child")
 	dep["forDependent"] = true
 	w.DEP = w.must(c.call("POST", "/v1/beneficiaries", w.tokens["caregiver-manager"], dep, nil), 201, "dependent")["id"].(string)
-	w.LDep = grant(w.tokens["caregiver-manager"], w.DEP, w.C, w.tokens["caregiver"], "viewRecords")
+	w.LDep = grant(w.tokens["caregiver-manager"], w.DEP, w.C, w.tokens["caregiver"], ohcsclient.ViewRecords)
 	openAllWeek(t, c, w.tokens["practitioner"], w.P, nil)
 	for _, sl := range freeSlots(t, c, w.tokens["beneficiary"], w.P, 100) {
 		w.slots = append(w.slots, sl["slotId"].(string))
@@ -145,16 +156,22 @@ func newWorld(t testing.TB, c *client) *world {
 	w.A = w.freshAppointment()
 	w.fresh = nil // A stays booked
 	tok("donor", "donor")
-	w.must(c.call("POST", "/v1/donors", w.tokens["donor"], map[string]any{"displayName": "Fundação", "email": "f@example.org", "country": "MZ"}, nil), 201, "donor")
+	d, err := c.api(w.tokens["donor"]).CreateDonorProfileWithResponse(ctx, ohcsclient.DonorCreate{DisplayName: "Fundação", Email: "f@example.org", Country: "MZ"})
+	answered(t, d.StatusCode(), d.Body, err, 201, "donor")
 	w.Camp = campaign(t, c, admin, "EUR")
 	w.G = w.must(give(c, w.tokens["donor"], w.Camp, 1000, "EUR", nil), 201, "gift")["id"].(string)
-	w.O = w.must(c.call("POST", "/v1/organizations", admin, map[string]any{"name": "Clinic", "kind": "facility", "country": "MZ"}, nil), 201, "org")["id"].(string)
-	for _, m := range []map[string]any{{"memberType": "practitioner", "memberId": w.P}, {"memberType": "beneficiary", "memberId": w.B}} {
-		w.must(c.call("POST", "/v1/organizations/"+w.O+"/members", admin, m, nil), 201, "member")
+	org, err := adminAPI.CreateOrganizationWithResponse(ctx, ohcsclient.OrganizationCreate{Name: "Clinic", Kind: ohcsclient.OrganizationCreateKindFacility, Country: "MZ"})
+	answered(t, org.StatusCode(), org.Body, err, 201, "org")
+	w.O = org.JSON201.Id
+	for _, m := range []ohcsclient.MembershipCreate{{MemberType: ohcsclient.MemberTypePractitioner, MemberId: w.P}, {MemberType: ohcsclient.MemberTypeBeneficiary, MemberId: w.B}} {
+		r, err := adminAPI.AddMembershipWithResponse(ctx, w.O, m)
+		answered(t, r.StatusCode(), r.Body, err, 201, "member")
 	}
-	for i, audience := range []string{"public", "practitioners"} {
-		id := w.must(c.call("POST", "/v1/knowledge", w.tokens["practitioner"], map[string]any{"title": "Oral rehydration at home " + audience,
-			"summary": "How to mix salts.", "body": "Mix one sachet in one litre of clean water.", "language": "en", "audience": audience}, nil), 201, "article")["id"].(string)
+	for i, audience := range []ohcsclient.ArticleCreateAudience{ohcsclient.ArticleCreateAudiencePublic, ohcsclient.ArticleCreateAudiencePractitioners} {
+		a, err := c.api(w.tokens["practitioner"]).ShareMedicalKnowledgeWithResponse(ctx, ohcsclient.ArticleCreate{Title: "Oral rehydration at home " + string(audience),
+			Summary: "How to mix salts.", Body: "Mix one sachet in one litre of clean water.", Language: "en", Audience: &audience})
+		answered(t, a.StatusCode(), a.Body, err, 201, "article")
+		id := a.JSON201.Id
 		if i == 0 {
 			w.K = id
 		} else {
