@@ -16,20 +16,18 @@ import (
 
 func campaign(t testing.TB, c *client, admin, currency string) string {
 	t.Helper()
-	r := c.call("POST", "/v1/campaigns", admin, map[string]any{"title": "Vaccines for Gaza province", "description": "Cold chain and outreach.",
-		"currency": currency, "goalAmount": 1000000, "designation": "general", "startsAt": time.Now().UTC().Add(-time.Hour).Format(time.RFC3339)}, nil)
-	if r.Status != http.StatusCreated {
-		t.Fatalf("campaign: %d %s", r.Status, r.Body)
-	}
-	return r.json(t)["id"].(string)
+	r, err := c.api(admin).CreateCampaignWithResponse(context.Background(), ohcsclient.CampaignCreate{Title: "Vaccines for Gaza province",
+		Description: "Cold chain and outreach.", Currency: currency, GoalAmount: 1000000, Designation: ohcsclient.CampaignCreateDesignationGeneral,
+		StartsAt: time.Now().UTC().Add(-time.Hour).Truncate(time.Second)})
+	answered(t, r.StatusCode(), r.Body, err, http.StatusCreated, "campaign")
+	return r.JSON201.Id
 }
 
 func donor(t testing.TB, c *client, sub string) string {
 	t.Helper()
 	tok := c.token(sub, "donor")
-	if r := c.call("POST", "/v1/donors", tok, map[string]any{"displayName": sub, "email": sub + "@example.org", "country": "PT"}, nil); r.Status != 201 {
-		t.Fatalf("donor: %d %s", r.Status, r.Body)
-	}
+	r, err := c.api(tok).CreateDonorProfileWithResponse(context.Background(), ohcsclient.DonorCreate{DisplayName: sub, Email: ohcsclient.Email(sub + "@example.org"), Country: "PT"})
+	answered(t, r.StatusCode(), r.Body, err, 201, "donor")
 	return tok
 }
 

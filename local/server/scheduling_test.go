@@ -37,12 +37,11 @@ func openAllWeek(t testing.TB, c *client, token, id string, extra map[string]any
 
 func freeSlots(t testing.TB, c *client, token, pid string, n int) []map[string]any {
 	t.Helper()
-	from := time.Now().UTC().Add(2 * time.Hour).Truncate(time.Minute).Format(time.RFC3339)
-	to := time.Now().UTC().Add(72 * time.Hour).Format(time.RFC3339)
-	r := c.call("GET", fmt.Sprintf("/v1/practitioners/%s/slots?from=%s&to=%s&limit=%d", pid, url.QueryEscape(from), url.QueryEscape(to), n), token, nil, nil)
-	if r.Status != http.StatusOK {
-		t.Fatalf("slots: %d %s", r.Status, r.Body)
-	}
+	from := time.Now().UTC().Add(2 * time.Hour).Truncate(time.Minute)
+	to := time.Now().UTC().Add(72 * time.Hour).Truncate(time.Second)
+	slots, err := c.api(token).ListAvailableSlotsWithResponse(context.Background(), pid, &ohcsclient.ListAvailableSlotsParams{From: from, To: to, Limit: &n})
+	answered(t, slots.StatusCode(), slots.Body, err, http.StatusOK, "slots")
+	r := response{Status: slots.StatusCode(), Header: slots.HTTPResponse.Header, Body: slots.Body}
 	var out []map[string]any
 	for _, it := range r.json(t)["items"].([]any) {
 		out = append(out, it.(map[string]any))
