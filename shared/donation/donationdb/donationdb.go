@@ -56,20 +56,6 @@ var _ donation.Store = (*Store)(nil)
 // the defect it is, not retried until a 503.
 const retries = 32
 
-const stamp = dynamo.Stamp
-
-func fmtTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(stamp)
-}
-
-func parse(v string) time.Time {
-	t, _ := time.Parse(stamp, v)
-	return t
-}
-
 type campaignItem struct {
 	ID             string `dynamodbav:"id"`
 	Title          string `dynamodbav:"title"`
@@ -92,14 +78,14 @@ type campaignItem struct {
 func (st *Store) CreateCampaign(ctx context.Context, c donation.Campaign) error {
 	item, err := attributevalue.MarshalMap(campaignItem{ID: c.ID, Title: c.Title, Description: c.Description, Currency: c.Currency,
 		GoalAmount: c.GoalAmount, Designation: c.Designation, OrganizationID: c.OrganizationID, SpecialtyCode: c.SpecialtyCode,
-		StartsAt: fmtTime(c.StartsAt), EndsAt: fmtTime(c.EndsAt), CreatedAt: fmtTime(c.CreatedAt), UpdatedAt: fmtTime(c.UpdatedAt), Version: c.Version})
+		StartsAt: dynamo.Time(c.StartsAt), EndsAt: dynamo.Time(c.EndsAt), CreatedAt: dynamo.Time(c.CreatedAt), UpdatedAt: dynamo.Time(c.UpdatedAt), Version: c.Version})
 	if err != nil {
 		return fmt.Errorf("marshal campaign: %w", err)
 	}
 	for k, v := range key("CAMPAIGN#"+c.ID, "CAMPAIGN") {
 		item[k] = v
 	}
-	item[tables.GSI1PK], item[tables.GSI1SK] = s("CAMPAIGNS"), s(fmtTime(c.CreatedAt)+"#"+c.ID)
+	item[tables.GSI1PK], item[tables.GSI1SK] = s("CAMPAIGNS"), s(dynamo.Time(c.CreatedAt)+"#"+c.ID)
 	return dynamo.Err(dynamo.PutNew(ctx, st.DB, st.Table, item, "pk", "sk"), "create campaign")
 }
 
@@ -109,9 +95,9 @@ func decodeCampaign(item map[string]types.AttributeValue) (donation.Campaign, er
 		return donation.Campaign{}, fmt.Errorf("unmarshal campaign: %w", err)
 	}
 	return donation.Campaign{ID: it.ID, Title: it.Title, Description: it.Description, Currency: it.Currency, GoalAmount: it.GoalAmount,
-		Designation: it.Designation, OrganizationID: it.OrganizationID, SpecialtyCode: it.SpecialtyCode, StartsAt: parse(it.StartsAt),
-		EndsAt: parse(it.EndsAt), RaisedAmount: it.RaisedAmount, DonorCount: it.DonorCount, CreatedAt: parse(it.CreatedAt),
-		UpdatedAt: parse(it.UpdatedAt), Version: it.Version}, nil
+		Designation: it.Designation, OrganizationID: it.OrganizationID, SpecialtyCode: it.SpecialtyCode, StartsAt: dynamo.ParseTime(it.StartsAt),
+		EndsAt: dynamo.ParseTime(it.EndsAt), RaisedAmount: it.RaisedAmount, DonorCount: it.DonorCount, CreatedAt: dynamo.ParseTime(it.CreatedAt),
+		UpdatedAt: dynamo.ParseTime(it.UpdatedAt), Version: it.Version}, nil
 }
 
 // GetCampaign reads a campaign with its totals.
@@ -195,14 +181,14 @@ type giftItem struct {
 func giftItemOf(g donation.Gift) (map[string]types.AttributeValue, error) {
 	item, err := attributevalue.MarshalMap(giftItem{ID: g.ID, CampaignID: g.CampaignID, DonorID: g.DonorID, Amount: g.Amount, Currency: g.Currency,
 		Recurrence: g.Recurrence, Anonymous: g.Anonymous, Message: g.Message, Status: string(g.Status), ReceiptNumber: g.ReceiptNumber,
-		CreatedAt: fmtTime(g.CreatedAt), UpdatedAt: fmtTime(g.UpdatedAt), Version: g.Version})
+		CreatedAt: dynamo.Time(g.CreatedAt), UpdatedAt: dynamo.Time(g.UpdatedAt), Version: g.Version})
 	if err != nil {
 		return nil, fmt.Errorf("marshal gift: %w", err)
 	}
 	for k, v := range key("DONATION#"+g.ID, "DONATION") {
 		item[k] = v
 	}
-	item[tables.GSI1PK], item[tables.GSI1SK] = s("DONOR#"+g.DonorID), s(fmtTime(g.CreatedAt)+"#"+g.ID)
+	item[tables.GSI1PK], item[tables.GSI1SK] = s("DONOR#"+g.DonorID), s(dynamo.Time(g.CreatedAt)+"#"+g.ID)
 	return item, nil
 }
 
@@ -213,7 +199,7 @@ func decodeGift(item map[string]types.AttributeValue) (donation.Gift, error) {
 	}
 	return donation.Gift{ID: it.ID, CampaignID: it.CampaignID, DonorID: it.DonorID, Amount: it.Amount, Currency: it.Currency,
 		Recurrence: it.Recurrence, Anonymous: it.Anonymous, Message: it.Message, Status: donation.Status(it.Status),
-		ReceiptNumber: it.ReceiptNumber, CreatedAt: parse(it.CreatedAt), UpdatedAt: parse(it.UpdatedAt), Version: it.Version}, nil
+		ReceiptNumber: it.ReceiptNumber, CreatedAt: dynamo.ParseTime(it.CreatedAt), UpdatedAt: dynamo.ParseTime(it.UpdatedAt), Version: it.Version}, nil
 }
 
 func (st *Store) get(ctx context.Context, k map[string]types.AttributeValue) (map[string]types.AttributeValue, error) {

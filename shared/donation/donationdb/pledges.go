@@ -26,7 +26,7 @@ func pledgeItem(p donation.Pledge) (map[string]types.AttributeValue, error) {
 	if err != nil {
 		return nil, err
 	}
-	item, err := attributevalue.MarshalMap(pledgeRecord{ID: p.ID, NextDueAt: fmtTime(p.NextDueAt)})
+	item, err := attributevalue.MarshalMap(pledgeRecord{ID: p.ID, NextDueAt: dynamo.Time(p.NextDueAt)})
 	if err != nil {
 		return nil, fmt.Errorf("marshal pledge: %w", err)
 	}
@@ -38,7 +38,7 @@ func pledgeItem(p donation.Pledge) (map[string]types.AttributeValue, error) {
 	for k, v := range key("PLEDGE#"+p.ID, "PLEDGE") {
 		item[k] = v
 	}
-	item[tables.GSI1PK], item[tables.GSI1SK] = s("PLEDGES"), s(fmtTime(p.NextDueAt)+"#"+p.ID)
+	item[tables.GSI1PK], item[tables.GSI1SK] = s("PLEDGES"), s(dynamo.Time(p.NextDueAt)+"#"+p.ID)
 	return item, nil
 }
 
@@ -46,7 +46,7 @@ func pledgeItem(p donation.Pledge) (map[string]types.AttributeValue, error) {
 func (st *Store) DuePledges(ctx context.Context, now time.Time, limit int) ([]donation.Pledge, error) {
 	out, err := st.DB.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(st.Table), IndexName: aws.String(tables.GSI1.Name),
 		KeyConditionExpression:    aws.String("gsi1pk = :pk AND gsi1sk <= :now"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s("PLEDGES"), ":now": s(fmtTime(now) + "#~")},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s("PLEDGES"), ":now": s(dynamo.Time(now) + "#~")},
 		Limit:                     aws.Int32(int32(limit))})
 	if err != nil {
 		return nil, dynamo.Err(err, "due pledges")
@@ -65,7 +65,7 @@ func (st *Store) DuePledges(ctx context.Context, now time.Time, limit int) ([]do
 		if err != nil {
 			return nil, err
 		}
-		ps = append(ps, donation.Pledge{ID: rec.ID, Gift: g, NextDueAt: parse(rec.NextDueAt)})
+		ps = append(ps, donation.Pledge{ID: rec.ID, Gift: g, NextDueAt: dynamo.ParseTime(rec.NextDueAt)})
 	}
 	return ps, nil
 }
@@ -81,7 +81,7 @@ func (st *Store) GiveFromPledge(ctx context.Context, p donation.Pledge, g donati
 	}
 	extra := []types.TransactWriteItem{{Put: &types.Put{TableName: aws.String(st.Table), Item: item,
 		ConditionExpression:       aws.String("nextDueAt = :due"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":due": s(fmtTime(p.NextDueAt))}}}}
+		ExpressionAttributeValues: map[string]types.AttributeValue{":due": s(dynamo.Time(p.NextDueAt))}}}}
 	return st.give(ctx, g, extra, problem.New(problem.Conflict, "this month's gift of pledge %s exists", p.ID))
 }
 
@@ -90,7 +90,7 @@ func (st *Store) GiveFromPledge(ctx context.Context, p donation.Pledge, g donati
 func (st *Store) EndPledge(ctx context.Context, p donation.Pledge) error {
 	_, err := st.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(st.Table), Key: key("PLEDGE#"+p.ID, "PLEDGE"),
 		ConditionExpression:       aws.String("nextDueAt = :due"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":due": s(fmtTime(p.NextDueAt))}})
+		ExpressionAttributeValues: map[string]types.AttributeValue{":due": s(dynamo.Time(p.NextDueAt))}})
 	if dynamo.IsConditionFailed(err) {
 		return nil
 	}

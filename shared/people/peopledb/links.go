@@ -47,15 +47,15 @@ func linkItemOf(l people.CareLink) (map[string]types.AttributeValue, error) {
 	}
 	item, err := withData(linkKey(l.BeneficiaryID, l.ID), linkItem{
 		ID: l.ID, BeneficiaryID: l.BeneficiaryID, CaregiverID: l.CaregiverID, Permissions: perms,
-		Revoked: l.Revoked, RevokedAt: fmtTime(l.RevokedAt), ExpiresAt: fmtTime(l.ExpiresAt), GrantedBy: l.GrantedBy,
-		Pending: l.Pending, Declined: l.Declined, RespondedAt: fmtTime(l.RespondedAt),
-		CreatedAt: fmtTime(l.CreatedAt), UpdatedAt: fmtTime(l.UpdatedAt),
+		Revoked: l.Revoked, RevokedAt: dynamo.Time(l.RevokedAt), ExpiresAt: dynamo.Time(l.ExpiresAt), GrantedBy: l.GrantedBy,
+		Pending: l.Pending, Declined: l.Declined, RespondedAt: dynamo.Time(l.RespondedAt),
+		CreatedAt: dynamo.Time(l.CreatedAt), UpdatedAt: dynamo.Time(l.UpdatedAt),
 	}, l.Version)
 	if err != nil {
 		return nil, err
 	}
 	item[tables.GSI1PK] = s("CAREGIVER#" + l.CaregiverID + "#LINKS")
-	item[tables.GSI1SK] = s(fmtTime(l.CreatedAt) + "#" + l.ID)
+	item[tables.GSI1SK] = s(dynamo.Time(l.CreatedAt) + "#" + l.ID)
 	item["caregiverId"] = s(l.CaregiverID)
 	return item, nil
 }
@@ -71,9 +71,9 @@ func decodeLink(item map[string]types.AttributeValue) (people.CareLink, error) {
 	}
 	l := people.CareLink{
 		ID: it.ID, BeneficiaryID: it.BeneficiaryID, CaregiverID: it.CaregiverID, Revoked: it.Revoked,
-		RevokedAt: parseTime(it.RevokedAt), ExpiresAt: parseTime(it.ExpiresAt), GrantedBy: it.GrantedBy,
-		Pending: it.Pending, Declined: it.Declined, RespondedAt: parseTime(it.RespondedAt),
-		CreatedAt: parseTime(it.CreatedAt), UpdatedAt: parseTime(it.UpdatedAt), Version: v,
+		RevokedAt: dynamo.ParseTime(it.RevokedAt), ExpiresAt: dynamo.ParseTime(it.ExpiresAt), GrantedBy: it.GrantedBy,
+		Pending: it.Pending, Declined: it.Declined, RespondedAt: dynamo.ParseTime(it.RespondedAt),
+		CreatedAt: dynamo.ParseTime(it.CreatedAt), UpdatedAt: dynamo.ParseTime(it.UpdatedAt), Version: v,
 	}
 	for _, p := range it.Permissions {
 		l.Permissions = append(l.Permissions, access.Permission(p))
@@ -211,7 +211,7 @@ func (st *Store) LinksOfCaregiver(ctx context.Context, caregiverID string, limit
 // PutRevocation records the latest revocation of a practitioner.
 func (st *Store) PutRevocation(ctx context.Context, r people.Revocation) error {
 	item := key("BENEFICIARY#"+r.BeneficiaryID, "REVOKED#"+r.PractitionerID)
-	item["revokedAt"] = s(fmtTime(r.RevokedAt))
+	item["revokedAt"] = s(dynamo.Time(r.RevokedAt))
 	_, err := st.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(st.Table), Item: item})
 	return dynamo.Err(err, "put revocation")
 }
@@ -227,5 +227,5 @@ func (st *Store) RevokedAt(ctx context.Context, beneficiaryID, practitionerID st
 	if !ok {
 		return time.Time{}, false, nil
 	}
-	return parseTime(v.Value), true, nil
+	return dynamo.ParseTime(v.Value), true, nil
 }

@@ -15,7 +15,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -42,20 +41,6 @@ type Store struct {
 }
 
 var _ people.Store = (*Store)(nil)
-
-const ts = dynamo.Stamp
-
-func fmtTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(ts)
-}
-
-func parseTime(v string) time.Time {
-	t, _ := time.Parse(ts, v)
-	return t
-}
 
 type addressItem struct {
 	Line       string `dynamodbav:"line,omitempty"`
@@ -195,7 +180,7 @@ func toBeneficiaryItem(b people.Beneficiary) beneficiaryItem {
 	it := beneficiaryItem{
 		ID: b.ID, Sub: b.Sub, ManagedBy: b.ManagedBy, FullName: b.FullName, BirthDate: b.BirthDate, Sex: b.Sex,
 		Phone: b.Phone, Email: b.Email, PreferredLanguage: b.PreferredLanguage, TimeZone: b.TimeZone,
-		CreatedAt: fmtTime(b.CreatedAt), UpdatedAt: fmtTime(b.UpdatedAt),
+		CreatedAt: dynamo.Time(b.CreatedAt), UpdatedAt: dynamo.Time(b.UpdatedAt),
 	}
 	if b.Address != nil {
 		a := addressItem(*b.Address)
@@ -213,7 +198,7 @@ func fromBeneficiaryItem(it beneficiaryItem, version int64) people.Beneficiary {
 		ID: it.ID, Sub: it.Sub, ManagedBy: it.ManagedBy,
 		Profile: people.Profile{FullName: it.FullName, BirthDate: it.BirthDate, Sex: it.Sex, Phone: it.Phone,
 			Email: it.Email, PreferredLanguage: it.PreferredLanguage, TimeZone: it.TimeZone},
-		CreatedAt: parseTime(it.CreatedAt), UpdatedAt: parseTime(it.UpdatedAt), Version: version,
+		CreatedAt: dynamo.ParseTime(it.CreatedAt), UpdatedAt: dynamo.ParseTime(it.UpdatedAt), Version: version,
 	}
 	if it.Address != nil {
 		a := validate.Address(*it.Address)
@@ -268,7 +253,7 @@ func (st *Store) UpdateBeneficiary(ctx context.Context, old, updated people.Bene
 func (st *Store) CreateCaregiver(ctx context.Context, c people.Caregiver) error {
 	item, err := withData(key("CAREGIVER#"+c.ID, "PROFILE"), caregiverItem{
 		ID: c.ID, Sub: c.Sub, FullName: c.FullName, Phone: c.Phone, Email: c.Email,
-		CreatedAt: fmtTime(c.CreatedAt), UpdatedAt: fmtTime(c.UpdatedAt),
+		CreatedAt: dynamo.Time(c.CreatedAt), UpdatedAt: dynamo.Time(c.UpdatedAt),
 	}, c.Version)
 	if err != nil {
 		return err
@@ -284,7 +269,7 @@ func (st *Store) GetCaregiver(ctx context.Context, id string) (people.Caregiver,
 		return people.Caregiver{}, err
 	}
 	return people.Caregiver{ID: it.ID, Sub: it.Sub, FullName: it.FullName, Phone: it.Phone, Email: it.Email,
-		CreatedAt: parseTime(it.CreatedAt), UpdatedAt: parseTime(it.UpdatedAt), Version: v}, nil
+		CreatedAt: dynamo.ParseTime(it.CreatedAt), UpdatedAt: dynamo.ParseTime(it.UpdatedAt), Version: v}, nil
 }
 
 // CaregiverBySub reads the caregiver of an account.
@@ -300,7 +285,7 @@ func (st *Store) CaregiverBySub(ctx context.Context, sub string) (people.Caregiv
 func (st *Store) CreateDonor(ctx context.Context, d people.Donor) error {
 	item, err := withData(key("DONOR#"+d.ID, "PROFILE"), donorItem{
 		ID: d.ID, Sub: d.Sub, DisplayName: d.DisplayName, Email: d.Email, Country: d.Country,
-		AnonymousByDefault: d.AnonymousByDefault, CreatedAt: fmtTime(d.CreatedAt), UpdatedAt: fmtTime(d.UpdatedAt),
+		AnonymousByDefault: d.AnonymousByDefault, CreatedAt: dynamo.Time(d.CreatedAt), UpdatedAt: dynamo.Time(d.UpdatedAt),
 	}, d.Version)
 	if err != nil {
 		return err
@@ -325,7 +310,7 @@ func (st *Store) GetDonor(ctx context.Context, id string) (people.Donor, error) 
 		return people.Donor{}, err
 	}
 	return people.Donor{ID: it.ID, Sub: it.Sub, DisplayName: it.DisplayName, Email: it.Email, Country: it.Country,
-		AnonymousByDefault: it.AnonymousByDefault, CreatedAt: parseTime(it.CreatedAt), UpdatedAt: parseTime(it.UpdatedAt), Version: v}, nil
+		AnonymousByDefault: it.AnonymousByDefault, CreatedAt: dynamo.ParseTime(it.CreatedAt), UpdatedAt: dynamo.ParseTime(it.UpdatedAt), Version: v}, nil
 }
 
 // ProfileIDs pages through the ids of the profiles of a kind
