@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"ohcs/openapi/ohcsclient"
 )
@@ -198,23 +199,29 @@ var _ = http.StatusOK
 
 func (w *world) consultation() string {
 	if w.cons == "" {
-		w.cons = w.must(w.c.call("POST", "/v1/consultations", w.tokens["practitioner"], map[string]any{"appointmentId": w.A, "summary": "Seen."}, nil), 201, "consultation")["id"].(string)
+		r, err := w.c.api(w.tokens["practitioner"]).RecordConsultationWithResponse(context.Background(), ohcsclient.ConsultationCreate{AppointmentId: w.A, Summary: "Seen."})
+		answered(w.c.t, r.StatusCode(), r.Body, err, 201, "consultation")
+		w.cons = r.JSON201.Id
 	}
 	return w.cons
 }
 
 func (w *world) entry() string {
 	if w.ent == "" {
-		w.ent = w.must(w.c.call("POST", "/v1/health-record-entries", w.tokens["practitioner"], map[string]any{"beneficiaryId": w.B, "kind": "note",
-			"note": "n", "recordedAt": "2026-01-01T00:00:00Z"}, nil), 201, "entry")["id"].(string)
+		r, err := w.c.api(w.tokens["practitioner"]).AddHealthRecordEntryWithResponse(context.Background(), ohcsclient.HealthRecordEntryCreate{BeneficiaryId: w.B,
+			Kind: ohcsclient.HealthRecordEntryCreateKindNote, Note: ptr("n"), RecordedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
+		answered(w.c.t, r.StatusCode(), r.Body, err, 201, "entry")
+		w.ent = r.JSON201.Id
 	}
 	return w.ent
 }
 
 func (w *world) plan() string {
 	if w.pl == "" {
-		w.pl = w.must(w.c.call("POST", "/v1/treatment-plans", w.tokens["practitioner"], map[string]any{"beneficiaryId": w.B, "title": "t",
-			"period": map[string]any{"start": "2026-12-01"}}, nil), 201, "plan")["id"].(string)
+		r, err := w.c.api(w.tokens["practitioner"]).CreateTreatmentPlanWithResponse(context.Background(), ohcsclient.TreatmentPlanCreate{BeneficiaryId: w.B,
+			Title: "t", Period: ohcsclient.Period{Start: ohcsclient.Date{Time: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)}}})
+		answered(w.c.t, r.StatusCode(), r.Body, err, 201, "plan")
+		w.pl = r.JSON201.Id
 	}
 	return w.pl
 }
