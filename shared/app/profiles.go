@@ -57,7 +57,7 @@ func (p Profiles) Exists(ctx context.Context, kind, id string) (bool, error) {
 	var err error
 	switch kind {
 	case "practitioner":
-		_, err = p.practitioners.Store.Get(ctx, id)
+		return PractitionerLookup{p.practitioners}.Exists(ctx, id)
 	case "beneficiary":
 		_, err = p.people.GetBeneficiary(ctx, id)
 	case "caregiver":

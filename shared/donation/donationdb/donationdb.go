@@ -36,7 +36,6 @@ var (
 	key = dynamo.Key
 	n   = dynamo.N
 	num = dynamo.Num
-	str = dynamo.Str
 )
 
 // Store is the DynamoDB donation store.
@@ -118,31 +117,8 @@ func (st *Store) page(ctx context.Context, pk string, limit int, after map[strin
 	in := &dynamodb.QueryInput{TableName: aws.String(st.Table), IndexName: aws.String(tables.GSI1.Name),
 		KeyConditionExpression:    aws.String("gsi1pk = :pk"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(pk)},
-		ScanIndexForward:          aws.Bool(false), Limit: aws.Int32(int32(limit + 1))}
-	if after != nil {
-		in.ExclusiveStartKey = map[string]types.AttributeValue{}
-		for _, k := range keys {
-			v, ok := after[k]
-			if !ok {
-				return nil, nil, problem.Field("cursor", "is not a cursor of this query")
-			}
-			in.ExclusiveStartKey[k] = s(v)
-		}
-	}
-	out, err := st.DB.Query(ctx, in)
-	if err != nil {
-		return nil, nil, dynamo.Err(err, "list")
-	}
-	items := out.Items
-	var next map[string]string
-	if len(items) > limit {
-		items = items[:limit]
-		next = map[string]string{}
-		for _, k := range keys {
-			next[k] = str(items[limit-1][k])
-		}
-	}
-	return items, next, nil
+		ScanIndexForward:          aws.Bool(false)}
+	return dynamo.Page(ctx, st.DB, in, keys, limit, after, false, "list")
 }
 
 // ListCampaigns pages through campaigns.

@@ -147,42 +147,17 @@ func (st *Store) LinksBetween(ctx context.Context, beneficiaryID, caregiverID st
 }
 
 func (st *Store) page(ctx context.Context, in *dynamodb.QueryInput, keys []string, limit int, after map[string]string) (people.LinkPage, error) {
-	if after != nil {
-		in.ExclusiveStartKey = map[string]types.AttributeValue{}
-		for _, k := range keys {
-			v, ok := after[k]
-			if !ok {
-				return people.LinkPage{}, problem.Field("cursor", "is not a cursor of this query")
-			}
-			in.ExclusiveStartKey[k] = s(v)
-		}
-	}
-	in.Limit = aws.Int32(int32(limit + 1))
-	out, err := st.DB.Query(ctx, in)
+	items, next, err := dynamo.Page(ctx, st.DB, in, keys, limit, after, false, "list care links")
 	if err != nil {
-		return people.LinkPage{}, dynamo.Err(err, "list care links")
+		return people.LinkPage{}, err
 	}
-	items := out.Items
-	var page people.LinkPage
-	var last map[string]types.AttributeValue
-	if len(items) > limit {
-		items = items[:limit]
-		last = items[limit-1]
-	}
+	page := people.LinkPage{Next: next}
 	for _, item := range items {
 		l, err := decodeLink(item)
 		if err != nil {
 			return people.LinkPage{}, err
 		}
 		page.Items = append(page.Items, l)
-	}
-	if last != nil {
-		page.Next = map[string]string{}
-		for _, k := range keys {
-			if v, ok := last[k].(*types.AttributeValueMemberS); ok {
-				page.Next[k] = v.Value
-			}
-		}
 	}
 	return page, nil
 }

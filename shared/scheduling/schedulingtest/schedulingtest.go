@@ -158,11 +158,7 @@ func (s *Store) Reschedule(_ context.Context, m scheduling.Move, msgs []scheduli
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.init()
-	cal := s.calendar(m.New)
-	if m.Old.LocalDate == m.New.LocalDate {
-		cal.DayCount = 0
-	}
-	if err := scheduling.CheckMove(m, cal); err != nil {
+	if err := scheduling.CheckMove(m, s.calendar(m.New)); err != nil {
 		return err
 	}
 	return s.replace(m.Old, m.New, msgs)

@@ -1,0 +1,60 @@
+package dynamo_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"ohcs/shared/dynamo"
+	"ohcs/shared/dynamo/dynamotest"
+	"ohcs/shared/tables"
+)
+
+// TestPageGoesOnAfterAShortAnswer: DynamoDB may answer a Query with fewer
+// items than its Limit and a LastEvaluatedKey (its 1 MB page, or a filter
+// applied after the Limit); only an answer without LastEvaluatedKey ends
+// the result. dynamo.Page reads on, so a short answer never ends a list
+// early. Here a filter keeps every other item of ten.
+func TestPageGoesOnAfterAShortAnswer(t *testing.T) {
+	db, cfg := dynamotest.New(t)
+	ctx := context.Background()
+	table := cfg.Table(tables.Audit)
+	for i := range 10 {
+		item := dynamo.Key("PAGE", fmt.Sprintf("%02d", i))
+		item["even"] = &types.AttributeValueMemberBOOL{Value: i%2 == 0}
+		if _, err := db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(table), Item: item}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	query := func() *dynamodb.QueryInput {
+		return &dynamodb.QueryInput{TableName: aws.String(table), KeyConditionExpression: aws.String("pk = :pk"),
+			FilterExpression:          aws.String("even = :t"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S("PAGE"), ":t": &types.AttributeValueMemberBOOL{Value: true}}}
+	}
+	keys := []string{tables.PK, tables.SK}
+	var got []string
+	var after map[string]string
+	for pages := 0; ; pages++ {
+		if pages > 5 {
+			t.Fatal("the pages do not end")
+		}
+		items, next, err := dynamo.Page(ctx, db, query(), keys, 2, after, false, "page")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range items {
+			got = append(got, dynamo.Str(it[tables.SK]))
+		}
+		if next == nil {
+			break
+		}
+		after = next
+	}
+	if fmt.Sprint(got) != "[00 02 04 06 08]" {
+		t.Errorf("pages of 2 read %v; want every even item once, in order", got)
+	}
+}
