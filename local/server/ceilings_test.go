@@ -57,7 +57,7 @@ func TestRequestCeilings(t *testing.T) {
 		}
 		reqs := []request{matrix[op.ID][0].build(ww)}
 		reqs = append(reqs, worst[op.ID]...)
-		most := 0
+		most, deepest := 0, 0
 		for _, r := range reqs {
 			tok := ww.tokens[caller]
 			u := usage(c, op.ID, func() { c.call(r.method, r.path, tok, r.body, r.header) })
@@ -65,15 +65,15 @@ func TestRequestCeilings(t *testing.T) {
 				t.Errorf("%s: %d calls counted for one request", op.ID, u.Calls)
 				continue
 			}
-			most = max(most, u.Total())
+			most, deepest = max(most, u.Total()), max(deepest, u.Levels)
 			if testing.Verbose() && len(reqs) > 1 {
-				t.Logf("%s %s: %d %v", op.ID, r.path, u.Total(), u.Requests)
+				t.Logf("%s %s: %d in %d levels %v", op.ID, r.path, u.Total(), u.Levels, u.Requests)
 			}
 			if u.Total() > ceiling {
 				t.Errorf("%s %s: %d DynamoDB requests; the ceiling is %d: %v", r.method, strings.SplitN(r.path, "?", 2)[0], u.Total(), ceiling, u.Requests)
 			}
 		}
-		report = append(report, fmt.Sprintf("| %s | %d | %d |", op.ID, most, ceiling))
+		report = append(report, fmt.Sprintf("| %s | %d | %d | %d |", op.ID, most, ceiling, deepest))
 	}
 	sort.Strings(report)
 	t.Logf("most requests per call:\n%s", strings.Join(report, "\n"))

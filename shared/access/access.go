@@ -13,6 +13,8 @@ import (
 	"slices"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"ohcs/shared/audit"
 	"ohcs/shared/auth"
 	"ohcs/shared/logging"
@@ -289,10 +291,39 @@ func firstRole(p auth.Principal) string {
 
 var denied = problem.New(problem.NotFound, "not visible")
 
-// decide finds the strongest basis p holds for action.
+// decide finds the strongest basis p holds for action. The lookups that
+// depend only on the request (the beneficiary, the caller's caregiver and
+// practitioner profiles) go out together, and so do the two that depend on
+// the practitioner's profile (the care relationship and the revocation):
+// each group is one round trip of waiting, not one per lookup.
 func (pol *Policy) decide(ctx context.Context, p auth.Principal, action Action, beneficiaryID string) (Decision, error) {
-	subj, err := pol.Directory.Subject(ctx, beneficiaryID)
-	if err != nil {
+	var (
+		subj           Subject
+		cg             string
+		cgErr          error
+		prof           PractitionerProfile
+		profErr        error
+		asCaregiver    = p.Has(auth.Caregiver)
+		asPractitioner = p.Has(auth.Practitioner) && (action == ReadProfile || action == ReadRecords || action == WriteRecords || action == Notify)
+		lookups, lctx  = errgroup.WithContext(ctx)
+	)
+	lookups.Go(func() (err error) {
+		subj, err = pol.Directory.Subject(lctx, beneficiaryID)
+		return err
+	})
+	if asCaregiver {
+		lookups.Go(func() error {
+			cg, cgErr = pol.Directory.CaregiverID(lctx, p.Sub)
+			return nil
+		})
+	}
+	if asPractitioner {
+		lookups.Go(func() error {
+			prof, profErr = pol.Directory.Practitioner(lctx, p.Sub)
+			return nil
+		})
+	}
+	if err := lookups.Wait(); err != nil {
 		return Decision{}, err
 	}
 	now := pol.Now()
@@ -304,8 +335,8 @@ func (pol *Policy) decide(ctx context.Context, p auth.Principal, action Action, 
 			return d, nil
 		}
 	}
-	if p.Has(auth.Caregiver) {
-		if cg, err := pol.Directory.CaregiverID(ctx, p.Sub); err == nil {
+	if asCaregiver {
+		if cgErr == nil {
 			d.ActorID = cg
 			if subj.ManagedBy != "" && subj.ManagedBy == cg && action != WriteRecords {
 				d.Basis = ManagingCaregiver
@@ -326,12 +357,12 @@ func (pol *Policy) decide(ctx context.Context, p auth.Principal, action Action, 
 					}
 				}
 			}
-		} else if !problem.Is(err, problem.NotFound) {
-			return Decision{}, err
+		} else if !problem.Is(cgErr, problem.NotFound) {
+			return Decision{}, cgErr
 		}
 	}
-	if p.Has(auth.Practitioner) && (action == ReadProfile || action == ReadRecords || action == WriteRecords || action == Notify) {
-		if prof, err := pol.Directory.Practitioner(ctx, p.Sub); err == nil && prof.Verified {
+	if asPractitioner {
+		if profErr == nil && prof.Verified {
 			ok, err := pol.related(ctx, prof.ID, beneficiaryID, now)
 			if err != nil {
 				return Decision{}, err
@@ -340,8 +371,8 @@ func (pol *Policy) decide(ctx context.Context, p auth.Principal, action Action, 
 				d.Basis, d.ActorID = CareRelationship, prof.ID
 				return d, nil
 			}
-		} else if err != nil && !problem.Is(err, problem.NotFound) {
-			return Decision{}, err
+		} else if profErr != nil && !problem.Is(profErr, problem.NotFound) {
+			return Decision{}, profErr
 		}
 	}
 	if p.Has(auth.Administrator) && action == ReadProfile {
@@ -366,13 +397,22 @@ var caregiverNeeds = map[Action][]Permission{
 
 // related reports a care relationship not ended by the beneficiary since
 // the latest booking.
+// Both are asked at once.
 func (pol *Policy) related(ctx context.Context, practitionerID, beneficiaryID string, now time.Time) (bool, error) {
-	booked, ok, err := pol.Care.LatestBooking(ctx, practitionerID, beneficiaryID, now.Add(-BookedWindow), now.Add(-CompletedWindow))
-	if err != nil || !ok {
-		return false, err
-	}
-	revoked, wasRevoked, err := pol.Directory.RevokedAt(ctx, beneficiaryID, practitionerID)
-	if err != nil {
+	var (
+		booked, revoked time.Time
+		ok, wasRevoked  bool
+		asks, actx      = errgroup.WithContext(ctx)
+	)
+	asks.Go(func() (err error) {
+		booked, ok, err = pol.Care.LatestBooking(actx, practitionerID, beneficiaryID, now.Add(-BookedWindow), now.Add(-CompletedWindow))
+		return err
+	})
+	asks.Go(func() (err error) {
+		revoked, wasRevoked, err = pol.Directory.RevokedAt(actx, beneficiaryID, practitionerID)
+		return err
+	})
+	if err := asks.Wait(); err != nil || !ok {
 		return false, err
 	}
 	return !wasRevoked || booked.After(revoked), nil

@@ -12,13 +12,18 @@ import (
 // Counter counts the DynamoDB requests a client sends, by the API operation
 // being served and the DynamoDB action (GetItem, Query,
 // TransactWriteItems...): requests are what DynamoDB on-demand bills, and a
-// Scan on a request path would read every person's data. The local server
-// counts every request; the tests and benchmarks read the counts.
+// Scan on a request path would read every person's data. It also counts
+// each call's levels: how many of its requests follow one another, where
+// requests sent while another of the same call is in flight share a level
+// (each level is a network round trip a caller waits for in AWS). The
+// local server counts every request; the tests and benchmarks read the
+// counts.
 type Counter struct {
 	mu     sync.Mutex
 	calls  map[string]int
 	reqs   map[string]map[string]int
 	writes map[string]map[string]int
+	levels map[string]int
 }
 
 type counterKey struct{}
@@ -26,6 +31,14 @@ type counterKey struct{}
 // Background is the operation name of requests sent outside any API
 // operation: table creation, seeding, the outbox dispatcher.
 const Background = ""
+
+// call is one call of an API operation: the deepest level of its requests
+// that have answered, and the deepest of all it sent.
+type call struct {
+	op       string
+	answered int
+	depth    int
+}
 
 // Begin counts one call of the API operation op and returns the context
 // under which its DynamoDB requests are counted.
@@ -36,15 +49,58 @@ func (c *Counter) Begin(ctx context.Context, op string) context.Context {
 		c.calls = map[string]int{}
 	}
 	c.calls[op]++
-	return context.WithValue(ctx, counterKey{}, op)
+	return context.WithValue(ctx, counterKey{}, &call{op: op})
+}
+
+// opOf returns the API operation ctx serves (Background outside any).
+func opOf(ctx context.Context) string {
+	if k, ok := ctx.Value(counterKey{}).(*call); ok {
+		return k.op
+	}
+	return Background
+}
+
+// start counts a request of ctx's call going out. Its level is one more
+// than the deepest level among the call's requests that have answered:
+// a request sent while another is in flight does not wait for it, so they
+// share a level; one sent after another answered may depend on it. The
+// call's depth is its deepest level. done counts the answer.
+func (c *Counter) start(ctx context.Context) (done func()) {
+	k, _ := ctx.Value(counterKey{}).(*call)
+	if k == nil {
+		return func() {}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	level := k.answered + 1
+	if level > k.depth {
+		if c.levels == nil {
+			c.levels = map[string]int{}
+		}
+		c.levels[k.op] += level - k.depth
+		k.depth = level
+	}
+	return func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		k.answered = max(k.answered, level)
+	}
 }
 
 // Instrument returns a client with db's options that counts its requests
-// in c. A request is counted once, however many times the SDK retries it.
+// in c, and their levels. A request is counted once, however many times
+// the SDK retries it; it is in flight from its first attempt to its last
+// answer.
 func (c *Counter) Instrument(db *dynamodb.Client) *dynamodb.Client {
-	return before(db, "OHCSRequestCounter", func(op, action string, params any) error {
-		c.Record(op, action, WrittenTables(params))
-		return nil
+	return dynamodb.New(db.Options(), func(o *dynamodb.Options) {
+		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
+			return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("OHCSRequestCounter",
+				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+					c.Record(opOf(ctx), middleware.GetOperationName(ctx), WrittenTables(in.Parameters))
+					defer c.start(ctx)()
+					return next.HandleInitialize(ctx, in)
+				}), middleware.After)
+		})
 	})
 }
 
@@ -56,8 +112,7 @@ func before(db *dynamodb.Client, name string, hook func(op, action string, param
 		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
 			return stack.Initialize.Add(middleware.InitializeMiddlewareFunc(name,
 				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-					op, _ := ctx.Value(counterKey{}).(string)
-					if err := hook(op, middleware.GetOperationName(ctx), in.Parameters); err != nil {
+					if err := hook(opOf(ctx), middleware.GetOperationName(ctx), in.Parameters); err != nil {
 						return middleware.InitializeOutput{}, middleware.Metadata{}, err
 					}
 					return next.HandleInitialize(ctx, in)
@@ -129,6 +184,11 @@ type Usage struct {
 	Calls    int
 	Requests map[string]int // by DynamoDB action
 	Writes   map[string]int // items written, by table
+	// Levels is the sum over the calls of each call's depth: the longest
+	// chain of its requests each sent after the one before answered.
+	// Timing can only lengthen it (a request sent late, after a sibling
+	// answered), never shorten a real dependency.
+	Levels int
 }
 
 // Total is the number of DynamoDB requests of u.
@@ -142,7 +202,8 @@ func (u Usage) Total() int {
 
 // Sub returns the usage of u since the snapshot before.
 func (u Usage) Sub(before Usage) Usage {
-	out := Usage{Calls: u.Calls - before.Calls, Requests: map[string]int{}, Writes: map[string]int{}}
+	out := Usage{Calls: u.Calls - before.Calls, Requests: map[string]int{}, Writes: map[string]int{},
+		Levels: u.Levels - before.Levels}
 	for k, v := range u.Requests {
 		if d := v - before.Requests[k]; d != 0 {
 			out.Requests[k] = d
@@ -160,7 +221,8 @@ func (u Usage) Sub(before Usage) Usage {
 func (c *Counter) Usage(op string) Usage {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return Usage{Calls: c.calls[op], Requests: maps.Clone(c.reqs[op]), Writes: maps.Clone(c.writes[op])}
+	return Usage{Calls: c.calls[op], Requests: maps.Clone(c.reqs[op]), Writes: maps.Clone(c.writes[op]),
+		Levels: c.levels[op]}
 }
 
 // Operations returns the usage of every API operation seen so far, with
@@ -170,7 +232,8 @@ func (c *Counter) Operations() map[string]Usage {
 	defer c.mu.Unlock()
 	out := map[string]Usage{}
 	for op, r := range c.reqs {
-		out[op] = Usage{Calls: c.calls[op], Requests: maps.Clone(r), Writes: maps.Clone(c.writes[op])}
+		out[op] = Usage{Calls: c.calls[op], Requests: maps.Clone(r), Writes: maps.Clone(c.writes[op]),
+			Levels: c.levels[op]}
 	}
 	return out
 }

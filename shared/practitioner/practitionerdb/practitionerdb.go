@@ -2,7 +2,9 @@
 //
 // Items:
 //   - the profile:       pk PRACTITIONER#<id>, sk PROFILE
-//   - sub uniqueness:    pk SUB#<sub>, sk PRACTITIONER (one profile per sub)
+//   - sub uniqueness:    pk SUB#<sub>, sk PRACTITIONER (one profile per sub),
+//     with the profile's id and a copy of its data and version, so that the
+//     access policy learns a caller's profile and verification in one read
 //   - search facets:     pk PRACTITIONER#<id>, sk FACET#<facet>, only while
 //     verified, with gsi1pk <facet> and gsi1sk <folded name>#<id>, where a
 //     facet is ALL, SPEC#<code>, LANG#<tag>, LANG#<primary subtag> or
@@ -180,6 +182,16 @@ func subKey(sub string) map[string]types.AttributeValue {
 	return map[string]types.AttributeValue{tables.PK: s("SUB#" + sub), tables.SK: s("PRACTITIONER")}
 }
 
+// subItem is the uniqueness row of p, carrying the profile as item holds
+// it: written in the same transaction as the profile, it is always the
+// profile's copy.
+func subItem(p practitioner.Practitioner, item map[string]types.AttributeValue) map[string]types.AttributeValue {
+	sub := subKey(p.Sub)
+	sub["practitionerId"] = s(p.ID)
+	sub["data"], sub["version"] = item["data"], item["version"]
+	return sub
+}
+
 func profileItem(p practitioner.Practitioner) (map[string]types.AttributeValue, error) {
 	data, err := attributevalue.Marshal(toData(p))
 	if err != nil {
@@ -263,10 +275,8 @@ func (st *Store) Create(ctx context.Context, p practitioner.Practitioner) error 
 	if err != nil {
 		return err
 	}
-	sub := subKey(p.Sub)
-	sub["practitionerId"] = s(p.ID)
 	var tx dynamo.Tx
-	tx.Add("sub", types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: sub,
+	tx.Add("sub", types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: subItem(p, item),
 		ConditionExpression: aws.String("attribute_not_exists(pk)")}})
 	tx.Add("profile", types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: item,
 		ConditionExpression: aws.String("attribute_not_exists(pk)")}})
@@ -323,7 +333,9 @@ func decode(item map[string]types.AttributeValue) (practitioner.Practitioner, er
 	return fromData(d), nil
 }
 
-// GetBySub reads the profile of a sub.
+// GetBySub reads the profile of a sub: one read of its uniqueness row,
+// which carries the profile (a row written before it did leads to the
+// profile).
 func (st *Store) GetBySub(ctx context.Context, sub string) (practitioner.Practitioner, error) {
 	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName: aws.String(st.Table), Key: subKey(sub), ConsistentRead: aws.Bool(true),
@@ -334,6 +346,9 @@ func (st *Store) GetBySub(ctx context.Context, sub string) (practitioner.Practit
 	id, ok := out.Item["practitionerId"].(*types.AttributeValueMemberS)
 	if !ok {
 		return practitioner.Practitioner{}, problem.New(problem.NotFound, "this account has no practitioner profile")
+	}
+	if _, copied := out.Item["data"]; copied {
+		return decode(out.Item)
 	}
 	return st.Get(ctx, id.Value)
 }
@@ -351,6 +366,9 @@ func (st *Store) Update(ctx context.Context, old, updated practitioner.Practitio
 		ConditionExpression:       aws.String("version = :v"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: fmt.Sprint(old.Version)}},
 	}})
+	// The uniqueness row's copy changes with the profile (the sub never
+	// changes: the profile's condition holds both).
+	tx.Add("sub", types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: subItem(updated, item)}})
 	for _, it := range st.facetWrites(old, updated, item["data"]) {
 		tx.Add("facet", it)
 	}

@@ -8,8 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/google/go-cmp/cmp"
 
+	"ohcs/shared/dynamo/dynamoprobe"
 	"ohcs/shared/dynamo/dynamotest"
 	"ohcs/shared/practitioner"
 	"ohcs/shared/practitioner/practitionerdb"
@@ -234,5 +238,52 @@ func TestSearchPages(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("pages (-want +got):\n%s", diff)
+	}
+}
+
+// TestBySubIsOneReadOfTheProfileAsItIsNow: the uniqueness row carries the
+// profile, written with it: the access policy learns a caller's profile in
+// one read, and a verification withdrawn is seen by the next one. A row
+// written before it carried the profile still leads to it.
+func TestBySubIsOneReadOfTheProfileAsItIsNow(t *testing.T) {
+	ctx := context.Background()
+	raw, cfg := dynamotest.New(t)
+	var counter dynamoprobe.Counter
+	s := &practitionerdb.Store{DB: counter.Instrument(raw), Table: cfg.Table(tables.Practitioners)}
+	p := sample("P1", "sub-1", "Ana", practitioner.Verified)
+	if err := s.Create(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	bySub := func(want practitioner.Verification) {
+		t.Helper()
+		before := counter.Usage("read")
+		got, err := s.GetBySub(counter.Begin(ctx, "read"), "sub-1")
+		if err != nil || got.ID != "P1" || got.Verification != want {
+			t.Fatalf("GetBySub: %s %s, %v; want P1 %s", got.ID, got.Verification, err, want)
+		}
+		if u := counter.Usage("read").Sub(before); u.Total() != 1 {
+			t.Errorf("GetBySub took %d requests (%v); want 1", u.Total(), u.Requests)
+		}
+	}
+	bySub(practitioner.Verified)
+	suspended := p
+	suspended.Verification, suspended.Version = practitioner.Suspended, 2
+	if err := s.Update(ctx, p, suspended); err != nil {
+		t.Fatal(err)
+	}
+	bySub(practitioner.Suspended)
+
+	// A uniqueness row of before: the id only.
+	legacy := sample("P2", "sub-2", "Bea", practitioner.Verified)
+	if err := s.Create(ctx, legacy); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: map[string]types.AttributeValue{
+		tables.PK: &types.AttributeValueMemberS{Value: "SUB#sub-2"}, tables.SK: &types.AttributeValueMemberS{Value: "PRACTITIONER"},
+		"practitionerId": &types.AttributeValueMemberS{Value: "P2"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.GetBySub(ctx, "sub-2"); err != nil || got.ID != "P2" || got.FullName != "Bea" {
+		t.Errorf("GetBySub of an id-only row: %+v, %v; want P2", got, err)
 	}
 }
