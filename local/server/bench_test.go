@@ -57,6 +57,7 @@ func BenchmarkOperations(b *testing.B) {
 			used := c.server.Requests.Usage(op.ID).Sub(before)
 			if used.Calls > 0 {
 				b.ReportMetric(float64(used.Total())/float64(used.Calls), "dynamodb-requests/op")
+				b.ReportMetric(float64(used.Levels)/float64(used.Calls), "dynamodb-levels/op")
 			}
 		})
 	}

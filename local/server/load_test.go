@@ -180,6 +180,7 @@ func BenchmarkLoad(b *testing.B) {
 						items += n
 					}
 					b.ReportMetric(float64(u.Total())/float64(u.Calls), "dynamodb-requests/op")
+					b.ReportMetric(float64(u.Levels)/float64(u.Calls), "dynamodb-levels/op")
 					b.ReportMetric(float64(reads)/float64(u.Calls), "rru/op")
 					b.ReportMetric(float64(plain+2*(items-plain))/float64(u.Calls), "wru/op")
 				}

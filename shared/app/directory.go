@@ -28,10 +28,9 @@ func (d directory) Subject(ctx context.Context, id string) (access.Subject, erro
 	return access.Subject{BeneficiaryID: b.ID, Sub: b.Sub, ManagedBy: b.ManagedBy}, nil
 }
 
-// CaregiverID returns the caregiver profile of sub.
+// CaregiverID returns the caregiver profile of sub: its account row.
 func (d directory) CaregiverID(ctx context.Context, sub string) (string, error) {
-	c, err := d.people.CaregiverBySub(ctx, sub)
-	return c.ID, err
+	return d.people.CaregiverIDOf(ctx, sub)
 }
 
 // Practitioner returns the practitioner profile of sub and whether it is

@@ -141,6 +141,9 @@ type Store interface {
 	GetCaregiver(ctx context.Context, id string) (Caregiver, error)
 	// CaregiverBySub returns the caregiver of sub; NotFound.
 	CaregiverBySub(ctx context.Context, sub string) (Caregiver, error)
+	// CaregiverIDOf returns the id of the caregiver of sub, from its
+	// account row alone; NotFound.
+	CaregiverIDOf(ctx context.Context, sub string) (string, error)
 	// CreateDonor stores a donor; Conflict when its sub has one.
 	CreateDonor(ctx context.Context, d Donor) error
 	// GetDonor returns a donor; NotFound.

@@ -2,7 +2,9 @@ package scheduling
 
 import (
 	"context"
+	"errors"
 	"slices"
+	"sync"
 	"time"
 
 	"ohcs/shared/outbox"
@@ -180,26 +182,43 @@ func (s *Service) HasFreeSlot(ctx context.Context, pid string, from, to time.Tim
 }
 
 // offered checks that slotID is a slot the practitioner's schedules offer
-// now, free of other claims, in mode.
+// now, free of other claims, in mode. Its three reads (the practitioner,
+// its schedules, the claims around the slot) depend only on the slot id:
+// they go out together, and their answers are judged in the order below.
 func (s *Service) offered(ctx context.Context, field, slotID, mode string, self string) (Slot, error) {
 	want, err := ParseSlotID(field, slotID)
 	if err != nil {
 		return Slot{}, err
 	}
+	var (
+		p                      Practitioner
+		schedules              []Schedule
+		claims                 []Claim
+		pErr, schErr, claimErr error
+		reads                  sync.WaitGroup
+	)
+	reads.Go(func() { p, pErr = s.Practitioners.Practitioner(ctx, want.PractitionerID) })
+	reads.Go(func() {
+		schedules, schErr = s.Store.Schedules(ctx, want.PractitionerID, want.Start.AddDate(0, 0, -2).Format(time.DateOnly))
+	})
+	// A first look, for a clear answer; the booking's transaction holds
+	// the rule whatever happens in between.
+	reads.Go(func() {
+		claims, claimErr = s.Store.Claims(ctx, want.PractitionerID, want.Start.Add(-MaxSlotMinutes*time.Minute), want.End)
+	})
+	reads.Wait()
 	gone := problem.New(problem.Conflict, "this slot is not available any more: list the free slots again")
-	p, err := s.Practitioners.Practitioner(ctx, want.PractitionerID)
-	if problem.Is(err, problem.NotFound) || (err == nil && !p.Verified) {
+	if problem.Is(pErr, problem.NotFound) || (pErr == nil && !p.Verified) {
 		return Slot{}, gone
 	}
-	if err != nil {
-		return Slot{}, err
+	if pErr != nil {
+		return Slot{}, pErr
 	}
 	if want.Start.Before(s.Now().UTC().Add(MinimumNotice)) {
 		return Slot{}, problem.New(problem.Conflict, "this slot starts in less than %d minutes: it can no longer be booked", int(MinimumNotice.Minutes()))
 	}
-	schedules, err := s.Store.Schedules(ctx, p.ID, want.Start.AddDate(0, 0, -2).Format(time.DateOnly))
-	if err != nil {
-		return Slot{}, err
+	if schErr != nil {
+		return Slot{}, schErr
 	}
 	sl, ok := Find(schedules, want.Start, want.End, p.Modes)
 	if !ok {
@@ -208,11 +227,8 @@ func (s *Service) offered(ctx context.Context, field, slotID, mode string, self 
 	if !slices.Contains(sl.Modes, mode) {
 		return Slot{}, problem.Field("mode", "this slot is offered in %v", sl.Modes)
 	}
-	// A first look, for a clear answer; the booking's transaction holds
-	// the rule whatever happens in between.
-	claims, err := s.Store.Claims(ctx, p.ID, sl.Start.Add(-MaxSlotMinutes*time.Minute), sl.End)
-	if err != nil {
-		return Slot{}, err
+	if claimErr != nil {
+		return Slot{}, claimErr
 	}
 	for _, c := range claims {
 		if c.AppointmentID != self && sl.Start.Before(c.End) && c.Start.Before(sl.End) {
@@ -229,15 +245,34 @@ type BookRequest struct {
 	SlotID        string
 	Mode          string
 	Reason        string
+	// Authorize decides whether the caller may book: the access policy's
+	// decision, audited. Required.
+	Authorize func(ctx context.Context) error
 }
 
-// Book books in.SlotID for in.BeneficiaryID. The caller has been
-// authorized. Invalid, Conflict.
+// Book books in.SlotID for in.BeneficiaryID once in.Authorize allows it.
+// The decision and the slot's reads go out together (neither depends on
+// the other); nothing is written before the caller is allowed, and a
+// refusal is answered before anything the slot's reads found. Invalid,
+// Conflict, the refusal.
 func (s *Service) Book(ctx context.Context, in BookRequest) (Appointment, error) {
+	if in.Authorize == nil {
+		return Appointment{}, errors.New("scheduling: a booking without its authorization")
+	}
 	bookedBy, beneficiaryID, mode, reason := in.BookedBy, in.BeneficiaryID, in.Mode, in.Reason
-	sl, err := s.offered(ctx, "slotId", in.SlotID, mode, "")
-	if err != nil {
-		return Appointment{}, err
+	var (
+		sl               Slot
+		authErr, slotErr error
+		both             sync.WaitGroup
+	)
+	both.Go(func() { authErr = in.Authorize(ctx) })
+	both.Go(func() { sl, slotErr = s.offered(ctx, "slotId", in.SlotID, mode, "") })
+	both.Wait()
+	if authErr != nil {
+		return Appointment{}, authErr
+	}
+	if slotErr != nil {
+		return Appointment{}, slotErr
 	}
 	now := s.Now().UTC()
 	a := Appointment{

@@ -39,6 +39,39 @@ func clinic(t *testing.T) (*scheduling.Service, *schedulingtest.Store, *time.Tim
 	return s, store, &now
 }
 
+func allow(context.Context) error { return nil }
+
+// TestBookingWaitsForItsAuthorization: the decision and the slot's reads
+// go out together, but a refused caller books nothing, and its refusal is
+// the answer even when the slot is gone too; a booking without an
+// authorization is a defect, never a booking.
+func TestBookingWaitsForItsAuthorization(t *testing.T) {
+	ctx := context.Background()
+	s, store, _ := clinic(t)
+	monday := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
+	slots, err := s.FreeSlots(ctx, "P1", monday, monday.Add(24*time.Hour), "")
+	if err != nil || len(slots) == 0 {
+		t.Fatalf("Monday's slots: %v, %v", slots, err)
+	}
+	refused := problem.New(problem.NotFound, "no beneficiary B1")
+	deny := func(context.Context) error { return refused }
+	if _, err := s.Book(ctx, scheduling.BookRequest{BeneficiaryID: "B1", SlotID: slots[0].ID(), Mode: "inPerson", Authorize: deny}); err != refused {
+		t.Errorf("a refused caller: %v; want the refusal", err)
+	}
+	if _, err := s.Book(ctx, scheduling.BookRequest{BeneficiaryID: "B1", SlotID: slots[0].ID(), Mode: "phone", Authorize: deny}); err != refused {
+		t.Errorf("a refused caller for a slot not offered in that mode: %v; want the refusal first", err)
+	}
+	if _, err := s.Book(ctx, scheduling.BookRequest{BeneficiaryID: "B1", SlotID: slots[0].ID(), Mode: "inPerson"}); problem.CodeOf(err) != problem.Internal {
+		t.Errorf("a booking without authorization: %v; want a defect", err)
+	}
+	if len(store.Messages) != 0 {
+		t.Errorf("refused bookings wrote %d appointments' messages; want none", len(store.Messages))
+	}
+	if free, err := s.FreeSlots(ctx, "P1", monday, monday.Add(24*time.Hour), ""); err != nil || len(free) != len(slots) {
+		t.Errorf("free slots after refusals: %d, %v; want all %d", len(free), err, len(slots))
+	}
+}
+
 func kinds(msgs []scheduling.Message) []string {
 	var out []string
 	for _, m := range msgs {
@@ -59,7 +92,7 @@ func TestAppointmentLife(t *testing.T) {
 		t.Fatalf("Monday's slots: %d, %v; want 4 (08:00 to 10:00 in Maputo)", len(slots), err)
 	}
 	book := func(bid string, sl scheduling.Slot) (scheduling.Appointment, error) {
-		return s.Book(ctx, scheduling.BookRequest{BookedBy: "b-" + bid, BeneficiaryID: bid, SlotID: sl.ID(), Mode: "inPerson"})
+		return s.Book(ctx, scheduling.BookRequest{BookedBy: "b-" + bid, BeneficiaryID: bid, SlotID: sl.ID(), Mode: "inPerson", Authorize: allow})
 	}
 	a, err := book("B1", slots[0])
 	if err != nil || a.Status != scheduling.Booked || a.Version != 1 || !a.Start.Equal(slots[0].Start) {
@@ -71,7 +104,7 @@ func TestAppointmentLife(t *testing.T) {
 	if _, err := book("B2", slots[0]); !problem.Is(err, problem.Conflict) {
 		t.Errorf("the same slot for another: %v; want Conflict", err)
 	}
-	if _, err := s.Book(ctx, scheduling.BookRequest{BeneficiaryID: "B2", SlotID: slots[1].ID(), Mode: "video"}); err == nil {
+	if _, err := s.Book(ctx, scheduling.BookRequest{BeneficiaryID: "B2", SlotID: slots[1].ID(), Mode: "video", Authorize: allow}); err == nil {
 		t.Error("a mode the rule does not offer: booked")
 	}
 	if _, err := s.Cancel(ctx, a, "b-B1", "", a.Version+1); !problem.Is(err, problem.PreconditionFailed) {
@@ -134,7 +167,7 @@ func TestBookingWithinADay(t *testing.T) {
 	if err != nil || len(slots) == 0 {
 		t.Fatalf("slots: %v", err)
 	}
-	a, err := s.Book(ctx, scheduling.BookRequest{BeneficiaryID: "B1", SlotID: slots[0].ID(), Mode: "inPerson"})
+	a, err := s.Book(ctx, scheduling.BookRequest{BeneficiaryID: "B1", SlotID: slots[0].ID(), Mode: "inPerson", Authorize: allow})
 	if err != nil {
 		t.Fatal(err)
 	}

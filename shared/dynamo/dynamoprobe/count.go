@@ -4,6 +4,8 @@ import (
 	"context"
 	"maps"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/smithy-go/middleware"
@@ -24,7 +26,17 @@ type Counter struct {
 	reqs   map[string]map[string]int
 	writes map[string]map[string]int
 	levels map[string]int
+	// latency is added to every request while it is in flight (see
+	// SetLatency), in nanoseconds.
+	latency atomic.Int64
 }
+
+// SetLatency makes every request counted from now on take at least d more
+// in flight, as a network round trip does in AWS. The levels of a call
+// then count its dependencies whatever the scheduler does: requests sent
+// together are all in flight before the first answers, unless one of them
+// is sent more than d late.
+func (c *Counter) SetLatency(d time.Duration) { c.latency.Store(int64(d)) }
 
 type counterKey struct{}
 
@@ -98,6 +110,9 @@ func (c *Counter) Instrument(db *dynamodb.Client) *dynamodb.Client {
 				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 					c.Record(opOf(ctx), middleware.GetOperationName(ctx), WrittenTables(in.Parameters))
 					defer c.start(ctx)()
+					if d := time.Duration(c.latency.Load()); d > 0 {
+						time.Sleep(d)
+					}
 					return next.HandleInitialize(ctx, in)
 				}), middleware.After)
 		})

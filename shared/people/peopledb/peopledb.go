@@ -272,6 +272,11 @@ func (st *Store) GetCaregiver(ctx context.Context, id string) (people.Caregiver,
 		CreatedAt: dynamo.ParseTime(it.CreatedAt), UpdatedAt: dynamo.ParseTime(it.UpdatedAt), Version: v}, nil
 }
 
+// CaregiverIDOf reads the id of the caregiver of an account: one read.
+func (st *Store) CaregiverIDOf(ctx context.Context, sub string) (string, error) {
+	return st.idOfAccount(ctx, sub, "CAREGIVER")
+}
+
 // CaregiverBySub reads the caregiver of an account.
 func (st *Store) CaregiverBySub(ctx context.Context, sub string) (people.Caregiver, error) {
 	id, err := st.idOfAccount(ctx, sub, "CAREGIVER")

@@ -87,3 +87,20 @@ func TestStore(t *testing.T) {
 		t.Errorf("revocation: got %v %v %v", at, ok, err)
 	}
 }
+
+// TestCaregiverIDOfIsItsAccount: the policy learns a caller's caregiver id
+// from the account row; an account without one is NotFound.
+func TestCaregiverIDOfIsItsAccount(t *testing.T) {
+	ctx := context.Background()
+	db, cfg := dynamotest.New(t)
+	s := &peopledb.Store{DB: db, Table: cfg.Table(tables.People)}
+	if err := s.CreateCaregiver(ctx, people.Caregiver{ID: "CG1", Sub: "sub-c", FullName: "Rosa", Version: 1, CreatedAt: t0, UpdatedAt: t0}); err != nil {
+		t.Fatal(err)
+	}
+	if id, err := s.CaregiverIDOf(ctx, "sub-c"); err != nil || id != "CG1" {
+		t.Errorf("CaregiverIDOf(sub-c) = %q, %v; want CG1", id, err)
+	}
+	if _, err := s.CaregiverIDOf(ctx, "sub-b"); problem.CodeOf(err) != problem.NotFound {
+		t.Errorf("CaregiverIDOf of an account without a caregiver: %v; want NotFound", err)
+	}
+}

@@ -56,12 +56,11 @@ func (h *Handlers) Book(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.Policy.AuthorizeBooking(r.Context(), p, in.BeneficiaryID, slot.PractitionerID, "makeAppointment",
-		access.Resource{Type: "appointment"}); err != nil {
-		return err
-	}
 	a, err := h.Service.Book(r.Context(), scheduling.BookRequest{BookedBy: p.Sub, BeneficiaryID: in.BeneficiaryID,
-		SlotID: in.SlotID, Mode: in.Mode, Reason: in.Reason})
+		SlotID: in.SlotID, Mode: in.Mode, Reason: in.Reason, Authorize: func(ctx context.Context) error {
+			_, err := h.Policy.AuthorizeBooking(ctx, p, in.BeneficiaryID, slot.PractitionerID, "makeAppointment", access.Resource{Type: "appointment"})
+			return err
+		}})
 	if err != nil {
 		return err
 	}
