@@ -190,37 +190,42 @@ type Decision struct {
 // decision, or NotFound for a denial, or Unavailable when the audit trail
 // cannot record it.
 func (pol *Policy) Authorize(ctx context.Context, p auth.Principal, action Action, beneficiaryID string, auditAction string, res Resource) (Decision, error) {
-	return pol.authorize(ctx, p, action, beneficiaryID, auditAction, res, nil)
+	d, ev, err := pol.authorize(ctx, p, action, beneficiaryID, auditAction, res, nil)
+	if err != nil {
+		return Decision{}, err
+	}
+	if err := pol.Audit.Append(ctx, ev); err != nil {
+		return Decision{}, err
+	}
+	return d, nil
 }
 
-// authorize decides, applies rule (a further refusal of an allowed
-// decision: Forbidden, answered as it is; any other error is a failure)
-// and audits the outcome.
-func (pol *Policy) authorize(ctx context.Context, p auth.Principal, action Action, beneficiaryID, auditAction string, res Resource, rule func(Decision) error) (Decision, error) {
+// authorize decides and applies rule (a further refusal of an allowed
+// decision: Forbidden, answered as it is; any other error is a failure).
+// A refusal is audited here; an allowed decision returns its event, which
+// the caller appends before acting on it (Authorize), or writes with what
+// it allows (AuthorizeBooking).
+func (pol *Policy) authorize(ctx context.Context, p auth.Principal, action Action, beneficiaryID, auditAction string, res Resource, rule func(Decision) error) (Decision, audit.Event, error) {
 	d, err := pol.decide(ctx, p, action, beneficiaryID)
 	if err != nil && !problem.Is(err, problem.NotFound) {
-		return Decision{}, err
+		return Decision{}, audit.Event{}, err
 	}
 	var refused error
 	if err == nil && rule != nil {
 		if refused = rule(d); refused != nil && !problem.Is(refused, problem.Forbidden) {
-			return Decision{}, refused
+			return Decision{}, audit.Event{}, refused
 		}
 	}
-	outcome, role := audit.Allowed, string(d.Basis)
-	if err != nil || refused != nil {
-		outcome, role = audit.Denied, firstRole(p)
+	if err == nil && refused == nil {
+		return d, pol.event(ctx, p, string(d.Basis), auditAction, res, beneficiaryID, audit.Allowed), nil
 	}
-	if rerr := pol.Record(ctx, p, role, auditAction, res, beneficiaryID, outcome); rerr != nil {
-		return Decision{}, rerr
+	if rerr := pol.Record(ctx, p, firstRole(p), auditAction, res, beneficiaryID, audit.Denied); rerr != nil {
+		return Decision{}, audit.Event{}, rerr
 	}
 	if err != nil {
-		return Decision{}, problem.New(problem.NotFound, "no beneficiary %s", beneficiaryID)
+		return Decision{}, audit.Event{}, problem.New(problem.NotFound, "no beneficiary %s", beneficiaryID)
 	}
-	if refused != nil {
-		return Decision{}, refused
-	}
-	return d, nil
+	return Decision{}, audit.Event{}, refused
 }
 
 // AuthorizeBooking decides whether p may book beneficiaryID with the
@@ -228,9 +233,12 @@ func (pol *Policy) authorize(ctx context.Context, p auth.Principal, action Actio
 // a caregiver never books a beneficiary with its own practitioner profile,
 // and after the beneficiary revoked that practitioner only the beneficiary
 // itself (or the managing caregiver of a dependent) books it again, so that
-// a booking never undoes a revocation. Audited as Authorize is; a refusal
-// by these rules is Forbidden (the caller may book others).
-func (pol *Policy) AuthorizeBooking(ctx context.Context, p auth.Principal, beneficiaryID, practitionerID, auditAction string, res Resource) (Decision, error) {
+// a booking never undoes a revocation. A refusal is audited as Authorize
+// audits it (one by these rules is Forbidden: the caller may book others);
+// an allowed decision returns its event unwritten, for the booking to
+// write in its own transaction, or to append when nothing is booked: it is
+// recorded with the booking or before the answer.
+func (pol *Policy) AuthorizeBooking(ctx context.Context, p auth.Principal, beneficiaryID, practitionerID, auditAction string, res Resource) (Decision, audit.Event, error) {
 	return pol.authorize(ctx, p, Book, beneficiaryID, auditAction, res, func(d Decision) error {
 		if (d.Basis == LinkedCaregiver || d.Basis == ManagingCaregiver) && p.Has(auth.Practitioner) {
 			prof, err := pol.Directory.Practitioner(ctx, p.Sub)
@@ -275,11 +283,15 @@ func (pol *Policy) OwnPractitioner(ctx context.Context, p auth.Principal) (id st
 
 // Record appends one audit event.
 func (pol *Policy) Record(ctx context.Context, p auth.Principal, role, action string, res Resource, beneficiaryID string, outcome audit.Outcome) error {
-	return pol.Audit.Append(ctx, audit.Event{
+	return pol.Audit.Append(ctx, pol.event(ctx, p, role, action, res, beneficiaryID, outcome))
+}
+
+func (pol *Policy) event(ctx context.Context, p auth.Principal, role, action string, res Resource, beneficiaryID string, outcome audit.Outcome) audit.Event {
+	return audit.Event{
 		ID: pol.NewID(), Time: pol.Now().UTC(), ActorSub: p.Sub, ActorRole: role,
 		Action: action, ResourceType: res.Type, ResourceID: res.ID, BeneficiaryID: beneficiaryID,
 		Outcome: outcome, RequestID: logging.RequestID(ctx),
-	})
+	}
 }
 
 func firstRole(p auth.Principal) string {

@@ -259,16 +259,20 @@ func TestBookingRules(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			log := &memAudit{}
-			_, err := pol(log).AuthorizeBooking(context.Background(), tc.who, tc.ben, tc.prac, "makeAppointment", access.Resource{Type: "appointment"})
+			_, ev, err := pol(log).AuthorizeBooking(context.Background(), tc.who, tc.ben, tc.prac, "makeAppointment", access.Resource{Type: "appointment"})
 			if (tc.want == "" && err != nil) || (tc.want != "" && problem.CodeOf(err) != tc.want) {
 				t.Fatalf("got %v; want %q", err, tc.want)
 			}
-			want := audit.Allowed
+			// A refusal is recorded at once; an allowed booking's event is
+			// handed back, to be written with the booking.
 			if tc.want != "" {
-				want = audit.Denied
+				if len(log.events) != 1 || log.events[0].Outcome != audit.Denied || ev.ID != "" {
+					t.Errorf("audit: %+v, handed back %+v; want one denied event recorded, none handed back", log.events, ev)
+				}
+				return
 			}
-			if len(log.events) != 1 || log.events[0].Outcome != want {
-				t.Errorf("audit: %+v; want one %s event", log.events, want)
+			if len(log.events) != 0 || ev.Outcome != audit.Allowed || ev.BeneficiaryID != tc.ben || ev.Action != "makeAppointment" || ev.ID == "" {
+				t.Errorf("audit: %+v recorded, %+v handed back; want none recorded, the allowed event handed back", log.events, ev)
 			}
 		})
 	}

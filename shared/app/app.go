@@ -85,14 +85,15 @@ func (p *Parts) practitionerStore() *practitionerdb.Store {
 func (p *Parts) Scheduling() *schedulingdb.Store {
 	return p.scheduling.get(func() *schedulingdb.Store {
 		return &schedulingdb.Store{DB: p.env.DynamoDB, Table: p.env.Config.Table(tables.Scheduling),
-			OutboxTable: p.env.Config.Table(tables.Outbox), NewID: p.env.NewID}
+			OutboxTable: p.env.Config.Table(tables.Outbox), NewID: p.env.NewID, AuditItem: p.Audit().Put}
 	})
 }
 
 // Availability is the scheduling service: schedules, slots, bookings.
 func (p *Parts) Availability() *scheduling.Service {
 	return p.availability.get(func() *scheduling.Service {
-		return &scheduling.Service{Store: p.Scheduling(), Practitioners: schedulingPractitioners{p.Practitioners()}, Now: p.env.Now, NewID: p.env.NewID}
+		return &scheduling.Service{Store: p.Scheduling(), Practitioners: schedulingPractitioners{p.Practitioners()}, Audit: p.Audit(),
+			Now: p.env.Now, NewID: p.env.NewID}
 	})
 }
 

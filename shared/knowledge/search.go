@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
+
 	"ohcs/shared/problem"
 )
 
@@ -44,9 +46,27 @@ func (s *Service) Search(ctx context.Context, r Reader, q Query) (Result, error)
 	}
 	// The statistics are those of the partitions searched together, so
 	// that scores from different languages compare as one corpus: one
-	// batch read.
-	docs, total, err := s.Store.Stats(ctx, langs)
-	if err != nil {
+	// batch read. One query per distinct term, whatever the languages:
+	// the index is one across languages. At most MaxQueryTerms, the first
+	// ones of the query, so that no query costs more than its budget.
+	// None depends on another: they all go out at once.
+	terms := QueryTerms(langs, q.Text)
+	var (
+		docs, total int64
+		postings    = make([][]Posting, len(terms))
+		reads, rctx = errgroup.WithContext(ctx)
+	)
+	reads.Go(func() (err error) {
+		docs, total, err = s.Store.Stats(rctx, langs)
+		return err
+	})
+	for i, t := range terms {
+		reads.Go(func() (err error) {
+			postings[i], err = s.Store.Postings(rctx, t)
+			return err
+		})
+	}
+	if err := reads.Wait(); err != nil {
 		return Result{}, err
 	}
 	if docs <= 0 {
@@ -54,34 +74,26 @@ func (s *Service) Search(ctx context.Context, r Reader, q Query) (Result, error)
 	}
 	avg := float64(total) / float64(docs)
 	scores := map[string]float64{}
-	{
-		// One query per distinct term, whatever the languages: the index
-		// is one across languages. At most MaxQueryTerms, the first ones
-		// of the query, so that no query costs more than its budget.
-		for _, t := range QueryTerms(langs, q.Text) {
-			ps, err := s.Store.Postings(ctx, t)
-			if err != nil {
-				return Result{}, err
+	// Scored in the query's order of terms, so that sums round alike.
+	for _, ps := range postings {
+		// Postings can outnumber the counted documents for a moment
+		// (stale versions' postings until they are checked, statistics
+		// updated after the article): a term is never in more than all
+		// of them, so the weight stays positive.
+		n := min(float64(len(ps)), float64(docs))
+		idf := math.Log(1 + (float64(docs)-n+0.5)/(n+0.5))
+		for _, p := range ps {
+			if !matches(p, q, r) {
+				continue
 			}
-			// Postings can outnumber the counted documents for a moment
-			// (stale versions' postings until they are checked, statistics
-			// updated after the article): a term is never in more than all
-			// of them, so the weight stays positive.
-			n := min(float64(len(ps)), float64(docs))
-			idf := math.Log(1 + (float64(docs)-n+0.5)/(n+0.5))
-			for _, p := range ps {
-				if !matches(p, q, r) {
-					continue
-				}
-				tf := float64(titleWeight*p.TitleTF + summaryWeight*p.SummaryTF + p.BodyTF)
-				norm := tf + k1*(1-b+b*float64(p.Length)/math.Max(avg, 1))
-				key := p.ArticleID + "#" + strconv.FormatInt(p.Version, 10)
-				w := 1.0
-				if q.Language == "" && IndexLanguage(p.Language) == IndexLanguage(r.Language) {
-					w = preferred
-				}
-				scores[key] += w * idf * tf * (k1 + 1) / norm
+			tf := float64(titleWeight*p.TitleTF + summaryWeight*p.SummaryTF + p.BodyTF)
+			norm := tf + k1*(1-b+b*float64(p.Length)/math.Max(avg, 1))
+			key := p.ArticleID + "#" + strconv.FormatInt(p.Version, 10)
+			w := 1.0
+			if q.Language == "" && IndexLanguage(p.Language) == IndexLanguage(r.Language) {
+				w = preferred
 			}
+			scores[key] += w * idf * tf * (k1 + 1) / norm
 		}
 	}
 	type cand struct {

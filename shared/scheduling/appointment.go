@@ -3,6 +3,8 @@ package scheduling
 import (
 	"context"
 	"time"
+
+	"ohcs/shared/audit"
 )
 
 // Status is an appointment's state: booked, then cancelled, completed or
@@ -56,6 +58,10 @@ type Booking struct {
 	// MaxUpcoming is the most appointments the beneficiary may hold that
 	// have not ended yet; 0 means none.
 	MaxUpcoming int
+	// Audit, when set, is the access decision that allowed the booking:
+	// written in the booking's own write, so that the booking is never
+	// stored without it.
+	Audit *audit.Event
 }
 
 // MaxUpcoming is how many appointments that have not ended yet a

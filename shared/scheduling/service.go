@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"ohcs/shared/audit"
 	"ohcs/shared/outbox"
 	"ohcs/shared/problem"
 )
@@ -29,8 +30,11 @@ type Practitioners interface {
 type Service struct {
 	Store         Store
 	Practitioners Practitioners
-	Now           func() time.Time
-	NewID         func() string
+	// Audit records a booking's allowed decision when the booking is not
+	// written (its own write carries it otherwise).
+	Audit audit.Store
+	Now   func() time.Time
+	NewID func() string
 }
 
 // MaxSchedulesInEffect is the most schedules of one practitioner that may
@@ -106,35 +110,43 @@ func (s *Service) FreeSlots(ctx context.Context, pid string, from, to time.Time,
 	if to.Sub(from) > MaxWindow {
 		return nil, problem.Field("to", "must be at most 31 days after from")
 	}
-	p, err := s.Practitioners.Practitioner(ctx, pid)
-	if err != nil || !p.Verified {
-		if err == nil || problem.Is(err, problem.NotFound) {
-			err = problem.New(problem.NotFound, "no practitioner %s", pid)
-		}
-		return nil, err
-	}
 	earliest := s.Now().UTC().Add(MinimumNotice)
 	if from.Before(earliest) {
 		from = earliest
 	}
+	// The practitioner, its schedules and the claims of the window depend
+	// only on the request: they go out together.
+	var (
+		p                      Practitioner
+		schedules              []Schedule
+		claims                 []Claim
+		pErr, schErr, claimErr error
+		reads                  sync.WaitGroup
+	)
+	reads.Go(func() { p, pErr = s.Practitioners.Practitioner(ctx, pid) })
+	if to.After(from) {
+		reads.Go(func() { schedules, schErr = s.Store.Schedules(ctx, pid, from.AddDate(0, 0, -2).Format(time.DateOnly)) })
+		reads.Go(func() { claims, claimErr = s.Store.Claims(ctx, pid, from.Add(-MaxSlotMinutes*time.Minute), to) })
+	}
+	reads.Wait()
+	if pErr != nil || !p.Verified {
+		if pErr == nil || problem.Is(pErr, problem.NotFound) {
+			pErr = problem.New(problem.NotFound, "no practitioner %s", pid)
+		}
+		return nil, pErr
+	}
 	if !to.After(from) {
 		return nil, nil
 	}
-	return s.free(ctx, p, from, to, mode)
-}
-
-func (s *Service) free(ctx context.Context, p Practitioner, from, to time.Time, mode string) ([]Slot, error) {
-	schedules, err := s.Store.Schedules(ctx, p.ID, from.AddDate(0, 0, -2).Format(time.DateOnly))
-	if err != nil {
-		return nil, err
+	if schErr != nil {
+		return nil, schErr
 	}
 	slots := Offered(schedules, from, to, p.Modes)
 	if len(slots) == 0 {
 		return nil, nil
 	}
-	claims, err := s.Store.Claims(ctx, p.ID, from.Add(-MaxSlotMinutes*time.Minute), to)
-	if err != nil {
-		return nil, err
+	if claimErr != nil {
+		return nil, claimErr
 	}
 	var counts map[string]int
 	if slices.ContainsFunc(slots, func(sl Slot) bool { return sl.MaxPerDay > 0 }) {
@@ -142,6 +154,7 @@ func (s *Service) free(ctx context.Context, p Practitioner, from, to time.Time, 
 		for _, sl := range slots {
 			first, last = min(first, sl.Date), max(last, sl.Date)
 		}
+		var err error
 		if counts, err = s.Store.DayCounts(ctx, p.ID, first, last); err != nil {
 			return nil, err
 		}
@@ -246,8 +259,11 @@ type BookRequest struct {
 	Mode          string
 	Reason        string
 	// Authorize decides whether the caller may book: the access policy's
-	// decision, audited. Required.
-	Authorize func(ctx context.Context) error
+	// decision. A refusal it has audited; an allowed decision's event it
+	// returns unwritten, and the booking writes it in its own transaction
+	// (or, when nothing is booked, Service.Audit appends it before the
+	// answer). Required.
+	Authorize func(ctx context.Context) (audit.Event, error)
 }
 
 // Book books in.SlotID for in.BeneficiaryID once in.Authorize allows it.
@@ -256,23 +272,33 @@ type BookRequest struct {
 // refusal is answered before anything the slot's reads found. Invalid,
 // Conflict, the refusal.
 func (s *Service) Book(ctx context.Context, in BookRequest) (Appointment, error) {
-	if in.Authorize == nil {
-		return Appointment{}, errors.New("scheduling: a booking without its authorization")
+	if in.Authorize == nil || s.Audit == nil {
+		return Appointment{}, errors.New("scheduling: a booking without its authorization or audit trail")
 	}
 	bookedBy, beneficiaryID, mode, reason := in.BookedBy, in.BeneficiaryID, in.Mode, in.Reason
 	var (
 		sl               Slot
+		allowed          audit.Event
 		authErr, slotErr error
 		both             sync.WaitGroup
 	)
-	both.Go(func() { authErr = in.Authorize(ctx) })
+	both.Go(func() { allowed, authErr = in.Authorize(ctx) })
 	both.Go(func() { sl, slotErr = s.offered(ctx, "slotId", in.SlotID, mode, "") })
 	both.Wait()
 	if authErr != nil {
 		return Appointment{}, authErr
 	}
+	// Every decision is recorded before its answer: with the booking, or
+	// alone when there is none (appending an event the booking's write
+	// may have stored is harmless).
+	unbooked := func(err error) (Appointment, error) {
+		if aerr := s.Audit.Append(ctx, allowed); aerr != nil {
+			return Appointment{}, aerr
+		}
+		return Appointment{}, err
+	}
 	if slotErr != nil {
-		return Appointment{}, slotErr
+		return unbooked(slotErr)
 	}
 	now := s.Now().UTC()
 	a := Appointment{
@@ -284,8 +310,8 @@ func (s *Service) Book(ctx context.Context, in BookRequest) (Appointment, error)
 	if r := a.Start.Add(-24 * time.Hour); r.After(now) {
 		msgs = append(msgs, Message{Kind: string(outbox.AppointmentReminder), DueAt: r})
 	}
-	if err := s.Store.Book(ctx, Booking{Appointment: a, MaxPerDay: sl.MaxPerDay, MaxUpcoming: MaxUpcoming}, msgs); err != nil {
-		return Appointment{}, err
+	if err := s.Store.Book(ctx, Booking{Appointment: a, MaxPerDay: sl.MaxPerDay, MaxUpcoming: MaxUpcoming, Audit: &allowed}, msgs); err != nil {
+		return unbooked(err)
 	}
 	return a, nil
 }

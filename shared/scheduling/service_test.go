@@ -3,9 +3,11 @@ package scheduling_test
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
+	"ohcs/shared/audit"
 	"ohcs/shared/outbox"
 	"ohcs/shared/problem"
 	"ohcs/shared/scheduling"
@@ -29,7 +31,7 @@ func clinic(t *testing.T) (*scheduling.Service, *schedulingtest.Store, *time.Tim
 	now := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC) // a Tuesday
 	store := &schedulingtest.Store{}
 	n := 0
-	s := &scheduling.Service{Store: store,
+	s := &scheduling.Service{Store: store, Audit: &trail{},
 		Practitioners: practitioners{"P1": {ID: "P1", Sub: "p1", Verified: true, Modes: []string{"inPerson", "video"}}},
 		Now:           func() time.Time { return now }, NewID: func() string { n++; return fmt.Sprintf("ID%d", n) }}
 	if _, err := s.PlaceSchedule(context.Background(), "p1", "P1", scheduling.Schedule{TimeZone: "Africa/Maputo", SlotMinutes: 30, EffectiveFrom: "2026-12-01", EffectiveTo: "2027-03-01",
@@ -39,7 +41,25 @@ func clinic(t *testing.T) (*scheduling.Service, *schedulingtest.Store, *time.Tim
 	return s, store, &now
 }
 
-func allow(context.Context) error { return nil }
+// allow is the policy allowing a booking: its event, to be written with it.
+func allow(context.Context) (audit.Event, error) {
+	return audit.Event{ID: "EV-" + time.Now().Format(time.RFC3339Nano), Action: "makeAppointment", Outcome: audit.Allowed}, nil
+}
+
+// trail is an audit trail in memory.
+type trail struct {
+	mu     sync.Mutex
+	events []audit.Event
+}
+
+func (t *trail) Append(_ context.Context, e audit.Event) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.events = append(t.events, e)
+	return nil
+}
+
+func (t *trail) List(context.Context, audit.Query) (audit.Page, error) { return audit.Page{}, nil }
 
 // TestBookingWaitsForItsAuthorization: the decision and the slot's reads
 // go out together, but a refused caller books nothing, and its refusal is
@@ -54,7 +74,7 @@ func TestBookingWaitsForItsAuthorization(t *testing.T) {
 		t.Fatalf("Monday's slots: %v, %v", slots, err)
 	}
 	refused := problem.New(problem.NotFound, "no beneficiary B1")
-	deny := func(context.Context) error { return refused }
+	deny := func(context.Context) (audit.Event, error) { return audit.Event{}, refused }
 	if _, err := s.Book(ctx, scheduling.BookRequest{BeneficiaryID: "B1", SlotID: slots[0].ID(), Mode: "inPerson", Authorize: deny}); err != refused {
 		t.Errorf("a refused caller: %v; want the refusal", err)
 	}
@@ -64,12 +84,29 @@ func TestBookingWaitsForItsAuthorization(t *testing.T) {
 	if _, err := s.Book(ctx, scheduling.BookRequest{BeneficiaryID: "B1", SlotID: slots[0].ID(), Mode: "inPerson"}); problem.CodeOf(err) != problem.Internal {
 		t.Errorf("a booking without authorization: %v; want a defect", err)
 	}
-	if len(store.Messages) != 0 {
-		t.Errorf("refused bookings wrote %d appointments' messages; want none", len(store.Messages))
+	if len(store.Messages) != 0 || len(store.Audited) != 0 {
+		t.Errorf("refused bookings wrote %d appointments' messages and %d events; want none", len(store.Messages), len(store.Audited))
 	}
-	if free, err := s.FreeSlots(ctx, "P1", monday, monday.Add(24*time.Hour), ""); err != nil || len(free) != len(slots) {
-		t.Errorf("free slots after refusals: %d, %v; want all %d", len(free), err, len(slots))
+	if got := s.Audit.(*trail).events; len(got) != 0 {
+		t.Errorf("the service recorded %+v for refusals the policy records; want nothing", got)
 	}
+
+	// Allowed: the decision is written with the booking, not apart; an
+	// allowed booking that books nothing (the slot is taken) records its
+	// decision alone before answering.
+	if _, err := s.Book(ctx, scheduling.BookRequest{BeneficiaryID: "B1", SlotID: slots[0].ID(), Mode: "inPerson", Authorize: allow}); err != nil {
+		t.Fatal(err)
+	}
+	if len(store.Audited) != 1 || store.Audited[0].Outcome != audit.Allowed || len(s.Audit.(*trail).events) != 0 {
+		t.Errorf("a booking's decision: %+v with it, %+v apart; want one with it", store.Audited, s.Audit.(*trail).events)
+	}
+	if _, err := s.Book(ctx, scheduling.BookRequest{BeneficiaryID: "B2", SlotID: slots[0].ID(), Mode: "inPerson", Authorize: allow}); !problem.Is(err, problem.Conflict) {
+		t.Fatalf("the same slot again: %v; want Conflict", err)
+	}
+	if got := s.Audit.(*trail).events; len(got) != 1 || got[0].Outcome != audit.Allowed || len(store.Audited) != 1 {
+		t.Errorf("an allowed booking that booked nothing: %+v recorded apart; want its decision", got)
+	}
+
 }
 
 func kinds(msgs []scheduling.Message) []string {

@@ -55,6 +55,35 @@ type item struct {
 
 // Append puts an event; an existing event is never overwritten.
 func (s *Store) Append(ctx context.Context, e audit.Event) error {
+	av, err := itemOf(e)
+	if err != nil {
+		return err
+	}
+	if e.Outcome == audit.Denied {
+		return s.appendDenial(ctx, e, av)
+	}
+	if err := dynamo.PutNew(ctx, s.DB, s.Table, av, "pk", "sk"); err != nil {
+		return unavailable(err)
+	}
+	return nil
+}
+
+// Put is the write of an allowed event inside another write's transaction
+// (the booking it allows): the event is stored with what it allows or not
+// at all. Appending the same event after is harmless: Append finds it.
+func (s *Store) Put(e audit.Event) (types.TransactWriteItem, error) {
+	if e.Outcome != audit.Allowed {
+		return types.TransactWriteItem{}, fmt.Errorf("audit: only an allowed event is written in a transaction, not %q", e.Outcome)
+	}
+	av, err := itemOf(e)
+	if err != nil {
+		return types.TransactWriteItem{}, err
+	}
+	return types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.Table), Item: av,
+		ConditionExpression: aws.String("attribute_not_exists(pk)")}}, nil
+}
+
+func itemOf(e audit.Event) (map[string]types.AttributeValue, error) {
 	sortKey := e.Time.UTC().Format(stamp) + "#" + e.ID
 	av, err := attributevalue.MarshalMap(item{
 		PK: "BENEFICIARY#" + e.BeneficiaryID, SK: sortKey,
@@ -64,15 +93,9 @@ func (s *Store) Append(ctx context.Context, e audit.Event) error {
 		BeneficiaryID: e.BeneficiaryID, Outcome: string(e.Outcome), RequestID: e.RequestID,
 	})
 	if err != nil {
-		return fmt.Errorf("marshal audit event: %w", err)
+		return nil, fmt.Errorf("marshal audit event: %w", err)
 	}
-	if e.Outcome == audit.Denied {
-		return s.appendDenial(ctx, e, av)
-	}
-	if err := dynamo.PutNew(ctx, s.DB, s.Table, av, "pk", "sk"); err != nil {
-		return unavailable(err)
-	}
-	return nil
+	return av, nil
 }
 
 func unavailable(err error) error {

@@ -15,6 +15,8 @@ import (
 
 	"ohcs/shared/app"
 
+	"golang.org/x/sync/errgroup"
+
 	"ohcs/shared/auth"
 	"ohcs/shared/cursor"
 	"ohcs/shared/etag"
@@ -238,16 +240,25 @@ func (h *Handlers) Find(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		next = page.Next
+		// The candidates' availability, all at once (at most
+		// maxAvailabilityChecks of them), judged in the page's order.
+		free := make([]bool, len(page.Items))
+		if window != nil {
+			checks, cctx := errgroup.WithContext(r.Context())
+			for i, p := range page.Items {
+				checks.Go(func() (err error) {
+					free[i], err = h.Availability.HasFreeSlot(cctx, p.ID, window[0], window[1])
+					return err
+				})
+			}
+			if err := checks.Wait(); err != nil {
+				return err
+			}
+		}
 		full := false
 		for i, p := range page.Items {
-			if window != nil {
-				ok, err := h.Availability.HasFreeSlot(r.Context(), p.ID, window[0], window[1])
-				if err != nil {
-					return err
-				}
-				if !ok {
-					continue
-				}
+			if window != nil && !free[i] {
+				continue
 			}
 			item := toJSON(p, false)
 			if page.Distances != nil {

@@ -23,6 +23,7 @@ package schedulingdb
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -31,6 +32,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"ohcs/shared/audit"
 	"ohcs/shared/dynamo"
 	"ohcs/shared/outbox"
 	"ohcs/shared/problem"
@@ -53,6 +55,9 @@ type Store struct {
 	Table       string
 	OutboxTable string
 	NewID       func() string
+	// AuditItem is the write of an allowed access decision in a booking's
+	// transaction (the audit store's Put).
+	AuditItem func(audit.Event) (types.TransactWriteItem, error)
 }
 
 var _ scheduling.Store = (*Store)(nil)
@@ -173,6 +178,16 @@ func (st *Store) Book(ctx context.Context, b scheduling.Booking, msgs []scheduli
 		c.add("appointment", types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}})
 		if err := st.messages(c, a, msgs, a.CreatedAt); err != nil {
 			return err
+		}
+		if b.Audit != nil {
+			if st.AuditItem == nil {
+				return errors.New("schedulingdb: a booking's audit event without an audit table")
+			}
+			it, err := st.AuditItem(*b.Audit)
+			if err != nil {
+				return err
+			}
+			c.add("audit", it)
 		}
 		tx, err := c.run(ctx)
 		switch {

@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"ohcs/shared/audit"
+	"ohcs/shared/audit/auditdb"
 	"ohcs/shared/dynamo/dynamotest"
 	"ohcs/shared/platform"
 	"ohcs/shared/problem"
@@ -111,5 +113,50 @@ func TestStatusWritesItsEvent(t *testing.T) {
 	}
 	if len(kinds) != 2 || kinds["Scompleted"] != "appointmentCompleted" || kinds["SnoShow"] != "appointmentNoShow" {
 		t.Errorf("events: %v", kinds)
+	}
+}
+
+// TestBookingWritesItsDecision: the access decision that allowed a booking
+// is written in the booking's own transaction, across the two tables: a
+// booking is stored with its event, and a transaction that fails stores
+// neither.
+func TestBookingWritesItsDecision(t *testing.T) {
+	ctx := context.Background()
+	db, cfg := dynamotest.New(t)
+	trail := &auditdb.Store{DB: db, Table: cfg.Table(tables.Audit)}
+	st := &schedulingdb.Store{DB: db, Table: cfg.Table(tables.Scheduling), OutboxTable: cfg.Table(tables.Outbox), NewID: platform.NewULID,
+		AuditItem: trail.Put}
+	now := time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC)
+	a := scheduling.Appointment{ID: "A1", PractitionerID: "P", BeneficiaryID: "B", Start: now.Add(48 * time.Hour), End: now.Add(48*time.Hour + 30*time.Minute),
+		LocalDate: "2027-01-06", Mode: "video", Status: scheduling.Booked, BookedAt: now, CreatedAt: now, UpdatedAt: now, Version: 1}
+	event := func(id string) *audit.Event {
+		return &audit.Event{ID: id, Time: now, ActorSub: "sub-b", ActorRole: "self", Action: "makeAppointment", ResourceType: "appointment",
+			BeneficiaryID: "B", Outcome: audit.Allowed}
+	}
+	if err := st.Book(ctx, scheduling.Booking{Appointment: a, Audit: event("E1")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	// The same appointment id at another time: its checks pass, its
+	// transaction fails on the appointment item.
+	clash := a
+	clash.Start, clash.End, clash.SlotID = a.Start.Add(2*time.Hour), a.End.Add(2*time.Hour), "other"
+	if err := st.Book(ctx, scheduling.Booking{Appointment: clash, Audit: event("E2")}, nil); err == nil {
+		t.Fatal("a second appointment under the same id was booked")
+	}
+	page, err := trail.List(ctx, audit.Query{BeneficiaryID: "B", Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, e := range page.Items {
+		ids = append(ids, e.ID)
+	}
+	if len(ids) != 1 || ids[0] != "E1" {
+		t.Errorf("audit events stored: %v; want E1 only (with its booking; the failed transaction stored none)", ids)
+	}
+	denied := event("E3")
+	denied.Outcome = audit.Denied
+	if err := st.Book(ctx, scheduling.Booking{Appointment: clash, Audit: denied}, nil); err == nil {
+		t.Error("a booking carrying a denial was written")
 	}
 }

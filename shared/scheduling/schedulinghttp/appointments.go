@@ -57,9 +57,9 @@ func (h *Handlers) Book(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	a, err := h.Service.Book(r.Context(), scheduling.BookRequest{BookedBy: p.Sub, BeneficiaryID: in.BeneficiaryID,
-		SlotID: in.SlotID, Mode: in.Mode, Reason: in.Reason, Authorize: func(ctx context.Context) error {
-			_, err := h.Policy.AuthorizeBooking(ctx, p, in.BeneficiaryID, slot.PractitionerID, "makeAppointment", access.Resource{Type: "appointment"})
-			return err
+		SlotID: in.SlotID, Mode: in.Mode, Reason: in.Reason, Authorize: func(ctx context.Context) (audit.Event, error) {
+			_, ev, err := h.Policy.AuthorizeBooking(ctx, p, in.BeneficiaryID, slot.PractitionerID, "makeAppointment", access.Resource{Type: "appointment"})
+			return ev, err
 		}})
 	if err != nil {
 		return err

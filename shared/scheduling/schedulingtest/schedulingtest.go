@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"ohcs/shared/audit"
+
 	"ohcs/shared/problem"
 	"ohcs/shared/scheduling"
 )
@@ -22,6 +24,8 @@ type Store struct {
 	appointments map[string]scheduling.Appointment
 	// Messages are the outbox messages written, by appointment id.
 	Messages map[string][]scheduling.Message
+	// Audited are the access decisions written with their bookings.
+	Audited []audit.Event
 }
 
 var _ scheduling.Store = (*Store)(nil)
@@ -121,6 +125,9 @@ func (s *Store) Book(_ context.Context, b scheduling.Booking, msgs []scheduling.
 	}
 	s.appointments[a.ID] = a
 	s.Messages[a.ID] = append(s.Messages[a.ID], msgs...)
+	if b.Audit != nil {
+		s.Audited = append(s.Audited, *b.Audit)
+	}
 	return nil
 }
 
