@@ -11,6 +11,7 @@ package access
 import (
 	"context"
 	"slices"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -121,6 +122,49 @@ type Directory interface {
 	// RevokedAt returns when the beneficiary last ended the practitioner's
 	// care relationship; ok is false if it never did.
 	RevokedAt(ctx context.Context, beneficiaryID, practitionerID string) (at time.Time, ok bool, err error)
+	// Facts reads at once what every decision starts from: the
+	// beneficiary (its NotFound is the error), and the caller's
+	// caregiver id and practitioner profile when asked (their NotFound
+	// is in Facts). A directory without a batch read answers with
+	// LookUp.
+	Facts(ctx context.Context, beneficiaryID, sub string, caregiver, practitioner bool) (Facts, error)
+}
+
+// Facts is what a decision starts from.
+type Facts struct {
+	Subject         Subject
+	CaregiverID     string
+	CaregiverErr    error
+	Practitioner    PractitionerProfile
+	PractitionerErr error
+}
+
+// LookUp answers Facts from d's separate lookups, sent together.
+func LookUp(ctx context.Context, d Directory, beneficiaryID, sub string, caregiver, practitioner bool) (Facts, error) {
+	var (
+		f             Facts
+		lookups, lctx = errgroup.WithContext(ctx)
+	)
+	lookups.Go(func() (err error) {
+		f.Subject, err = d.Subject(lctx, beneficiaryID)
+		return err
+	})
+	if caregiver {
+		lookups.Go(func() error {
+			f.CaregiverID, f.CaregiverErr = d.CaregiverID(lctx, sub)
+			return nil
+		})
+	}
+	if practitioner {
+		lookups.Go(func() error {
+			f.Practitioner, f.PractitionerErr = d.Practitioner(lctx, sub)
+			return nil
+		})
+	}
+	if err := lookups.Wait(); err != nil {
+		return Facts{}, err
+	}
+	return f, nil
 }
 
 // PractitionerProfile is what the policy knows of a practitioner.
@@ -198,6 +242,29 @@ func (pol *Policy) Authorize(ctx context.Context, p auth.Principal, action Actio
 		return Decision{}, err
 	}
 	return d, nil
+}
+
+// Decide is Authorize without the write of an allowed decision's event:
+// the caller records it before acting on the decision (Recording, or with
+// the write it allows). A refusal is recorded here, as Authorize does.
+func (pol *Policy) Decide(ctx context.Context, p auth.Principal, action Action, beneficiaryID string, auditAction string, res Resource) (Decision, audit.Event, error) {
+	return pol.authorize(ctx, p, action, beneficiaryID, auditAction, res, nil)
+}
+
+// Recording appends ev while read reads what it allows: a round trip
+// instead of two. What read found may be shown only when Recording
+// returns nil, the event stored (Unavailable when the trail cannot store
+// it, whatever read found).
+func (pol *Policy) Recording(ctx context.Context, ev audit.Event, read func(ctx context.Context) error) error {
+	var appendErr, readErr error
+	var both sync.WaitGroup
+	both.Go(func() { appendErr = pol.Audit.Append(ctx, ev) })
+	both.Go(func() { readErr = read(ctx) })
+	both.Wait()
+	if appendErr != nil {
+		return appendErr
+	}
+	return readErr
 }
 
 // authorize decides and applies rule (a further refusal of an allowed
@@ -303,41 +370,20 @@ func firstRole(p auth.Principal) string {
 
 var denied = problem.New(problem.NotFound, "not visible")
 
-// decide finds the strongest basis p holds for action. The lookups that
-// depend only on the request (the beneficiary, the caller's caregiver and
-// practitioner profiles) go out together, and so do the two that depend on
-// the practitioner's profile (the care relationship and the revocation):
-// each group is one round trip of waiting, not one per lookup.
+// decide finds the strongest basis p holds for action. What depends only
+// on the request (the beneficiary, the caller's caregiver and practitioner
+// profiles) is read at once (Directory.Facts), and so are the two that
+// depend on the practitioner's profile (the care relationship and the
+// revocation): each group is one round trip of waiting, not one per
+// lookup.
 func (pol *Policy) decide(ctx context.Context, p auth.Principal, action Action, beneficiaryID string) (Decision, error) {
-	var (
-		subj           Subject
-		cg             string
-		cgErr          error
-		prof           PractitionerProfile
-		profErr        error
-		asCaregiver    = p.Has(auth.Caregiver)
-		asPractitioner = p.Has(auth.Practitioner) && (action == ReadProfile || action == ReadRecords || action == WriteRecords || action == Notify)
-		lookups, lctx  = errgroup.WithContext(ctx)
-	)
-	lookups.Go(func() (err error) {
-		subj, err = pol.Directory.Subject(lctx, beneficiaryID)
-		return err
-	})
-	if asCaregiver {
-		lookups.Go(func() error {
-			cg, cgErr = pol.Directory.CaregiverID(lctx, p.Sub)
-			return nil
-		})
-	}
-	if asPractitioner {
-		lookups.Go(func() error {
-			prof, profErr = pol.Directory.Practitioner(lctx, p.Sub)
-			return nil
-		})
-	}
-	if err := lookups.Wait(); err != nil {
+	asCaregiver := p.Has(auth.Caregiver)
+	asPractitioner := p.Has(auth.Practitioner) && (action == ReadProfile || action == ReadRecords || action == WriteRecords || action == Notify)
+	facts, err := pol.Directory.Facts(ctx, beneficiaryID, p.Sub, asCaregiver, asPractitioner)
+	if err != nil {
 		return Decision{}, err
 	}
+	subj, cg, cgErr, prof, profErr := facts.Subject, facts.CaregiverID, facts.CaregiverErr, facts.Practitioner, facts.PractitionerErr
 	now := pol.Now()
 	d := Decision{Subject: subj}
 	if p.Has(auth.Beneficiary) && subj.Sub != "" && subj.Sub == p.Sub {

@@ -50,6 +50,10 @@ func (f fakeDirectory) Links(_ context.Context, b, c string) ([]access.Link, err
 	return f.links[b+"|"+c], nil
 }
 
+func (f fakeDirectory) Facts(ctx context.Context, b, sub string, caregiver, practitioner bool) (access.Facts, error) {
+	return access.LookUp(ctx, f, b, sub, caregiver, practitioner)
+}
+
 func (f fakeDirectory) RevokedAt(_ context.Context, b, p string) (time.Time, bool, error) {
 	t, ok := f.revoked[b+"|"+p]
 	return t, ok, nil
@@ -219,6 +223,38 @@ func TestAuthorize(t *testing.T) {
 				t.Errorf("audit event: got %+v; want %s by %s on %s", e, want, tc.who.Sub, tc.ben)
 			}
 		})
+	}
+}
+
+// TestReadWhileRecording: Decide hands an allowed decision's event back
+// unwritten; Recording writes it while the read runs, and answers the
+// trail's failure whatever the read found, so nothing read is shown
+// unrecorded.
+func TestReadWhileRecording(t *testing.T) {
+	ctx := context.Background()
+	for _, down := range []bool{false, true} {
+		log := &memAudit{fail: down}
+		pol := policy(log)
+		_, ev, err := pol.Decide(ctx, principal("ben-1", auth.Beneficiary), access.ReadRecords, "B1", "op", access.Resource{})
+		if err != nil || ev.Outcome != audit.Allowed || len(log.events) != 0 {
+			t.Fatalf("Decide: %+v, %v, %d recorded; want the allowed event, unwritten", ev, err, len(log.events))
+		}
+		read := false
+		err = pol.Recording(ctx, ev, func(context.Context) error { read = true; return nil })
+		switch {
+		case !read:
+			t.Error("Recording did not read")
+		case down && problem.CodeOf(err) != problem.Unavailable:
+			t.Errorf("trail down: %v; want Unavailable", err)
+		case !down && (err != nil || len(log.events) != 1 || log.events[0].ID != ev.ID):
+			t.Errorf("trail up: %v, %+v; want the event recorded", err, log.events)
+		}
+	}
+	// A refusal is recorded by Decide itself.
+	log := &memAudit{}
+	if _, _, err := policy(log).Decide(ctx, principal("stranger", auth.Beneficiary), access.ReadRecords, "B1", "op", access.Resource{}); !problem.Is(err, problem.NotFound) ||
+		len(log.events) != 1 || log.events[0].Outcome != audit.Denied {
+		t.Errorf("a refusal: %v, %+v; want NotFound and one denied event", err, log.events)
 	}
 }
 

@@ -4,9 +4,14 @@ import (
 	"context"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
 	"ohcs/shared/access"
+	"ohcs/shared/dynamo"
 	"ohcs/shared/people"
+	"ohcs/shared/people/peopledb"
 	"ohcs/shared/practitioner"
+	"ohcs/shared/practitioner/practitionerdb"
 	"ohcs/shared/problem"
 )
 
@@ -15,6 +20,10 @@ import (
 type directory struct {
 	people        people.Store
 	practitioners PractitionerLookup
+	// The stores' own items, read together in one batch (Facts).
+	db             *dynamodb.Client
+	peopleDB       *peopledb.Store
+	practitionerDB *practitionerdb.Store
 }
 
 var _ access.Directory = directory{}
@@ -26,6 +35,37 @@ func (d directory) Subject(ctx context.Context, id string) (access.Subject, erro
 		return access.Subject{}, err
 	}
 	return access.Subject{BeneficiaryID: b.ID, Sub: b.Sub, ManagedBy: b.ManagedBy}, nil
+}
+
+// Facts reads the beneficiary and, when asked, the caller's caregiver
+// account row and practitioner uniqueness row (which carries the profile)
+// in one BatchGetItem across the people and practitioner tables.
+func (d directory) Facts(ctx context.Context, beneficiaryID, sub string, caregiver, practitionerToo bool) (access.Facts, error) {
+	var (
+		f       access.Facts
+		subjErr error
+	)
+	gets := []dynamo.Get{d.peopleDB.BeneficiaryGet(beneficiaryID, func(b people.Beneficiary, err error) {
+		f.Subject, subjErr = access.Subject{BeneficiaryID: b.ID, Sub: b.Sub, ManagedBy: b.ManagedBy}, err
+	})}
+	if caregiver {
+		gets = append(gets, d.peopleDB.CaregiverIDGet(sub, func(id string, err error) { f.CaregiverID, f.CaregiverErr = id, err }))
+	}
+	if practitionerToo {
+		gets = append(gets, d.practitionerDB.BySubGet(sub, func(p practitioner.Practitioner, err error) {
+			f.PractitionerErr = err
+			if err == nil {
+				f.Practitioner = access.PractitionerProfile{ID: p.ID, Verified: p.Verification == practitioner.Verified}
+			}
+		}))
+	}
+	if err := dynamo.GetAll(ctx, d.db, gets...); err != nil {
+		return access.Facts{}, err
+	}
+	if subjErr != nil {
+		return access.Facts{}, subjErr
+	}
+	return f, nil
 }
 
 // CaregiverID returns the caregiver profile of sub: its account row.

@@ -179,3 +179,57 @@ func BatchGet(ctx context.Context, db *dynamodb.Client, table string, keys []map
 	}
 	return out, nil
 }
+
+// Get is one item of a batch read across tables (GetAll): where it is, and
+// what to do with it.
+type Get struct {
+	Table string
+	Key   map[string]types.AttributeValue
+	// Found receives the item, or nil when there is none.
+	Found func(ctx context.Context, item map[string]types.AttributeValue) error
+}
+
+// GetAll reads the items of gets, in any tables of the account, in one
+// strongly consistent BatchGetItem (at most 100 gets), with at most three
+// rounds of unprocessed keys (then Unavailable), and hands each item to
+// its Found. Two gets of one item read it once.
+func GetAll(ctx context.Context, db *dynamodb.Client, gets ...Get) error {
+	if len(gets) > 100 {
+		return fmt.Errorf("dynamo: %d gets in one batch; at most 100", len(gets))
+	}
+	id := func(table string, k map[string]types.AttributeValue) string {
+		return table + "\x1f" + Str(k[tables.PK]) + "\x1f" + Str(k[tables.SK])
+	}
+	req := map[string]types.KeysAndAttributes{}
+	seen := map[string]bool{}
+	for _, g := range gets {
+		if k := id(g.Table, g.Key); !seen[k] {
+			seen[k] = true
+			ka := req[g.Table]
+			ka.Keys, ka.ConsistentRead = append(ka.Keys, g.Key), aws.Bool(true)
+			req[g.Table] = ka
+		}
+	}
+	found := map[string]map[string]types.AttributeValue{}
+	for round := 0; len(req) > 0; round++ {
+		if round == 3 {
+			return problem.New(problem.Unavailable, "the data store is busy, retry later")
+		}
+		resp, err := db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
+		if err != nil {
+			return Err(err, "batch read")
+		}
+		for table, items := range resp.Responses {
+			for _, it := range items {
+				found[id(table, it)] = it
+			}
+		}
+		req = resp.UnprocessedKeys
+	}
+	for _, g := range gets {
+		if err := g.Found(ctx, found[id(g.Table, g.Key)]); err != nil {
+			return err
+		}
+	}
+	return nil
+}

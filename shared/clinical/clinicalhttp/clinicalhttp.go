@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"ohcs/shared/app"
+	"ohcs/shared/audit"
 	"ohcs/shared/validate"
 
 	"ohcs/shared/access"
@@ -278,70 +279,81 @@ func (h *Handlers) GetPlan(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// listQuery authorizes ReadRecords on the beneficiaryId query parameter and
-// reads the paging.
-func (h *Handlers) listQuery(r *http.Request, op string, extra ...string) (clinical.ListQuery, string, error) {
-	p, err := auth.FromRequest(r)
+// listed answers a list of records: it decides ReadRecords on the
+// beneficiaryId query parameter, reads the paging, then reads the page
+// with read while the decision's audit record is written (the page is
+// shown only once the record is stored).
+func listed[T, J any](h *Handlers, w http.ResponseWriter, r *http.Request, op string, extra []string,
+	read func(context.Context, clinical.ListQuery) (clinical.Page[T], error), out func(T) J) error {
+	q, scope, ev, err := h.listQuery(r, op, extra...)
 	if err != nil {
-		return clinical.ListQuery{}, "", err
+		return err
 	}
-	v := r.URL.Query()
-	q := clinical.ListQuery{BeneficiaryID: v.Get("beneficiaryId")}
-	if !validate.IsID(q.BeneficiaryID) {
-		return q, "", problem.Field("beneficiaryId", "is required")
-	}
-	if s := v.Get("since"); s != "" {
-		if q.Since, err = time.Parse(time.RFC3339, s); err != nil {
-			return q, "", problem.Field("since", "must be an RFC 3339 time")
-		}
-	}
-	if _, err := h.Policy.Authorize(r.Context(), p, access.ReadRecords, q.BeneficiaryID, op, access.Resource{Type: op}); err != nil {
-		return q, "", err
-	}
-	scope := strings.Join(append([]string{op, p.Sub, q.BeneficiaryID, v.Get("since")}, extra...), "\x1f")
-	pg, err := paging.Parse(r, h.Cursors, scope)
-	q.Limit, q.After = pg.Limit, pg.After
-	return q, scope, err
-}
-
-// writePage answers a page of records loaded with err, each shown by out.
-func writePage[T, J any](h *Handlers, w http.ResponseWriter, scope string, page clinical.Page[T], err error, out func(T) J) error {
-	if err != nil {
+	var page clinical.Page[T]
+	if err := h.Policy.Recording(r.Context(), ev, func(ctx context.Context) (err error) {
+		page, err = read(ctx, q)
+		return err
+	}); err != nil {
 		return err
 	}
 	return paging.Write(w, h.Cursors, scope, page.Items, page.Next, out)
 }
 
+// listQuery decides ReadRecords on the beneficiaryId query parameter and
+// reads the paging; it returns the allowed decision's event for the caller
+// to record (a refusal is recorded, and so is the decision when the paging
+// is refused).
+func (h *Handlers) listQuery(r *http.Request, op string, extra ...string) (clinical.ListQuery, string, audit.Event, error) {
+	var none audit.Event
+	p, err := auth.FromRequest(r)
+	if err != nil {
+		return clinical.ListQuery{}, "", none, err
+	}
+	v := r.URL.Query()
+	q := clinical.ListQuery{BeneficiaryID: v.Get("beneficiaryId")}
+	if !validate.IsID(q.BeneficiaryID) {
+		return q, "", none, problem.Field("beneficiaryId", "is required")
+	}
+	if s := v.Get("since"); s != "" {
+		if q.Since, err = time.Parse(time.RFC3339, s); err != nil {
+			return q, "", none, problem.Field("since", "must be an RFC 3339 time")
+		}
+	}
+	_, ev, err := h.Policy.Decide(r.Context(), p, access.ReadRecords, q.BeneficiaryID, op, access.Resource{Type: op})
+	if err != nil {
+		return q, "", none, err
+	}
+	scope := strings.Join(append([]string{op, p.Sub, q.BeneficiaryID, v.Get("since")}, extra...), "\x1f")
+	pg, err := paging.Parse(r, h.Cursors, scope)
+	if err != nil {
+		if aerr := h.Policy.Audit.Append(r.Context(), ev); aerr != nil {
+			return q, "", none, aerr
+		}
+		return q, "", none, err
+	}
+	q.Limit, q.After = pg.Limit, pg.After
+	return q, scope, ev, nil
+}
+
 // ListConsultations serves listConsultations.
 func (h *Handlers) ListConsultations(w http.ResponseWriter, r *http.Request) error {
-	q, scope, err := h.listQuery(r, "listConsultations")
-	if err != nil {
-		return err
-	}
-	page, err := h.Service.Consultations(r.Context(), q)
-	return writePage(h, w, scope, page, err, consultationOut)
+	return listed(h, w, r, "listConsultations", nil, h.Service.Consultations, consultationOut)
 }
 
 // ListEntries serves listHealthRecordEntries.
 func (h *Handlers) ListEntries(w http.ResponseWriter, r *http.Request) error {
 	kind := r.URL.Query().Get("kind")
-	q, scope, err := h.listQuery(r, "listHealthRecordEntries", kind)
-	if err != nil {
-		return err
-	}
-	q.Kind = kind
-	page, err := h.Service.Entries(r.Context(), q)
-	return writePage(h, w, scope, page, err, entryOut)
+	return listed(h, w, r, "listHealthRecordEntries", []string{kind}, func(ctx context.Context, q clinical.ListQuery) (clinical.Page[clinical.Entry], error) {
+		q.Kind = kind
+		return h.Service.Entries(ctx, q)
+	}, entryOut)
 }
 
 // ListPlans serves listTreatmentPlans.
 func (h *Handlers) ListPlans(w http.ResponseWriter, r *http.Request) error {
 	status := r.URL.Query().Get("status")
-	q, scope, err := h.listQuery(r, "listTreatmentPlans", status)
-	if err != nil {
-		return err
-	}
-	q.Status = status
-	page, err := h.Service.Plans(r.Context(), q)
-	return writePage(h, w, scope, page, err, planResponse)
+	return listed(h, w, r, "listTreatmentPlans", []string{status}, func(ctx context.Context, q clinical.ListQuery) (clinical.Page[clinical.Plan], error) {
+		q.Status = status
+		return h.Service.Plans(ctx, q)
+	}, planResponse)
 }

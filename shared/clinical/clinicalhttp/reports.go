@@ -101,12 +101,7 @@ func (h *Handlers) GetReport(w http.ResponseWriter, r *http.Request) error {
 
 // ListReports serves listHealthReports.
 func (h *Handlers) ListReports(w http.ResponseWriter, r *http.Request) error {
-	q, scope, err := h.listQuery(r, "listHealthReports")
-	if err != nil {
-		return err
-	}
-	page, err := h.Service.Reports(r.Context(), q)
-	return writePage(h, w, scope, page, err, reportOut)
+	return listed(h, w, r, "listHealthReports", nil, h.Service.Reports, reportOut)
 }
 
 // Export serves exportHealthRecordFhir.

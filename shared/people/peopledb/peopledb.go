@@ -110,17 +110,55 @@ func (st *Store) get(ctx context.Context, k map[string]types.AttributeValue, wha
 	if err != nil {
 		return 0, dynamo.Err(err, "get "+what)
 	}
-	if out.Item == nil {
+	return decodeProfile(out.Item, what, dst)
+}
+
+// decodeProfile reads a profile item (nil: NotFound) into dst and returns
+// its version.
+func decodeProfile(item map[string]types.AttributeValue, what string, dst any) (int64, error) {
+	if item == nil {
 		return 0, problem.New(problem.NotFound, "no such %s", what)
 	}
-	if err := attributevalue.Unmarshal(out.Item["data"], dst); err != nil {
+	if err := attributevalue.Unmarshal(item["data"], dst); err != nil {
 		return 0, fmt.Errorf("unmarshal %s: %w", what, err)
 	}
 	var v int64
-	if n, ok := out.Item["version"].(*types.AttributeValueMemberN); ok {
+	if n, ok := item["version"].(*types.AttributeValueMemberN); ok {
 		v, _ = strconv.ParseInt(n.Value, 10, 64)
 	}
 	return v, nil
+}
+
+// BeneficiaryGet is GetBeneficiary as one get of a batch read across
+// tables (dynamo.GetAll): done receives the beneficiary or NotFound.
+func (st *Store) BeneficiaryGet(id string, done func(people.Beneficiary, error)) dynamo.Get {
+	return dynamo.Get{Table: st.Table, Key: key("BENEFICIARY#"+id, "PROFILE"), Found: func(_ context.Context, item map[string]types.AttributeValue) error {
+		var it beneficiaryItem
+		v, err := decodeProfile(item, "beneficiary", &it)
+		if err != nil && !problem.Is(err, problem.NotFound) {
+			return err
+		}
+		done(fromBeneficiaryItem(it, v), err)
+		return nil
+	}}
+}
+
+// CaregiverIDGet is CaregiverIDOf as one get of a batch read: done
+// receives the caregiver id of the account or NotFound.
+func (st *Store) CaregiverIDGet(sub string, done func(string, error)) dynamo.Get {
+	return dynamo.Get{Table: st.Table, Key: key("SUB#"+sub, "CAREGIVER"), Found: func(_ context.Context, item map[string]types.AttributeValue) error {
+		done(accountID(item))
+		return nil
+	}}
+}
+
+// accountID is the profile id an account row names; NotFound without one.
+func accountID(item map[string]types.AttributeValue) (string, error) {
+	id, ok := item["id"].(*types.AttributeValueMemberS)
+	if !ok {
+		return "", problem.New(problem.NotFound, "this account has no such profile")
+	}
+	return id.Value, nil
 }
 
 // createWithAccount writes a profile and, when sub is set, its account row,
@@ -156,11 +194,7 @@ func (st *Store) idOfAccount(ctx context.Context, sub, kind string) (string, err
 	if err != nil {
 		return "", dynamo.Err(err, "get account")
 	}
-	id, ok := out.Item["id"].(*types.AttributeValueMemberS)
-	if !ok {
-		return "", problem.New(problem.NotFound, "this account has no such profile")
-	}
-	return id.Value, nil
+	return accountID(out.Item)
 }
 
 // put replaces an item if its stored version is still old.

@@ -343,14 +343,32 @@ func (st *Store) GetBySub(ctx context.Context, sub string) (practitioner.Practit
 	if err != nil {
 		return practitioner.Practitioner{}, dynamo.Err(err, "get practitioner by sub")
 	}
-	id, ok := out.Item["practitionerId"].(*types.AttributeValueMemberS)
+	return st.ofSubRow(ctx, out.Item)
+}
+
+// ofSubRow is the profile a uniqueness row (nil: none) carries or leads to.
+func (st *Store) ofSubRow(ctx context.Context, row map[string]types.AttributeValue) (practitioner.Practitioner, error) {
+	id, ok := row["practitionerId"].(*types.AttributeValueMemberS)
 	if !ok {
 		return practitioner.Practitioner{}, problem.New(problem.NotFound, "this account has no practitioner profile")
 	}
-	if _, copied := out.Item["data"]; copied {
-		return decode(out.Item)
+	if _, copied := row["data"]; copied {
+		return decode(row)
 	}
 	return st.Get(ctx, id.Value)
+}
+
+// BySubGet is GetBySub as one get of a batch read across tables
+// (dynamo.GetAll): done receives the profile or NotFound.
+func (st *Store) BySubGet(sub string, done func(practitioner.Practitioner, error)) dynamo.Get {
+	return dynamo.Get{Table: st.Table, Key: subKey(sub), Found: func(ctx context.Context, row map[string]types.AttributeValue) error {
+		p, err := st.ofSubRow(ctx, row)
+		if err != nil && !problem.Is(err, problem.NotFound) {
+			return err
+		}
+		done(p, err)
+		return nil
+	}}
 }
 
 // Update writes the new profile and its facets if the stored version is
