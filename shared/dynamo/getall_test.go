@@ -2,6 +2,7 @@ package dynamo_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -57,5 +58,18 @@ func TestGetAllReadsTablesInOneRequest(t *testing.T) {
 	}
 	if u := counter.Usage("read"); u.Total() != 1 || u.Requests["BatchGetItem"] != 1 {
 		t.Errorf("requests: %v; want one BatchGetItem", u.Requests)
+	}
+	// DynamoDB refuses more than 100 items a request: so does GetAll,
+	// before sending.
+	many := make([]dynamo.Get, 101)
+	for i := range many {
+		many[i] = get("many", people, fmt.Sprint("X", i))
+	}
+	before := counter.Usage("read")
+	if err := dynamo.GetAll(counter.Begin(ctx, "read"), db, many...); err == nil {
+		t.Error("101 gets in one batch were sent")
+	}
+	if u := counter.Usage("read").Sub(before); u.Total() != 0 {
+		t.Errorf("a refused batch sent %v", u.Requests)
 	}
 }
