@@ -176,7 +176,12 @@ func newAPI(st awscdk.Stack, in apiInputs) api {
 		suppression{id: "AwsSolutions-SMG4", reason: "The cursor key only seals pagination positions; rotating it just ends the lists being paged"},
 		suppression{id: "HIPAA.Security-SecretsManagerRotationEnabled", reason: "The cursor key only seals pagination positions; rotating it just ends the lists being paged"},
 	)
-	newFirewall(st, out.rest, in.key)
+	if in.props.Firewall {
+		newFirewall(st, out.rest, in.key)
+	} else {
+		accept(out.rest, suppression{id: "AwsSolutions-APIG3",
+			reason: "Deployed with ohcs:waf=false: the operator chose to save the web ACL's fixed monthly cost and accepted the risk README.md states (no managed rules, no per-address rate limit beyond the stage throttle)"})
+	}
 	// The event functions page nothing: no cursor key, no access to its
 	// secret.
 	out.eventEnv = map[string]*string{

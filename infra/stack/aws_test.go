@@ -406,3 +406,34 @@ func TestNoSecretInConfiguration(t *testing.T) {
 		})
 	}
 }
+
+// TestFirewallSwitch: the web ACL, its association and its logging are on
+// by default; ohcs:waf=false (as -c gives it, a string, or as cdk.json
+// does, a boolean) synthesizes none of them and no cdk-nag error, its
+// finding accepted with the reason README.md gives.
+func TestFirewallSwitch(t *testing.T) {
+	on, _ := template(t)
+	wafTypes := []string{"AWS::WAFv2::WebACL", "AWS::WAFv2::WebACLAssociation", "AWS::WAFv2::LoggingConfiguration"}
+	for _, typ := range wafTypes {
+		if len(resources(on, typ)) != 1 {
+			t.Errorf("by default: %d %s; want 1", len(resources(on, typ)), typ)
+		}
+	}
+	for _, off := range []any{"false", false} {
+		tpl, errs, _, err := synth(map[string]any{"ohcs:waf": off})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, typ := range wafTypes {
+			if n := len(resources(tpl, typ)); n != 0 {
+				t.Errorf("ohcs:waf=%v: %d %s; want none", off, n, typ)
+			}
+		}
+		if len(errs) > 0 {
+			t.Errorf("ohcs:waf=%v: cdk-nag errors:\n%s", off, strings.Join(errs, "\n"))
+		}
+		if len(resources(tpl, "AWS::ApiGateway::Stage")) != 1 {
+			t.Errorf("ohcs:waf=%v: the API has no stage", off)
+		}
+	}
+}

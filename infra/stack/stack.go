@@ -42,6 +42,11 @@ type Props struct {
 	// AlarmEmail, when set, is subscribed to the alarm topic
 	// (ohcs:alarmEmail).
 	AlarmEmail string
+	// Firewall puts the WAF web ACL in front of the API (ohcs:waf, on by
+	// default). Off saves its fixed monthly cost (bench/results.md, Idle
+	// cost), at a risk README.md states: no managed rules against known
+	// bad inputs, no per-address rate limit beyond the stage's throttle.
+	Firewall bool
 }
 
 // ExampleEmailDomain is the placeholder mail domain: a deployment must set
@@ -63,7 +68,8 @@ func contextList(app awscdk.App, key string) []string {
 }
 
 // PropsFromContext reads the props from the CDK context and environment:
-// ohcs:buildDir, ohcs:emailDomain, ohcs:reservedConcurrency.
+// ohcs:buildDir, ohcs:emailDomain, ohcs:reservedConcurrency, ohcs:waf and
+// the others named on Props.
 func PropsFromContext(app awscdk.App) Props {
 	p := Props{
 		StackProps: awscdk.StackProps{
@@ -81,6 +87,7 @@ func PropsFromContext(app awscdk.App) Props {
 		CallbackURLs:  []string{LoginCallback},
 		ThrottleRate:  50,
 		ThrottleBurst: 100,
+		Firewall:      true,
 	}
 	if *p.Env.Account == "" {
 		p.Env = nil
@@ -104,6 +111,13 @@ func PropsFromContext(app awscdk.App) Props {
 	}
 	if v, ok := node.TryGetContext(jsii.String("ohcs:alarmEmail")).(string); ok {
 		p.AlarmEmail = v
+	}
+	// -c ohcs:waf=false gives a string, cdk.json a boolean.
+	switch v := node.TryGetContext(jsii.String("ohcs:waf")).(type) {
+	case bool:
+		p.Firewall = v
+	case string:
+		p.Firewall = v != "false"
 	}
 	return p
 }

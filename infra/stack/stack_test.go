@@ -36,45 +36,56 @@ var synthesized struct {
 func template(t *testing.T) (map[string]any, []string) {
 	t.Helper()
 	synthesized.once.Do(func() {
-		dir, err := os.MkdirTemp("", "ohcs-build-")
-		if err != nil {
-			synthesized.err = err
-			return
-		}
-		doc, err := openapi.Load(context.Background())
-		if err != nil {
-			synthesized.err = err
-			return
-		}
-		// Stand-in function code: the stack only packages the folders.
-		for _, op := range openapi.Operations(doc) {
-			fn := filepath.Join(dir, stack.FunctionDir(op.ID))
-			_ = os.MkdirAll(fn, 0o755)
-			_ = os.WriteFile(filepath.Join(fn, "bootstrap"), []byte(op.ID), 0o755)
-		}
-		for _, ef := range stack.EventFunctions {
-			_ = os.MkdirAll(filepath.Join(dir, ef.Name), 0o755)
-			_ = os.WriteFile(filepath.Join(dir, ef.Name, "bootstrap"), []byte(ef.Name), 0o755)
-		}
-		app := awscdk.NewApp(nil)
-		props := stack.PropsFromContext(app)
-		props.BuildDir = dir
-		s := stack.New(app, "Test", props)
-		stack.CheckCompliance(app)
-		tpl := assertions.Template_FromStack(s.Stack, nil)
-		raw, _ := json.Marshal(tpl.ToJSON())
-		_ = json.Unmarshal(raw, &synthesized.template)
-		for _, m := range *assertions.Annotations_FromStack(s.Stack).FindWarning(jsii.String("*"), assertions.Match_AnyValue()) {
-			synthesized.warnings = append(synthesized.warnings, fmt.Sprintf("%s: %v", *m.Id, m.Entry.Data))
-		}
-		for _, m := range *assertions.Annotations_FromStack(s.Stack).FindError(jsii.String("*"), assertions.Match_AnyValue()) {
-			synthesized.errors = append(synthesized.errors, fmt.Sprintf("%s: %v", *m.Id, m.Entry.Data))
-		}
+		synthesized.template, synthesized.errors, synthesized.warnings, synthesized.err = synth(nil)
 	})
 	if synthesized.err != nil {
 		t.Fatal(synthesized.err)
 	}
 	return synthesized.template, synthesized.errors
+}
+
+// synth synthesizes the stack with the CDK context given, over stand-in
+// function code, and returns its template and cdk-nag's errors and
+// warnings.
+func synth(cdkContext map[string]any) (tpl map[string]any, errs, warnings []string, err error) {
+	dir, err := os.MkdirTemp("", "ohcs-build-")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	defer os.RemoveAll(dir)
+	doc, err := openapi.Load(context.Background())
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	// Stand-in function code: the stack only packages the folders.
+	for _, op := range openapi.Operations(doc) {
+		fn := filepath.Join(dir, stack.FunctionDir(op.ID))
+		_ = os.MkdirAll(fn, 0o755)
+		_ = os.WriteFile(filepath.Join(fn, "bootstrap"), []byte(op.ID), 0o755)
+	}
+	for _, ef := range stack.EventFunctions {
+		_ = os.MkdirAll(filepath.Join(dir, ef.Name), 0o755)
+		_ = os.WriteFile(filepath.Join(dir, ef.Name, "bootstrap"), []byte(ef.Name), 0o755)
+	}
+	var appProps *awscdk.AppProps
+	if cdkContext != nil {
+		appProps = &awscdk.AppProps{Context: &cdkContext}
+	}
+	app := awscdk.NewApp(appProps)
+	props := stack.PropsFromContext(app)
+	props.BuildDir = dir
+	s := stack.New(app, "Test", props)
+	stack.CheckCompliance(app)
+	out := assertions.Template_FromStack(s.Stack, nil)
+	raw, _ := json.Marshal(out.ToJSON())
+	_ = json.Unmarshal(raw, &tpl)
+	for _, m := range *assertions.Annotations_FromStack(s.Stack).FindWarning(jsii.String("*"), assertions.Match_AnyValue()) {
+		warnings = append(warnings, fmt.Sprintf("%s: %v", *m.Id, m.Entry.Data))
+	}
+	for _, m := range *assertions.Annotations_FromStack(s.Stack).FindError(jsii.String("*"), assertions.Match_AnyValue()) {
+		errs = append(errs, fmt.Sprintf("%s: %v", *m.Id, m.Entry.Data))
+	}
+	return tpl, errs, warnings, nil
 }
 
 func resources(tpl map[string]any, typ string) map[string]map[string]any {
