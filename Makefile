@@ -134,7 +134,7 @@ deploy: build $(TOOLS)/cdk ## Deploy to the AWS account and region of the enviro
 	JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=1 CDK_DEFAULT_REGION=$$AWS_REGION $(TOOLS)/cdk deploy --require-approval broadening
 
 .PHONY: bench
-bench: $(RIE) ## Benchmarks (operations, handlers, load at 1/8/32 connections, cost model, cold starts, sizes), written to bench/results.md (not part of make test)
+bench: synth $(RIE) ## Benchmarks (operations, handlers, load at 1/8/32 connections on both stores, request levels, the bill idle and busy, cold starts, sizes), written to bench/results.md (not part of make test)
 	RIE=$(CURDIR)/$(RIE) scripts/bench.sh
 
 .PHONY: docs-check

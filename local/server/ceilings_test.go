@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"ohcs/openapi"
+	"ohcs/shared/dynamo/dynamoprobe"
 	"ohcs/shared/knowledge"
 	"ohcs/shared/scheduling"
 )
@@ -66,7 +67,7 @@ func TestRequestCeilings(t *testing.T) {
 		}
 		reqs := []request{matrix[op.ID][0].build(ww)}
 		reqs = append(reqs, worst[op.ID]...)
-		most, deepest := 0, 0
+		most, deepest, reads, written := 0, 0, 0, 0
 		for _, r := range reqs {
 			tok := ww.tokens[caller]
 			u := usage(c, op.ID, func() { c.call(r.method, r.path, tok, r.body, r.header) })
@@ -75,6 +76,9 @@ func TestRequestCeilings(t *testing.T) {
 				continue
 			}
 			most, deepest = max(most, u.Total()), max(deepest, u.Levels)
+			if u.Total() == most {
+				reads, written = readRequests(u), itemsWritten(u)
+			}
 			if testing.Verbose() && len(reqs) > 1 {
 				t.Logf("%s %s: %d in %d levels %v", op.ID, r.path, u.Total(), u.Levels, u.Requests)
 			}
@@ -85,17 +89,37 @@ func TestRequestCeilings(t *testing.T) {
 				t.Errorf("%s %s: %d levels of DynamoDB requests; the ceiling is %d: %v", r.method, strings.SplitN(r.path, "?", 2)[0], u.Levels, levels, u.Requests)
 			}
 		}
-		report = append(report, fmt.Sprintf("| %s | %d | %d | %d | %d |", op.ID, most, ceiling, deepest, levels))
+		report = append(report, fmt.Sprintf("| %s | %d | %d | %d | %d | %d | %d |", op.ID, most, ceiling, deepest, levels, reads, written))
 	}
 	sort.Strings(report)
 	t.Logf("most requests per call:\n%s", strings.Join(report, "\n"))
 	// make bench writes the table into bench/results.md.
 	if out := os.Getenv("OHCS_CEILINGS_OUT"); out != "" {
-		table := "| operation | most requests seen (worst inputs) | ceiling | most levels seen | level ceiling |\n|---|---:|---:|---:|---:|\n" + strings.Join(report, "\n") + "\n"
+		table := "| operation | most requests seen (worst inputs) | ceiling | most levels seen | level ceiling | their reads | items they wrote |\n|---|---:|---:|---:|---:|---:|---:|\n" + strings.Join(report, "\n") + "\n"
 		if err := os.WriteFile(out, []byte(table), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
+}
+
+// readRequests counts u's read requests (the rest write).
+func readRequests(u dynamoprobe.Usage) int {
+	n := 0
+	for action, k := range u.Requests {
+		if slices.Contains([]string{"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"}, action) {
+			n += k
+		}
+	}
+	return n
+}
+
+// itemsWritten counts the items u's writes wrote.
+func itemsWritten(u dynamoprobe.Usage) int {
+	n := 0
+	for _, k := range u.Writes {
+		n += k
+	}
+	return n
 }
 
 // requestCeilings is the most DynamoDB requests one call of each operation
