@@ -12,7 +12,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+	"github.com/aws/aws-sdk-go-v2/service/ses"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"ohcs/shared/app"
@@ -43,7 +43,7 @@ func run(ctx context.Context, getenv func(string) string) error {
 	// (dynamo.AWSConfig); the services' endpoint variables as the SDK
 	// names them.
 	aws := dynamo.AWSConfig(cfg)
-	mail := sesv2.NewFromConfig(aws, func(o *sesv2.Options) { o.BaseEndpoint = cfg.Endpoint("SESV2") })
+	mail := ses.NewFromConfig(aws, func(o *ses.Options) { o.BaseEndpoint = cfg.Endpoint("SES") })
 	text := sns.NewFromConfig(aws, func(o *sns.Options) { o.BaseEndpoint = cfg.Endpoint("SNS") })
 	router := app.Of(env).Router(&awssend.Mail{Client: mail, From: getenv("OHCS_MAIL_FROM")}, &awssend.Text{Client: text})
 	lambda.StartWithOptions(func(ctx context.Context, ev events.SNSEvent) error {

@@ -1,6 +1,6 @@
 // Package localmail stands in for SES and SNS on a laptop: it records the
 // email and SMS the local server sends, for GET /_local/outbox. Deployed
-// stacks send through SES v2 and SNS.
+// stacks send through SES and SNS.
 package localmail
 
 import (

@@ -348,7 +348,7 @@ func (sm *stackMode) newInvoker(rie, proxy string, builder *lambdamode.Builder) 
 			"AWS_ACCESS_KEY_ID=ASIALOCALFUNCTION", "AWS_SECRET_ACCESS_KEY=local", "AWS_SESSION_TOKEN=local",
 			"AWS_LAMBDA_FUNCTION_MEMORY_SIZE="+strconv.Itoa(fn.MemoryMB),
 			config.EnvDynamoDBEndpoint+"="+at, "AWS_MAX_ATTEMPTS="+strconv.Itoa(sdkAttempts),
-			"AWS_ENDPOINT_URL_SNS="+at+"/aws/sns", "AWS_ENDPOINT_URL_SESV2="+at+"/aws/sesv2",
+			"AWS_ENDPOINT_URL_SNS="+at+"/aws/sns", "AWS_ENDPOINT_URL_SES="+at+"/aws/ses",
 			"AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER="+at+"/aws/cognito",
 			"AWS_ENDPOINT_URL_SECRETS_MANAGER="+at+"/aws/secretsmanager")
 	}

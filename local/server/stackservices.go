@@ -31,7 +31,7 @@ func (sm *stackMode) services(key, service string, w http.ResponseWriter, r *htt
 	switch name, _, _ := strings.Cut(service, "/"); name {
 	case "sns":
 		sm.sns(key, body, w, s)
-	case "sesv2":
+	case "ses":
 		sm.ses(key, body, w, s)
 	case "cognito":
 		sm.cognito(key, r.Header.Get("X-Amz-Target"), body, w)
@@ -107,44 +107,49 @@ func (sm *stackMode) sns(key string, body []byte, w http.ResponseWriter, s *Serv
 	_ = xml.NewEncoder(w).Encode(snsResponse{Xmlns: "http://sns.amazonaws.com/doc/2010-03-31/", MessageID: id, RequestID: id})
 }
 
-// ses answers SendEmail (SES v2, REST JSON) with a simple text message.
+type sesResponse struct {
+	XMLName   xml.Name `xml:"SendEmailResponse"`
+	Xmlns     string   `xml:"xmlns,attr"`
+	MessageID string   `xml:"SendEmailResult>MessageId"`
+	RequestID string   `xml:"ResponseMetadata>RequestId"`
+}
+
+// ses answers SendEmail (SES's Query API) with a simple text message.
 func (sm *stackMode) ses(key string, body []byte, w http.ResponseWriter, s *Server) {
 	fail := func(status int, code, msg string) {
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("X-Amzn-ErrorType", code)
+		w.Header().Set("Content-Type", "text/xml")
 		w.WriteHeader(status)
-		out, _ := json.Marshal(map[string]string{"message": msg})
-		_, _ = w.Write(out)
+		_ = xml.NewEncoder(w).Encode(snsError{Type: "Sender", Code: code, Message: msg})
 	}
-	var in struct {
-		FromEmailAddress string
-		Destination      struct{ ToAddresses []string }
-		Content          struct {
-			Simple *struct {
-				Subject struct{ Data string }
-				Body    struct{ Text *struct{ Data string } }
-			}
-		}
-	}
-	if err := json.Unmarshal(body, &in); err != nil || in.Content.Simple == nil || in.Content.Simple.Body.Text == nil {
-		fail(http.StatusBadRequest, "BadRequestException", "a simple text message is required")
+	form, err := url.ParseQuery(string(body))
+	if err != nil || form.Get("Action") != "SendEmail" {
+		fail(http.StatusBadRequest, "InvalidAction", "only SendEmail is served locally")
 		return
 	}
-	_, domain, _ := strings.Cut(in.FromEmailAddress, "@")
+	subject, text, from := form.Get("Message.Subject.Data"), form.Get("Message.Body.Text.Data"), form.Get("Source")
+	var to []string
+	for i := 1; form.Has(fmt.Sprintf("Destination.ToAddresses.member.%d", i)); i++ {
+		to = append(to, form.Get(fmt.Sprintf("Destination.ToAddresses.member.%d", i)))
+	}
+	if !form.Has("Message.Body.Text.Data") || len(to) == 0 || from == "" {
+		fail(http.StatusBadRequest, "InvalidParameterValue", "a simple text message with a source and a recipient is required")
+		return
+	}
+	_, domain, _ := strings.Cut(from, "@")
 	identity := fmt.Sprintf("arn:aws:ses:%s:%s:identity/%s", sm.region, localAccount, domain)
 	if !sm.allows(key, "ses:SendEmail", identity) {
-		fail(http.StatusForbidden, "AccessDeniedException", fmt.Sprintf("User: %s is not authorized to perform: ses:SendEmail on resource: %s", key, identity))
+		fail(http.StatusForbidden, "AccessDenied", fmt.Sprintf("User: %s is not authorized to perform: ses:SendEmail on resource: %s", key, identity))
 		return
 	}
-	for _, to := range in.Destination.ToAddresses {
-		if err := s.Mail.SendEmail(context.Background(), to, in.Content.Simple.Subject.Data, in.Content.Simple.Body.Text.Data); err != nil {
+	for _, addr := range to {
+		if err := s.Mail.SendEmail(context.Background(), addr, subject, text); err != nil {
 			fail(http.StatusInternalServerError, "InternalFailure", err.Error())
 			return
 		}
 	}
 	id, _ := randomText(20)
-	w.Header().Set("Content-Type", "application/json")
-	_, _ = fmt.Fprintf(w, `{"MessageId":%q}`, id)
+	w.Header().Set("Content-Type", "text/xml")
+	_ = xml.NewEncoder(w).Encode(sesResponse{Xmlns: "http://ses.amazonaws.com/doc/2010-12-01/", MessageID: id, RequestID: id})
 }
 
 // cognito answers AdminAddUserToGroup for the local user pool.

@@ -26,7 +26,7 @@ func (p *Parts) Router(mailer notification.Mailer, texter notification.Texter) *
 	r := &delivery.Router{
 		Notices:       notices,
 		People:        recipients{p.People()},
-		Practitioners: practitionerRecipients{p.Practitioners().Store},
+		Practitioners: practitionerRecipients{p.practitionerStore()},
 		Members:       members{p.registryStore()},
 		Appointments:  deliveryAppointments{p.Scheduling()},
 		Gifts:         gifts{p.Donations().Store},
@@ -112,7 +112,12 @@ func (r recipients) ProfileIDs(ctx context.Context, kind string, limit int, afte
 }
 
 // practitionerRecipients tells delivery about practitioners.
-type practitionerRecipients struct{ store practitioner.Store }
+type practitionerRecipients struct {
+	store interface {
+		Get(ctx context.Context, id string) (practitioner.Practitioner, error)
+		Verified(ctx context.Context, limit int, after map[string]string) (practitioner.Page, error)
+	}
+}
 
 func practitionerPerson(p practitioner.Practitioner) notification.Person {
 	lang := "en"
@@ -130,7 +135,7 @@ func (r practitionerRecipients) Practitioner(ctx context.Context, id string) (no
 
 // Verified pages through the practitioners search finds: the verified.
 func (r practitionerRecipients) Verified(ctx context.Context, limit int, after map[string]string) ([]notification.Person, map[string]string, error) {
-	page, err := r.store.Search(ctx, practitioner.Query{Limit: limit, After: after})
+	page, err := r.store.Verified(ctx, limit, after)
 	if err != nil {
 		return nil, nil, err
 	}

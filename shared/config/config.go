@@ -63,14 +63,14 @@ type Config struct {
 	// (AWS_MAX_ATTEMPTS); 0 leaves the SDK's default.
 	MaxAttempts int
 	// Endpoints replace AWS's regional endpoints of the services a
-	// function calls besides DynamoDB, by the SDK's service id (SNS, SESV2,
+	// function calls besides DynamoDB, by the SDK's service id (SNS, SES,
 	// SECRETS_MANAGER), from the variables the SDK names
 	// (AWS_ENDPOINT_URL_<ID>).
 	Endpoints map[string]string
 }
 
 // endpointServices are the services whose endpoint variables are read.
-var endpointServices = []string{"SNS", "SESV2", "SECRETS_MANAGER"}
+var endpointServices = []string{"SNS", "SES", "SECRETS_MANAGER"}
 
 // Endpoint returns the endpoint set for service, or nil for AWS's own.
 func (c Config) Endpoint(service string) *string {

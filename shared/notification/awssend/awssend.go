@@ -1,4 +1,6 @@
-// Package awssend sends email through SES v2, SMS through SNS, and
+// Package awssend sends email through SES (its SendEmail, whose client
+// shares the Query protocol with SNS's: the delivery function stays under
+// 10 MB), SMS through SNS, and
 // publishes outbox messages to the notification topic.
 package awssend
 
@@ -9,8 +11,8 @@ import (
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sesv2"
-	sestypes "github.com/aws/aws-sdk-go-v2/service/sesv2/types"
+	"github.com/aws/aws-sdk-go-v2/service/ses"
+	sestypes "github.com/aws/aws-sdk-go-v2/service/ses/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 	"github.com/aws/smithy-go"
@@ -19,9 +21,9 @@ import (
 	"ohcs/shared/outbox"
 )
 
-// Mail sends email from From through SES v2.
+// Mail sends email from From through SES.
 type Mail struct {
-	Client *sesv2.Client
+	Client *ses.Client
 	From   string
 }
 
@@ -29,13 +31,13 @@ var _ notification.Mailer = (*Mail)(nil)
 
 // SendEmail sends one email.
 func (m *Mail) SendEmail(ctx context.Context, to, subject, body string) error {
-	_, err := m.Client.SendEmail(ctx, &sesv2.SendEmailInput{
-		FromEmailAddress: aws.String(m.From),
-		Destination:      &sestypes.Destination{ToAddresses: []string{to}},
-		Content: &sestypes.EmailContent{Simple: &sestypes.Message{
+	_, err := m.Client.SendEmail(ctx, &ses.SendEmailInput{
+		Source:      aws.String(m.From),
+		Destination: &sestypes.Destination{ToAddresses: []string{to}},
+		Message: &sestypes.Message{
 			Subject: &sestypes.Content{Data: aws.String(subject), Charset: aws.String("UTF-8")},
 			Body:    &sestypes.Body{Text: &sestypes.Content{Data: aws.String(body), Charset: aws.String("UTF-8")}},
-		}},
+		},
 	})
 	if err != nil {
 		return classify("ses send email", err)
@@ -94,10 +96,12 @@ func Decode(body string) (outbox.Message, error) {
 	return m, nil
 }
 
-// transient are the client-side error codes of SES v2 and SNS that pass:
-// throttling and sending limits.
+// transient are the client-side error codes of SES and SNS that pass:
+// throttling, sending limits (SES answers an exceeded daily quota as
+// Throttling) and paused sending.
 var transient = map[string]bool{
 	"TooManyRequestsException": true, "LimitExceededException": true, "SendingPausedException": true,
+	"AccountSendingPausedException": true, "ConfigurationSetSendingPausedException": true,
 	"Throttling": true, "ThrottlingException": true, "ThrottledException": true, "KMSThrottling": true,
 }
 

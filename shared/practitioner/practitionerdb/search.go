@@ -47,6 +47,33 @@ func (st *Store) Search(ctx context.Context, q practitioner.Query) (practitioner
 	return page, nil
 }
 
+// Verified pages through the verified practitioners in name order: the
+// ALL facet, one Query a page. It folds no text, so the functions that
+// only list practitioners (notices to all of them) link no folding tables.
+func (st *Store) Verified(ctx context.Context, limit int, after map[string]string) (practitioner.Page, error) {
+	in := &dynamodb.QueryInput{
+		TableName:                 aws.String(st.Table),
+		IndexName:                 aws.String(tables.GSI1.Name),
+		KeyConditionExpression:    aws.String("#pk = :pk"),
+		ExpressionAttributeNames:  map[string]string{"#pk": tables.GSI1PK},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s("ALL")},
+	}
+	raw, next, err := dynamo.Page(ctx, st.DB, in, positionKeys, limit, after, false, "list verified practitioners")
+	if err != nil {
+		return practitioner.Page{}, err
+	}
+	page := practitioner.Page{Next: next}
+	for _, item := range raw {
+		p, err := decode(item)
+		if err != nil {
+			return practitioner.Page{}, err
+		}
+		page.Items = append(page.Items, p)
+		page.Positions = append(page.Positions, position(item))
+	}
+	return page, nil
+}
+
 // facetQuery builds the query of one facet in name order.
 func (st *Store) facetQuery(facet string, filters []string, values map[string]types.AttributeValue, namePrefix string) (*dynamodb.QueryInput, error) {
 	names := map[string]string{"#pk": tables.GSI1PK}

@@ -24,6 +24,7 @@ package schedulingdb
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"time"
@@ -65,6 +66,23 @@ var _ scheduling.Store = (*Store)(nil)
 // retries bounds the optimistic retries of a booking whose day or
 // beneficiary changed between read and write.
 const retries = 8
+
+// backoff waits before the attempt after attempt (0 is the first): a
+// random time up to 2^attempt milliseconds, at most 64 ("full jitter"),
+// so that bookings that collided on one practitioner's day do not
+// collide again at once, each retry re-reading and re-sending the whole
+// transaction. AWS recommends retrying TransactionConflict with backoff.
+func backoff(ctx context.Context, attempt int) error {
+	limit := time.Duration(1<<min(attempt, 6)) * time.Millisecond
+	t := time.NewTimer(rand.N(limit) + time.Millisecond/4)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
 
 const stamp = dynamo.Stamp
 
@@ -159,7 +177,7 @@ func (st *Store) Book(ctx context.Context, b scheduling.Booking, msgs []scheduli
 		return err
 	}
 	iv := interval{Start: a.Start, End: a.End}
-	for range retries {
+	for attempt := range retries {
 		cur, err := st.read(ctx, readKeys(a, nil)...)
 		if err != nil {
 			return err
@@ -200,7 +218,11 @@ func (st *Store) Book(ctx context.Context, b scheduling.Booking, msgs []scheduli
 			}
 			return dynamo.Err(err, "book appointment")
 		case tx.Retry(err):
-			continue // read again: the next look sees what changed
+			// Read again: the next look sees what changed.
+			if err := backoff(ctx, attempt); err != nil {
+				return err
+			}
+			continue
 		default:
 			return dynamo.Err(err, "book appointment")
 		}
@@ -225,7 +247,7 @@ func (st *Store) change(ctx context.Context, old, next scheduling.Appointment, m
 	if err != nil {
 		return err
 	}
-	for range retries {
+	for attempt := range retries {
 		keys := []map[string]types.AttributeValue{key(bookingsKey(old.BeneficiaryID))}
 		if free {
 			keys = append(keys, key(dayKey(old.PractitionerID, old.LocalDate)), key(busyKey(old.PractitionerID, old.Start)))
@@ -252,6 +274,9 @@ func (st *Store) change(ctx context.Context, old, next scheduling.Appointment, m
 		case tx.Failed(err, "appointment"):
 			return problem.New(problem.PreconditionFailed, "the appointment changed since version %d: read it again", old.Version)
 		case tx.Retry(err):
+			if err := backoff(ctx, attempt); err != nil {
+				return err
+			}
 			continue
 		default:
 			return dynamo.Err(err, "change appointment")
@@ -270,7 +295,7 @@ func (st *Store) Reschedule(ctx context.Context, m scheduling.Move, msgs []sched
 		return err
 	}
 	iv := interval{Start: next.Start, End: next.End}
-	for range retries {
+	for attempt := range retries {
 		cur, err := st.read(ctx, readKeys(next, &old)...)
 		if err != nil {
 			return err
@@ -302,6 +327,9 @@ func (st *Store) Reschedule(ctx context.Context, m scheduling.Move, msgs []sched
 		case tx.Failed(err, "appointment"):
 			return problem.New(problem.PreconditionFailed, "the appointment changed since version %d: read it again", old.Version)
 		case tx.Retry(err):
+			if err := backoff(ctx, attempt); err != nil {
+				return err
+			}
 			continue
 		default:
 			return dynamo.Err(err, "reschedule appointment")
