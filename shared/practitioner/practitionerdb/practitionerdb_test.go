@@ -287,3 +287,34 @@ func TestBySubIsOneReadOfTheProfileAsItIsNow(t *testing.T) {
 		t.Errorf("GetBySub of an id-only row: %+v, %v; want P2", got, err)
 	}
 }
+
+// TestVerifiedListsTheVerified: the list that notices to every
+// practitioner page through holds the verified ones only, in name order,
+// page after page.
+func TestVerifiedListsTheVerified(t *testing.T) {
+	ctx := context.Background()
+	s := store(t)
+	for _, p := range []practitioner.Practitioner{
+		sample("P1", "sub-1", "Zara", practitioner.Verified), sample("P2", "sub-2", "Ana", practitioner.Verified),
+		sample("P3", "sub-3", "Bea", practitioner.Pending), sample("P4", "sub-4", "Caio", practitioner.Suspended),
+	} {
+		if err := s.Create(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []string
+	var after map[string]string
+	for range 5 {
+		page, err := s.Verified(ctx, 1, after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, names(page)...)
+		if after = page.Next; after == nil {
+			break
+		}
+	}
+	if fmt.Sprint(got) != "[Ana Zara]" {
+		t.Errorf("verified: %v; want [Ana Zara]", got)
+	}
+}

@@ -31,7 +31,12 @@ func (st *Store) Search(ctx context.Context, q practitioner.Query) (practitioner
 	if err != nil {
 		return practitioner.Page{}, err
 	}
-	raw, next, err := dynamo.Page(ctx, st.DB, in, positionKeys, q.Limit, q.After, len(filters) > 0, "search practitioners")
+	return st.page(ctx, in, q.Limit, q.After, len(filters) > 0, "search practitioners")
+}
+
+// page reads a page of facet items in name order and decodes them.
+func (st *Store) page(ctx context.Context, in *dynamodb.QueryInput, limit int, after map[string]string, filtered bool, what string) (practitioner.Page, error) {
+	raw, next, err := dynamo.Page(ctx, st.DB, in, positionKeys, limit, after, filtered, what)
 	if err != nil {
 		return practitioner.Page{}, err
 	}
@@ -58,20 +63,7 @@ func (st *Store) Verified(ctx context.Context, limit int, after map[string]strin
 		ExpressionAttributeNames:  map[string]string{"#pk": tables.GSI1PK},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s("ALL")},
 	}
-	raw, next, err := dynamo.Page(ctx, st.DB, in, positionKeys, limit, after, false, "list verified practitioners")
-	if err != nil {
-		return practitioner.Page{}, err
-	}
-	page := practitioner.Page{Next: next}
-	for _, item := range raw {
-		p, err := decode(item)
-		if err != nil {
-			return practitioner.Page{}, err
-		}
-		page.Items = append(page.Items, p)
-		page.Positions = append(page.Positions, position(item))
-	}
-	return page, nil
+	return st.page(ctx, in, limit, after, false, "list verified practitioners")
 }
 
 // facetQuery builds the query of one facet in name order.
