@@ -7,7 +7,9 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -93,14 +95,16 @@ func BenchmarkLoad(b *testing.B) {
 		}},
 	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, MaxConnsPerHost: 64}}
-	send := func(r loadRequest) error {
+	// sendOnce sends r and returns the wait a 409 with Retry-After asks
+	// for (the practitioner's calendar was busy), or 0.
+	sendOnce := func(r loadRequest) (time.Duration, error) {
 		var body []byte
 		if r.body != nil {
 			body, _ = json.Marshal(r.body)
 		}
 		req, err := http.NewRequest(r.method, c.base+r.path, bytes.NewReader(body))
 		if err != nil {
-			return err
+			return 0, err
 		}
 		req.Header.Set("Authorization", "Bearer "+r.token)
 		if body != nil {
@@ -108,15 +112,33 @@ func BenchmarkLoad(b *testing.B) {
 		}
 		res, err := client.Do(req)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		defer res.Body.Close()
 		var buf bytes.Buffer
 		_, _ = buf.ReadFrom(res.Body)
 		if res.StatusCode != r.want {
-			return fmt.Errorf("%s %s: %d %s", r.method, r.path, res.StatusCode, buf.Bytes())
+			err := fmt.Errorf("%s %s: %d %s", r.method, r.path, res.StatusCode, buf.Bytes())
+			if secs, perr := strconv.Atoi(res.Header.Get("Retry-After")); perr == nil && res.StatusCode == http.StatusConflict && secs > 0 {
+				return time.Duration(secs) * time.Second, err
+			}
+			return 0, err
 		}
-		return nil
+		return 0, nil
+	}
+	// A well-behaved client retries what Retry-After asks it to, a few
+	// times: the load measures what such clients get done, and how often
+	// they had to come back (client-retries/op).
+	var retried atomic.Int64
+	send := func(r loadRequest) error {
+		for attempt := 0; ; attempt++ {
+			wait, err := sendOnce(r)
+			if wait == 0 || attempt == 5 {
+				return err
+			}
+			retried.Add(1)
+			time.Sleep(wait)
+		}
 	}
 	for _, op := range ops {
 		for _, conc := range []int{1, 8, 32} {
@@ -134,6 +156,7 @@ func BenchmarkLoad(b *testing.B) {
 				var lmu sync.Mutex
 				var wg sync.WaitGroup
 				before := c.server.Requests.Usage(op.name)
+				retriedBefore := retried.Load()
 				b.ResetTimer()
 				startAt := time.Now()
 				for range conc {
@@ -167,6 +190,7 @@ func BenchmarkLoad(b *testing.B) {
 				b.ReportMetric(pct(0.50), "p50-ms")
 				b.ReportMetric(pct(0.95), "p95-ms")
 				b.ReportMetric(pct(0.99), "p99-ms")
+				b.ReportMetric(float64(retried.Load()-retriedBefore)/float64(len(lat)), "client-retries/op")
 				// What DynamoDB on-demand bills, for the cost model:
 				// consistent reads of items under 4 KB are 1 read unit a
 				// request; writes of items under 1 KB 1 write unit, 2 in a
@@ -180,6 +204,8 @@ func BenchmarkLoad(b *testing.B) {
 						items += n
 					}
 					b.ReportMetric(float64(u.Total())/float64(u.Calls), "dynamodb-requests/op")
+					// Per request done, whatever its retries took.
+					b.ReportMetric(float64(u.Total())/float64(len(lat)), "dynamodb-requests/done")
 					b.ReportMetric(float64(u.Levels)/float64(u.Calls), "dynamodb-levels/op")
 					b.ReportMetric(float64(reads)/float64(u.Calls), "rru/op")
 					b.ReportMetric(float64(plain+2*(items-plain))/float64(u.Calls), "wru/op")
