@@ -3,6 +3,7 @@ package server_test
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -141,5 +142,21 @@ func TestStackMode(t *testing.T) {
 	}
 	if status, admin := signup("stack-admin", "administrator"); status != http.StatusOK || len(admin["groups"].([]any)) != 0 {
 		t.Errorf("sign-up choosing administrator: %d %v; want no group", status, admin)
+	}
+
+	// A list that pages: its function reads the cursor key from the
+	// template's secret, with its role, on the first cursor (not at cold
+	// start), seals it and opens it on the next page.
+	campaign(t, c, w.tokens["administrator"], "USD")
+	ben := w.tokens["beneficiary"]
+	first := w.must(c.call("GET", "/v1/campaigns?limit=1", ben, nil, nil), 200, "campaigns")
+	next, _ := first["nextCursor"].(string)
+	if next == "" {
+		t.Fatalf("a page of one campaign of two: no cursor: %v", first)
+	}
+	second := w.must(c.call("GET", "/v1/campaigns?limit=1&cursor="+url.QueryEscape(next), ben, nil, nil), 200, "campaigns")
+	a, b := first["items"].([]any), second["items"].([]any)
+	if len(a) != 1 || len(b) != 1 || a[0].(map[string]any)["id"] == b[0].(map[string]any)["id"] {
+		t.Errorf("two pages of one campaign: %v then %v; want two campaigns", a, b)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"sync"
 
 	"ohcs/shared/problem"
 )
@@ -21,6 +22,41 @@ const KeySize = 32
 // Sealer seals and opens cursors.
 type Sealer struct {
 	aead cipher.AEAD
+	// load, for a sealer made by NewLazySealer, reads the key on first
+	// use; a failed read is tried again by the next use.
+	mu   sync.Mutex
+	load func() ([]byte, error)
+}
+
+// NewLazySealer returns a sealer whose key load reads when a cursor is
+// first sealed or opened: a function that never pages never reads it
+// (the key lives in a secret, and reading it at start is a round trip of
+// every cold start). While the key cannot be read, sealing and opening
+// answer Unavailable.
+func NewLazySealer(load func() ([]byte, error)) *Sealer {
+	return &Sealer{load: load}
+}
+
+// ready returns the AEAD, reading the key first if it is not read yet.
+func (s *Sealer) ready() (cipher.AEAD, error) {
+	if s.load == nil {
+		return s.aead, nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.aead == nil {
+		key, err := s.load()
+		if err == nil {
+			var k *Sealer
+			if k, err = NewSealer(key); err == nil {
+				s.aead = k.aead
+			}
+		}
+		if err != nil {
+			return nil, problem.Wrap(problem.Unavailable, err, "the list cannot be paged right now, retry later")
+		}
+	}
+	return s.aead, nil
 }
 
 // NewSealer returns a sealer for a 32-byte key.
@@ -43,28 +79,36 @@ func NewSealer(key []byte) (*Sealer, error) {
 // the caller and the filters of the query, so that the cursor opens only for
 // the same query.
 func (s *Sealer) Seal(scope string, position map[string]string) (string, error) {
+	aead, err := s.ready()
+	if err != nil {
+		return "", err
+	}
 	plain, err := json.Marshal(position)
 	if err != nil {
 		return "", fmt.Errorf("seal cursor: %w", err)
 	}
-	nonce := make([]byte, s.aead.NonceSize())
+	nonce := make([]byte, aead.NonceSize())
 	if _, err := rand.Read(nonce); err != nil {
 		return "", fmt.Errorf("seal cursor: %w", err)
 	}
-	sealed := s.aead.Seal(nonce, nonce, plain, []byte(scope))
+	sealed := aead.Seal(nonce, nonce, plain, []byte(scope))
 	return base64.RawURLEncoding.EncodeToString(sealed), nil
 }
 
 // Open returns the position sealed in token for scope, or an Invalid error
 // naming the field "cursor".
 func (s *Sealer) Open(scope, token string) (map[string]string, error) {
+	aead, err := s.ready()
+	if err != nil {
+		return nil, err
+	}
 	bad := problem.Field("cursor", "is not a cursor of this query")
 	raw, err := base64.RawURLEncoding.DecodeString(token)
-	if err != nil || len(raw) < s.aead.NonceSize()+s.aead.Overhead() {
+	if err != nil || len(raw) < aead.NonceSize()+aead.Overhead() {
 		return nil, bad
 	}
-	n := s.aead.NonceSize()
-	plain, err := s.aead.Open(nil, raw[:n], raw[n:], []byte(scope))
+	n := aead.NonceSize()
+	plain, err := aead.Open(nil, raw[:n], raw[n:], []byte(scope))
 	if err != nil {
 		return nil, bad
 	}

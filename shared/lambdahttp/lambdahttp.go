@@ -200,12 +200,13 @@ func Run(ctx context.Context, getenv func(string) string, op string, reg platfor
 	if err != nil {
 		return err
 	}
-	if cfg, err = cursorsecret.Load(ctx, cfg); err != nil {
-		return err
-	}
 	logger := logging.New(os.Stdout, cfg.LogLevel)
 	env, err := platform.NewEnv(ctx, cfg, logger)
 	if err != nil {
+		return err
+	}
+	// The cursor key, read from its secret when a list first pages.
+	if env.Cursors, err = cursorsecret.Sealer(cfg); err != nil {
 		return err
 	}
 	h, err := reg.Build(op, env)

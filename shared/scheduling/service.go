@@ -114,21 +114,8 @@ func (s *Service) FreeSlots(ctx context.Context, pid string, from, to time.Time,
 	if from.Before(earliest) {
 		from = earliest
 	}
-	// The practitioner, its schedules and the claims of the window depend
-	// only on the request: they go out together.
-	var (
-		p                      Practitioner
-		schedules              []Schedule
-		claims                 []Claim
-		pErr, schErr, claimErr error
-		reads                  sync.WaitGroup
-	)
-	reads.Go(func() { p, pErr = s.Practitioners.Practitioner(ctx, pid) })
-	if to.After(from) {
-		reads.Go(func() { schedules, schErr = s.Store.Schedules(ctx, pid, from.AddDate(0, 0, -2).Format(time.DateOnly)) })
-		reads.Go(func() { claims, claimErr = s.Store.Claims(ctx, pid, from.Add(-MaxSlotMinutes*time.Minute), to) })
-	}
-	reads.Wait()
+	rd := s.readSlots(ctx, pid, from, to, to.After(from))
+	p, schedules, claims, pErr, schErr, claimErr := rd.p, rd.schedules, rd.claims, rd.pErr, rd.schErr, rd.claimErr
 	if pErr != nil || !p.Verified {
 		if pErr == nil || problem.Is(pErr, problem.NotFound) {
 			pErr = problem.New(problem.NotFound, "no practitioner %s", pid)
@@ -194,6 +181,32 @@ func (s *Service) HasFreeSlot(ctx context.Context, pid string, from, to time.Tim
 	return len(slots) > 0, err
 }
 
+// slotReads are what slots are decided from: the practitioner, its
+// schedules in effect from two days before from, and the claims of
+// [from - MaxSlotMinutes, to), each with its error.
+type slotReads struct {
+	p                      Practitioner
+	schedules              []Schedule
+	claims                 []Claim
+	pErr, schErr, claimErr error
+}
+
+// readSlots sends the three reads at once (they depend only on the
+// request); the schedules and claims only when calendar is set.
+func (s *Service) readSlots(ctx context.Context, pid string, from, to time.Time, calendar bool) slotReads {
+	var rd slotReads
+	var reads sync.WaitGroup
+	reads.Go(func() { rd.p, rd.pErr = s.Practitioners.Practitioner(ctx, pid) })
+	if calendar {
+		reads.Go(func() {
+			rd.schedules, rd.schErr = s.Store.Schedules(ctx, pid, from.AddDate(0, 0, -2).Format(time.DateOnly))
+		})
+		reads.Go(func() { rd.claims, rd.claimErr = s.Store.Claims(ctx, pid, from.Add(-MaxSlotMinutes*time.Minute), to) })
+	}
+	reads.Wait()
+	return rd
+}
+
 // offered checks that slotID is a slot the practitioner's schedules offer
 // now, free of other claims, in mode. Its three reads (the practitioner,
 // its schedules, the claims around the slot) depend only on the slot id:
@@ -203,23 +216,10 @@ func (s *Service) offered(ctx context.Context, field, slotID, mode string, self 
 	if err != nil {
 		return Slot{}, err
 	}
-	var (
-		p                      Practitioner
-		schedules              []Schedule
-		claims                 []Claim
-		pErr, schErr, claimErr error
-		reads                  sync.WaitGroup
-	)
-	reads.Go(func() { p, pErr = s.Practitioners.Practitioner(ctx, want.PractitionerID) })
-	reads.Go(func() {
-		schedules, schErr = s.Store.Schedules(ctx, want.PractitionerID, want.Start.AddDate(0, 0, -2).Format(time.DateOnly))
-	})
-	// A first look, for a clear answer; the booking's transaction holds
-	// the rule whatever happens in between.
-	reads.Go(func() {
-		claims, claimErr = s.Store.Claims(ctx, want.PractitionerID, want.Start.Add(-MaxSlotMinutes*time.Minute), want.End)
-	})
-	reads.Wait()
+	// The claims are a first look, for a clear answer; the booking's
+	// transaction holds the rule whatever happens in between.
+	rd := s.readSlots(ctx, want.PractitionerID, want.Start, want.End, true)
+	p, schedules, claims, pErr, schErr, claimErr := rd.p, rd.schedules, rd.claims, rd.pErr, rd.schErr, rd.claimErr
 	gone := problem.New(problem.Conflict, "this slot is not available any more: list the free slots again")
 	if problem.Is(pErr, problem.NotFound) || (pErr == nil && !p.Verified) {
 		return Slot{}, gone

@@ -1,18 +1,40 @@
 // Package cursorsecret reads the cursor key from its Secrets Manager
-// secret at cold start. Only the operations' functions page, so only they
-// link it (lambdahttp.Run); the event functions neither read the secret nor
-// may (the stack grants it to the operations' roles alone).
+// secret when a function first seals or opens a cursor (Sealer), not at
+// cold start: most operations never page, and the read is a round trip.
+// Only the operations' functions page, so only they link it
+// (lambdahttp.Run); the event functions neither read the secret nor may
+// (the stack grants it to the operations' roles alone).
 package cursorsecret
 
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
 	"ohcs/shared/config"
+	"ohcs/shared/cursor"
 	"ohcs/shared/dynamo"
 )
+
+// Sealer returns the sealer of cfg's cursor key: at once for a key given,
+// or one that reads the secret CursorSecretARN names on first use. An
+// error, at start, when there is neither.
+func Sealer(cfg config.Config) (*cursor.Sealer, error) {
+	if cfg.CursorKey != nil {
+		return cursor.NewSealer(cfg.CursorKey)
+	}
+	if cfg.CursorSecretARN == "" {
+		return nil, fmt.Errorf("config: %s or %s is required", config.EnvCursorKey, config.EnvCursorSecretARN)
+	}
+	return cursor.NewLazySealer(func() ([]byte, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		c, err := Load(ctx, cfg)
+		return c.CursorKey, err
+	}), nil
+}
 
 // Load returns cfg with its cursor key: as configured, or else read from
 // the secret CursorSecretARN names, with the function's role. An error
