@@ -177,10 +177,10 @@ func (st *Store) Book(ctx context.Context, b scheduling.Booking, msgs []scheduli
 		return err
 	}
 	iv := interval{Start: a.Start, End: a.End}
-	for attempt := range retries {
+	return optimistic(ctx, "the practitioner's calendar is busy, retry", func() (bool, error) {
 		cur, err := st.read(ctx, readKeys(a, nil)...)
 		if err != nil {
-			return err
+			return false, err
 		}
 		c := st.begin(cur)
 		cal := scheduling.Calendar{Practitioner: c.busy(a.PractitionerID, a.Start, a.End), Beneficiary: c.bookings(a.BeneficiaryID)}
@@ -188,46 +188,73 @@ func (st *Store) Book(ctx context.Context, b scheduling.Booking, msgs []scheduli
 			cal.DayCount = c.dayCount(a.PractitionerID, a.LocalDate)
 		}
 		if err := scheduling.CheckBooking(b, cal, a.CreatedAt); err != nil {
-			return err
+			return false, err
 		}
 		c.setBusy(a.PractitionerID, a.ID, a.Start, iv)
 		c.addToDay(a.PractitionerID, a.LocalDate, +1)
 		c.setBooking(a.BeneficiaryID, a.ID, iv, a.CreatedAt)
 		c.add("appointment", types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}})
 		if err := st.messages(c, a, msgs, a.CreatedAt); err != nil {
-			return err
+			return false, err
 		}
 		if b.Audit != nil {
 			if st.AuditItem == nil {
-				return errors.New("schedulingdb: a booking's audit event without an audit table")
+				return false, errors.New("schedulingdb: a booking's audit event without an audit table")
 			}
 			it, err := st.AuditItem(*b.Audit)
 			if err != nil {
-				return err
+				return false, err
 			}
 			c.add("audit", it)
 		}
 		tx, err := c.run(ctx)
-		switch {
-		case err == nil:
-			return nil
-		case tx.Failed(err, "appointment"):
+		if err != nil && tx.Failed(err, "appointment") {
 			// A retried request whose first attempt was stored.
 			if got, gerr := st.Get(ctx, a.ID); gerr == nil && got.Version == a.Version && got.SlotID == a.SlotID {
-				return nil
+				return false, nil
 			}
-			return dynamo.Err(err, "book appointment")
-		case tx.Retry(err):
-			// Read again: the next look sees what changed.
-			if err := backoff(ctx, attempt); err != nil {
-				return err
-			}
-			continue
-		default:
-			return dynamo.Err(err, "book appointment")
+			return false, dynamo.Err(err, "book appointment")
+		}
+		return settled(tx, err, "book appointment")
+	})
+}
+
+// optimistic runs try until it settles, at most retries times: try reads
+// what its transaction is decided on, writes it and reports whether the
+// items it read changed underneath (retry). A retry backs off first; when
+// none settled, busy answers 409 with Retry-After.
+func optimistic(ctx context.Context, busy string, try func() (retry bool, err error)) error {
+	for attempt := range retries {
+		retry, err := try()
+		if !retry {
+			return err
+		}
+		if err := backoff(ctx, attempt); err != nil {
+			return err
 		}
 	}
-	return &problem.Error{Code: problem.Conflict, Message: "the practitioner's calendar is busy, retry", RetryAfter: 1}
+	return &problem.Error{Code: problem.Conflict, Message: busy, RetryAfter: 1}
+}
+
+// settled reads a transaction's outcome: done, worth another read
+// (retry), or what failed it (what names the write).
+func settled(tx *dynamo.Tx, err error, what string) (retry bool, _ error) {
+	switch {
+	case err == nil:
+		return false, nil
+	case tx.Retry(err):
+		return true, nil
+	}
+	return false, dynamo.Err(err, what)
+}
+
+// moved reads the outcome of a change of an appointment at version: a
+// failed appointment item is a stale version.
+func moved(tx *dynamo.Tx, err error, version int64, what string) (bool, error) {
+	if err != nil && tx.Failed(err, "appointment") {
+		return false, problem.New(problem.PreconditionFailed, "the appointment changed since version %d: read it again", version)
+	}
+	return settled(tx, err, what)
 }
 
 // Cancel writes the cancelled appointment, frees its time and its
@@ -247,14 +274,14 @@ func (st *Store) change(ctx context.Context, old, next scheduling.Appointment, m
 	if err != nil {
 		return err
 	}
-	for attempt := range retries {
+	return optimistic(ctx, "the appointment is busy, retry", func() (bool, error) {
 		keys := []map[string]types.AttributeValue{key(bookingsKey(old.BeneficiaryID))}
 		if free {
 			keys = append(keys, key(dayKey(old.PractitionerID, old.LocalDate)), key(busyKey(old.PractitionerID, old.Start)))
 		}
 		cur, err := st.read(ctx, keys...)
 		if err != nil {
-			return err
+			return false, err
 		}
 		c := st.begin(cur)
 		c.add("appointment", types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("version = :v"),
@@ -265,24 +292,11 @@ func (st *Store) change(ctx context.Context, old, next scheduling.Appointment, m
 			c.addToDay(old.PractitionerID, old.LocalDate, -1)
 		}
 		if err := st.messages(c, next, msgs, next.UpdatedAt); err != nil {
-			return err
+			return false, err
 		}
 		tx, err := c.run(ctx)
-		switch {
-		case err == nil:
-			return nil
-		case tx.Failed(err, "appointment"):
-			return problem.New(problem.PreconditionFailed, "the appointment changed since version %d: read it again", old.Version)
-		case tx.Retry(err):
-			if err := backoff(ctx, attempt); err != nil {
-				return err
-			}
-			continue
-		default:
-			return dynamo.Err(err, "change appointment")
-		}
-	}
-	return &problem.Error{Code: problem.Conflict, Message: "the appointment is busy, retry", RetryAfter: 1}
+		return moved(tx, err, old.Version, "change appointment")
+	})
 }
 
 // Reschedule moves the busy time, the interval and the day counts, and
@@ -295,10 +309,10 @@ func (st *Store) Reschedule(ctx context.Context, m scheduling.Move, msgs []sched
 		return err
 	}
 	iv := interval{Start: next.Start, End: next.End}
-	for attempt := range retries {
+	return optimistic(ctx, "the practitioner's calendar is busy, retry", func() (bool, error) {
 		cur, err := st.read(ctx, readKeys(next, &old)...)
 		if err != nil {
-			return err
+			return false, err
 		}
 		c := st.begin(cur)
 		cal := scheduling.Calendar{Practitioner: c.busy(next.PractitionerID, next.Start, next.End), Beneficiary: c.bookings(next.BeneficiaryID)}
@@ -306,7 +320,7 @@ func (st *Store) Reschedule(ctx context.Context, m scheduling.Move, msgs []sched
 			cal.DayCount = c.dayCount(next.PractitionerID, next.LocalDate)
 		}
 		if err := scheduling.CheckMove(m, cal); err != nil {
-			return err
+			return false, err
 		}
 		c.add("appointment", types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("version = :v"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":v": n(old.Version)}}})
@@ -318,22 +332,9 @@ func (st *Store) Reschedule(ctx context.Context, m scheduling.Move, msgs []sched
 			c.addToDay(old.PractitionerID, old.LocalDate, -1)
 		}
 		if err := st.messages(c, next, msgs, next.UpdatedAt); err != nil {
-			return err
+			return false, err
 		}
 		tx, err := c.run(ctx)
-		switch {
-		case err == nil:
-			return nil
-		case tx.Failed(err, "appointment"):
-			return problem.New(problem.PreconditionFailed, "the appointment changed since version %d: read it again", old.Version)
-		case tx.Retry(err):
-			if err := backoff(ctx, attempt); err != nil {
-				return err
-			}
-			continue
-		default:
-			return dynamo.Err(err, "reschedule appointment")
-		}
-	}
-	return &problem.Error{Code: problem.Conflict, Message: "the practitioner's calendar is busy, retry", RetryAfter: 1}
+		return moved(tx, err, old.Version, "reschedule appointment")
+	})
 }
