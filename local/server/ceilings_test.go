@@ -157,8 +157,8 @@ var requestCeilings = map[string]int{
 var levelCeilings = map[string]int{
 	"addHealthRecordEntry": 4, "addMembership": 3, "assessClinicalRisk": 5, "cancelAppointment": 5,
 	"createBeneficiaryProfile": 1, "createCampaign": 1, "createCaregiverProfile": 1, "createDonorProfile": 1,
-	"createOrganization": 1, "createPractitionerProfile": 1, "createTreatmentPlan": 4, "exportHealthRecordFhir": 8,
-	"findPractitioners": 10, "getAppointment": 3, "getBeneficiary": 4, "getCampaign": 1, "getCaregiver": 4,
+	"createOrganization": 1, "createPractitionerProfile": 1, "createTreatmentPlan": 4, "exportHealthRecordFhir": 7,
+	"findPractitioners": 10, "getAppointment": 3, "getBeneficiary": 3, "getCampaign": 1, "getCaregiver": 4,
 	"getConsultation": 4, "getDonation": 3, "getHealthRecordEntry": 4, "getHealthReport": 4, "getMe": 4,
 	"getMedicalKnowledge": 1, "getNotification": 1, "getPractitioner": 1, "getTreatmentPlan": 4,
 	"grantCaregiverAccess": 5, "listAppointments": 2, "listAuditEvents": 1, "listAvailableSlots": 2, "listCampaigns": 1,

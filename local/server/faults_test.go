@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -173,5 +174,59 @@ func TestEveryWritePathSurvivesStoreFailure(t *testing.T) {
 	}
 	if tried < 25 {
 		t.Errorf("only %d write paths tried", tried)
+	}
+}
+
+// TestNoReadWithoutItsAuditRecord makes the audit trail fail the record of
+// every read whose matrix request records an access decision (a read of a
+// beneficiary's data; some read while the record is written): each
+// answers 503 with Retry-After and shows nothing it read, and the same
+// request sent again answers as it does without the failure. (Reads of
+// one's own profile, links or appointments decide nothing and record
+// nothing.)
+func TestNoReadWithoutItsAuditRecord(t *testing.T) {
+	c := start(t, nil)
+	doc, err := openapi.Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	registry, err := operations.All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newWorld(t, c)
+	tried := 0
+	for op, caller := range permitted(doc) {
+		rw := matrix[op.ID][0]
+		audits := slices.ContainsFunc(registry[op.ID].Writes, func(tb tables.Table) bool { return tb.Name == tables.Audit.Name })
+		if rw.mutates || !audits {
+			continue
+		}
+		req := rw.build(w)
+		records := false
+		u := usage(c, op.ID, func() { c.call(req.method, req.path, w.tokens[caller], req.body, req.header) })
+		for table, n := range u.Writes {
+			records = records || (n > 0 && strings.HasSuffix(table, tables.Audit.Name))
+		}
+		if !records {
+			continue
+		}
+		t.Run(op.ID, func(t *testing.T) {
+			tried++
+			c.server.Faults.FailWriting(op.ID, tables.Audit.Name, dynamoprobe.Throttled, 1)
+			first := c.call(req.method, req.path, w.tokens[caller], req.body, req.header)
+			assertUnavailable(t, first)
+			for _, leak := range []string{`"items"`, `"fullName"`, `"resourceType"`, `"summary"`} {
+				if strings.Contains(string(first.Body), leak) {
+					t.Errorf("the refused read shows %s: %s", leak, first.Body)
+				}
+			}
+			if again := c.call(req.method, req.path, w.tokens[caller], req.body, req.header); again.Status != rw.want[caller] {
+				t.Errorf("the retry: %d; want %d: %s", again.Status, rw.want[caller], again.Body)
+			}
+		})
+	}
+	if tried < 10 {
+		t.Errorf("only %d audited reads tried", tried)
 	}
 }

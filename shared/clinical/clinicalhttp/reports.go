@@ -2,6 +2,7 @@ package clinicalhttp
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -115,18 +116,22 @@ func (h *Handlers) Export(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	d, err := h.Policy.Authorize(ctx, p, access.ReadRecords, bid, "exportHealthRecordFhir", access.Resource{Type: "fhirBundle", ID: bid})
+	d, ev, err := h.Policy.Decide(ctx, p, access.ReadRecords, bid, "exportHealthRecordFhir", access.Resource{Type: "fhirBundle", ID: bid})
 	if err != nil {
 		return err
 	}
 	// An export made for a practitioner holds only its own appointments;
-	// the beneficiary's side sees them all.
+	// the beneficiary's side sees them all. The record is read while the
+	// decision is recorded, and shown only once it is.
 	onlyOf := ""
 	if d.Basis == access.CareRelationship {
 		onlyOf = d.ActorID
 	}
-	bundle, err := h.Service.Bundle(ctx, bid, onlyOf)
-	if err != nil {
+	var bundle any
+	if err := h.Policy.Recording(ctx, ev, func(ctx context.Context) (err error) {
+		bundle, err = h.Service.Bundle(ctx, bid, onlyOf)
+		return err
+	}); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/fhir+json")

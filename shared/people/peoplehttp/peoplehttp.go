@@ -215,12 +215,21 @@ func (h *Handlers) GetBeneficiary(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	id, d, err := h.authorize(r, p, access.ReadProfile, "getBeneficiary", "beneficiary")
+	id, err := lambdahttp.PathID(r, "beneficiaryId")
 	if err != nil {
 		return err
 	}
-	b, err := h.Service.Beneficiary(r.Context(), id)
+	// The profile is read while the decision is recorded, and shown only
+	// once it is.
+	d, ev, err := h.Policy.Decide(r.Context(), p, access.ReadProfile, id, "getBeneficiary", access.Resource{Type: "beneficiary", ID: id})
 	if err != nil {
+		return err
+	}
+	var b people.Beneficiary
+	if err := h.Policy.Recording(r.Context(), ev, func(ctx context.Context) (err error) {
+		b, err = h.Service.Beneficiary(ctx, id)
+		return err
+	}); err != nil {
 		return err
 	}
 	etag.Set(w, b.Version)
