@@ -9,9 +9,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"ohcs/openapi"
 	"ohcs/shared/dynamo/dynamoprobe"
 	"ohcs/shared/operations"
+	"ohcs/shared/platform"
 	"ohcs/shared/tables"
 )
 
@@ -114,14 +117,10 @@ func TestStoreFailures(t *testing.T) {
 	})
 }
 
-// TestEveryWritePathSurvivesStoreFailure makes the data store throttle the
-// first write of every mutating operation to its own domain's table (as
-// its registry entry declares): each answers 503 with Retry-After, and the
-// same request sent again succeeds as if the failure had never happened
-// (same status, a new resource at version 1 or the next version of the
-// old), so nothing of the failed attempt was left behind.
-func TestEveryWritePathSurvivesStoreFailure(t *testing.T) {
-	c := start(t, nil)
+// documentAndRegistry loads the OpenAPI document and the operations'
+// registry (what each function reads and writes).
+func documentAndRegistry(t *testing.T) (*openapi3.T, platform.Registry) {
+	t.Helper()
 	doc, err := openapi.Load(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -130,6 +129,18 @@ func TestEveryWritePathSurvivesStoreFailure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return doc, registry
+}
+
+// TestEveryWritePathSurvivesStoreFailure makes the data store throttle the
+// first write of every mutating operation to its own domain's table (as
+// its registry entry declares): each answers 503 with Retry-After, and the
+// same request sent again succeeds as if the failure had never happened
+// (same status, a new resource at version 1 or the next version of the
+// old), so nothing of the failed attempt was left behind.
+func TestEveryWritePathSurvivesStoreFailure(t *testing.T) {
+	c := start(t, nil)
+	doc, registry := documentAndRegistry(t)
 	incidental := map[string]bool{tables.Audit.Name: true, tables.Idempotency.Name: true, tables.Outbox.Name: true}
 	tried := 0
 	for op, caller := range permitted(doc) {
@@ -186,14 +197,7 @@ func TestEveryWritePathSurvivesStoreFailure(t *testing.T) {
 // nothing.)
 func TestNoReadWithoutItsAuditRecord(t *testing.T) {
 	c := start(t, nil)
-	doc, err := openapi.Load(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	registry, err := operations.All()
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc, registry := documentAndRegistry(t)
 	w := newWorld(t, c)
 	tried := 0
 	for op, caller := range permitted(doc) {

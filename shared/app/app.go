@@ -107,8 +107,7 @@ func (p *Parts) Audit() *auditdb.Store {
 // Policy is the access policy: who may see what, audited.
 func (p *Parts) Policy() *access.Policy {
 	return p.policy.get(func() *access.Policy {
-		return &access.Policy{Directory: directory{people: p.People(), practitioners: PractitionerLookup{p.Practitioners()},
-			db: p.env.DynamoDB, peopleDB: p.People(), practitionerDB: p.practitionerStore()},
+		return &access.Policy{Directory: directory{db: p.env.DynamoDB, people: p.People(), practitioners: p.practitionerStore()},
 			Care: p.Scheduling(), Audit: p.Audit(), Now: p.env.Now, NewID: p.env.NewID}
 	})
 }

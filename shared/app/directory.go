@@ -17,13 +17,11 @@ import (
 
 // Directory answers the access policy from the people store and the
 // practitioner directory.
+// Its stores' items are read together in one batch (Facts).
 type directory struct {
-	people        people.Store
-	practitioners PractitionerLookup
-	// The stores' own items, read together in one batch (Facts).
-	db             *dynamodb.Client
-	peopleDB       *peopledb.Store
-	practitionerDB *practitionerdb.Store
+	db            *dynamodb.Client
+	people        *peopledb.Store
+	practitioners *practitionerdb.Store
 }
 
 var _ access.Directory = directory{}
@@ -31,10 +29,16 @@ var _ access.Directory = directory{}
 // Subject returns a beneficiary as the policy sees it.
 func (d directory) Subject(ctx context.Context, id string) (access.Subject, error) {
 	b, err := d.people.GetBeneficiary(ctx, id)
-	if err != nil {
-		return access.Subject{}, err
-	}
-	return access.Subject{BeneficiaryID: b.ID, Sub: b.Sub, ManagedBy: b.ManagedBy}, nil
+	return subjectOf(b), err
+}
+
+func subjectOf(b people.Beneficiary) access.Subject {
+	return access.Subject{BeneficiaryID: b.ID, Sub: b.Sub, ManagedBy: b.ManagedBy}
+}
+
+// profileOf is a practitioner as the access policy sees it.
+func profileOf(p practitioner.Practitioner) access.PractitionerProfile {
+	return access.PractitionerProfile{ID: p.ID, Verified: p.Verification == practitioner.Verified}
 }
 
 // Facts reads the beneficiary and, when asked, the caller's caregiver
@@ -45,18 +49,15 @@ func (d directory) Facts(ctx context.Context, beneficiaryID, sub string, caregiv
 		f       access.Facts
 		subjErr error
 	)
-	gets := []dynamo.Get{d.peopleDB.BeneficiaryGet(beneficiaryID, func(b people.Beneficiary, err error) {
-		f.Subject, subjErr = access.Subject{BeneficiaryID: b.ID, Sub: b.Sub, ManagedBy: b.ManagedBy}, err
+	gets := []dynamo.Get{d.people.BeneficiaryGet(beneficiaryID, func(b people.Beneficiary, err error) {
+		f.Subject, subjErr = subjectOf(b), err
 	})}
 	if caregiver {
-		gets = append(gets, d.peopleDB.CaregiverIDGet(sub, func(id string, err error) { f.CaregiverID, f.CaregiverErr = id, err }))
+		gets = append(gets, d.people.CaregiverIDGet(sub, func(id string, err error) { f.CaregiverID, f.CaregiverErr = id, err }))
 	}
 	if practitionerToo {
-		gets = append(gets, d.practitionerDB.BySubGet(sub, func(p practitioner.Practitioner, err error) {
-			f.PractitionerErr = err
-			if err == nil {
-				f.Practitioner = access.PractitionerProfile{ID: p.ID, Verified: p.Verification == practitioner.Verified}
-			}
+		gets = append(gets, d.practitioners.BySubGet(sub, func(p practitioner.Practitioner, err error) {
+			f.Practitioner, f.PractitionerErr = profileOf(p), err
 		}))
 	}
 	if err := dynamo.GetAll(ctx, d.db, gets...); err != nil {
@@ -76,7 +77,8 @@ func (d directory) CaregiverID(ctx context.Context, sub string) (string, error) 
 // Practitioner returns the practitioner profile of sub and whether it is
 // verified now.
 func (d directory) Practitioner(ctx context.Context, sub string) (access.PractitionerProfile, error) {
-	return d.practitioners.ProfileOf(ctx, sub)
+	p, err := d.practitioners.GetBySub(ctx, sub)
+	return profileOf(p), err
 }
 
 // Links returns the links between a beneficiary and a caregiver.
@@ -111,10 +113,7 @@ func (p PractitionerLookup) IDOf(ctx context.Context, sub string) (string, error
 // sees it.
 func (p PractitionerLookup) ProfileOf(ctx context.Context, sub string) (access.PractitionerProfile, error) {
 	pr, err := p.Service.Store.GetBySub(ctx, sub)
-	if err != nil {
-		return access.PractitionerProfile{}, err
-	}
-	return access.PractitionerProfile{ID: pr.ID, Verified: pr.Verification == practitioner.Verified}, nil
+	return profileOf(pr), err
 }
 
 // Exists reports whether a practitioner id exists.

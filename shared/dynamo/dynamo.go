@@ -165,19 +165,35 @@ func BatchGet(ctx context.Context, db *dynamodb.Client, table string, keys []map
 	var out []map[string]types.AttributeValue
 	for start := 0; start < len(keys); start += 100 {
 		req := map[string]types.KeysAndAttributes{table: {Keys: keys[start:min(len(keys), start+100)], ConsistentRead: aws.Bool(consistent)}}
-		for round := 0; len(req) > 0; round++ {
-			if round == 3 {
-				return nil, problem.New(problem.Unavailable, "the data store is busy, retry later")
-			}
-			resp, err := db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
-			if err != nil {
-				return nil, Err(err, "batch read")
-			}
-			out = append(out, resp.Responses[table]...)
-			req = resp.UnprocessedKeys
+		if err := batchRounds(ctx, db, req, func(_ string, item map[string]types.AttributeValue) {
+			out = append(out, item)
+		}); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// batchRounds sends one BatchGetItem of req and asks again for what it
+// leaves unprocessed, at most three rounds (then Unavailable), handing
+// each item read to found with its table.
+func batchRounds(ctx context.Context, db *dynamodb.Client, req map[string]types.KeysAndAttributes, found func(table string, item map[string]types.AttributeValue)) error {
+	for round := 0; len(req) > 0; round++ {
+		if round == 3 {
+			return problem.New(problem.Unavailable, "the data store is busy, retry later")
+		}
+		resp, err := db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
+		if err != nil {
+			return Err(err, "batch read")
+		}
+		for table, items := range resp.Responses {
+			for _, it := range items {
+				found(table, it)
+			}
+		}
+		req = resp.UnprocessedKeys
+	}
+	return nil
 }
 
 // Get is one item of a batch read across tables (GetAll): where it is, and
@@ -211,20 +227,8 @@ func GetAll(ctx context.Context, db *dynamodb.Client, gets ...Get) error {
 		}
 	}
 	found := map[string]map[string]types.AttributeValue{}
-	for round := 0; len(req) > 0; round++ {
-		if round == 3 {
-			return problem.New(problem.Unavailable, "the data store is busy, retry later")
-		}
-		resp, err := db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
-		if err != nil {
-			return Err(err, "batch read")
-		}
-		for table, items := range resp.Responses {
-			for _, it := range items {
-				found[id(table, it)] = it
-			}
-		}
-		req = resp.UnprocessedKeys
+	if err := batchRounds(ctx, db, req, func(table string, it map[string]types.AttributeValue) { found[id(table, it)] = it }); err != nil {
+		return err
 	}
 	for _, g := range gets {
 		if err := g.Found(ctx, found[id(g.Table, g.Key)]); err != nil {

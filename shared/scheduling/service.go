@@ -115,25 +115,24 @@ func (s *Service) FreeSlots(ctx context.Context, pid string, from, to time.Time,
 		from = earliest
 	}
 	rd := s.readSlots(ctx, pid, from, to, to.After(from))
-	p, schedules, claims, pErr, schErr, claimErr := rd.p, rd.schedules, rd.claims, rd.pErr, rd.schErr, rd.claimErr
-	if pErr != nil || !p.Verified {
-		if pErr == nil || problem.Is(pErr, problem.NotFound) {
-			pErr = problem.New(problem.NotFound, "no practitioner %s", pid)
+	if rd.pErr != nil || !rd.p.Verified {
+		if rd.pErr == nil || problem.Is(rd.pErr, problem.NotFound) {
+			rd.pErr = problem.New(problem.NotFound, "no practitioner %s", pid)
 		}
-		return nil, pErr
+		return nil, rd.pErr
 	}
 	if !to.After(from) {
 		return nil, nil
 	}
-	if schErr != nil {
-		return nil, schErr
+	if rd.schErr != nil {
+		return nil, rd.schErr
 	}
-	slots := Offered(schedules, from, to, p.Modes)
+	slots := Offered(rd.schedules, from, to, rd.p.Modes)
 	if len(slots) == 0 {
 		return nil, nil
 	}
-	if claimErr != nil {
-		return nil, claimErr
+	if rd.claimErr != nil {
+		return nil, rd.claimErr
 	}
 	var counts map[string]int
 	if slices.ContainsFunc(slots, func(sl Slot) bool { return sl.MaxPerDay > 0 }) {
@@ -142,7 +141,7 @@ func (s *Service) FreeSlots(ctx context.Context, pid string, from, to time.Time,
 			first, last = min(first, sl.Date), max(last, sl.Date)
 		}
 		var err error
-		if counts, err = s.Store.DayCounts(ctx, p.ID, first, last); err != nil {
+		if counts, err = s.Store.DayCounts(ctx, rd.p.ID, first, last); err != nil {
 			return nil, err
 		}
 	}
@@ -154,7 +153,7 @@ func (s *Service) FreeSlots(ctx context.Context, pid string, from, to time.Time,
 		if mode != "" && !slices.Contains(sl.Modes, mode) {
 			continue
 		}
-		if overlapsAny(sl, claims) {
+		if overlapsAny(sl, rd.claims) {
 			continue
 		}
 		out = append(out, sl)
@@ -219,31 +218,30 @@ func (s *Service) offered(ctx context.Context, field, slotID, mode string, self 
 	// The claims are a first look, for a clear answer; the booking's
 	// transaction holds the rule whatever happens in between.
 	rd := s.readSlots(ctx, want.PractitionerID, want.Start, want.End, true)
-	p, schedules, claims, pErr, schErr, claimErr := rd.p, rd.schedules, rd.claims, rd.pErr, rd.schErr, rd.claimErr
 	gone := problem.New(problem.Conflict, "this slot is not available any more: list the free slots again")
-	if problem.Is(pErr, problem.NotFound) || (pErr == nil && !p.Verified) {
+	if problem.Is(rd.pErr, problem.NotFound) || (rd.pErr == nil && !rd.p.Verified) {
 		return Slot{}, gone
 	}
-	if pErr != nil {
-		return Slot{}, pErr
+	if rd.pErr != nil {
+		return Slot{}, rd.pErr
 	}
 	if want.Start.Before(s.Now().UTC().Add(MinimumNotice)) {
 		return Slot{}, problem.New(problem.Conflict, "this slot starts in less than %d minutes: it can no longer be booked", int(MinimumNotice.Minutes()))
 	}
-	if schErr != nil {
-		return Slot{}, schErr
+	if rd.schErr != nil {
+		return Slot{}, rd.schErr
 	}
-	sl, ok := Find(schedules, want.Start, want.End, p.Modes)
+	sl, ok := Find(rd.schedules, want.Start, want.End, rd.p.Modes)
 	if !ok {
 		return Slot{}, gone
 	}
 	if !slices.Contains(sl.Modes, mode) {
 		return Slot{}, problem.Field("mode", "this slot is offered in %v", sl.Modes)
 	}
-	if claimErr != nil {
-		return Slot{}, claimErr
+	if rd.claimErr != nil {
+		return Slot{}, rd.claimErr
 	}
-	for _, c := range claims {
+	for _, c := range rd.claims {
 		if c.AppointmentID != self && sl.Start.Before(c.End) && c.Start.Before(sl.End) {
 			return Slot{}, problem.New(problem.Conflict, "this slot overlaps a booked appointment")
 		}

@@ -104,18 +104,13 @@ func (c *Counter) start(ctx context.Context) (done func()) {
 // the SDK retries it; it is in flight from its first attempt to its last
 // answer.
 func (c *Counter) Instrument(db *dynamodb.Client) *dynamodb.Client {
-	return dynamodb.New(db.Options(), func(o *dynamodb.Options) {
-		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
-			return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("OHCSRequestCounter",
-				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-					c.Record(opOf(ctx), middleware.GetOperationName(ctx), WrittenTables(in.Parameters))
-					defer c.start(ctx)()
-					if d := time.Duration(c.latency.Load()); d > 0 {
-						time.Sleep(d)
-					}
-					return next.HandleInitialize(ctx, in)
-				}), middleware.After)
-		})
+	return around(db, "OHCSRequestCounter", func(ctx context.Context, op, action string, params any) (func(), error) {
+		c.Record(op, action, WrittenTables(params))
+		done := c.start(ctx)
+		if d := time.Duration(c.latency.Load()); d > 0 {
+			time.Sleep(d)
+		}
+		return done, nil
 	})
 }
 
@@ -123,13 +118,24 @@ func (c *Counter) Instrument(db *dynamodb.Client) *dynamodb.Client {
 // operation (see Begin) and the DynamoDB action of every request before
 // the SDK sends or retries it; an error from hook fails the request unsent.
 func before(db *dynamodb.Client, name string, hook func(op, action string, params any) error) *dynamodb.Client {
+	return around(db, name, func(_ context.Context, op, action string, params any) (func(), error) {
+		return func() {}, hook(op, action, params)
+	})
+}
+
+// around returns a client with db's options that calls hook before every
+// request (all its attempts) and the func hook returns after its answer;
+// an error from hook fails the request unsent.
+func around(db *dynamodb.Client, name string, hook func(ctx context.Context, op, action string, params any) (after func(), err error)) *dynamodb.Client {
 	return dynamodb.New(db.Options(), func(o *dynamodb.Options) {
 		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
 			return stack.Initialize.Add(middleware.InitializeMiddlewareFunc(name,
 				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-					if err := hook(opOf(ctx), middleware.GetOperationName(ctx), in.Parameters); err != nil {
+					after, err := hook(ctx, opOf(ctx), middleware.GetOperationName(ctx), in.Parameters)
+					if err != nil {
 						return middleware.InitializeOutput{}, middleware.Metadata{}, err
 					}
+					defer after()
 					return next.HandleInitialize(ctx, in)
 				}), middleware.After)
 		})
