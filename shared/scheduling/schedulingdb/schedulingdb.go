@@ -71,7 +71,8 @@ const retries = 8
 // random time up to 2^attempt milliseconds, at most 64 ("full jitter"),
 // so that bookings that collided on one practitioner's day do not
 // collide again at once, each retry re-reading and re-sending the whole
-// transaction. AWS recommends retrying TransactionConflict with backoff.
+// transaction (register: DynamoDB cancels conflicting transactions;
+// retry them with exponential backoff).
 func backoff(ctx context.Context, attempt int) error {
 	limit := time.Duration(1<<min(attempt, 6)) * time.Millisecond
 	t := time.NewTimer(rand.N(limit) + time.Millisecond/4)
