@@ -2,17 +2,8 @@
 package main
 
 import (
-	"context"
-	"fmt"
-	"os"
-
 	"ohcs/shared/lambdahttp"
 	"ohcs/shared/people/peoplehttp"
 )
 
-func main() {
-	if err := lambdahttp.RunOperation(context.Background(), os.Getenv, "createBeneficiaryProfile", peoplehttp.CreateBeneficiaryProfile()); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-}
+func main() { lambdahttp.Main("createBeneficiaryProfile", peoplehttp.CreateBeneficiaryProfile()) }

@@ -2,17 +2,10 @@
 package main
 
 import (
-	"context"
-	"fmt"
-	"os"
-
 	"ohcs/shared/lambdahttp"
 	"ohcs/shared/practitioner/practitionerhttp"
 )
 
 func main() {
-	if err := lambdahttp.RunOperation(context.Background(), os.Getenv, "createPractitionerProfile", practitionerhttp.CreatePractitionerProfile()); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	lambdahttp.Main("createPractitionerProfile", practitionerhttp.CreatePractitionerProfile())
 }

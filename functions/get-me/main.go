@@ -2,17 +2,8 @@
 package main
 
 import (
-	"context"
-	"fmt"
-	"os"
-
 	"ohcs/shared/account/accounthttp"
 	"ohcs/shared/lambdahttp"
 )
 
-func main() {
-	if err := lambdahttp.RunOperation(context.Background(), os.Getenv, "getMe", accounthttp.GetMe()); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-}
+func main() { lambdahttp.Main("getMe", accounthttp.GetMe()) }

@@ -2,17 +2,8 @@
 package main
 
 import (
-	"context"
-	"fmt"
-	"os"
-
 	"ohcs/shared/donation/donationhttp"
 	"ohcs/shared/lambdahttp"
 )
 
-func main() {
-	if err := lambdahttp.RunOperation(context.Background(), os.Getenv, "listMyDonations", donationhttp.ListMyDonations()); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-}
+func main() { lambdahttp.Main("listMyDonations", donationhttp.ListMyDonations()) }

@@ -2,17 +2,10 @@
 package main
 
 import (
-	"context"
-	"fmt"
-	"os"
-
 	"ohcs/shared/lambdahttp"
 	"ohcs/shared/population/populationhttp"
 )
 
 func main() {
-	if err := lambdahttp.RunOperation(context.Background(), os.Getenv, "producePopulationHealthReport", populationhttp.ProducePopulationHealthReport()); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	lambdahttp.Main("producePopulationHealthReport", populationhttp.ProducePopulationHealthReport())
 }

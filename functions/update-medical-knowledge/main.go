@@ -2,17 +2,8 @@
 package main
 
 import (
-	"context"
-	"fmt"
-	"os"
-
 	"ohcs/shared/knowledge/knowledgehttp"
 	"ohcs/shared/lambdahttp"
 )
 
-func main() {
-	if err := lambdahttp.RunOperation(context.Background(), os.Getenv, "updateMedicalKnowledge", knowledgehttp.UpdateMedicalKnowledge()); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-}
+func main() { lambdahttp.Main("updateMedicalKnowledge", knowledgehttp.UpdateMedicalKnowledge()) }

@@ -2,17 +2,10 @@
 package main
 
 import (
-	"context"
-	"fmt"
-	"os"
-
 	"ohcs/shared/lambdahttp"
 	"ohcs/shared/notification/notificationhttp"
 )
 
 func main() {
-	if err := lambdahttp.RunOperation(context.Background(), os.Getenv, "updateNotificationPreferences", notificationhttp.UpdateNotificationPreferences()); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	lambdahttp.Main("updateNotificationPreferences", notificationhttp.UpdateNotificationPreferences())
 }

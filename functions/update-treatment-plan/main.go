@@ -2,17 +2,8 @@
 package main
 
 import (
-	"context"
-	"fmt"
-	"os"
-
 	"ohcs/shared/clinical/clinicalhttp"
 	"ohcs/shared/lambdahttp"
 )
 
-func main() {
-	if err := lambdahttp.RunOperation(context.Background(), os.Getenv, "updateTreatmentPlan", clinicalhttp.UpdateTreatmentPlan()); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-}
+func main() { lambdahttp.Main("updateTreatmentPlan", clinicalhttp.UpdateTreatmentPlan()) }

@@ -14,6 +14,7 @@ import (
 	"ohcs/shared/audit/auditdb"
 	"ohcs/shared/clinical"
 	"ohcs/shared/donation"
+	"ohcs/shared/dynamo"
 	"ohcs/shared/knowledge"
 	"ohcs/shared/notification"
 	"ohcs/shared/people/peopledb"
@@ -85,7 +86,10 @@ func (p *Parts) practitionerStore() *practitionerdb.Store {
 func (p *Parts) Scheduling() *schedulingdb.Store {
 	return p.scheduling.get(func() *schedulingdb.Store {
 		return &schedulingdb.Store{DB: p.env.DynamoDB, Table: p.env.Config.Table(tables.Scheduling),
-			OutboxTable: p.env.Config.Table(tables.Outbox), NewID: p.env.NewID, AuditItem: p.Audit().Put}
+			OutboxTable: p.env.Config.Table(tables.Outbox), NewID: p.env.NewID, AuditItem: p.Audit().Put,
+			PractitionerGet: func(id string, done func(scheduling.Practitioner, error)) dynamo.Get {
+				return p.practitionerStore().GetGet(id, func(pr practitioner.Practitioner, err error) { done(schedulingPractitioner(pr), err) })
+			}}
 	})
 }
 
@@ -121,9 +125,13 @@ func (d schedulingPractitioners) Practitioner(ctx context.Context, id string) (s
 	if err != nil {
 		return scheduling.Practitioner{}, err
 	}
+	return schedulingPractitioner(p), nil
+}
+
+func schedulingPractitioner(p practitioner.Practitioner) scheduling.Practitioner {
 	out := scheduling.Practitioner{ID: p.ID, Sub: p.Sub, Verified: p.Verification == practitioner.Verified}
 	for _, m := range p.Modes {
 		out.Modes = append(out.Modes, string(m))
 	}
-	return out, nil
+	return out
 }

@@ -47,7 +47,8 @@ func (p *Parts) Limits() *ratelimit.Limiter {
 // Knowledge is the medical knowledge service.
 func (p *Parts) Knowledge() *knowledge.Service {
 	return p.knowledge.get(func() *knowledge.Service {
-		return &knowledge.Service{Store: &knowledgedb.Store{DB: p.env.DynamoDB, Table: p.env.Config.Table(tables.Knowledge)},
+		return &knowledge.Service{Store: &knowledgedb.Store{DB: p.env.DynamoDB, Table: p.env.Config.Table(tables.Knowledge),
+			AuthorGet: p.practitionerStore().VerifiedGet},
 			Authors: knowledgeAuthors{p.practitionerStore()}, Now: p.env.Now, NewID: p.env.NewID}
 	})
 }

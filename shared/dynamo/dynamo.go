@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -205,29 +206,46 @@ type Get struct {
 	Found func(ctx context.Context, item map[string]types.AttributeValue) error
 }
 
-// GetAll reads the items of gets, in any tables of the account, in one
-// strongly consistent BatchGetItem (at most 100 gets), with at most three
-// rounds of unprocessed keys (then Unavailable), and hands each item to
-// its Found. Two gets of one item read it once.
+// GetAll reads the items of gets, in any tables of the account, in
+// strongly consistent BatchGetItem requests of at most 100 distinct items
+// (one request for up to 100, the requests of more sent at once), each
+// with at most three rounds of unprocessed keys (then Unavailable), and
+// hands each item to its Found. Two gets of one item read it once.
 func GetAll(ctx context.Context, db *dynamodb.Client, gets ...Get) error {
-	if len(gets) > 100 {
-		return fmt.Errorf("dynamo: %d gets in one batch; at most 100", len(gets))
-	}
 	id := func(table string, k map[string]types.AttributeValue) string {
 		return table + "\x1f" + Str(k[tables.PK]) + "\x1f" + Str(k[tables.SK])
 	}
-	req := map[string]types.KeysAndAttributes{}
+	var reqs []map[string]types.KeysAndAttributes
 	seen := map[string]bool{}
 	for _, g := range gets {
 		if k := id(g.Table, g.Key); !seen[k] {
+			if len(seen)%100 == 0 {
+				reqs = append(reqs, map[string]types.KeysAndAttributes{})
+			}
 			seen[k] = true
+			req := reqs[len(reqs)-1]
 			ka := req[g.Table]
 			ka.Keys, ka.ConsistentRead = append(ka.Keys, g.Key), aws.Bool(true)
 			req[g.Table] = ka
 		}
 	}
 	found := map[string]map[string]types.AttributeValue{}
-	if err := batchRounds(ctx, db, req, func(table string, it map[string]types.AttributeValue) { found[id(table, it)] = it }); err != nil {
+	var (
+		mu   sync.Mutex
+		all  sync.WaitGroup
+		errs = make([]error, len(reqs))
+	)
+	for i, req := range reqs {
+		all.Go(func() {
+			errs[i] = batchRounds(ctx, db, req, func(table string, it map[string]types.AttributeValue) {
+				mu.Lock()
+				defer mu.Unlock()
+				found[id(table, it)] = it
+			})
+		})
+	}
+	all.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return err
 	}
 	for _, g := range gets {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -59,17 +60,36 @@ func TestGetAllReadsTablesInOneRequest(t *testing.T) {
 	if u := counter.Usage("read"); u.Total() != 1 || u.Requests["BatchGetItem"] != 1 {
 		t.Errorf("requests: %v; want one BatchGetItem", u.Requests)
 	}
-	// DynamoDB refuses more than 100 items a request: so does GetAll,
-	// before sending.
-	many := make([]dynamo.Get, 101)
-	for i := range many {
-		many[i] = get("many", people, fmt.Sprint("X", i))
+	// DynamoDB refuses more than 100 items a request (a ValidationException):
+	// GetAll sends 201 distinct gets as three requests at once, and 150
+	// gets of one item as one.
+	counter.SetLatency(3 * time.Millisecond)
+	many := make([]dynamo.Get, 0, 201)
+	seen := 0
+	for i := range 201 {
+		many = append(many, dynamo.Get{Table: people, Key: key(fmt.Sprint("X", i)), Found: func(_ context.Context, item map[string]types.AttributeValue) error {
+			if item != nil {
+				t.Errorf("X%d: an item that is not there", i)
+			}
+			seen++
+			return nil
+		}})
 	}
-	before := counter.Usage("read")
-	if err := dynamo.GetAll(counter.Begin(ctx, "read"), db, many...); err == nil {
-		t.Error("101 gets in one batch were sent")
+	before := counter.Usage("many")
+	if err := dynamo.GetAll(counter.Begin(ctx, "many"), db, many...); err != nil {
+		t.Fatalf("201 gets: %v", err)
 	}
-	if u := counter.Usage("read").Sub(before); u.Total() != 0 {
-		t.Errorf("a refused batch sent %v", u.Requests)
+	if u := counter.Usage("many").Sub(before); seen != 201 || u.Requests["BatchGetItem"] != 3 || u.Levels != 1 {
+		t.Errorf("201 gets: %d handed, %v in %d levels; want 201, three BatchGetItem in one level", seen, u.Requests, u.Levels)
+	}
+	same := make([]dynamo.Get, 150)
+	for i := range same {
+		same[i] = get("same", people, "B1")
+	}
+	if err := dynamo.GetAll(counter.Begin(ctx, "same"), db, same...); err != nil || got["same"] != "B1 in "+people {
+		t.Fatalf("150 gets of one item: %v, %q", err, got["same"])
+	}
+	if u := counter.Usage("same"); u.Total() != 1 {
+		t.Errorf("150 gets of one item sent %v; want one request", u.Requests)
 	}
 }

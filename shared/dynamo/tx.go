@@ -22,6 +22,9 @@ func (t *Tx) Add(name string, item types.TransactWriteItem) {
 	t.items, t.names = append(t.items, item), append(t.names, name)
 }
 
+// Items are the transaction's items, in order.
+func (t *Tx) Items() []types.TransactWriteItem { return t.items }
+
 // Run writes the transaction.
 func (t *Tx) Run(ctx context.Context, db *dynamodb.Client) error {
 	_, err := db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: t.items})

@@ -59,7 +59,7 @@ func (m *memStore) Version(ctx context.Context, id string, _ int64) (knowledge.A
 	return m.Latest(ctx, id)
 }
 
-func (m *memStore) Latests(_ context.Context, ids []string) (map[string]knowledge.Article, error) {
+func (m *memStore) Latests(_ context.Context, ids, _ []string) (map[string]knowledge.Article, map[string]bool, error) {
 	m.requests += (len(ids) + 99) / 100
 	out := map[string]knowledge.Article{}
 	for _, id := range ids {
@@ -67,7 +67,7 @@ func (m *memStore) Latests(_ context.Context, ids []string) (map[string]knowledg
 			out[id] = a
 		}
 	}
-	return out, nil
+	return out, nil, nil
 }
 
 func (m *memStore) Index(_ context.Context, a knowledge.Article, ps map[string]knowledge.Posting, stale []string) error {

@@ -48,6 +48,10 @@ type Posting struct {
 	Language   string
 	Tags       []string
 	Conditions []string
+	// AuthorID is the article's author (an article keeps its author), so
+	// that a search reads whether the authors are verified with the
+	// articles, not after them. Empty in postings indexed before it.
+	AuthorID string
 }
 
 // Store keeps articles and the index.
@@ -61,8 +65,11 @@ type Store interface {
 	Latest(ctx context.Context, id string) (Article, error)
 	// Version returns one version; NotFound.
 	Version(ctx context.Context, id string, version int64) (Article, error)
-	// Latests returns the latest versions of ids that exist.
-	Latests(ctx context.Context, ids []string) (map[string]Article, error)
+	// Latests returns the latest versions of ids that exist and, when the
+	// store reads them in the same request, whether each of authors is a
+	// verified practitioner now (an author it did not read is absent from
+	// the map).
+	Latests(ctx context.Context, ids, authors []string) (map[string]Article, map[string]bool, error)
 	// Index writes the postings of a and deletes those of the terms in
 	// stale.
 	Index(ctx context.Context, a Article, postings map[string]Posting, stale []string) error

@@ -22,12 +22,12 @@ func (l lagging) Postings(context.Context, string) ([]knowledge.Posting, error) 
 	return l.postings, nil
 }
 
-func (l lagging) Latests(_ context.Context, ids []string) (map[string]knowledge.Article, error) {
+func (l lagging) Latests(_ context.Context, ids, _ []string) (map[string]knowledge.Article, map[string]bool, error) {
 	out := map[string]knowledge.Article{}
 	for _, id := range ids {
 		out[id] = l.articles[id]
 	}
-	return out, nil
+	return out, nil, nil
 }
 
 // TestScoresStayPositive: a term in more postings than the statistics

@@ -74,6 +74,7 @@ func (s *Service) Search(ctx context.Context, r Reader, q Query) (Result, error)
 	}
 	avg := float64(total) / float64(docs)
 	scores := map[string]float64{}
+	authorOf := map[string]string{}
 	// Scored in the query's order of terms, so that sums round alike.
 	for _, ps := range postings {
 		// Postings can outnumber the counted documents for a moment
@@ -94,6 +95,9 @@ func (s *Service) Search(ctx context.Context, r Reader, q Query) (Result, error)
 				w = preferred
 			}
 			scores[key] += w * idf * tf * (k1 + 1) / norm
+			if p.AuthorID != "" {
+				authorOf[p.ArticleID] = p.AuthorID
+			}
 		}
 	}
 	type cand struct {
@@ -128,20 +132,37 @@ func (s *Service) Search(ctx context.Context, r Reader, q Query) (Result, error)
 	if i := start; i < len(cands) {
 		end := min(len(cands), i+2*q.Limit)
 		ids := make([]string, 0, end-i)
+		var authors []string
 		for _, c := range cands[i:end] {
 			ids = append(ids, c.id)
+			if au := authorOf[c.id]; au != "" {
+				authors = append(authors, au)
+			}
 		}
-		latest, err := s.Store.Latests(ctx, ids)
+		// The candidates and their authors (named by the postings) in one
+		// request; authors the store did not read (postings indexed
+		// before they named them, a store that reads one table) after.
+		latest, verified, err := s.Store.Latests(ctx, ids, authors)
 		if err != nil {
 			return Result{}, err
 		}
-		var authorIDs []string
+		var unread []string
 		for _, a := range latest {
-			authorIDs = append(authorIDs, a.AuthorID)
+			if _, ok := verified[a.AuthorID]; !ok {
+				unread = append(unread, a.AuthorID)
+			}
 		}
-		verified, err := s.Authors.VerifiedAmong(ctx, authorIDs)
-		if err != nil {
-			return Result{}, err
+		if len(unread) > 0 {
+			more, err := s.Authors.VerifiedAmong(ctx, unread)
+			if err != nil {
+				return Result{}, err
+			}
+			if verified == nil {
+				verified = map[string]bool{}
+			}
+			for _, id := range unread {
+				verified[id] = more[id]
+			}
 		}
 		for ; i < end && len(res.Hits) < q.Limit; i++ {
 			c := cands[i]

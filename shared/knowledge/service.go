@@ -132,7 +132,7 @@ func postings(a Article) (string, map[string]Posting, int) {
 	for _, tf := range []map[string]int{title, summary, body} {
 		for t := range tf {
 			out[t] = Posting{ArticleID: a.ID, Version: a.Version, TitleTF: title[t], SummaryTF: summary[t], BodyTF: body[t],
-				Length: length, Audience: a.Audience, Language: a.Language, Tags: a.Tags, Conditions: conds}
+				Length: length, Audience: a.Audience, Language: a.Language, Tags: a.Tags, Conditions: conds, AuthorID: a.AuthorID}
 		}
 	}
 	return lang, out, length

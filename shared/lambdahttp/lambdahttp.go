@@ -192,6 +192,16 @@ func RunOperation(ctx context.Context, getenv func(string) string, op string, o 
 	return Run(ctx, getenv, op, platform.Registry{op: o})
 }
 
+// Main is an operation function's main: it runs operation op
+// (RunOperation with the process's environment) and exits with the error
+// when the configuration is refused.
+func Main(op string, o platform.Operation) {
+	if err := RunOperation(context.Background(), os.Getenv, op, o); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
 // Run reads the configuration through getenv, builds the clients once,
 // builds operation op's handler from reg and starts the Lambda runtime. It
 // returns only on a configuration error.

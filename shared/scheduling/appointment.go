@@ -62,6 +62,20 @@ type Booking struct {
 	// written in the booking's own write, so that the booking is never
 	// stored without it.
 	Audit *audit.Event
+	// Look, when set, is the store's Look for this booking, read while the
+	// caller was being authorized: the first attempt decides on it.
+	Look Look
+}
+
+// Look is a store's first read of what a booking decides on (Store.Look).
+type Look struct {
+	// Practitioner is the practitioner (or PractitionerErr, NotFound), when
+	// the store read it in the same request; nil when it did not.
+	Practitioner    *Practitioner
+	PractitionerErr error
+	// Calendar is the store's own snapshot, opaque to the service, which
+	// hands the Look back to Book in Booking.Look.
+	Calendar any
 }
 
 // MaxUpcoming is how many appointments that have not ended yet a
@@ -112,6 +126,10 @@ type Store interface {
 	Claims(ctx context.Context, practitionerID string, from, to time.Time) ([]Claim, error)
 	// DayCounts returns the bookings per local date in [fromDate, toDate].
 	DayCounts(ctx context.Context, practitionerID, fromDate, toDate string) (map[string]int, error)
+	// Look reads what a booking of iv for the practitioner and the
+	// beneficiary decides on, for Booking.Look; a store that reads in its
+	// own write may return nil.
+	Look(ctx context.Context, practitionerID, beneficiaryID string, iv Interval) (Look, error)
 	// Book stores a booking with its outbox messages: Conflict when the
 	// slot is taken, the day is full, or the beneficiary holds an
 	// overlapping appointment.

@@ -16,7 +16,9 @@ func (iv Interval) Overlaps(o Interval) bool { return iv.Start.Before(o.End) && 
 // Calendar is what a booking or a move is decided against, as read in the
 // same transaction that writes it: the practitioner's booked intervals
 // near the time, its count of bookings on the local date, and the
-// beneficiary's booked intervals, each by appointment id.
+// beneficiary's booked intervals, each by appointment id. A store that
+// holds the day's limit as the condition of its count's write (the
+// DynamoDB store) leaves DayCount 0 and answers DayFull when it fails.
 type Calendar struct {
 	Practitioner map[string]Interval
 	DayCount     int64
@@ -33,7 +35,7 @@ func CheckBooking(b Booking, cal Calendar, now time.Time) error {
 		return err
 	}
 	if b.MaxPerDay > 0 && cal.DayCount >= int64(b.MaxPerDay) {
-		return problem.New(problem.Conflict, "the practitioner is fully booked on %s", a.LocalDate)
+		return DayFull(a.LocalDate)
 	}
 	if _, ok := overlapping(cal.Beneficiary, a); ok {
 		return problem.New(problem.Conflict, "the beneficiary already has an appointment at that time")
@@ -58,9 +60,15 @@ func CheckMove(m Move, cal Calendar) error {
 		return problem.New(problem.Conflict, "the beneficiary already has an appointment at that time")
 	}
 	if m.Old.LocalDate != next.LocalDate && m.MaxPerDay > 0 && cal.DayCount >= int64(m.MaxPerDay) {
-		return problem.New(problem.Conflict, "the practitioner is fully booked on %s", next.LocalDate)
+		return DayFull(next.LocalDate)
 	}
 	return nil
+}
+
+// DayFull is the answer to a booking or a move on a local date that holds
+// the practitioner's limit of bookings already.
+func DayFull(date string) error {
+	return problem.New(problem.Conflict, "the practitioner is fully booked on %s", date)
 }
 
 // practitionerFree is nil when a's time overlaps none of the practitioner's

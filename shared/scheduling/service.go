@@ -114,7 +114,7 @@ func (s *Service) FreeSlots(ctx context.Context, pid string, from, to time.Time,
 	if from.Before(earliest) {
 		from = earliest
 	}
-	rd := s.readSlots(ctx, pid, from, to, to.After(from))
+	rd := s.readSlots(ctx, pid, from, to, to.After(from), true)
 	if rd.pErr != nil || !rd.p.Verified {
 		if rd.pErr == nil || problem.Is(rd.pErr, problem.NotFound) {
 			rd.pErr = problem.New(problem.NotFound, "no practitioner %s", pid)
@@ -190,34 +190,46 @@ type slotReads struct {
 	pErr, schErr, claimErr error
 }
 
+// schedulesFrom is the local date from which the schedules that may offer
+// slots from t on are read: two days before (every zone's date is within
+// a day of UTC's).
+func schedulesFrom(t time.Time) string { return t.AddDate(0, 0, -2).Format(time.DateOnly) }
+
 // readSlots sends the three reads at once (they depend only on the
-// request); the schedules and claims only when calendar is set.
-func (s *Service) readSlots(ctx context.Context, pid string, from, to time.Time, calendar bool) slotReads {
+// request); the schedules only when calendar is set, the claims only when
+// claims is too.
+func (s *Service) readSlots(ctx context.Context, pid string, from, to time.Time, calendar, claims bool) slotReads {
 	var rd slotReads
 	var reads sync.WaitGroup
 	reads.Go(func() { rd.p, rd.pErr = s.Practitioners.Practitioner(ctx, pid) })
 	if calendar {
 		reads.Go(func() {
-			rd.schedules, rd.schErr = s.Store.Schedules(ctx, pid, from.AddDate(0, 0, -2).Format(time.DateOnly))
+			rd.schedules, rd.schErr = s.Store.Schedules(ctx, pid, schedulesFrom(from))
 		})
-		reads.Go(func() { rd.claims, rd.claimErr = s.Store.Claims(ctx, pid, from.Add(-MaxSlotMinutes*time.Minute), to) })
+		if claims {
+			reads.Go(func() { rd.claims, rd.claimErr = s.Store.Claims(ctx, pid, from.Add(-MaxSlotMinutes*time.Minute), to) })
+		}
 	}
 	reads.Wait()
 	return rd
 }
 
 // offered checks that slotID is a slot the practitioner's schedules offer
-// now, free of other claims, in mode. Its three reads (the practitioner,
-// its schedules, the claims around the slot) depend only on the slot id:
-// they go out together, and their answers are judged in the order below.
-func (s *Service) offered(ctx context.Context, field, slotID, mode string, self string) (Slot, error) {
+// now, in mode. Its two reads (the practitioner, its schedules) depend
+// only on the slot id: they go out together. Whether the slot is free is
+// the booking's or the move's to decide, in its transaction.
+func (s *Service) offered(ctx context.Context, field, slotID, mode string) (Slot, error) {
 	want, err := ParseSlotID(field, slotID)
 	if err != nil {
 		return Slot{}, err
 	}
-	// The claims are a first look, for a clear answer; the booking's
-	// transaction holds the rule whatever happens in between.
-	rd := s.readSlots(ctx, want.PractitionerID, want.Start, want.End, true)
+	return s.judge(want, mode, s.readSlots(ctx, want.PractitionerID, want.Start, want.End, true, false))
+}
+
+// judge decides from rd whether want is offered now in mode, judging the
+// reads' answers in this order: the practitioner, the notice, the
+// schedules, the mode.
+func (s *Service) judge(want Slot, mode string, rd slotReads) (Slot, error) {
 	gone := problem.New(problem.Conflict, "this slot is not available any more: list the free slots again")
 	if problem.Is(rd.pErr, problem.NotFound) || (rd.pErr == nil && !rd.p.Verified) {
 		return Slot{}, gone
@@ -238,14 +250,6 @@ func (s *Service) offered(ctx context.Context, field, slotID, mode string, self 
 	if !slices.Contains(sl.Modes, mode) {
 		return Slot{}, problem.Field("mode", "this slot is offered in %v", sl.Modes)
 	}
-	if rd.claimErr != nil {
-		return Slot{}, rd.claimErr
-	}
-	for _, c := range rd.claims {
-		if c.AppointmentID != self && sl.Start.Before(c.End) && c.Start.Before(sl.End) {
-			return Slot{}, problem.New(problem.Conflict, "this slot overlaps a booked appointment")
-		}
-	}
 	return sl, nil
 }
 
@@ -265,24 +269,33 @@ type BookRequest struct {
 }
 
 // Book books in.SlotID for in.BeneficiaryID once in.Authorize allows it.
-// The decision and the slot's reads go out together (neither depends on
-// the other); nothing is written before the caller is allowed, and a
-// refusal is answered before anything the slot's reads found. Invalid,
-// Conflict, the refusal.
+// The decision, the slot's reads and the store's look at the calendar go
+// out together (none depends on another: the slot id names the
+// practitioner and the time); nothing is written before the caller is
+// allowed, and a refusal is answered before anything the reads found.
+// Invalid, Conflict, the refusal.
 func (s *Service) Book(ctx context.Context, in BookRequest) (Appointment, error) {
 	if in.Authorize == nil || s.Audit == nil {
 		return Appointment{}, errors.New("scheduling: a booking without its authorization or audit trail")
 	}
 	bookedBy, beneficiaryID, mode, reason := in.BookedBy, in.BeneficiaryID, in.Mode, in.Reason
 	var (
-		sl               Slot
 		allowed          audit.Event
-		authErr, slotErr error
-		both             sync.WaitGroup
+		look             Look
+		rd               slotReads
+		authErr, lookErr error
+		all              sync.WaitGroup
 	)
-	both.Go(func() { allowed, authErr = in.Authorize(ctx) })
-	both.Go(func() { sl, slotErr = s.offered(ctx, "slotId", in.SlotID, mode, "") })
-	both.Wait()
+	want, slotErr := ParseSlotID("slotId", in.SlotID)
+	all.Go(func() { allowed, authErr = in.Authorize(ctx) })
+	if slotErr == nil {
+		pid := want.PractitionerID
+		all.Go(func() {
+			look, lookErr = s.Store.Look(ctx, pid, beneficiaryID, Interval{Start: want.Start, End: want.End})
+		})
+		all.Go(func() { rd.schedules, rd.schErr = s.Store.Schedules(ctx, pid, schedulesFrom(want.Start)) })
+	}
+	all.Wait()
 	if authErr != nil {
 		return Appointment{}, authErr
 	}
@@ -298,6 +311,18 @@ func (s *Service) Book(ctx context.Context, in BookRequest) (Appointment, error)
 	if slotErr != nil {
 		return unbooked(slotErr)
 	}
+	// The practitioner came with the look, or is read now (a store that
+	// does not read it there, or a look that failed: the booking then
+	// reads its calendar again too).
+	if lookErr == nil && look.Practitioner != nil {
+		rd.p, rd.pErr = *look.Practitioner, look.PractitionerErr
+	} else {
+		rd.p, rd.pErr = s.Practitioners.Practitioner(ctx, want.PractitionerID)
+	}
+	sl, err := s.judge(want, mode, rd)
+	if err != nil {
+		return unbooked(err)
+	}
 	now := s.Now().UTC()
 	a := Appointment{
 		ID: s.NewID(), PractitionerID: sl.PractitionerID, BeneficiaryID: beneficiaryID, SlotID: sl.ID(),
@@ -308,7 +333,7 @@ func (s *Service) Book(ctx context.Context, in BookRequest) (Appointment, error)
 	if r := a.Start.Add(-24 * time.Hour); r.After(now) {
 		msgs = append(msgs, Message{Kind: string(outbox.AppointmentReminder), DueAt: r})
 	}
-	if err := s.Store.Book(ctx, Booking{Appointment: a, MaxPerDay: sl.MaxPerDay, MaxUpcoming: MaxUpcoming, Audit: &allowed}, msgs); err != nil {
+	if err := s.Store.Book(ctx, Booking{Appointment: a, MaxPerDay: sl.MaxPerDay, MaxUpcoming: MaxUpcoming, Audit: &allowed, Look: look}, msgs); err != nil {
 		return unbooked(err)
 	}
 	return a, nil
@@ -371,7 +396,7 @@ func (s *Service) Reschedule(ctx context.Context, old Appointment, newSlotID str
 	if want.Start.Equal(old.Start) {
 		return Appointment{}, problem.Field("newSlotId", "is the appointment's current slot")
 	}
-	sl, err := s.offered(ctx, "newSlotId", newSlotID, old.Mode, old.ID)
+	sl, err := s.offered(ctx, "newSlotId", newSlotID, old.Mode)
 	if err != nil {
 		return Appointment{}, err
 	}

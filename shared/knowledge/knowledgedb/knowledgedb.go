@@ -39,6 +39,10 @@ var (
 type Store struct {
 	DB    *dynamodb.Client
 	Table string
+	// AuthorGet, when set, reads whether an author is a verified
+	// practitioner now as a get of a batch across tables: a search reads
+	// its candidates' authors in the request that reads the candidates.
+	AuthorGet func(id string, done func(verified bool)) dynamo.Get
 }
 
 var _ knowledge.Store = (*Store)(nil)
@@ -156,29 +160,34 @@ func (st *Store) Version(ctx context.Context, id string, v int64) (knowledge.Art
 	return st.get(ctx, key("ARTICLE#"+id, versionSK(v)), id)
 }
 
-// Latests reads the latest versions of up to 100 articles in one request.
-func (st *Store) Latests(ctx context.Context, ids []string) (map[string]knowledge.Article, error) {
-	var keys []map[string]types.AttributeValue
-	seen := map[string]bool{}
-	for _, id := range ids {
-		if !seen[id] {
-			seen[id] = true
-			keys = append(keys, key("ARTICLE#"+id, "LATEST"))
-		}
-	}
-	items, err := dynamo.BatchGet(ctx, st.DB, st.Table, keys, true)
-	if err != nil {
-		return nil, err
-	}
+// Latests reads the latest versions of articles and, when AuthorGet is
+// set, whether their authors are verified, in one request (at most 100
+// gets: a search asks for at most 2 x 100 candidates' articles in pages
+// of its limit, and their authors).
+func (st *Store) Latests(ctx context.Context, ids, authors []string) (map[string]knowledge.Article, map[string]bool, error) {
 	out := map[string]knowledge.Article{}
-	for _, item := range items {
-		a, err := decode(item)
-		if err != nil {
-			return nil, err
-		}
-		out[a.ID] = a
+	var verified map[string]bool
+	var gets []dynamo.Get
+	for _, id := range ids {
+		gets = append(gets, dynamo.Get{Table: st.Table, Key: key("ARTICLE#"+id, "LATEST"), Found: func(_ context.Context, item map[string]types.AttributeValue) error {
+			if item == nil {
+				return nil
+			}
+			a, err := decode(item)
+			out[a.ID] = a
+			return err
+		}})
 	}
-	return out, nil
+	if st.AuthorGet != nil && len(authors) > 0 {
+		verified = map[string]bool{}
+		for _, id := range authors {
+			gets = append(gets, st.AuthorGet(id, func(v bool) { verified[id] = v }))
+		}
+	}
+	if err := dynamo.GetAll(ctx, st.DB, gets...); err != nil {
+		return nil, nil, err
+	}
+	return out, verified, nil
 }
 
 type postingItem struct {
@@ -193,6 +202,7 @@ type postingItem struct {
 	Language   string   `dynamodbav:"lang"`
 	Tags       []string `dynamodbav:"tags,omitempty"`
 	Conditions []string `dynamodbav:"conds,omitempty"`
+	AuthorID   string   `dynamodbav:"au,omitempty"`
 }
 
 // termPK is a term's partition, one across languages: a search looks a term
@@ -208,7 +218,7 @@ func (st *Store) Index(ctx context.Context, a knowledge.Article, postings map[st
 	for term, p := range postings {
 		item, err := attributevalue.MarshalMap(postingItem{PK: termPK(lang, term), SK: p.ArticleID, Version: p.Version,
 			TitleTF: p.TitleTF, SummaryTF: p.SummaryTF, BodyTF: p.BodyTF, Length: p.Length, Audience: p.Audience,
-			Language: p.Language, Tags: nonEmpty(p.Tags), Conditions: nonEmpty(p.Conditions)})
+			Language: p.Language, Tags: nonEmpty(p.Tags), Conditions: nonEmpty(p.Conditions), AuthorID: p.AuthorID})
 		if err != nil {
 			return fmt.Errorf("marshal posting: %w", err)
 		}
@@ -251,7 +261,8 @@ func (st *Store) Postings(ctx context.Context, term string) ([]knowledge.Posting
 			return nil, fmt.Errorf("unmarshal posting: %w", err)
 		}
 		out = append(out, knowledge.Posting{ArticleID: it.SK, Version: it.Version, TitleTF: it.TitleTF, SummaryTF: it.SummaryTF,
-			BodyTF: it.BodyTF, Length: it.Length, Audience: it.Audience, Language: it.Language, Tags: it.Tags, Conditions: it.Conditions})
+			BodyTF: it.BodyTF, Length: it.Length, Audience: it.Audience, Language: it.Language, Tags: it.Tags, Conditions: it.Conditions,
+			AuthorID: it.AuthorID})
 	}
 	return out, nil
 }

@@ -358,6 +358,31 @@ func (st *Store) ofSubRow(ctx context.Context, row map[string]types.AttributeVal
 	return st.Get(ctx, id.Value)
 }
 
+// GetGet is Get as one get of a batch read across tables
+// (dynamo.GetAll): done receives the profile or NotFound.
+func (st *Store) GetGet(id string, done func(practitioner.Practitioner, error)) dynamo.Get {
+	return dynamo.Get{Table: st.Table, Key: profileKey(id), Found: func(_ context.Context, item map[string]types.AttributeValue) error {
+		if item == nil {
+			done(practitioner.Practitioner{}, problem.New(problem.NotFound, "no practitioner %s", id))
+			return nil
+		}
+		p, err := decode(item)
+		if err != nil {
+			return err
+		}
+		done(p, nil)
+		return nil
+	}}
+}
+
+// VerifiedGet is VerifiedAmong for one id as a get of a batch read across
+// tables (dynamo.GetAll): done receives whether it exists and is verified.
+func (st *Store) VerifiedGet(id string, done func(bool)) dynamo.Get {
+	return st.GetGet(id, func(p practitioner.Practitioner, err error) {
+		done(err == nil && p.Verification == practitioner.Verified)
+	})
+}
+
 // BySubGet is GetBySub as one get of a batch read across tables
 // (dynamo.GetAll): done receives the profile or NotFound.
 func (st *Store) BySubGet(sub string, done func(practitioner.Practitioner, error)) dynamo.Get {

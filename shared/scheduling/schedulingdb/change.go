@@ -139,15 +139,22 @@ func dayKey(pid, date string) (string, string) { return "PRACTITIONER#" + pid, "
 
 func bookingsKey(bid string) (string, string) { return "BENEFICIARY#" + bid, "BOOKINGS" }
 
-func busyKey(pid string, t time.Time) (string, string) { return "PRACTITIONER#" + pid, busySK(t) }
-
-func (c *change) dayCount(pid, date string) int64 { return num(c.item(dayKey(pid, date))["count"]) }
-
-// addToDay counts a booking in (+1) or out (-1) of the practitioner's day.
-func (c *change) addToDay(pid, date string, delta int64) {
-	item := key(dayKey(pid, date))
-	item["count"] = n(max(c.dayCount(pid, date)+delta, 0))
-	c.write("day", item)
+// countDay counts a booking in (+1) or out (-1) of the practitioner's
+// local day, without reading the counter: an atomic ADD, so that bookings
+// of one day do not serialize on it. With a limit (max > 0), a booking in
+// is conditioned on the count being under it: the write holds the limit,
+// and a full day fails the item named "day". Every booking counts, limit
+// or not, so that a limit set later counts the bookings made before it.
+func (c *change) countDay(pid, date string, delta int64, max int) {
+	u := &types.Update{TableName: aws.String(c.st.Table), Key: key(dayKey(pid, date)),
+		UpdateExpression:          aws.String("ADD #count :d"),
+		ExpressionAttributeNames:  map[string]string{"#count": "count"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":d": n(delta)}}
+	if delta > 0 && max > 0 {
+		u.ConditionExpression = aws.String("attribute_not_exists(#count) OR #count < :max")
+		u.ExpressionAttributeValues[":max"] = n(int64(max))
+	}
+	c.add("day", types.TransactWriteItem{Update: u})
 }
 
 // writeIntervals writes an item of intervals. No intervals: no attribute.
@@ -190,7 +197,8 @@ func setInterval(intervals map[string]interval, id string, iv interval) {
 }
 
 // busy returns the practitioner's intervals that an appointment from start
-// to end could overlap, and holds the items they are in at their versions.
+// to end could overlap (those in the busy items its time covers), and
+// holds those items at their versions.
 func (c *change) busy(pid string, start, end time.Time) map[string]interval {
 	out := map[string]interval{}
 	for _, sk := range busyKeys(start, end) {
@@ -200,24 +208,34 @@ func (c *change) busy(pid string, start, end time.Time) map[string]interval {
 	return out
 }
 
-// setBusy sets (iv non-zero) or removes the practitioner's interval of
-// appointment id, in the busy item of the date it starts (at).
-func (c *change) setBusy(pid, id string, at time.Time, iv interval) {
-	pk, sk := busyKey(pid, at)
-	intervals := intervalsOf(c.item(pk, sk))
-	setInterval(intervals, id, iv)
-	c.writeIntervals("busy", pk, sk, intervals)
+// setBusy sets (on) or removes the practitioner's interval iv of
+// appointment id in every busy item iv covers.
+func (c *change) setBusy(pid, id string, iv interval, on bool) {
+	for _, sk := range busyKeys(iv.Start, iv.End) {
+		pk := "PRACTITIONER#" + pid
+		intervals := intervalsOf(c.item(pk, sk))
+		if on {
+			intervals[id] = iv
+		} else {
+			delete(intervals, id)
+		}
+		c.writeIntervals("busy", pk, sk, intervals)
+	}
 }
 
-// readKeys are the items a change of appointment a reads, and those of
-// the appointment it moves from, if any.
+// readKeys are the items a change of appointment a reads (the
+// beneficiary's bookings and the busy items a's time covers), and the
+// busy items of the time it moves from, if any. The day's count is
+// written without being read (countDay).
 func readKeys(a scheduling.Appointment, from *scheduling.Appointment) []map[string]types.AttributeValue {
-	keys := []map[string]types.AttributeValue{key(dayKey(a.PractitionerID, a.LocalDate)), key(bookingsKey(a.BeneficiaryID))}
+	keys := []map[string]types.AttributeValue{key(bookingsKey(a.BeneficiaryID))}
 	for _, sk := range busyKeys(a.Start, a.End) {
 		keys = append(keys, key("PRACTITIONER#"+a.PractitionerID, sk))
 	}
 	if from != nil {
-		keys = append(keys, key(dayKey(from.PractitionerID, from.LocalDate)), key(busyKey(from.PractitionerID, from.Start)))
+		for _, sk := range busyKeys(from.Start, from.End) {
+			keys = append(keys, key("PRACTITIONER#"+from.PractitionerID, sk))
+		}
 	}
 	return keys
 }
@@ -243,16 +261,24 @@ func intervalsOf(item map[string]types.AttributeValue) map[string]interval {
 	return out
 }
 
-// busySK is the sort key of the busy item of t's UTC date.
-func busySK(t time.Time) string { return "BUSY#" + t.UTC().Format(time.DateOnly) }
+// BusyMinutes is the span of real time one busy item covers: a
+// practitioner's booked intervals are written in every item of the UTC
+// quarter hours they cover, so that two intervals that overlap share an
+// item (the instant they share is in one), and bookings of times that do
+// not meet share none, however many bookings of one day are made at once.
+const BusyMinutes = 15
 
-// busyKeys are the busy items an appointment from start to end could
-// overlap an interval of: those of the UTC dates from MaxSlotMinutes
-// before its start to its end (one or two).
+// busySK is the sort key of the busy item of t's UTC quarter hour.
+func busySK(t time.Time) string {
+	return "BUSY#" + t.UTC().Truncate(BusyMinutes*time.Minute).Format("2006-01-02T15:04")
+}
+
+// busyKeys are the busy items the time from start to end covers: at most
+// MaxSlotMinutes/BusyMinutes+1.
 func busyKeys(start, end time.Time) []string {
-	first, last := busySK(start.Add(-scheduling.MaxSlotMinutes*time.Minute)), busySK(end.Add(-time.Second))
-	if first == last {
-		return []string{first}
+	var out []string
+	for t := start.UTC().Truncate(BusyMinutes * time.Minute); t.Before(end); t = t.Add(BusyMinutes * time.Minute) {
+		out = append(out, busySK(t))
 	}
-	return []string{first, last}
+	return out
 }

@@ -3,14 +3,17 @@
 //
 // Items:
 //   - schedules:    pk PRACTITIONER#<id>, sk SCHEDULE#<createdAt>#<id>
-//   - busy times:   pk PRACTITIONER#<id>, sk BUSY#<UTC date>: the booked
-//     intervals of the practitioner's appointments that start on that UTC
-//     date, and a version. Every booking, move and cancellation reads the
-//     items its interval could overlap, checks, and writes them on their
-//     version in its transaction: two appointments of one practitioner
-//     never overlap, whatever the schedules and however requests interleave
-//   - day counts:   pk PRACTITIONER#<id>, sk DAY#<local date>: bookings and a
-//     version that every booking of that day conditions on
+//   - busy times:   pk PRACTITIONER#<id>, sk BUSY#<UTC quarter hour>
+//     (2006-01-02T15:04): the booked intervals of the practitioner's
+//     appointments that cover that quarter hour, and a version. Every
+//     booking, move and cancellation reads the items its interval covers,
+//     checks, and writes them on their version in its transaction: two
+//     appointments of one practitioner never overlap, whatever the
+//     schedules and however requests interleave, and bookings of times that
+//     do not meet touch no common busy item
+//   - day counts:   pk PRACTITIONER#<id>, sk DAY#<local date>: the day's
+//     bookings, counted by an atomic ADD in every booking's transaction and
+//     conditioned on the limit only where the schedule sets one
 //   - appointments: pk APPOINTMENT#<id>, sk APPOINTMENT, with gsi1 by
 //     practitioner and gsi2 by beneficiary, both sorted by start
 //   - bookings:     pk BENEFICIARY#<id>, sk BOOKINGS: the beneficiary's
@@ -59,6 +62,10 @@ type Store struct {
 	// AuditItem is the write of an allowed access decision in a booking's
 	// transaction (the audit store's Put).
 	AuditItem func(audit.Event) (types.TransactWriteItem, error)
+	// PractitionerGet, when set, reads the practitioner in the same
+	// request as Look's calendar items (its table's get of a batch across
+	// tables): a booking's reads then take one request fewer.
+	PractitionerGet func(id string, done func(scheduling.Practitioner, error)) dynamo.Get
 }
 
 var _ scheduling.Store = (*Store)(nil)
@@ -118,6 +125,7 @@ func (st *Store) query(ctx context.Context, in *dynamodb.QueryInput, each func(m
 // Claims returns the booked intervals that start in [from, to).
 func (st *Store) Claims(ctx context.Context, pid string, from, to time.Time) ([]scheduling.Claim, error) {
 	var out []scheduling.Claim
+	seen := map[string]bool{}
 	err := st.query(ctx, &dynamodb.QueryInput{
 		TableName:              aws.String(st.Table),
 		KeyConditionExpression: aws.String("pk = :pk AND sk BETWEEN :from AND :to"),
@@ -126,8 +134,10 @@ func (st *Store) Claims(ctx context.Context, pid string, from, to time.Time) ([]
 		},
 		ConsistentRead: aws.Bool(true),
 	}, func(item map[string]types.AttributeValue) error {
+		// An interval is in every quarter hour it covers: once here.
 		for id, iv := range intervalsOf(item) {
-			if !iv.Start.Before(from) && iv.Start.Before(to) {
+			if !seen[id] && !iv.Start.Before(from) && iv.Start.Before(to) {
+				seen[id] = true
 				out = append(out, scheduling.Claim{Start: iv.Start, End: iv.End, AppointmentID: id})
 			}
 		}
@@ -168,9 +178,38 @@ func (st *Store) messages(c *change, a scheduling.Appointment, msgs []scheduling
 	return nil
 }
 
+// Look reads the busy items and the beneficiary's bookings a booking of
+// iv decides on, and the practitioner when PractitionerGet is set, in one
+// request: the first attempt of Book decides on the calendar when it is
+// handed back in Booking.Look (the transaction's conditions hold what it
+// read), so that the read can go out with the caller's authorization
+// instead of after it.
+func (st *Store) Look(ctx context.Context, pid, bid string, iv scheduling.Interval) (scheduling.Look, error) {
+	l := &look{pid: pid, bid: bid, iv: iv, cur: state{}}
+	var gets []dynamo.Get
+	for _, k := range readKeys(scheduling.Appointment{PractitionerID: pid, BeneficiaryID: bid, Start: iv.Start, End: iv.End}, nil) {
+		gets = append(gets, dynamo.Get{Table: st.Table, Key: k, Found: func(_ context.Context, item map[string]types.AttributeValue) error {
+			if item != nil {
+				l.cur[stateKey(str(item[tables.PK]), str(item[tables.SK]))] = item
+			}
+			return nil
+		}})
+	}
+	var out scheduling.Look
+	if st.PractitionerGet != nil {
+		gets = append(gets, st.PractitionerGet(pid, func(p scheduling.Practitioner, err error) { out.Practitioner, out.PractitionerErr = &p, err }))
+	}
+	if err := dynamo.GetAll(ctx, st.DB, gets...); err != nil {
+		return scheduling.Look{}, err
+	}
+	out.Calendar = l
+	return out, nil
+}
+
 // Book checks the practitioner's busy times, counts the day, records the
 // beneficiary's interval, writes the appointment and its messages in one
-// transaction, retrying while the items it read changed underneath.
+// transaction, retrying while the items it read changed underneath. The
+// day's limit is the condition of its count (countDay), not a read.
 func (st *Store) Book(ctx context.Context, b scheduling.Booking, msgs []scheduling.Message) error {
 	a := b.Appointment
 	item, err := appointmentItemOf(a)
@@ -178,21 +217,22 @@ func (st *Store) Book(ctx context.Context, b scheduling.Booking, msgs []scheduli
 		return err
 	}
 	iv := interval{Start: a.Start, End: a.End}
+	first, _ := b.Look.Calendar.(*look)
 	return optimistic(ctx, "the practitioner's calendar is busy, retry", func() (bool, error) {
-		cur, err := st.read(ctx, readKeys(a, nil)...)
-		if err != nil {
-			return false, err
+		cur := first.of(a)
+		if first = nil; cur == nil {
+			var err error
+			if cur, err = st.read(ctx, readKeys(a, nil)...); err != nil {
+				return false, err
+			}
 		}
 		c := st.begin(cur)
 		cal := scheduling.Calendar{Practitioner: c.busy(a.PractitionerID, a.Start, a.End), Beneficiary: c.bookings(a.BeneficiaryID)}
-		if b.MaxPerDay > 0 {
-			cal.DayCount = c.dayCount(a.PractitionerID, a.LocalDate)
-		}
 		if err := scheduling.CheckBooking(b, cal, a.CreatedAt); err != nil {
 			return false, err
 		}
-		c.setBusy(a.PractitionerID, a.ID, a.Start, iv)
-		c.addToDay(a.PractitionerID, a.LocalDate, +1)
+		c.setBusy(a.PractitionerID, a.ID, iv, true)
+		c.countDay(a.PractitionerID, a.LocalDate, +1, b.MaxPerDay)
 		c.setBooking(a.BeneficiaryID, a.ID, iv, a.CreatedAt)
 		c.add("appointment", types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}})
 		if err := st.messages(c, a, msgs, a.CreatedAt); err != nil {
@@ -209,6 +249,9 @@ func (st *Store) Book(ctx context.Context, b scheduling.Booking, msgs []scheduli
 			c.add("audit", it)
 		}
 		tx, err := c.run(ctx)
+		if err != nil && tx.Failed(err, "day") {
+			return false, scheduling.DayFull(a.LocalDate)
+		}
 		if err != nil && tx.Failed(err, "appointment") {
 			// A retried request whose first attempt was stored.
 			if got, gerr := st.Get(ctx, a.ID); gerr == nil && got.Version == a.Version && got.SlotID == a.SlotID {
@@ -278,7 +321,7 @@ func (st *Store) change(ctx context.Context, old, next scheduling.Appointment, m
 	return optimistic(ctx, "the appointment is busy, retry", func() (bool, error) {
 		keys := []map[string]types.AttributeValue{key(bookingsKey(old.BeneficiaryID))}
 		if free {
-			keys = append(keys, key(dayKey(old.PractitionerID, old.LocalDate)), key(busyKey(old.PractitionerID, old.Start)))
+			keys = readKeys(old, nil)
 		}
 		cur, err := st.read(ctx, keys...)
 		if err != nil {
@@ -289,8 +332,8 @@ func (st *Store) change(ctx context.Context, old, next scheduling.Appointment, m
 			ExpressionAttributeValues: map[string]types.AttributeValue{":v": n(old.Version)}}})
 		c.setBooking(old.BeneficiaryID, old.ID, interval{}, next.UpdatedAt)
 		if free {
-			c.setBusy(old.PractitionerID, old.ID, old.Start, interval{})
-			c.addToDay(old.PractitionerID, old.LocalDate, -1)
+			c.setBusy(old.PractitionerID, old.ID, interval{Start: old.Start, End: old.End}, false)
+			c.countDay(old.PractitionerID, old.LocalDate, -1, 0)
 		}
 		if err := st.messages(c, next, msgs, next.UpdatedAt); err != nil {
 			return false, err
@@ -317,25 +360,40 @@ func (st *Store) Reschedule(ctx context.Context, m scheduling.Move, msgs []sched
 		}
 		c := st.begin(cur)
 		cal := scheduling.Calendar{Practitioner: c.busy(next.PractitionerID, next.Start, next.End), Beneficiary: c.bookings(next.BeneficiaryID)}
-		if old.LocalDate != next.LocalDate && m.MaxPerDay > 0 {
-			cal.DayCount = c.dayCount(next.PractitionerID, next.LocalDate)
-		}
 		if err := scheduling.CheckMove(m, cal); err != nil {
 			return false, err
 		}
 		c.add("appointment", types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("version = :v"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":v": n(old.Version)}}})
-		c.setBusy(old.PractitionerID, old.ID, old.Start, interval{})
-		c.setBusy(next.PractitionerID, next.ID, next.Start, iv)
+		c.setBusy(old.PractitionerID, old.ID, interval{Start: old.Start, End: old.End}, false)
+		c.setBusy(next.PractitionerID, next.ID, iv, true)
 		c.setBooking(next.BeneficiaryID, next.ID, iv, next.UpdatedAt)
 		if old.LocalDate != next.LocalDate {
-			c.addToDay(next.PractitionerID, next.LocalDate, +1)
-			c.addToDay(old.PractitionerID, old.LocalDate, -1)
+			c.countDay(next.PractitionerID, next.LocalDate, +1, m.MaxPerDay)
+			c.countDay(old.PractitionerID, old.LocalDate, -1, 0)
 		}
 		if err := st.messages(c, next, msgs, next.UpdatedAt); err != nil {
 			return false, err
 		}
 		tx, err := c.run(ctx)
+		if err != nil && tx.Failed(err, "day") {
+			return false, scheduling.DayFull(next.LocalDate)
+		}
 		return moved(tx, err, old.Version, "reschedule appointment")
 	})
+}
+
+// look is what Look read, and for which booking.
+type look struct {
+	pid, bid string
+	iv       interval
+	cur      state
+}
+
+// of returns what l read when it was read for a booking of a, or nil.
+func (l *look) of(a scheduling.Appointment) state {
+	if l == nil || l.pid != a.PractitionerID || l.bid != a.BeneficiaryID || !l.iv.Start.Equal(a.Start) || !l.iv.End.Equal(a.End) {
+		return nil
+	}
+	return l.cur
 }

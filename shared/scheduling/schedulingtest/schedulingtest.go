@@ -114,6 +114,12 @@ func (s *Store) DayCounts(_ context.Context, pid, fromDate, toDate string) (map[
 	return out, nil
 }
 
+// Look reads nothing: the in-memory store decides on what it holds when
+// it books.
+func (s *Store) Look(context.Context, string, string, scheduling.Interval) (scheduling.Look, error) {
+	return scheduling.Look{}, nil
+}
+
 // Book stores a booking the rules allow.
 func (s *Store) Book(_ context.Context, b scheduling.Booking, msgs []scheduling.Message) error {
 	s.mu.Lock()
