@@ -3,24 +3,28 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 
+	"ohcs/shared/config"
 	"ohcs/shared/logging"
 	"ohcs/shared/signup"
 )
 
 func main() {
-	cfg, err := awsconfig.LoadDefaultConfig(context.Background())
+	cfg, err := config.Load(os.Getenv)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	t := signup.Trigger{Groups: cognitoidentityprovider.NewFromConfig(cfg), Logger: logging.New(os.Stdout, os.Getenv("OHCS_LOG_LEVEL"))}
+	// The role's credentials from Lambda's variables, not the SDK's
+	// default chain (TestFunctionsLinkNoDefaultChain).
+	groups := cognitoidentityprovider.NewFromConfig(cfg.AWS(), func(o *cognitoidentityprovider.Options) {
+		o.BaseEndpoint = cfg.Endpoint("COGNITO_IDENTITY_PROVIDER")
+	})
+	t := signup.Trigger{Groups: groups, Logger: logging.New(os.Stdout, cfg.LogLevel)}
 	lambda.Start(t.Handle)
 }

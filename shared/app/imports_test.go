@@ -236,18 +236,19 @@ func TestFunctionsLinkNoProbes(t *testing.T) {
 	}
 }
 
-// TestOperationFunctionsLinkNoDefaultChain: an operation's function takes
-// its role's credentials from the variables Lambda sets; the SDK's default
-// chain, with its STS, SSO and instance-metadata clients, is not linked.
-func TestOperationFunctionsLinkNoDefaultChain(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps", "ohcs/functions/...").Output()
+// TestFunctionsLinkNoDefaultChain: every function, operation or event,
+// takes its role's credentials from the variables Lambda sets; the SDK's
+// default chain, with its STS, SSO and instance-metadata clients, is not
+// linked.
+func TestFunctionsLinkNoDefaultChain(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "ohcs/functions/...", "ohcs/events/...").Output()
 	if err != nil {
 		t.Fatalf("go list: %v", err)
 	}
 	for _, d := range strings.Fields(string(out)) {
 		for _, chain := range []string{"github.com/aws/aws-sdk-go-v2/config", "github.com/aws/aws-sdk-go-v2/service/sts", "github.com/aws/aws-sdk-go-v2/service/sso", "github.com/aws/aws-sdk-go-v2/feature/ec2/imds"} {
 			if d == chain {
-				t.Errorf("an operation's function links %s", d)
+				t.Errorf("a function links %s", d)
 			}
 		}
 	}

@@ -11,6 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
 	"ohcs/shared/cursor"
 	"ohcs/shared/tables"
 )
@@ -64,13 +67,14 @@ type Config struct {
 	MaxAttempts int
 	// Endpoints replace AWS's regional endpoints of the services a
 	// function calls besides DynamoDB, by the SDK's service id (SNS, SES,
-	// SECRETS_MANAGER), from the variables the SDK names
+	// SECRETS_MANAGER, COGNITO_IDENTITY_PROVIDER), from the variables the
+	// SDK names
 	// (AWS_ENDPOINT_URL_<ID>).
 	Endpoints map[string]string
 }
 
 // endpointServices are the services whose endpoint variables are read.
-var endpointServices = []string{"SNS", "SES", "SECRETS_MANAGER"}
+var endpointServices = []string{"SNS", "SES", "SECRETS_MANAGER", "COGNITO_IDENTITY_PROVIDER"}
 
 // Endpoint returns the endpoint set for service, or nil for AWS's own.
 func (c Config) Endpoint(service string) *string {
@@ -78,6 +82,16 @@ func (c Config) Endpoint(service string) *string {
 		return &v
 	}
 	return nil
+}
+
+// AWS is the SDK configuration of a function: its region, and its role's
+// credentials straight from the variables Lambda sets. The SDK's default
+// chain (shared files, SSO, STS, instance metadata) would find the same
+// variables first, and would link its clients into every function.
+func (c Config) AWS() aws.Config {
+	return aws.Config{Region: c.Region, RetryMaxAttempts: c.MaxAttempts,
+		Credentials: aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(
+			c.Credentials.AccessKeyID, c.Credentials.SecretAccessKey, c.Credentials.SessionToken))}
 }
 
 // Credentials are AWS access keys.

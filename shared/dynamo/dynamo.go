@@ -12,7 +12,6 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
@@ -22,16 +21,8 @@ import (
 	"ohcs/shared/tables"
 )
 
-// AWSConfig is the SDK configuration of a function: its region, and its
-// role's credentials straight from the variables Lambda sets. The SDK's
-// default chain (shared files, SSO, STS, instance metadata) would find the
-// same variables first, and would link its clients into every function.
-func AWSConfig(cfg config.Config) aws.Config {
-	c := aws.Config{Region: cfg.Region, RetryMaxAttempts: cfg.MaxAttempts,
-		Credentials: aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(
-			cfg.Credentials.AccessKeyID, cfg.Credentials.SecretAccessKey, cfg.Credentials.SessionToken))}
-	return c
-}
+// AWSConfig is the SDK configuration of a function (config.Config.AWS).
+func AWSConfig(cfg config.Config) aws.Config { return cfg.AWS() }
 
 // NewClient returns a DynamoDB client for cfg: AWS's regional endpoint and
 // the role's credentials, or cfg.DynamoDBEndpoint with static local
