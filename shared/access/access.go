@@ -10,6 +10,7 @@ package access
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sync"
 	"time"
@@ -122,6 +123,11 @@ type Directory interface {
 	// RevokedAt returns when the beneficiary last ended the practitioner's
 	// care relationship; ok is false if it never did.
 	RevokedAt(ctx context.Context, beneficiaryID, practitionerID string) (at time.Time, ok bool, err error)
+	// Revocations returns when the beneficiary last ended each
+	// practitioner's care relationship, by practitioner id: what RevokedAt
+	// answers for each, read by the beneficiary alone, so that it can be
+	// asked before the caller's practitioner profile is known.
+	Revocations(ctx context.Context, beneficiaryID string) (map[string]time.Time, error)
 	// Facts reads at once what every decision starts from: the
 	// beneficiary (its NotFound is the error), and the caller's
 	// caregiver id and practitioner profile when asked (their NotFound
@@ -137,6 +143,13 @@ type Facts struct {
 	CaregiverErr    error
 	Practitioner    PractitionerProfile
 	PractitionerErr error
+	// Care are the beneficiary's appointments that may hold a care
+	// relationship, and Revoked when it last ended each practitioner's
+	// access, when the directory read them with the rest (CareRead; else
+	// the policy asks Care and the directory's Revocations).
+	Care     []CareAppointment
+	Revoked  map[string]time.Time
+	CareRead bool
 }
 
 // LookUp answers Facts from d's separate lookups, sent together.
@@ -173,33 +186,6 @@ type PractitionerProfile struct {
 	// Verified is whether its verification is verified now: a pending,
 	// rejected or suspended practitioner reaches no beneficiary's data.
 	Verified bool
-}
-
-// How long an appointment holds a care relationship (DOMAIN.md): a booked
-// one until 7 days after its start, a completed one for 365 days after.
-const (
-	BookedWindow    = 7 * 24 * time.Hour
-	CompletedWindow = 365 * 24 * time.Hour
-)
-
-// CareRelationships is what scheduling tells the policy about
-// appointments.
-type CareRelationships interface {
-	// LatestBooking returns when the most recent appointment between them
-	// that holds a care relationship was booked: a booked one that starts
-	// at or after bookedSince, or a completed one that starts at or after
-	// completedSince. Cancelled and no-show appointments hold none. ok is
-	// false when there is none.
-	LatestBooking(ctx context.Context, practitionerID, beneficiaryID string, bookedSince, completedSince time.Time) (bookedAt time.Time, ok bool, err error)
-}
-
-// NoAppointments is the CareRelationships of a deployment without
-// scheduling: no practitioner has a care relationship.
-type NoAppointments struct{}
-
-// LatestBooking reports no appointment.
-func (NoAppointments) LatestBooking(context.Context, string, string, time.Time, time.Time) (time.Time, bool, error) {
-	return time.Time{}, false, nil
 }
 
 // Policy decides and audits.
@@ -379,12 +365,26 @@ var denied = problem.New(problem.NotFound, "not visible")
 func (pol *Policy) decide(ctx context.Context, p auth.Principal, action Action, beneficiaryID string) (Decision, error) {
 	asCaregiver := p.Has(auth.Caregiver)
 	asPractitioner := p.Has(auth.Practitioner) && (action == ReadProfile || action == ReadRecords || action == WriteRecords || action == Notify)
+	now := pol.Now()
+	// A care relationship is the beneficiary's appointments and
+	// revocations, by practitioner: both are keyed by the beneficiary
+	// alone, so the directory reads them in the facts' batch, and the
+	// caller's profile picks its own.
 	facts, err := pol.Directory.Facts(ctx, beneficiaryID, p.Sub, asCaregiver, asPractitioner)
 	if err != nil {
 		return Decision{}, err
 	}
+	booked, revoked := LatestBookings(facts.Care, now), facts.Revoked
+	var bErr, revErr error
+	if asPractitioner && !facts.CareRead {
+		var asks sync.WaitGroup
+		asks.Go(func() {
+			booked, bErr = pol.Care.LatestBookings(ctx, beneficiaryID, now.Add(-BookedWindow), now.Add(-CompletedWindow))
+		})
+		asks.Go(func() { revoked, revErr = pol.Directory.Revocations(ctx, beneficiaryID) })
+		asks.Wait()
+	}
 	subj, cg, cgErr, prof, profErr := facts.Subject, facts.CaregiverID, facts.CaregiverErr, facts.Practitioner, facts.PractitionerErr
-	now := pol.Now()
 	d := Decision{Subject: subj}
 	if p.Has(auth.Beneficiary) && subj.Sub != "" && subj.Sub == p.Sub {
 		switch action {
@@ -421,9 +421,13 @@ func (pol *Policy) decide(ctx context.Context, p auth.Principal, action Action, 
 	}
 	if asPractitioner {
 		if profErr == nil && prof.Verified {
-			ok, err := pol.related(ctx, prof.ID, beneficiaryID, now)
-			if err != nil {
+			if err := errors.Join(bErr, revErr); err != nil {
 				return Decision{}, err
+			}
+			// Not ended by the beneficiary since the latest booking.
+			at, ok := booked[prof.ID]
+			if end, wasRevoked := revoked[prof.ID]; ok && wasRevoked && !at.After(end) {
+				ok = false
 			}
 			if ok {
 				d.Basis, d.ActorID = CareRelationship, prof.ID
@@ -451,27 +455,4 @@ var caregiverNeeds = map[Action][]Permission{
 	Book:             {BookAppointments},
 	ReadAccessLog:    {ViewRecords},
 	ReadAppointments: {BookAppointments, ViewRecords},
-}
-
-// related reports a care relationship not ended by the beneficiary since
-// the latest booking.
-// Both are asked at once.
-func (pol *Policy) related(ctx context.Context, practitionerID, beneficiaryID string, now time.Time) (bool, error) {
-	var (
-		booked, revoked time.Time
-		ok, wasRevoked  bool
-		asks, actx      = errgroup.WithContext(ctx)
-	)
-	asks.Go(func() (err error) {
-		booked, ok, err = pol.Care.LatestBooking(actx, practitionerID, beneficiaryID, now.Add(-BookedWindow), now.Add(-CompletedWindow))
-		return err
-	})
-	asks.Go(func() (err error) {
-		revoked, wasRevoked, err = pol.Directory.RevokedAt(actx, beneficiaryID, practitionerID)
-		return err
-	})
-	if err := asks.Wait(); err != nil || !ok {
-		return false, err
-	}
-	return !wasRevoked || booked.After(revoked), nil
 }

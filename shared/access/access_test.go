@@ -3,6 +3,7 @@ package access_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -59,6 +60,16 @@ func (f fakeDirectory) RevokedAt(_ context.Context, b, p string) (time.Time, boo
 	return t, ok, nil
 }
 
+func (f fakeDirectory) Revocations(_ context.Context, b string) (map[string]time.Time, error) {
+	out := map[string]time.Time{}
+	for bp, t := range f.revoked {
+		if ben, p, _ := strings.Cut(bp, "|"); ben == b {
+			out[p] = t
+		}
+	}
+	return out, nil
+}
+
 // appt is an appointment as the scheduling side keeps it.
 type appt struct {
 	status          string
@@ -69,16 +80,18 @@ type appt struct {
 // practitioner|beneficiary, filtered as the store filters them.
 type fakeCare map[string][]appt
 
-func (f fakeCare) LatestBooking(_ context.Context, p, b string, bookedSince, completedSince time.Time) (time.Time, bool, error) {
-	var latest time.Time
-	found := false
-	for _, a := range f[p+"|"+b] {
-		holds := (a.status == "booked" && !a.start.Before(bookedSince)) || (a.status == "completed" && !a.start.Before(completedSince))
-		if holds && a.bookedAt.After(latest) {
-			latest, found = a.bookedAt, true
+func (f fakeCare) LatestBookings(_ context.Context, b string, bookedSince, completedSince time.Time) (map[string]time.Time, error) {
+	out := map[string]time.Time{}
+	for pb, appts := range f {
+		p, ben, _ := strings.Cut(pb, "|")
+		for _, a := range appts {
+			holds := (a.status == "booked" && !a.start.Before(bookedSince)) || (a.status == "completed" && !a.start.Before(completedSince))
+			if ben == b && holds && a.bookedAt.After(out[p]) {
+				out[p] = a.bookedAt
+			}
 		}
 	}
-	return latest, found, nil
+	return out, nil
 }
 
 type memAudit struct {

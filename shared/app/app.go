@@ -111,7 +111,7 @@ func (p *Parts) Audit() *auditdb.Store {
 // Policy is the access policy: who may see what, audited.
 func (p *Parts) Policy() *access.Policy {
 	return p.policy.get(func() *access.Policy {
-		return &access.Policy{Directory: directory{db: p.env.DynamoDB, people: p.People(), practitioners: p.practitionerStore()},
+		return &access.Policy{Directory: directory{db: p.env.DynamoDB, people: p.People(), practitioners: p.practitionerStore(), scheduling: p.Scheduling()},
 			Care: p.Scheduling(), Audit: p.Audit(), Now: p.env.Now, NewID: p.env.NewID}
 	})
 }

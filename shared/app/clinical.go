@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
 	"ohcs/shared/clinical"
 	"ohcs/shared/clinical/clinicaldb"
 	"ohcs/shared/people"
@@ -17,7 +19,7 @@ import (
 func (p *Parts) Clinical() *clinical.Service {
 	return p.clinical.get(func() *clinical.Service {
 		sched := p.Scheduling()
-		return &clinical.Service{Store: &clinicaldb.Store{DB: p.env.DynamoDB, Table: p.env.Config.Table(tables.Clinical), Completion: sched.Completion,
+		return &clinical.Service{Store: &clinicaldb.Store{DB: p.env.DynamoDB, Table: p.env.Config.Table(tables.Clinical), Completion: completion(sched),
 			OutboxTable: p.env.Config.Table(tables.Outbox), NewID: p.env.NewID},
 			Patients: patients{p.People()}, Appointments: clinicalAppointments{sched}, Now: p.env.Now, NewID: p.env.NewID}
 	})
@@ -37,7 +39,15 @@ type clinicalAppointments struct{ store *schedulingdb.Store }
 
 func clinicalAppointment(a scheduling.Appointment) clinical.Appointment {
 	return clinical.Appointment{ID: a.ID, PractitionerID: a.PractitionerID, BeneficiaryID: a.BeneficiaryID, Status: string(a.Status),
-		Mode: a.Mode, Start: a.Start, End: a.End, Version: a.Version}
+		Mode: a.Mode, Start: a.Start, End: a.End, BookedAt: a.BookedAt, Version: a.Version}
+}
+
+// completion completes an appointment in a consultation's transaction.
+func completion(sched *schedulingdb.Store) func(clinical.Appointment, time.Time) []types.TransactWriteItem {
+	return func(a clinical.Appointment, now time.Time) []types.TransactWriteItem {
+		return sched.Completion(scheduling.Appointment{ID: a.ID, PractitionerID: a.PractitionerID, BeneficiaryID: a.BeneficiaryID,
+			Start: a.Start, End: a.End, BookedAt: a.BookedAt, Version: a.Version}, now)
+	}
 }
 
 // Appointment returns an appointment.

@@ -13,6 +13,7 @@ import (
 	"ohcs/shared/practitioner"
 	"ohcs/shared/practitioner/practitionerdb"
 	"ohcs/shared/problem"
+	"ohcs/shared/scheduling/schedulingdb"
 )
 
 // Directory answers the access policy from the people store and the
@@ -22,6 +23,7 @@ type directory struct {
 	db            *dynamodb.Client
 	people        *peopledb.Store
 	practitioners *practitionerdb.Store
+	scheduling    *schedulingdb.Store
 }
 
 var _ access.Directory = directory{}
@@ -42,8 +44,10 @@ func profileOf(p practitioner.Practitioner) access.PractitionerProfile {
 }
 
 // Facts reads the beneficiary and, when asked, the caller's caregiver
-// account row and practitioner uniqueness row (which carries the profile)
-// in one BatchGetItem across the people and practitioner tables.
+// account row, and its practitioner uniqueness row (which carries the
+// profile) with the beneficiary's appointments that may hold a care
+// relationship (its bookings item) and its revocations, in one
+// BatchGetItem across the people, practitioner and scheduling tables.
 func (d directory) Facts(ctx context.Context, beneficiaryID, sub string, caregiver, practitionerToo bool) (access.Facts, error) {
 	var (
 		f       access.Facts
@@ -58,7 +62,8 @@ func (d directory) Facts(ctx context.Context, beneficiaryID, sub string, caregiv
 	if practitionerToo {
 		gets = append(gets, d.practitioners.BySubGet(sub, func(p practitioner.Practitioner, err error) {
 			f.Practitioner, f.PractitionerErr = profileOf(p), err
-		}))
+		}), d.scheduling.CareGet(beneficiaryID, func(care []access.CareAppointment) { f.Care, f.CareRead = care, true }),
+			d.people.RevocationsGet(beneficiaryID, func(r map[string]time.Time) { f.Revoked = r }))
 	}
 	if err := dynamo.GetAll(ctx, d.db, gets...); err != nil {
 		return access.Facts{}, err
@@ -92,6 +97,12 @@ func (d directory) Links(ctx context.Context, beneficiaryID, caregiverID string)
 		out[i] = l.Policy()
 	}
 	return out, nil
+}
+
+// Revocations returns the beneficiary's last revocation of each
+// practitioner.
+func (d directory) Revocations(ctx context.Context, beneficiaryID string) (map[string]time.Time, error) {
+	return d.people.Revocations(ctx, beneficiaryID)
 }
 
 // RevokedAt returns the beneficiary's last revocation of a practitioner.

@@ -164,10 +164,9 @@ type ListQuery struct {
 // Store keeps clinical data.
 type Store interface {
 	// Record stores a consultation, its entries, the outbox events of the
-	// given kinds, and completes its appointment (at version
-	// appointmentVersion) in one transaction; Conflict when the appointment
-	// changed.
-	Record(ctx context.Context, c Consultation, entries []Entry, appointmentVersion int64, events []string) error
+	// given kinds, and completes its appointment a (at a.Version) in one
+	// transaction; Conflict when the appointment changed.
+	Record(ctx context.Context, c Consultation, entries []Entry, a Appointment, events []string) error
 	// Consultation returns a consultation; NotFound.
 	Consultation(ctx context.Context, id string) (Consultation, error)
 	// Consultations pages through a beneficiary's consultations.

@@ -25,7 +25,7 @@ type Service struct {
 // consultation, listing it in a report or an export.
 type Appointment struct {
 	ID, PractitionerID, BeneficiaryID, Status, Mode string
-	Start, End                                      time.Time
+	Start, End, BookedAt                            time.Time
 	Version                                         int64
 }
 
@@ -80,7 +80,7 @@ func (s *Service) Record(ctx context.Context, pid string, a Appointment, c Consu
 	if a.Status == "booked" {
 		events = append(events, string(outbox.AppointmentCompleted))
 	}
-	if err := s.Store.Record(ctx, c, entries, a.Version, events); err != nil {
+	if err := s.Store.Record(ctx, c, entries, a, events); err != nil {
 		return Consultation{}, err
 	}
 	return c, nil

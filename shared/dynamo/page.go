@@ -70,3 +70,23 @@ func Position(item map[string]types.AttributeValue, keys []string) map[string]st
 	}
 	return pos
 }
+
+// All runs the query in to its end (every page DynamoDB cuts it into) and
+// hands each item to each: for reads whose answer must be whole (a
+// revocation missed would be access kept), bounded by what the key
+// selects.
+func All(ctx context.Context, db *dynamodb.Client, in *dynamodb.QueryInput, action string, each func(map[string]types.AttributeValue) error) error {
+	p := dynamodb.NewQueryPaginator(db, in)
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return Err(err, action)
+		}
+		for _, item := range page.Items {
+			if err := each(item); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

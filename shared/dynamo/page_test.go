@@ -58,3 +58,27 @@ func TestPageGoesOnAfterAShortAnswer(t *testing.T) {
 		t.Errorf("pages of 2 read %v; want every even item once, in order", got)
 	}
 }
+
+// TestAllReadsEveryPage: All reads a query to its end, whatever pages
+// DynamoDB cuts it into (here one item a page, as its 1 MB pages would
+// cut a long one), so that a whole answer is whole.
+func TestAllReadsEveryPage(t *testing.T) {
+	db, cfg := dynamotest.New(t)
+	ctx := context.Background()
+	table := cfg.Table(tables.Audit)
+	for i := range 7 {
+		if _, err := db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(table), Item: dynamo.Key("ALL", fmt.Sprintf("%02d", i))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []string
+	err := dynamo.All(ctx, db, &dynamodb.QueryInput{TableName: aws.String(table), Limit: aws.Int32(1),
+		KeyConditionExpression:    aws.String("pk = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S("ALL")}}, "read all", func(item map[string]types.AttributeValue) error {
+		got = append(got, dynamo.Str(item[tables.SK]))
+		return nil
+	})
+	if err != nil || len(got) != 7 || got[0] != "00" || got[6] != "06" {
+		t.Fatalf("read %v (%v); want the seven items in order", got, err)
+	}
+}

@@ -170,4 +170,7 @@ type Store interface {
 	// RevokedAt returns the last revocation of a practitioner by a
 	// beneficiary; ok is false when there is none.
 	RevokedAt(ctx context.Context, beneficiaryID, practitionerID string) (time.Time, bool, error)
+	// Revocations returns the beneficiary's last revocation of each
+	// practitioner, by practitioner id.
+	Revocations(ctx context.Context, beneficiaryID string) (map[string]time.Time, error)
 }

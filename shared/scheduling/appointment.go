@@ -148,10 +148,11 @@ type Store interface {
 	SetStatus(ctx context.Context, old, updated Appointment, messages []Message) error
 	// List pages through appointments, earliest first.
 	List(ctx context.Context, q AppointmentQuery) (AppointmentPage, error)
-	// LatestBooking returns when the latest appointment that makes a care
-	// relationship between a practitioner and a beneficiary was booked: a
-	// booked one, or one completed less than 365 days before now.
-	LatestBooking(ctx context.Context, practitionerID, beneficiaryID string, bookedSince, completedSince time.Time) (time.Time, bool, error)
+	// LatestBookings returns, per practitioner, when the beneficiary's
+	// latest appointment that makes a care relationship with it was
+	// booked: a booked one starting at or after bookedSince, or a completed
+	// one starting at or after completedSince.
+	LatestBookings(ctx context.Context, beneficiaryID string, bookedSince, completedSince time.Time) (map[string]time.Time, error)
 }
 
 // Message is an outbox message to write with a change.

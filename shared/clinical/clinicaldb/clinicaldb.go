@@ -32,9 +32,10 @@ var (
 type Store struct {
 	DB    *dynamodb.Client
 	Table string
-	// Completion builds the transaction item that completes an appointment
-	// in the scheduling table.
-	Completion func(id string, version int64, now time.Time) types.TransactWriteItem
+	// Completion builds the transaction items that complete an
+	// appointment in the scheduling table (the appointment first, then
+	// its care entry).
+	Completion func(a clinical.Appointment, now time.Time) []types.TransactWriteItem
 	// OutboxTable and NewID write the events of a consultation.
 	OutboxTable string
 	NewID       func() string
@@ -77,13 +78,15 @@ func put(table string, it map[string]types.AttributeValue) types.TransactWriteIt
 
 // Record writes the consultation, its entries and the appointment's
 // completion in one transaction.
-func (st *Store) Record(ctx context.Context, c clinical.Consultation, entries []clinical.Entry, appointmentVersion int64, events []string) error {
+func (st *Store) Record(ctx context.Context, c clinical.Consultation, entries []clinical.Entry, a clinical.Appointment, events []string) error {
 	ci, err := consultationItem(c)
 	if err != nil {
 		return err
 	}
 	var tx dynamo.Tx
-	tx.Add("appointment", st.Completion(c.AppointmentID, appointmentVersion, c.CreatedAt))
+	for i, it := range st.Completion(a, c.CreatedAt) {
+		tx.Add([]string{"appointment", "care"}[min(i, 1)], it)
+	}
 	tx.Add("consultation", put(st.Table, ci))
 	for _, kind := range events {
 		it, err := outbox.Put(st.OutboxTable, outbox.Message{ID: st.NewID(), Kind: outbox.Kind(kind), ConsultationID: c.ID,

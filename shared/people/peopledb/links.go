@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -183,24 +184,57 @@ func (st *Store) LinksOfCaregiver(ctx context.Context, caregiverID string, limit
 	}, []string{tables.PK, tables.SK, tables.GSI1PK, tables.GSI1SK}, limit, after)
 }
 
+// revocationsKey is the beneficiary's revocations item: one attribute a
+// practitioner it ended ("r_<practitionerId>": when), so that every
+// revocation of a beneficiary is one get by its key, in the access
+// policy's batch.
+func revocationsKey(bid string) map[string]types.AttributeValue {
+	return key("BENEFICIARY#"+bid, "REVOCATIONS")
+}
+
+const revokedPrefix = "r_"
+
 // PutRevocation records the latest revocation of a practitioner.
 func (st *Store) PutRevocation(ctx context.Context, r people.Revocation) error {
-	item := key("BENEFICIARY#"+r.BeneficiaryID, "REVOKED#"+r.PractitionerID)
-	item["revokedAt"] = s(dynamo.Time(r.RevokedAt))
-	_, err := st.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(st.Table), Item: item})
+	_, err := st.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(st.Table), Key: revocationsKey(r.BeneficiaryID),
+		UpdateExpression:          aws.String("SET #at = :at"),
+		ExpressionAttributeNames:  map[string]string{"#at": revokedPrefix + r.PractitionerID},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":at": s(dynamo.Time(r.RevokedAt))}})
 	return dynamo.Err(err, "put revocation")
+}
+
+// revocationsOf reads a revocations item, by practitioner id.
+func revocationsOf(item map[string]types.AttributeValue) map[string]time.Time {
+	out := map[string]time.Time{}
+	for name, v := range item {
+		if pid, ok := strings.CutPrefix(name, revokedPrefix); ok {
+			out[pid] = dynamo.ParseTime(dynamo.Str(v))
+		}
+	}
+	return out
+}
+
+// Revocations reads the beneficiary's latest revocation of each
+// practitioner, consistently.
+func (st *Store) Revocations(ctx context.Context, beneficiaryID string) (map[string]time.Time, error) {
+	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table), Key: revocationsKey(beneficiaryID), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return nil, dynamo.Err(err, "get revocations")
+	}
+	return revocationsOf(out.Item), nil
+}
+
+// RevocationsGet is Revocations as one get of a batch read across tables.
+func (st *Store) RevocationsGet(beneficiaryID string, done func(map[string]time.Time)) dynamo.Get {
+	return dynamo.Get{Table: st.Table, Key: revocationsKey(beneficiaryID), Found: func(_ context.Context, item map[string]types.AttributeValue) error {
+		done(revocationsOf(item))
+		return nil
+	}}
 }
 
 // RevokedAt reads the latest revocation of a practitioner.
 func (st *Store) RevokedAt(ctx context.Context, beneficiaryID, practitionerID string) (time.Time, bool, error) {
-	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table),
-		Key: key("BENEFICIARY#"+beneficiaryID, "REVOKED#"+practitionerID), ConsistentRead: aws.Bool(true)})
-	if err != nil {
-		return time.Time{}, false, dynamo.Err(err, "get revocation")
-	}
-	v, ok := out.Item["revokedAt"].(*types.AttributeValueMemberS)
-	if !ok {
-		return time.Time{}, false, nil
-	}
-	return dynamo.ParseTime(v.Value), true, nil
+	all, err := st.Revocations(ctx, beneficiaryID)
+	at, ok := all[practitionerID]
+	return at, ok, err
 }

@@ -6,7 +6,8 @@
 //     of each kind per account, written with the profile in one transaction
 //   - care links:  pk BENEFICIARY#<id>, sk LINK#<linkId>, with gsi1pk
 //     CAREGIVER#<id>#LINKS and gsi1sk <createdAt>#<linkId>
-//   - revocations: pk BENEFICIARY#<id>, sk REVOKED#<practitionerId>
+//   - revocations: pk BENEFICIARY#<id>, sk REVOCATIONS: r_<practitionerId>
+//     is when the beneficiary last ended that practitioner's access
 //
 // Every update is conditioned on the version it read.
 package peopledb

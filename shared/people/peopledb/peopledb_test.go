@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"ohcs/shared/access"
+	"ohcs/shared/dynamo"
 	"ohcs/shared/dynamo/dynamotest"
 	"ohcs/shared/people"
 	"ohcs/shared/people/peopledb"
@@ -85,6 +86,23 @@ func TestStore(t *testing.T) {
 	}
 	if at, ok, err := s.RevokedAt(ctx, "B1", "P1"); !ok || err != nil || !at.Equal(t0) {
 		t.Errorf("revocation: got %v %v %v", at, ok, err)
+	}
+	// A later revocation replaces the first; every practitioner's is one
+	// read by the beneficiary, alone or in a batch across tables.
+	later := t0.Add(time.Hour)
+	for _, r := range []people.Revocation{{BeneficiaryID: "B1", PractitionerID: "P1", RevokedAt: later}, {BeneficiaryID: "B1", PractitionerID: "P2", RevokedAt: t0},
+		{BeneficiaryID: "B2", PractitionerID: "P3", RevokedAt: t0}} {
+		if err := s.PutRevocation(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, err := s.Revocations(ctx, "B1")
+	if err != nil || len(all) != 2 || !all["P1"].Equal(later) || !all["P2"].Equal(t0) {
+		t.Errorf("revocations of B1: %v %v; want P1 at the later time and P2", all, err)
+	}
+	var batch map[string]time.Time
+	if err := dynamo.GetAll(ctx, db, s.RevocationsGet("B1", func(r map[string]time.Time) { batch = r })); err != nil || len(batch) != 2 || !batch["P1"].Equal(later) {
+		t.Errorf("revocations of B1 in a batch: %v %v", batch, err)
 	}
 }
 

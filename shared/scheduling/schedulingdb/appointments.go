@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"ohcs/shared/access"
 	"ohcs/shared/dynamo"
 	"ohcs/shared/problem"
 	"ohcs/shared/scheduling"
@@ -126,41 +127,63 @@ func (st *Store) List(ctx context.Context, q scheduling.AppointmentQuery) (sched
 	return page, nil
 }
 
-// LatestBooking finds the latest booking that holds a care relationship:
-// booked and starting at or after bookedSince, or completed and starting at
-// or after completedSince.
-func (st *Store) LatestBooking(ctx context.Context, pid, bid string, bookedSince, completedSince time.Time) (time.Time, bool, error) {
-	var latest time.Time
-	found := false
-	err := st.query(ctx, &dynamodb.QueryInput{
-		TableName:                aws.String(st.Table),
-		IndexName:                aws.String(tables.GSI2.Name),
-		KeyConditionExpression:   aws.String("gsi2pk = :pk"),
-		FilterExpression:         aws.String("practitionerId = :p AND ((#status = :booked AND #start >= :bookedSince) OR (#status = :completed AND #start >= :completedSince))"),
-		ExpressionAttributeNames: map[string]string{"#status": "status", "#start": "start"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": s("BENEFICIARY#" + bid + "#APPOINTMENTS"), ":p": s(pid), ":booked": s(string(scheduling.Booked)),
-			":completed": s(string(scheduling.Completed)), ":bookedSince": s(utc(bookedSince)), ":completedSince": s(utc(completedSince)),
-		},
-	}, func(item map[string]types.AttributeValue) error {
-		if t := parse(str(item["bookedAt"])); t.After(latest) {
-			latest, found = t, true
+// LatestBookings finds, per practitioner, the beneficiary's latest
+// booking that holds a care relationship, from the care entries of its
+// bookings item: one strongly consistent read (an index would answer
+// eventually), so that a cancelled appointment ends the relationship for
+// the next read.
+func (st *Store) LatestBookings(ctx context.Context, bid string, bookedSince, completedSince time.Time) (map[string]time.Time, error) {
+	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table), Key: key(bookingsKey(bid)), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return nil, dynamo.Err(err, "read care relationships")
+	}
+	latest := map[string]time.Time{}
+	for _, e := range careEntries(out.Item) {
+		since := bookedSince
+		if e.Completed {
+			since = completedSince
 		}
-		return nil
-	})
-	return latest, found, err
+		if !e.Start.Before(since) && e.BookedAt.After(latest[e.PractitionerID]) {
+			latest[e.PractitionerID] = e.BookedAt
+		}
+	}
+	return latest, nil
 }
 
-// Completion returns the transaction item that marks an appointment
-// completed if it is still at version and booked or completed, for a
-// consultation recorded in another table's transaction.
-func (st *Store) Completion(id string, version int64, now time.Time) types.TransactWriteItem {
-	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(st.Table), Key: key("APPOINTMENT#"+id, "APPOINTMENT"),
+// CareGet reads the beneficiary's appointments that may hold a care
+// relationship as a get of a batch across tables (dynamo.GetAll): the
+// access policy reads them with the beneficiary and the caller's rows.
+func (st *Store) CareGet(bid string, done func([]access.CareAppointment)) dynamo.Get {
+	return dynamo.Get{Table: st.Table, Key: key(bookingsKey(bid)), Found: func(_ context.Context, item map[string]types.AttributeValue) error {
+		var care []access.CareAppointment
+		for _, e := range careEntries(item) {
+			care = append(care, e)
+		}
+		done(care)
+		return nil
+	}}
+}
+
+// Completion returns the transaction items that mark appointment a
+// completed if it is still at its version and booked or completed, and set
+// its care entry (held for CompletedWindow), for a consultation recorded
+// in another table's transaction: "appointment" and "care".
+func (st *Store) Completion(a scheduling.Appointment, now time.Time) []types.TransactWriteItem {
+	a.Status = scheduling.Completed
+	e, _ := careOf(a)
+	pk, sk := bookingsKey(a.BeneficiaryID)
+	return []types.TransactWriteItem{{Update: &types.Update{TableName: aws.String(st.Table), Key: key("APPOINTMENT#"+a.ID, "APPOINTMENT"),
 		UpdateExpression:         aws.String("SET #status = :completed, version = :next, updatedAt = :now"),
 		ConditionExpression:      aws.String("version = :v AND (#status = :booked OR #status = :completed)"),
 		ExpressionAttributeNames: map[string]string{"#status": "status"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":completed": s(string(scheduling.Completed)), ":booked": s(string(scheduling.Booked)),
-			":v": n(version), ":next": n(version + 1), ":now": s(utc(now)),
-		}}}
+			":v": n(a.Version), ":next": n(a.Version + 1), ":now": s(utc(now)),
+		}}}, {Update: &types.Update{TableName: aws.String(st.Table), Key: key(pk, sk),
+		// The bookings item's version moves, so that a change that read it
+		// before writes it again over this entry.
+		UpdateExpression:          aws.String("SET #care = :care ADD version :one"),
+		ExpressionAttributeNames:  map[string]string{"#care": carePrefix + a.ID},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":care": s(careString(e)), ":one": n(1)},
+	}}}
 }

@@ -57,7 +57,7 @@ func TestBookingsOfOneDayMeetOnNoItem(t *testing.T) {
 		c.busy("P", a.Start, a.End)
 		c.setBusy("P", a.ID, interval{Start: a.Start, End: a.End}, true)
 		c.countDay("P", a.LocalDate, +1, max)
-		c.setBooking(bid, a.ID, interval{Start: a.Start, End: a.End}, nine.Add(-24*time.Hour))
+		c.setBooking(a, interval{Start: a.Start, End: a.End}, nine.Add(-24*time.Hour))
 		tx := c.tx()
 		for _, it := range tx.Items() {
 			switch {

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"ohcs/shared/access"
 	"ohcs/shared/dynamo"
 	"ohcs/shared/scheduling"
 	"ohcs/shared/tables"
@@ -178,14 +179,66 @@ func (c *change) bookings(bid string) map[string]interval {
 }
 
 // setBooking sets (iv non-zero) or removes the beneficiary's interval of
-// appointment id; intervals that ended a day ago cannot overlap a new
-// booking and are dropped.
-func (c *change) setBooking(bid, id string, iv interval, now time.Time) {
-	intervals := c.bookings(bid)
-	setInterval(intervals, id, iv)
+// appointment a, and sets its care entry as a now holds it (careOf: none
+// once cancelled or a no-show); intervals that ended a day ago cannot
+// overlap a new booking, and entries that hold no care relationship at
+// now cannot hold one again (a change of status writes its entry anew):
+// both are dropped.
+func (c *change) setBooking(a scheduling.Appointment, iv interval, now time.Time) {
+	intervals := c.bookings(a.BeneficiaryID)
+	setInterval(intervals, a.ID, iv)
 	maps.DeleteFunc(intervals, func(_ string, iv interval) bool { return !iv.End.Add(24 * time.Hour).After(now) })
-	pk, sk := bookingsKey(bid)
+	care := careEntries(c.item(bookingsKey(a.BeneficiaryID)))
+	if e, ok := careOf(a); ok {
+		care[a.ID] = e
+	} else {
+		delete(care, a.ID)
+	}
+	maps.DeleteFunc(care, func(_ string, e access.CareAppointment) bool { return !e.Holds(now) })
+	pk, sk := bookingsKey(a.BeneficiaryID)
 	c.writeIntervals("bookings", pk, sk, intervals)
+	item := c.next[stateKey(pk, sk)]
+	for id, e := range care {
+		item[carePrefix+id] = s(careString(e))
+	}
+}
+
+// carePrefix names the care entries of a beneficiary's bookings item, one
+// attribute an appointment ("c_<id>": practitioner|status|start|bookedAt),
+// so that a consultation's transaction in another table sets one without
+// reading the item (Completion).
+const carePrefix = "c_"
+
+// careOf is a's care entry: none once it is cancelled or a no-show.
+func careOf(a scheduling.Appointment) (access.CareAppointment, bool) {
+	switch a.Status {
+	case scheduling.Booked, scheduling.Completed:
+		return access.CareAppointment{PractitionerID: a.PractitionerID, Completed: a.Status == scheduling.Completed, Start: a.Start, BookedAt: a.BookedAt}, true
+	}
+	return access.CareAppointment{}, false
+}
+
+func careString(e access.CareAppointment) string {
+	status := scheduling.Booked
+	if e.Completed {
+		status = scheduling.Completed
+	}
+	return e.PractitionerID + "|" + string(status) + "|" + utc(e.Start) + "|" + utc(e.BookedAt)
+}
+
+// careEntries reads the care entries of a bookings item, by appointment id.
+func careEntries(item map[string]types.AttributeValue) map[string]access.CareAppointment {
+	out := map[string]access.CareAppointment{}
+	for name, v := range item {
+		id, ok := strings.CutPrefix(name, carePrefix)
+		parts := strings.Split(str(v), "|")
+		if !ok || len(parts) != 4 {
+			continue
+		}
+		out[id] = access.CareAppointment{PractitionerID: parts[0], Completed: parts[1] == string(scheduling.Completed),
+			Start: parse(parts[2]), BookedAt: parse(parts[3])}
+	}
+	return out
 }
 
 func setInterval(intervals map[string]interval, id string, iv interval) {

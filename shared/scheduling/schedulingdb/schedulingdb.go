@@ -18,7 +18,9 @@
 //     practitioner and gsi2 by beneficiary, both sorted by start
 //   - bookings:     pk BENEFICIARY#<id>, sk BOOKINGS: the beneficiary's
 //     booked intervals and a version, so that overlap checks and bookings of
-//     one beneficiary are serialized
+//     one beneficiary are serialized, and its care entries (c_<appointment
+//     id>: practitioner, status, start, booking time) of the appointments
+//     that hold a care relationship, which the access policy reads by key
 //
 // Free slots are computed from the schedules at read time; only busy
 // times are stored. Every change is one TransactWriteItems with its outbox rows.
@@ -105,19 +107,7 @@ func parse(v string) time.Time {
 
 // query runs a query to its end.
 func (st *Store) query(ctx context.Context, in *dynamodb.QueryInput, each func(map[string]types.AttributeValue) error) error {
-	p := dynamodb.NewQueryPaginator(st.DB, in)
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return dynamo.Err(err, "query scheduling")
-		}
-		for _, item := range page.Items {
-			if err := each(item); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return dynamo.All(ctx, st.DB, in, "query scheduling", each)
 }
 
 // --- claims and day counts ---
@@ -233,7 +223,7 @@ func (st *Store) Book(ctx context.Context, b scheduling.Booking, msgs []scheduli
 		}
 		c.setBusy(a.PractitionerID, a.ID, iv, true)
 		c.countDay(a.PractitionerID, a.LocalDate, +1, b.MaxPerDay)
-		c.setBooking(a.BeneficiaryID, a.ID, iv, a.CreatedAt)
+		c.setBooking(a, iv, a.CreatedAt)
 		c.add("appointment", types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}})
 		if err := st.messages(c, a, msgs, a.CreatedAt); err != nil {
 			return false, err
@@ -330,7 +320,7 @@ func (st *Store) change(ctx context.Context, old, next scheduling.Appointment, m
 		c := st.begin(cur)
 		c.add("appointment", types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("version = :v"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":v": n(old.Version)}}})
-		c.setBooking(old.BeneficiaryID, old.ID, interval{}, next.UpdatedAt)
+		c.setBooking(next, interval{}, next.UpdatedAt)
 		if free {
 			c.setBusy(old.PractitionerID, old.ID, interval{Start: old.Start, End: old.End}, false)
 			c.countDay(old.PractitionerID, old.LocalDate, -1, 0)
@@ -367,7 +357,7 @@ func (st *Store) Reschedule(ctx context.Context, m scheduling.Move, msgs []sched
 			ExpressionAttributeValues: map[string]types.AttributeValue{":v": n(old.Version)}}})
 		c.setBusy(old.PractitionerID, old.ID, interval{Start: old.Start, End: old.End}, false)
 		c.setBusy(next.PractitionerID, next.ID, iv, true)
-		c.setBooking(next.BeneficiaryID, next.ID, iv, next.UpdatedAt)
+		c.setBooking(next, iv, next.UpdatedAt)
 		if old.LocalDate != next.LocalDate {
 			c.countDay(next.PractitionerID, next.LocalDate, +1, m.MaxPerDay)
 			c.countDay(old.PractitionerID, old.LocalDate, -1, 0)
