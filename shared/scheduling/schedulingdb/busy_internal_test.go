@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"ohcs/shared/access"
 	"ohcs/shared/scheduling"
 	"ohcs/shared/tables"
 )
@@ -88,5 +89,38 @@ func TestBookingsOfOneDayMeetOnNoItem(t *testing.T) {
 	}
 	if _, day := book("C", "B3", nine, 4); day == "" {
 		t.Fatal("a limited day's count is not conditioned on its limit")
+	}
+}
+
+// TestCareEntriesAreDroppedWhenTheyHoldNoMore: a bookings item keeps the
+// care entries that may still hold a care relationship; an entry booked
+// and past its window, or completed more than a year ago, is dropped at
+// the next write, so the item does not grow with the years.
+func TestCareEntriesAreDroppedWhenTheyHoldNoMore(t *testing.T) {
+	st := &Store{Table: "scheduling"}
+	now := time.Date(2028, 6, 1, 9, 0, 0, 0, time.UTC)
+	pk, sk := bookingsKey("B")
+	old := key(pk, sk)
+	old["version"] = n(3)
+	for id, e := range map[string]access.CareAppointment{
+		"stale-booked":   {PractitionerID: "P", Start: now.Add(-access.BookedWindow - time.Hour), BookedAt: now.AddDate(0, -1, 0)},
+		"recent-booked":  {PractitionerID: "P", Start: now.Add(-access.BookedWindow + time.Hour), BookedAt: now.AddDate(0, -1, 0)},
+		"old-completed":  {PractitionerID: "P", Completed: true, Start: now.Add(-access.CompletedWindow - time.Hour), BookedAt: now.AddDate(-2, 0, 0)},
+		"year-completed": {PractitionerID: "Q", Completed: true, Start: now.Add(-access.CompletedWindow + time.Hour), BookedAt: now.AddDate(-1, 0, 0)},
+	} {
+		old[carePrefix+id] = s(careString(e))
+	}
+	c := st.begin(state{stateKey(pk, sk): old})
+	a := scheduling.Appointment{ID: "new", PractitionerID: "R", BeneficiaryID: "B", Status: scheduling.Booked,
+		Start: now.Add(48 * time.Hour), End: now.Add(49 * time.Hour), BookedAt: now}
+	c.setBooking(a, interval{Start: a.Start, End: a.End}, now)
+	kept := careEntries(c.next[stateKey(pk, sk)])
+	for _, id := range []string{"recent-booked", "year-completed", "new"} {
+		if _, ok := kept[id]; !ok {
+			t.Errorf("%s was dropped: %v", id, kept)
+		}
+	}
+	if len(kept) != 3 {
+		t.Errorf("kept %v; want the three that still hold", kept)
 	}
 }
