@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"testing"
@@ -113,4 +114,18 @@ func (c *client) answer(err error, what string, get func() (*http.Response, []by
 	}
 	resp, body := get()
 	return response{Status: resp.StatusCode, Header: resp.Header, Body: body}
+}
+
+// typedProfile is profile(name) as the typed client's body.
+func typedProfile(t testing.TB, name string) ohcsclient.PractitionerCreate {
+	t.Helper()
+	raw, err := json.Marshal(profile(name))
+	var out ohcsclient.PractitionerCreate
+	if err == nil {
+		err = json.Unmarshal(raw, &out)
+	}
+	if err != nil {
+		t.Fatalf("profile %s: %v", name, err)
+	}
+	return out
 }

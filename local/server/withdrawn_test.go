@@ -1,9 +1,15 @@
 package server_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	openapi_types "github.com/oapi-codegen/runtime/types"
+
+	"ohcs/openapi/ohcsclient"
 )
 
 // TestWithdrawnVerification: a suspended practitioner stops at once: its
@@ -13,7 +19,8 @@ import (
 func TestWithdrawnVerification(t *testing.T) {
 	c := start(t, nil)
 	w := newWorld(t, c)
-	prac, admin, ben := w.tokens["practitioner"], w.tokens["administrator"], w.tokens["beneficiary"]
+	ctx := context.Background()
+	prac, admin := c.api(w.tokens["practitioner"]), c.api(w.tokens["administrator"])
 	found := func() bool {
 		for _, h := range search(t, c, "", "q=rehydration") {
 			if h["id"] == w.K {
@@ -25,42 +32,61 @@ func TestWithdrawnVerification(t *testing.T) {
 	if !found() {
 		t.Fatal("the verified practitioner's public article is not found")
 	}
-	decide := func(decision string) {
-		v := c.call("GET", "/v1/practitioners/"+w.P, admin, nil, nil).Header.Get("ETag")
-		w.must(c.call("POST", "/v1/practitioners/"+w.P+"/verification", admin, map[string]any{"decision": decision}, map[string]string{"If-Match": v}), 200, decision)
+	decide := func(decision ohcsclient.VerificationDecisionDecision) {
+		t.Helper()
+		cur, err := admin.GetPractitionerWithResponse(ctx, w.P)
+		answered(t, cur.StatusCode(), cur.Body, err, 200, "practitioner")
+		r, err := admin.VerifyPractitionerWithResponse(ctx, w.P, &ohcsclient.VerifyPractitionerParams{IfMatch: ptr(cur.HTTPResponse.Header.Get("ETag"))},
+			ohcsclient.VerificationDecision{Decision: decision})
+		answered(t, r.StatusCode(), r.Body, err, 200, string(decision))
+	}
+	answer := func(err error, resp *http.Response, body []byte) response {
+		return c.answer(err, "call", func() (*http.Response, []byte) { return resp, body })
 	}
 	slot := w.freeSlot()
-	decide("suspended")
+	decide(ohcsclient.VerificationDecisionDecisionSuspended)
 	if found() {
 		t.Error("a suspended practitioner's article is still found")
 	}
-	article := c.call("GET", "/v1/knowledge/"+w.K, "", nil, nil)
-	assertProblem(t, c.call("PATCH", "/v1/knowledge/"+w.K, prac, map[string]any{"title": "Changed"}, map[string]string{"If-Match": article.Header.Get("ETag")}), http.StatusForbidden)
-	if p := assertProblem(t, c.call("POST", "/v1/practitioners/"+w.P+"/schedules", prac, map[string]any{"timeZone": "Africa/Maputo", "slotMinutes": 30,
-		"effectiveFrom": "2027-01-04", "effectiveTo": "2027-02-04", "weeklyRules": []any{map[string]any{"dayOfWeek": "mon", "start": "09:00", "end": "12:00", "modes": []string{"video"}}}}, nil),
-		http.StatusUnprocessableEntity); !strings.Contains(p["detail"].(string), "verified") {
+	article, err := c.api("").GetMedicalKnowledgeWithResponse(ctx, w.K, nil)
+	answered(t, article.StatusCode(), article.Body, err, 200, "article")
+	edit, err := prac.UpdateMedicalKnowledgeWithResponse(ctx, w.K, &ohcsclient.UpdateMedicalKnowledgeParams{IfMatch: ptr(article.HTTPResponse.Header.Get("ETag"))},
+		ohcsclient.ArticleUpdate{Title: ptr("Changed")})
+	assertProblem(t, answer(err, edit.HTTPResponse, edit.Body), http.StatusForbidden)
+	from, to := openapi_types.Date{Time: time.Date(2027, 1, 4, 0, 0, 0, 0, time.UTC)}, openapi_types.Date{Time: time.Date(2027, 2, 4, 0, 0, 0, 0, time.UTC)}
+	sched, err := prac.PlaceAvailabilityScheduleWithResponse(ctx, w.P, ohcsclient.ScheduleCreate{TimeZone: "Africa/Maputo", SlotMinutes: 30,
+		EffectiveFrom: from, EffectiveTo: to, WeeklyRules: []ohcsclient.WeeklyRule{{DayOfWeek: ohcsclient.Mon, Start: "09:00", End: "12:00",
+			Modes: &[]ohcsclient.ConsultationMode{ohcsclient.ConsultationModeVideo}}}})
+	if p := assertProblem(t, answer(err, sched.HTTPResponse, sched.Body), http.StatusUnprocessableEntity); !strings.Contains(p["detail"].(string), "verified") {
 		t.Errorf("schedule of a suspended practitioner: %v; want refused as not verified", p)
 	}
-	assertProblem(t, book(c, ben, slot, w.B, nil), http.StatusConflict)
-	assertProblem(t, c.call("POST", "/v1/notifications", prac, map[string]any{"recipients": map[string]any{"beneficiaryIds": []string{w.B}},
-		"subject": "Hello", "message": "Still here.", "channels": []string{"inApp"}}, map[string]string{"Idempotency-Key": "withdrawn-1"}), http.StatusNotFound)
-	assertProblem(t, c.call("GET", "/v1/appointments/"+w.A, prac, nil, nil), http.StatusNotFound)
-	if items := w.must(c.call("GET", "/v1/appointments", prac, nil, nil), 200, "list")["items"].([]any); len(items) != 0 {
-		t.Errorf("a suspended practitioner lists %d appointments; want none", len(items))
+	assertProblem(t, book(c, w.tokens["beneficiary"], slot, w.B, nil), http.StatusConflict)
+	notice := ohcsclient.NotificationCreate{Subject: "Hello", Message: "Still here.", Channels: []ohcsclient.Channel{ohcsclient.ChannelInApp}}
+	notice.Recipients.BeneficiaryIds = &[]string{w.B}
+	sent, err := prac.SendNotificationWithResponse(ctx, &ohcsclient.SendNotificationParams{IdempotencyKey: ptr("withdrawn-1")}, notice)
+	assertProblem(t, answer(err, sent.HTTPResponse, sent.Body), http.StatusNotFound)
+	appt, err := prac.GetAppointmentWithResponse(ctx, w.A)
+	assertProblem(t, answer(err, appt.HTTPResponse, appt.Body), http.StatusNotFound)
+	list, err := prac.ListAppointmentsWithResponse(ctx, nil)
+	if answered(t, list.StatusCode(), list.Body, err, 200, "list"); len(list.JSON200.Items) != 0 {
+		t.Errorf("a suspended practitioner lists %d appointments; want none", len(list.JSON200.Items))
 	}
-	if p := w.must(c.call("GET", "/v1/practitioners/"+w.P, admin, nil, nil), 200, "profile"); p["verification"] != "suspended" {
-		t.Errorf("verification: %v; want suspended", p["verification"])
+	if p, err := admin.GetPractitionerWithResponse(ctx, w.P); err != nil || p.JSON200 == nil || p.JSON200.Verification != ohcsclient.VerificationSuspended {
+		t.Errorf("verification: %v %s; want suspended", err, p.Body)
 	}
 
-	decide("verified")
+	decide(ohcsclient.VerificationDecisionDecisionVerified)
 	if !found() {
 		t.Error("verified again, its article is not found again")
 	}
-	w.must(c.call("GET", "/v1/appointments/"+w.A, prac, nil, nil), 200, "its appointment again")
+	appt, err = prac.GetAppointmentWithResponse(ctx, w.A)
+	answered(t, appt.StatusCode(), appt.Body, err, 200, "its appointment again")
 	// Only a verified practitioner is suspended.
-	pending := w.must(c.call("POST", "/v1/practitioners", c.token("pending-prac", "practitioner"), profile("Dr Pending"), nil), 201, "pending")
-	assertProblem(t, c.call("POST", "/v1/practitioners/"+pending["id"].(string)+"/verification", admin, map[string]any{"decision": "suspended"},
-		map[string]string{"If-Match": `"1"`}), http.StatusUnprocessableEntity)
+	pending, err := c.api(c.token("pending-prac", "practitioner")).CreatePractitionerProfileWithResponse(ctx, typedProfile(t, "Dr Pending"))
+	answered(t, pending.StatusCode(), pending.Body, err, 201, "pending")
+	r, err := admin.VerifyPractitionerWithResponse(ctx, pending.JSON201.Id, &ohcsclient.VerifyPractitionerParams{IfMatch: ptr(`"1"`)},
+		ohcsclient.VerificationDecision{Decision: ohcsclient.VerificationDecisionDecisionSuspended})
+	assertProblem(t, answer(err, r.HTTPResponse, r.Body), http.StatusUnprocessableEntity)
 }
 
 // TestNarrowedAudience: when an author narrows an article to
@@ -68,11 +94,21 @@ func TestWithdrawnVerification(t *testing.T) {
 func TestNarrowedAudience(t *testing.T) {
 	c := start(t, nil)
 	w := newWorld(t, c)
-	w.must(c.call("GET", "/v1/knowledge/"+w.K+"?version=1", "", nil, nil), 200, "version 1, public")
-	w.must(c.call("PATCH", "/v1/knowledge/"+w.K, w.tokens["practitioner"], map[string]any{"audience": "practitioners"}, map[string]string{"If-Match": `"1"`}), 200, "narrow")
-	assertProblem(t, c.call("GET", "/v1/knowledge/"+w.K+"?version=1", "", nil, nil), http.StatusNotFound)
-	assertProblem(t, c.call("GET", "/v1/knowledge/"+w.K+"?version=1", w.tokens["beneficiary"], nil, nil), http.StatusNotFound)
-	w.must(c.call("GET", "/v1/knowledge/"+w.K+"?version=1", w.tokens["practitioner-other"], nil, nil), 200, "a practitioner still reads it")
+	ctx := context.Background()
+	version1 := func(token string, want int) {
+		t.Helper()
+		r, err := c.api(token).GetMedicalKnowledgeWithResponse(ctx, w.K, &ohcsclient.GetMedicalKnowledgeParams{Version: ptr(1)})
+		if err != nil || r.StatusCode() != want {
+			t.Fatalf("version 1 as %q: %v %d; want %d: %s", token, err, r.StatusCode(), want, r.Body)
+		}
+	}
+	version1("", 200)
+	narrow, err := c.api(w.tokens["practitioner"]).UpdateMedicalKnowledgeWithResponse(ctx, w.K, &ohcsclient.UpdateMedicalKnowledgeParams{IfMatch: ptr(`"1"`)},
+		ohcsclient.ArticleUpdate{Audience: ptr(ohcsclient.ArticleUpdateAudiencePractitioners)})
+	answered(t, narrow.StatusCode(), narrow.Body, err, 200, "narrow")
+	version1("", 404)
+	version1(w.tokens["beneficiary"], 404)
+	version1(w.tokens["practitioner-other"], 200) // a practitioner still reads it
 }
 
 // TestDerivedDocuments: a report or an export made for a practitioner
@@ -156,38 +192,53 @@ func TestBookingNeverUndoesARevocation(t *testing.T) {
 func TestIdentityChangesWaitForReview(t *testing.T) {
 	c := start(t, nil)
 	w := newWorld(t, c)
-	prac, admin := w.tokens["practitioner"], w.tokens["administrator"]
-	before := w.must(c.call("GET", "/v1/practitioners/"+w.P, w.tokens["donor"], nil, nil), 200, "public view")
-	name := before["fullName"].(string)
-	upd := w.must(c.call("PATCH", "/v1/practitioners/"+w.P, prac, map[string]any{"fullName": "Dr Famous Surgeon",
-		"specialties": []any{map[string]any{"code": "cardiology", "display": "Cardiology"}, map[string]any{"code": "neurosurgery", "display": "Neurosurgery"}}, "bio": "Hello"},
-		map[string]string{"If-Match": w.pracVer}), 200, "rename")
-	if upd["fullName"] != name || upd["verification"] != "verified" || upd["bio"] != "Hello" {
-		t.Errorf("after the change: %v; want the verified name, verified, the new bio", upd)
+	ctx := context.Background()
+	prac, admin, donor := c.api(w.tokens["practitioner"]), c.api(w.tokens["administrator"]), c.api(w.tokens["donor"])
+	view := func(api *ohcsclient.ClientWithResponses, what string) *ohcsclient.GetPractitionerResponse {
+		t.Helper()
+		r, err := api.GetPractitionerWithResponse(ctx, w.P)
+		answered(t, r.StatusCode(), r.Body, err, 200, what)
+		return r
 	}
-	if pc, _ := upd["pendingChanges"].(map[string]any); pc == nil || pc["fullName"] != "Dr Famous Surgeon" {
-		t.Errorf("the practitioner sees its pending change: %v", upd["pendingChanges"])
+	before := view(donor, "public view").JSON200
+	name := before.FullName
+	upd, err := prac.UpdatePractitionerProfileWithResponse(ctx, w.P, &ohcsclient.UpdatePractitionerProfileParams{IfMatch: ptr(w.pracVer)},
+		ohcsclient.PractitionerUpdate{FullName: ptr("Dr Famous Surgeon"), Bio: ptr("Hello"),
+			Specialties: &ohcsclient.Specialties{{Code: "cardiology", Display: "Cardiology"}, {Code: "neurosurgery", Display: "Neurosurgery"}}})
+	answered(t, upd.StatusCode(), upd.Body, err, 200, "rename")
+	if u := upd.JSON200; u.FullName != name || u.Verification != ohcsclient.VerificationVerified || u.Bio == nil || *u.Bio != "Hello" {
+		t.Errorf("after the change: %s; want the verified name, verified, the new bio", upd.Body)
 	}
-	public := w.must(c.call("GET", "/v1/practitioners/"+w.P, w.tokens["beneficiary"], nil, nil), 200, "public view")
-	if public["fullName"] != name || public["pendingChanges"] != nil || len(public["specialties"].([]any)) != len(before["specialties"].([]any)) {
-		t.Errorf("public view during review: %v", public)
+	if pc := upd.JSON200.PendingChanges; pc == nil || pc.FullName != "Dr Famous Surgeon" {
+		t.Errorf("the practitioner sees its pending change: %s", upd.Body)
 	}
-	for _, q := range []string{"name=Famous", "specialty=neurosurgery"} {
-		if items := w.must(c.call("GET", "/v1/practitioners?"+q, w.tokens["donor"], nil, nil), 200, "search")["items"].([]any); len(items) != 0 {
-			t.Errorf("search %s finds the unreviewed identity: %v", q, items)
+	public := view(c.api(w.tokens["beneficiary"]), "public view").JSON200
+	if public.FullName != name || public.PendingChanges != nil || len(public.Specialties) != len(before.Specialties) {
+		t.Errorf("public view during review: %+v", public)
+	}
+	find := func(params ohcsclient.FindPractitionersParams) []ohcsclient.Practitioner {
+		t.Helper()
+		r, err := donor.FindPractitionersWithResponse(ctx, &params)
+		answered(t, r.StatusCode(), r.Body, err, 200, "search")
+		return r.JSON200.Items
+	}
+	for _, q := range []ohcsclient.FindPractitionersParams{{Name: ptr("Famous")}, {Specialty: ptr("neurosurgery")}} {
+		if items := find(q); len(items) != 0 {
+			t.Errorf("search %+v finds the unreviewed identity: %+v", q, items)
 		}
 	}
-	review := c.call("GET", "/v1/practitioners/"+w.P, admin, nil, nil)
-	if pc, _ := review.json(t)["pendingChanges"].(map[string]any); pc == nil {
+	review := view(admin, "review")
+	if review.JSON200.PendingChanges == nil {
 		t.Fatalf("the administrator does not see the change to review: %s", review.Body)
 	}
-	w.must(c.call("POST", "/v1/practitioners/"+w.P+"/verification", admin, map[string]any{"decision": "verified"}, map[string]string{"If-Match": review.Header.Get("ETag")}), 200, "verify the change")
-	after := w.must(c.call("GET", "/v1/practitioners/"+w.P, w.tokens["donor"], nil, nil), 200, "public view")
-	if after["fullName"] != "Dr Famous Surgeon" || after["pendingChanges"] != nil {
-		t.Errorf("after review: %v", after)
+	v, err := admin.VerifyPractitionerWithResponse(ctx, w.P, &ohcsclient.VerifyPractitionerParams{IfMatch: ptr(review.HTTPResponse.Header.Get("ETag"))},
+		ohcsclient.VerificationDecision{Decision: ohcsclient.VerificationDecisionDecisionVerified})
+	answered(t, v.StatusCode(), v.Body, err, 200, "verify the change")
+	if after := view(donor, "public view").JSON200; after.FullName != "Dr Famous Surgeon" || after.PendingChanges != nil {
+		t.Errorf("after review: %+v", after)
 	}
-	if items := w.must(c.call("GET", "/v1/practitioners?specialty=neurosurgery", w.tokens["donor"], nil, nil), 200, "search")["items"].([]any); len(items) != 1 {
-		t.Errorf("search after review: %v", items)
+	if items := find(ohcsclient.FindPractitionersParams{Specialty: ptr("neurosurgery")}); len(items) != 1 {
+		t.Errorf("search after review: %+v", items)
 	}
 }
 
