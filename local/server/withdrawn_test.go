@@ -129,10 +129,13 @@ func TestDerivedDocuments(t *testing.T) {
 	if other == "" {
 		t.Fatal("B could not book P2")
 	}
-	rep := w.must(c.call("POST", "/v1/health-reports", w.tokens["practitioner"], map[string]any{"beneficiaryId": w.B, "periodStart": "2026-01-01", "periodEnd": "2027-12-31"}, nil), 201, "report")
-	upcoming := rep["sections"].(map[string]any)["upcomingAppointments"].([]any)
+	ctx := context.Background()
+	rep, err := c.api(w.tokens["practitioner"]).ProduceHealthReportWithResponse(ctx, ohcsclient.HealthReportCreate{BeneficiaryId: w.B,
+		PeriodStart: openapi_types.Date{Time: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}, PeriodEnd: openapi_types.Date{Time: time.Date(2027, 12, 31, 0, 0, 0, 0, time.UTC)}})
+	answered(t, rep.StatusCode(), rep.Body, err, 201, "report")
+	upcoming := rep.JSON201.Sections.UpcomingAppointments
 	for _, u := range upcoming {
-		if u.(map[string]any)["id"] == other {
+		if u["id"] == other {
 			t.Errorf("P's report lists B's appointment with P2: %v", upcoming)
 		}
 	}
@@ -140,10 +143,12 @@ func TestDerivedDocuments(t *testing.T) {
 		t.Errorf("P's report lists none of its own appointments")
 	}
 	appointments := func(tok string) map[string]bool {
-		bundle := w.must(c.call("GET", "/v1/beneficiaries/"+w.B+"/fhir", tok, nil, nil), 200, "export")
+		t.Helper()
+		bundle, err := c.api(tok).ExportHealthRecordFhirWithResponse(ctx, w.B)
+		answered(t, bundle.StatusCode(), bundle.Body, err, 200, "export")
 		out := map[string]bool{}
-		for _, e := range bundle["entry"].([]any) {
-			res := e.(map[string]any)["resource"].(map[string]any)
+		for _, e := range bundle.ApplicationfhirJSON200.Entry {
+			res := e["resource"].(map[string]any)
 			if res["resourceType"] == "Appointment" {
 				out[res["id"].(string)] = true
 			}
@@ -167,7 +172,8 @@ func TestBookingNeverUndoesARevocation(t *testing.T) {
 	ben, cg := w.tokens["beneficiary"], w.tokens["caregiver-book"]
 	openAllWeek(t, c, w.tokens["practitioner-other"], w.P2, nil)
 	slots := freeSlots(t, c, ben, w.P2, 100)
-	w.must(c.call("POST", "/v1/beneficiaries/"+w.B+"/practitioner-revocations", ben, map[string]any{"practitionerId": w.P2}, nil), 201, "revoke P2")
+	rev, err := c.api(ben).RevokePractitionerAccessWithResponse(context.Background(), w.B, ohcsclient.PractitionerRevocationRequest{PractitionerId: w.P2})
+	answered(t, rev.StatusCode(), rev.Body, err, 201, "revoke P2")
 	assertProblem(t, book(c, cg, slots[len(slots)-1]["slotId"].(string), w.B, nil), http.StatusForbidden)
 	w.must(book(c, ben, slots[len(slots)-2]["slotId"].(string), w.B, nil), 201, "B books P2 again")
 
@@ -249,13 +255,23 @@ func TestIdentityChangesWaitForReview(t *testing.T) {
 func TestConsentlessLinks(t *testing.T) {
 	c := start(t, nil)
 	w := newWorld(t, c)
+	ctx := context.Background()
 	other := w.tokens["beneficiary-other"]
-	// B2 links C2 with receiveNotifications; C2 has not answered.
-	link := w.must(c.call("POST", "/v1/beneficiaries/"+w.B2+"/care-links", other, map[string]any{"caregiverId": w.C2, "permissions": []string{"receiveNotifications"}}, nil), 201, "link")
-	if link["status"] != "pending" {
-		t.Fatalf("a new link: %v; want pending", link)
+	caregiver := func(want int) {
+		t.Helper()
+		r, err := c.api(other).GetCaregiverWithResponse(ctx, w.C2)
+		if err != nil || r.StatusCode() != want {
+			t.Fatalf("B2 reads its caregiver: %v %d; want %d: %s", err, r.StatusCode(), want, r.Body)
+		}
 	}
-	assertProblem(t, c.call("GET", "/v1/caregivers/"+w.C2, other, nil, nil), http.StatusNotFound)
+	// B2 links C2 with receiveNotifications; C2 has not answered.
+	link, err := c.api(other).GrantCaregiverAccessWithResponse(ctx, w.B2, ohcsclient.CareLinkGrant{CaregiverId: w.C2,
+		Permissions: ohcsclient.Permissions{ohcsclient.ReceiveNotifications}})
+	answered(t, link.StatusCode(), link.Body, err, 201, "link")
+	if link.JSON201.Status != ohcsclient.CareLinkStatusPending {
+		t.Fatalf("a new link: %s; want pending", link.Body)
+	}
+	caregiver(http.StatusNotFound)
 	w.must(book(c, other, w.freeSlot(), w.B2, nil), 201, "B2 books")
 	before := len(c.server.Mail.Sent())
 	c.dispatch()
@@ -264,13 +280,13 @@ func TestConsentlessLinks(t *testing.T) {
 			t.Errorf("a pending caregiver got B2's notice: %+v", m)
 		}
 	}
-	acceptLink(t, c, w.tokens["caregiver-other"], w.B2, link["id"].(string))
-	w.must(c.call("GET", "/v1/caregivers/"+w.C2, other, nil, nil), 200, "linked now")
-	left := w.must(c.call("POST", "/v1/beneficiaries/"+w.B2+"/care-links/"+link["id"].(string)+"/revocation", w.tokens["caregiver-other"], nil, nil), 200, "leave")
-	if left["status"] != "revoked" {
-		t.Errorf("after leaving: %v", left)
+	acceptLink(t, c, w.tokens["caregiver-other"], w.B2, link.JSON201.Id)
+	caregiver(http.StatusOK)
+	left, err := c.api(w.tokens["caregiver-other"]).RevokeCaregiverAccessWithResponse(ctx, w.B2, link.JSON201.Id)
+	if answered(t, left.StatusCode(), left.Body, err, 200, "leave"); left.JSON200.Status != ohcsclient.CareLinkStatusRevoked {
+		t.Errorf("after leaving: %s", left.Body)
 	}
-	assertProblem(t, c.call("GET", "/v1/caregivers/"+w.C2, other, nil, nil), http.StatusNotFound)
+	caregiver(http.StatusNotFound)
 }
 
 // TestCaregiverOwnPractitionerProfile: a caregiver that is also a
@@ -279,16 +295,25 @@ func TestConsentlessLinks(t *testing.T) {
 func TestCaregiverOwnPractitionerProfile(t *testing.T) {
 	c := start(t, nil)
 	w := newWorld(t, c)
+	ctx := context.Background()
 	tok := c.token("caregiver-practitioner", "caregiver", "practitioner")
-	cg := w.must(c.call("POST", "/v1/caregivers", tok, map[string]any{"fullName": "Dr Helper", "phone": "+258840000010"}, nil), 201, "caregiver")["id"].(string)
-	pr := w.must(c.call("POST", "/v1/practitioners", tok, profile("Dr Helper"), nil), 201, "practitioner")["id"].(string)
-	w.must(c.call("POST", "/v1/practitioners/"+pr+"/verification", w.tokens["administrator"], map[string]any{"decision": "verified"}, map[string]string{"If-Match": `"1"`}), 200, "verify")
-	openAllWeek(t, c, tok, pr, nil)
-	l := w.must(c.call("POST", "/v1/beneficiaries/"+w.B+"/care-links", w.tokens["beneficiary"], map[string]any{"caregiverId": cg, "permissions": []string{"bookAppointments"}}, nil), 201, "link")
-	acceptLink(t, c, tok, w.B, l["id"].(string))
-	slots := freeSlots(t, c, tok, pr, 3)
+	self := c.api(tok)
+	cg, err := self.CreateCaregiverProfileWithResponse(ctx, ohcsclient.CaregiverCreate{FullName: "Dr Helper", Phone: "+258840000010"})
+	answered(t, cg.StatusCode(), cg.Body, err, 201, "caregiver")
+	pr, err := self.CreatePractitionerProfileWithResponse(ctx, typedProfile(t, "Dr Helper"))
+	answered(t, pr.StatusCode(), pr.Body, err, 201, "practitioner")
+	v, err := c.api(w.tokens["administrator"]).VerifyPractitionerWithResponse(ctx, pr.JSON201.Id, &ohcsclient.VerifyPractitionerParams{IfMatch: ptr(`"1"`)},
+		ohcsclient.VerificationDecision{Decision: ohcsclient.VerificationDecisionDecisionVerified})
+	answered(t, v.StatusCode(), v.Body, err, 200, "verify")
+	openAllWeek(t, c, tok, pr.JSON201.Id, nil)
+	l, err := c.api(w.tokens["beneficiary"]).GrantCaregiverAccessWithResponse(ctx, w.B, ohcsclient.CareLinkGrant{CaregiverId: cg.JSON201.Id,
+		Permissions: ohcsclient.Permissions{ohcsclient.BookAppointments}})
+	answered(t, l.StatusCode(), l.Body, err, 201, "link")
+	acceptLink(t, c, tok, w.B, l.JSON201.Id)
+	slots := freeSlots(t, c, tok, pr.JSON201.Id, 3)
 	assertProblem(t, book(c, tok, slots[0]["slotId"].(string), w.B, nil), http.StatusForbidden)
-	assertProblem(t, c.call("GET", "/v1/health-record-entries?beneficiaryId="+w.B, tok, nil, nil), http.StatusNotFound)
+	entries, err := self.ListHealthRecordEntriesWithResponse(ctx, &ohcsclient.ListHealthRecordEntriesParams{BeneficiaryId: w.B})
+	assertProblem(t, c.answer(err, "entries", func() (*http.Response, []byte) { return entries.HTTPResponse, entries.Body }), http.StatusNotFound)
 	// It books the beneficiary with another practitioner as its caregiver.
 	w.must(book(c, tok, w.freeSlot(), w.B, nil), 201, "books P for B")
 }
