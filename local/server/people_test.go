@@ -1,33 +1,52 @@
 package server_test
 
 import (
+	"context"
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
+
+	"ohcs/openapi/ohcsclient"
 )
 
 // TestPeopleAcceptance walks the issue's acceptance.
 func TestPeopleAcceptance(t *testing.T) {
 	c := start(t, nil)
 	w := newWorld(t, c)
-	ben, admin := w.tokens["beneficiary"], w.tokens["administrator"]
+	ctx := context.Background()
+	ben, admin := c.api(w.tokens["beneficiary"]), c.api(w.tokens["administrator"])
+	answer := func(err error, resp *http.Response, body []byte) response {
+		return c.answer(err, "call", func() (*http.Response, []byte) { return resp, body })
+	}
+	read := func(api *ohcsclient.ClientWithResponses, id string) *ohcsclient.GetBeneficiaryResponse {
+		t.Helper()
+		r, err := api.GetBeneficiaryWithResponse(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
 
 	// The beneficiary reads its profile; another gets 404; an
 	// administrator sees demographics only.
-	own := w.must(c.call("GET", "/v1/beneficiaries/"+w.B, ben, nil, nil), 200, "own read")
-	if own["preferredLanguage"] != "pt-MZ" || own["emergencyContact"] == nil {
-		t.Errorf("own view lacks fields: %v", own)
+	own := read(ben, w.B)
+	if answered(t, own.StatusCode(), own.Body, nil, 200, "own read"); own.JSON200.PreferredLanguage == nil || *own.JSON200.PreferredLanguage != "pt-MZ" || own.JSON200.EmergencyContact == nil {
+		t.Errorf("own view lacks fields: %s", own.Body)
 	}
-	assertProblem(t, c.call("GET", "/v1/beneficiaries/"+w.B, w.tokens["beneficiary-other"], nil, nil), http.StatusNotFound)
-	demo := w.must(c.call("GET", "/v1/beneficiaries/"+w.B, admin, nil, nil), 200, "administrator read")
+	other := read(c.api(w.tokens["beneficiary-other"]), w.B)
+	assertProblem(t, answer(nil, other.HTTPResponse, other.Body), http.StatusNotFound)
+	demo := read(admin, w.B)
+	answered(t, demo.StatusCode(), demo.Body, nil, 200, "administrator read")
+	fields := answer(nil, demo.HTTPResponse, demo.Body).json(t) // which fields are there at all
 	for _, f := range []string{"fullName", "birthDate", "sex", "phone", "email", "address"} {
-		if _, ok := demo[f]; !ok {
+		if _, ok := fields[f]; !ok {
 			t.Errorf("demographics lack %s", f)
 		}
 	}
 	for _, f := range []string{"emergencyContact", "preferredLanguage", "timeZone", "managedBy"} {
-		if _, ok := demo[f]; ok {
+		if _, ok := fields[f]; ok {
 			t.Errorf("administrator sees %s", f)
 		}
 	}
@@ -36,54 +55,87 @@ func TestPeopleAcceptance(t *testing.T) {
 	// cannot.
 	// C2's pending link holds manageProfile: granting again is a conflict
 	// naming it; accepted, it lets C2 update the profile.
-	conflict := assertProblem(t, c.call("POST", "/v1/beneficiaries/"+w.B+"/care-links", ben,
-		map[string]any{"caregiverId": w.C2, "permissions": []string{"manageProfile"}}, nil), http.StatusConflict)
-	if !strings.Contains(conflict["detail"].(string), w.LPend) {
+	again, err := ben.GrantCaregiverAccessWithResponse(ctx, w.B, ohcsclient.CareLinkGrant{CaregiverId: w.C2, Permissions: ohcsclient.Permissions{ohcsclient.ManageProfile}})
+	if conflict := assertProblem(t, answer(err, again.HTTPResponse, again.Body), http.StatusConflict); !strings.Contains(conflict["detail"].(string), w.LPend) {
 		t.Errorf("the conflict does not name the existing link: %v", conflict)
 	}
 	acceptLink(t, c, w.tokens["caregiver-other"], w.B, w.LPend)
-	assertProblem(t, c.call("PATCH", "/v1/beneficiaries/"+w.B, w.tokens["caregiver"],
-		map[string]any{"phone": "+258847777777"}, map[string]string{"If-Match": `"1"`}), http.StatusNotFound)
-	upd := c.call("PATCH", "/v1/beneficiaries/"+w.B, w.tokens["caregiver-other"], map[string]any{"phone": "+258847777777"}, map[string]string{"If-Match": `"1"`})
-	if p := w.must(upd, 200, "update by manageProfile"); p["phone"] != "+258847777777" || upd.Header.Get("ETag") != `"2"` {
-		t.Errorf("update: got %v %s", p, upd.Header.Get("ETag"))
+	update := func(token, etag, phone string) *ohcsclient.UpdateBeneficiaryProfileResponse {
+		t.Helper()
+		var params *ohcsclient.UpdateBeneficiaryProfileParams
+		if etag != "" {
+			params = &ohcsclient.UpdateBeneficiaryProfileParams{IfMatch: ptr(etag)}
+		}
+		r, err := c.api(token).UpdateBeneficiaryProfileWithResponse(ctx, w.B, params, ohcsclient.BeneficiaryUpdate{Phone: ptr(phone)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
 	}
-	assertProblem(t, c.call("PATCH", "/v1/beneficiaries/"+w.B, ben, map[string]any{"phone": "+258841111111"}, map[string]string{"If-Match": `"1"`}), http.StatusPreconditionFailed)
-	assertProblem(t, c.call("PATCH", "/v1/beneficiaries/"+w.B, ben, map[string]any{"phone": "+258841111111"}, nil), http.StatusPreconditionRequired)
+	u := update(w.tokens["caregiver"], `"1"`, "+258847777777")
+	assertProblem(t, answer(nil, u.HTTPResponse, u.Body), http.StatusNotFound)
+	u = update(w.tokens["caregiver-other"], `"1"`, "+258847777777")
+	if answered(t, u.StatusCode(), u.Body, nil, 200, "update by manageProfile"); *u.JSON200.Phone != "+258847777777" || u.HTTPResponse.Header.Get("ETag") != `"2"` {
+		t.Errorf("update: got %s %s", u.Body, u.HTTPResponse.Header.Get("ETag"))
+	}
+	u = update(w.tokens["beneficiary"], `"1"`, "+258841111111")
+	assertProblem(t, answer(nil, u.HTTPResponse, u.Body), http.StatusPreconditionFailed)
+	u = update(w.tokens["beneficiary"], "", "+258841111111")
+	assertProblem(t, answer(nil, u.HTTPResponse, u.Body), http.StatusPreconditionRequired)
 
 	// A caregiver creates a dependent, grants a second caregiver
 	// viewRecords, revokes it: the second caregiver's next request fails.
-	mgr, second := w.tokens["caregiver-manager"], w.tokens["caregiver-other"]
-	dep := beneficiaryBody("Little One")
-	dep["forDependent"] = true
-	d := w.must(c.call("POST", "/v1/beneficiaries", mgr, dep, nil), 201, "dependent")
-	if d["managedBy"] != w.CMgr {
-		t.Errorf("managedBy: got %v; want %s", d["managedBy"], w.CMgr)
+	mgr, second := c.api(w.tokens["caregiver-manager"]), c.api(w.tokens["caregiver-other"])
+	var dep ohcsclient.BeneficiaryCreate
+	raw, _ := json.Marshal(beneficiaryBody("Little One"))
+	if err := json.Unmarshal(raw, &dep); err != nil {
+		t.Fatal(err)
 	}
-	depID := d["id"].(string)
-	link := w.must(c.call("POST", "/v1/beneficiaries/"+depID+"/care-links", mgr,
-		map[string]any{"caregiverId": w.C2, "permissions": []string{"viewRecords"}}, nil), 201, "grant to second")
-	if link["status"] != "pending" {
-		t.Errorf("link: got %v; want pending until the caregiver accepts", link)
+	dep.ForDependent = ptr(true)
+	d, err := mgr.CreateBeneficiaryProfileWithResponse(ctx, dep)
+	if answered(t, d.StatusCode(), d.Body, err, 201, "dependent"); d.JSON201.ManagedBy == nil || *d.JSON201.ManagedBy != w.CMgr {
+		t.Errorf("managedBy: got %s; want %s", d.Body, w.CMgr)
 	}
-	acceptLink(t, c, second, depID, link["id"].(string))
-	w.must(c.call("GET", "/v1/beneficiaries/"+depID+"/access-log", second, nil, nil), 200, "second reads with viewRecords")
-	revoked := w.must(c.call("POST", "/v1/beneficiaries/"+depID+"/care-links/"+link["id"].(string)+"/revocation", mgr, nil, nil), 200, "revoke")
-	if revoked["status"] != "revoked" || revoked["revokedAt"] == nil {
-		t.Errorf("revoked link: got %v", revoked)
+	depID := d.JSON201.Id
+	link, err := mgr.GrantCaregiverAccessWithResponse(ctx, depID, ohcsclient.CareLinkGrant{CaregiverId: w.C2, Permissions: ohcsclient.Permissions{ohcsclient.ViewRecords}})
+	if answered(t, link.StatusCode(), link.Body, err, 201, "grant to second"); link.JSON201.Status != ohcsclient.CareLinkStatusPending {
+		t.Errorf("link: got %s; want pending until the caregiver accepts", link.Body)
 	}
-	assertProblem(t, c.call("GET", "/v1/beneficiaries/"+depID+"/access-log", second, nil, nil), http.StatusNotFound)
-	assertProblem(t, c.call("GET", "/v1/beneficiaries/"+depID, second, nil, nil), http.StatusNotFound)
-	again := w.must(c.call("POST", "/v1/beneficiaries/"+depID+"/care-links/"+link["id"].(string)+"/revocation", mgr, nil, nil), 200, "revoke twice")
-	if again["version"] != revoked["version"] {
-		t.Errorf("a second revocation changed the link: %v then %v", revoked["version"], again["version"])
+	acceptLink(t, c, w.tokens["caregiver-other"], depID, link.JSON201.Id)
+	accessLog := func(api *ohcsclient.ClientWithResponses, id string, limit int) *ohcsclient.ListMyAccessLogResponse {
+		t.Helper()
+		r, err := api.ListMyAccessLogWithResponse(ctx, id, &ohcsclient.ListMyAccessLogParams{Limit: ptr(limit)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	l := accessLog(second, depID, 20)
+	answered(t, l.StatusCode(), l.Body, nil, 200, "second reads with viewRecords")
+	revoke := func() *ohcsclient.RevokeCaregiverAccessResponse {
+		t.Helper()
+		r, err := mgr.RevokeCaregiverAccessWithResponse(ctx, depID, link.JSON201.Id)
+		answered(t, r.StatusCode(), r.Body, err, 200, "revoke")
+		return r
+	}
+	revoked := revoke().JSON200
+	if revoked.Status != ohcsclient.CareLinkStatusRevoked || revoked.RevokedAt == nil {
+		t.Errorf("revoked link: got %+v", revoked)
+	}
+	l = accessLog(second, depID, 20)
+	assertProblem(t, answer(nil, l.HTTPResponse, l.Body), http.StatusNotFound)
+	gone := read(second, depID)
+	assertProblem(t, answer(nil, gone.HTTPResponse, gone.Body), http.StatusNotFound)
+	if twice := revoke().JSON200; twice.Version != revoked.Version {
+		t.Errorf("a second revocation changed the link: %v then %v", revoked.Version, twice.Version)
 	}
 
 	// The access log shows the administrator's read of the demographics.
-	log := w.must(c.call("GET", "/v1/beneficiaries/"+w.B+"/access-log?limit=100", ben, nil, nil), 200, "access log")
+	l = accessLog(ben, w.B, 100)
+	answered(t, l.StatusCode(), l.Body, nil, 200, "access log")
 	found := false
-	for _, it := range log["items"].([]any) {
-		e := it.(map[string]any)
+	for _, e := range answer(nil, l.HTTPResponse, l.Body).json(t)["items"].([]any) { // every field an event carries
+		e := e.(map[string]any)
 		if e["actorRole"] == "administrator" && e["action"] == "getBeneficiary" && e["outcome"] == "allowed" {
 			found = true
 		}
@@ -94,12 +146,12 @@ func TestPeopleAcceptance(t *testing.T) {
 		}
 	}
 	if !found {
-		t.Errorf("the access log lacks the administrator's read: %v", log["items"])
+		t.Errorf("the access log lacks the administrator's read: %s", l.Body)
 	}
 
-	me := w.must(c.call("GET", "/v1/me", mgr, nil, nil), 200, "me")
-	if me["profiles"].(map[string]any)["caregiverId"] != w.CMgr {
-		t.Errorf("getMe: got %v", me)
+	me, err := mgr.GetMeWithResponse(ctx)
+	if answered(t, me.StatusCode(), me.Body, err, 200, "me"); me.JSON200.Profiles.CaregiverId == nil || *me.JSON200.Profiles.CaregiverId != w.CMgr {
+		t.Errorf("getMe: got %s", me.Body)
 	}
 }
 
