@@ -24,7 +24,7 @@ func TestClinicalCare(t *testing.T) {
 		"observations":  []any{map[string]any{"system": "loinc", "code": "8867-4", "display": "Heart rate", "value": 88, "unit": "/min"}, map[string]any{"code": "9279-1", "value": 18, "unit": "/min"}, map[string]any{"code": "59408-5", "value": 96, "unit": "%"}, map[string]any{"code": "8480-6", "value": 122, "unit": "mm[Hg]"}, map[string]any{"code": "8310-5", "value": 37.2, "unit": "Cel"}},
 		"prescriptions": []any{map[string]any{"medication": "Salbutamol inhaler", "dose": "2 puffs", "frequency": "as needed"}},
 	}, nil), 201, "consultation")
-	if appt := w.must(c.call("GET", "/v1/appointments/"+w.A, prac, nil, nil), 200, "appointment"); appt["status"] != "completed" {
+	if appt := w.must(getAppt(c, prac, w.A), 200, "appointment"); appt["status"] != "completed" {
 		t.Errorf("the appointment: %v; want completed", appt["status"])
 	}
 	assertField(t, c.call("POST", "/v1/consultations", prac, map[string]any{"appointmentId": w.A, "summary": "x",

@@ -63,7 +63,7 @@ func TestStoreFailures(t *testing.T) {
 		body, match := map[string]any{"reason": "cannot come"}, map[string]string{"If-Match": `"1"`}
 		faults.Fail("cancelAppointment", "TransactWriteItems", dynamoprobe.Throttled, 1)
 		assertUnavailable(t, c.call("POST", "/v1/appointments/"+id+"/cancellation", ben, body, match))
-		if a := w.must(c.call("GET", "/v1/appointments/"+id, ben, nil, nil), 200, "appointment"); a["status"] != "booked" || a["version"] != float64(1) {
+		if a := w.must(getAppt(c, ben, id), 200, "appointment"); a["status"] != "booked" || a["version"] != float64(1) {
 			t.Fatalf("after a failed cancellation: %v version %v; want booked, version 1", a["status"], a["version"])
 		}
 		w.must(c.call("POST", "/v1/appointments/"+id+"/cancellation", ben, body, match), 200, "the retry")
@@ -75,11 +75,11 @@ func TestStoreFailures(t *testing.T) {
 		body := map[string]any{"appointmentId": id, "summary": "Seen."}
 		faults.Fail("recordConsultation", "TransactWriteItems", dynamoprobe.Throttled, 1)
 		assertUnavailable(t, c.call("POST", "/v1/consultations", prac, body, nil))
-		if a := w.must(c.call("GET", "/v1/appointments/"+id, ben, nil, nil), 200, "appointment"); a["status"] != "booked" {
+		if a := w.must(getAppt(c, ben, id), 200, "appointment"); a["status"] != "booked" {
 			t.Fatalf("after a failed consultation the appointment is %v; want booked", a["status"])
 		}
 		w.must(c.call("POST", "/v1/consultations", prac, body, nil), 201, "the retry")
-		if a := w.must(c.call("GET", "/v1/appointments/"+id, ben, nil, nil), 200, "appointment"); a["status"] != "completed" {
+		if a := w.must(getAppt(c, ben, id), 200, "appointment"); a["status"] != "completed" {
 			t.Errorf("after the consultation the appointment is %v; want completed", a["status"])
 		}
 	})

@@ -117,7 +117,7 @@ func TestKnowledgeAcceptance(t *testing.T) {
 
 	// An unverified practitioner cannot share.
 	fresh := c.token("unverified", "practitioner")
-	w.must(c.call("POST", "/v1/practitioners", fresh, profile("Dr New"), nil), 201, "profile")
+	w.must(createPractitioner(c, fresh, "Dr New"), 201, "profile")
 	refused, err := c.api(fresh).ShareMedicalKnowledgeWithResponse(ctx, ohcsclient.ArticleCreate{Title: "T", Summary: "S", Body: "B", Language: "en"})
 	if err != nil {
 		t.Fatal(err)

@@ -154,7 +154,7 @@ var endings = []ending{
 func (s *scene) decide(decision string) {
 	admin := s.w.tokens["administrator"]
 	v := s.c.call("GET", "/v1/practitioners/"+s.w.P, admin, nil, nil).Header.Get("ETag")
-	s.w.must(s.c.call("POST", "/v1/practitioners/"+s.w.P+"/verification", admin, map[string]any{"decision": decision}, map[string]string{"If-Match": v}), 200, decision)
+	s.w.must(verifyPractitioner(s.c, admin, s.w.P, v, decision), 200, decision)
 }
 
 // newScene builds B's record while P's access holds, and X's link as the
@@ -163,7 +163,7 @@ func newScene(t *testing.T, e ending) *scene {
 	c := start(t, nil)
 	w := newWorld(t, c)
 	s := &scene{c: c, w: w, A: w.A}
-	appt := w.must(c.call("GET", "/v1/appointments/"+w.A, w.tokens["beneficiary"], nil, nil), 200, "appointment")
+	appt := w.must(getAppt(c, w.tokens["beneficiary"], w.A), 200, "appointment")
 	s.start, _ = time.Parse(time.RFC3339, appt["start"].(string))
 	prac, ben := w.tokens["practitioner"], w.tokens["beneficiary"]
 	// The consultation is P2's, on its own appointment with B: P's care

@@ -35,9 +35,9 @@ func BenchmarkLoad(b *testing.B) {
 	var perPrac [][]string
 	for i := range 10 {
 		tok := c.token(fmt.Sprintf("load-prac-%d", i), "practitioner")
-		p := w.must(c.call("POST", "/v1/practitioners", tok, profile(fmt.Sprintf("Dr Load %d", i)), nil), 201, "practitioner")
+		p := w.must(createPractitioner(c, tok, fmt.Sprintf("Dr Load %d", i)), 201, "practitioner")
 		id := p["id"].(string)
-		w.must(c.call("POST", "/v1/practitioners/"+id+"/verification", admin, map[string]any{"decision": "verified"}, map[string]string{"If-Match": `"1"`}), 200, "verify")
+		w.must(verifyPractitioner(c, admin, id, `"1"`, "verified"), 200, "verify")
 		openAllWeek(b, c, tok, id, nil)
 		var own []string
 		for _, sl := range freeSlots(b, c, w.tokens["beneficiary"], id, 100) {

@@ -343,8 +343,8 @@ func TestReminderOnceWhateverTheMoves(t *testing.T) {
 		t.Fatalf("free slots two days ahead: %v", later)
 	}
 	id := w.must(book(c, ben, later[0], w.B2, nil), 201, "book")["id"].(string)
-	w.must(c.call("POST", "/v1/appointments/"+id+"/reschedule", ben, map[string]any{"newSlotId": later[1]}, map[string]string{"If-Match": `"1"`}), 200, "away")
-	w.must(c.call("POST", "/v1/appointments/"+id+"/reschedule", ben, map[string]any{"newSlotId": later[0]}, map[string]string{"If-Match": `"2"`}), 200, "back")
+	w.must(rescheduleAppt(c, ben, id, `"1"`, later[1]), 200, "away")
+	w.must(rescheduleAppt(c, ben, id, `"2"`, later[0]), 200, "back")
 	before := len(c.server.Mail.Sent())
 	if _, err := c.server.DispatchAt(context.Background(), time.Now().Add(8*24*time.Hour)); err != nil {
 		t.Fatal(err)

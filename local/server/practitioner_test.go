@@ -53,7 +53,7 @@ func TestPractitionerLifecycle(t *testing.T) {
 	admin := c.token("admin-1", "administrator")
 	patient := c.token("patient-1", "beneficiary")
 
-	created := c.call("POST", "/v1/practitioners", prac, profile("Ana Cossa"), nil)
+	created := createPractitioner(c, prac, "Ana Cossa")
 	if created.Status != http.StatusCreated {
 		t.Fatalf("create: got %d; want 201: %s", created.Status, created.Body)
 	}
@@ -142,7 +142,7 @@ func TestPractitionerLifecycle(t *testing.T) {
 	}
 
 	// Rejected stays out of search.
-	rejected := c.call("POST", "/v1/practitioners/"+id+"/verification", admin, map[string]any{"decision": "rejected"}, map[string]string{"If-Match": `"4"`})
+	rejected := verifyPractitioner(c, admin, id, `"4"`, "rejected")
 	if rejected.Status != http.StatusOK || rejected.json(t)["verification"] != "rejected" {
 		t.Fatalf("reject: %d %s", rejected.Status, rejected.Body)
 	}
@@ -165,11 +165,11 @@ func TestAccessRules(t *testing.T) {
 			assertProblem(t, c.call(tc.method, tc.path, "not.a.token", map[string]any{}, nil), http.StatusUnauthorized)
 		})
 	}
-	assertProblem(t, c.call("POST", "/v1/practitioners", patient, profile("Ana"), nil), http.StatusForbidden)
-	if r := c.call("POST", "/v1/practitioners", prac, profile("Ana"), nil); r.Status != http.StatusCreated {
+	assertProblem(t, createPractitioner(c, patient, "Ana"), http.StatusForbidden)
+	if r := createPractitioner(c, prac, "Ana"); r.Status != http.StatusCreated {
 		t.Fatalf("create: %d %s", r.Status, r.Body)
 	}
-	assertProblem(t, c.call("POST", "/v1/practitioners", prac, profile("Ana again"), nil), http.StatusConflict)
+	assertProblem(t, createPractitioner(c, prac, "Ana again"), http.StatusConflict)
 	assertProblem(t, c.call("GET", "/v1/practitioners/01NOPE", patient, nil, nil), http.StatusNotFound)
 	assertProblem(t, c.call("GET", "/v1/nowhere", patient, nil, nil), http.StatusNotFound)
 	// API Gateway answers an unknown method on a known resource as an

@@ -55,6 +55,42 @@ func book(c *client, token, slot, ben string, header map[string]string) response
 	return c.answer(err, "makeAppointment", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
 }
 
+// ifMatch is the If-Match of a typed change: none when etag is empty (to
+// see the 428).
+func ifMatch(etag string) *string {
+	if etag == "" {
+		return nil
+	}
+	return &etag
+}
+
+// cancelAppt cancels appointment id at etag through the typed client.
+func cancelAppt(c *client, token, id, etag, reason string) response {
+	r, err := c.api(token).CancelAppointmentWithResponse(context.Background(), id, &ohcsclient.CancelAppointmentParams{IfMatch: ifMatch(etag)},
+		ohcsclient.Cancellation{Reason: reason})
+	return c.answer(err, "cancelAppointment", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// rescheduleAppt moves appointment id at etag to slot.
+func rescheduleAppt(c *client, token, id, etag, slot string) response {
+	r, err := c.api(token).RescheduleAppointmentWithResponse(context.Background(), id, &ohcsclient.RescheduleAppointmentParams{IfMatch: ifMatch(etag)},
+		ohcsclient.Reschedule{NewSlotId: slot})
+	return c.answer(err, "rescheduleAppointment", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// setStatus marks appointment id at etag completed or noShow.
+func setStatus(c *client, token, id, etag, status string) response {
+	r, err := c.api(token).UpdateAppointmentStatusWithResponse(context.Background(), id, &ohcsclient.UpdateAppointmentStatusParams{IfMatch: ifMatch(etag)},
+		ohcsclient.StatusChange{Status: ohcsclient.StatusChangeStatus(status)})
+	return c.answer(err, "updateAppointmentStatus", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// getAppt reads appointment id.
+func getAppt(c *client, token, id string) response {
+	r, err := c.api(token).GetAppointmentWithResponse(context.Background(), id)
+	return c.answer(err, "getAppointment", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
 // TestBookingRace: 50 beneficiaries book one slot at once; exactly one wins.
 func TestBookingRace(t *testing.T) {
 	c := start(t, nil)
@@ -141,7 +177,7 @@ func TestBookingAcceptance(t *testing.T) {
 	if r := c.call("GET", "/v1/beneficiaries/"+appt["beneficiaryId"].(string), w.tokens["practitioner"], nil, nil); r.Status != 200 {
 		t.Errorf("practitioner with a booking reads the profile: got %d", r.Status)
 	}
-	if r := c.call("GET", "/v1/appointments/"+id, w.tokens["practitioner-other"], nil, nil); r.Status != 404 {
+	if r := getAppt(c, w.tokens["practitioner-other"], id); r.Status != 404 {
 		t.Errorf("another practitioner reads the appointment: got %d; want 404", r.Status)
 	}
 
@@ -151,12 +187,12 @@ func TestBookingAcceptance(t *testing.T) {
 	cg := c.call("POST", "/v1/caregivers", cgTok, map[string]any{"fullName": "Helper", "phone": "+258840000001"}, nil).json(t)["id"].(string)
 	bl := w.must(c.call("POST", "/v1/beneficiaries/"+ben+"/care-links", winnerTok, map[string]any{"caregiverId": cg, "permissions": []string{"bookAppointments"}}, nil), 201, "grant")
 	acceptLink(t, c, cgTok, ben, bl["id"].(string))
-	assertProblem(t, c.call("POST", "/v1/appointments/"+id+"/cancellation", cgTok, map[string]any{"reason": "travel"}, nil), http.StatusPreconditionRequired)
-	cancelled := w.must(c.call("POST", "/v1/appointments/"+id+"/cancellation", cgTok, map[string]any{"reason": "travel"}, map[string]string{"If-Match": `"1"`}), 200, "cancel")
+	assertProblem(t, cancelAppt(c, cgTok, id, "", "travel"), http.StatusPreconditionRequired)
+	cancelled := w.must(cancelAppt(c, cgTok, id, `"1"`, "travel"), 200, "cancel")
 	if cancelled["status"] != "cancelled" || cancelled["cancelReason"] != "travel" {
 		t.Errorf("cancelled: %v", cancelled)
 	}
-	assertProblem(t, c.call("POST", "/v1/appointments/"+id+"/cancellation", cgTok, map[string]any{"reason": "again"}, map[string]string{"If-Match": `"2"`}), http.StatusUnprocessableEntity)
+	assertProblem(t, cancelAppt(c, cgTok, id, `"2"`, "again"), http.StatusUnprocessableEntity)
 	// The slot is bookable again, with an idempotency key.
 	key := map[string]string{"Idempotency-Key": "retry-1"}
 	again := book(c, w.tokens["beneficiary"], slot, w.B, key)
@@ -172,8 +208,8 @@ func TestBookingAcceptance(t *testing.T) {
 
 	// A beneficiary cannot hold two overlapping appointments.
 	overlapTok := c.token("overlap-prac", "practitioner")
-	op := w.must(c.call("POST", "/v1/practitioners", overlapTok, profile("Dr Overlap"), nil), 201, "practitioner")["id"].(string)
-	w.must(c.call("POST", "/v1/practitioners/"+op+"/verification", w.tokens["administrator"], map[string]any{"decision": "verified"}, map[string]string{"If-Match": `"1"`}), 200, "verify")
+	op := w.must(createPractitioner(c, overlapTok, "Dr Overlap"), 201, "practitioner")["id"].(string)
+	w.must(verifyPractitioner(c, w.tokens["administrator"], op, `"1"`, "verified"), 200, "verify")
 	openAllWeek(t, c, overlapTok, op, nil)
 	var sameTime string
 	for _, s := range freeSlots(t, c, w.tokens["beneficiary"], op, 20) {
@@ -332,7 +368,7 @@ func TestAppointmentStatus(t *testing.T) {
 	prac := w.tokens["practitioner"]
 	noShow, done := w.freshAppointment(), w.freshAppointment()
 	status := func(id, to, version string) response {
-		return c.call("POST", "/v1/appointments/"+id+"/status", prac, map[string]any{"status": to}, map[string]string{"If-Match": version})
+		return setStatus(c, prac, id, version, to)
 	}
 	assertProblem(t, status(noShow, "noShow", `"1"`), http.StatusUnprocessableEntity) // not started yet
 	c.server.Advance(8 * 24 * time.Hour)
@@ -408,13 +444,13 @@ func TestSlotsSortedWhateverTheRules(t *testing.T) {
 func TestNoCancelAfterStart(t *testing.T) {
 	c := start(t, nil)
 	w := newWorld(t, c)
-	appt := w.must(c.call("GET", "/v1/appointments/"+w.A, w.tokens["beneficiary"], nil, nil), 200, "appointment")
+	appt := w.must(getAppt(c, w.tokens["beneficiary"], w.A), 200, "appointment")
 	at, _ := time.Parse(time.RFC3339, appt["start"].(string))
 	c.server.Advance(time.Until(at.Add(time.Minute)))
-	assertProblem(t, c.call("POST", "/v1/appointments/"+w.A+"/cancellation", w.tokens["beneficiary"], map[string]any{"reason": "late"}, map[string]string{"If-Match": `"1"`}), http.StatusUnprocessableEntity)
-	assertProblem(t, c.call("POST", "/v1/appointments/"+w.A+"/cancellation", w.tokens["practitioner"], map[string]any{"reason": "late"}, map[string]string{"If-Match": `"1"`}), http.StatusUnprocessableEntity)
-	assertProblem(t, c.call("POST", "/v1/appointments/"+w.A+"/reschedule", w.tokens["beneficiary"], map[string]any{"newSlotId": w.freeSlot()}, map[string]string{"If-Match": `"1"`}), http.StatusUnprocessableEntity)
-	w.must(c.call("POST", "/v1/appointments/"+w.A+"/status", w.tokens["practitioner"], map[string]any{"status": "noShow"}, map[string]string{"If-Match": `"1"`}), 200, "no-show")
+	assertProblem(t, cancelAppt(c, w.tokens["beneficiary"], w.A, `"1"`, "late"), http.StatusUnprocessableEntity)
+	assertProblem(t, cancelAppt(c, w.tokens["practitioner"], w.A, `"1"`, "late"), http.StatusUnprocessableEntity)
+	assertProblem(t, rescheduleAppt(c, w.tokens["beneficiary"], w.A, `"1"`, w.freeSlot()), http.StatusUnprocessableEntity)
+	w.must(setStatus(c, w.tokens["practitioner"], w.A, `"1"`, "noShow"), 200, "no-show")
 }
 
 // TestLosingBookingAfterLastCancellation: once a beneficiary's last
@@ -427,7 +463,7 @@ func TestLosingBookingAfterLastCancellation(t *testing.T) {
 	ben := w.tokens["beneficiary-other"]
 	slots := freeSlots(t, c, ben, w.P, 10)
 	id := w.must(book(c, ben, slots[0]["slotId"].(string), w.B2, nil), 201, "book")["id"].(string)
-	w.must(c.call("POST", "/v1/appointments/"+id+"/cancellation", ben, map[string]any{"reason": "x"}, map[string]string{"If-Match": `"1"`}), 200, "cancel")
+	w.must(cancelAppt(c, ben, id, `"1"`, "x"), 200, "cancel")
 	// B takes a slot; B2 tries the same one and loses.
 	w.must(book(c, w.tokens["beneficiary"], slots[1]["slotId"].(string), w.B, nil), 201, "B books")
 	assertProblem(t, book(c, ben, slots[1]["slotId"].(string), w.B2, nil), http.StatusConflict)

@@ -127,5 +127,28 @@ func typedProfile(t testing.TB, name string) ohcsclient.PractitionerCreate {
 	if err != nil {
 		t.Fatalf("profile %s: %v", name, err)
 	}
+	// The typed body says what the map says: no field is lost on the way.
+	back, _ := json.Marshal(out)
+	var again map[string]any
+	_ = json.Unmarshal(back, &again)
+	for k := range profile(name) {
+		if _, ok := again[k]; !ok {
+			t.Fatalf("the typed profile lost %s", k)
+		}
+	}
 	return out
+}
+
+// createPractitioner creates the practitioner profile(name) as the bearer
+// of token.
+func createPractitioner(c *client, token, name string) response {
+	r, err := c.api(token).CreatePractitionerProfileWithResponse(context.Background(), typedProfile(c.t, name))
+	return c.answer(err, "createPractitionerProfile", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// verifyPractitioner decides practitioner id's verification at etag.
+func verifyPractitioner(c *client, token, id, etag, decision string) response {
+	r, err := c.api(token).VerifyPractitionerWithResponse(context.Background(), id, &ohcsclient.VerifyPractitionerParams{IfMatch: ifMatch(etag)},
+		ohcsclient.VerificationDecision{Decision: ohcsclient.VerificationDecisionDecision(decision)})
+	return c.answer(err, "verifyPractitioner", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
 }

@@ -60,7 +60,7 @@ func (w *world) freshAppointment() string {
 	for len(w.fresh) >= 6 {
 		old := w.fresh[0]
 		w.fresh = w.fresh[1:]
-		r := w.c.call("GET", "/v1/appointments/"+old, w.tokens["beneficiary"], nil, nil)
+		r := getAppt(w.c, w.tokens["beneficiary"], old)
 		if r.Status == http.StatusOK && r.json(w.c.t)["status"] == "booked" {
 			w.must(w.c.call("POST", "/v1/appointments/"+old+"/cancellation", w.tokens["beneficiary"],
 				map[string]any{"reason": "making room"}, map[string]string{"If-Match": r.Header.Get("ETag")}), 200, "cancel")
