@@ -77,11 +77,11 @@ func TestLocalTokensHaveCognitoShapes(t *testing.T) {
 	if claims["email"] != nil || claims["scope"] != "ohcs/api" || claims["token_use"] != "access" {
 		t.Errorf("access token claims %v; want scope ohcs/api and no email", claims)
 	}
-	me := c.call("GET", "/v1/me", out.AccessToken, nil, nil)
+	me := getMe(c, out.AccessToken)
 	if me.Status != http.StatusOK {
 		t.Fatalf("getMe with the access token: %d", me.Status)
 	}
-	r := c.call("GET", "/v1/me", out.IDToken, nil, nil)
+	r := getMe(c, out.IDToken)
 	if r.Status != http.StatusUnauthorized || !strings.Contains(r.Header.Get("Content-Type"), "problem+json") {
 		t.Errorf("getMe with the ID token: %d %s; want 401 problem+json", r.Status, r.Body)
 	}

@@ -58,7 +58,7 @@ func TestDonationAcceptance(t *testing.T) {
 	if g1["receiptNumber"] == g2["receiptNumber"] {
 		t.Errorf("one receipt for two gifts")
 	}
-	camp := c.call("GET", "/v1/campaigns/"+id, tok, nil, nil).json(t)
+	camp := getCampaign(c, tok, id).json(t)
 	if camp["raisedAmount"] != float64(5000) || camp["donorCount"] != float64(1) {
 		t.Errorf("campaign totals: %v %v; want 5000 and 1", camp["raisedAmount"], camp["donorCount"])
 	}
@@ -92,7 +92,7 @@ func TestDonationAcceptance(t *testing.T) {
 		t.Errorf("refund twice: %d; want 200 (no change)", r.Status)
 	}
 	assertProblem(t, pay("received", `"3"`), http.StatusUnprocessableEntity)
-	camp = c.call("GET", "/v1/campaigns/"+id, tok, nil, nil).json(t)
+	camp = getCampaign(c, tok, id).json(t)
 	if camp["raisedAmount"] != float64(2500) || camp["donorCount"] != float64(1) {
 		t.Errorf("after one refund: %v %v; want 2500 and 1", camp["raisedAmount"], camp["donorCount"])
 	}
@@ -103,7 +103,7 @@ func TestDonationAcceptance(t *testing.T) {
 	if r := pay("cancelled", `"2"`); r.Status != 200 {
 		t.Fatalf("cancel a received gift: %d", r.Status)
 	}
-	camp = c.call("GET", "/v1/campaigns/"+id, tok, nil, nil).json(t)
+	camp = getCampaign(c, tok, id).json(t)
 	if camp["raisedAmount"] != float64(0) || camp["donorCount"] != float64(0) {
 		t.Errorf("after refund and cancel: %v %v; want 0 and 0", camp["raisedAmount"], camp["donorCount"])
 	}
@@ -139,7 +139,7 @@ func TestConcurrentGifts(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	camp := c.call("GET", "/v1/campaigns/"+id, admin, nil, nil).json(t)
+	camp := getCampaign(c, admin, id).json(t)
 	if camp["raisedAmount"] != float64(sum) || camp["donorCount"] != float64(10) {
 		t.Errorf("totals: %v %v; want %d and 10", camp["raisedAmount"], camp["donorCount"], sum)
 	}
@@ -269,7 +269,7 @@ func TestGiveAgainAfterCancellation(t *testing.T) {
 	if u := c.server.Requests.Usage("makeDonation").Sub(before); u.Total() > 10 {
 		t.Errorf("giving again took %d store requests: %v", u.Total(), u.Requests)
 	}
-	got := w.must(c.call("GET", "/v1/campaigns/"+camp, w.tokens["donor"], nil, nil), 200, "campaign")
+	got := w.must(getCampaign(c, w.tokens["donor"], camp), 200, "campaign")
 	if got["raisedAmount"] != float64(1000) || got["donorCount"] != float64(1) {
 		t.Errorf("campaign after a cancelled gift and a new one: %v", got)
 	}

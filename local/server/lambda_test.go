@@ -22,7 +22,7 @@ func TestLambdaMode(t *testing.T) {
 	}
 	tok := c.token("lambda-mode", "beneficiary")
 	for range 3 {
-		me := c.call("GET", "/v1/me", tok, nil, nil)
+		me := getMe(c, tok)
 		if me.Status != 200 || me.json(t)["sub"] != "lambda-mode" {
 			t.Fatalf("getMe: %d %s", me.Status, me.Body)
 		}

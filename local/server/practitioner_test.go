@@ -78,7 +78,7 @@ func TestPractitionerLifecycle(t *testing.T) {
 		t.Errorf("a pending practitioner is in search")
 	}
 
-	me := c.call("GET", "/v1/me", prac, nil, nil).json(t)
+	me := getMe(c, prac).json(t)
 	if me["sub"] != "prac-1" || me["profiles"].(map[string]any)["practitionerId"] != id {
 		t.Errorf("getMe: got %v", me)
 	}

@@ -152,3 +152,15 @@ func verifyPractitioner(c *client, token, id, etag, decision string) response {
 		ohcsclient.VerificationDecision{Decision: ohcsclient.VerificationDecisionDecision(decision)})
 	return c.answer(err, "verifyPractitioner", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
 }
+
+// getCampaign reads campaign id.
+func getCampaign(c *client, token, id string) response {
+	r, err := c.api(token).GetCampaignWithResponse(context.Background(), id)
+	return c.answer(err, "getCampaign", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// getMe reads the caller's account.
+func getMe(c *client, token string) response {
+	r, err := c.api(token).GetMeWithResponse(context.Background())
+	return c.answer(err, "getMe", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
