@@ -61,7 +61,7 @@ func BenchmarkLoad(b *testing.B) {
 	var bookers []booker
 	for i := range (len(slots) + 8) / 9 {
 		tok := c.token(fmt.Sprintf("load-ben-%d", i), "beneficiary")
-		id := w.must(c.call("POST", "/v1/beneficiaries", tok, beneficiaryBody("Load"), nil), 201, "beneficiary")["id"].(string)
+		id := w.must(createBeneficiary(c, tok, "Load"), 201, "beneficiary")["id"].(string)
 		bookers = append(bookers, booker{tok, id})
 	}
 	var mu sync.Mutex

@@ -161,7 +161,7 @@ func TestAuditCompleteness(t *testing.T) {
 	c := start(t, nil)
 	w := newWorld(t, c)
 	ben, cg, other, admin := w.tokens["beneficiary"], w.tokens["caregiver"], w.tokens["beneficiary-other"], w.tokens["administrator"]
-	fresh := w.must(c.call("POST", "/v1/beneficiaries", c.token("audit-subject", "beneficiary"), beneficiaryBody("Audit Subject"), nil), 201, "subject")
+	fresh := w.must(createBeneficiary(c, c.token("audit-subject", "beneficiary"), "Audit Subject"), 201, "subject")
 	id := fresh["id"].(string)
 	subj := c.token("audit-subject", "beneficiary")
 

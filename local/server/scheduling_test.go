@@ -101,7 +101,7 @@ func TestBookingRace(t *testing.T) {
 	var racers []racer
 	for i := range 50 {
 		tok := c.token(fmt.Sprintf("racer-%d", i), "beneficiary")
-		r := c.call("POST", "/v1/beneficiaries", tok, beneficiaryBody(fmt.Sprintf("Racer %d", i)), nil)
+		r := createBeneficiary(c, tok, fmt.Sprintf("Racer %d", i))
 		racers = append(racers, racer{tok, r.json(t)["id"].(string)})
 	}
 	statuses := make([]int, len(racers))
@@ -500,7 +500,7 @@ func TestScheduleReplacedWhileBooking(t *testing.T) {
 	}
 	patient := func(name string) (string, string) {
 		tok := c.token(name, "beneficiary")
-		return tok, w.must(c.call("POST", "/v1/beneficiaries", tok, beneficiaryBody(name), nil), 201, "beneficiary")["id"].(string)
+		return tok, w.must(createBeneficiary(c, tok, name), 201, "beneficiary")["id"].(string)
 	}
 	for round := range 20 {
 		now := time.Now().In(maputo) // the server's clock is not moved here

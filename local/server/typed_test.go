@@ -118,25 +118,42 @@ func (c *client) answer(err error, what string, get func() (*http.Response, []by
 
 // typedProfile is profile(name) as the typed client's body.
 func typedProfile(t testing.TB, name string) ohcsclient.PractitionerCreate {
+	return typedBody[ohcsclient.PractitionerCreate](t, "profile "+name, profile(name))
+}
+
+// typedBeneficiary is beneficiaryBody(name) as the typed client's body.
+func typedBeneficiary(t testing.TB, name string) ohcsclient.BeneficiaryCreate {
+	return typedBody[ohcsclient.BeneficiaryCreate](t, "beneficiary "+name, beneficiaryBody(name))
+}
+
+// typedBody is the body m as the typed client's T, checked to say what m
+// says: no field is lost on the way.
+func typedBody[T any](t testing.TB, what string, m map[string]any) T {
 	t.Helper()
-	raw, err := json.Marshal(profile(name))
-	var out ohcsclient.PractitionerCreate
+	var out T
+	raw, err := json.Marshal(m)
 	if err == nil {
 		err = json.Unmarshal(raw, &out)
 	}
 	if err != nil {
-		t.Fatalf("profile %s: %v", name, err)
+		t.Fatalf("%s: %v", what, err)
 	}
-	// The typed body says what the map says: no field is lost on the way.
 	back, _ := json.Marshal(out)
 	var again map[string]any
 	_ = json.Unmarshal(back, &again)
-	for k := range profile(name) {
+	for k := range m {
 		if _, ok := again[k]; !ok {
-			t.Fatalf("the typed profile lost %s", k)
+			t.Fatalf("%s: the typed body lost %s", what, k)
 		}
 	}
 	return out
+}
+
+// createBeneficiary creates the beneficiary beneficiaryBody(name) as the
+// bearer of token.
+func createBeneficiary(c *client, token, name string) response {
+	r, err := c.api(token).CreateBeneficiaryProfileWithResponse(context.Background(), typedBeneficiary(c.t, name))
+	return c.answer(err, "createBeneficiaryProfile", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
 }
 
 // createPractitioner creates the practitioner profile(name) as the bearer

@@ -109,7 +109,7 @@ func newWorld(t testing.TB, c *client) *world {
 	admin := tok("administrator", "administrator")
 	adminAPI := c.api(admin)
 	for _, name := range []string{"practitioner", "practitioner-other"} {
-		p := w.must(c.call("POST", "/v1/practitioners", tok(name, "practitioner"), profile("Dr "+name), nil), 201, "practitioner")
+		p := w.must(createPractitioner(c, tok(name, "practitioner"), "Dr "+name), 201, "practitioner")
 		id := p["id"].(string)
 		v, err := adminAPI.VerifyPractitionerWithResponse(ctx, id, &ohcsclient.VerifyPractitionerParams{IfMatch: ptr(`"1"`)},
 			ohcsclient.VerificationDecision{Decision: ohcsclient.VerificationDecisionDecisionVerified})
@@ -120,9 +120,9 @@ func newWorld(t testing.TB, c *client) *world {
 			w.P2 = id
 		}
 	}
-	w.B = w.must(c.call("POST", "/v1/beneficiaries", tok("beneficiary", "beneficiary"), beneficiaryBody("Ana"), nil), 201, "beneficiary")["id"].(string)
+	w.B = w.must(createBeneficiary(c, tok("beneficiary", "beneficiary"), "Ana"), 201, "beneficiary")["id"].(string)
 	w.benVer = `"1"`
-	w.B2 = w.must(c.call("POST", "/v1/beneficiaries", tok("beneficiary-other", "beneficiary"), beneficiaryBody("Beatriz"), nil), 201, "beneficiary 2")["id"].(string)
+	w.B2 = w.must(createBeneficiary(c, tok("beneficiary-other", "beneficiary"), "Beatriz"), 201, "beneficiary 2")["id"].(string)
 	caregiver := func(name string) string {
 		r, err := c.api(tok(name, "caregiver")).CreateCaregiverProfileWithResponse(ctx, ohcsclient.CaregiverCreate{FullName: name, Phone: "+258843333333"})
 		answered(t, r.StatusCode(), r.Body, err, 201, name)
