@@ -18,17 +18,17 @@ func TestClinicalCare(t *testing.T) {
 	c := start(t, nil)
 	w := newWorld(t, c)
 	prac := w.tokens["practitioner"]
-	consult := w.must(c.call("POST", "/v1/consultations", prac, map[string]any{
+	consult := w.must(recordConsultation(c, prac, map[string]any{
 		"appointmentId": w.A, "summary": "Wheeze, no distress.",
 		"diagnoses":     []any{map[string]any{"system": "icd10", "code": "J45.909", "display": "Asthma, unspecified"}},
 		"observations":  []any{map[string]any{"system": "loinc", "code": "8867-4", "display": "Heart rate", "value": 88, "unit": "/min"}, map[string]any{"code": "9279-1", "value": 18, "unit": "/min"}, map[string]any{"code": "59408-5", "value": 96, "unit": "%"}, map[string]any{"code": "8480-6", "value": 122, "unit": "mm[Hg]"}, map[string]any{"code": "8310-5", "value": 37.2, "unit": "Cel"}},
 		"prescriptions": []any{map[string]any{"medication": "Salbutamol inhaler", "dose": "2 puffs", "frequency": "as needed"}},
-	}, nil), 201, "consultation")
+	}), 201, "consultation")
 	if appt := w.must(getAppt(c, prac, w.A), 200, "appointment"); appt["status"] != "completed" {
 		t.Errorf("the appointment: %v; want completed", appt["status"])
 	}
-	assertField(t, c.call("POST", "/v1/consultations", prac, map[string]any{"appointmentId": w.A, "summary": "x",
-		"diagnoses": []any{map[string]any{"system": "icd10", "code": "asthma"}}}, nil), "diagnoses[0].code")
+	assertField(t, recordConsultation(c, prac, map[string]any{"appointmentId": w.A, "summary": "x",
+		"diagnoses": []any{map[string]any{"system": "icd10", "code": "asthma"}}}), "diagnoses[0].code")
 	entries := w.must(c.call("GET", "/v1/health-record-entries?beneficiaryId="+w.B, w.tokens["beneficiary"], nil, nil), 200, "record")
 	if n := len(entries["items"].([]any)); n != 6 {
 		t.Errorf("health record entries: %d; want 1 condition and 5 observations", n)
@@ -37,43 +37,43 @@ func TestClinicalCare(t *testing.T) {
 	for _, who := range []string{"caregiver-book", "practitioner-other", "beneficiary-other"} {
 		assertProblem(t, c.call("GET", "/v1/consultations/"+consult["id"].(string), w.tokens[who], nil, nil), http.StatusNotFound)
 	}
-	self := w.must(c.call("POST", "/v1/health-record-entries", w.tokens["beneficiary"], map[string]any{"beneficiaryId": w.B, "kind": "allergy",
-		"code": map[string]any{"system": "snomed", "code": "91936005", "display": "Penicillin allergy"}, "recordedAt": "2026-01-05T10:00:00Z"}, nil), 201, "self entry")
+	self := w.must(addEntry(c, w.tokens["beneficiary"], map[string]any{"beneficiaryId": w.B, "kind": "allergy",
+		"code": map[string]any{"system": "snomed", "code": "91936005", "display": "Penicillin allergy"}, "recordedAt": "2026-01-05T10:00:00Z"}), 201, "self entry")
 	if self["source"] != "self" {
 		t.Errorf("source: %v", self["source"])
 	}
 
 	// NEWS2 with the recorded vitals and the two sent.
-	risk := w.must(c.call("POST", "/v1/risk-assessments", prac, map[string]any{"beneficiaryId": w.B,
-		"vitals": map[string]any{"consciousness": "alert", "supplementalOxygen": false}}, nil), 201, "risk")
+	risk := w.must(assessRisk(c, prac, map[string]any{"beneficiaryId": w.B,
+		"vitals": map[string]any{"consciousness": "alert", "supplementalOxygen": false}}), 201, "risk")
 	if risk["total"] != float64(0) || risk["risk"] != "low" {
 		t.Errorf("risk from recorded vitals: %v", risk)
 	}
-	high := w.must(c.call("POST", "/v1/risk-assessments", prac, map[string]any{"beneficiaryId": w.B,
-		"vitals": map[string]any{"consciousness": "voice", "supplementalOxygen": true, "respiratoryRate": 26}}, nil), 201, "risk")
+	high := w.must(assessRisk(c, prac, map[string]any{"beneficiaryId": w.B,
+		"vitals": map[string]any{"consciousness": "voice", "supplementalOxygen": true, "respiratoryRate": 26}}), 201, "risk")
 	if high["total"] != float64(8) || high["risk"] != "high" {
 		t.Errorf("high risk: %v", high)
 	}
-	missing := c.call("POST", "/v1/risk-assessments", prac, map[string]any{"beneficiaryId": w.B2, "vitals": map[string]any{"pulse": 80}}, nil)
+	missing := assessRisk(c, prac, map[string]any{"beneficiaryId": w.B2, "vitals": map[string]any{"pulse": 80}})
 	assertProblem(t, missing, http.StatusNotFound) // no care relationship with B2
 	w.must(book(c, w.tokens["beneficiary-other"], w.freeSlot(), w.B2, nil), 201, "B2 books")
-	missing = c.call("POST", "/v1/risk-assessments", prac, map[string]any{"beneficiaryId": w.B2, "vitals": map[string]any{"pulse": 80}}, nil)
+	missing = assessRisk(c, prac, map[string]any{"beneficiaryId": w.B2, "vitals": map[string]any{"pulse": 80}})
 	p := assertProblem(t, missing, http.StatusUnprocessableEntity)
 	if errs := p["errors"].([]any); len(errs) != 6 {
 		t.Errorf("missing vitals named: %v", errs)
 	}
 
 	// Treatment plans: draft → active → completed, never back.
-	plan := w.must(c.call("POST", "/v1/treatment-plans", prac, map[string]any{"beneficiaryId": w.B, "title": "Asthma control",
+	plan := w.must(createPlan(c, prac, map[string]any{"beneficiaryId": w.B, "title": "Asthma control",
 		"goals": []any{map[string]any{"description": "No night symptoms"}}, "activities": []any{map[string]any{"kind": "education", "description": "Inhaler technique", "articleId": "01DEMOARTICLE"}},
-		"period": map[string]any{"start": "2026-12-01"}}, nil), 201, "plan")
+		"period": map[string]any{"start": "2026-12-01"}}), 201, "plan")
 	id := plan["id"].(string)
 	w.must(c.call("PATCH", "/v1/treatment-plans/"+id, prac, map[string]any{"status": "active"}, map[string]string{"If-Match": `"1"`}), 200, "activate")
 	w.must(c.call("PATCH", "/v1/treatment-plans/"+id, prac, map[string]any{"status": "completed"}, map[string]string{"If-Match": `"2"`}), 200, "complete")
 	assertProblem(t, c.call("PATCH", "/v1/treatment-plans/"+id, prac, map[string]any{"status": "active"}, map[string]string{"If-Match": `"3"`}), http.StatusUnprocessableEntity)
 	assertProblem(t, c.call("PATCH", "/v1/treatment-plans/"+id, prac, map[string]any{"title": "x"}, map[string]string{"If-Match": `"1"`}), http.StatusPreconditionFailed)
-	assertProblem(t, c.call("POST", "/v1/treatment-plans", w.tokens["practitioner-other"], map[string]any{"beneficiaryId": w.B, "title": "x",
-		"period": map[string]any{"start": "2026-12-01"}}, nil), http.StatusNotFound)
+	assertProblem(t, createPlan(c, w.tokens["practitioner-other"], map[string]any{"beneficiaryId": w.B, "title": "x",
+		"period": map[string]any{"start": "2026-12-01"}}), http.StatusNotFound)
 	plans := w.must(c.call("GET", "/v1/treatment-plans?beneficiaryId="+w.B+"&status=completed", w.tokens["caregiver"], nil, nil), 200, "plans")
 	if n := len(plans["items"].([]any)); n != 1 {
 		t.Errorf("completed plans: %d", n)
@@ -87,9 +87,9 @@ func TestHealthReport(t *testing.T) {
 	w := newWorld(t, c)
 	prac := w.tokens["practitioner"]
 	for i, v := range []float64{92, 88, 79} {
-		w.must(c.call("POST", "/v1/health-record-entries", prac, map[string]any{"beneficiaryId": w.B, "kind": "observation",
+		w.must(addEntry(c, prac, map[string]any{"beneficiaryId": w.B, "kind": "observation",
 			"code": map[string]any{"system": "loinc", "code": "8867-4", "display": "Heart rate"}, "value": v, "unit": "/min",
-			"recordedAt": []string{"2026-10-01T08:00:00Z", "2026-10-15T08:00:00Z", "2026-11-01T08:00:00Z"}[i]}, nil), 201, "observation")
+			"recordedAt": []string{"2026-10-01T08:00:00Z", "2026-10-15T08:00:00Z", "2026-11-01T08:00:00Z"}[i]}), 201, "observation")
 	}
 	rep := w.must(c.call("POST", "/v1/health-reports", prac, map[string]any{"beneficiaryId": w.B, "periodStart": "2026-10-01", "periodEnd": "2026-11-30"}, nil), 201, "report")
 	vitals := rep["sections"].(map[string]any)["vitals"].([]any)
@@ -125,17 +125,17 @@ func TestFHIRExport(t *testing.T) {
 	c := start(t, nil)
 	w := newWorld(t, c)
 	prac := w.tokens["practitioner"]
-	w.must(c.call("POST", "/v1/consultations", prac, map[string]any{"appointmentId": w.A, "summary": "Seen.",
+	w.must(recordConsultation(c, prac, map[string]any{"appointmentId": w.A, "summary": "Seen.",
 		"diagnoses":     []any{map[string]any{"system": "icd10", "code": "B54", "display": "Malaria, unspecified"}},
 		"observations":  []any{map[string]any{"code": "8310-5", "display": "Body temperature", "value": 38.4, "unit": "Cel"}},
-		"prescriptions": []any{map[string]any{"medication": "Artemether-lumefantrine", "dose": "4 tablets", "frequency": "twice a day"}}}, nil), 201, "consultation")
+		"prescriptions": []any{map[string]any{"medication": "Artemether-lumefantrine", "dose": "4 tablets", "frequency": "twice a day"}}}), 201, "consultation")
 	for _, kind := range []string{"allergy", "immunization", "medication"} {
-		w.must(c.call("POST", "/v1/health-record-entries", prac, map[string]any{"beneficiaryId": w.B, "kind": kind,
-			"code": map[string]any{"system": "snomed", "code": "123456", "display": kind}, "recordedAt": "2026-02-01T10:00:00Z"}, nil), 201, kind)
+		w.must(addEntry(c, prac, map[string]any{"beneficiaryId": w.B, "kind": kind,
+			"code": map[string]any{"system": "snomed", "code": "123456", "display": kind}, "recordedAt": "2026-02-01T10:00:00Z"}), 201, kind)
 	}
-	w.must(c.call("POST", "/v1/treatment-plans", prac, map[string]any{"beneficiaryId": w.B, "title": "Malaria follow-up", "period": map[string]any{"start": "2026-12-01"}}, nil), 201, "plan")
-	w.must(c.call("POST", "/v1/risk-assessments", prac, map[string]any{"beneficiaryId": w.B, "vitals": map[string]any{"respiratoryRate": 18, "spo2": 97,
-		"supplementalOxygen": false, "systolicBloodPressure": 118, "pulse": 96, "consciousness": "alert"}}, nil), 201, "risk")
+	w.must(createPlan(c, prac, map[string]any{"beneficiaryId": w.B, "title": "Malaria follow-up", "period": map[string]any{"start": "2026-12-01"}}), 201, "plan")
+	w.must(assessRisk(c, prac, map[string]any{"beneficiaryId": w.B, "vitals": map[string]any{"respiratoryRate": 18, "spo2": 97,
+		"supplementalOxygen": false, "systolicBloodPressure": 118, "pulse": 96, "consciousness": "alert"}}), 201, "risk")
 
 	r := c.call("GET", "/v1/beneficiaries/"+w.B+"/fhir", w.tokens["beneficiary"], nil, nil)
 	if r.Status != 200 || r.Header.Get("Content-Type") != "application/fhir+json" {

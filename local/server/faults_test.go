@@ -74,11 +74,11 @@ func TestStoreFailures(t *testing.T) {
 		prac := w.tokens["practitioner"]
 		body := map[string]any{"appointmentId": id, "summary": "Seen."}
 		faults.Fail("recordConsultation", "TransactWriteItems", dynamoprobe.Throttled, 1)
-		assertUnavailable(t, c.call("POST", "/v1/consultations", prac, body, nil))
+		assertUnavailable(t, recordConsultation(c, prac, body))
 		if a := w.must(getAppt(c, ben, id), 200, "appointment"); a["status"] != "booked" {
 			t.Fatalf("after a failed consultation the appointment is %v; want booked", a["status"])
 		}
-		w.must(c.call("POST", "/v1/consultations", prac, body, nil), 201, "the retry")
+		w.must(recordConsultation(c, prac, body), 201, "the retry")
 		if a := w.must(getAppt(c, ben, id), 200, "appointment"); a["status"] != "completed" {
 			t.Errorf("after the consultation the appointment is %v; want completed", a["status"])
 		}

@@ -180,7 +180,7 @@ func newScene(t *testing.T, e ending) *scene {
 		t.Fatal("no slot of P2 apart from A within 20 hours")
 	}
 	a2 := w.must(book(c, ben, slot, w.B, nil), 201, "book P2")["id"].(string)
-	s.consultation = w.must(c.call("POST", "/v1/consultations", w.tokens["practitioner-other"], map[string]any{"appointmentId": a2, "summary": "Cough."}, nil), 201, "consultation")["id"].(string)
+	s.consultation = w.must(recordConsultation(c, w.tokens["practitioner-other"], map[string]any{"appointmentId": a2, "summary": "Cough."}), 201, "consultation")["id"].(string)
 	s.entry = w.must(lifeReq(c, prac, lifecycle["addHealthRecordEntry"].build(s, w.B)), 201, "entry")["id"].(string)
 	s.plan = w.must(lifeReq(c, prac, lifecycle["createTreatmentPlan"].build(s, w.B)), 201, "plan")["id"].(string)
 	s.report = w.must(lifeReq(c, prac, lifecycle["produceHealthReport"].build(s, w.B)), 201, "report")["id"].(string)

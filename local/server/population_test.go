@@ -27,8 +27,8 @@ func TestPopulationHealthReport(t *testing.T) {
 		if i == 0 {
 			diagnoses = append(diagnoses, map[string]any{"system": "icd10", "code": "I10", "display": "Essential hypertension"})
 		}
-		w.must(c.call("POST", "/v1/consultations", prac, map[string]any{"appointmentId": w.freshAppointment(), "summary": "Seen.",
-			"diagnoses": diagnoses}, nil), 201, "consultation")
+		w.must(recordConsultation(c, prac, map[string]any{"appointmentId": w.freshAppointment(), "summary": "Seen.",
+			"diagnoses": diagnoses}), 201, "consultation")
 	}
 	for range 4 {
 		w.must(give(c, w.tokens["donor"], w.Camp, 2500, "EUR", nil), 201, "gift")

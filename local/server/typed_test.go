@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"reflect"
 	"testing"
 
 	"ohcs/openapi/ohcsclient"
@@ -126,8 +127,8 @@ func typedBeneficiary(t testing.TB, name string) ohcsclient.BeneficiaryCreate {
 	return typedBody[ohcsclient.BeneficiaryCreate](t, "beneficiary "+name, beneficiaryBody(name))
 }
 
-// typedBody is the body m as the typed client's T, checked to say what m
-// says: no field is lost on the way.
+// typedBody is the body m as the typed client's T, checked to send
+// exactly what m says: no field lost, none added.
 func typedBody[T any](t testing.TB, what string, m map[string]any) T {
 	t.Helper()
 	var out T
@@ -138,13 +139,13 @@ func typedBody[T any](t testing.TB, what string, m map[string]any) T {
 	if err != nil {
 		t.Fatalf("%s: %v", what, err)
 	}
+	// The typed body sends exactly what m says, nested fields included.
+	var want, got any
 	back, _ := json.Marshal(out)
-	var again map[string]any
-	_ = json.Unmarshal(back, &again)
-	for k := range m {
-		if _, ok := again[k]; !ok {
-			t.Fatalf("%s: the typed body lost %s", what, k)
-		}
+	_ = json.Unmarshal(raw, &want)
+	_ = json.Unmarshal(back, &got)
+	if !reflect.DeepEqual(want, got) {
+		t.Fatalf("%s: the typed body is %s; the test says %s", what, back, raw)
 	}
 	return out
 }
@@ -180,4 +181,29 @@ func getCampaign(c *client, token, id string) response {
 func getMe(c *client, token string) response {
 	r, err := c.api(token).GetMeWithResponse(context.Background())
 	return c.answer(err, "getMe", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// recordConsultation records the consultation body, given as the
+// document's JSON, through the typed client.
+func recordConsultation(c *client, token string, body map[string]any) response {
+	r, err := c.api(token).RecordConsultationWithResponse(context.Background(), typedBody[ohcsclient.ConsultationCreate](c.t, "consultation", body))
+	return c.answer(err, "recordConsultation", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// addEntry adds the health record entry body.
+func addEntry(c *client, token string, body map[string]any) response {
+	r, err := c.api(token).AddHealthRecordEntryWithResponse(context.Background(), typedBody[ohcsclient.HealthRecordEntryCreate](c.t, "entry", body))
+	return c.answer(err, "addHealthRecordEntry", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// createPlan creates the treatment plan body.
+func createPlan(c *client, token string, body map[string]any) response {
+	r, err := c.api(token).CreateTreatmentPlanWithResponse(context.Background(), typedBody[ohcsclient.TreatmentPlanCreate](c.t, "plan", body))
+	return c.answer(err, "createTreatmentPlan", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// assessRisk asks the clinical risk assessment body.
+func assessRisk(c *client, token string, body map[string]any) response {
+	r, err := c.api(token).AssessClinicalRiskWithResponse(context.Background(), typedBody[ohcsclient.RiskAssessmentCreate](c.t, "risk assessment", body))
+	return c.answer(err, "assessClinicalRisk", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
 }
