@@ -70,10 +70,10 @@ func TestPractitionerLifecycle(t *testing.T) {
 	}
 
 	// Pending: the owner and administrators see it, nobody else.
-	if r := c.call("GET", "/v1/practitioners/"+id, prac, nil, nil); r.Status != http.StatusOK {
+	if r := getPractitioner(c, prac, id); r.Status != http.StatusOK {
 		t.Errorf("owner get: %d", r.Status)
 	}
-	assertProblem(t, c.call("GET", "/v1/practitioners/"+id, patient, nil, nil), http.StatusNotFound)
+	assertProblem(t, getPractitioner(c, patient, id), http.StatusNotFound)
 	if ids := findIDs(t, c, patient, ""); slices.Contains(ids, id) {
 		t.Errorf("a pending practitioner is in search")
 	}
@@ -96,7 +96,7 @@ func TestPractitionerLifecycle(t *testing.T) {
 	if ids := findIDs(t, c, patient, ""); !slices.Contains(ids, id) {
 		t.Errorf("a verified practitioner is missing from search: %v", ids)
 	}
-	public := c.call("GET", "/v1/practitioners/"+id, patient, nil, nil)
+	public := getPractitioner(c, patient, id)
 	if public.Status != http.StatusOK {
 		t.Fatalf("public get: %d", public.Status)
 	}
@@ -110,7 +110,7 @@ func TestPractitionerLifecycle(t *testing.T) {
 	if _, ok := lic["number"]; ok {
 		t.Errorf("public view shows the license number")
 	}
-	adminView := c.call("GET", "/v1/practitioners/"+id, admin, nil, nil).json(t)
+	adminView := getPractitioner(c, admin, id).json(t)
 	if adminView["phone"] != "+258841234567" || adminView["licenses"].([]any)[0].(map[string]any)["number"] != "MZ-12345" {
 		t.Errorf("administrator view lacks private fields: %v", adminView)
 	}

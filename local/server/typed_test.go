@@ -207,3 +207,9 @@ func assessRisk(c *client, token string, body map[string]any) response {
 	r, err := c.api(token).AssessClinicalRiskWithResponse(context.Background(), typedBody[ohcsclient.RiskAssessmentCreate](c.t, "risk assessment", body))
 	return c.answer(err, "assessClinicalRisk", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
 }
+
+// getPractitioner reads practitioner id.
+func getPractitioner(c *client, token, id string) response {
+	r, err := c.api(token).GetPractitionerWithResponse(context.Background(), id)
+	return c.answer(err, "getPractitioner", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
