@@ -374,16 +374,15 @@ func (pol *Policy) decide(ctx context.Context, p auth.Principal, action Action, 
 	if err != nil {
 		return Decision{}, err
 	}
-	booked, revoked := LatestBookings(facts.Care, now), facts.Revoked
+	care, revoked := facts.Care, facts.Revoked
 	var bErr, revErr error
 	if asPractitioner && !facts.CareRead {
 		var asks sync.WaitGroup
-		asks.Go(func() {
-			booked, bErr = pol.Care.LatestBookings(ctx, beneficiaryID, now.Add(-BookedWindow), now.Add(-CompletedWindow))
-		})
+		asks.Go(func() { care, bErr = pol.Care.Care(ctx, beneficiaryID) })
 		asks.Go(func() { revoked, revErr = pol.Directory.Revocations(ctx, beneficiaryID) })
 		asks.Wait()
 	}
+	booked := LatestBookings(care, now)
 	subj, cg, cgErr, prof, profErr := facts.Subject, facts.CaregiverID, facts.CaregiverErr, facts.Practitioner, facts.PractitionerErr
 	d := Decision{Subject: subj}
 	if p.Has(auth.Beneficiary) && subj.Sub != "" && subj.Sub == p.Sub {

@@ -77,17 +77,17 @@ type appt struct {
 }
 
 // fakeCare is the scheduling side: the appointments per
-// practitioner|beneficiary, filtered as the store filters them.
+// practitioner|beneficiary; like the store it hands over the booked and
+// completed ones, and the policy decides which hold a relationship.
 type fakeCare map[string][]appt
 
-func (f fakeCare) LatestBookings(_ context.Context, b string, bookedSince, completedSince time.Time) (map[string]time.Time, error) {
-	out := map[string]time.Time{}
+func (f fakeCare) Care(_ context.Context, b string) ([]access.CareAppointment, error) {
+	var out []access.CareAppointment
 	for pb, appts := range f {
 		p, ben, _ := strings.Cut(pb, "|")
 		for _, a := range appts {
-			holds := (a.status == "booked" && !a.start.Before(bookedSince)) || (a.status == "completed" && !a.start.Before(completedSince))
-			if ben == b && holds && a.bookedAt.After(out[p]) {
-				out[p] = a.bookedAt
+			if ben == b && (a.status == "booked" || a.status == "completed") {
+				out = append(out, access.CareAppointment{PractitionerID: p, Completed: a.status == "completed", Start: a.start, BookedAt: a.bookedAt})
 			}
 		}
 	}

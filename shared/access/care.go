@@ -15,25 +15,19 @@ const (
 // CareRelationships is what scheduling tells the policy about
 // appointments.
 type CareRelationships interface {
-	// LatestBookings returns, per practitioner id, when the most recent
-	// appointment of the beneficiary with that practitioner that holds a
-	// care relationship was booked: a booked one that starts at or after
-	// bookedSince, or a completed one that starts at or after
-	// completedSince. Cancelled and no-show appointments hold none; a
-	// practitioner without one is absent. Read by the beneficiary alone,
-	// so that it can be asked before the caller's practitioner profile is
-	// known.
-	LatestBookings(ctx context.Context, beneficiaryID string, bookedSince, completedSince time.Time) (map[string]time.Time, error)
+	// Care returns the beneficiary's appointments that may hold a care
+	// relationship (booked or completed; the policy decides which do at
+	// now, LatestBookings). Read by the beneficiary alone, so that it can
+	// be asked before the caller's practitioner profile is known.
+	Care(ctx context.Context, beneficiaryID string) ([]CareAppointment, error)
 }
 
 // NoAppointments is the CareRelationships of a deployment without
 // scheduling: no practitioner has a care relationship.
 type NoAppointments struct{}
 
-// LatestBookings reports no appointment.
-func (NoAppointments) LatestBookings(context.Context, string, time.Time, time.Time) (map[string]time.Time, error) {
-	return nil, nil
-}
+// Care reports no appointment.
+func (NoAppointments) Care(context.Context, string) ([]CareAppointment, error) { return nil, nil }
 
 // CareAppointment is an appointment as it bears on a care relationship:
 // booked or completed (cancelled and no-show ones hold none).

@@ -43,8 +43,8 @@ func clinicalAppointment(a scheduling.Appointment) clinical.Appointment {
 }
 
 // completion completes an appointment in a consultation's transaction.
-func completion(sched *schedulingdb.Store) func(clinical.Appointment, time.Time) []types.TransactWriteItem {
-	return func(a clinical.Appointment, now time.Time) []types.TransactWriteItem {
+func completion(sched *schedulingdb.Store) func(clinical.Appointment, time.Time) (types.TransactWriteItem, types.TransactWriteItem) {
+	return func(a clinical.Appointment, now time.Time) (types.TransactWriteItem, types.TransactWriteItem) {
 		return sched.Completion(scheduling.Appointment{ID: a.ID, PractitionerID: a.PractitionerID, BeneficiaryID: a.BeneficiaryID,
 			Start: a.Start, End: a.End, BookedAt: a.BookedAt, Version: a.Version}, now)
 	}

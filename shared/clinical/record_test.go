@@ -33,8 +33,9 @@ func TestRecordConsultation(t *testing.T) {
 	n := 0
 	newID := func() string { n++; return fmt.Sprintf("K%d", n) }
 	s := &clinical.Service{Store: &clinicaldb.Store{DB: db, Table: table, OutboxTable: cfg.Table(tables.Outbox), NewID: newID,
-		Completion: func(a clinical.Appointment, _ time.Time) []types.TransactWriteItem {
-			return []types.TransactWriteItem{{Put: &types.Put{TableName: aws.String(table), Item: dynamo.Key("TEST#"+a.ID, "COMPLETED")}}}
+		Completion: func(a clinical.Appointment, _ time.Time) (types.TransactWriteItem, types.TransactWriteItem) {
+			return types.TransactWriteItem{Put: &types.Put{TableName: aws.String(table), Item: dynamo.Key("TEST#"+a.ID, "COMPLETED")}},
+				types.TransactWriteItem{Put: &types.Put{TableName: aws.String(table), Item: dynamo.Key("TEST#"+a.ID, "CARE")}}
 		}},
 		Now: func() time.Time { return time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC) }, NewID: newID}
 	ctx := context.Background()

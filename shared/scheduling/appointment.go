@@ -148,11 +148,6 @@ type Store interface {
 	SetStatus(ctx context.Context, old, updated Appointment, messages []Message) error
 	// List pages through appointments, earliest first.
 	List(ctx context.Context, q AppointmentQuery) (AppointmentPage, error)
-	// LatestBookings returns, per practitioner, when the beneficiary's
-	// latest appointment that makes a care relationship with it was
-	// booked: a booked one starting at or after bookedSince, or a completed
-	// one starting at or after completedSince.
-	LatestBookings(ctx context.Context, beneficiaryID string, bookedSince, completedSince time.Time) (map[string]time.Time, error)
 }
 
 // Message is an outbox message to write with a change.

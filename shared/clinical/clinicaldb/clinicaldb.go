@@ -33,9 +33,9 @@ type Store struct {
 	DB    *dynamodb.Client
 	Table string
 	// Completion builds the transaction items that complete an
-	// appointment in the scheduling table (the appointment first, then
-	// its care entry).
-	Completion func(a clinical.Appointment, now time.Time) []types.TransactWriteItem
+	// appointment in the scheduling table: the appointment and its care
+	// entry.
+	Completion func(a clinical.Appointment, now time.Time) (appointment, care types.TransactWriteItem)
 	// OutboxTable and NewID write the events of a consultation.
 	OutboxTable string
 	NewID       func() string
@@ -84,9 +84,9 @@ func (st *Store) Record(ctx context.Context, c clinical.Consultation, entries []
 		return err
 	}
 	var tx dynamo.Tx
-	for i, it := range st.Completion(a, c.CreatedAt) {
-		tx.Add([]string{"appointment", "care"}[min(i, 1)], it)
-	}
+	appointment, care := st.Completion(a, c.CreatedAt)
+	tx.Add("appointment", appointment)
+	tx.Add("care", care)
 	tx.Add("consultation", put(st.Table, ci))
 	for _, kind := range events {
 		it, err := outbox.Put(st.OutboxTable, outbox.Message{ID: st.NewID(), Kind: outbox.Kind(kind), ConsultationID: c.ID,

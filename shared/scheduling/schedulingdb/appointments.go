@@ -3,6 +3,8 @@ package schedulingdb
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -127,27 +129,16 @@ func (st *Store) List(ctx context.Context, q scheduling.AppointmentQuery) (sched
 	return page, nil
 }
 
-// LatestBookings finds, per practitioner, the beneficiary's latest
-// booking that holds a care relationship, from the care entries of its
-// bookings item: one strongly consistent read (an index would answer
-// eventually), so that a cancelled appointment ends the relationship for
-// the next read.
-func (st *Store) LatestBookings(ctx context.Context, bid string, bookedSince, completedSince time.Time) (map[string]time.Time, error) {
+// Care reads the beneficiary's appointments that may hold a care
+// relationship, from the care entries of its bookings item: one strongly
+// consistent read (an index would answer eventually), so that a cancelled
+// appointment ends the relationship for the next read.
+func (st *Store) Care(ctx context.Context, bid string) ([]access.CareAppointment, error) {
 	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table), Key: key(bookingsKey(bid)), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return nil, dynamo.Err(err, "read care relationships")
 	}
-	latest := map[string]time.Time{}
-	for _, e := range careEntries(out.Item) {
-		since := bookedSince
-		if e.Completed {
-			since = completedSince
-		}
-		if !e.Start.Before(since) && e.BookedAt.After(latest[e.PractitionerID]) {
-			latest[e.PractitionerID] = e.BookedAt
-		}
-	}
-	return latest, nil
+	return slices.Collect(maps.Values(careEntries(out.Item))), nil
 }
 
 // CareGet reads the beneficiary's appointments that may hold a care
@@ -155,11 +146,7 @@ func (st *Store) LatestBookings(ctx context.Context, bid string, bookedSince, co
 // access policy reads them with the beneficiary and the caller's rows.
 func (st *Store) CareGet(bid string, done func([]access.CareAppointment)) dynamo.Get {
 	return dynamo.Get{Table: st.Table, Key: key(bookingsKey(bid)), Found: func(_ context.Context, item map[string]types.AttributeValue) error {
-		var care []access.CareAppointment
-		for _, e := range careEntries(item) {
-			care = append(care, e)
-		}
-		done(care)
+		done(slices.Collect(maps.Values(careEntries(item))))
 		return nil
 	}}
 }
@@ -167,23 +154,23 @@ func (st *Store) CareGet(bid string, done func([]access.CareAppointment)) dynamo
 // Completion returns the transaction items that mark appointment a
 // completed if it is still at its version and booked or completed, and set
 // its care entry (held for CompletedWindow), for a consultation recorded
-// in another table's transaction: "appointment" and "care".
-func (st *Store) Completion(a scheduling.Appointment, now time.Time) []types.TransactWriteItem {
+// in another table's transaction.
+func (st *Store) Completion(a scheduling.Appointment, now time.Time) (appointment, care types.TransactWriteItem) {
 	a.Status = scheduling.Completed
 	e, _ := careOf(a)
 	pk, sk := bookingsKey(a.BeneficiaryID)
-	return []types.TransactWriteItem{{Update: &types.Update{TableName: aws.String(st.Table), Key: key("APPOINTMENT#"+a.ID, "APPOINTMENT"),
-		UpdateExpression:         aws.String("SET #status = :completed, version = :next, updatedAt = :now"),
-		ConditionExpression:      aws.String("version = :v AND (#status = :booked OR #status = :completed)"),
-		ExpressionAttributeNames: map[string]string{"#status": "status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":completed": s(string(scheduling.Completed)), ":booked": s(string(scheduling.Booked)),
-			":v": n(a.Version), ":next": n(a.Version + 1), ":now": s(utc(now)),
-		}}}, {Update: &types.Update{TableName: aws.String(st.Table), Key: key(pk, sk),
-		// The bookings item's version moves, so that a change that read it
-		// before writes it again over this entry.
-		UpdateExpression:          aws.String("SET #care = :care ADD version :one"),
-		ExpressionAttributeNames:  map[string]string{"#care": carePrefix + a.ID},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":care": s(careString(e)), ":one": n(1)},
-	}}}
+	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(st.Table), Key: key("APPOINTMENT#"+a.ID, "APPOINTMENT"),
+			UpdateExpression:         aws.String("SET #status = :completed, version = :next, updatedAt = :now"),
+			ConditionExpression:      aws.String("version = :v AND (#status = :booked OR #status = :completed)"),
+			ExpressionAttributeNames: map[string]string{"#status": "status"},
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":completed": s(string(scheduling.Completed)), ":booked": s(string(scheduling.Booked)),
+				":v": n(a.Version), ":next": n(a.Version + 1), ":now": s(utc(now)),
+			}}}, types.TransactWriteItem{Update: &types.Update{TableName: aws.String(st.Table), Key: key(pk, sk),
+			// The bookings item's version moves, so that a change that read it
+			// before writes it again over this entry.
+			UpdateExpression:          aws.String("SET #care = :care ADD version :one"),
+			ExpressionAttributeNames:  map[string]string{"#care": carePrefix + a.ID},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":care": s(careString(e)), ":one": n(1)},
+		}}
 }

@@ -266,12 +266,11 @@ func (c *change) busy(pid string, start, end time.Time) map[string]interval {
 func (c *change) setBusy(pid, id string, iv interval, on bool) {
 	for _, sk := range busyKeys(iv.Start, iv.End) {
 		pk := "PRACTITIONER#" + pid
-		intervals := intervalsOf(c.item(pk, sk))
-		if on {
-			intervals[id] = iv
-		} else {
-			delete(intervals, id)
+		intervals, set := intervalsOf(c.item(pk, sk)), iv
+		if !on {
+			set = interval{}
 		}
+		setInterval(intervals, id, set)
 		c.writeIntervals("busy", pk, sk, intervals)
 	}
 }

@@ -203,18 +203,3 @@ func (s *Store) List(_ context.Context, q scheduling.AppointmentQuery) (scheduli
 	}
 	return scheduling.AppointmentPage{Items: out}, nil
 }
-
-// LatestBookings returns, per practitioner, when the latest appointment
-// holding a care relationship with the beneficiary was booked.
-func (s *Store) LatestBookings(_ context.Context, bid string, bookedSince, completedSince time.Time) (map[string]time.Time, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := map[string]time.Time{}
-	for _, a := range s.appointments {
-		holds := a.Status == scheduling.Booked && !a.Start.Before(bookedSince) || a.Status == scheduling.Completed && !a.Start.Before(completedSince)
-		if a.BeneficiaryID == bid && holds && a.BookedAt.After(out[a.PractitionerID]) {
-			out[a.PractitionerID] = a.BookedAt
-		}
-	}
-	return out, nil
-}
