@@ -56,10 +56,7 @@ func newAPI(st awscdk.Stack, in apiInputs) api {
 	if err != nil {
 		panic(err)
 	}
-	registry, err := operations.All()
-	if err != nil {
-		panic(err)
-	}
+	registry := operations.All()
 	cursorSecret := awssecretsmanager.NewSecret(st, jsii.String("CursorKey"), &awssecretsmanager.SecretProps{
 		Description:   jsii.String("Seals the pagination cursors of the OHCS API"),
 		EncryptionKey: in.key,

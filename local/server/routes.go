@@ -42,10 +42,7 @@ func (s *Server) routes(ctx context.Context, env *platform.Env, getenv func(stri
 	if err != nil {
 		return nil, err
 	}
-	registry, err := operations.All()
-	if err != nil {
-		return nil, err
-	}
+	registry := operations.All()
 	functions := gateway.Functions{}
 	for _, op := range openapi.Operations(doc) {
 		h, err := registry.Build(op.ID, env)

@@ -20,7 +20,6 @@ import (
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"ohcs/shared/auth"
-	"ohcs/shared/config"
 	"ohcs/shared/etag"
 	"ohcs/shared/jsonio"
 	"ohcs/shared/logging"
@@ -206,15 +205,11 @@ func Main(op string, o platform.Operation) {
 // builds operation op's handler from reg and starts the Lambda runtime. It
 // returns only on a configuration error.
 func Run(ctx context.Context, getenv func(string) string, op string, reg platform.Registry) error {
-	cfg, err := config.Load(getenv)
+	env, err := platform.Load(ctx, getenv)
 	if err != nil {
 		return err
 	}
-	logger := logging.New(os.Stdout, cfg.LogLevel)
-	env, err := platform.NewEnv(ctx, cfg, logger)
-	if err != nil {
-		return err
-	}
+	cfg := env.Config
 	// The cursor key, read from its secret when a list first pages.
 	if env.Cursors, err = cursorsecret.Sealer(cfg); err != nil {
 		return err
@@ -223,7 +218,7 @@ func Run(ctx context.Context, getenv func(string) string, op string, reg platfor
 	if err != nil {
 		return err
 	}
-	lambda.StartWithOptions(Proxy(op, CORS(cfg.CORSOrigins, h), logger), lambda.WithContext(ctx))
+	lambda.StartWithOptions(Proxy(op, CORS(cfg.CORSOrigins, h), env.Logger), lambda.WithContext(ctx))
 	return nil
 }
 
@@ -252,4 +247,25 @@ func ReadUpdate(r *http.Request, idParam string) (Update, error) {
 	}
 	u.Body, err = jsonio.Read(r)
 	return u, err
+}
+
+// Target reads the caller and the id in path parameter idParam: what an
+// operation on one resource starts from.
+func Target(r *http.Request, idParam string) (auth.Principal, string, error) {
+	p, err := auth.FromRequest(r)
+	if err != nil {
+		return p, "", err
+	}
+	id, err := PathID(r, idParam)
+	return p, id, err
+}
+
+// Input reads the caller, then decodes the request's JSON body into in,
+// refusing the fields the server owns (jsonio.DecodeExcept).
+func Input(r *http.Request, in any, serverOwned ...string) (auth.Principal, error) {
+	p, err := auth.FromRequest(r)
+	if err != nil {
+		return p, err
+	}
+	return p, jsonio.DecodeExcept(r, in, serverOwned...)
 }

@@ -104,21 +104,6 @@ func (r Registry) Build(op string, env *Env) (http.Handler, error) {
 	return guarded, nil
 }
 
-// Merge returns one registry holding every entry of regs; an operation id
-// registered twice is an error.
-func Merge(regs ...Registry) (Registry, error) {
-	all := Registry{}
-	for _, reg := range regs {
-		for op, c := range reg {
-			if _, dup := all[op]; dup {
-				return nil, fmt.Errorf("operation %q is registered twice", op)
-			}
-			all[op] = c
-		}
-	}
-	return all, nil
-}
-
 // HandlerFunc is an operation's handler: it writes its reply, or returns
 // the error that Handle writes, so that no handler writes an error itself
 // and none forgets to stop after one.
@@ -132,4 +117,23 @@ func Handle(h HandlerFunc) http.Handler {
 			problem.Write(w, r, err)
 		}
 	})
+}
+
+// Method is an operation's handler as a method expression of its package's
+// handlers, as (*Handlers).Get: a function that names one links that method
+// alone.
+type Method[H any] func(h H, w http.ResponseWriter, r *http.Request) error
+
+// Build returns the constructor of the operation that method m of the
+// handlers newH builds serves, inside the middleware of wraps (the first
+// outermost).
+func Build[H any](newH func(*Env) H, m Method[H], wraps ...func(H, http.Handler) http.Handler) Constructor {
+	return func(env *Env) (http.Handler, error) {
+		h := newH(env)
+		out := Handle(func(w http.ResponseWriter, r *http.Request) error { return m(h, w, r) })
+		for i := len(wraps) - 1; i >= 0; i-- {
+			out = wraps[i](h, out)
+		}
+		return out, nil
+	}
 }

@@ -15,14 +15,6 @@ import (
 	"ohcs/shared/tables"
 )
 
-// Registry maps the operations of this package to their handlers; a
-// function links only its own (its main calls that operation's func).
-func Registry() platform.Registry {
-	return platform.Registry{
-		"getMe": GetMe(),
-	}
-}
-
 // GetMe is the getMe operation: its handler and its tables.
 func GetMe() platform.Operation {
 	return platform.Operation{

@@ -6,9 +6,9 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"ohcs/shared/account/accounthttp"
 	"ohcs/shared/app"
 	"ohcs/shared/lambdahttp/lambdahttptest"
+	"ohcs/shared/operations"
 	"ohcs/shared/people"
 )
 
@@ -41,7 +41,7 @@ func TestGetMe(t *testing.T) {
 			}
 		}
 	}
-	lambdahttptest.Run(t, env, accounthttp.Registry(), []lambdahttptest.Case{
+	lambdahttptest.Run(t, env, operations.All(), []lambdahttptest.Case{
 		{Name: "no claims", Op: "getMe", Method: "GET", Path: "/v1/me", Status: 401},
 		{Name: "a caregiver", Op: "getMe", Method: "GET", Path: "/v1/me", Caller: lambdahttptest.Caregiver,
 			Status: 200, Check: profiles(map[string]string{"caregiverId": "CG1"})},

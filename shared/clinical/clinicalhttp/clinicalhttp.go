@@ -29,105 +29,28 @@ import (
 
 var reads = []tables.Table{tables.Clinical, tables.People, tables.Practitioners, tables.Scheduling, tables.Audit}
 
-// Registry maps the operations of this package to their handlers; a
-// function links only its own (its main calls that operation's func).
-func Registry() platform.Registry {
-	return platform.Registry{
-		"recordConsultation":      RecordConsultation(),
-		"getConsultation":         GetConsultation(),
-		"listConsultations":       ListConsultations(),
-		"addHealthRecordEntry":    AddHealthRecordEntry(),
-		"getHealthRecordEntry":    GetHealthRecordEntry(),
-		"listHealthRecordEntries": ListHealthRecordEntries(),
-		"createTreatmentPlan":     CreateTreatmentPlan(),
-		"updateTreatmentPlan":     UpdateTreatmentPlan(),
-		"getTreatmentPlan":        GetTreatmentPlan(),
-		"listTreatmentPlans":      ListTreatmentPlans(),
-		"assessClinicalRisk":      AssessClinicalRisk(),
-		"produceHealthReport":     ProduceHealthReport(),
-		"getHealthReport":         GetHealthReport(),
-		"listHealthReports":       ListHealthReports(),
-		"exportHealthRecordFhir":  ExportHealthRecordFhir(),
-	}
-}
-
-// RecordConsultation is the recordConsultation operation: its handler and its tables.
+// The operations, a function each: a function's main calls its own, and
+// links that handler alone.
 func RecordConsultation() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.Record }, tables.Clinical, tables.Scheduling, tables.Outbox)
+	return op((*Handlers).Record, tables.Clinical, tables.Scheduling, tables.Outbox)
 }
+func GetConsultation() platform.Operation         { return op((*Handlers).GetConsultation) }
+func ListConsultations() platform.Operation       { return op((*Handlers).ListConsultations) }
+func AddHealthRecordEntry() platform.Operation    { return op((*Handlers).AddEntry, tables.Clinical) }
+func GetHealthRecordEntry() platform.Operation    { return op((*Handlers).GetEntry) }
+func ListHealthRecordEntries() platform.Operation { return op((*Handlers).ListEntries) }
+func CreateTreatmentPlan() platform.Operation     { return op((*Handlers).CreatePlan, tables.Clinical) }
+func UpdateTreatmentPlan() platform.Operation     { return op((*Handlers).UpdatePlan, tables.Clinical) }
+func GetTreatmentPlan() platform.Operation        { return op((*Handlers).GetPlan) }
+func ListTreatmentPlans() platform.Operation      { return op((*Handlers).ListPlans) }
+func AssessClinicalRisk() platform.Operation      { return op((*Handlers).Assess, tables.Clinical) }
+func ProduceHealthReport() platform.Operation     { return op((*Handlers).Produce, tables.Clinical) }
+func GetHealthReport() platform.Operation         { return op((*Handlers).GetReport) }
+func ListHealthReports() platform.Operation       { return op((*Handlers).ListReports) }
+func ExportHealthRecordFhir() platform.Operation  { return op((*Handlers).Export) }
 
-// GetConsultation is the getConsultation operation: its handler and its tables.
-func GetConsultation() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.GetConsultation })
-}
-
-// ListConsultations is the listConsultations operation: its handler and its tables.
-func ListConsultations() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.ListConsultations })
-}
-
-// AddHealthRecordEntry is the addHealthRecordEntry operation: its handler and its tables.
-func AddHealthRecordEntry() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.AddEntry }, tables.Clinical)
-}
-
-// GetHealthRecordEntry is the getHealthRecordEntry operation: its handler and its tables.
-func GetHealthRecordEntry() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.GetEntry })
-}
-
-// ListHealthRecordEntries is the listHealthRecordEntries operation: its handler and its tables.
-func ListHealthRecordEntries() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.ListEntries })
-}
-
-// CreateTreatmentPlan is the createTreatmentPlan operation: its handler and its tables.
-func CreateTreatmentPlan() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.CreatePlan }, tables.Clinical)
-}
-
-// UpdateTreatmentPlan is the updateTreatmentPlan operation: its handler and its tables.
-func UpdateTreatmentPlan() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.UpdatePlan }, tables.Clinical)
-}
-
-// GetTreatmentPlan is the getTreatmentPlan operation: its handler and its tables.
-func GetTreatmentPlan() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.GetPlan })
-}
-
-// ListTreatmentPlans is the listTreatmentPlans operation: its handler and its tables.
-func ListTreatmentPlans() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.ListPlans })
-}
-
-// AssessClinicalRisk is the assessClinicalRisk operation: its handler and its tables.
-func AssessClinicalRisk() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.Assess }, tables.Clinical)
-}
-
-// ProduceHealthReport is the produceHealthReport operation: its handler and its tables.
-func ProduceHealthReport() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.Produce }, tables.Clinical)
-}
-
-// GetHealthReport is the getHealthReport operation: its handler and its tables.
-func GetHealthReport() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.GetReport })
-}
-
-// ListHealthReports is the listHealthReports operation: its handler and its tables.
-func ListHealthReports() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.ListReports })
-}
-
-// ExportHealthRecordFhir is the exportHealthRecordFhir operation: its handler and its tables.
-func ExportHealthRecordFhir() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.Export })
-}
-
-func op(pick func(*Handlers) platform.HandlerFunc, writes ...tables.Table) platform.Operation {
-	return platform.Operation{Build: func(env *platform.Env) (http.Handler, error) { return platform.Handle(pick(New(env))), nil },
+func op(m platform.Method[*Handlers], writes ...tables.Table) platform.Operation {
+	return platform.Operation{Build: platform.Build(New, m),
 		Reads: reads, Writes: append([]tables.Table{tables.Audit}, writes...)}
 }
 
@@ -158,12 +81,9 @@ func send(w http.ResponseWriter, status int, version int64, v any) {
 
 // Record serves recordConsultation.
 func (h *Handlers) Record(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.FromRequest(r)
-	if err != nil {
-		return err
-	}
 	var in consultationJSON
-	if err := jsonio.DecodeExcept(r, &in, "id", "practitionerId", "beneficiaryId", "createdAt", "updatedAt", "version"); err != nil {
+	p, err := lambdahttp.Input(r, &in, "id", "practitionerId", "beneficiaryId", "createdAt", "updatedAt", "version")
+	if err != nil {
 		return err
 	}
 	if in.FollowUpInDays != nil && (*in.FollowUpInDays < 1 || *in.FollowUpInDays > 730) {

@@ -3,15 +3,15 @@ package clinicalhttp_test
 import (
 	"testing"
 
-	"ohcs/shared/clinical/clinicalhttp"
 	"ohcs/shared/lambdahttp/lambdahttptest"
+	"ohcs/shared/operations"
 )
 
 // TestClinicalHandlers sends API Gateway events straight to the clinical
 // handlers: validation, and records nobody may read answered as absent.
 func TestClinicalHandlers(t *testing.T) {
 	env := lambdahttptest.Env(t)
-	lambdahttptest.Run(t, env, clinicalhttp.Registry(), []lambdahttptest.Case{
+	lambdahttptest.Run(t, env, operations.All(), []lambdahttptest.Case{
 		{Name: "a consultation that does not exist", Op: "getConsultation", Method: "GET", Path: "/v1/consultations/K1",
 			Params: map[string]string{"consultationId": "K1"}, Caller: lambdahttptest.Beneficiary, Status: 404},
 		{Name: "consultations of nobody", Op: "listConsultations", Method: "GET", Path: "/v1/consultations", Caller: lambdahttptest.Beneficiary, Status: 400, Field: "beneficiaryId"},

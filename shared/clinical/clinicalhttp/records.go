@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"ohcs/shared/access"
-	"ohcs/shared/auth"
 	"ohcs/shared/clinical"
 	"ohcs/shared/jsonio"
 	"ohcs/shared/lambdahttp"
@@ -15,12 +14,9 @@ import (
 
 // AddEntry serves addHealthRecordEntry.
 func (h *Handlers) AddEntry(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.FromRequest(r)
-	if err != nil {
-		return err
-	}
 	var in entryJSON
-	if err := jsonio.DecodeExcept(r, &in, "id", "source", "authorId", "consultationId", "createdAt", "updatedAt", "version"); err != nil {
+	p, err := lambdahttp.Input(r, &in, "id", "source", "authorId", "consultationId", "createdAt", "updatedAt", "version")
+	if err != nil {
 		return err
 	}
 	if !validate.IsID(in.BeneficiaryID) {
@@ -50,12 +46,9 @@ func (h *Handlers) AddEntry(w http.ResponseWriter, r *http.Request) error {
 
 // CreatePlan serves createTreatmentPlan.
 func (h *Handlers) CreatePlan(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.FromRequest(r)
-	if err != nil {
-		return err
-	}
 	var in planJSON
-	if err := jsonio.DecodeExcept(r, &in, "id", "authorId", "createdAt", "updatedAt", "version"); err != nil {
+	p, err := lambdahttp.Input(r, &in, "id", "authorId", "createdAt", "updatedAt", "version")
+	if err != nil {
 		return err
 	}
 	if !validate.IsID(in.BeneficiaryID) {
@@ -127,15 +120,12 @@ type vitalsJSON struct {
 
 // Assess serves assessClinicalRisk.
 func (h *Handlers) Assess(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.FromRequest(r)
-	if err != nil {
-		return err
-	}
 	var in struct {
 		BeneficiaryID string     `json:"beneficiaryId"`
 		Vitals        vitalsJSON `json:"vitals"`
 	}
-	if err := jsonio.Decode(r, &in); err != nil {
+	p, err := lambdahttp.Input(r, &in)
+	if err != nil {
 		return err
 	}
 	if !validate.IsID(in.BeneficiaryID) {

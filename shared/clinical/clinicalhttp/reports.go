@@ -8,9 +8,7 @@ import (
 	"strings"
 
 	"ohcs/shared/access"
-	"ohcs/shared/auth"
 	"ohcs/shared/clinical"
-	"ohcs/shared/jsonio"
 	"ohcs/shared/lambdahttp"
 	"ohcs/shared/problem"
 	"ohcs/shared/validate"
@@ -35,16 +33,13 @@ func reportOut(r clinical.Report) reportJSON {
 
 // Produce serves produceHealthReport.
 func (h *Handlers) Produce(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.FromRequest(r)
-	if err != nil {
-		return err
-	}
 	var in struct {
 		BeneficiaryID string `json:"beneficiaryId"`
 		PeriodStart   string `json:"periodStart"`
 		PeriodEnd     string `json:"periodEnd"`
 	}
-	if err := jsonio.Decode(r, &in); err != nil {
+	p, err := lambdahttp.Input(r, &in)
+	if err != nil {
 		return err
 	}
 	var l problem.FieldList
@@ -107,11 +102,7 @@ func (h *Handlers) ListReports(w http.ResponseWriter, r *http.Request) error {
 
 // Export serves exportHealthRecordFhir.
 func (h *Handlers) Export(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.FromRequest(r)
-	if err != nil {
-		return err
-	}
-	bid, err := lambdahttp.PathID(r, "beneficiaryId")
+	p, bid, err := lambdahttp.Target(r, "beneficiaryId")
 	if err != nil {
 		return err
 	}

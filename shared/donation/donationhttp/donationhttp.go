@@ -23,60 +23,30 @@ import (
 	"ohcs/shared/validate"
 )
 
-// Registry maps the operations of this package to their handlers; a
-// function links only its own (its main calls that operation's func).
-func Registry() platform.Registry {
-	return platform.Registry{
-		"createCampaign":        CreateCampaign(),
-		"getCampaign":           GetCampaign(),
-		"listCampaigns":         ListCampaigns(),
-		"makeDonation":          MakeDonation(),
-		"getDonation":           GetDonation(),
-		"listMyDonations":       ListMyDonations(),
-		"recordDonationPayment": RecordDonationPayment(),
-	}
-}
+// The operations, a function each: a function's main calls its own, and
+// links that handler alone.
+func CreateCampaign() platform.Operation { return op((*Handlers).CreateCampaign, tables.Donations) }
+func GetCampaign() platform.Operation    { return op((*Handlers).GetCampaign) }
+func ListCampaigns() platform.Operation  { return op((*Handlers).ListCampaigns) }
 
-// CreateCampaign is the createCampaign operation: its handler and its tables.
-func CreateCampaign() platform.Operation {
-	return op(func(h *Handlers) http.Handler { return platform.Handle(h.CreateCampaign) }, tables.Donations)
-}
-
-// GetCampaign is the getCampaign operation: its handler and its tables.
-func GetCampaign() platform.Operation {
-	return op(func(h *Handlers) http.Handler { return platform.Handle(h.GetCampaign) })
-}
-
-// ListCampaigns is the listCampaigns operation: its handler and its tables.
-func ListCampaigns() platform.Operation {
-	return op(func(h *Handlers) http.Handler { return platform.Handle(h.ListCampaigns) })
-}
-
-// MakeDonation is the makeDonation operation: its handler and its tables.
 func MakeDonation() platform.Operation {
-	return op(func(h *Handlers) http.Handler {
-		return h.Idempotency.Wrap("makeDonation", platform.Handle(h.Give))
-	}, tables.Donations, tables.Outbox, tables.Idempotency)
+	o := op((*Handlers).Give, tables.Donations, tables.Outbox, tables.Idempotency)
+	o.Build = platform.Build(New, (*Handlers).Give, once("makeDonation"))
+	return o
+}
+func GetDonation() platform.Operation           { return op((*Handlers).GetGift) }
+func ListMyDonations() platform.Operation       { return op((*Handlers).ListGifts) }
+func RecordDonationPayment() platform.Operation { return op((*Handlers).SetStatus, tables.Donations) }
+
+// once answers a retry of op with the same idempotency key from its first
+// reply.
+func once(op string) func(*Handlers, http.Handler) http.Handler {
+	return func(h *Handlers, next http.Handler) http.Handler { return h.Idempotency.Wrap(op, next) }
 }
 
-// GetDonation is the getDonation operation: its handler and its tables.
-func GetDonation() platform.Operation {
-	return op(func(h *Handlers) http.Handler { return platform.Handle(h.GetGift) })
-}
-
-// ListMyDonations is the listMyDonations operation: its handler and its tables.
-func ListMyDonations() platform.Operation {
-	return op(func(h *Handlers) http.Handler { return platform.Handle(h.ListGifts) })
-}
-
-// RecordDonationPayment is the recordDonationPayment operation: its handler and its tables.
-func RecordDonationPayment() platform.Operation {
-	return op(func(h *Handlers) http.Handler { return platform.Handle(h.SetStatus) }, tables.Donations)
-}
-
-func op(pick func(*Handlers) http.Handler, writes ...tables.Table) platform.Operation {
+func op(m platform.Method[*Handlers], writes ...tables.Table) platform.Operation {
 	return platform.Operation{
-		Build:  func(env *platform.Env) (http.Handler, error) { return pick(New(env)), nil },
+		Build:  platform.Build(New, m),
 		Reads:  []tables.Table{tables.Donations, tables.People, tables.Idempotency},
 		Writes: writes,
 	}
@@ -161,9 +131,6 @@ func giftOut(g donation.Gift) giftJSON {
 
 // CreateCampaign serves createCampaign.
 func (h *Handlers) CreateCampaign(w http.ResponseWriter, r *http.Request) error {
-	if _, err := auth.FromRequest(r); err != nil {
-		return err
-	}
 	var in struct {
 		Title          string `json:"title"`
 		Description    string `json:"description"`
@@ -175,7 +142,7 @@ func (h *Handlers) CreateCampaign(w http.ResponseWriter, r *http.Request) error 
 		StartsAt       string `json:"startsAt"`
 		EndsAt         string `json:"endsAt"`
 	}
-	if err := jsonio.Decode(r, &in); err != nil {
+	if _, err := lambdahttp.Input(r, &in); err != nil {
 		return err
 	}
 	c := donation.Campaign{Title: in.Title, Description: in.Description, Currency: in.Currency, GoalAmount: in.GoalAmount,
@@ -209,10 +176,7 @@ func (h *Handlers) CreateCampaign(w http.ResponseWriter, r *http.Request) error 
 
 // GetCampaign serves getCampaign.
 func (h *Handlers) GetCampaign(w http.ResponseWriter, r *http.Request) error {
-	if _, err := auth.FromRequest(r); err != nil {
-		return err
-	}
-	id, err := lambdahttp.PathID(r, "campaignId")
+	_, id, err := lambdahttp.Target(r, "campaignId")
 	if err != nil {
 		return err
 	}
@@ -243,10 +207,6 @@ func (h *Handlers) ListCampaigns(w http.ResponseWriter, r *http.Request) error {
 
 // Give serves makeDonation.
 func (h *Handlers) Give(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.FromRequest(r)
-	if err != nil {
-		return err
-	}
 	var in struct {
 		CampaignID string `json:"campaignId"`
 		Amount     int64  `json:"amount"`
@@ -255,7 +215,8 @@ func (h *Handlers) Give(w http.ResponseWriter, r *http.Request) error {
 		Anonymous  *bool  `json:"anonymous"`
 		Message    string `json:"message"`
 	}
-	if err := jsonio.Decode(r, &in); err != nil {
+	p, err := lambdahttp.Input(r, &in)
+	if err != nil {
 		return err
 	}
 	if !validate.IsID(in.CampaignID) {
@@ -304,11 +265,7 @@ func (h *Handlers) visible(r *http.Request, p auth.Principal, g donation.Gift) e
 
 // GetGift serves getDonation.
 func (h *Handlers) GetGift(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.FromRequest(r)
-	if err != nil {
-		return err
-	}
-	id, err := lambdahttp.PathID(r, "donationId")
+	p, id, err := lambdahttp.Target(r, "donationId")
 	if err != nil {
 		return err
 	}
@@ -361,10 +318,7 @@ func (h *Handlers) ListGifts(w http.ResponseWriter, r *http.Request) error {
 
 // SetStatus serves recordDonationPayment.
 func (h *Handlers) SetStatus(w http.ResponseWriter, r *http.Request) error {
-	if _, err := auth.FromRequest(r); err != nil {
-		return err
-	}
-	id, err := lambdahttp.PathID(r, "donationId")
+	_, id, err := lambdahttp.Target(r, "donationId")
 	if err != nil {
 		return err
 	}

@@ -5,8 +5,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"ohcs/shared/donation/donationhttp"
 	"ohcs/shared/lambdahttp/lambdahttptest"
+	"ohcs/shared/operations"
 )
 
 // TestDonationHandlers sends API Gateway events straight to the donation
@@ -16,7 +16,7 @@ func TestDonationHandlers(t *testing.T) {
 	env := lambdahttptest.Env(t)
 	env.NewID = func() string { return "C1" }
 	campaign := `{"title":"Vaccines","description":"Cold chain","currency":"MZN","goalAmount":100000,"designation":"general","startsAt":"2026-12-01T00:00:00Z"}`
-	lambdahttptest.Run(t, env, donationhttp.Registry(), []lambdahttptest.Case{
+	lambdahttptest.Run(t, env, operations.All(), []lambdahttptest.Case{
 		{Name: "campaign by a donor", Op: "createCampaign", Method: "POST", Path: "/v1/campaigns", Caller: lambdahttptest.Donor, Body: campaign, Status: 403},
 		{Name: "campaign with a bad end", Op: "createCampaign", Method: "POST", Path: "/v1/campaigns", Caller: lambdahttptest.Administrator,
 			Body: campaign[:len(campaign)-1] + `,"endsAt":"soon"}`, Status: 400, Field: "endsAt"},

@@ -26,51 +26,21 @@ import (
 	"ohcs/shared/validate"
 )
 
-// Registry maps the operations of this package to their handlers; a
-// function links only its own (its main calls that operation's func).
-func Registry() platform.Registry {
-	return platform.Registry{
-		"shareMedicalKnowledge":   ShareMedicalKnowledge(),
-		"updateMedicalKnowledge":  UpdateMedicalKnowledge(),
-		"retractMedicalKnowledge": RetractMedicalKnowledge(),
-		"getMedicalKnowledge":     GetMedicalKnowledge(),
-		"searchMedicalKnowledge":  SearchMedicalKnowledge(),
-	}
-}
-
-// ShareMedicalKnowledge is the shareMedicalKnowledge operation: its handler and its tables.
-func ShareMedicalKnowledge() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.Share }, tables.Knowledge)
-}
-
-// UpdateMedicalKnowledge is the updateMedicalKnowledge operation: its handler and its tables.
-func UpdateMedicalKnowledge() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.Update }, tables.Knowledge)
-}
-
-// RetractMedicalKnowledge is the retractMedicalKnowledge operation: its handler and its tables.
-func RetractMedicalKnowledge() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.Retract }, tables.Knowledge)
-}
-
-// GetMedicalKnowledge is the getMedicalKnowledge operation: its handler and its tables.
-func GetMedicalKnowledge() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.Get })
-}
-
-// SearchMedicalKnowledge is the searchMedicalKnowledge operation: its handler and its tables.
-// The anonymous search limit counts in the idempotency table.
-func SearchMedicalKnowledge() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.Search }, tables.Idempotency)
-}
+// The operations, a function each: a function's main calls its own, and
+// links that handler alone.
+func ShareMedicalKnowledge() platform.Operation   { return op((*Handlers).Share, tables.Knowledge) }
+func UpdateMedicalKnowledge() platform.Operation  { return op((*Handlers).Update, tables.Knowledge) }
+func RetractMedicalKnowledge() platform.Operation { return op((*Handlers).Retract, tables.Knowledge) }
+func GetMedicalKnowledge() platform.Operation     { return op((*Handlers).Get) }
+func SearchMedicalKnowledge() platform.Operation  { return op((*Handlers).Search, tables.Idempotency) }
 
 // AnonymousSearchLimit bounds anonymous searches per client address: a
 // clinic behind one address searching all day stays far below it.
 var AnonymousSearchLimit = ratelimit.Rule{Name: "anonymousSearch", What: "searches without a token", Limit: 300, Window: 5 * time.Minute}
 
-func op(pick func(*Handlers) platform.HandlerFunc, writes ...tables.Table) platform.Operation {
+func op(m platform.Method[*Handlers], writes ...tables.Table) platform.Operation {
 	return platform.Operation{
-		Build:  func(env *platform.Env) (http.Handler, error) { return platform.Handle(pick(New(env))), nil },
+		Build:  platform.Build(New, m),
 		Reads:  []tables.Table{tables.Knowledge, tables.Practitioners},
 		Writes: writes,
 	}
@@ -183,12 +153,9 @@ func respond(w http.ResponseWriter, status int, a knowledge.Article) {
 
 // Share serves shareMedicalKnowledge.
 func (h *Handlers) Share(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.FromRequest(r)
-	if err != nil {
-		return err
-	}
 	var in articleIn
-	if err := jsonio.Decode(r, &in); err != nil {
+	p, err := lambdahttp.Input(r, &in)
+	if err != nil {
 		return err
 	}
 	a, err := h.Service.Publish(r.Context(), p.Sub, in.article())
@@ -225,11 +192,7 @@ func (h *Handlers) Update(w http.ResponseWriter, r *http.Request) error {
 
 // Retract serves retractMedicalKnowledge.
 func (h *Handlers) Retract(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.FromRequest(r)
-	if err != nil {
-		return err
-	}
-	id, err := lambdahttp.PathID(r, "articleId")
+	p, id, err := lambdahttp.Target(r, "articleId")
 	if err != nil {
 		return err
 	}

@@ -3,8 +3,8 @@ package knowledgehttp_test
 import (
 	"testing"
 
-	"ohcs/shared/knowledge/knowledgehttp"
 	"ohcs/shared/lambdahttp/lambdahttptest"
+	"ohcs/shared/operations"
 )
 
 // TestKnowledgeHandlers sends API Gateway events straight to the knowledge
@@ -13,7 +13,7 @@ import (
 func TestKnowledgeHandlers(t *testing.T) {
 	env := lambdahttptest.Env(t)
 	article := `{"title":"Malaria","summary":"Signs and care","body":"Fever and chills.","language":"en","audience":"public"}`
-	lambdahttptest.Run(t, env, knowledgehttp.Registry(), []lambdahttptest.Case{
+	lambdahttptest.Run(t, env, operations.All(), []lambdahttptest.Case{
 		{Name: "search without a query", Op: "searchMedicalKnowledge", Method: "GET", Path: "/v1/knowledge/search", Status: 400, Field: "q"},
 		{Name: "search with a bad language", Op: "searchMedicalKnowledge", Method: "GET", Path: "/v1/knowledge/search",
 			Query: map[string]string{"q": "malaria", "language": "not a tag"}, Status: 400, Field: "language"},

@@ -25,49 +25,29 @@ import (
 	"ohcs/shared/validate"
 )
 
-// Registry maps the operations of this package to their handlers; a
-// function links only its own (its main calls that operation's func).
-func Registry() platform.Registry {
-	return platform.Registry{
-		"sendNotification":              SendNotification(),
-		"getNotification":               GetNotification(),
-		"listMyNotifications":           ListMyNotifications(),
-		"markNotificationRead":          MarkNotificationRead(),
-		"updateNotificationPreferences": UpdateNotificationPreferences(),
-	}
-}
-
-// SendNotification is the sendNotification operation: its handler and its tables.
 func SendNotification() platform.Operation {
-	return platform.Operation{Build: func(env *platform.Env) (http.Handler, error) {
-		h := New(env)
-		return h.Idempotency.Wrap("sendNotification", platform.Handle(h.Send)), nil
-	}, Reads: []tables.Table{tables.Notifications, tables.People, tables.Practitioners, tables.Scheduling, tables.Registry, tables.Audit, tables.Idempotency},
+	return platform.Operation{Build: platform.Build(New, (*Handlers).Send, once("sendNotification")),
+		Reads:  []tables.Table{tables.Notifications, tables.People, tables.Practitioners, tables.Scheduling, tables.Registry, tables.Audit, tables.Idempotency},
 		Writes: []tables.Table{tables.Notifications, tables.Outbox, tables.Audit, tables.Idempotency}}
 }
 
-// GetNotification is the getNotification operation: its handler and its tables.
-func GetNotification() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.Get })
-}
-
-// ListMyNotifications is the listMyNotifications operation: its handler and its tables.
-func ListMyNotifications() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.Inbox })
-}
-
-// MarkNotificationRead is the markNotificationRead operation: its handler and its tables.
-func MarkNotificationRead() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.MarkRead }, tables.Notifications)
-}
-
-// UpdateNotificationPreferences is the updateNotificationPreferences operation: its handler and its tables.
+// The operations, a function each: a function's main calls its own, and
+// links that handler alone.
+func GetNotification() platform.Operation      { return op((*Handlers).Get) }
+func ListMyNotifications() platform.Operation  { return op((*Handlers).Inbox) }
+func MarkNotificationRead() platform.Operation { return op((*Handlers).MarkRead, tables.Notifications) }
 func UpdateNotificationPreferences() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.Preferences }, tables.Notifications)
+	return op((*Handlers).Preferences, tables.Notifications)
 }
 
-func op(pick func(*Handlers) platform.HandlerFunc, writes ...tables.Table) platform.Operation {
-	return platform.Operation{Build: func(env *platform.Env) (http.Handler, error) { return platform.Handle(pick(New(env))), nil },
+// once answers a retry of op with the same idempotency key from its first
+// reply.
+func once(op string) func(*Handlers, http.Handler) http.Handler {
+	return func(h *Handlers, next http.Handler) http.Handler { return h.Idempotency.Wrap(op, next) }
+}
+
+func op(m platform.Method[*Handlers], writes ...tables.Table) platform.Operation {
+	return platform.Operation{Build: platform.Build(New, m),
 		Reads: []tables.Table{tables.Notifications}, Writes: writes}
 }
 
@@ -98,12 +78,9 @@ type sendJSON struct {
 
 // Send serves sendNotification.
 func (h *Handlers) Send(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.FromRequest(r)
-	if err != nil {
-		return err
-	}
 	var in sendJSON
-	if err := jsonio.Decode(r, &in); err != nil {
+	p, err := lambdahttp.Input(r, &in)
+	if err != nil {
 		return err
 	}
 	var l problem.FieldList
@@ -256,10 +233,6 @@ func (h *Handlers) MarkRead(w http.ResponseWriter, r *http.Request) error {
 
 // Preferences serves updateNotificationPreferences.
 func (h *Handlers) Preferences(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.FromRequest(r)
-	if err != nil {
-		return err
-	}
 	var in struct {
 		Channels   map[string]bool `json:"channels"`
 		QuietHours *struct {
@@ -269,7 +242,8 @@ func (h *Handlers) Preferences(w http.ResponseWriter, r *http.Request) error {
 		TimeZone string `json:"timeZone"`
 		Language string `json:"language"`
 	}
-	if err := jsonio.Decode(r, &in); err != nil {
+	p, err := lambdahttp.Input(r, &in)
+	if err != nil {
 		return err
 	}
 	var l problem.FieldList

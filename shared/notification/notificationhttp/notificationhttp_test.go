@@ -6,7 +6,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"ohcs/shared/lambdahttp/lambdahttptest"
-	"ohcs/shared/notification/notificationhttp"
+	"ohcs/shared/operations"
 )
 
 // TestNotificationHandlers sends API Gateway events straight to the
@@ -15,7 +15,7 @@ import (
 func TestNotificationHandlers(t *testing.T) {
 	env := lambdahttptest.Env(t)
 	key := func(k string) map[string]string { return map[string]string{"Idempotency-Key": k} }
-	lambdahttptest.Run(t, env, notificationhttp.Registry(), []lambdahttptest.Case{
+	lambdahttptest.Run(t, env, operations.All(), []lambdahttptest.Case{
 		{Name: "send by a beneficiary", Op: "sendNotification", Method: "POST", Path: "/v1/notifications", Caller: lambdahttptest.Beneficiary, Header: key("k1"),
 			Body: `{"recipients":{"role":"donor"},"subject":"s","message":"m","channels":["inApp"]}`, Status: 403},
 		{Name: "two audiences", Op: "sendNotification", Method: "POST", Path: "/v1/notifications", Caller: lambdahttptest.Administrator, Header: key("k2"),

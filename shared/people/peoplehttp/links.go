@@ -19,12 +19,9 @@ import (
 
 // Grant serves grantCaregiverAccess.
 func (h *Handlers) Grant(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.FromRequest(r)
-	if err != nil {
-		return err
-	}
 	var in grantJSON
-	if err := jsonio.Decode(r, &in); err != nil {
+	p, err := lambdahttp.Input(r, &in)
+	if err != nil {
 		return err
 	}
 	var expires time.Time
@@ -52,11 +49,7 @@ func (h *Handlers) Grant(w http.ResponseWriter, r *http.Request) error {
 
 // Revoke serves revokeCaregiverAccess.
 func (h *Handlers) Revoke(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.FromRequest(r)
-	if err != nil {
-		return err
-	}
-	linkID, err := lambdahttp.PathID(r, "careLinkId")
+	p, linkID, err := lambdahttp.Target(r, "careLinkId")
 	if err != nil {
 		return err
 	}
@@ -105,11 +98,7 @@ func (h *Handlers) ownCaregiver(r *http.Request, p auth.Principal) (string, bool
 // Respond serves respondToCareLink: the caregiver a link names accepts or
 // declines it.
 func (h *Handlers) Respond(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.FromRequest(r)
-	if err != nil {
-		return err
-	}
-	benID, err := lambdahttp.PathID(r, "beneficiaryId")
+	p, benID, err := lambdahttp.Target(r, "beneficiaryId")
 	if err != nil {
 		return err
 	}
@@ -201,14 +190,11 @@ func (h *Handlers) ListLinks(w http.ResponseWriter, r *http.Request) error {
 
 // RevokePractitioner serves revokePractitionerAccess.
 func (h *Handlers) RevokePractitioner(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.FromRequest(r)
-	if err != nil {
-		return err
-	}
 	var in struct {
 		PractitionerID string `json:"practitionerId"`
 	}
-	if err := jsonio.Decode(r, &in); err != nil {
+	p, err := lambdahttp.Input(r, &in)
+	if err != nil {
 		return err
 	}
 	if !validate.IsID(in.PractitionerID) {

@@ -24,98 +24,37 @@ import (
 	"ohcs/shared/tables"
 )
 
-// Registry maps the operations of this package to their handlers; a
-// function links only its own (its main calls that operation's func).
-func Registry() platform.Registry {
-	return platform.Registry{
-		"createBeneficiaryProfile": CreateBeneficiaryProfile(),
-		"getBeneficiary":           GetBeneficiary(),
-		"updateBeneficiaryProfile": UpdateBeneficiaryProfile(),
-		"createCaregiverProfile":   CreateCaregiverProfile(),
-		"getCaregiver":             GetCaregiver(),
-		"createDonorProfile":       CreateDonorProfile(),
-		"grantCaregiverAccess":     GrantCaregiverAccess(),
-		"revokeCaregiverAccess":    RevokeCaregiverAccess(),
-		"respondToCareLink":        RespondToCareLink(),
-		"listCareLinks":            ListCareLinks(),
-		"revokePractitionerAccess": RevokePractitionerAccess(),
-		"listMyAccessLog":          ListMyAccessLog(),
-		"listAuditEvents":          ListAuditEvents(),
-	}
-}
-
-// CreateBeneficiaryProfile is the createBeneficiaryProfile operation: its handler and its tables.
+// The operations, a function each: a function's main calls its own, and
+// links that handler alone.
 func CreateBeneficiaryProfile() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.CreateBeneficiary }, tables.People)
+	return op((*Handlers).CreateBeneficiary, tables.People)
 }
-
-// GetBeneficiary is the getBeneficiary operation: its handler and its tables.
-func GetBeneficiary() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.GetBeneficiary })
-}
-
-// UpdateBeneficiaryProfile is the updateBeneficiaryProfile operation: its handler and its tables.
+func GetBeneficiary() platform.Operation { return op((*Handlers).GetBeneficiary) }
 func UpdateBeneficiaryProfile() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.UpdateBeneficiary }, tables.People)
+	return op((*Handlers).UpdateBeneficiary, tables.People)
 }
-
-// CreateCaregiverProfile is the createCaregiverProfile operation: its handler and its tables.
 func CreateCaregiverProfile() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.CreateCaregiver }, tables.People)
+	return op((*Handlers).CreateCaregiver, tables.People)
 }
-
-// GetCaregiver is the getCaregiver operation: its handler and its tables.
-func GetCaregiver() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.GetCaregiver })
-}
-
-// CreateDonorProfile is the createDonorProfile operation: its handler and its tables.
-func CreateDonorProfile() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.CreateDonor }, tables.People)
-}
-
-// GrantCaregiverAccess is the grantCaregiverAccess operation: its handler and its tables.
-func GrantCaregiverAccess() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.Grant }, tables.People)
-}
-
-// RevokeCaregiverAccess is the revokeCaregiverAccess operation: its handler and its tables.
-func RevokeCaregiverAccess() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.Revoke }, tables.People)
-}
-
-// RespondToCareLink is the respondToCareLink operation: its handler and its tables.
-func RespondToCareLink() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.Respond }, tables.People)
-}
-
-// ListCareLinks is the listCareLinks operation: its handler and its tables.
-func ListCareLinks() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.ListLinks })
-}
-
-// RevokePractitionerAccess is the revokePractitionerAccess operation: its handler and its tables.
+func GetCaregiver() platform.Operation          { return op((*Handlers).GetCaregiver) }
+func CreateDonorProfile() platform.Operation    { return op((*Handlers).CreateDonor, tables.People) }
+func GrantCaregiverAccess() platform.Operation  { return op((*Handlers).Grant, tables.People) }
+func RevokeCaregiverAccess() platform.Operation { return op((*Handlers).Revoke, tables.People) }
+func RespondToCareLink() platform.Operation     { return op((*Handlers).Respond, tables.People) }
+func ListCareLinks() platform.Operation         { return op((*Handlers).ListLinks) }
 func RevokePractitionerAccess() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.RevokePractitioner }, tables.People)
+	return op((*Handlers).RevokePractitioner, tables.People)
 }
-
-// ListMyAccessLog is the listMyAccessLog operation: its handler and its tables.
-func ListMyAccessLog() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.AccessLog })
-}
-
-// ListAuditEvents is the listAuditEvents operation: its handler and its tables.
-func ListAuditEvents() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.AuditEvents })
-}
+func ListMyAccessLog() platform.Operation { return op((*Handlers).AccessLog) }
+func ListAuditEvents() platform.Operation { return op((*Handlers).AuditEvents) }
 
 // op declares an operation: every one reads people, practitioners (the
 // policy's directory) and scheduling (the policy's care relationships, from
 // appointments) and writes audit events; writes lists the tables it changes
 // besides.
-func op(pick func(*Handlers) platform.HandlerFunc, writes ...tables.Table) platform.Operation {
+func op(m platform.Method[*Handlers], writes ...tables.Table) platform.Operation {
 	return platform.Operation{
-		Build:  func(env *platform.Env) (http.Handler, error) { return platform.Handle(pick(New(env))), nil },
+		Build:  platform.Build(New, m),
 		Reads:  []tables.Table{tables.People, tables.Practitioners, tables.Scheduling, tables.Audit},
 		Writes: append([]tables.Table{tables.Audit}, writes...),
 	}
@@ -167,12 +106,9 @@ func (h *Handlers) authorize(r *http.Request, p auth.Principal, action access.Ac
 
 // CreateBeneficiary serves createBeneficiaryProfile.
 func (h *Handlers) CreateBeneficiary(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.FromRequest(r)
-	if err != nil {
-		return err
-	}
 	var in beneficiaryIn
-	if err := jsonio.Decode(r, &in); err != nil {
+	p, err := lambdahttp.Input(r, &in)
+	if err != nil {
 		return err
 	}
 	managedBy := ""
@@ -211,11 +147,7 @@ func (h *Handlers) CreateBeneficiary(w http.ResponseWriter, r *http.Request) err
 
 // GetBeneficiary serves getBeneficiary.
 func (h *Handlers) GetBeneficiary(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.FromRequest(r)
-	if err != nil {
-		return err
-	}
-	id, err := lambdahttp.PathID(r, "beneficiaryId")
+	p, id, err := lambdahttp.Target(r, "beneficiaryId")
 	if err != nil {
 		return err
 	}
@@ -270,16 +202,13 @@ func (h *Handlers) UpdateBeneficiary(w http.ResponseWriter, r *http.Request) err
 
 // CreateCaregiver serves createCaregiverProfile.
 func (h *Handlers) CreateCaregiver(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.FromRequest(r)
-	if err != nil {
-		return err
-	}
 	var in struct {
 		FullName string `json:"fullName"`
 		Phone    string `json:"phone"`
 		Email    string `json:"email"`
 	}
-	if err := jsonio.Decode(r, &in); err != nil {
+	p, err := lambdahttp.Input(r, &in)
+	if err != nil {
 		return err
 	}
 	c, err := h.Service.CreateCaregiver(r.Context(), p.Sub, people.Caregiver{FullName: in.FullName, Phone: in.Phone, Email: in.Email})
@@ -295,11 +224,7 @@ func (h *Handlers) CreateCaregiver(w http.ResponseWriter, r *http.Request) error
 // GetCaregiver serves getCaregiver: the caregiver itself, beneficiaries it
 // holds an active link from, administrators.
 func (h *Handlers) GetCaregiver(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.FromRequest(r)
-	if err != nil {
-		return err
-	}
-	id, err := lambdahttp.PathID(r, "caregiverId")
+	p, id, err := lambdahttp.Target(r, "caregiverId")
 	if err != nil {
 		return err
 	}
@@ -314,17 +239,14 @@ func (h *Handlers) GetCaregiver(w http.ResponseWriter, r *http.Request) error {
 
 // CreateDonor serves createDonorProfile.
 func (h *Handlers) CreateDonor(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.FromRequest(r)
-	if err != nil {
-		return err
-	}
 	var in struct {
 		DisplayName        string `json:"displayName"`
 		Email              string `json:"email"`
 		Country            string `json:"country"`
 		AnonymousByDefault bool   `json:"anonymousByDefault"`
 	}
-	if err := jsonio.Decode(r, &in); err != nil {
+	p, err := lambdahttp.Input(r, &in)
+	if err != nil {
 		return err
 	}
 	d, err := h.Service.CreateDonor(r.Context(), p.Sub, people.Donor{DisplayName: in.DisplayName, Email: in.Email,

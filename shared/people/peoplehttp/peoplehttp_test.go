@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"ohcs/shared/lambdahttp/lambdahttptest"
-	"ohcs/shared/people/peoplehttp"
+	"ohcs/shared/operations"
 )
 
 // TestExpiryIsReadAtRequestTime moves an injected clock past a link's
@@ -20,7 +20,7 @@ func TestExpiryIsReadAtRequestTime(t *testing.T) {
 	cg := &lambdahttptest.Caller{Sub: "cg", Groups: "caregiver"}
 	do := func(op, method, path string, params map[string]string, who *lambdahttptest.Caller, body string) (int, map[string]any) {
 		t.Helper()
-		h, err := peoplehttp.Registry().Build(op, env)
+		h, err := operations.All().Build(op, env)
 		if err != nil {
 			t.Fatal(err)
 		}

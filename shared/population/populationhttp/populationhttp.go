@@ -17,11 +17,6 @@ import (
 	"ohcs/shared/validate"
 )
 
-// Registry maps the operations of this package to their handlers.
-func Registry() platform.Registry {
-	return platform.Registry{"producePopulationHealthReport": ProducePopulationHealthReport()}
-}
-
 // ProducePopulationHealthReport is the producePopulationHealthReport operation: its handler and its tables.
 func ProducePopulationHealthReport() platform.Operation {
 	return platform.Operation{

@@ -6,7 +6,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"ohcs/shared/lambdahttp/lambdahttptest"
-	"ohcs/shared/population/populationhttp"
+	"ohcs/shared/operations"
 )
 
 // TestPopulationHandler sends API Gateway events straight to the
@@ -22,7 +22,7 @@ func TestPopulationHandler(t *testing.T) {
 		}
 		return q
 	}
-	lambdahttptest.Run(t, env, populationhttp.Registry(), []lambdahttptest.Case{
+	lambdahttptest.Run(t, env, operations.All(), []lambdahttptest.Case{
 		{Name: "by a practitioner", Op: "producePopulationHealthReport", Method: "GET", Path: "/v1/population-health-report",
 			Caller: lambdahttptest.Practitioner, Query: period, Status: 403},
 		{Name: "period backwards", Op: "producePopulationHealthReport", Method: "GET", Path: "/v1/population-health-report", Caller: lambdahttptest.Administrator,

@@ -29,56 +29,23 @@ import (
 	"ohcs/shared/validate"
 )
 
-// Registry maps the operations of this package to their handlers; a
-// function links only its own (its main calls that operation's func).
-func Registry() platform.Registry {
-	return platform.Registry{
-		"createPractitionerProfile": CreatePractitionerProfile(),
-		"getPractitioner":           GetPractitioner(),
-		"updatePractitionerProfile": UpdatePractitionerProfile(),
-		"verifyPractitioner":        VerifyPractitioner(),
-		"findPractitioners":         FindPractitioners(),
-	}
-}
+// The operations, a function each: a function's main calls its own, and
+// links that handler alone.
+func CreatePractitionerProfile() platform.Operation { return writes((*Handlers).Create) }
+func GetPractitioner() platform.Operation           { return reads((*Handlers).Get) }
+func UpdatePractitionerProfile() platform.Operation { return writes((*Handlers).Update) }
+func VerifyPractitioner() platform.Operation        { return writes((*Handlers).Verify) }
 
-// CreatePractitionerProfile is the createPractitionerProfile operation: its handler and its tables.
-func CreatePractitionerProfile() platform.Operation {
-	return writes(func(h *Handlers) platform.HandlerFunc { return h.Create })
-}
-
-// GetPractitioner is the getPractitioner operation: its handler and its tables.
-func GetPractitioner() platform.Operation {
-	return reads(func(h *Handlers) platform.HandlerFunc { return h.Get })
-}
-
-// UpdatePractitionerProfile is the updatePractitionerProfile operation: its handler and its tables.
-func UpdatePractitionerProfile() platform.Operation {
-	return writes(func(h *Handlers) platform.HandlerFunc { return h.Update })
-}
-
-// VerifyPractitioner is the verifyPractitioner operation: its handler and its tables.
-func VerifyPractitioner() platform.Operation {
-	return writes(func(h *Handlers) platform.HandlerFunc { return h.Verify })
-}
-
-// FindPractitioners is the findPractitioners operation: its handler and its tables.
 func FindPractitioners() platform.Operation {
-	return platform.Operation{Build: build(func(h *Handlers) platform.HandlerFunc { return h.Find }),
-		Reads: []tables.Table{tables.Practitioners, tables.Scheduling}}
+	return platform.Operation{Build: platform.Build(New, (*Handlers).Find), Reads: []tables.Table{tables.Practitioners, tables.Scheduling}}
 }
 
-func build(pick func(*Handlers) platform.HandlerFunc) platform.Constructor {
-	return func(env *platform.Env) (http.Handler, error) {
-		return platform.Handle(pick(New(env))), nil
-	}
+func reads(m platform.Method[*Handlers]) platform.Operation {
+	return platform.Operation{Build: platform.Build(New, m), Reads: []tables.Table{tables.Practitioners}}
 }
 
-func reads(pick func(*Handlers) platform.HandlerFunc) platform.Operation {
-	return platform.Operation{Build: build(pick), Reads: []tables.Table{tables.Practitioners}}
-}
-
-func writes(pick func(*Handlers) platform.HandlerFunc) platform.Operation {
-	return platform.Operation{Build: build(pick), Reads: []tables.Table{tables.Practitioners}, Writes: []tables.Table{tables.Practitioners}}
+func writes(m platform.Method[*Handlers]) platform.Operation {
+	return platform.Operation{Build: platform.Build(New, m), Reads: []tables.Table{tables.Practitioners}, Writes: []tables.Table{tables.Practitioners}}
 }
 
 // Availability tells whether a practitioner has a free slot in a window.
@@ -136,11 +103,7 @@ func (h *Handlers) Create(w http.ResponseWriter, r *http.Request) error {
 
 // Get serves getPractitioner.
 func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) error {
-	caller, err := auth.FromRequest(r)
-	if err != nil {
-		return err
-	}
-	id, err := lambdahttp.PathID(r, "practitionerId")
+	caller, id, err := lambdahttp.Target(r, "practitionerId")
 	if err != nil {
 		return err
 	}
@@ -178,11 +141,7 @@ type decisionJSON struct {
 
 // Verify serves verifyPractitioner.
 func (h *Handlers) Verify(w http.ResponseWriter, r *http.Request) error {
-	caller, err := auth.FromRequest(r)
-	if err != nil {
-		return err
-	}
-	id, err := lambdahttp.PathID(r, "practitionerId")
+	caller, id, err := lambdahttp.Target(r, "practitionerId")
 	if err != nil {
 		return err
 	}

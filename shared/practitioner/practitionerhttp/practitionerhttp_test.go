@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"ohcs/shared/lambdahttp/lambdahttptest"
-	"ohcs/shared/practitioner/practitionerhttp"
+	"ohcs/shared/operations"
 )
 
 const body = `{"fullName":"Ana Cossa","phone":"+258841234567","email":"ana@example.org",
@@ -20,7 +20,7 @@ const body = `{"fullName":"Ana Cossa","phone":"+258841234567","email":"ana@examp
 func TestHandlersEnforceTheContract(t *testing.T) {
 	e := lambdahttptest.Env(t)
 	build := func(op string) http.Handler {
-		h, err := practitionerhttp.Registry().Build(op, e)
+		h, err := operations.All().Build(op, e)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -22,46 +22,19 @@ import (
 	"ohcs/shared/validate"
 )
 
-// Registry maps the operations of this package to their handlers; a
-// function links only its own (its main calls that operation's func).
-func Registry() platform.Registry {
-	return platform.Registry{
-		"createOrganization":      CreateOrganization(),
-		"addMembership":           AddMembership(),
-		"removeMembership":        RemoveMembership(),
-		"listOrganizationMembers": ListOrganizationMembers(),
-		"listMyMemberships":       ListMyMemberships(),
-	}
-}
-
-// CreateOrganization is the createOrganization operation: its handler and its tables.
+// The operations, a function each: a function's main calls its own, and
+// links that handler alone.
 func CreateOrganization() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.CreateOrganization }, tables.Registry)
+	return op((*Handlers).CreateOrganization, tables.Registry)
 }
+func AddMembership() platform.Operation           { return op((*Handlers).AddMembership, tables.Registry) }
+func RemoveMembership() platform.Operation        { return op((*Handlers).RemoveMembership, tables.Registry) }
+func ListOrganizationMembers() platform.Operation { return op((*Handlers).Members) }
+func ListMyMemberships() platform.Operation       { return op((*Handlers).MyMemberships) }
 
-// AddMembership is the addMembership operation: its handler and its tables.
-func AddMembership() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.AddMembership }, tables.Registry)
-}
-
-// RemoveMembership is the removeMembership operation: its handler and its tables.
-func RemoveMembership() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.RemoveMembership }, tables.Registry)
-}
-
-// ListOrganizationMembers is the listOrganizationMembers operation: its handler and its tables.
-func ListOrganizationMembers() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.Members })
-}
-
-// ListMyMemberships is the listMyMemberships operation: its handler and its tables.
-func ListMyMemberships() platform.Operation {
-	return op(func(h *Handlers) platform.HandlerFunc { return h.MyMemberships })
-}
-
-func op(pick func(*Handlers) platform.HandlerFunc, writes ...tables.Table) platform.Operation {
+func op(m platform.Method[*Handlers], writes ...tables.Table) platform.Operation {
 	return platform.Operation{
-		Build:  func(env *platform.Env) (http.Handler, error) { return platform.Handle(pick(New(env))), nil },
+		Build:  platform.Build(New, m),
 		Reads:  []tables.Table{tables.Registry, tables.People, tables.Practitioners},
 		Writes: writes,
 	}
@@ -101,16 +74,13 @@ func membershipOut(m registry.Membership) membershipJSON {
 
 // CreateOrganization serves createOrganization.
 func (h *Handlers) CreateOrganization(w http.ResponseWriter, r *http.Request) error {
-	if _, err := auth.FromRequest(r); err != nil {
-		return err
-	}
 	var in struct {
 		Name    string       `json:"name"`
 		Kind    string       `json:"kind"`
 		Address *addressJSON `json:"address"`
 		Country string       `json:"country"`
 	}
-	if err := jsonio.Decode(r, &in); err != nil {
+	if _, err := lambdahttp.Input(r, &in); err != nil {
 		return err
 	}
 	var l problem.FieldList
@@ -145,10 +115,7 @@ func (h *Handlers) CreateOrganization(w http.ResponseWriter, r *http.Request) er
 
 // AddMembership serves addMembership.
 func (h *Handlers) AddMembership(w http.ResponseWriter, r *http.Request) error {
-	if _, err := auth.FromRequest(r); err != nil {
-		return err
-	}
-	orgID, err := lambdahttp.PathID(r, "organizationId")
+	_, orgID, err := lambdahttp.Target(r, "organizationId")
 	if err != nil {
 		return err
 	}
@@ -181,10 +148,7 @@ func (h *Handlers) AddMembership(w http.ResponseWriter, r *http.Request) error {
 
 // RemoveMembership serves removeMembership.
 func (h *Handlers) RemoveMembership(w http.ResponseWriter, r *http.Request) error {
-	if _, err := auth.FromRequest(r); err != nil {
-		return err
-	}
-	orgID, err := lambdahttp.PathID(r, "organizationId")
+	_, orgID, err := lambdahttp.Target(r, "organizationId")
 	if err != nil {
 		return err
 	}
@@ -207,11 +171,7 @@ func (h *Handlers) RemoveMembership(w http.ResponseWriter, r *http.Request) erro
 // Members serves listOrganizationMembers: administrators see every member,
 // members of the organisation its practitioners, anyone else 404.
 func (h *Handlers) Members(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.FromRequest(r)
-	if err != nil {
-		return err
-	}
-	orgID, err := lambdahttp.PathID(r, "organizationId")
+	p, orgID, err := lambdahttp.Target(r, "organizationId")
 	if err != nil {
 		return err
 	}

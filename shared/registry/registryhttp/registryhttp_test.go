@@ -7,7 +7,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"ohcs/shared/lambdahttp/lambdahttptest"
-	"ohcs/shared/registry/registryhttp"
+	"ohcs/shared/operations"
 )
 
 // TestRegistryHandlers sends API Gateway events straight to the registry's
@@ -18,7 +18,7 @@ func TestRegistryHandlers(t *testing.T) {
 	n := 0
 	env.NewID = func() string { n++; return fmt.Sprintf("ORG%d", n) }
 	org := map[string]string{"organizationId": "ORG1"}
-	lambdahttptest.Run(t, env, registryhttp.Registry(), []lambdahttptest.Case{
+	lambdahttptest.Run(t, env, operations.All(), []lambdahttptest.Case{
 		{Name: "no claims", Op: "createOrganization", Method: "POST", Path: "/v1/organizations", Body: `{}`, Status: 401},
 		{Name: "not an administrator", Op: "createOrganization", Method: "POST", Path: "/v1/organizations", Caller: lambdahttptest.Practitioner,
 			Body: `{"name":"Clinic","kind":"facility","country":"MZ"}`, Status: 403},

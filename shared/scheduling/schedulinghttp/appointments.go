@@ -28,12 +28,9 @@ type bookJSON struct {
 
 // Book serves makeAppointment.
 func (h *Handlers) Book(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.FromRequest(r)
-	if err != nil {
-		return err
-	}
 	var in bookJSON
-	if err := jsonio.Decode(r, &in); err != nil {
+	p, err := lambdahttp.Input(r, &in)
+	if err != nil {
 		return err
 	}
 	var l problem.FieldList

@@ -14,7 +14,6 @@ import (
 	"ohcs/shared/app"
 
 	"ohcs/shared/access"
-	"ohcs/shared/auth"
 	"ohcs/shared/cursor"
 	"ohcs/shared/etag"
 	"ohcs/shared/idempotency"
@@ -27,70 +26,38 @@ import (
 	"ohcs/shared/tables"
 )
 
-// Registry maps the operations of this package to their handlers; a
-// function links only its own (its main calls that operation's func).
-func Registry() platform.Registry {
-	return platform.Registry{
-		"placeAvailabilitySchedule": PlaceAvailabilitySchedule(),
-		"listSchedules":             ListSchedules(),
-		"listAvailableSlots":        ListAvailableSlots(),
-		"makeAppointment":           MakeAppointment(),
-		"getAppointment":            GetAppointment(),
-		"listAppointments":          ListAppointments(),
-		"cancelAppointment":         CancelAppointment(),
-		"rescheduleAppointment":     RescheduleAppointment(),
-		"updateAppointmentStatus":   UpdateAppointmentStatus(),
-	}
-}
-
-// PlaceAvailabilitySchedule is the placeAvailabilitySchedule operation: its handler and its tables.
+// The operations, a function each: a function's main calls its own, and
+// links that handler alone.
 func PlaceAvailabilitySchedule() platform.Operation {
-	return op(func(h *Handlers) http.Handler { return platform.Handle(h.PlaceSchedule) }, false, tables.Scheduling)
+	return op((*Handlers).PlaceSchedule, false, tables.Scheduling)
 }
+func ListSchedules() platform.Operation      { return op((*Handlers).ListSchedules, false) }
+func ListAvailableSlots() platform.Operation { return op((*Handlers).Slots, false) }
 
-// ListSchedules is the listSchedules operation: its handler and its tables.
-func ListSchedules() platform.Operation {
-	return op(func(h *Handlers) http.Handler { return platform.Handle(h.ListSchedules) }, false)
-}
-
-// ListAvailableSlots is the listAvailableSlots operation: its handler and its tables.
-func ListAvailableSlots() platform.Operation {
-	return op(func(h *Handlers) http.Handler { return platform.Handle(h.Slots) }, false)
-}
-
-// MakeAppointment is the makeAppointment operation: its handler and its tables.
 func MakeAppointment() platform.Operation {
-	return op(func(h *Handlers) http.Handler {
-		return h.Idempotency.Wrap("makeAppointment", platform.Handle(h.Book))
-	}, true, tables.Scheduling, tables.Outbox, tables.Idempotency)
+	o := op((*Handlers).Book, true, tables.Scheduling, tables.Outbox, tables.Idempotency)
+	o.Build = platform.Build(New, (*Handlers).Book, once("makeAppointment"))
+	return o
 }
-
-// GetAppointment is the getAppointment operation: its handler and its tables.
-func GetAppointment() platform.Operation {
-	return op(func(h *Handlers) http.Handler { return platform.Handle(h.Get) }, true)
-}
-
-// ListAppointments is the listAppointments operation: its handler and its tables.
-func ListAppointments() platform.Operation {
-	return op(func(h *Handlers) http.Handler { return platform.Handle(h.List) }, true)
-}
-
-// CancelAppointment is the cancelAppointment operation: its handler and its tables.
+func GetAppointment() platform.Operation   { return op((*Handlers).Get, true) }
+func ListAppointments() platform.Operation { return op((*Handlers).List, true) }
 func CancelAppointment() platform.Operation {
-	return op(func(h *Handlers) http.Handler { return platform.Handle(h.Cancel) }, true, tables.Scheduling, tables.Outbox)
+	return op((*Handlers).Cancel, true, tables.Scheduling, tables.Outbox)
 }
-
-// RescheduleAppointment is the rescheduleAppointment operation: its handler and its tables.
 func RescheduleAppointment() platform.Operation {
-	return op(func(h *Handlers) http.Handler { return platform.Handle(h.Reschedule) }, true, tables.Scheduling, tables.Outbox)
+	return op((*Handlers).Reschedule, true, tables.Scheduling, tables.Outbox)
 }
-
-// UpdateAppointmentStatus is the updateAppointmentStatus operation: its handler and its tables.
 func UpdateAppointmentStatus() platform.Operation {
-	return op(func(h *Handlers) http.Handler { return platform.Handle(h.SetStatus) }, true, tables.Scheduling, tables.Outbox)
+	return op((*Handlers).SetStatus, true, tables.Scheduling, tables.Outbox)
 }
 
-func op(pick func(*Handlers) http.Handler, audited bool, writes ...tables.Table) platform.Operation {
+// once answers a retry of op with the same idempotency key from its first
+// reply.
+func once(op string) func(*Handlers, http.Handler) http.Handler {
+	return func(h *Handlers, next http.Handler) http.Handler { return h.Idempotency.Wrap(op, next) }
+}
+
+func op(m platform.Method[*Handlers], audited bool, writes ...tables.Table) platform.Operation {
 	reads := []tables.Table{tables.Scheduling, tables.Practitioners}
 	if audited {
 		reads = append(reads, tables.People, tables.Audit)
@@ -100,7 +67,7 @@ func op(pick func(*Handlers) http.Handler, audited bool, writes ...tables.Table)
 		reads = append(reads, tables.Idempotency)
 	}
 	return platform.Operation{
-		Build:  func(env *platform.Env) (http.Handler, error) { return pick(New(env)), nil },
+		Build:  platform.Build(New, m),
 		Reads:  reads,
 		Writes: writes,
 	}
@@ -136,11 +103,7 @@ func respond(w http.ResponseWriter, status int, a scheduling.Appointment) {
 
 // PlaceSchedule serves placeAvailabilitySchedule.
 func (h *Handlers) PlaceSchedule(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.FromRequest(r)
-	if err != nil {
-		return err
-	}
-	pid, err := lambdahttp.PathID(r, "practitionerId")
+	p, pid, err := lambdahttp.Target(r, "practitionerId")
 	if err != nil {
 		return err
 	}
@@ -163,11 +126,7 @@ func (h *Handlers) PlaceSchedule(w http.ResponseWriter, r *http.Request) error {
 
 // ListSchedules serves listSchedules.
 func (h *Handlers) ListSchedules(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.FromRequest(r)
-	if err != nil {
-		return err
-	}
-	pid, err := lambdahttp.PathID(r, "practitionerId")
+	p, pid, err := lambdahttp.Target(r, "practitionerId")
 	if err != nil {
 		return err
 	}
@@ -202,10 +161,7 @@ type url interface{ Get(string) string }
 
 // Slots serves listAvailableSlots.
 func (h *Handlers) Slots(w http.ResponseWriter, r *http.Request) error {
-	if _, err := auth.FromRequest(r); err != nil {
-		return err
-	}
-	pid, err := lambdahttp.PathID(r, "practitionerId")
+	_, pid, err := lambdahttp.Target(r, "practitionerId")
 	if err != nil {
 		return err
 	}

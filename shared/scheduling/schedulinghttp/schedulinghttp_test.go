@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"ohcs/shared/lambdahttp/lambdahttptest"
-	"ohcs/shared/scheduling/schedulinghttp"
+	"ohcs/shared/operations"
 )
 
 // TestSchedulingHandlers sends API Gateway events straight to the
@@ -13,7 +13,7 @@ import (
 func TestSchedulingHandlers(t *testing.T) {
 	env := lambdahttptest.Env(t)
 	p := map[string]string{"practitionerId": "P1"}
-	lambdahttptest.Run(t, env, schedulinghttp.Registry(), []lambdahttptest.Case{
+	lambdahttptest.Run(t, env, operations.All(), []lambdahttptest.Case{
 		{Name: "slots of a practitioner that does not exist", Op: "listAvailableSlots", Method: "GET", Path: "/v1/practitioners/P1/slots", Params: p,
 			Caller: lambdahttptest.Beneficiary, Query: map[string]string{"from": "2026-12-02T00:00:00Z", "to": "2026-12-03T00:00:00Z"}, Status: 404},
 		{Name: "slots with a bad window", Op: "listAvailableSlots", Method: "GET", Path: "/v1/practitioners/P1/slots", Params: p,
