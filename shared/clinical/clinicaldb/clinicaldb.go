@@ -23,11 +23,6 @@ import (
 	"ohcs/shared/tables"
 )
 
-// Attribute helpers of the store toolkit.
-var (
-	s = dynamo.S
-)
-
 // Store is the DynamoDB clinical store.
 type Store struct {
 	DB    *dynamodb.Client
@@ -50,10 +45,10 @@ func item(pk, list, sort string, v any, version int64, extra map[string]string) 
 	if err != nil {
 		return nil, fmt.Errorf("marshal: %w", err)
 	}
-	it := map[string]types.AttributeValue{tables.PK: s(pk), tables.SK: s("RECORD"), tables.GSI1PK: s(list), tables.GSI1SK: s(sort),
-		"data": s(string(data)), "version": &types.AttributeValueMemberN{Value: strconv.FormatInt(version, 10)}}
+	it := map[string]types.AttributeValue{tables.PK: dynamo.S(pk), tables.SK: dynamo.S("RECORD"), tables.GSI1PK: dynamo.S(list), tables.GSI1SK: dynamo.S(sort),
+		"data": dynamo.S(string(data)), "version": &types.AttributeValueMemberN{Value: strconv.FormatInt(version, 10)}}
 	for k, v := range extra {
-		it[k] = s(v)
+		it[k] = dynamo.S(v)
 	}
 	return it, nil
 }
@@ -112,7 +107,7 @@ func (st *Store) Record(ctx context.Context, c clinical.Consultation, entries []
 
 func (st *Store) get(ctx context.Context, pk string, dst any) error {
 	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table),
-		Key: map[string]types.AttributeValue{tables.PK: s(pk), tables.SK: s("RECORD")}, ConsistentRead: aws.Bool(true)})
+		Key: map[string]types.AttributeValue{tables.PK: dynamo.S(pk), tables.SK: dynamo.S("RECORD")}, ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return dynamo.Err(err, "get clinical record")
 	}
@@ -173,14 +168,14 @@ func list[T any](ctx context.Context, st *Store, name string, q clinical.ListQue
 	keys := []string{tables.PK, tables.SK, tables.GSI1PK, tables.GSI1SK}
 	in := &dynamodb.QueryInput{TableName: aws.String(st.Table), IndexName: aws.String(tables.GSI1.Name), ScanIndexForward: aws.Bool(false),
 		KeyConditionExpression:    aws.String("gsi1pk = :pk AND gsi1sk >= :since"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s("BENEFICIARY#" + q.BeneficiaryID + "#" + name), ":since": s("0")}}
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S("BENEFICIARY#" + q.BeneficiaryID + "#" + name), ":since": dynamo.S("0")}}
 	if !q.Since.IsZero() {
-		in.ExpressionAttributeValues[":since"] = s(q.Since.UTC().Format(stamp))
+		in.ExpressionAttributeValues[":since"] = dynamo.S(q.Since.UTC().Format(stamp))
 	}
 	if filterValue != "" {
 		in.FilterExpression = aws.String("#f = :f")
 		in.ExpressionAttributeNames = map[string]string{"#f": filterAttr}
-		in.ExpressionAttributeValues[":f"] = s(filterValue)
+		in.ExpressionAttributeValues[":f"] = dynamo.S(filterValue)
 	}
 	raw, next, err := dynamo.Page(ctx, st.DB, in, keys, q.Limit, q.After, filterValue != "", "list clinical records")
 	if err != nil {

@@ -30,14 +30,6 @@ import (
 	"ohcs/shared/tables"
 )
 
-// Attribute helpers of the store toolkit.
-var (
-	s   = dynamo.S
-	key = dynamo.Key
-	n   = dynamo.N
-	num = dynamo.Num
-)
-
 // Store is the DynamoDB donation store.
 type Store struct {
 	DB          *dynamodb.Client
@@ -81,10 +73,10 @@ func (st *Store) CreateCampaign(ctx context.Context, c donation.Campaign) error 
 	if err != nil {
 		return fmt.Errorf("marshal campaign: %w", err)
 	}
-	for k, v := range key("CAMPAIGN#"+c.ID, "CAMPAIGN") {
+	for k, v := range dynamo.Key("CAMPAIGN#"+c.ID, "CAMPAIGN") {
 		item[k] = v
 	}
-	item[tables.GSI1PK], item[tables.GSI1SK] = s("CAMPAIGNS"), s(dynamo.Time(c.CreatedAt)+"#"+c.ID)
+	item[tables.GSI1PK], item[tables.GSI1SK] = dynamo.S("CAMPAIGNS"), dynamo.S(dynamo.Time(c.CreatedAt)+"#"+c.ID)
 	return dynamo.Err(dynamo.PutNew(ctx, st.DB, st.Table, item, "pk", "sk"), "create campaign")
 }
 
@@ -101,7 +93,7 @@ func decodeCampaign(item map[string]types.AttributeValue) (donation.Campaign, er
 
 // GetCampaign reads a campaign with its totals.
 func (st *Store) GetCampaign(ctx context.Context, id string) (donation.Campaign, error) {
-	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table), Key: key("CAMPAIGN#"+id, "CAMPAIGN"), ConsistentRead: aws.Bool(true)})
+	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table), Key: dynamo.Key("CAMPAIGN#"+id, "CAMPAIGN"), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return donation.Campaign{}, dynamo.Err(err, "get campaign")
 	}
@@ -116,7 +108,7 @@ func (st *Store) page(ctx context.Context, pk string, limit int, after map[strin
 	keys := []string{tables.PK, tables.SK, tables.GSI1PK, tables.GSI1SK}
 	in := &dynamodb.QueryInput{TableName: aws.String(st.Table), IndexName: aws.String(tables.GSI1.Name),
 		KeyConditionExpression:    aws.String("gsi1pk = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(pk)},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S(pk)},
 		ScanIndexForward:          aws.Bool(false)}
 	return dynamo.Page(ctx, st.DB, in, keys, limit, after, false, "list")
 }
@@ -161,10 +153,10 @@ func giftItemOf(g donation.Gift) (map[string]types.AttributeValue, error) {
 	if err != nil {
 		return nil, fmt.Errorf("marshal gift: %w", err)
 	}
-	for k, v := range key("DONATION#"+g.ID, "DONATION") {
+	for k, v := range dynamo.Key("DONATION#"+g.ID, "DONATION") {
 		item[k] = v
 	}
-	item[tables.GSI1PK], item[tables.GSI1SK] = s("DONOR#"+g.DonorID), s(dynamo.Time(g.CreatedAt)+"#"+g.ID)
+	item[tables.GSI1PK], item[tables.GSI1SK] = dynamo.S("DONOR#"+g.DonorID), dynamo.S(dynamo.Time(g.CreatedAt)+"#"+g.ID)
 	return item, nil
 }
 
@@ -193,7 +185,7 @@ func condition(item map[string]types.AttributeValue, attr string, c int64) (*str
 	if item == nil {
 		return aws.String("attribute_not_exists(pk)"), nil
 	}
-	return aws.String(attr + " = :c"), map[string]types.AttributeValue{":c": n(c)}
+	return aws.String(attr + " = :c"), map[string]types.AttributeValue{":c": dynamo.N(c)}
 }
 
 func backoff(attempt int) {
@@ -220,8 +212,8 @@ func (st *Store) Give(ctx context.Context, g donation.Gift) (donation.Gift, erro
 // exists is the answer when the gift or the pledge is there already.
 func (st *Store) give(ctx context.Context, g donation.Gift, extra []types.TransactWriteItem, exists error) (donation.Gift, error) {
 	year := g.CreatedAt.UTC().Year()
-	counterKey := key(fmt.Sprintf("RECEIPTS#%d", year), "COUNTER")
-	markerKey := key("CAMPAIGN#"+g.CampaignID, "DONOR#"+g.DonorID)
+	counterKey := dynamo.Key(fmt.Sprintf("RECEIPTS#%d", year), "COUNTER")
+	markerKey := dynamo.Key("CAMPAIGN#"+g.CampaignID, "DONOR#"+g.DonorID)
 	var seen [2]int64
 	stuck := 0
 	for attempt := range retries {
@@ -233,7 +225,7 @@ func (st *Store) give(ctx context.Context, g donation.Gift, extra []types.Transa
 		if err != nil {
 			return donation.Gift{}, err
 		}
-		last, counted := num(counter["last"]), num(marker["count"])
+		last, counted := dynamo.Num(counter["last"]), dynamo.Num(marker["count"])
 		if attempt > 0 && seen == [2]int64{last, counted} {
 			if stuck++; stuck == 2 {
 				return donation.Gift{}, fmt.Errorf("give: the write fails against an unchanged receipt counter (%d) and donor marker (%d)", last, counted)
@@ -257,14 +249,14 @@ func (st *Store) give(ctx context.Context, g donation.Gift, extra []types.Transa
 		counterCond, counterVals := condition(counter, "#last", last)
 		markerCond, markerVals := condition(marker, "#count", counted)
 		counterItem, markerItem := maps(counterKey), maps(markerKey)
-		counterItem["last"], markerItem["count"] = n(last+1), n(counted+1)
+		counterItem["last"], markerItem["count"] = dynamo.N(last+1), dynamo.N(counted+1)
 		var tx dynamo.Tx
 		tx.Add("counter", types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: counterItem, ConditionExpression: counterCond,
 			ExpressionAttributeNames: names(counterCond, "#last", "last"), ExpressionAttributeValues: counterVals}})
-		tx.Add("campaign", types.TransactWriteItem{Update: &types.Update{TableName: aws.String(st.Table), Key: key("CAMPAIGN#"+g.CampaignID, "CAMPAIGN"),
+		tx.Add("campaign", types.TransactWriteItem{Update: &types.Update{TableName: aws.String(st.Table), Key: dynamo.Key("CAMPAIGN#"+g.CampaignID, "CAMPAIGN"),
 			UpdateExpression:          aws.String("ADD raisedAmount :amount, donorCount :donor"),
 			ConditionExpression:       aws.String("attribute_exists(pk) AND currency = :currency"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":amount": n(g.Amount), ":donor": n(newDonor), ":currency": s(g.Currency)}}})
+			ExpressionAttributeValues: map[string]types.AttributeValue{":amount": dynamo.N(g.Amount), ":donor": dynamo.N(newDonor), ":currency": dynamo.S(g.Currency)}}})
 		tx.Add("marker", types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: markerItem, ConditionExpression: markerCond,
 			ExpressionAttributeNames: names(markerCond, "#count", "count"), ExpressionAttributeValues: markerVals}})
 		tx.Add("gift", types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}})
@@ -308,7 +300,7 @@ func names(cond *string, placeholder, name string) map[string]string {
 
 // GetGift reads a gift.
 func (st *Store) GetGift(ctx context.Context, id string) (donation.Gift, error) {
-	item, err := st.get(ctx, key("DONATION#"+id, "DONATION"))
+	item, err := st.get(ctx, dynamo.Key("DONATION#"+id, "DONATION"))
 	if err != nil {
 		return donation.Gift{}, err
 	}
@@ -344,9 +336,9 @@ func (st *Store) SetStatus(ctx context.Context, old, updated donation.Gift) erro
 		return err
 	}
 	put := types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: item,
-		ConditionExpression: aws.String("version = :v"), ExpressionAttributeValues: map[string]types.AttributeValue{":v": n(old.Version)}}}
+		ConditionExpression: aws.String("version = :v"), ExpressionAttributeValues: map[string]types.AttributeValue{":v": dynamo.N(old.Version)}}}
 	leaves := old.Status.Counted() && !updated.Status.Counted()
-	markerKey := key("CAMPAIGN#"+old.CampaignID, "DONOR#"+old.DonorID)
+	markerKey := dynamo.Key("CAMPAIGN#"+old.CampaignID, "DONOR#"+old.DonorID)
 	for attempt := range retries {
 		var tx dynamo.Tx
 		tx.Add("gift", put)
@@ -355,18 +347,18 @@ func (st *Store) SetStatus(ctx context.Context, old, updated donation.Gift) erro
 			if err != nil {
 				return err
 			}
-			counted := num(marker["count"])
+			counted := dynamo.Num(marker["count"])
 			lostDonor := int64(0)
 			if counted <= 1 {
 				lostDonor = 1
 			}
-			tx.Add("campaign", types.TransactWriteItem{Update: &types.Update{TableName: aws.String(st.Table), Key: key("CAMPAIGN#"+old.CampaignID, "CAMPAIGN"),
+			tx.Add("campaign", types.TransactWriteItem{Update: &types.Update{TableName: aws.String(st.Table), Key: dynamo.Key("CAMPAIGN#"+old.CampaignID, "CAMPAIGN"),
 				UpdateExpression:          aws.String("ADD raisedAmount :amount, donorCount :donor"),
-				ExpressionAttributeValues: map[string]types.AttributeValue{":amount": n(-old.Amount), ":donor": n(-lostDonor)}}})
+				ExpressionAttributeValues: map[string]types.AttributeValue{":amount": dynamo.N(-old.Amount), ":donor": dynamo.N(-lostDonor)}}})
 			tx.Add("marker", types.TransactWriteItem{Update: &types.Update{TableName: aws.String(st.Table), Key: markerKey,
 				UpdateExpression: aws.String("SET #count = :next"), ConditionExpression: aws.String("#count = :c"),
 				ExpressionAttributeNames:  map[string]string{"#count": "count"},
-				ExpressionAttributeValues: map[string]types.AttributeValue{":next": n(max(counted-1, 0)), ":c": n(counted)}}})
+				ExpressionAttributeValues: map[string]types.AttributeValue{":next": dynamo.N(max(counted-1, 0)), ":c": dynamo.N(counted)}}})
 		}
 		err := tx.Run(ctx, st.DB)
 		switch {

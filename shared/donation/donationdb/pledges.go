@@ -35,10 +35,10 @@ func pledgeItem(p donation.Pledge) (map[string]types.AttributeValue, error) {
 	delete(tmpl, tables.GSI1PK)
 	delete(tmpl, tables.GSI1SK)
 	item["gift"] = &types.AttributeValueMemberM{Value: tmpl}
-	for k, v := range key("PLEDGE#"+p.ID, "PLEDGE") {
+	for k, v := range dynamo.Key("PLEDGE#"+p.ID, "PLEDGE") {
 		item[k] = v
 	}
-	item[tables.GSI1PK], item[tables.GSI1SK] = s("PLEDGES"), s(dynamo.Time(p.NextDueAt)+"#"+p.ID)
+	item[tables.GSI1PK], item[tables.GSI1SK] = dynamo.S("PLEDGES"), dynamo.S(dynamo.Time(p.NextDueAt)+"#"+p.ID)
 	return item, nil
 }
 
@@ -46,7 +46,7 @@ func pledgeItem(p donation.Pledge) (map[string]types.AttributeValue, error) {
 func (st *Store) DuePledges(ctx context.Context, now time.Time, limit int) ([]donation.Pledge, error) {
 	out, err := st.DB.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(st.Table), IndexName: aws.String(tables.GSI1.Name),
 		KeyConditionExpression:    aws.String("gsi1pk = :pk AND gsi1sk <= :now"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s("PLEDGES"), ":now": s(dynamo.Time(now) + "#~")},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S("PLEDGES"), ":now": dynamo.S(dynamo.Time(now) + "#~")},
 		Limit:                     aws.Int32(int32(limit))})
 	if err != nil {
 		return nil, dynamo.Err(err, "due pledges")
@@ -81,16 +81,16 @@ func (st *Store) GiveFromPledge(ctx context.Context, p donation.Pledge, g donati
 	}
 	extra := []types.TransactWriteItem{{Put: &types.Put{TableName: aws.String(st.Table), Item: item,
 		ConditionExpression:       aws.String("nextDueAt = :due"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":due": s(dynamo.Time(p.NextDueAt))}}}}
+		ExpressionAttributeValues: map[string]types.AttributeValue{":due": dynamo.S(dynamo.Time(p.NextDueAt))}}}}
 	return st.give(ctx, g, extra, problem.New(problem.Conflict, "this month's gift of pledge %s exists", p.ID))
 }
 
 // EndPledge deletes a pledge still at the due date it was read with; one
 // already moved on or ended is left as it is.
 func (st *Store) EndPledge(ctx context.Context, p donation.Pledge) error {
-	_, err := st.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(st.Table), Key: key("PLEDGE#"+p.ID, "PLEDGE"),
+	_, err := st.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(st.Table), Key: dynamo.Key("PLEDGE#"+p.ID, "PLEDGE"),
 		ConditionExpression:       aws.String("nextDueAt = :due"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":due": s(dynamo.Time(p.NextDueAt))}})
+		ExpressionAttributeValues: map[string]types.AttributeValue{":due": dynamo.S(dynamo.Time(p.NextDueAt))}})
 	if dynamo.IsConditionFailed(err) {
 		return nil
 	}

@@ -29,12 +29,6 @@ import (
 	"ohcs/shared/problem"
 )
 
-// Attribute helpers of the store toolkit.
-var (
-	s   = dynamo.S
-	key = dynamo.Key
-)
-
 // Store is the DynamoDB knowledge store.
 type Store struct {
 	DB    *dynamodb.Client
@@ -86,7 +80,7 @@ func itemOf(a knowledge.Article, sk string) (map[string]types.AttributeValue, er
 	if err != nil {
 		return nil, fmt.Errorf("marshal article: %w", err)
 	}
-	for k, v := range key("ARTICLE#"+a.ID, sk) {
+	for k, v := range dynamo.Key("ARTICLE#"+a.ID, sk) {
 		item[k] = v
 	}
 	return item, nil
@@ -152,12 +146,12 @@ func (st *Store) get(ctx context.Context, k map[string]types.AttributeValue, id 
 
 // Latest reads the latest version.
 func (st *Store) Latest(ctx context.Context, id string) (knowledge.Article, error) {
-	return st.get(ctx, key("ARTICLE#"+id, "LATEST"), id)
+	return st.get(ctx, dynamo.Key("ARTICLE#"+id, "LATEST"), id)
 }
 
 // Version reads one version.
 func (st *Store) Version(ctx context.Context, id string, v int64) (knowledge.Article, error) {
-	return st.get(ctx, key("ARTICLE#"+id, versionSK(v)), id)
+	return st.get(ctx, dynamo.Key("ARTICLE#"+id, versionSK(v)), id)
 }
 
 // Latests reads the latest versions of articles and, when AuthorGet is
@@ -169,7 +163,7 @@ func (st *Store) Latests(ctx context.Context, ids, authors []string) (map[string
 	var verified map[string]bool
 	var gets []dynamo.Get
 	for _, id := range ids {
-		gets = append(gets, dynamo.Get{Table: st.Table, Key: key("ARTICLE#"+id, "LATEST"), Found: func(_ context.Context, item map[string]types.AttributeValue) error {
+		gets = append(gets, dynamo.Get{Table: st.Table, Key: dynamo.Key("ARTICLE#"+id, "LATEST"), Found: func(_ context.Context, item map[string]types.AttributeValue) error {
 			if item == nil {
 				return nil
 			}
@@ -225,7 +219,7 @@ func (st *Store) Index(ctx context.Context, a knowledge.Article, postings map[st
 		writes = append(writes, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
 	}
 	for _, term := range stale {
-		writes = append(writes, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: key(termPK(lang, term), a.ID)}})
+		writes = append(writes, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: dynamo.Key(termPK(lang, term), a.ID)}})
 	}
 	for start := 0; start < len(writes); start += 25 {
 		req := map[string][]types.WriteRequest{st.Table: writes[start:min(len(writes), start+25)]}
@@ -251,7 +245,7 @@ func (st *Store) Postings(ctx context.Context, term string) ([]knowledge.Posting
 	var out []knowledge.Posting
 	page, err := st.DB.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(st.Table),
 		KeyConditionExpression:    aws.String("pk = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(termPK("", term))}})
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S(termPK("", term))}})
 	if err != nil {
 		return nil, dynamo.Err(err, "read postings")
 	}
@@ -272,7 +266,7 @@ func (st *Store) Postings(ctx context.Context, term string) ([]knowledge.Posting
 func (st *Store) Stats(ctx context.Context, langs []string) (int64, int64, error) {
 	var keys []map[string]types.AttributeValue
 	for _, lang := range langs {
-		keys = append(keys, key("STATS#"+lang, "STATS"))
+		keys = append(keys, dynamo.Key("STATS#"+lang, "STATS"))
 	}
 	num := func(item map[string]types.AttributeValue, name string) int64 {
 		if v, ok := item[name].(*types.AttributeValueMemberN); ok {
@@ -294,7 +288,7 @@ func (st *Store) Stats(ctx context.Context, langs []string) (int64, int64, error
 
 // AddStats adds to a partition's statistics.
 func (st *Store) AddStats(ctx context.Context, lang string, docs, length int64) error {
-	_, err := st.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(st.Table), Key: key("STATS#"+lang, "STATS"),
+	_, err := st.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(st.Table), Key: dynamo.Key("STATS#"+lang, "STATS"),
 		UpdateExpression: aws.String("ADD docs :d, #len :l"), ExpressionAttributeNames: map[string]string{"#len": "length"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":d": &types.AttributeValueMemberN{Value: strconv.FormatInt(docs, 10)},

@@ -29,12 +29,6 @@ import (
 	"ohcs/shared/tables"
 )
 
-// Attribute helpers of the store toolkit.
-var (
-	s   = dynamo.S
-	key = dynamo.Key
-)
-
 // Store is the DynamoDB notification store.
 type Store struct {
 	DB          *dynamodb.Client
@@ -71,7 +65,7 @@ func (st *Store) Create(ctx context.Context, n notification.Notification, outbox
 	if err != nil {
 		return fmt.Errorf("marshal notice: %w", err)
 	}
-	for k, v := range key("NOTIFICATION#"+n.ID, "NOTIFICATION") {
+	for k, v := range dynamo.Key("NOTIFICATION#"+n.ID, "NOTIFICATION") {
 		item[k] = v
 	}
 	var tx dynamo.Tx
@@ -93,7 +87,7 @@ func (st *Store) Create(ctx context.Context, n notification.Notification, outbox
 
 // Get reads a notice and its counters.
 func (st *Store) Get(ctx context.Context, id string) (notification.Notification, error) {
-	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table), Key: key("NOTIFICATION#"+id, "NOTIFICATION"), ConsistentRead: aws.Bool(true)})
+	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table), Key: dynamo.Key("NOTIFICATION#"+id, "NOTIFICATION"), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return notification.Notification{}, dynamo.Err(err, "get notice")
 	}
@@ -139,7 +133,7 @@ func (st *Store) add(ctx context.Context, id string, adds map[string]int) error 
 		vals[fmt.Sprintf(":v%d", i)] = &types.AttributeValueMemberN{Value: strconv.Itoa(n)}
 		i++
 	}
-	_, err := st.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(st.Table), Key: key("NOTIFICATION#"+id, "NOTIFICATION"),
+	_, err := st.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(st.Table), Key: dynamo.Key("NOTIFICATION#"+id, "NOTIFICATION"),
 		UpdateExpression: aws.String("ADD " + strings.Join(parts, ", ")), ExpressionAttributeValues: vals})
 	return dynamo.Err(err, "count delivery")
 }
@@ -150,7 +144,7 @@ func (st *Store) AddRecipients(ctx context.Context, id string, n int) error {
 }
 
 func deliveryKey(id, recipient string, ch notification.Channel) map[string]types.AttributeValue {
-	return key("NOTIFICATION#"+id, "DELIVERY#"+recipient+"#"+string(ch))
+	return dynamo.Key("NOTIFICATION#"+id, "DELIVERY#"+recipient+"#"+string(ch))
 }
 
 // Claim creates the delivery row, takes up one released after a failed
@@ -160,8 +154,8 @@ func (st *Store) Claim(ctx context.Context, id, recipient string, ch notificatio
 		UpdateExpression:         aws.String("SET #s = :sending, claimedAt = :now"),
 		ConditionExpression:      aws.String("attribute_not_exists(pk) OR #s = :retry OR (#s = :sending AND claimedAt < :stale)"),
 		ExpressionAttributeNames: map[string]string{"#s": "status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":sending": s("sending"), ":retry": s("retry"),
-			":now": s(dynamo.Time(now)), ":stale": s(dynamo.Time(staleBefore))}})
+		ExpressionAttributeValues: map[string]types.AttributeValue{":sending": dynamo.S("sending"), ":retry": dynamo.S("retry"),
+			":now": dynamo.S(dynamo.Time(now)), ":stale": dynamo.S(dynamo.Time(staleBefore))}})
 	if !dynamo.IsConditionFailed(err) {
 		return err == nil, dynamo.Err(err, "claim delivery")
 	}
@@ -182,8 +176,8 @@ func (st *Store) Settle(ctx context.Context, id, recipient string, ch notificati
 	tx.Add("delivery", types.TransactWriteItem{Update: &types.Update{TableName: aws.String(st.Table), Key: deliveryKey(id, recipient, ch),
 		UpdateExpression: aws.String("SET #s = :s"), ConditionExpression: aws.String("#s = :sending"),
 		ExpressionAttributeNames:  map[string]string{"#s": "status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":s": s(status), ":sending": s("sending")}}})
-	tx.Add("count", types.TransactWriteItem{Update: &types.Update{TableName: aws.String(st.Table), Key: key("NOTIFICATION#"+id, "NOTIFICATION"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":s": dynamo.S(status), ":sending": dynamo.S("sending")}}})
+	tx.Add("count", types.TransactWriteItem{Update: &types.Update{TableName: aws.String(st.Table), Key: dynamo.Key("NOTIFICATION#"+id, "NOTIFICATION"),
 		UpdateExpression:          aws.String("ADD #c :one"),
 		ExpressionAttributeNames:  map[string]string{"#c": "c_" + string(ch) + "_" + status},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":one": &types.AttributeValueMemberN{Value: "1"}}}})
@@ -199,7 +193,7 @@ func (st *Store) Release(ctx context.Context, id, recipient string, ch notificat
 	out, err := st.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(st.Table), Key: deliveryKey(id, recipient, ch),
 		UpdateExpression: aws.String("SET #s = :retry ADD attempts :one"), ConditionExpression: aws.String("#s = :sending"),
 		ExpressionAttributeNames: map[string]string{"#s": "status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":retry": s("retry"), ":sending": s("sending"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":retry": dynamo.S("retry"), ":sending": dynamo.S("sending"),
 			":one": &types.AttributeValueMemberN{Value: "1"}},
 		ReturnValues: types.ReturnValueUpdatedNew})
 	if dynamo.IsConditionFailed(err) {
@@ -231,10 +225,10 @@ func (st *Store) PutInbox(ctx context.Context, sub string, it notification.Inbox
 	if err != nil {
 		return err
 	}
-	for k, v := range key("INBOX#"+sub, "NOTIFICATION#"+it.NotificationID) {
+	for k, v := range dynamo.Key("INBOX#"+sub, "NOTIFICATION#"+it.NotificationID) {
 		item[k] = v
 	}
-	item[tables.GSI1PK], item[tables.GSI1SK] = s("INBOX#"+sub), s(dynamo.Time(it.CreatedAt)+"#"+it.NotificationID)
+	item[tables.GSI1PK], item[tables.GSI1SK] = dynamo.S("INBOX#"+sub), dynamo.S(dynamo.Time(it.CreatedAt)+"#"+it.NotificationID)
 	_, err = st.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")})
 	if dynamo.IsConditionFailed(err) {
 		return nil
@@ -257,7 +251,7 @@ func (st *Store) Inbox(ctx context.Context, sub string, unreadOnly bool, limit i
 	keys := []string{tables.PK, tables.SK, tables.GSI1PK, tables.GSI1SK}
 	in := &dynamodb.QueryInput{TableName: aws.String(st.Table), IndexName: aws.String(tables.GSI1.Name),
 		KeyConditionExpression: aws.String("gsi1pk = :pk"), ScanIndexForward: aws.Bool(false),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s("INBOX#" + sub)}}
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S("INBOX#" + sub)}}
 	if unreadOnly {
 		in.FilterExpression = aws.String("#read = :f")
 		in.ExpressionAttributeNames = map[string]string{"#read": "read"}
@@ -280,7 +274,7 @@ func (st *Store) Inbox(ctx context.Context, sub string, unreadOnly bool, limit i
 
 // MarkRead marks an inbox item read.
 func (st *Store) MarkRead(ctx context.Context, sub, id string) (notification.InboxItem, error) {
-	out, err := st.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(st.Table), Key: key("INBOX#"+sub, "NOTIFICATION#"+id),
+	out, err := st.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(st.Table), Key: dynamo.Key("INBOX#"+sub, "NOTIFICATION#"+id),
 		UpdateExpression: aws.String("SET #read = :t"), ConditionExpression: aws.String("attribute_exists(pk)"),
 		ExpressionAttributeNames: map[string]string{"#read": "read"}, ReturnValues: types.ReturnValueAllNew,
 		ExpressionAttributeValues: map[string]types.AttributeValue{":t": &types.AttributeValueMemberBOOL{Value: true}}})
@@ -303,7 +297,7 @@ type prefsItem struct {
 
 // Preferences reads a person's preferences.
 func (st *Store) Preferences(ctx context.Context, sub string) (notification.Preferences, error) {
-	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table), Key: key("PREFERENCES#"+sub, "PREFERENCES"), ConsistentRead: aws.Bool(true)})
+	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table), Key: dynamo.Key("PREFERENCES#"+sub, "PREFERENCES"), ConsistentRead: aws.Bool(true)})
 	if err != nil || out.Item == nil {
 		return notification.Preferences{}, dynamo.Err(err, "get preferences")
 	}
@@ -328,7 +322,7 @@ func (st *Store) PutPreferences(ctx context.Context, sub string, p notification.
 	if err != nil {
 		return err
 	}
-	for k, v := range key("PREFERENCES#"+sub, "PREFERENCES") {
+	for k, v := range dynamo.Key("PREFERENCES#"+sub, "PREFERENCES") {
 		item[k] = v
 	}
 	_, err = st.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(st.Table), Item: item})

@@ -38,7 +38,7 @@ type linkItem struct {
 }
 
 func linkKey(beneficiaryID, linkID string) map[string]types.AttributeValue {
-	return key("BENEFICIARY#"+beneficiaryID, "LINK#"+linkID)
+	return dynamo.Key("BENEFICIARY#"+beneficiaryID, "LINK#"+linkID)
 }
 
 func linkItemOf(l people.CareLink) (map[string]types.AttributeValue, error) {
@@ -55,9 +55,9 @@ func linkItemOf(l people.CareLink) (map[string]types.AttributeValue, error) {
 	if err != nil {
 		return nil, err
 	}
-	item[tables.GSI1PK] = s("CAREGIVER#" + l.CaregiverID + "#LINKS")
-	item[tables.GSI1SK] = s(dynamo.Time(l.CreatedAt) + "#" + l.ID)
-	item["caregiverId"] = s(l.CaregiverID)
+	item[tables.GSI1PK] = dynamo.S("CAREGIVER#" + l.CaregiverID + "#LINKS")
+	item[tables.GSI1SK] = dynamo.S(dynamo.Time(l.CreatedAt) + "#" + l.ID)
+	item["caregiverId"] = dynamo.S(l.CaregiverID)
 	return item, nil
 }
 
@@ -126,7 +126,7 @@ func (st *Store) LinksBetween(ctx context.Context, beneficiaryID, caregiverID st
 		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :link)"),
 		FilterExpression:       aws.String("caregiverId = :cg"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": s("BENEFICIARY#" + beneficiaryID), ":link": s("LINK#"), ":cg": s(caregiverID),
+			":pk": dynamo.S("BENEFICIARY#" + beneficiaryID), ":link": dynamo.S("LINK#"), ":cg": dynamo.S(caregiverID),
 		},
 		ConsistentRead: aws.Bool(true),
 	}
@@ -169,7 +169,7 @@ func (st *Store) LinksOfBeneficiary(ctx context.Context, beneficiaryID string, l
 		TableName:              aws.String(st.Table),
 		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :link)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": s("BENEFICIARY#" + beneficiaryID), ":link": s("LINK#"),
+			":pk": dynamo.S("BENEFICIARY#" + beneficiaryID), ":link": dynamo.S("LINK#"),
 		},
 	}, []string{tables.PK, tables.SK}, limit, after)
 }
@@ -180,7 +180,7 @@ func (st *Store) LinksOfCaregiver(ctx context.Context, caregiverID string, limit
 		TableName:                 aws.String(st.Table),
 		IndexName:                 aws.String(tables.GSI1.Name),
 		KeyConditionExpression:    aws.String("gsi1pk = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s("CAREGIVER#" + caregiverID + "#LINKS")},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S("CAREGIVER#" + caregiverID + "#LINKS")},
 	}, []string{tables.PK, tables.SK, tables.GSI1PK, tables.GSI1SK}, limit, after)
 }
 
@@ -189,7 +189,7 @@ func (st *Store) LinksOfCaregiver(ctx context.Context, caregiverID string, limit
 // revocation of a beneficiary is one get by its key, in the access
 // policy's batch.
 func revocationsKey(bid string) map[string]types.AttributeValue {
-	return key("BENEFICIARY#"+bid, "REVOCATIONS")
+	return dynamo.Key("BENEFICIARY#"+bid, "REVOCATIONS")
 }
 
 const revokedPrefix = "r_"
@@ -199,7 +199,7 @@ func (st *Store) PutRevocation(ctx context.Context, r people.Revocation) error {
 	_, err := st.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(st.Table), Key: revocationsKey(r.BeneficiaryID),
 		UpdateExpression:          aws.String("SET #at = :at"),
 		ExpressionAttributeNames:  map[string]string{"#at": revokedPrefix + r.PractitionerID},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":at": s(dynamo.Time(r.RevokedAt))}})
+		ExpressionAttributeValues: map[string]types.AttributeValue{":at": dynamo.S(dynamo.Time(r.RevokedAt))}})
 	return dynamo.Err(err, "put revocation")
 }
 

@@ -29,12 +29,6 @@ import (
 	"ohcs/shared/validate"
 )
 
-// Attribute helpers of the store toolkit.
-var (
-	s   = dynamo.S
-	key = dynamo.Key
-)
-
 // Store is the DynamoDB people store.
 type Store struct {
 	DB    *dynamodb.Client
@@ -133,7 +127,7 @@ func decodeProfile(item map[string]types.AttributeValue, what string, dst any) (
 // BeneficiaryGet is GetBeneficiary as one get of a batch read across
 // tables (dynamo.GetAll): done receives the beneficiary or NotFound.
 func (st *Store) BeneficiaryGet(id string, done func(people.Beneficiary, error)) dynamo.Get {
-	return dynamo.Get{Table: st.Table, Key: key("BENEFICIARY#"+id, "PROFILE"), Found: func(_ context.Context, item map[string]types.AttributeValue) error {
+	return dynamo.Get{Table: st.Table, Key: dynamo.Key("BENEFICIARY#"+id, "PROFILE"), Found: func(_ context.Context, item map[string]types.AttributeValue) error {
 		var it beneficiaryItem
 		v, err := decodeProfile(item, "beneficiary", &it)
 		if err != nil && !problem.Is(err, problem.NotFound) {
@@ -147,7 +141,7 @@ func (st *Store) BeneficiaryGet(id string, done func(people.Beneficiary, error))
 // CaregiverIDGet is CaregiverIDOf as one get of a batch read: done
 // receives the caregiver id of the account or NotFound.
 func (st *Store) CaregiverIDGet(sub string, done func(string, error)) dynamo.Get {
-	return dynamo.Get{Table: st.Table, Key: key("SUB#"+sub, "CAREGIVER"), Found: func(_ context.Context, item map[string]types.AttributeValue) error {
+	return dynamo.Get{Table: st.Table, Key: dynamo.Key("SUB#"+sub, "CAREGIVER"), Found: func(_ context.Context, item map[string]types.AttributeValue) error {
 		done(accountID(item))
 		return nil
 	}}
@@ -167,14 +161,14 @@ func accountID(item map[string]types.AttributeValue) (string, error) {
 func (st *Store) createWithAccount(ctx context.Context, item map[string]types.AttributeValue, sub, kind, id string) error {
 	// Profiles of a kind are listed by gsi1 (KIND#<kind>), for audiences
 	// such as "every beneficiary".
-	item[tables.GSI1PK], item[tables.GSI1SK] = s("KIND#"+kind), s(id)
+	item[tables.GSI1PK], item[tables.GSI1SK] = dynamo.S("KIND#"+kind), dynamo.S(id)
 	var tx dynamo.Tx
 	tx.Add("profile", types.TransactWriteItem{Put: &types.Put{
 		TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)"),
 	}})
 	if sub != "" {
-		acct := key("SUB#"+sub, kind)
-		acct["id"] = s(id)
+		acct := dynamo.Key("SUB#"+sub, kind)
+		acct["id"] = dynamo.S(id)
 		tx.Add("account", types.TransactWriteItem{Put: &types.Put{
 			TableName: aws.String(st.Table), Item: acct, ConditionExpression: aws.String("attribute_not_exists(pk)"),
 		}})
@@ -191,7 +185,7 @@ func (st *Store) createWithAccount(ctx context.Context, item map[string]types.At
 }
 
 func (st *Store) idOfAccount(ctx context.Context, sub, kind string) (string, error) {
-	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table), Key: key("SUB#"+sub, kind), ConsistentRead: aws.Bool(true)})
+	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table), Key: dynamo.Key("SUB#"+sub, kind), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return "", dynamo.Err(err, "get account")
 	}
@@ -249,7 +243,7 @@ func fromBeneficiaryItem(it beneficiaryItem, version int64) people.Beneficiary {
 // CreateBeneficiary stores a beneficiary and, for its own account, the
 // account row.
 func (st *Store) CreateBeneficiary(ctx context.Context, b people.Beneficiary) error {
-	item, err := withData(key("BENEFICIARY#"+b.ID, "PROFILE"), toBeneficiaryItem(b), b.Version)
+	item, err := withData(dynamo.Key("BENEFICIARY#"+b.ID, "PROFILE"), toBeneficiaryItem(b), b.Version)
 	if err != nil {
 		return err
 	}
@@ -259,7 +253,7 @@ func (st *Store) CreateBeneficiary(ctx context.Context, b people.Beneficiary) er
 // GetBeneficiary reads a beneficiary.
 func (st *Store) GetBeneficiary(ctx context.Context, id string) (people.Beneficiary, error) {
 	var it beneficiaryItem
-	v, err := st.get(ctx, key("BENEFICIARY#"+id, "PROFILE"), "beneficiary", &it)
+	v, err := st.get(ctx, dynamo.Key("BENEFICIARY#"+id, "PROFILE"), "beneficiary", &it)
 	if err != nil {
 		return people.Beneficiary{}, err
 	}
@@ -277,7 +271,7 @@ func (st *Store) BeneficiaryBySub(ctx context.Context, sub string) (people.Benef
 
 // UpdateBeneficiary writes updated if old's version is still stored.
 func (st *Store) UpdateBeneficiary(ctx context.Context, old, updated people.Beneficiary) error {
-	item, err := withData(key("BENEFICIARY#"+updated.ID, "PROFILE"), toBeneficiaryItem(updated), updated.Version)
+	item, err := withData(dynamo.Key("BENEFICIARY#"+updated.ID, "PROFILE"), toBeneficiaryItem(updated), updated.Version)
 	if err != nil {
 		return err
 	}
@@ -286,7 +280,7 @@ func (st *Store) UpdateBeneficiary(ctx context.Context, old, updated people.Bene
 
 // CreateCaregiver stores a caregiver and its account row.
 func (st *Store) CreateCaregiver(ctx context.Context, c people.Caregiver) error {
-	item, err := withData(key("CAREGIVER#"+c.ID, "PROFILE"), caregiverItem{
+	item, err := withData(dynamo.Key("CAREGIVER#"+c.ID, "PROFILE"), caregiverItem{
 		ID: c.ID, Sub: c.Sub, FullName: c.FullName, Phone: c.Phone, Email: c.Email,
 		CreatedAt: dynamo.Time(c.CreatedAt), UpdatedAt: dynamo.Time(c.UpdatedAt),
 	}, c.Version)
@@ -299,7 +293,7 @@ func (st *Store) CreateCaregiver(ctx context.Context, c people.Caregiver) error 
 // GetCaregiver reads a caregiver.
 func (st *Store) GetCaregiver(ctx context.Context, id string) (people.Caregiver, error) {
 	var it caregiverItem
-	v, err := st.get(ctx, key("CAREGIVER#"+id, "PROFILE"), "caregiver", &it)
+	v, err := st.get(ctx, dynamo.Key("CAREGIVER#"+id, "PROFILE"), "caregiver", &it)
 	if err != nil {
 		return people.Caregiver{}, err
 	}
@@ -323,7 +317,7 @@ func (st *Store) CaregiverBySub(ctx context.Context, sub string) (people.Caregiv
 
 // CreateDonor stores a donor and its account row.
 func (st *Store) CreateDonor(ctx context.Context, d people.Donor) error {
-	item, err := withData(key("DONOR#"+d.ID, "PROFILE"), donorItem{
+	item, err := withData(dynamo.Key("DONOR#"+d.ID, "PROFILE"), donorItem{
 		ID: d.ID, Sub: d.Sub, DisplayName: d.DisplayName, Email: d.Email, Country: d.Country,
 		AnonymousByDefault: d.AnonymousByDefault, CreatedAt: dynamo.Time(d.CreatedAt), UpdatedAt: dynamo.Time(d.UpdatedAt),
 	}, d.Version)
@@ -345,7 +339,7 @@ func (st *Store) DonorBySub(ctx context.Context, sub string) (people.Donor, erro
 // GetDonor reads a donor.
 func (st *Store) GetDonor(ctx context.Context, id string) (people.Donor, error) {
 	var it donorItem
-	v, err := st.get(ctx, key("DONOR#"+id, "PROFILE"), "donor", &it)
+	v, err := st.get(ctx, dynamo.Key("DONOR#"+id, "PROFILE"), "donor", &it)
 	if err != nil {
 		return people.Donor{}, err
 	}
@@ -359,11 +353,11 @@ func (st *Store) ProfileIDs(ctx context.Context, kind string, limit int, after m
 	keys := []string{tables.PK, tables.SK, tables.GSI1PK, tables.GSI1SK}
 	in := &dynamodb.QueryInput{TableName: aws.String(st.Table), IndexName: aws.String(tables.GSI1.Name),
 		KeyConditionExpression:    aws.String("gsi1pk = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s("KIND#" + kind)}, Limit: aws.Int32(int32(limit))}
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S("KIND#" + kind)}, Limit: aws.Int32(int32(limit))}
 	if after != nil {
 		in.ExclusiveStartKey = map[string]types.AttributeValue{}
 		for _, k := range keys {
-			in.ExclusiveStartKey[k] = s(after[k])
+			in.ExclusiveStartKey[k] = dynamo.S(after[k])
 		}
 	}
 	out, err := st.DB.Query(ctx, in)

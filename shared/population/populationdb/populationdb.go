@@ -21,12 +21,6 @@ import (
 	"ohcs/shared/tables"
 )
 
-// Attribute helpers of the store toolkit.
-var (
-	s   = dynamo.S
-	key = dynamo.Key
-)
-
 // Store is the DynamoDB population store.
 type Store struct {
 	DB          *dynamodb.Client
@@ -59,12 +53,12 @@ func (st *Store) Add(ctx context.Context, messageID, day string, scopes []string
 		values[fmt.Sprintf(":v%d", i)] = &types.AttributeValueMemberN{Value: strconv.FormatInt(t[k], 10)}
 	}
 	var tx dynamo.Tx
-	tx.Add("message", types.TransactWriteItem{Update: &types.Update{TableName: aws.String(st.OutboxTable), Key: key("MSG#"+messageID, "MSG"),
+	tx.Add("message", types.TransactWriteItem{Update: &types.Update{TableName: aws.String(st.OutboxTable), Key: dynamo.Key("MSG#"+messageID, "MSG"),
 		UpdateExpression:          aws.String("SET counted = :t"),
 		ConditionExpression:       aws.String("attribute_exists(pk) AND attribute_not_exists(counted)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":t": &types.AttributeValueMemberBOOL{Value: true}}}})
 	for _, scope := range scopes {
-		tx.Add("counter", types.TransactWriteItem{Update: &types.Update{TableName: aws.String(st.Table), Key: key("STATS#"+scope, "DAY#"+day),
+		tx.Add("counter", types.TransactWriteItem{Update: &types.Update{TableName: aws.String(st.Table), Key: dynamo.Key("STATS#"+scope, "DAY#"+day),
 			UpdateExpression: aws.String(expr), ExpressionAttributeNames: attrNames, ExpressionAttributeValues: values}})
 	}
 	err := tx.Run(ctx, st.DB)
@@ -80,7 +74,7 @@ func (st *Store) Sum(ctx context.Context, scope, from, to string) (population.Ta
 	p := dynamodb.NewQueryPaginator(st.DB, &dynamodb.QueryInput{TableName: aws.String(st.Table),
 		KeyConditionExpression: aws.String("pk = :pk AND sk BETWEEN :from AND :to"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": s("STATS#" + scope), ":from": s("DAY#" + from), ":to": s("DAY#" + to),
+			":pk": dynamo.S("STATS#" + scope), ":from": dynamo.S("DAY#" + from), ":to": dynamo.S("DAY#" + to),
 		}})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)

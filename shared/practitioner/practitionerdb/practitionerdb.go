@@ -33,11 +33,6 @@ import (
 	"ohcs/shared/tables"
 )
 
-// Attribute helpers of the store toolkit.
-var (
-	s = dynamo.S
-)
-
 // Store is the DynamoDB practitioner store.
 type Store struct {
 	DB    *dynamodb.Client
@@ -175,11 +170,11 @@ func fromData(d itemData) practitioner.Practitioner {
 }
 
 func profileKey(id string) map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{tables.PK: s("PRACTITIONER#" + id), tables.SK: s("PROFILE")}
+	return map[string]types.AttributeValue{tables.PK: dynamo.S("PRACTITIONER#" + id), tables.SK: dynamo.S("PROFILE")}
 }
 
 func subKey(sub string) map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{tables.PK: s("SUB#" + sub), tables.SK: s("PRACTITIONER")}
+	return map[string]types.AttributeValue{tables.PK: dynamo.S("SUB#" + sub), tables.SK: dynamo.S("PRACTITIONER")}
 }
 
 // subItem is the uniqueness row of p, carrying the profile as item holds
@@ -187,7 +182,7 @@ func subKey(sub string) map[string]types.AttributeValue {
 // profile's copy.
 func subItem(p practitioner.Practitioner, item map[string]types.AttributeValue) map[string]types.AttributeValue {
 	sub := subKey(p.Sub)
-	sub["practitionerId"] = s(p.ID)
+	sub["practitionerId"] = dynamo.S(p.ID)
 	sub["data"], sub["version"] = item["data"], item["version"]
 	return sub
 }
@@ -243,13 +238,13 @@ func nameKey(p practitioner.Practitioner) string {
 }
 
 func facetKey(id, facet string) map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{tables.PK: s("PRACTITIONER#" + id), tables.SK: s("FACET#" + facet)}
+	return map[string]types.AttributeValue{tables.PK: dynamo.S("PRACTITIONER#" + id), tables.SK: dynamo.S("FACET#" + facet)}
 }
 
 func facetItem(p practitioner.Practitioner, facet string, data types.AttributeValue) map[string]types.AttributeValue {
 	item := facetKey(p.ID, facet)
-	item[tables.GSI1PK] = s(facet)
-	item[tables.GSI1SK] = s(nameKey(p))
+	item[tables.GSI1PK] = dynamo.S(facet)
+	item[tables.GSI1SK] = dynamo.S(nameKey(p))
 	item["data"] = data
 	specs := make([]string, 0, len(p.Specialties))
 	for _, sp := range p.Specialties {

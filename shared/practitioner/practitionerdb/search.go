@@ -61,7 +61,7 @@ func (st *Store) Verified(ctx context.Context, limit int, after map[string]strin
 		IndexName:                 aws.String(tables.GSI1.Name),
 		KeyConditionExpression:    aws.String("#pk = :pk"),
 		ExpressionAttributeNames:  map[string]string{"#pk": tables.GSI1PK},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s("ALL")},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S("ALL")},
 	}
 	return st.page(ctx, in, limit, after, false, "list verified practitioners")
 }
@@ -70,12 +70,12 @@ func (st *Store) Verified(ctx context.Context, limit int, after map[string]strin
 func (st *Store) facetQuery(facet string, filters []string, values map[string]types.AttributeValue, namePrefix string) (*dynamodb.QueryInput, error) {
 	names := map[string]string{"#pk": tables.GSI1PK}
 	vals := maps.Clone(values)
-	vals[":pk"] = s(facet)
+	vals[":pk"] = dynamo.S(facet)
 	keyCond := "#pk = :pk"
 	if prefix := practitioner.Fold(namePrefix); prefix != "" {
 		keyCond += " AND begins_with(#sk, :prefix)"
 		names["#sk"] = tables.GSI1SK
-		vals[":prefix"] = s(prefix)
+		vals[":prefix"] = dynamo.S(prefix)
 	}
 	in := &dynamodb.QueryInput{
 		TableName:                 aws.String(st.Table),
@@ -183,18 +183,18 @@ func plan(q practitioner.Query, forced string) (string, []string, map[string]typ
 	}
 	if q.Specialty != "" && !use("SPEC#"+q.Specialty) {
 		filters = append(filters, "contains(specs, :spec)")
-		values[":spec"] = s(q.Specialty)
+		values[":spec"] = dynamo.S(q.Specialty)
 	}
 	if q.Language != "" {
 		lang := strings.ToLower(q.Language)
 		if !use("LANG#" + lang) {
 			filters = append(filters, "contains(langs, :lang)")
-			values[":lang"] = s(lang)
+			values[":lang"] = dynamo.S(lang)
 		}
 	}
 	if q.Mode != "" && !use("MODE#"+string(q.Mode)) {
 		filters = append(filters, "contains(modes, :mode)")
-		values[":mode"] = s(string(q.Mode))
+		values[":mode"] = dynamo.S(string(q.Mode))
 	}
 	use("ALL")
 	return facet, filters, values

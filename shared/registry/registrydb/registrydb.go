@@ -20,12 +20,6 @@ import (
 	"ohcs/shared/validate"
 )
 
-// Attribute helpers of the store toolkit.
-var (
-	s   = dynamo.S
-	key = dynamo.Key
-)
-
 // Store is the DynamoDB registry store.
 type Store struct {
 	DB    *dynamodb.Client
@@ -62,7 +56,7 @@ func (st *Store) CreateOrganization(ctx context.Context, o registry.Organization
 	if err != nil {
 		return fmt.Errorf("marshal organisation: %w", err)
 	}
-	for k, v := range key("ORGANIZATION#"+o.ID, "ORGANIZATION") {
+	for k, v := range dynamo.Key("ORGANIZATION#"+o.ID, "ORGANIZATION") {
 		item[k] = v
 	}
 	return dynamo.Err(dynamo.PutNew(ctx, st.DB, st.Table, item, "pk", "sk"), "create organisation")
@@ -70,7 +64,7 @@ func (st *Store) CreateOrganization(ctx context.Context, o registry.Organization
 
 // GetOrganization reads an organisation.
 func (st *Store) GetOrganization(ctx context.Context, id string) (registry.Organization, error) {
-	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table), Key: key("ORGANIZATION#"+id, "ORGANIZATION"), ConsistentRead: aws.Bool(true)})
+	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table), Key: dynamo.Key("ORGANIZATION#"+id, "ORGANIZATION"), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return registry.Organization{}, dynamo.Err(err, "get organisation")
 	}
@@ -95,10 +89,10 @@ func (st *Store) AddMembership(ctx context.Context, m registry.Membership) error
 		return fmt.Errorf("marshal membership: %w", err)
 	}
 	member := registry.Member{Type: m.MemberType, ID: m.MemberID}
-	for k, v := range key("ORGANIZATION#"+m.OrganizationID, memberSK(member)) {
+	for k, v := range dynamo.Key("ORGANIZATION#"+m.OrganizationID, memberSK(member)) {
 		item[k] = v
 	}
-	item[tables.GSI1PK], item[tables.GSI1SK] = s(memberSK(member)), s(m.OrganizationID)
+	item[tables.GSI1PK], item[tables.GSI1SK] = dynamo.S(memberSK(member)), dynamo.S(m.OrganizationID)
 	// The same request retried stores the same item (createdAt included):
 	// success; another request for the same member is a conflict.
 	err = dynamo.PutNew(ctx, st.DB, st.Table, item, "pk", "sk")
@@ -120,7 +114,7 @@ func decodeMember(item map[string]types.AttributeValue) (registry.Membership, er
 
 // RemoveMembership deletes a membership.
 func (st *Store) RemoveMembership(ctx context.Context, orgID string, member registry.Member) (registry.Membership, error) {
-	out, err := st.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(st.Table), Key: key("ORGANIZATION#"+orgID, memberSK(member)),
+	out, err := st.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(st.Table), Key: dynamo.Key("ORGANIZATION#"+orgID, memberSK(member)),
 		ConditionExpression: aws.String("attribute_exists(pk)"), ReturnValues: types.ReturnValueAllOld})
 	if dynamo.IsConditionFailed(err) {
 		return registry.Membership{}, problem.New(problem.NotFound, "no such membership")
@@ -139,10 +133,10 @@ func (st *Store) Members(ctx context.Context, orgID, memberType string, limit in
 	}
 	in := &dynamodb.QueryInput{TableName: aws.String(st.Table),
 		KeyConditionExpression:    aws.String("pk = :pk AND begins_with(sk, :p)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s("ORGANIZATION#" + orgID), ":p": s(prefix)},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S("ORGANIZATION#" + orgID), ":p": dynamo.S(prefix)},
 		Limit:                     aws.Int32(int32(limit + 1))}
 	if after != nil {
-		in.ExclusiveStartKey = key(after[tables.PK], after[tables.SK])
+		in.ExclusiveStartKey = dynamo.Key(after[tables.PK], after[tables.SK])
 	}
 	out, err := st.DB.Query(ctx, in)
 	if err != nil {
@@ -171,7 +165,7 @@ func (st *Store) MembershipsOf(ctx context.Context, member registry.Member) ([]r
 	var ms []registry.Membership
 	p := dynamodb.NewQueryPaginator(st.DB, &dynamodb.QueryInput{TableName: aws.String(st.Table), IndexName: aws.String(tables.GSI1.Name),
 		KeyConditionExpression:    aws.String("gsi1pk = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(memberSK(member))}})
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S(memberSK(member))}})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -190,7 +184,7 @@ func (st *Store) MembershipsOf(ctx context.Context, member registry.Member) ([]r
 
 // IsMember reads one membership.
 func (st *Store) IsMember(ctx context.Context, orgID string, member registry.Member) (bool, error) {
-	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table), Key: key("ORGANIZATION#"+orgID, memberSK(member)), ConsistentRead: aws.Bool(true)})
+	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table), Key: dynamo.Key("ORGANIZATION#"+orgID, memberSK(member)), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return false, dynamo.Err(err, "get membership")
 	}

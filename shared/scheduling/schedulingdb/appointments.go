@@ -51,10 +51,10 @@ func appointmentItemOf(a scheduling.Appointment) (map[string]types.AttributeValu
 	if err != nil {
 		return nil, fmt.Errorf("marshal appointment: %w", err)
 	}
-	item[tables.PK], item[tables.SK] = s("APPOINTMENT#"+a.ID), s("APPOINTMENT")
-	item[tables.GSI1PK], item[tables.GSI1SK] = s("PRACTITIONER#"+a.PractitionerID+"#APPOINTMENTS"), s(utc(a.Start)+"#"+a.ID)
-	item[tables.GSI2PK], item[tables.GSI2SK] = s("BENEFICIARY#"+a.BeneficiaryID+"#APPOINTMENTS"), s(utc(a.Start)+"#"+a.ID)
-	item["version"] = n(a.Version)
+	item[tables.PK], item[tables.SK] = dynamo.S("APPOINTMENT#"+a.ID), dynamo.S("APPOINTMENT")
+	item[tables.GSI1PK], item[tables.GSI1SK] = dynamo.S("PRACTITIONER#"+a.PractitionerID+"#APPOINTMENTS"), dynamo.S(utc(a.Start)+"#"+a.ID)
+	item[tables.GSI2PK], item[tables.GSI2SK] = dynamo.S("BENEFICIARY#"+a.BeneficiaryID+"#APPOINTMENTS"), dynamo.S(utc(a.Start)+"#"+a.ID)
+	item["version"] = dynamo.N(a.Version)
 	return item, nil
 }
 
@@ -66,7 +66,7 @@ func decodeAppointment(item map[string]types.AttributeValue) (scheduling.Appoint
 	a := scheduling.Appointment{ID: it.ID, PractitionerID: it.PractitionerID, BeneficiaryID: it.BeneficiaryID, SlotID: it.SlotID,
 		Start: parse(it.Start), End: parse(it.End), LocalDate: it.LocalDate, Mode: it.Mode, Status: scheduling.Status(it.Status),
 		BookedBy: it.BookedBy, BookedAt: parse(it.BookedAt), Reason: it.Reason, CancelReason: it.CancelReason,
-		CancelledBy: it.CancelledBy, CreatedAt: parse(it.CreatedAt), UpdatedAt: parse(it.UpdatedAt), Version: num(item["version"])}
+		CancelledBy: it.CancelledBy, CreatedAt: parse(it.CreatedAt), UpdatedAt: parse(it.UpdatedAt), Version: dynamo.Num(item["version"])}
 	if it.CancelledAt != "" {
 		a.CancelledAt = parse(it.CancelledAt)
 	}
@@ -76,7 +76,7 @@ func decodeAppointment(item map[string]types.AttributeValue) (scheduling.Appoint
 // Get reads an appointment.
 func (st *Store) Get(ctx context.Context, id string) (scheduling.Appointment, error) {
 	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table),
-		Key: key("APPOINTMENT#"+id, "APPOINTMENT"), ConsistentRead: aws.Bool(true)})
+		Key: dynamo.Key("APPOINTMENT#"+id, "APPOINTMENT"), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return scheduling.Appointment{}, dynamo.Err(err, "get appointment")
 	}
@@ -106,13 +106,13 @@ func (st *Store) List(ctx context.Context, q scheduling.AppointmentQuery) (sched
 		KeyConditionExpression:   aws.String("#pk = :pk AND #sk BETWEEN :from AND :to"),
 		ExpressionAttributeNames: map[string]string{"#pk": ix.PartitionKey, "#sk": ix.SortKey},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": s(pk), ":from": s(from), ":to": s(to),
+			":pk": dynamo.S(pk), ":from": dynamo.S(from), ":to": dynamo.S(to),
 		},
 	}
 	if q.Status != "" {
 		in.FilterExpression = aws.String("#status = :status")
 		in.ExpressionAttributeNames["#status"] = "status"
-		in.ExpressionAttributeValues[":status"] = s(string(q.Status))
+		in.ExpressionAttributeValues[":status"] = dynamo.S(string(q.Status))
 	}
 	raw, next, err := dynamo.Page(ctx, st.DB, in, keys, q.Limit, q.After, q.Status != "", "list appointments")
 	if err != nil {
@@ -134,7 +134,7 @@ func (st *Store) List(ctx context.Context, q scheduling.AppointmentQuery) (sched
 // consistent read (an index would answer eventually), so that a cancelled
 // appointment ends the relationship for the next read.
 func (st *Store) Care(ctx context.Context, bid string) ([]access.CareAppointment, error) {
-	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table), Key: key(bookingsKey(bid)), ConsistentRead: aws.Bool(true)})
+	out, err := st.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(st.Table), Key: dynamo.Key(bookingsKey(bid)), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return nil, dynamo.Err(err, "read care relationships")
 	}
@@ -145,7 +145,7 @@ func (st *Store) Care(ctx context.Context, bid string) ([]access.CareAppointment
 // relationship as a get of a batch across tables (dynamo.GetAll): the
 // access policy reads them with the beneficiary and the caller's rows.
 func (st *Store) CareGet(bid string, done func([]access.CareAppointment)) dynamo.Get {
-	return dynamo.Get{Table: st.Table, Key: key(bookingsKey(bid)), Found: func(_ context.Context, item map[string]types.AttributeValue) error {
+	return dynamo.Get{Table: st.Table, Key: dynamo.Key(bookingsKey(bid)), Found: func(_ context.Context, item map[string]types.AttributeValue) error {
 		done(slices.Collect(maps.Values(careEntries(item))))
 		return nil
 	}}
@@ -159,18 +159,18 @@ func (st *Store) Completion(a scheduling.Appointment, now time.Time) (appointmen
 	a.Status = scheduling.Completed
 	e, _ := careOf(a)
 	pk, sk := bookingsKey(a.BeneficiaryID)
-	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(st.Table), Key: key("APPOINTMENT#"+a.ID, "APPOINTMENT"),
+	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(st.Table), Key: dynamo.Key("APPOINTMENT#"+a.ID, "APPOINTMENT"),
 			UpdateExpression:         aws.String("SET #status = :completed, version = :next, updatedAt = :now"),
 			ConditionExpression:      aws.String("version = :v AND (#status = :booked OR #status = :completed)"),
 			ExpressionAttributeNames: map[string]string{"#status": "status"},
 			ExpressionAttributeValues: map[string]types.AttributeValue{
-				":completed": s(string(scheduling.Completed)), ":booked": s(string(scheduling.Booked)),
-				":v": n(a.Version), ":next": n(a.Version + 1), ":now": s(utc(now)),
-			}}}, types.TransactWriteItem{Update: &types.Update{TableName: aws.String(st.Table), Key: key(pk, sk),
+				":completed": dynamo.S(string(scheduling.Completed)), ":booked": dynamo.S(string(scheduling.Booked)),
+				":v": dynamo.N(a.Version), ":next": dynamo.N(a.Version + 1), ":now": dynamo.S(utc(now)),
+			}}}, types.TransactWriteItem{Update: &types.Update{TableName: aws.String(st.Table), Key: dynamo.Key(pk, sk),
 			// The bookings item's version moves, so that a change that read it
 			// before writes it again over this entry.
 			UpdateExpression:          aws.String("SET #care = :care ADD version :one"),
 			ExpressionAttributeNames:  map[string]string{"#care": carePrefix + a.ID},
-			ExpressionAttributeValues: map[string]types.AttributeValue{":care": s(careString(e)), ":one": n(1)},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":care": dynamo.S(careString(e)), ":one": dynamo.N(1)},
 		}}
 }

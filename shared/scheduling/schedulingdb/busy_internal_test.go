@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"ohcs/shared/access"
+	"ohcs/shared/dynamo"
 	"ohcs/shared/scheduling"
 	"ohcs/shared/tables"
 )
@@ -50,7 +51,7 @@ func TestBookingsOfOneDayMeetOnNoItem(t *testing.T) {
 	book := func(id, bid string, start time.Time, max int) (versioned []string, day string) {
 		a := scheduling.Appointment{ID: id, PractitionerID: "P", BeneficiaryID: bid, Start: start, End: start.Add(30 * time.Minute), LocalDate: "2027-03-29"}
 		for _, k := range readKeys(a, nil) {
-			if str(k[tables.SK]) == "DAY#2027-03-29" {
+			if dynamo.Str(k[tables.SK]) == "DAY#2027-03-29" {
 				t.Fatal("a booking reads the day's count")
 			}
 		}
@@ -63,9 +64,9 @@ func TestBookingsOfOneDayMeetOnNoItem(t *testing.T) {
 		for _, it := range tx.Items() {
 			switch {
 			case it.Put != nil:
-				versioned = append(versioned, str(it.Put.Item[tables.PK])+" "+str(it.Put.Item[tables.SK]))
+				versioned = append(versioned, dynamo.Str(it.Put.Item[tables.PK])+" "+dynamo.Str(it.Put.Item[tables.SK]))
 			case it.ConditionCheck != nil:
-				versioned = append(versioned, str(it.ConditionCheck.Key[tables.PK])+" "+str(it.ConditionCheck.Key[tables.SK]))
+				versioned = append(versioned, dynamo.Str(it.ConditionCheck.Key[tables.PK])+" "+dynamo.Str(it.ConditionCheck.Key[tables.SK]))
 			case it.Update != nil:
 				if it.Update.ConditionExpression != nil {
 					day = *it.Update.ConditionExpression
@@ -100,15 +101,15 @@ func TestCareEntriesAreDroppedWhenTheyHoldNoMore(t *testing.T) {
 	st := &Store{Table: "scheduling"}
 	now := time.Date(2028, 6, 1, 9, 0, 0, 0, time.UTC)
 	pk, sk := bookingsKey("B")
-	old := key(pk, sk)
-	old["version"] = n(3)
+	old := dynamo.Key(pk, sk)
+	old["version"] = dynamo.N(3)
 	for id, e := range map[string]access.CareAppointment{
 		"stale-booked":   {PractitionerID: "P", Start: now.Add(-access.BookedWindow - time.Hour), BookedAt: now.AddDate(0, -1, 0)},
 		"recent-booked":  {PractitionerID: "P", Start: now.Add(-access.BookedWindow + time.Hour), BookedAt: now.AddDate(0, -1, 0)},
 		"old-completed":  {PractitionerID: "P", Completed: true, Start: now.Add(-access.CompletedWindow - time.Hour), BookedAt: now.AddDate(-2, 0, 0)},
 		"year-completed": {PractitionerID: "Q", Completed: true, Start: now.Add(-access.CompletedWindow + time.Hour), BookedAt: now.AddDate(-1, 0, 0)},
 	} {
-		old[carePrefix+id] = s(careString(e))
+		old[carePrefix+id] = dynamo.S(careString(e))
 	}
 	c := st.begin(state{stateKey(pk, sk): old})
 	a := scheduling.Appointment{ID: "new", PractitionerID: "R", BeneficiaryID: "B", Status: scheduling.Booked,

@@ -29,7 +29,7 @@ func (st *Store) read(ctx context.Context, keys ...map[string]types.AttributeVal
 	seen := map[string]bool{}
 	var unique []map[string]types.AttributeValue
 	for _, k := range keys {
-		if id := stateKey(str(k[tables.PK]), str(k[tables.SK])); !seen[id] {
+		if id := stateKey(dynamo.Str(k[tables.PK]), dynamo.Str(k[tables.SK])); !seen[id] {
 			seen[id] = true
 			unique = append(unique, k)
 		}
@@ -40,7 +40,7 @@ func (st *Store) read(ctx context.Context, keys ...map[string]types.AttributeVal
 	}
 	out := state{}
 	for _, it := range items {
-		out[stateKey(str(it[tables.PK]), str(it[tables.SK]))] = it
+		out[stateKey(dynamo.Str(it[tables.PK]), dynamo.Str(it[tables.SK]))] = it
 	}
 	return out, nil
 }
@@ -73,7 +73,7 @@ func (c *change) item(pk, sk string) map[string]types.AttributeValue {
 
 // write replaces the item under its key, on the version read.
 func (c *change) write(role string, item map[string]types.AttributeValue) {
-	k := stateKey(str(item[tables.PK]), str(item[tables.SK]))
+	k := stateKey(dynamo.Str(item[tables.PK]), dynamo.Str(item[tables.SK]))
 	if _, ok := c.next[k]; !ok && !c.checks[k] {
 		c.order = append(c.order, k)
 	}
@@ -102,14 +102,14 @@ func (c *change) tx() *dynamo.Tx {
 	var tx dynamo.Tx
 	for _, k := range c.order {
 		pk, sk, _ := strings.Cut(k, "\x1f")
-		v := num(c.cur.get(pk, sk)["version"])
+		v := dynamo.Num(c.cur.get(pk, sk)["version"])
 		cond, vals := versioned(v)
 		if c.checks[k] {
-			tx.Add(c.roles[k], types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{TableName: aws.String(c.st.Table), Key: key(pk, sk),
+			tx.Add(c.roles[k], types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{TableName: aws.String(c.st.Table), Key: dynamo.Key(pk, sk),
 				ConditionExpression: cond, ExpressionAttributeValues: vals}})
 		} else {
 			item := maps.Clone(c.next[k])
-			item["version"] = n(v + 1)
+			item["version"] = dynamo.N(v + 1)
 			tx.Add(c.roles[k], types.TransactWriteItem{Put: &types.Put{TableName: aws.String(c.st.Table), Item: item,
 				ConditionExpression: cond, ExpressionAttributeValues: vals}})
 		}
@@ -133,7 +133,7 @@ func versioned(v int64) (*string, map[string]types.AttributeValue) {
 	if v == 0 {
 		return aws.String("attribute_not_exists(pk)"), nil
 	}
-	return aws.String("version = :v"), map[string]types.AttributeValue{":v": n(v)}
+	return aws.String("version = :v"), map[string]types.AttributeValue{":v": dynamo.N(v)}
 }
 
 func dayKey(pid, date string) (string, string) { return "PRACTITIONER#" + pid, "DAY#" + date }
@@ -147,13 +147,13 @@ func bookingsKey(bid string) (string, string) { return "BENEFICIARY#" + bid, "BO
 // and a full day fails the item named "day". Every booking counts, limit
 // or not, so that a limit set later counts the bookings made before it.
 func (c *change) countDay(pid, date string, delta int64, max int) {
-	u := &types.Update{TableName: aws.String(c.st.Table), Key: key(dayKey(pid, date)),
+	u := &types.Update{TableName: aws.String(c.st.Table), Key: dynamo.Key(dayKey(pid, date)),
 		UpdateExpression:          aws.String("ADD #count :d"),
 		ExpressionAttributeNames:  map[string]string{"#count": "count"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":d": n(delta)}}
+		ExpressionAttributeValues: map[string]types.AttributeValue{":d": dynamo.N(delta)}}
 	if delta > 0 && max > 0 {
 		u.ConditionExpression = aws.String("attribute_not_exists(#count) OR #count < :max")
-		u.ExpressionAttributeValues[":max"] = n(int64(max))
+		u.ExpressionAttributeValues[":max"] = dynamo.N(int64(max))
 	}
 	c.add("day", types.TransactWriteItem{Update: u})
 }
@@ -163,11 +163,11 @@ func (c *change) countDay(pid, date string, delta int64, max int) {
 // when it rolls a failed transaction back, and the table is unreadable
 // after (TestLosingBookingAfterLastCancellation).
 func (c *change) writeIntervals(role, pk, sk string, intervals map[string]interval) {
-	item := key(pk, sk)
+	item := dynamo.Key(pk, sk)
 	if len(intervals) > 0 {
 		m := map[string]types.AttributeValue{}
 		for id, iv := range intervals {
-			m[id] = s(ivString(iv))
+			m[id] = dynamo.S(ivString(iv))
 		}
 		item["intervals"] = &types.AttributeValueMemberM{Value: m}
 	}
@@ -199,7 +199,7 @@ func (c *change) setBooking(a scheduling.Appointment, iv interval, now time.Time
 	c.writeIntervals("bookings", pk, sk, intervals)
 	item := c.next[stateKey(pk, sk)]
 	for id, e := range care {
-		item[carePrefix+id] = s(careString(e))
+		item[carePrefix+id] = dynamo.S(careString(e))
 	}
 }
 
@@ -231,7 +231,7 @@ func careEntries(item map[string]types.AttributeValue) map[string]access.CareApp
 	out := map[string]access.CareAppointment{}
 	for name, v := range item {
 		id, ok := strings.CutPrefix(name, carePrefix)
-		parts := strings.Split(str(v), "|")
+		parts := strings.Split(dynamo.Str(v), "|")
 		if !ok || len(parts) != 4 {
 			continue
 		}
@@ -280,13 +280,13 @@ func (c *change) setBusy(pid, id string, iv interval, on bool) {
 // busy items of the time it moves from, if any. The day's count is
 // written without being read (countDay).
 func readKeys(a scheduling.Appointment, from *scheduling.Appointment) []map[string]types.AttributeValue {
-	keys := []map[string]types.AttributeValue{key(bookingsKey(a.BeneficiaryID))}
+	keys := []map[string]types.AttributeValue{dynamo.Key(bookingsKey(a.BeneficiaryID))}
 	for _, sk := range busyKeys(a.Start, a.End) {
-		keys = append(keys, key("PRACTITIONER#"+a.PractitionerID, sk))
+		keys = append(keys, dynamo.Key("PRACTITIONER#"+a.PractitionerID, sk))
 	}
 	if from != nil {
 		for _, sk := range busyKeys(from.Start, from.End) {
-			keys = append(keys, key("PRACTITIONER#"+from.PractitionerID, sk))
+			keys = append(keys, dynamo.Key("PRACTITIONER#"+from.PractitionerID, sk))
 		}
 	}
 	return keys
@@ -307,7 +307,7 @@ func intervalsOf(item map[string]types.AttributeValue) map[string]interval {
 	out := map[string]interval{}
 	if m, ok := item["intervals"].(*types.AttributeValueMemberM); ok {
 		for id, v := range m.Value {
-			out[id] = parseInterval(str(v))
+			out[id] = parseInterval(dynamo.Str(v))
 		}
 	}
 	return out

@@ -65,8 +65,8 @@ func (st *Store) PutSchedule(ctx context.Context, sc scheduling.Schedule) error 
 	if err != nil {
 		return fmt.Errorf("marshal schedule: %w", err)
 	}
-	item := key("PRACTITIONER#"+sc.PractitionerID, scheduleSK(sc))
-	item["data"], item["effectiveTo"] = data, s(sc.EffectiveTo)
+	item := dynamo.Key("PRACTITIONER#"+sc.PractitionerID, scheduleSK(sc))
+	item["data"], item["effectiveTo"] = data, dynamo.S(sc.EffectiveTo)
 	// A retried write that was stored the first time is the same item:
 	// success, not a 500.
 	return dynamo.Err(dynamo.PutNew(ctx, st.DB, st.Table, item, "pk", "sk"), "put schedule")
@@ -100,7 +100,7 @@ func (st *Store) Schedules(ctx context.Context, pid, from string) ([]scheduling.
 		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :p)"),
 		FilterExpression:       aws.String("effectiveTo >= :from"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": s("PRACTITIONER#" + pid), ":p": s("SCHEDULE#"), ":from": s(from),
+			":pk": dynamo.S("PRACTITIONER#" + pid), ":p": dynamo.S("SCHEDULE#"), ":from": dynamo.S(from),
 		},
 		ConsistentRead: aws.Bool(true),
 	}, func(item map[string]types.AttributeValue) error {
@@ -116,12 +116,12 @@ func (st *Store) ListSchedules(ctx context.Context, pid string, limit int, after
 	in := &dynamodb.QueryInput{
 		TableName:                 aws.String(st.Table),
 		KeyConditionExpression:    aws.String("pk = :pk AND begins_with(sk, :p)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s("PRACTITIONER#" + pid), ":p": s("SCHEDULE#")},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S("PRACTITIONER#" + pid), ":p": dynamo.S("SCHEDULE#")},
 		ScanIndexForward:          aws.Bool(false),
 		Limit:                     aws.Int32(int32(limit + 1)),
 	}
 	if after != nil {
-		in.ExclusiveStartKey = map[string]types.AttributeValue{tables.PK: s(after[tables.PK]), tables.SK: s(after[tables.SK])}
+		in.ExclusiveStartKey = map[string]types.AttributeValue{tables.PK: dynamo.S(after[tables.PK]), tables.SK: dynamo.S(after[tables.SK])}
 	}
 	out, err := st.DB.Query(ctx, in)
 	if err != nil {
@@ -132,7 +132,7 @@ func (st *Store) ListSchedules(ctx context.Context, pid string, limit int, after
 	if len(items) > limit {
 		items = items[:limit]
 		last := items[limit-1]
-		page.Next = map[string]string{tables.PK: str(last[tables.PK]), tables.SK: str(last[tables.SK])}
+		page.Next = map[string]string{tables.PK: dynamo.Str(last[tables.PK]), tables.SK: dynamo.Str(last[tables.SK])}
 	}
 	for _, item := range items {
 		sc, err := decodeSchedule(item)

@@ -46,15 +46,6 @@ import (
 	"ohcs/shared/tables"
 )
 
-// Attribute helpers of the store toolkit.
-var (
-	s   = dynamo.S
-	key = dynamo.Key
-	n   = dynamo.N
-	num = dynamo.Num
-	str = dynamo.Str
-)
-
 // Store is the DynamoDB scheduling store.
 type Store struct {
 	DB          *dynamodb.Client
@@ -120,7 +111,7 @@ func (st *Store) Claims(ctx context.Context, pid string, from, to time.Time) ([]
 		TableName:              aws.String(st.Table),
 		KeyConditionExpression: aws.String("pk = :pk AND sk BETWEEN :from AND :to"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": s("PRACTITIONER#" + pid), ":from": s(busySK(from)), ":to": s(busySK(to)),
+			":pk": dynamo.S("PRACTITIONER#" + pid), ":from": dynamo.S(busySK(from)), ":to": dynamo.S(busySK(to)),
 		},
 		ConsistentRead: aws.Bool(true),
 	}, func(item map[string]types.AttributeValue) error {
@@ -144,11 +135,11 @@ func (st *Store) DayCounts(ctx context.Context, pid, fromDate, toDate string) (m
 		TableName:              aws.String(st.Table),
 		KeyConditionExpression: aws.String("pk = :pk AND sk BETWEEN :from AND :to"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": s("PRACTITIONER#" + pid), ":from": s("DAY#" + fromDate), ":to": s("DAY#" + toDate),
+			":pk": dynamo.S("PRACTITIONER#" + pid), ":from": dynamo.S("DAY#" + fromDate), ":to": dynamo.S("DAY#" + toDate),
 		},
 		ConsistentRead: aws.Bool(true),
 	}, func(item map[string]types.AttributeValue) error {
-		out[strings.TrimPrefix(str(item[tables.SK]), "DAY#")] = int(num(item["count"]))
+		out[strings.TrimPrefix(dynamo.Str(item[tables.SK]), "DAY#")] = int(dynamo.Num(item["count"]))
 		return nil
 	})
 	return out, err
@@ -180,7 +171,7 @@ func (st *Store) Look(ctx context.Context, pid, bid string, iv scheduling.Interv
 	for _, k := range readKeys(scheduling.Appointment{PractitionerID: pid, BeneficiaryID: bid, Start: iv.Start, End: iv.End}, nil) {
 		gets = append(gets, dynamo.Get{Table: st.Table, Key: k, Found: func(_ context.Context, item map[string]types.AttributeValue) error {
 			if item != nil {
-				l.cur[stateKey(str(item[tables.PK]), str(item[tables.SK]))] = item
+				l.cur[stateKey(dynamo.Str(item[tables.PK]), dynamo.Str(item[tables.SK]))] = item
 			}
 			return nil
 		}})
@@ -309,7 +300,7 @@ func (st *Store) change(ctx context.Context, old, next scheduling.Appointment, m
 		return err
 	}
 	return optimistic(ctx, "the appointment is busy, retry", func() (bool, error) {
-		keys := []map[string]types.AttributeValue{key(bookingsKey(old.BeneficiaryID))}
+		keys := []map[string]types.AttributeValue{dynamo.Key(bookingsKey(old.BeneficiaryID))}
 		if free {
 			keys = readKeys(old, nil)
 		}
@@ -319,7 +310,7 @@ func (st *Store) change(ctx context.Context, old, next scheduling.Appointment, m
 		}
 		c := st.begin(cur)
 		c.add("appointment", types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("version = :v"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":v": n(old.Version)}}})
+			ExpressionAttributeValues: map[string]types.AttributeValue{":v": dynamo.N(old.Version)}}})
 		c.setBooking(next, interval{}, next.UpdatedAt)
 		if free {
 			c.setBusy(old.PractitionerID, old.ID, interval{Start: old.Start, End: old.End}, false)
@@ -354,7 +345,7 @@ func (st *Store) Reschedule(ctx context.Context, m scheduling.Move, msgs []sched
 			return false, err
 		}
 		c.add("appointment", types.TransactWriteItem{Put: &types.Put{TableName: aws.String(st.Table), Item: item, ConditionExpression: aws.String("version = :v"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":v": n(old.Version)}}})
+			ExpressionAttributeValues: map[string]types.AttributeValue{":v": dynamo.N(old.Version)}}})
 		c.setBusy(old.PractitionerID, old.ID, interval{Start: old.Start, End: old.End}, false)
 		c.setBusy(next.PractitionerID, next.ID, iv, true)
 		c.setBooking(next, iv, next.UpdatedAt)
