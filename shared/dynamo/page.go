@@ -90,3 +90,17 @@ func All(ctx context.Context, db *dynamodb.Client, in *dynamodb.QueryInput, acti
 	}
 	return nil
 }
+
+// Decode decodes items with decode, in their order; the first item that
+// does not decode ends it with its error.
+func Decode[T any](items []map[string]types.AttributeValue, decode func(map[string]types.AttributeValue) (T, error)) ([]T, error) {
+	var out []T
+	for _, it := range items {
+		v, err := decode(it)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}

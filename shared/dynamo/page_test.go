@@ -82,3 +82,26 @@ func TestAllReadsEveryPage(t *testing.T) {
 		t.Fatalf("read %v (%v); want the seven items in order", got, err)
 	}
 }
+
+// TestDecodeKeepsTheOrderAndStopsAtAnError: a page's items decode in the
+// order the query gave them; an item that does not decode is the error of
+// the whole, with no part of the page.
+func TestDecodeKeepsTheOrderAndStopsAtAnError(t *testing.T) {
+	items := []map[string]types.AttributeValue{{"n": dynamo.N(3)}, {"n": dynamo.N(1)}, {"n": dynamo.N(2)}}
+	num := func(it map[string]types.AttributeValue) (int64, error) {
+		if _, ok := it["n"]; !ok {
+			return 0, fmt.Errorf("no n")
+		}
+		return dynamo.Num(it["n"]), nil
+	}
+	got, err := dynamo.Decode(items, num)
+	if err != nil || fmt.Sprint(got) != "[3 1 2]" {
+		t.Fatalf("Decode: got %v, %v; want [3 1 2]", got, err)
+	}
+	if got, err := dynamo.Decode(append(items, map[string]types.AttributeValue{}), num); err == nil || got != nil {
+		t.Errorf("Decode of a bad item: got %v, %v; want its error and nothing", got, err)
+	}
+	if got, err := dynamo.Decode(nil, num); err != nil || len(got) != 0 {
+		t.Errorf("Decode of no items: got %v, %v", got, err)
+	}
+}

@@ -119,15 +119,8 @@ func (st *Store) ListCampaigns(ctx context.Context, limit int, after map[string]
 	if err != nil {
 		return donation.CampaignPage{}, err
 	}
-	page := donation.CampaignPage{Next: next}
-	for _, it := range items {
-		c, err := decodeCampaign(it)
-		if err != nil {
-			return page, err
-		}
-		page.Items = append(page.Items, c)
-	}
-	return page, nil
+	listed, err := dynamo.Decode(items, decodeCampaign)
+	return donation.CampaignPage{Items: listed, Next: next}, err
 }
 
 type giftItem struct {
@@ -316,15 +309,8 @@ func (st *Store) ListGifts(ctx context.Context, donorID string, limit int, after
 	if err != nil {
 		return donation.GiftPage{}, err
 	}
-	page := donation.GiftPage{Next: next}
-	for _, it := range items {
-		g, err := decodeGift(it)
-		if err != nil {
-			return page, err
-		}
-		page.Items = append(page.Items, g)
-	}
-	return page, nil
+	listed, err := dynamo.Decode(items, decodeGift)
+	return donation.GiftPage{Items: listed, Next: next}, err
 }
 
 // SetStatus stores the gift's new status; a gift that stops counting

@@ -261,15 +261,8 @@ func (st *Store) Inbox(ctx context.Context, sub string, unreadOnly bool, limit i
 	if err != nil {
 		return notification.InboxPage{}, err
 	}
-	page := notification.InboxPage{Next: next}
-	for _, item := range raw {
-		it, err := decodeInbox(item)
-		if err != nil {
-			return page, err
-		}
-		page.Items = append(page.Items, it)
-	}
-	return page, nil
+	listed, err := dynamo.Decode(raw, decodeInbox)
+	return notification.InboxPage{Items: listed, Next: next}, err
 }
 
 // MarkRead marks an inbox item read.

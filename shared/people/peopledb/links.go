@@ -152,15 +152,8 @@ func (st *Store) page(ctx context.Context, in *dynamodb.QueryInput, keys []strin
 	if err != nil {
 		return people.LinkPage{}, err
 	}
-	page := people.LinkPage{Next: next}
-	for _, item := range items {
-		l, err := decodeLink(item)
-		if err != nil {
-			return people.LinkPage{}, err
-		}
-		page.Items = append(page.Items, l)
-	}
-	return page, nil
+	listed, err := dynamo.Decode(items, decodeLink)
+	return people.LinkPage{Items: listed, Next: next}, err
 }
 
 // LinksOfBeneficiary pages through a beneficiary's links.

@@ -118,15 +118,8 @@ func (st *Store) List(ctx context.Context, q scheduling.AppointmentQuery) (sched
 	if err != nil {
 		return scheduling.AppointmentPage{}, err
 	}
-	page := scheduling.AppointmentPage{Next: next}
-	for _, item := range raw {
-		a, err := decodeAppointment(item)
-		if err != nil {
-			return page, err
-		}
-		page.Items = append(page.Items, a)
-	}
-	return page, nil
+	listed, err := dynamo.Decode(raw, decodeAppointment)
+	return scheduling.AppointmentPage{Items: listed, Next: next}, err
 }
 
 // Care reads the beneficiary's appointments that may hold a care
