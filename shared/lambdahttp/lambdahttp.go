@@ -269,3 +269,10 @@ func Input(r *http.Request, in any, serverOwned ...string) (auth.Principal, erro
 	}
 	return p, jsonio.DecodeExcept(r, in, serverOwned...)
 }
+
+// Versioned answers status with body and the ETag of version, as every
+// read or change of a versioned resource answers.
+func Versioned(w http.ResponseWriter, status int, version int64, body any) {
+	etag.Set(w, version)
+	jsonio.Write(w, status, body)
+}

@@ -18,8 +18,6 @@ import (
 	"ohcs/shared/auth"
 	"ohcs/shared/clinical"
 	"ohcs/shared/cursor"
-	"ohcs/shared/etag"
-	"ohcs/shared/jsonio"
 	"ohcs/shared/lambdahttp"
 	"ohcs/shared/paging"
 	"ohcs/shared/platform"
@@ -75,8 +73,7 @@ func New(env *platform.Env) *Handlers {
 }
 
 func send(w http.ResponseWriter, status int, version int64, v any) {
-	etag.Set(w, version)
-	jsonio.Write(w, status, v)
+	lambdahttp.Versioned(w, status, version, v)
 }
 
 // Record serves recordConsultation.

@@ -169,8 +169,7 @@ func (h *Handlers) CreateCampaign(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	w.Header().Set("Location", "/v1/campaigns/"+c.ID)
-	etag.Set(w, c.Version)
-	jsonio.Write(w, http.StatusCreated, campaignOut(c))
+	lambdahttp.Versioned(w, http.StatusCreated, c.Version, campaignOut(c))
 	return nil
 }
 
@@ -184,8 +183,7 @@ func (h *Handlers) GetCampaign(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	etag.Set(w, c.Version)
-	jsonio.Write(w, http.StatusOK, campaignOut(c))
+	lambdahttp.Versioned(w, http.StatusOK, c.Version, campaignOut(c))
 	return nil
 }
 
@@ -244,8 +242,7 @@ func (h *Handlers) Give(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Location", "/v1/donations/"+g.ID)
-	etag.Set(w, g.Version)
-	jsonio.Write(w, http.StatusCreated, giftOut(g))
+	lambdahttp.Versioned(w, http.StatusCreated, g.Version, giftOut(g))
 	return nil
 }
 
@@ -276,8 +273,7 @@ func (h *Handlers) GetGift(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	etag.Set(w, g.Version)
-	jsonio.Write(w, http.StatusOK, giftOut(g))
+	lambdahttp.Versioned(w, http.StatusOK, g.Version, giftOut(g))
 	return nil
 }
 
@@ -340,7 +336,6 @@ func (h *Handlers) SetStatus(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	etag.Set(w, g.Version)
-	jsonio.Write(w, http.StatusOK, giftOut(g))
+	lambdahttp.Versioned(w, http.StatusOK, g.Version, giftOut(g))
 	return nil
 }

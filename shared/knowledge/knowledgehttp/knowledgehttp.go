@@ -147,8 +147,7 @@ func out(a knowledge.Article) articleJSON {
 }
 
 func respond(w http.ResponseWriter, status int, a knowledge.Article) {
-	etag.Set(w, a.Version)
-	jsonio.Write(w, status, out(a))
+	lambdahttp.Versioned(w, status, a.Version, out(a))
 }
 
 // Share serves shareMedicalKnowledge.

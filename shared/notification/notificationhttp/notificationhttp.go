@@ -141,13 +141,9 @@ func (h *Handlers) Send(w http.ResponseWriter, r *http.Request) error {
 
 // Get serves getNotification: its sender only.
 func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.FromRequest(r)
+	p, id, err := lambdahttp.Target(r, "notificationId")
 	if err != nil {
 		return err
-	}
-	id := lambdahttp.PathParam(r, "notificationId")
-	if !validate.IsID(id) {
-		return problem.Field("notificationId", "is not an id")
 	}
 	n, err := h.Service.Sent(r.Context(), p.Sub, id)
 	if err != nil {
@@ -198,30 +194,14 @@ func (h *Handlers) Inbox(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := map[string]any{}
-	items := []map[string]any{}
-	for _, it := range page.Items {
-		items = append(items, inboxOut(it))
-	}
-	out["items"] = items
-	if next, err := paging.Next(h.Cursors, scope, page.Next); err != nil {
-		return err
-	} else if next != "" {
-		out["nextCursor"] = next
-	}
-	jsonio.Write(w, http.StatusOK, out)
-	return nil
+	return paging.Write(w, h.Cursors, scope, page.Items, page.Next, inboxOut)
 }
 
 // MarkRead serves markNotificationRead.
 func (h *Handlers) MarkRead(w http.ResponseWriter, r *http.Request) error {
-	p, err := auth.FromRequest(r)
+	p, id, err := lambdahttp.Target(r, "notificationId")
 	if err != nil {
 		return err
-	}
-	id := lambdahttp.PathParam(r, "notificationId")
-	if !validate.IsID(id) {
-		return problem.Field("notificationId", "is not an id")
 	}
 	it, err := h.Service.MarkRead(r.Context(), p.Sub, id)
 	if err != nil {

@@ -42,8 +42,7 @@ func (h *Handlers) Grant(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	etag.Set(w, link.Version)
-	jsonio.Write(w, http.StatusCreated, linkOut(link, h.Now()))
+	lambdahttp.Versioned(w, http.StatusCreated, link.Version, linkOut(link, h.Now()))
 	return nil
 }
 
@@ -78,8 +77,7 @@ func (h *Handlers) Revoke(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	etag.Set(w, link.Version)
-	jsonio.Write(w, http.StatusOK, linkOut(link, h.Now()))
+	lambdahttp.Versioned(w, http.StatusOK, link.Version, linkOut(link, h.Now()))
 	return nil
 }
 
@@ -126,8 +124,7 @@ func (h *Handlers) Respond(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	etag.Set(w, link.Version)
-	jsonio.Write(w, http.StatusOK, linkOut(link, h.Now()))
+	lambdahttp.Versioned(w, http.StatusOK, link.Version, linkOut(link, h.Now()))
 	return nil
 }
 

@@ -140,8 +140,7 @@ func (h *Handlers) CreateBeneficiary(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	w.Header().Set("Location", "/v1/beneficiaries/"+b.ID)
-	etag.Set(w, b.Version)
-	jsonio.Write(w, http.StatusCreated, beneficiaryOut(b, false))
+	lambdahttp.Versioned(w, http.StatusCreated, b.Version, beneficiaryOut(b, false))
 	return nil
 }
 
@@ -164,8 +163,7 @@ func (h *Handlers) GetBeneficiary(w http.ResponseWriter, r *http.Request) error 
 	}); err != nil {
 		return err
 	}
-	etag.Set(w, b.Version)
-	jsonio.Write(w, http.StatusOK, beneficiaryOut(b, d.DemographicsOnly))
+	lambdahttp.Versioned(w, http.StatusOK, b.Version, beneficiaryOut(b, d.DemographicsOnly))
 	return nil
 }
 
@@ -195,8 +193,7 @@ func (h *Handlers) UpdateBeneficiary(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	etag.Set(w, b.Version)
-	jsonio.Write(w, http.StatusOK, beneficiaryOut(b, false))
+	lambdahttp.Versioned(w, http.StatusOK, b.Version, beneficiaryOut(b, false))
 	return nil
 }
 
@@ -216,8 +213,7 @@ func (h *Handlers) CreateCaregiver(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	w.Header().Set("Location", "/v1/caregivers/"+c.ID)
-	etag.Set(w, c.Version)
-	jsonio.Write(w, http.StatusCreated, caregiverOut(c))
+	lambdahttp.Versioned(w, http.StatusCreated, c.Version, caregiverOut(c))
 	return nil
 }
 
@@ -232,8 +228,7 @@ func (h *Handlers) GetCaregiver(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	etag.Set(w, c.Version)
-	jsonio.Write(w, http.StatusOK, caregiverOut(c))
+	lambdahttp.Versioned(w, http.StatusOK, c.Version, caregiverOut(c))
 	return nil
 }
 

@@ -74,8 +74,7 @@ func viewer(p auth.Principal) practitioner.Viewer {
 }
 
 func respond(w http.ResponseWriter, status int, p practitioner.Practitioner, v practitioner.Viewer) {
-	etag.Set(w, p.Version)
-	jsonio.Write(w, status, toJSON(p, p.SeenInFullBy(v)))
+	lambdahttp.Versioned(w, status, p.Version, toJSON(p, p.SeenInFullBy(v)))
 }
 
 // Create serves createPractitionerProfile.

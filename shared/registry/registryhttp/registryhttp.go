@@ -11,7 +11,6 @@ import (
 
 	"ohcs/shared/auth"
 	"ohcs/shared/cursor"
-	"ohcs/shared/etag"
 	"ohcs/shared/jsonio"
 	"ohcs/shared/lambdahttp"
 	"ohcs/shared/paging"
@@ -108,8 +107,7 @@ func (h *Handlers) CreateOrganization(w http.ResponseWriter, r *http.Request) er
 		out["address"] = addressJSON(*o.Address)
 	}
 	w.Header().Set("Location", "/v1/organizations/"+o.ID)
-	etag.Set(w, o.Version)
-	jsonio.Write(w, http.StatusCreated, out)
+	lambdahttp.Versioned(w, http.StatusCreated, o.Version, out)
 	return nil
 }
 

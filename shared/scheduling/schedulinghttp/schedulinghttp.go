@@ -15,7 +15,6 @@ import (
 
 	"ohcs/shared/access"
 	"ohcs/shared/cursor"
-	"ohcs/shared/etag"
 	"ohcs/shared/idempotency"
 	"ohcs/shared/jsonio"
 	"ohcs/shared/lambdahttp"
@@ -97,8 +96,7 @@ func New(env *platform.Env) *Handlers {
 }
 
 func respond(w http.ResponseWriter, status int, a scheduling.Appointment) {
-	etag.Set(w, a.Version)
-	jsonio.Write(w, status, appointmentOut(a))
+	lambdahttp.Versioned(w, status, a.Version, appointmentOut(a))
 }
 
 // PlaceSchedule serves placeAvailabilitySchedule.
@@ -119,8 +117,7 @@ func (h *Handlers) PlaceSchedule(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	etag.Set(w, sch.Version)
-	jsonio.Write(w, http.StatusCreated, scheduleOut(sch))
+	lambdahttp.Versioned(w, http.StatusCreated, sch.Version, scheduleOut(sch))
 	return nil
 }
 
