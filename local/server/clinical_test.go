@@ -33,9 +33,9 @@ func TestClinicalCare(t *testing.T) {
 	if n := len(entries["items"].([]any)); n != 6 {
 		t.Errorf("health record entries: %d; want 1 condition and 5 observations", n)
 	}
-	w.must(c.call("GET", "/v1/consultations/"+consult["id"].(string), w.tokens["caregiver"], nil, nil), 200, "caregiver with viewRecords")
+	w.must(getConsultation(c, w.tokens["caregiver"], consult["id"].(string)), 200, "caregiver with viewRecords")
 	for _, who := range []string{"caregiver-book", "practitioner-other", "beneficiary-other"} {
-		assertProblem(t, c.call("GET", "/v1/consultations/"+consult["id"].(string), w.tokens[who], nil, nil), http.StatusNotFound)
+		assertProblem(t, getConsultation(c, w.tokens[who], consult["id"].(string)), http.StatusNotFound)
 	}
 	self := w.must(addEntry(c, w.tokens["beneficiary"], map[string]any{"beneficiaryId": w.B, "kind": "allergy",
 		"code": map[string]any{"system": "snomed", "code": "91936005", "display": "Penicillin allergy"}, "recordedAt": "2026-01-05T10:00:00Z"}), 201, "self entry")
@@ -68,10 +68,10 @@ func TestClinicalCare(t *testing.T) {
 		"goals": []any{map[string]any{"description": "No night symptoms"}}, "activities": []any{map[string]any{"kind": "education", "description": "Inhaler technique", "articleId": "01DEMOARTICLE"}},
 		"period": map[string]any{"start": "2026-12-01"}}), 201, "plan")
 	id := plan["id"].(string)
-	w.must(c.call("PATCH", "/v1/treatment-plans/"+id, prac, map[string]any{"status": "active"}, map[string]string{"If-Match": `"1"`}), 200, "activate")
-	w.must(c.call("PATCH", "/v1/treatment-plans/"+id, prac, map[string]any{"status": "completed"}, map[string]string{"If-Match": `"2"`}), 200, "complete")
-	assertProblem(t, c.call("PATCH", "/v1/treatment-plans/"+id, prac, map[string]any{"status": "active"}, map[string]string{"If-Match": `"3"`}), http.StatusUnprocessableEntity)
-	assertProblem(t, c.call("PATCH", "/v1/treatment-plans/"+id, prac, map[string]any{"title": "x"}, map[string]string{"If-Match": `"1"`}), http.StatusPreconditionFailed)
+	w.must(updatePlan(c, prac, id, `"1"`, map[string]any{"status": "active"}), 200, "activate")
+	w.must(updatePlan(c, prac, id, `"2"`, map[string]any{"status": "completed"}), 200, "complete")
+	assertProblem(t, updatePlan(c, prac, id, `"3"`, map[string]any{"status": "active"}), http.StatusUnprocessableEntity)
+	assertProblem(t, updatePlan(c, prac, id, `"1"`, map[string]any{"title": "x"}), http.StatusPreconditionFailed)
 	assertProblem(t, createPlan(c, w.tokens["practitioner-other"], map[string]any{"beneficiaryId": w.B, "title": "x",
 		"period": map[string]any{"start": "2026-12-01"}}), http.StatusNotFound)
 	plans := w.must(c.call("GET", "/v1/treatment-plans?beneficiaryId="+w.B+"&status=completed", w.tokens["caregiver"], nil, nil), 200, "plans")
@@ -91,7 +91,7 @@ func TestHealthReport(t *testing.T) {
 			"code": map[string]any{"system": "loinc", "code": "8867-4", "display": "Heart rate"}, "value": v, "unit": "/min",
 			"recordedAt": []string{"2026-10-01T08:00:00Z", "2026-10-15T08:00:00Z", "2026-11-01T08:00:00Z"}[i]}), 201, "observation")
 	}
-	rep := w.must(c.call("POST", "/v1/health-reports", prac, map[string]any{"beneficiaryId": w.B, "periodStart": "2026-10-01", "periodEnd": "2026-11-30"}, nil), 201, "report")
+	rep := w.must(produceReport(c, prac, map[string]any{"beneficiaryId": w.B, "periodStart": "2026-10-01", "periodEnd": "2026-11-30"}), 201, "report")
 	vitals := rep["sections"].(map[string]any)["vitals"].([]any)
 	if len(vitals) != 1 {
 		t.Fatalf("vitals: %v", vitals)

@@ -119,7 +119,7 @@ var fullLink = []string{"viewRecords", "bookAppointments", "manageProfile", "rec
 
 var endings = []ending{
 	{name: "revoked by the beneficiary", actor: "practitioner", end: func(t *testing.T, s *scene) {
-		s.w.must(s.c.call("POST", "/v1/beneficiaries/"+s.w.B+"/practitioner-revocations", s.w.tokens["beneficiary"], map[string]any{"practitionerId": s.w.P}, nil), 201, "revoke")
+		s.w.must(revokePractitioner(s.c, s.w.tokens["beneficiary"], s.w.B, s.w.P), 201, "revoke")
 	}},
 	{name: "verification rejected", actor: "practitioner", end: func(t *testing.T, s *scene) { s.decide("rejected") }},
 	{name: "suspended", actor: "practitioner", end: func(t *testing.T, s *scene) { s.decide("suspended") }},
@@ -127,20 +127,18 @@ var endings = []ending{
 		s.c.server.Advance(time.Until(s.start.Add(8*24*time.Hour + time.Hour)))
 	}},
 	{name: "completed appointment 366 days past its start", actor: "practitioner", end: func(t *testing.T, s *scene) {
-		s.w.must(s.c.call("POST", "/v1/consultations", s.w.tokens["practitioner"], map[string]any{"appointmentId": s.A, "summary": "Seen."}, nil), 201, "consultation")
+		s.w.must(recordConsultation(s.c, s.w.tokens["practitioner"], map[string]any{"appointmentId": s.A, "summary": "Seen."}), 201, "consultation")
 		s.c.server.Advance(time.Until(s.start.Add(366*24*time.Hour + time.Hour)))
 	}},
 	{name: "cancelled", actor: "practitioner", end: func(t *testing.T, s *scene) {
-		s.w.must(s.c.call("POST", "/v1/appointments/"+s.A+"/cancellation", s.w.tokens["beneficiary"], map[string]any{"reason": "better"},
-			map[string]string{"If-Match": s.version("/v1/appointments/" + s.A)}), 200, "cancel")
+		s.w.must(cancelAppt(s.c, s.w.tokens["beneficiary"], s.A, s.version("/v1/appointments/" + s.A), "better"), 200, "cancel")
 	}},
 	{name: "no-show", actor: "practitioner", end: func(t *testing.T, s *scene) {
 		s.c.server.Advance(time.Until(s.start.Add(time.Hour)))
-		s.w.must(s.c.call("POST", "/v1/appointments/"+s.A+"/status", s.w.tokens["practitioner"], map[string]any{"status": "noShow"},
-			map[string]string{"If-Match": s.version("/v1/appointments/" + s.A)}), 200, "no-show")
+		s.w.must(setStatus(s.c, s.w.tokens["practitioner"], s.A, s.version("/v1/appointments/" + s.A), "noShow"), 200, "no-show")
 	}},
 	{name: "caregiver link revoked", actor: "caregiver", perms: fullLink, end: func(t *testing.T, s *scene) {
-		s.w.must(s.c.call("POST", "/v1/beneficiaries/"+s.w.B+"/care-links/"+s.XL+"/revocation", s.w.tokens["beneficiary"], nil, nil), 200, "revoke link")
+		s.w.must(revokeLink(s.c, s.w.tokens["beneficiary"], s.w.B, s.XL), 200, "revoke link")
 	}},
 	{name: "caregiver link expired", actor: "caregiver", perms: fullLink, expires: time.Hour, end: func(t *testing.T, s *scene) {
 		s.c.server.Advance(2 * time.Hour)
@@ -187,15 +185,15 @@ func newScene(t *testing.T, e ending) *scene {
 	if e.actor == "caregiver" {
 		sub := fmt.Sprintf("lifecycle-caregiver-%d", worlds.Add(1))
 		s.xTok = c.token(sub, "caregiver")
-		x := w.must(c.call("POST", "/v1/caregivers", s.xTok, map[string]any{"fullName": "X", "phone": "+258840000009"}, nil), 201, "caregiver")["id"].(string)
+		x := w.must(createCaregiver(c, s.xTok, map[string]any{"fullName": "X", "phone": "+258840000009"}), 201, "caregiver")["id"].(string)
 		grant := map[string]any{"caregiverId": x, "permissions": e.perms}
 		if e.expires > 0 {
 			grant["expiresAt"] = time.Now().Add(e.expires).UTC().Format(time.RFC3339)
 		}
-		s.XL = w.must(c.call("POST", "/v1/beneficiaries/"+w.B+"/care-links", ben, grant, nil), 201, "link")["id"].(string)
+		s.XL = w.must(grantLink(c, ben, w.B, grant), 201, "link")["id"].(string)
 		switch {
 		case e.decline:
-			w.must(c.call("POST", "/v1/beneficiaries/"+w.B+"/care-links/"+s.XL+"/response", s.xTok, map[string]any{"decision": "decline"}, nil), 200, "decline")
+			w.must(respondLink(c, s.xTok, w.B, s.XL, "decline"), 200, "decline")
 		case !e.pending:
 			acceptLink(t, c, s.xTok, w.B, s.XL)
 		}

@@ -139,8 +139,7 @@ func TestAutomaticNoticesInTheirLanguage(t *testing.T) {
 	if sms := sentWith(msgs, "sms", "Appointment booked"); len(sms) != 0 {
 		t.Errorf("B2 switched SMS off: %+v", sms)
 	}
-	w.must(c.call("POST", "/v1/appointments/"+a["id"].(string)+"/cancellation", w.tokens["beneficiary-other"], map[string]any{"reason": "sick"},
-		map[string]string{"If-Match": `"1"`}), 200, "cancel")
+	w.must(cancelAppt(c, w.tokens["beneficiary-other"], a["id"].(string), `"1"`, "sick"), 200, "cancel")
 	c.dispatch()
 	msgs = c.server.Mail.Sent()[before:]
 	if en := sentWith(msgs, "email", "Appointment cancelled"); len(en) != 1 {
@@ -270,8 +269,7 @@ func TestBookingCancellationReminder(t *testing.T) {
 	}
 	kept := w.must(book(c, w.tokens["beneficiary-other"], later[0], w.B2, nil), 201, "book")
 	gone := w.must(book(c, w.tokens["beneficiary"], later[1], w.B, nil), 201, "book")["id"].(string)
-	w.must(c.call("POST", "/v1/appointments/"+gone+"/cancellation", w.tokens["beneficiary"], map[string]any{"reason": "travel"},
-		map[string]string{"If-Match": `"1"`}), 200, "cancel")
+	w.must(cancelAppt(c, w.tokens["beneficiary"], gone, `"1"`, "travel"), 200, "cancel")
 	c.dispatch()
 	type outboxJSON struct {
 		Messages []localmail.Message `json:"messages"`

@@ -29,7 +29,7 @@ func openAllWeek(t testing.TB, c *client, token, id string, extra map[string]any
 	for k, v := range extra {
 		body[k] = v
 	}
-	r := c.call("POST", "/v1/practitioners/"+id+"/schedules", token, body, nil)
+	r := placeSchedule(c, token, id, body)
 	if r.Status != http.StatusCreated {
 		t.Fatalf("schedule: %d %s", r.Status, r.Body)
 	}
@@ -174,7 +174,7 @@ func TestBookingAcceptance(t *testing.T) {
 	}
 	id := appt["id"].(string)
 	// The practitioner now has a care relationship: it reads the profile.
-	if r := c.call("GET", "/v1/beneficiaries/"+appt["beneficiaryId"].(string), w.tokens["practitioner"], nil, nil); r.Status != 200 {
+	if r := getBeneficiary(c, w.tokens["practitioner"], appt["beneficiaryId"].(string)); r.Status != 200 {
 		t.Errorf("practitioner with a booking reads the profile: got %d", r.Status)
 	}
 	if r := getAppt(c, w.tokens["practitioner-other"], id); r.Status != 404 {
@@ -184,8 +184,8 @@ func TestBookingAcceptance(t *testing.T) {
 	// The winner's caregiver with bookAppointments cancels.
 	ben := appt["beneficiaryId"].(string)
 	cgTok := c.token("booking-caregiver", "caregiver")
-	cg := c.call("POST", "/v1/caregivers", cgTok, map[string]any{"fullName": "Helper", "phone": "+258840000001"}, nil).json(t)["id"].(string)
-	bl := w.must(c.call("POST", "/v1/beneficiaries/"+ben+"/care-links", winnerTok, map[string]any{"caregiverId": cg, "permissions": []string{"bookAppointments"}}, nil), 201, "grant")
+	cg := createCaregiver(c, cgTok, map[string]any{"fullName": "Helper", "phone": "+258840000001"}).json(t)["id"].(string)
+	bl := w.must(grantLink(c, winnerTok, ben, map[string]any{"caregiverId": cg, "permissions": []string{"bookAppointments"}}), 201, "grant")
 	acceptLink(t, c, cgTok, ben, bl["id"].(string))
 	assertProblem(t, cancelAppt(c, cgTok, id, "", "travel"), http.StatusPreconditionRequired)
 	cancelled := w.must(cancelAppt(c, cgTok, id, `"1"`, "travel"), 200, "cancel")
@@ -227,11 +227,11 @@ func TestBookingAcceptance(t *testing.T) {
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		m1 = c.call("POST", "/v1/appointments/"+a1["id"].(string)+"/reschedule", w.tokens["beneficiary"], map[string]any{"newSlotId": target}, map[string]string{"If-Match": `"1"`})
+		m1 = rescheduleAppt(c, w.tokens["beneficiary"], a1["id"].(string), `"1"`, target)
 	}()
 	go func() {
 		defer wg.Done()
-		m2 = c.call("POST", "/v1/appointments/"+a2["id"].(string)+"/reschedule", w.tokens["beneficiary-other"], map[string]any{"newSlotId": target}, map[string]string{"If-Match": `"1"`})
+		m2 = rescheduleAppt(c, w.tokens["beneficiary-other"], a2["id"].(string), `"1"`, target)
 	}()
 	wg.Wait()
 	if !(m1.Status == 200 && m2.Status == 409) && !(m1.Status == 409 && m2.Status == 200) {
@@ -242,7 +242,7 @@ func TestBookingAcceptance(t *testing.T) {
 		loser, loserSlot = a1, slot
 	}
 	// The loser kept its slot; the winner's old slot is free again.
-	if got := c.call("GET", "/v1/appointments/"+loser["id"].(string), w.tokens["practitioner"], nil, nil).json(t); got["slotId"] != loserSlot || got["version"] != float64(1) {
+	if got := getAppt(c, w.tokens["practitioner"], loser["id"].(string)).json(t); got["slotId"] != loserSlot || got["version"] != float64(1) {
 		t.Errorf("the losing appointment changed: %v", got)
 	}
 	free := map[any]bool{}
@@ -254,7 +254,7 @@ func TestBookingAcceptance(t *testing.T) {
 	}
 
 	// Status: only the practitioner, only after the start.
-	assertProblem(t, c.call("POST", "/v1/appointments/"+loser["id"].(string)+"/status", w.tokens["practitioner"], map[string]any{"status": "completed"}, map[string]string{"If-Match": `"1"`}), http.StatusUnprocessableEntity)
+	assertProblem(t, setStatus(c, w.tokens["practitioner"], loser["id"].(string), `"1"`, "completed"), http.StatusUnprocessableEntity)
 }
 
 // TestDailyLimit: maxBookingsPerDay holds.
@@ -281,11 +281,11 @@ func TestLisbonThroughTheAPI(t *testing.T) {
 	c := start(t, nil)
 	w := newWorld(t, c)
 	year := time.Now().Year() + 1
-	r := c.call("POST", "/v1/practitioners/"+w.P2+"/schedules", w.tokens["practitioner-other"], map[string]any{
+	r := placeSchedule(c, w.tokens["practitioner-other"], w.P2, map[string]any{
 		"timeZone": "Europe/Lisbon", "slotMinutes": 30,
 		"effectiveFrom": fmt.Sprintf("%d-03-01", year), "effectiveTo": fmt.Sprintf("%d-04-30", year),
 		"weeklyRules": []any{map[string]any{"dayOfWeek": "mon", "start": "09:00", "end": "12:00"}},
-	}, nil)
+	})
 	if r.Status != http.StatusCreated {
 		t.Fatalf("schedule: %d %s", r.Status, r.Body)
 	}
@@ -348,8 +348,7 @@ func TestUpcomingCap(t *testing.T) {
 	}
 	// Another beneficiary may still take that slot: the refusal held nothing.
 	w.must(book(c, w.tokens["beneficiary-other"], slot, w.B2, nil), 201, "the slot after the refusal")
-	w.must(c.call("POST", "/v1/appointments/"+ids[3]+"/cancellation", ben, map[string]any{"reason": "cannot come"},
-		map[string]string{"If-Match": `"1"`}), 200, "cancel")
+	w.must(cancelAppt(c, ben, ids[3], `"1"`, "cannot come"), 200, "cancel")
 	w.must(book(c, ben, w.freeSlot(), w.B, nil), 201, "a booking after a cancellation")
 	assertProblem(t, book(c, ben, w.freeSlot(), w.B, nil), http.StatusUnprocessableEntity)
 }
@@ -485,9 +484,9 @@ func TestScheduleReplacedWhileBooking(t *testing.T) {
 	maputo, _ := time.LoadLocation("Africa/Maputo")
 	place := func(date, from, to string) {
 		d, _ := time.Parse(time.DateOnly, date)
-		w.must(c.call("POST", "/v1/practitioners/"+w.P2+"/schedules", prac, map[string]any{"timeZone": "Africa/Maputo", "slotMinutes": 60,
+		w.must(placeSchedule(c, prac, w.P2, map[string]any{"timeZone": "Africa/Maputo", "slotMinutes": 60,
 			"effectiveFrom": date, "effectiveTo": date,
-			"weeklyRules": []any{map[string]any{"dayOfWeek": strings.ToLower(d.Weekday().String()[:3]), "start": from, "end": to}}}, nil), 201, "schedule")
+			"weeklyRules": []any{map[string]any{"dayOfWeek": strings.ToLower(d.Weekday().String()[:3]), "start": from, "end": to}}}), 201, "schedule")
 	}
 	slotAt := func(tok string, day time.Time) string {
 		from, to := day.Format(time.RFC3339), day.Add(24*time.Hour).Format(time.RFC3339)
@@ -566,9 +565,9 @@ func TestSlotsAtTheChangesThroughTheAPI(t *testing.T) {
 		{"Africa/Cairo", "2027-10-28", "thu", "21:00", "24:00", 60, 4},
 		{"America/New_York", "2027-03-14", "sun", "01:00", "04:00", 30, 4},
 	} {
-		w.must(c.call("POST", "/v1/practitioners/"+w.P2+"/schedules", prac, map[string]any{"timeZone": tc.zone, "slotMinutes": tc.slot,
+		w.must(placeSchedule(c, prac, w.P2, map[string]any{"timeZone": tc.zone, "slotMinutes": tc.slot,
 			"effectiveFrom": tc.date, "effectiveTo": tc.date,
-			"weeklyRules": []any{map[string]any{"dayOfWeek": tc.day, "start": tc.from, "end": tc.to}}}, nil), 201, "schedule")
+			"weeklyRules": []any{map[string]any{"dayOfWeek": tc.day, "start": tc.from, "end": tc.to}}}), 201, "schedule")
 		d, _ := time.Parse(time.DateOnly, tc.date)
 		from, to := d.Add(-12*time.Hour).Format(time.RFC3339), d.Add(36*time.Hour).Format(time.RFC3339)
 		page := w.must(c.call("GET", fmt.Sprintf("/v1/practitioners/%s/slots?from=%s&to=%s", w.P2, url.QueryEscape(from), url.QueryEscape(to)), ben, nil, nil), 200, "slots")

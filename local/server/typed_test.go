@@ -213,3 +213,65 @@ func getPractitioner(c *client, token, id string) response {
 	r, err := c.api(token).GetPractitionerWithResponse(context.Background(), id)
 	return c.answer(err, "getPractitioner", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
 }
+
+// createCaregiver creates the caregiver profile body.
+func createCaregiver(c *client, token string, body map[string]any) response {
+	r, err := c.api(token).CreateCaregiverProfileWithResponse(context.Background(), typedBody[ohcsclient.CaregiverCreate](c.t, "caregiver", body))
+	return c.answer(err, "createCaregiverProfile", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// grantLink grants beneficiary ben's care link body.
+func grantLink(c *client, token, ben string, body map[string]any) response {
+	r, err := c.api(token).GrantCaregiverAccessWithResponse(context.Background(), ben, typedBody[ohcsclient.CareLinkGrant](c.t, "care link", body))
+	return c.answer(err, "grantCaregiverAccess", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// respondLink answers beneficiary ben's care link with decision.
+func respondLink(c *client, token, ben, link, decision string) response {
+	r, err := c.api(token).RespondToCareLinkWithResponse(context.Background(), ben, link,
+		ohcsclient.CareLinkResponse{Decision: ohcsclient.CareLinkResponseDecision(decision)})
+	return c.answer(err, "respondToCareLink", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// revokeLink revokes beneficiary ben's care link.
+func revokeLink(c *client, token, ben, link string) response {
+	r, err := c.api(token).RevokeCaregiverAccessWithResponse(context.Background(), ben, link)
+	return c.answer(err, "revokeCaregiverAccess", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// revokePractitioner revokes practitioner pid's access to beneficiary ben.
+func revokePractitioner(c *client, token, ben, pid string) response {
+	r, err := c.api(token).RevokePractitionerAccessWithResponse(context.Background(), ben, ohcsclient.PractitionerRevocationRequest{PractitionerId: pid})
+	return c.answer(err, "revokePractitionerAccess", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// updatePlan changes treatment plan id at etag with the patch body.
+func updatePlan(c *client, token, id, etag string, body map[string]any) response {
+	r, err := c.api(token).UpdateTreatmentPlanWithResponse(context.Background(), id, &ohcsclient.UpdateTreatmentPlanParams{IfMatch: ifMatch(etag)},
+		typedBody[ohcsclient.TreatmentPlanUpdate](c.t, "plan change", body))
+	return c.answer(err, "updateTreatmentPlan", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// produceReport produces the health report body.
+func produceReport(c *client, token string, body map[string]any) response {
+	r, err := c.api(token).ProduceHealthReportWithResponse(context.Background(), typedBody[ohcsclient.HealthReportCreate](c.t, "report", body))
+	return c.answer(err, "produceHealthReport", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// placeSchedule places practitioner pid's schedule body.
+func placeSchedule(c *client, token, pid string, body map[string]any) response {
+	r, err := c.api(token).PlaceAvailabilityScheduleWithResponse(context.Background(), pid, typedBody[ohcsclient.ScheduleCreate](c.t, "schedule", body))
+	return c.answer(err, "placeAvailabilitySchedule", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// getConsultation reads consultation id.
+func getConsultation(c *client, token, id string) response {
+	r, err := c.api(token).GetConsultationWithResponse(context.Background(), id)
+	return c.answer(err, "getConsultation", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// getBeneficiary reads beneficiary id.
+func getBeneficiary(c *client, token, id string) response {
+	r, err := c.api(token).GetBeneficiaryWithResponse(context.Background(), id)
+	return c.answer(err, "getBeneficiary", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}

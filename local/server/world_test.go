@@ -62,8 +62,7 @@ func (w *world) freshAppointment() string {
 		w.fresh = w.fresh[1:]
 		r := getAppt(w.c, w.tokens["beneficiary"], old)
 		if r.Status == http.StatusOK && r.json(w.c.t)["status"] == "booked" {
-			w.must(w.c.call("POST", "/v1/appointments/"+old+"/cancellation", w.tokens["beneficiary"],
-				map[string]any{"reason": "making room"}, map[string]string{"If-Match": r.Header.Get("ETag")}), 200, "cancel")
+			w.must(cancelAppt(w.c, w.tokens["beneficiary"], old, r.Header.Get("ETag"), "making room"), 200, "cancel")
 		}
 	}
 	id := w.must(book(w.c, w.tokens["beneficiary"], w.freeSlot(), w.B, nil), 201, "book")["id"].(string)
@@ -228,8 +227,8 @@ func (w *world) plan() string {
 
 func (w *world) report() string {
 	if w.rep == "" {
-		w.rep = w.must(w.c.call("POST", "/v1/health-reports", w.tokens["practitioner"], map[string]any{"beneficiaryId": w.B,
-			"periodStart": "2026-01-01", "periodEnd": "2026-12-31"}, nil), 201, "report")["id"].(string)
+		w.rep = w.must(produceReport(w.c, w.tokens["practitioner"], map[string]any{"beneficiaryId": w.B,
+			"periodStart": "2026-01-01", "periodEnd": "2026-12-31"}), 201, "report")["id"].(string)
 	}
 	return w.rep
 }
