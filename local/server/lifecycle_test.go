@@ -131,11 +131,11 @@ var endings = []ending{
 		s.c.server.Advance(time.Until(s.start.Add(366*24*time.Hour + time.Hour)))
 	}},
 	{name: "cancelled", actor: "practitioner", end: func(t *testing.T, s *scene) {
-		s.w.must(cancelAppt(s.c, s.w.tokens["beneficiary"], s.A, s.version("/v1/appointments/" + s.A), "better"), 200, "cancel")
+		s.w.must(cancelAppt(s.c, s.w.tokens["beneficiary"], s.A, s.version("/v1/appointments/"+s.A), "better"), 200, "cancel")
 	}},
 	{name: "no-show", actor: "practitioner", end: func(t *testing.T, s *scene) {
 		s.c.server.Advance(time.Until(s.start.Add(time.Hour)))
-		s.w.must(setStatus(s.c, s.w.tokens["practitioner"], s.A, s.version("/v1/appointments/" + s.A), "noShow"), 200, "no-show")
+		s.w.must(setStatus(s.c, s.w.tokens["practitioner"], s.A, s.version("/v1/appointments/"+s.A), "noShow"), 200, "no-show")
 	}},
 	{name: "caregiver link revoked", actor: "caregiver", perms: fullLink, end: func(t *testing.T, s *scene) {
 		s.w.must(revokeLink(s.c, s.w.tokens["beneficiary"], s.w.B, s.XL), 200, "revoke link")
