@@ -50,7 +50,7 @@ func TestSmallGiftLimit(t *testing.T) {
 	w.must(give(c, donor, w.Camp, 500, "EUR", nil), 201, "a gift of 5.00")
 
 	other := c.token("donor-small-other", "donor")
-	w.must(c.call("POST", "/v1/donors", other, map[string]any{"displayName": "Ana", "email": "a@example.org", "country": "MZ"}, nil), 201, "donor")
+	w.must(createDonor(c, other, map[string]any{"displayName": "Ana", "email": "a@example.org", "country": "MZ"}), 201, "donor")
 	w.must(give(c, other, w.Camp, 100, "EUR", nil), 201, "another donor's small gift")
 }
 
@@ -62,8 +62,8 @@ func TestSendLimit(t *testing.T) {
 	atWindowStart(c, notification.SendLimit.Window)
 	prac := w.tokens["practitioner"]
 	send := func() response {
-		return c.call("POST", "/v1/notifications", prac, map[string]any{"recipients": map[string]any{"beneficiaryIds": []string{w.B}},
-			"subject": "Results", "message": "Your results are ready.", "channels": []string{"inApp"}}, nil)
+		return sendNotification(c, prac, map[string]any{"recipients": map[string]any{"beneficiaryIds": []string{w.B}},
+			"subject": "Results", "message": "Your results are ready.", "channels": []string{"inApp"}})
 	}
 	for range 30 {
 		w.must(send(), http.StatusAccepted, "send")

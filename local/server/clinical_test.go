@@ -29,7 +29,7 @@ func TestClinicalCare(t *testing.T) {
 	}
 	assertField(t, recordConsultation(c, prac, map[string]any{"appointmentId": w.A, "summary": "x",
 		"diagnoses": []any{map[string]any{"system": "icd10", "code": "asthma"}}}), "diagnoses[0].code")
-	entries := w.must(c.call("GET", "/v1/health-record-entries?beneficiaryId="+w.B, w.tokens["beneficiary"], nil, nil), 200, "record")
+	entries := w.must(listEntries(c, w.tokens["beneficiary"], w.B), 200, "record")
 	if n := len(entries["items"].([]any)); n != 6 {
 		t.Errorf("health record entries: %d; want 1 condition and 5 observations", n)
 	}
@@ -108,8 +108,8 @@ func TestHealthReport(t *testing.T) {
 		!strings.Contains(string(html.Body), "<svg") || !strings.Contains(string(html.Body), "<polyline") {
 		t.Errorf("HTML report: %d %s", html.Status, html.Header.Get("Content-Type"))
 	}
-	assertProblem(t, c.call("GET", "/v1/health-reports/"+rep["id"].(string), w.tokens["beneficiary-other"], nil, nil), http.StatusNotFound)
-	list := w.must(c.call("GET", "/v1/health-reports?beneficiaryId="+w.B, w.tokens["caregiver"], nil, nil), 200, "list")
+	assertProblem(t, getReport(c, w.tokens["beneficiary-other"], rep["id"].(string)), http.StatusNotFound)
+	list := w.must(listReports(c, w.tokens["caregiver"], w.B), 200, "list")
 	if n := len(list["items"].([]any)); n != 1 {
 		t.Errorf("reports: %d", n)
 	}
@@ -137,7 +137,7 @@ func TestFHIRExport(t *testing.T) {
 	w.must(assessRisk(c, prac, map[string]any{"beneficiaryId": w.B, "vitals": map[string]any{"respiratoryRate": 18, "spo2": 97,
 		"supplementalOxygen": false, "systolicBloodPressure": 118, "pulse": 96, "consciousness": "alert"}}), 201, "risk")
 
-	r := c.call("GET", "/v1/beneficiaries/"+w.B+"/fhir", w.tokens["beneficiary"], nil, nil)
+	r := exportFhir(c, w.tokens["beneficiary"], w.B)
 	if r.Status != 200 || r.Header.Get("Content-Type") != "application/fhir+json" {
 		t.Fatalf("export: %d %s %s", r.Status, r.Header.Get("Content-Type"), r.Body)
 	}
@@ -184,5 +184,5 @@ func TestFHIRExport(t *testing.T) {
 			t.Errorf("no %s in the bundle: %v", k, kinds)
 		}
 	}
-	assertProblem(t, c.call("GET", "/v1/beneficiaries/"+w.B+"/fhir", w.tokens["caregiver-book"], nil, nil), http.StatusNotFound)
+	assertProblem(t, exportFhir(c, w.tokens["caregiver-book"], w.B), http.StatusNotFound)
 }

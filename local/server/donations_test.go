@@ -68,8 +68,8 @@ func TestDonationAcceptance(t *testing.T) {
 
 	// Privacy: another donor sees neither gift; the campaign shows sums only.
 	stranger := donor(t, c, "bea-donor")
-	assertProblem(t, c.call("GET", "/v1/donations/"+g1["id"].(string), stranger, nil, nil), http.StatusNotFound)
-	if r := c.call("GET", "/v1/donations/"+g1["id"].(string), admin, nil, nil); r.Status != 200 {
+	assertProblem(t, getGift(c, stranger, g1["id"].(string)), http.StatusNotFound)
+	if r := getGift(c, admin, g1["id"].(string)); r.Status != 200 {
 		t.Errorf("administrator reads the gift: %d", r.Status)
 	}
 	mine := c.call("GET", "/v1/donations", tok, nil, nil).json(t)
@@ -80,7 +80,7 @@ func TestDonationAcceptance(t *testing.T) {
 	// Refunds and cancellations leave the totals, once.
 	gid := g1["id"].(string)
 	pay := func(status, version string) response {
-		return c.call("POST", "/v1/donations/"+gid+"/payment", admin, map[string]any{"status": status}, map[string]string{"If-Match": version})
+		return recordPayment(c, admin, gid, version, map[string]any{"status": status})
 	}
 	if r := pay("received", `"1"`); r.Status != 200 {
 		t.Fatalf("received: %d %s", r.Status, r.Body)
@@ -229,10 +229,10 @@ func TestAnonymousDonorStaysHidden(t *testing.T) {
 	c := start(t, nil)
 	w := newWorld(t, c)
 	tok := c.token("anonymous-donor", "donor")
-	donor := w.must(c.call("POST", "/v1/donors", tok, map[string]any{"displayName": "Benfeitora Secreta", "email": "secret@example.org",
-		"country": "MZ", "anonymousByDefault": true}, nil), 201, "donor")
+	donor := w.must(createDonor(c, tok, map[string]any{"displayName": "Benfeitora Secreta", "email": "secret@example.org",
+		"country": "MZ", "anonymousByDefault": true}), 201, "donor")
 	gift := w.must(give(c, tok, w.Camp, 5000, "EUR", nil), 201, "gift")
-	if g := w.must(c.call("GET", "/v1/donations/"+gift["id"].(string), tok, nil, nil), 200, "own gift"); g["anonymous"] != true {
+	if g := w.must(getGift(c, tok, gift["id"].(string)), 200, "own gift"); g["anonymous"] != true {
 		t.Fatalf("anonymousByDefault did not make the gift anonymous: %v", g)
 	}
 	c.dispatch()
@@ -251,7 +251,7 @@ func TestAnonymousDonorStaysHidden(t *testing.T) {
 			}
 		}
 	}
-	assertProblem(t, c.call("GET", "/v1/donations/"+gift["id"].(string), w.tokens["donor"], nil, nil), http.StatusNotFound)
+	assertProblem(t, getGift(c, w.tokens["donor"], gift["id"].(string)), http.StatusNotFound)
 }
 
 // TestGiveAgainAfterCancellation: a donor whose only counted gift to a
@@ -262,8 +262,7 @@ func TestGiveAgainAfterCancellation(t *testing.T) {
 	w := newWorld(t, c)
 	camp := campaign(t, c, w.tokens["administrator"], "EUR")
 	gift := w.must(give(c, w.tokens["donor"], camp, 2500, "EUR", map[string]string{"Idempotency-Key": "again-1"}), 201, "gift")
-	w.must(c.call("POST", "/v1/donations/"+gift["id"].(string)+"/payment", w.tokens["administrator"], map[string]any{"status": "cancelled"},
-		map[string]string{"If-Match": `"1"`}), 200, "cancel")
+	w.must(recordPayment(c, w.tokens["administrator"], gift["id"].(string), `"1"`, map[string]any{"status": "cancelled"}), 200, "cancel")
 	before := c.server.Requests.Usage("makeDonation")
 	w.must(give(c, w.tokens["donor"], camp, 1000, "EUR", map[string]string{"Idempotency-Key": "again-2"}), 201, "give again")
 	if u := c.server.Requests.Usage("makeDonation").Sub(before); u.Total() > 10 {

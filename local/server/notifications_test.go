@@ -125,7 +125,7 @@ func TestAutomaticNoticesInTheirLanguage(t *testing.T) {
 	c := start(t, nil)
 	w := newWorld(t, c)
 	c.dispatch()
-	w.must(c.call("PUT", "/v1/me/notification-preferences", w.tokens["beneficiary-other"], map[string]any{"channels": map[string]bool{"sms": false}, "language": "en"}, nil), 200, "prefs")
+	w.must(setPreferences(c, w.tokens["beneficiary-other"], map[string]any{"channels": map[string]bool{"sms": false}, "language": "en"}), 200, "prefs")
 	before := len(c.server.Mail.Sent())
 	a := w.must(book(c, w.tokens["beneficiary-other"], w.freeSlot(), w.B2, nil), 201, "book")
 	c.dispatch()
@@ -160,18 +160,18 @@ func TestRoleAudience(t *testing.T) {
 	w := newWorld(t, c)
 	c.dispatch()
 	before := len(c.server.Mail.Sent())
-	sent := w.must(c.call("POST", "/v1/notifications", w.tokens["administrator"], map[string]any{"recipients": map[string]any{"role": "donor"},
-		"subject": "Annual report", "message": "Thank you for 2026.", "channels": []string{"email"}}, nil), 202, "send")
+	sent := w.must(sendNotification(c, w.tokens["administrator"], map[string]any{"recipients": map[string]any{"role": "donor"},
+		"subject": "Annual report", "message": "Thank you for 2026.", "channels": []string{"email"}}), 202, "send")
 	c.dispatch()
 	if got := sentWith(c.server.Mail.Sent()[before:], "email", "Annual report"); len(got) != 1 || got[0].To != "f@example.org" {
 		t.Errorf("emails to donors: %+v", got)
 	}
-	n := w.must(c.call("GET", "/v1/notifications/"+sent["id"].(string), w.tokens["administrator"], nil, nil), 200, "get")
+	n := w.must(getNotification(c, w.tokens["administrator"], sent["id"].(string)), 200, "get")
 	if n["recipientCount"] != float64(1) {
 		t.Errorf("recipient count: %v", n["recipientCount"])
 	}
-	assertProblem(t, c.call("POST", "/v1/notifications", w.tokens["administrator"], map[string]any{"recipients": map[string]any{"role": "administrator"},
-		"subject": "x", "message": "y", "channels": []string{"email"}}, nil), http.StatusUnprocessableEntity)
+	assertProblem(t, sendNotification(c, w.tokens["administrator"], map[string]any{"recipients": map[string]any{"role": "administrator"},
+		"subject": "x", "message": "y", "channels": []string{"email"}}), http.StatusUnprocessableEntity)
 }
 
 // TestFailedDeliveries: a send the provider refuses for good is settled
@@ -200,11 +200,11 @@ func TestFailedDeliveries(t *testing.T) {
 	})
 	defer c.server.Mail.SetFail(nil)
 	send := func(subject string) string {
-		return w.must(c.call("POST", "/v1/notifications", w.tokens["practitioner"], map[string]any{"recipients": map[string]any{"beneficiaryIds": []string{w.B}},
-			"subject": subject, "message": "Bring the health card.", "channels": []string{"sms", "email"}, "priority": "urgent"}, nil), 202, "send")["id"].(string)
+		return w.must(sendNotification(c, w.tokens["practitioner"], map[string]any{"recipients": map[string]any{"beneficiaryIds": []string{w.B}},
+			"subject": subject, "message": "Bring the health card.", "channels": []string{"sms", "email"}, "priority": "urgent"}), 202, "send")["id"].(string)
 	}
 	counts := func(id string) (map[string]any, map[string]any) {
-		d := w.must(c.call("GET", "/v1/notifications/"+id, w.tokens["practitioner"], nil, nil), 200, "get")["deliveries"].(map[string]any)
+		d := w.must(getNotification(c, w.tokens["practitioner"], id), 200, "get")["deliveries"].(map[string]any)
 		return d["email"].(map[string]any), d["sms"].(map[string]any)
 	}
 	// The days pass: each dispatch runs as at a later time.
@@ -255,7 +255,7 @@ func TestBookingCancellationReminder(t *testing.T) {
 	w := newWorld(t, c)
 	// B2 reads English; the practitioner Portuguese. B (pt-MZ) books one
 	// more appointment and cancels it.
-	w.must(c.call("PUT", "/v1/me/notification-preferences", w.tokens["beneficiary-other"], map[string]any{"channels": map[string]bool{"email": true}, "language": "en"}, nil), 200, "prefs")
+	w.must(setPreferences(c, w.tokens["beneficiary-other"], map[string]any{"channels": map[string]bool{"email": true}, "language": "en"}), 200, "prefs")
 	// Appointments booked less than a day ahead get no reminder: take two
 	// slots at least two days ahead.
 	var later []string
@@ -330,7 +330,7 @@ func TestReminderOnceWhateverTheMoves(t *testing.T) {
 	c := start(t, nil)
 	w := newWorld(t, c)
 	ben := w.tokens["beneficiary-other"]
-	w.must(c.call("PUT", "/v1/me/notification-preferences", ben, map[string]any{"channels": map[string]bool{"email": true}, "language": "en"}, nil), 200, "prefs")
+	w.must(setPreferences(c, ben, map[string]any{"channels": map[string]bool{"email": true}, "language": "en"}), 200, "prefs")
 	var later []string
 	for _, sl := range freeSlots(t, c, ben, w.P, 100) {
 		if at, _ := time.Parse(time.RFC3339, sl["start"].(string)); at.After(time.Now().Add(48*time.Hour)) && len(later) < 2 {

@@ -18,7 +18,7 @@ func TestPopulationHealthReport(t *testing.T) {
 	admin, prac := w.tokens["administrator"], w.tokens["practitioner"]
 	loc := profile("x")["location"].(map[string]any)
 	loc["address"].(map[string]any)["region"] = "Maputo Cidade"
-	w.must(c.call("PATCH", "/v1/practitioners/"+w.P, prac, map[string]any{"location": loc}, map[string]string{"If-Match": w.pracVer}), 200, "region")
+	w.must(updatePractitioner(c, prac, w.P, w.pracVer, map[string]any{"location": loc}), 200, "region")
 
 	// Six bookings (A and five more); five consultations complete five of
 	// them, one of which also diagnoses hypertension; four more gifts.

@@ -85,10 +85,10 @@ func TestPractitionerLifecycle(t *testing.T) {
 
 	// Verification needs the administrator role and the reviewed version.
 	decision := map[string]any{"decision": "verified", "note": "license checked"}
-	assertProblem(t, c.call("POST", "/v1/practitioners/"+id+"/verification", prac, decision, map[string]string{"If-Match": `"1"`}), http.StatusForbidden)
-	assertProblem(t, c.call("POST", "/v1/practitioners/"+id+"/verification", admin, decision, nil), http.StatusPreconditionRequired)
-	assertProblem(t, c.call("POST", "/v1/practitioners/"+id+"/verification", admin, decision, map[string]string{"If-Match": `"7"`}), http.StatusPreconditionFailed)
-	verified := c.call("POST", "/v1/practitioners/"+id+"/verification", admin, decision, map[string]string{"If-Match": `"1"`})
+	assertProblem(t, decideVerification(c, prac, id, `"1"`, decision), http.StatusForbidden)
+	assertProblem(t, decideVerification(c, admin, id, "", decision), http.StatusPreconditionRequired)
+	assertProblem(t, decideVerification(c, admin, id, `"7"`, decision), http.StatusPreconditionFailed)
+	verified := decideVerification(c, admin, id, `"1"`, decision)
 	if verified.Status != http.StatusOK || verified.json(t)["verification"] != "verified" {
 		t.Fatalf("verify: %d %s", verified.Status, verified.Body)
 	}
@@ -117,9 +117,9 @@ func TestPractitionerLifecycle(t *testing.T) {
 
 	// Updates: If-Match required, stale refused, licenses send it back to pending.
 	patch := map[string]any{"bio": "Paediatrician, Maputo."}
-	assertProblem(t, c.call("PATCH", "/v1/practitioners/"+id, prac, patch, nil), http.StatusPreconditionRequired)
-	assertProblem(t, c.call("PATCH", "/v1/practitioners/"+id, prac, patch, map[string]string{"If-Match": `"1"`}), http.StatusPreconditionFailed)
-	updated := c.call("PATCH", "/v1/practitioners/"+id, prac, patch, map[string]string{"If-Match": `"2"`})
+	assertProblem(t, updatePractitioner(c, prac, id, "", patch), http.StatusPreconditionRequired)
+	assertProblem(t, updatePractitioner(c, prac, id, `"1"`, patch), http.StatusPreconditionFailed)
+	updated := updatePractitioner(c, prac, id, `"2"`, patch)
 	if updated.Status != http.StatusOK || updated.Header.Get("ETag") != `"3"` {
 		t.Fatalf("update: %d %s %s", updated.Status, updated.Header.Get("ETag"), updated.Body)
 	}
@@ -128,12 +128,12 @@ func TestPractitionerLifecycle(t *testing.T) {
 		t.Errorf("update: got %v", u)
 	}
 	other := c.token("prac-2", "practitioner")
-	assertProblem(t, c.call("PATCH", "/v1/practitioners/"+id, other, patch, map[string]string{"If-Match": `"3"`}), http.StatusForbidden)
+	assertProblem(t, updatePractitioner(c, other, id, `"3"`, patch), http.StatusForbidden)
 
 	lic2 := map[string]any{"licenses": []any{map[string]any{"number": "MZ-99999", "issuer": "Ordem dos Médicos", "country": "MZ", "validFrom": "2024-01-01"}}}
 	// A verified practitioner's new licenses wait for review: it stays
 	// verified and searchable with its verified licenses.
-	relicensed := c.call("PATCH", "/v1/practitioners/"+id, prac, lic2, map[string]string{"If-Match": `"3"`})
+	relicensed := updatePractitioner(c, prac, id, `"3"`, lic2)
 	if rl := relicensed.json(t); relicensed.Status != http.StatusOK || rl["verification"] != "verified" || rl["pendingChanges"] == nil {
 		t.Fatalf("license change: %d %s", relicensed.Status, relicensed.Body)
 	}

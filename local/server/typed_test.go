@@ -275,3 +275,80 @@ func getBeneficiary(c *client, token, id string) response {
 	r, err := c.api(token).GetBeneficiaryWithResponse(context.Background(), id)
 	return c.answer(err, "getBeneficiary", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
 }
+
+// decideVerification posts the verification decision body (the document's
+// JSON) for practitioner id at etag.
+func decideVerification(c *client, token, id, etag string, body map[string]any) response {
+	r, err := c.api(token).VerifyPractitionerWithResponse(context.Background(), id, &ohcsclient.VerifyPractitionerParams{IfMatch: ifMatch(etag)},
+		typedBody[ohcsclient.VerificationDecision](c.t, "verification", body))
+	return c.answer(err, "verifyPractitioner", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// updatePractitioner changes practitioner id at etag with the patch body.
+func updatePractitioner(c *client, token, id, etag string, body map[string]any) response {
+	r, err := c.api(token).UpdatePractitionerProfileWithResponse(context.Background(), id, &ohcsclient.UpdatePractitionerProfileParams{IfMatch: ifMatch(etag)},
+		typedBody[ohcsclient.PractitionerUpdate](c.t, "practitioner change", body))
+	return c.answer(err, "updatePractitionerProfile", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// createDonor creates the donor profile body.
+func createDonor(c *client, token string, body map[string]any) response {
+	r, err := c.api(token).CreateDonorProfileWithResponse(context.Background(), typedBody[ohcsclient.DonorCreate](c.t, "donor", body))
+	return c.answer(err, "createDonorProfile", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// getGift reads donation id.
+func getGift(c *client, token, id string) response {
+	r, err := c.api(token).GetDonationWithResponse(context.Background(), id)
+	return c.answer(err, "getDonation", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// recordPayment records donation id's payment status body at etag.
+func recordPayment(c *client, token, id, etag string, body map[string]any) response {
+	r, err := c.api(token).RecordDonationPaymentWithResponse(context.Background(), id, &ohcsclient.RecordDonationPaymentParams{IfMatch: ifMatch(etag)},
+		typedBody[ohcsclient.PaymentStatus](c.t, "payment", body))
+	return c.answer(err, "recordDonationPayment", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// sendNotification sends the notification body.
+func sendNotification(c *client, token string, body map[string]any) response {
+	r, err := c.api(token).SendNotificationWithResponse(context.Background(), &ohcsclient.SendNotificationParams{},
+		typedBody[ohcsclient.NotificationCreate](c.t, "notification", body))
+	return c.answer(err, "sendNotification", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// getNotification reads sent notification id.
+func getNotification(c *client, token, id string) response {
+	r, err := c.api(token).GetNotificationWithResponse(context.Background(), id)
+	return c.answer(err, "getNotification", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// setPreferences replaces the caller's notification preferences with body.
+func setPreferences(c *client, token string, body map[string]any) response {
+	r, err := c.api(token).UpdateNotificationPreferencesWithResponse(context.Background(), typedBody[ohcsclient.NotificationPreferences](c.t, "preferences", body))
+	return c.answer(err, "updateNotificationPreferences", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// getReport reads health report id as JSON.
+func getReport(c *client, token, id string) response {
+	r, err := c.api(token).GetHealthReportWithResponse(context.Background(), id)
+	return c.answer(err, "getHealthReport", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// listEntries lists beneficiary ben's record entries (a first page).
+func listEntries(c *client, token, ben string) response {
+	r, err := c.api(token).ListHealthRecordEntriesWithResponse(context.Background(), &ohcsclient.ListHealthRecordEntriesParams{BeneficiaryId: ben})
+	return c.answer(err, "listHealthRecordEntries", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// listReports lists beneficiary ben's health reports (a first page).
+func listReports(c *client, token, ben string) response {
+	r, err := c.api(token).ListHealthReportsWithResponse(context.Background(), &ohcsclient.ListHealthReportsParams{BeneficiaryId: ben})
+	return c.answer(err, "listHealthReports", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// exportFhir exports beneficiary ben's record as a FHIR bundle.
+func exportFhir(c *client, token, ben string) response {
+	r, err := c.api(token).ExportHealthRecordFhirWithResponse(context.Background(), ben)
+	return c.answer(err, "exportHealthRecordFhir", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
