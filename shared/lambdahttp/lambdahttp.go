@@ -236,13 +236,7 @@ type Update struct {
 func ReadUpdate(r *http.Request, idParam string) (Update, error) {
 	var u Update
 	var err error
-	if u.Caller, err = auth.FromRequest(r); err != nil {
-		return u, err
-	}
-	if u.ID, err = PathID(r, idParam); err != nil {
-		return u, err
-	}
-	if u.IfMatch, err = etag.IfMatch(r); err != nil {
+	if u.Caller, u.ID, u.IfMatch, err = Change(r, idParam); err != nil {
 		return u, err
 	}
 	u.Body, err = jsonio.Read(r)
@@ -258,6 +252,17 @@ func Target(r *http.Request, idParam string) (auth.Principal, string, error) {
 	}
 	id, err := PathID(r, idParam)
 	return p, id, err
+}
+
+// Change reads what a change of one resource starts from: the caller, the
+// id in path parameter idParam and the version its If-Match names.
+func Change(r *http.Request, idParam string) (auth.Principal, string, int64, error) {
+	p, id, err := Target(r, idParam)
+	if err != nil {
+		return p, id, 0, err
+	}
+	version, err := etag.IfMatch(r)
+	return p, id, version, err
 }
 
 // Input reads the caller, then decodes the request's JSON body into in,

@@ -11,7 +11,6 @@ import (
 	"ohcs/shared/auth"
 	"ohcs/shared/cursor"
 	"ohcs/shared/donation"
-	"ohcs/shared/etag"
 	"ohcs/shared/idempotency"
 	"ohcs/shared/jsonio"
 	"ohcs/shared/lambdahttp"
@@ -314,11 +313,7 @@ func (h *Handlers) ListGifts(w http.ResponseWriter, r *http.Request) error {
 
 // SetStatus serves recordDonationPayment.
 func (h *Handlers) SetStatus(w http.ResponseWriter, r *http.Request) error {
-	_, id, err := lambdahttp.Target(r, "donationId")
-	if err != nil {
-		return err
-	}
-	version, err := etag.IfMatch(r)
+	_, id, version, err := lambdahttp.Change(r, "donationId")
 	if err != nil {
 		return err
 	}

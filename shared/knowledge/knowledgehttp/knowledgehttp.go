@@ -14,7 +14,6 @@ import (
 
 	"ohcs/shared/auth"
 	"ohcs/shared/cursor"
-	"ohcs/shared/etag"
 	"ohcs/shared/jsonio"
 	"ohcs/shared/knowledge"
 	"ohcs/shared/lambdahttp"
@@ -191,11 +190,7 @@ func (h *Handlers) Update(w http.ResponseWriter, r *http.Request) error {
 
 // Retract serves retractMedicalKnowledge.
 func (h *Handlers) Retract(w http.ResponseWriter, r *http.Request) error {
-	p, id, err := lambdahttp.Target(r, "articleId")
-	if err != nil {
-		return err
-	}
-	version, err := etag.IfMatch(r)
+	p, id, version, err := lambdahttp.Change(r, "articleId")
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,6 @@ import (
 
 	"ohcs/shared/auth"
 	"ohcs/shared/cursor"
-	"ohcs/shared/etag"
 	"ohcs/shared/jsonio"
 	"ohcs/shared/lambdahttp"
 	"ohcs/shared/platform"
@@ -140,11 +139,7 @@ type decisionJSON struct {
 
 // Verify serves verifyPractitioner.
 func (h *Handlers) Verify(w http.ResponseWriter, r *http.Request) error {
-	caller, id, err := lambdahttp.Target(r, "practitionerId")
-	if err != nil {
-		return err
-	}
-	version, err := etag.IfMatch(r)
+	caller, id, version, err := lambdahttp.Change(r, "practitionerId")
 	if err != nil {
 		return err
 	}
