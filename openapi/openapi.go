@@ -54,6 +54,9 @@ type Operation struct {
 	HealthData bool
 	// Tags are the operation's tags.
 	Tags []string
+	// Pages marks a list read in pages: it takes the Cursor parameter, so
+	// its function seals and opens cursors with the cursor key.
+	Pages bool
 }
 
 // Operations lists the operations of doc.
@@ -72,6 +75,9 @@ func Operations(doc *openapi3.T) []Operation {
 			}
 			o.HealthData, _ = op.Extensions["x-ohcs-health-data"].(bool)
 			o.Tags = op.Tags
+			for _, p := range op.Parameters {
+				o.Pages = o.Pages || p.Ref == "#/components/parameters/Cursor"
+			}
 			ops = append(ops, o)
 		}
 	}

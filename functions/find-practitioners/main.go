@@ -3,7 +3,10 @@ package main
 
 import (
 	"ohcs/shared/lambdahttp"
+	"ohcs/shared/platform/cursorsecret"
 	"ohcs/shared/practitioner/practitionerhttp"
 )
 
-func main() { lambdahttp.Main("findPractitioners", practitionerhttp.FindPractitioners()) }
+func main() {
+	lambdahttp.Main("findPractitioners", practitionerhttp.FindPractitioners(), cursorsecret.Sealer)
+}

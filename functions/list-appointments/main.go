@@ -3,7 +3,10 @@ package main
 
 import (
 	"ohcs/shared/lambdahttp"
+	"ohcs/shared/platform/cursorsecret"
 	"ohcs/shared/scheduling/schedulinghttp"
 )
 
-func main() { lambdahttp.Main("listAppointments", schedulinghttp.ListAppointments()) }
+func main() {
+	lambdahttp.Main("listAppointments", schedulinghttp.ListAppointments(), cursorsecret.Sealer)
+}

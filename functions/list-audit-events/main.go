@@ -4,6 +4,7 @@ package main
 import (
 	"ohcs/shared/lambdahttp"
 	"ohcs/shared/people/peoplehttp"
+	"ohcs/shared/platform/cursorsecret"
 )
 
-func main() { lambdahttp.Main("listAuditEvents", peoplehttp.ListAuditEvents()) }
+func main() { lambdahttp.Main("listAuditEvents", peoplehttp.ListAuditEvents(), cursorsecret.Sealer) }

@@ -3,7 +3,10 @@ package main
 
 import (
 	"ohcs/shared/lambdahttp"
+	"ohcs/shared/platform/cursorsecret"
 	"ohcs/shared/scheduling/schedulinghttp"
 )
 
-func main() { lambdahttp.Main("listAvailableSlots", schedulinghttp.ListAvailableSlots()) }
+func main() {
+	lambdahttp.Main("listAvailableSlots", schedulinghttp.ListAvailableSlots(), cursorsecret.Sealer)
+}

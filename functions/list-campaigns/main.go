@@ -4,6 +4,7 @@ package main
 import (
 	"ohcs/shared/donation/donationhttp"
 	"ohcs/shared/lambdahttp"
+	"ohcs/shared/platform/cursorsecret"
 )
 
-func main() { lambdahttp.Main("listCampaigns", donationhttp.ListCampaigns()) }
+func main() { lambdahttp.Main("listCampaigns", donationhttp.ListCampaigns(), cursorsecret.Sealer) }

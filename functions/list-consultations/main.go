@@ -4,6 +4,9 @@ package main
 import (
 	"ohcs/shared/clinical/clinicalhttp"
 	"ohcs/shared/lambdahttp"
+	"ohcs/shared/platform/cursorsecret"
 )
 
-func main() { lambdahttp.Main("listConsultations", clinicalhttp.ListConsultations()) }
+func main() {
+	lambdahttp.Main("listConsultations", clinicalhttp.ListConsultations(), cursorsecret.Sealer)
+}

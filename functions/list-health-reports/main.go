@@ -4,6 +4,9 @@ package main
 import (
 	"ohcs/shared/clinical/clinicalhttp"
 	"ohcs/shared/lambdahttp"
+	"ohcs/shared/platform/cursorsecret"
 )
 
-func main() { lambdahttp.Main("listHealthReports", clinicalhttp.ListHealthReports()) }
+func main() {
+	lambdahttp.Main("listHealthReports", clinicalhttp.ListHealthReports(), cursorsecret.Sealer)
+}

@@ -4,6 +4,7 @@ package main
 import (
 	"ohcs/shared/lambdahttp"
 	"ohcs/shared/people/peoplehttp"
+	"ohcs/shared/platform/cursorsecret"
 )
 
-func main() { lambdahttp.Main("listMyAccessLog", peoplehttp.ListMyAccessLog()) }
+func main() { lambdahttp.Main("listMyAccessLog", peoplehttp.ListMyAccessLog(), cursorsecret.Sealer) }

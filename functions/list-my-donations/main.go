@@ -4,6 +4,7 @@ package main
 import (
 	"ohcs/shared/donation/donationhttp"
 	"ohcs/shared/lambdahttp"
+	"ohcs/shared/platform/cursorsecret"
 )
 
-func main() { lambdahttp.Main("listMyDonations", donationhttp.ListMyDonations()) }
+func main() { lambdahttp.Main("listMyDonations", donationhttp.ListMyDonations(), cursorsecret.Sealer) }

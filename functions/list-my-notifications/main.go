@@ -4,6 +4,9 @@ package main
 import (
 	"ohcs/shared/lambdahttp"
 	"ohcs/shared/notification/notificationhttp"
+	"ohcs/shared/platform/cursorsecret"
 )
 
-func main() { lambdahttp.Main("listMyNotifications", notificationhttp.ListMyNotifications()) }
+func main() {
+	lambdahttp.Main("listMyNotifications", notificationhttp.ListMyNotifications(), cursorsecret.Sealer)
+}

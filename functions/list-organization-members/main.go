@@ -3,7 +3,10 @@ package main
 
 import (
 	"ohcs/shared/lambdahttp"
+	"ohcs/shared/platform/cursorsecret"
 	"ohcs/shared/registry/registryhttp"
 )
 
-func main() { lambdahttp.Main("listOrganizationMembers", registryhttp.ListOrganizationMembers()) }
+func main() {
+	lambdahttp.Main("listOrganizationMembers", registryhttp.ListOrganizationMembers(), cursorsecret.Sealer)
+}

@@ -3,7 +3,8 @@ package main
 
 import (
 	"ohcs/shared/lambdahttp"
+	"ohcs/shared/platform/cursorsecret"
 	"ohcs/shared/scheduling/schedulinghttp"
 )
 
-func main() { lambdahttp.Main("listSchedules", schedulinghttp.ListSchedules()) }
+func main() { lambdahttp.Main("listSchedules", schedulinghttp.ListSchedules(), cursorsecret.Sealer) }

@@ -4,6 +4,9 @@ package main
 import (
 	"ohcs/shared/knowledge/knowledgehttp"
 	"ohcs/shared/lambdahttp"
+	"ohcs/shared/platform/cursorsecret"
 )
 
-func main() { lambdahttp.Main("searchMedicalKnowledge", knowledgehttp.SearchMedicalKnowledge()) }
+func main() {
+	lambdahttp.Main("searchMedicalKnowledge", knowledgehttp.SearchMedicalKnowledge(), cursorsecret.Sealer)
+}

@@ -74,14 +74,17 @@ func newAPI(st awscdk.Stack, in apiInputs) api {
 			panic(fmt.Sprintf("operation %s has no registered handler", op.ID))
 		}
 		env := map[string]*string{
-			// The secret's ARN, not its value: the function reads the value
-			// at cold start, so that no secret sits in its configuration.
-			config.EnvCursorSecretARN: cursorSecret.SecretArn(),
-			config.EnvLogLevel:        jsii.String("info"),
+			config.EnvLogLevel: jsii.String("info"),
 			// Routes public at the gateway check an optional token themselves.
 			config.EnvTokenIssuer:   in.pool.pool.UserPoolProviderUrl(),
 			config.EnvTokenClientID: jsii.String(*in.pool.client.UserPoolClientId() + "," + *in.pool.machine.UserPoolClientId()),
 			config.EnvJWKSURL:       jsii.String(*in.pool.pool.UserPoolProviderUrl() + "/.well-known/jwks.json"),
+		}
+		if op.Pages {
+			// The secret's ARN, not its value: a function that pages reads
+			// the value when it first pages, so that no secret sits in its
+			// configuration; the others neither get it nor may read it.
+			env[config.EnvCursorSecretARN] = cursorSecret.SecretArn()
 		}
 		if len(in.props.CORSOrigins) > 0 {
 			env[config.EnvCORSOrigins] = jsii.String(strings.Join(in.props.CORSOrigins, ","))
@@ -113,7 +116,9 @@ func newAPI(st awscdk.Stack, in apiInputs) api {
 		}
 		fn := awslambda.NewFunction(st, jsii.String(functionID(op.ID)), fnProps)
 		markSource(fn, "functions/"+FunctionDir(op.ID))
-		cursorSecret.GrantRead(fn, nil)
+		if op.Pages {
+			cursorSecret.GrantRead(fn, nil)
+		}
 		grantTables(fn, in.key, in.tables, reg.Reads, reg.Writes)
 		accept(fn, functionFindings...)
 		out.functions[op.ID] = fn

@@ -52,19 +52,30 @@ type function struct {
 	prefix        string
 	reads, writes []tables.Table
 	extra         []string
+	// pages: an operation that takes the Cursor parameter.
+	pages bool
 }
 
 func allFunctions(t *testing.T) []function {
 	reg := operations.All()
+	doc, err := openapi.Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
 	var out []function
-	for op, o := range reg {
-		out = append(out, function{"Fn" + op, o.Reads, o.Writes, operations.OperationEnv})
+	for _, op := range openapi.Operations(doc) {
+		o := reg[op.ID]
+		f := function{prefix: "Fn" + op.ID, reads: o.Reads, writes: o.Writes, pages: op.Pages}
+		if op.Pages {
+			f.extra = operations.PagingEnv
+		}
+		out = append(out, f)
 	}
 	for _, ef := range stack.EventFunctions {
 		if len(ef.Reads)+len(ef.Writes) == 0 {
 			continue
 		}
-		out = append(out, function{eventPrefix(ef.Name), ef.Reads, ef.Writes, ef.Env})
+		out = append(out, function{prefix: eventPrefix(ef.Name), reads: ef.Reads, writes: ef.Writes, extra: ef.Env})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].prefix < out[j].prefix })
 	return out
@@ -352,12 +363,13 @@ func TestGoingLive(t *testing.T) {
 
 // TestNoSecretInConfiguration: no function's configuration holds a secret
 // (a dynamic reference would put the cursor key's value in the function's
-// variables, readable by anyone who may read its configuration); each
-// operation's function gets the secret's ARN and may read that secret,
-// once, at cold start (AWS Lambda developer guide, "Securing environment
-// variables"; AWS CloudFormation user guide, "Get values stored in other
-// services using dynamic references"). An event function pages nothing:
-// it gets neither the ARN nor the right to read the secret.
+// variables, readable by anyone who may read its configuration); the
+// function of each operation that pages gets the secret's ARN and may read
+// that secret, once, when it first pages (AWS Lambda developer guide,
+// "Securing environment variables"; AWS CloudFormation user guide, "Get
+// values stored in other services using dynamic references"). A function
+// that pages nothing (the other operations, the event functions) gets
+// neither the ARN nor the right to read the secret.
 func TestNoSecretInConfiguration(t *testing.T) {
 	tpl, _ := template(t)
 	policies := resources(tpl, "AWS::IAM::Policy")
@@ -373,14 +385,14 @@ func TestNoSecretInConfiguration(t *testing.T) {
 			if len(f.reads)+len(f.writes) == 0 {
 				return
 			}
-			if !strings.HasPrefix(f.prefix, "Fn") {
+			if !f.pages {
 				if vars[config.EnvCursorSecretARN] != nil {
-					t.Errorf("an event function gets %s", config.EnvCursorSecretARN)
+					t.Errorf("a function that pages nothing gets %s", config.EnvCursorSecretARN)
 				}
 				for id, pol := range policies {
 					doc, _ := json.Marshal(props(pol)["PolicyDocument"])
 					if strings.HasPrefix(id, f.prefix+"ServiceRoleDefaultPolicy") && strings.Contains(string(doc), "secretsmanager:") {
-						t.Errorf("an event function may use Secrets Manager: %s", doc)
+						t.Errorf("a function that pages nothing may use Secrets Manager: %s", doc)
 					}
 				}
 				return

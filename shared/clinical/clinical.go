@@ -6,7 +6,6 @@ package clinical
 
 import (
 	"context"
-	"regexp"
 	"time"
 )
 
@@ -192,7 +191,43 @@ type Store interface {
 	Reports(ctx context.Context, q ListQuery) (Page[Report], error)
 }
 
-var (
-	icd10RE = regexp.MustCompile(`^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$`)
-	loincRE = regexp.MustCompile(`^[0-9]{1,7}-[0-9]$`)
-)
+// IsICD10 reports whether code has the shape of an ICD-10 code: a capital
+// letter, a digit, a digit or capital letter, and optionally a point and 1
+// to 4 digits or capital letters (^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$).
+// Checked by hand, not by a regular expression compiled at every cold
+// start of every function (TestShapesAreTheirPatterns).
+func IsICD10(code string) bool {
+	upper := func(c byte) bool { return c >= 'A' && c <= 'Z' }
+	digit := func(c byte) bool { return c >= '0' && c <= '9' }
+	if len(code) < 3 || !upper(code[0]) || !digit(code[1]) || !(digit(code[2]) || upper(code[2])) {
+		return false
+	}
+	rest := code[3:]
+	if rest == "" {
+		return true
+	}
+	if rest[0] != '.' || len(rest) < 2 || len(rest) > 5 {
+		return false
+	}
+	for i := 1; i < len(rest); i++ {
+		if !digit(rest[i]) && !upper(rest[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// IsLOINC reports whether code has the shape of a LOINC code: 1 to 7
+// digits, a hyphen and a check digit (^[0-9]{1,7}-[0-9]$).
+func IsLOINC(code string) bool {
+	n := len(code)
+	if n < 3 || n > 9 || code[n-2] != '-' || code[n-1] < '0' || code[n-1] > '9' {
+		return false
+	}
+	for i := 0; i < n-2; i++ {
+		if code[i] < '0' || code[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

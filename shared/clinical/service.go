@@ -40,12 +40,12 @@ func (s *Service) Record(ctx context.Context, pid string, a Appointment, c Consu
 	var l problem.FieldList
 	validate.Text(&l, "summary", c.Summary, true, 10000)
 	for i, d := range c.Diagnoses {
-		if d.System != "icd10" || !icd10RE.MatchString(d.Code) {
+		if d.System != "icd10" || !IsICD10(d.Code) {
 			l.Add(fmt.Sprintf("diagnoses[%d].code", i), "must be an ICD-10 code such as J45.909")
 		}
 	}
 	for i, o := range c.Observations {
-		if !loincRE.MatchString(o.Code) {
+		if !IsLOINC(o.Code) {
 			l.Add(fmt.Sprintf("observations[%d].code", i), "must be a LOINC code such as 8867-4")
 		}
 		validate.Text(&l, fmt.Sprintf("observations[%d].unit", i), o.Unit, true, 30)
@@ -108,10 +108,10 @@ func (s *Service) AddEntry(ctx context.Context, authorID string, self bool, e En
 	if e.Code != nil {
 		validate.Text(&l, "code.system", e.Code.System, true, 64)
 		validate.Text(&l, "code.code", e.Code.Code, true, 64)
-		if e.Code.System == "icd10" && !icd10RE.MatchString(e.Code.Code) {
+		if e.Code.System == "icd10" && !IsICD10(e.Code.Code) {
 			l.Add("code.code", "must be an ICD-10 code such as J45.909")
 		}
-		if e.Code.System == "loinc" && !loincRE.MatchString(e.Code.Code) {
+		if e.Code.System == "loinc" && !IsLOINC(e.Code.Code) {
 			l.Add("code.code", "must be a LOINC code such as 8867-4")
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -39,6 +40,11 @@ func NewLazySealer(load func() ([]byte, error)) *Sealer {
 
 // ready returns the AEAD, reading the key first if it is not read yet.
 func (s *Sealer) ready() (cipher.AEAD, error) {
+	if s == nil {
+		// A defect, not the client's: a function that pages was built
+		// without its cursor key (lambdahttp.Main's cursors).
+		return nil, errors.New("cursor: no cursor key: this function was built without one")
+	}
 	if s.load == nil {
 		return s.aead, nil
 	}

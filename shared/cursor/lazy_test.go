@@ -53,3 +53,16 @@ func TestLazySealerReadsItsKeyOnFirstUse(t *testing.T) {
 		t.Errorf("key read %d times; want 3 (two failed, one kept)", reads)
 	}
 }
+
+// TestNoSealerIsADefectNotAPanic: a function built without its cursor key
+// (a main that pages and names no cursors) answers an error a 500 is made
+// of, for sealing and opening alike, and does not crash.
+func TestNoSealerIsADefectNotAPanic(t *testing.T) {
+	var s *cursor.Sealer
+	if _, err := s.Seal("q", map[string]string{"pk": "a"}); err == nil || problem.Is(err, problem.Invalid) {
+		t.Errorf("Seal without a key: %v; want a defect's error", err)
+	}
+	if _, err := s.Open("q", "token"); err == nil || problem.Is(err, problem.Invalid) {
+		t.Errorf("Open without a key: %v; want a defect's error", err)
+	}
+}

@@ -20,11 +20,12 @@ import (
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"ohcs/shared/auth"
+	"ohcs/shared/config"
+	"ohcs/shared/cursor"
 	"ohcs/shared/etag"
 	"ohcs/shared/jsonio"
 	"ohcs/shared/logging"
 	"ohcs/shared/platform"
-	"ohcs/shared/platform/cursorsecret"
 	"ohcs/shared/problem"
 	"ohcs/shared/validate"
 )
@@ -184,18 +185,26 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 	return s.ResponseWriter.Write(b)
 }
 
+// Cursors is where a function that pages takes its cursor key from
+// (cursorsecret.Sealer): only the mains of the operations that page name
+// it, so that the others neither link the Secrets Manager client nor start
+// it (its package initialisation is a fifth of a millisecond of every cold
+// start).
+type Cursors func(config.Config) (*cursor.Sealer, error)
+
 // RunOperation is the whole of a function's main: Run with a registry of
 // one operation, so that the function links that operation's handler and
 // what it needs, not its domain's others.
-func RunOperation(ctx context.Context, getenv func(string) string, op string, o platform.Operation) error {
-	return Run(ctx, getenv, op, platform.Registry{op: o})
+func RunOperation(ctx context.Context, getenv func(string) string, op string, o platform.Operation, cursors ...Cursors) error {
+	return Run(ctx, getenv, op, platform.Registry{op: o}, cursors...)
 }
 
 // Main is an operation function's main: it runs operation op
 // (RunOperation with the process's environment) and exits with the error
-// when the configuration is refused.
-func Main(op string, o platform.Operation) {
-	if err := RunOperation(context.Background(), os.Getenv, op, o); err != nil {
+// when the configuration is refused. An operation that pages passes its
+// cursors (TestOperationsAgree holds the mains to the document).
+func Main(op string, o platform.Operation, cursors ...Cursors) {
+	if err := RunOperation(context.Background(), os.Getenv, op, o, cursors...); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
@@ -204,15 +213,18 @@ func Main(op string, o platform.Operation) {
 // Run reads the configuration through getenv, builds the clients once,
 // builds operation op's handler from reg and starts the Lambda runtime. It
 // returns only on a configuration error.
-func Run(ctx context.Context, getenv func(string) string, op string, reg platform.Registry) error {
+func Run(ctx context.Context, getenv func(string) string, op string, reg platform.Registry, cursors ...Cursors) error {
 	env, err := platform.Load(ctx, getenv)
 	if err != nil {
 		return err
 	}
 	cfg := env.Config
-	// The cursor key, read from its secret when a list first pages.
-	if env.Cursors, err = cursorsecret.Sealer(cfg); err != nil {
-		return err
+	// The cursor key of a function that pages, read from its secret when
+	// a list first pages.
+	for _, c := range cursors {
+		if env.Cursors, err = c(cfg); err != nil {
+			return err
+		}
 	}
 	h, err := reg.Build(op, env)
 	if err != nil {

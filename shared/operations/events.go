@@ -46,7 +46,7 @@ func EventByName(name string) (Event, bool) {
 
 // RequiredEnv lists the variables a function with tables needs: one per
 // table it uses and its extra ones. An operation's function also needs
-// OperationEnv; an event function pages nothing and has no cursor key.
+// PagingEnv; an event function pages nothing and has no cursor key.
 func RequiredEnv(reads, writes []tables.Table, extra ...string) []string {
 	var out []string
 	seen := map[string]bool{}
@@ -59,9 +59,10 @@ func RequiredEnv(reads, writes []tables.Table, extra ...string) []string {
 	return append(out, extra...)
 }
 
-// OperationEnv are the variables every operation's function needs besides
-// its tables: the secret its cursor key is read from at cold start.
-var OperationEnv = []string{config.EnvCursorSecretARN}
+// PagingEnv are the variables the function of an operation that pages
+// needs besides its tables: the secret its cursor key is read from when it
+// first pages. The other operations' functions have none.
+var PagingEnv = []string{config.EnvCursorSecretARN}
 
 // The DynamoDB actions a function is granted on each table it reads and on
 // each it writes: items only, never Scan or table management. The stack

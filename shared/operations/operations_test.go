@@ -27,8 +27,10 @@ func TestOperationsAgree(t *testing.T) {
 		t.Fatal(err)
 	}
 	var inDoc []string
+	pages := map[string]bool{}
 	for _, op := range openapi.Operations(doc) {
 		inDoc = append(inDoc, op.ID)
+		pages[op.ID] = op.Pages
 	}
 	slices.Sort(inDoc)
 
@@ -83,6 +85,17 @@ func TestOperationsAgree(t *testing.T) {
 		if src, _ := os.ReadFile(path); !strings.Contains(string(src), "."+strings.ToUpper(op[:1])+op[1:]+"()") || strings.Contains(string(src), "Registry") {
 			t.Errorf("%s does not run %s's own constructor alone", path, op)
 		}
+		// The cursor key's source (and the Secrets Manager client behind
+		// it) is linked into the functions of the operations that page, and
+		// only those: a list without it could not page, another operation
+		// with it would start the client at every cold start for nothing.
+		if src, _ := os.ReadFile(path); strings.Contains(string(src), "cursorsecret.Sealer") != pages[op] {
+			t.Errorf("%s: names cursorsecret.Sealer %v; want %v, as the operation takes the Cursor parameter or not",
+				path, strings.Contains(string(src), "cursorsecret.Sealer"), pages[op])
+		}
+	}
+	if n := len(slices.DeleteFunc(slices.Clone(inDoc), func(op string) bool { return !pages[op] })); n == 0 {
+		t.Error("no operation takes the Cursor parameter: the document's parameter has moved")
 	}
 }
 

@@ -1,9 +1,10 @@
 // Package cursorsecret reads the cursor key from its Secrets Manager
 // secret when a function first seals or opens a cursor (Sealer), not at
 // cold start: most operations never page, and the read is a round trip.
-// Only the operations' functions page, so only they link it
-// (lambdahttp.Run); the event functions neither read the secret nor may
-// (the stack grants it to the operations' roles alone).
+// Only the mains of the operations that page name it (lambdahttp.Main's
+// cursors), so only those functions link and start the Secrets Manager
+// client; the others neither read the secret nor may (the stack grants it
+// to the paging operations' roles alone).
 package cursorsecret
 
 import (
