@@ -182,68 +182,47 @@ func (r *Router) audience(ctx context.Context, n notification.Notification) ([]n
 		add(ps...)
 	}
 	if n.OrganizationID != "" {
-		var after map[string]string
-		for {
-			ms, next, err := r.Members.Members(ctx, n.OrganizationID, 100, after)
-			if err != nil {
-				return nil, err
-			}
-			for _, m := range ms {
-				ps, err := r.member(ctx, m)
-				if err != nil {
-					return nil, err
-				}
-				add(ps...)
-			}
-			if next == nil {
-				break
-			}
-			after = next
+		members := func(after map[string]string) ([]Member, map[string]string, error) {
+			return r.Members.Members(ctx, n.OrganizationID, 100, after)
+		}
+		if err := everyPage(members, func(m Member) error {
+			ps, err := r.member(ctx, m)
+			add(ps...)
+			return err
+		}); err != nil {
+			return nil, err
 		}
 	}
 	if kind, ok := map[string]string{"beneficiary": "BENEFICIARY", "caregiver": "CAREGIVER", "donor": "DONOR"}[n.Role]; ok {
-		var after map[string]string
-		for {
-			ids, next, err := r.People.ProfileIDs(ctx, kind, 100, after)
-			if err != nil {
-				return nil, err
-			}
-			for _, id := range ids {
-				var ps []notification.Person
-				switch kind {
-				case "BENEFICIARY":
-					ps, err = r.beneficiary(ctx, id)
-				case "CAREGIVER":
-					ps, err = r.member(ctx, Member{Type: "caregiver", ID: id})
-				case "DONOR":
-					var d notification.Person
-					if d, err = r.donor(ctx, id); d.Key != "" {
-						ps = []notification.Person{d}
-					}
+		profiles := func(after map[string]string) ([]string, map[string]string, error) {
+			return r.People.ProfileIDs(ctx, kind, 100, after)
+		}
+		if err := everyPage(profiles, func(id string) error {
+			var ps []notification.Person
+			var err error
+			switch kind {
+			case "BENEFICIARY":
+				ps, err = r.beneficiary(ctx, id)
+			case "CAREGIVER":
+				ps, err = r.member(ctx, Member{Type: "caregiver", ID: id})
+			case "DONOR":
+				var d notification.Person
+				if d, err = r.donor(ctx, id); d.Key != "" {
+					ps = []notification.Person{d}
 				}
-				if err != nil {
-					return nil, err
-				}
-				add(ps...)
 			}
-			if next == nil {
-				break
-			}
-			after = next
+			add(ps...)
+			return err
+		}); err != nil {
+			return nil, err
 		}
 	}
 	if n.Role == "practitioner" {
-		var after map[string]string
-		for {
-			ps, next, err := r.Practitioners.Verified(ctx, 100, after)
-			if err != nil {
-				return nil, err
-			}
-			add(ps...)
-			if next == nil {
-				break
-			}
-			after = next
+		verified := func(after map[string]string) ([]notification.Person, map[string]string, error) {
+			return r.Practitioners.Verified(ctx, 100, after)
+		}
+		if err := everyPage(verified, func(p notification.Person) error { add(p); return nil }); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
@@ -284,21 +263,16 @@ func (r *Router) beneficiary(ctx context.Context, id string) ([]notification.Per
 		cgs[managedBy] = true
 	}
 	now := r.Now()
-	var after map[string]string
-	for {
-		links, next, err := r.People.CareLinks(ctx, id, 100, after)
-		if err != nil {
-			return nil, err
+	links := func(after map[string]string) ([]access.Link, map[string]string, error) {
+		return r.People.CareLinks(ctx, id, 100, after)
+	}
+	if err := everyPage(links, func(l access.Link) error {
+		if l.Grants(access.ReceiveNotifications, now) {
+			cgs[l.CaregiverID] = true
 		}
-		for _, l := range links {
-			if l.Grants(access.ReceiveNotifications, now) {
-				cgs[l.CaregiverID] = true
-			}
-		}
-		if next == nil {
-			break
-		}
-		after = next
+		return nil
+	}); err != nil {
+		return nil, err
 	}
 	for id := range cgs {
 		p, err := r.People.Caregiver(ctx, id)
@@ -411,4 +385,26 @@ func (r *Router) donor(ctx context.Context, id string) (notification.Person, err
 		return notification.Person{}, nil
 	}
 	return d, err
+}
+
+// everyPage hands each item of every page list returns to each, page after
+// page from the first, until a page names no next one; the first error
+// ends it.
+func everyPage[T any](list func(after map[string]string) ([]T, map[string]string, error), each func(T) error) error {
+	var after map[string]string
+	for {
+		items, next, err := list(after)
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			if err := each(it); err != nil {
+				return err
+			}
+		}
+		if next == nil {
+			return nil
+		}
+		after = next
+	}
 }
