@@ -234,7 +234,7 @@ func (s *scene) fingerprint() string {
 
 // lastAccess returns the newest event of B's access log.
 func (s *scene) lastAccess(t *testing.T) map[string]any {
-	log := s.w.must(s.c.call("GET", "/v1/beneficiaries/"+s.w.B+"/access-log?limit=2", s.w.tokens["beneficiary"], nil, nil), 200, "access log")
+	log := s.w.must(accessLog(s.c, s.w.tokens["beneficiary"], s.w.B, 2), 200, "access log")
 	items := log["items"].([]any)
 	// The newest is this very read of the log; the one before is the
 	// request under test.

@@ -198,7 +198,7 @@ func TestAuditCompleteness(t *testing.T) {
 			link = r.json(t)["id"].(string)
 		}
 	}
-	log := w.must(c.call("GET", "/v1/beneficiaries/"+id+"/access-log?limit=100", subj, nil, nil), 200, "access log")
+	log := w.must(accessLog(c, subj, id, 100), 200, "access log")
 	items := log["items"].([]any)
 	// The log itself was read once more, by the subject, newest of all;
 	// and the profile's creation is the oldest.
@@ -221,22 +221,22 @@ func TestAuditCompleteness(t *testing.T) {
 		t.Errorf("access log:\n got %v\nwant %v", got, want)
 	}
 	// Administrators find the same events by beneficiary, and by actor.
-	byBen := w.must(c.call("GET", "/v1/audit-events?beneficiaryId="+id+"&limit=100", admin, nil, nil), 200, "by beneficiary")
+	byBen := w.must(auditEvents(c, admin, ohcsclient.ListAuditEventsParams{BeneficiaryId: &id, Limit: ptr(100)}), 200, "by beneficiary")
 	if n := len(byBen["items"].([]any)); n != len(want) {
 		t.Errorf("audit events of the beneficiary: got %d; want %d", n, len(want))
 	}
-	byActor := w.must(c.call("GET", "/v1/audit-events?actorSub=audit-subject&action=getBeneficiary", admin, nil, nil), 200, "by actor")
+	byActor := w.must(auditEvents(c, admin, ohcsclient.ListAuditEventsParams{ActorSub: ptr("audit-subject"), Action: ptr("getBeneficiary")}), 200, "by actor")
 	if n := len(byActor["items"].([]any)); n != 1 {
 		t.Errorf("the subject's getBeneficiary events: got %d; want 1", n)
 	}
-	page := w.must(c.call("GET", "/v1/audit-events?beneficiaryId="+id+"&limit=3", admin, nil, nil), 200, "page")
+	page := w.must(auditEvents(c, admin, ohcsclient.ListAuditEventsParams{BeneficiaryId: &id, Limit: ptr(3)}), 200, "page")
 	next := page["nextCursor"].(string)
-	rest := w.must(c.call("GET", "/v1/audit-events?beneficiaryId="+id+"&limit=100&cursor="+next, admin, nil, nil), 200, "rest")
+	rest := w.must(auditEvents(c, admin, ohcsclient.ListAuditEventsParams{BeneficiaryId: &id, Limit: ptr(100), Cursor: &next}), 200, "rest")
 	// Administrators' listings are not accesses to the beneficiary's data:
 	// the two pages hold exactly the events of the access log.
 	if n := len(page["items"].([]any)) + len(rest["items"].([]any)); n != len(want) {
 		t.Errorf("paged events: got %d; want %d", n, len(want))
 	}
-	assertField(t, c.call("GET", "/v1/audit-events", admin, nil, nil), "beneficiaryId")
-	assertField(t, c.call("GET", "/v1/audit-events?beneficiaryId="+id+"&cursor="+next+"x", admin, nil, nil), "cursor")
+	assertField(t, auditEvents(c, admin, ohcsclient.ListAuditEventsParams{}), "beneficiaryId")
+	assertField(t, auditEvents(c, admin, ohcsclient.ListAuditEventsParams{BeneficiaryId: &id, Cursor: ptr(next + "x")}), "cursor")
 }

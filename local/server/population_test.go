@@ -42,12 +42,12 @@ func TestPopulationHealthReport(t *testing.T) {
 	}
 
 	today := time.Now().UTC().Format(time.DateOnly)
-	report := func(query string) map[string]any {
+	report := func(region, org string) map[string]any {
 		t.Helper()
-		return w.must(c.call("GET", "/v1/population-health-report?periodStart="+today+"&periodEnd="+today+query, admin, nil, nil), 200, "report "+query)
+		return w.must(populationReport(c, admin, today, today, region, org), 200, "report "+region+org)
 	}
 	var all map[string]any
-	u := usage(c, "producePopulationHealthReport", func() { all = report("") })
+	u := usage(c, "producePopulationHealthReport", func() { all = report("", "") })
 	if u.Total() > 1 {
 		t.Errorf("a one-day report issued %d DynamoDB requests: %+v", u.Total(), u.Requests)
 	}
@@ -55,7 +55,7 @@ func TestPopulationHealthReport(t *testing.T) {
 	for _, scope := range []struct {
 		name string
 		rep  map[string]any
-	}{{"all", all}, {"region", report("&region=maputo%20cidade")}, {"organisation", report("&organizationId=" + w.O)}} {
+	}{{"all", all}, {"region", report("maputo cidade", "")}, {"organisation", report("", w.O)}} {
 		appts := scope.rep["appointments"].(map[string]any)
 		for k, v := range want {
 			got := appts["byStatus"].(map[string]any)[k]
@@ -91,24 +91,24 @@ func TestPopulationHealthReport(t *testing.T) {
 		t.Errorf("donations: %v", gifts)
 	}
 	for _, id := range []string{w.P, w.B, w.A, w.G, "Dr practitioner", "Ana"} {
-		if strings.Contains(string(c.call("GET", "/v1/population-health-report?periodStart="+today+"&periodEnd="+today, admin, nil, nil).Body), id) {
+		if strings.Contains(string(populationReport(c, admin, today, today, "", "").Body), id) {
 			t.Errorf("the report names %q", id)
 		}
 	}
 	// Another region, and a day without events, count nothing.
-	other := report("&region=Gaza")
+	other := report("Gaza", "")
 	if other["consultations"] != "<5" || other["appointments"].(map[string]any)["byStatus"].(map[string]any)["booked"] != "<5" {
 		t.Errorf("another region: %v", other)
 	}
-	empty := w.must(c.call("GET", "/v1/population-health-report?periodStart=2020-01-01&periodEnd=2020-12-31", admin, nil, nil), 200, "2020")
+	empty := w.must(populationReport(c, admin, "2020-01-01", "2020-12-31", "", ""), 200, "2020")
 	if len(empty["appointments"].(map[string]any)["bySpecialty"].([]any)) != 0 || len(empty["donations"].([]any)) != 0 {
 		t.Errorf("2020: %v", empty)
 	}
 
 	// Bad questions are the client's.
-	assertField(t, c.call("GET", "/v1/population-health-report?periodStart="+today+"&periodEnd=2020-01-01", admin, nil, nil), "periodEnd")
-	assertField(t, c.call("GET", "/v1/population-health-report?periodStart=2020-01-01&periodEnd=2026-01-01", admin, nil, nil), "periodEnd")
-	assertField(t, c.call("GET", "/v1/population-health-report?periodStart="+today+"&periodEnd="+today+"&region=x&organizationId="+w.O, admin, nil, nil), "region")
-	assertProblem(t, c.call("GET", "/v1/population-health-report?periodStart="+today+"&periodEnd="+today+"&organizationId=NOSUCHORG", admin, nil, nil), http.StatusNotFound)
-	assertProblem(t, c.call("GET", "/v1/population-health-report?periodStart="+today+"&periodEnd="+today, prac, nil, nil), http.StatusForbidden)
+	assertField(t, populationReport(c, admin, today, "2020-01-01", "", ""), "periodEnd")
+	assertField(t, populationReport(c, admin, "2020-01-01", "2026-01-01", "", ""), "periodEnd")
+	assertField(t, populationReport(c, admin, today, today, "x", w.O), "region")
+	assertProblem(t, populationReport(c, admin, today, today, "", "NOSUCHORG"), http.StatusNotFound)
+	assertProblem(t, populationReport(c, prac, today, today, "", ""), http.StatusForbidden)
 }

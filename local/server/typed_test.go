@@ -8,6 +8,9 @@ import (
 	"net/http"
 	"reflect"
 	"testing"
+	"time"
+
+	openapi_types "github.com/oapi-codegen/runtime/types"
 
 	"ohcs/openapi/ohcsclient"
 )
@@ -351,4 +354,38 @@ func listReports(c *client, token, ben string) response {
 func exportFhir(c *client, token, ben string) response {
 	r, err := c.api(token).ExportHealthRecordFhirWithResponse(context.Background(), ben)
 	return c.answer(err, "exportHealthRecordFhir", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// accessLog reads a first page of up to limit events of beneficiary ben's
+// access log.
+func accessLog(c *client, token, ben string, limit int) response {
+	r, err := c.api(token).ListMyAccessLogWithResponse(context.Background(), ben, &ohcsclient.ListMyAccessLogParams{Limit: &limit})
+	return c.answer(err, "listMyAccessLog", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// auditEvents lists the audit events q selects.
+func auditEvents(c *client, token string, q ohcsclient.ListAuditEventsParams) response {
+	r, err := c.api(token).ListAuditEventsWithResponse(context.Background(), &q)
+	return c.answer(err, "listAuditEvents", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// populationReport asks the population health report of the days from
+// start to end (YYYY-MM-DD), of a region and an organization where given.
+func populationReport(c *client, token, start, end, region, org string) response {
+	day := func(s string) openapi_types.Date {
+		d, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			c.t.Fatalf("population report: %v", err)
+		}
+		return openapi_types.Date{Time: d}
+	}
+	q := ohcsclient.ProducePopulationHealthReportParams{PeriodStart: day(start), PeriodEnd: day(end)}
+	if region != "" {
+		q.Region = &region
+	}
+	if org != "" {
+		q.OrganizationId = &org
+	}
+	r, err := c.api(token).ProducePopulationHealthReportWithResponse(context.Background(), &q)
+	return c.answer(err, "producePopulationHealthReport", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
 }
