@@ -74,7 +74,7 @@ func TestClinicalCare(t *testing.T) {
 	assertProblem(t, updatePlan(c, prac, id, `"1"`, map[string]any{"title": "x"}), http.StatusPreconditionFailed)
 	assertProblem(t, createPlan(c, w.tokens["practitioner-other"], map[string]any{"beneficiaryId": w.B, "title": "x",
 		"period": map[string]any{"start": "2026-12-01"}}), http.StatusNotFound)
-	plans := w.must(c.call("GET", "/v1/treatment-plans?beneficiaryId="+w.B+"&status=completed", w.tokens["caregiver"], nil, nil), 200, "plans")
+	plans := w.must(listPlans(c, w.tokens["caregiver"], w.B, "completed"), 200, "plans")
 	if n := len(plans["items"].([]any)); n != 1 {
 		t.Errorf("completed plans: %d", n)
 	}

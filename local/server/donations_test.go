@@ -72,7 +72,7 @@ func TestDonationAcceptance(t *testing.T) {
 	if r := getGift(c, admin, g1["id"].(string)); r.Status != 200 {
 		t.Errorf("administrator reads the gift: %d", r.Status)
 	}
-	mine := c.call("GET", "/v1/donations", tok, nil, nil).json(t)
+	mine := listGifts(c, tok).json(t)
 	if n := len(mine["items"].([]any)); n != 2 {
 		t.Errorf("my donations: %d; want 2", n)
 	}

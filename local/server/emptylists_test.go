@@ -9,11 +9,11 @@ func TestEmptyListsRoundTrip(t *testing.T) {
 	c := start(t, nil)
 	w := newWorld(t, c)
 	prac := w.tokens["practitioner"]
-	shared := w.must(c.call("POST", "/v1/knowledge", prac, map[string]any{
+	shared := w.must(shareArticle(c, prac, map[string]any{
 		"title": "Oral rehydration", "summary": "How to mix and give ORS.", "body": "Mix one sachet in one litre of clean water.",
-		"language": "en", "tags": []string{}, "conditionCodes": []any{}, "audience": "public"}, nil), 201, "share")
+		"language": "en", "tags": []string{}, "conditionCodes": []any{}, "audience": "public"}), 201, "share")
 	id := shared["id"].(string)
-	got := w.must(c.call("GET", "/v1/knowledge/"+id, prac, nil, nil), 200, "read")
+	got := w.must(getArticle(c, prac, id), 200, "read")
 	if got["title"] != "Oral rehydration" {
 		t.Errorf("read back: %v", got)
 	}

@@ -148,7 +148,7 @@ func TestAutomaticNoticesInTheirLanguage(t *testing.T) {
 	if pt := sentWith(msgs, "email", "Consulta cancelada"); len(pt) != 1 {
 		t.Errorf("Portuguese cancellation to the practitioner: %+v", pt)
 	}
-	inbox := w.must(c.call("GET", "/v1/me/notifications", w.tokens["beneficiary-other"], nil, nil), 200, "inbox")
+	inbox := w.must(inbox(c, w.tokens["beneficiary-other"]), 200, "inbox")
 	if n := len(inbox["items"].([]any)); n < 2 {
 		t.Errorf("in-app notices: %d; want the booking and the cancellation", n)
 	}

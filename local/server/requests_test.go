@@ -75,8 +75,8 @@ func TestDynamoDBRequests(t *testing.T) {
 			}
 		})
 		for i := range 30 {
-			w.must(c.call("POST", "/v1/knowledge", prac, map[string]any{"title": fmt.Sprintf("Oral rehydration note %d", i),
-				"summary": "Oral rehydration salts.", "body": "Give oral rehydration solution after every loose stool.", "language": "en", "audience": "public"}, nil), 201, "article")
+			w.must(shareArticle(c, prac, map[string]any{"title": fmt.Sprintf("Oral rehydration note %d", i),
+				"summary": "Oral rehydration salts.", "body": "Give oral rehydration solution after every loose stool.", "language": "en", "audience": "public"}), 201, "article")
 		}
 		large := usage(c, "searchMedicalKnowledge", func() { search(t, c, ben, query) })
 		t.Logf("searchMedicalKnowledge: %+v with 2 articles, %+v with 32", small, large)

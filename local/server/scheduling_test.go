@@ -133,7 +133,7 @@ func TestBookingRace(t *testing.T) {
 			t.Errorf("the booked slot is still listed as free")
 		}
 	}
-	mine := c.call("GET", "/v1/appointments?limit=100", w.tokens["practitioner"], nil, nil).json(t)
+	mine := listAppointments(c, w.tokens["practitioner"], ohcsclient.ListAppointmentsParams{Limit: ptr(100)}).json(t)
 	n := 0
 	for _, it := range mine["items"].([]any) {
 		if it.(map[string]any)["slotId"] == slot {
@@ -292,8 +292,7 @@ func TestLisbonThroughTheAPI(t *testing.T) {
 	lisbon, _ := time.LoadLocation("Europe/Lisbon")
 	from := time.Date(year, 3, 10, 0, 0, 0, 0, time.UTC)
 	to := from.Add(30 * 24 * time.Hour)
-	body := c.call("GET", fmt.Sprintf("/v1/practitioners/%s/slots?from=%s&to=%s&limit=100", w.P2,
-		url.QueryEscape(from.Format(time.RFC3339)), url.QueryEscape(to.Format(time.RFC3339))), w.tokens["beneficiary"], nil, nil).json(t)
+	body := listSlots(c, w.tokens["beneficiary"], w.P2, from, to, 100).json(t)
 	perDay := map[string][]string{}
 	utcFirst := map[string]string{}
 	for _, it := range body["items"].([]any) {

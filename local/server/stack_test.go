@@ -3,7 +3,6 @@ package server_test
 import (
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -137,7 +136,7 @@ func TestStackMode(t *testing.T) {
 	if status != http.StatusOK || len(donor["groups"].([]any)) != 1 || donor["groups"].([]any)[0] != "donor" {
 		t.Fatalf("sign-up as a donor: %d %v", status, donor)
 	}
-	if r := c.call("GET", "/v1/donations", donor["accessToken"].(string), nil, nil); r.Status != http.StatusOK {
+	if r := listGifts(c, donor["accessToken"].(string)); r.Status != http.StatusOK {
 		t.Errorf("the signed-up donor lists its donations: %d %s", r.Status, r.Body)
 	}
 	if status, admin := signup("stack-admin", "administrator"); status != http.StatusOK || len(admin["groups"].([]any)) != 0 {
@@ -149,12 +148,12 @@ func TestStackMode(t *testing.T) {
 	// start), seals it and opens it on the next page.
 	campaign(t, c, w.tokens["administrator"], "USD")
 	ben := w.tokens["beneficiary"]
-	first := w.must(c.call("GET", "/v1/campaigns?limit=1", ben, nil, nil), 200, "campaigns")
+	first := w.must(listCampaigns(c, ben, 1, ""), 200, "campaigns")
 	next, _ := first["nextCursor"].(string)
 	if next == "" {
 		t.Fatalf("a page of one campaign of two: no cursor: %v", first)
 	}
-	second := w.must(c.call("GET", "/v1/campaigns?limit=1&cursor="+url.QueryEscape(next), ben, nil, nil), 200, "campaigns")
+	second := w.must(listCampaigns(c, ben, 1, next), 200, "campaigns")
 	a, b := first["items"].([]any), second["items"].([]any)
 	if len(a) != 1 || len(b) != 1 || a[0].(map[string]any)["id"] == b[0].(map[string]any)["id"] {
 		t.Errorf("two pages of one campaign: %v then %v; want two campaigns", a, b)

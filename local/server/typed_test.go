@@ -389,3 +389,58 @@ func populationReport(c *client, token, start, end, region, org string) response
 	r, err := c.api(token).ProducePopulationHealthReportWithResponse(context.Background(), &q)
 	return c.answer(err, "producePopulationHealthReport", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
 }
+
+// shareArticle shares the article body.
+func shareArticle(c *client, token string, body map[string]any) response {
+	r, err := c.api(token).ShareMedicalKnowledgeWithResponse(context.Background(), typedBody[ohcsclient.ArticleCreate](c.t, "article", body))
+	return c.answer(err, "shareMedicalKnowledge", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// getArticle reads article id as it is now.
+func getArticle(c *client, token, id string) response {
+	r, err := c.api(token).GetMedicalKnowledgeWithResponse(context.Background(), id, &ohcsclient.GetMedicalKnowledgeParams{})
+	return c.answer(err, "getMedicalKnowledge", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// listPlans lists beneficiary ben's treatment plans of status.
+func listPlans(c *client, token, ben, status string) response {
+	r, err := c.api(token).ListTreatmentPlansWithResponse(context.Background(),
+		&ohcsclient.ListTreatmentPlansParams{BeneficiaryId: ben, Status: ptr(ohcsclient.PlanStatus(status))})
+	return c.answer(err, "listTreatmentPlans", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// listGifts lists a first page of the caller's gifts.
+func listGifts(c *client, token string) response {
+	r, err := c.api(token).ListMyDonationsWithResponse(context.Background(), &ohcsclient.ListMyDonationsParams{})
+	return c.answer(err, "listMyDonations", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// listCampaigns lists a page of up to limit campaigns after cursor ("" for
+// the first page).
+func listCampaigns(c *client, token string, limit int, cursor string) response {
+	q := ohcsclient.ListCampaignsParams{Limit: &limit}
+	if cursor != "" {
+		q.Cursor = &cursor
+	}
+	r, err := c.api(token).ListCampaignsWithResponse(context.Background(), &q)
+	return c.answer(err, "listCampaigns", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// inbox lists a first page of the caller's notifications.
+func inbox(c *client, token string) response {
+	r, err := c.api(token).ListMyNotificationsWithResponse(context.Background(), &ohcsclient.ListMyNotificationsParams{})
+	return c.answer(err, "listMyNotifications", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// listAppointments lists the appointments q selects.
+func listAppointments(c *client, token string, q ohcsclient.ListAppointmentsParams) response {
+	r, err := c.api(token).ListAppointmentsWithResponse(context.Background(), &q)
+	return c.answer(err, "listAppointments", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
+
+// listSlots lists up to limit free slots of practitioner pid from from to to.
+func listSlots(c *client, token, pid string, from, to time.Time, limit int) response {
+	r, err := c.api(token).ListAvailableSlotsWithResponse(context.Background(), pid,
+		&ohcsclient.ListAvailableSlotsParams{From: from, To: to, Limit: &limit})
+	return c.answer(err, "listAvailableSlots", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+}
