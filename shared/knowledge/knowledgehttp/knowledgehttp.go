@@ -116,25 +116,21 @@ func (in articleIn) article() knowledge.Article {
 	return a
 }
 
+// articleJSON is an article as the API shows it: what was shared, with
+// its id first and what the service keeps of it after.
 type articleJSON struct {
-	ID             string     `json:"id"`
-	Title          string     `json:"title"`
-	Summary        string     `json:"summary"`
-	Body           string     `json:"body"`
-	Language       string     `json:"language"`
-	Tags           []string   `json:"tags"`
-	ConditionCodes []codeJSON `json:"conditionCodes"`
-	Audience       string     `json:"audience"`
-	AuthorID       string     `json:"authorId"`
-	Status         string     `json:"status"`
-	CreatedAt      string     `json:"createdAt"`
-	UpdatedAt      string     `json:"updatedAt"`
-	Version        int64      `json:"version"`
+	ID string `json:"id"`
+	articleIn
+	AuthorID  string `json:"authorId"`
+	Status    string `json:"status"`
+	CreatedAt string `json:"createdAt"`
+	UpdatedAt string `json:"updatedAt"`
+	Version   int64  `json:"version"`
 }
 
 func out(a knowledge.Article) articleJSON {
-	o := articleJSON{ID: a.ID, Title: a.Title, Summary: a.Summary, Body: a.Body, Language: a.Language, Tags: a.Tags,
-		ConditionCodes: []codeJSON{}, Audience: a.Audience, AuthorID: a.AuthorID, Status: a.Status,
+	o := articleJSON{ID: a.ID, articleIn: articleIn{Title: a.Title, Summary: a.Summary, Body: a.Body, Language: a.Language, Tags: a.Tags,
+		ConditionCodes: []codeJSON{}, Audience: a.Audience}, AuthorID: a.AuthorID, Status: a.Status,
 		CreatedAt: a.CreatedAt.UTC().Format(time.RFC3339), UpdatedAt: a.UpdatedAt.UTC().Format(time.RFC3339), Version: a.Version}
 	if o.Tags == nil {
 		o.Tags = []string{}
