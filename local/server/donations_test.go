@@ -32,9 +32,8 @@ func donor(t testing.TB, c *client, sub string) string {
 }
 
 func give(c *client, tok, campaignID string, amount int, currency string, header map[string]string) response {
-	r, err := c.api(tok).MakeDonationWithResponse(context.Background(), nil,
-		ohcsclient.DonationCreate{CampaignId: campaignID, Amount: int64(amount), Currency: currency}, withHeader(header))
-	return c.answer(err, "makeDonation", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("makeDonation")(c.api(tok).MakeDonationWithResponse(context.Background(), nil,
+		ohcsclient.DonationCreate{CampaignId: campaignID, Amount: int64(amount), Currency: currency}, withHeader(header)))
 }
 
 // TestDonationAcceptance: a campaign in EUR; 25.00 EUR twice with one key

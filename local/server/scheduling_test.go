@@ -50,9 +50,8 @@ func freeSlots(t testing.TB, c *client, token, pid string, n int) []map[string]a
 }
 
 func book(c *client, token, slot, ben string, header map[string]string) response {
-	r, err := c.api(token).MakeAppointmentWithResponse(context.Background(), nil,
-		ohcsclient.AppointmentCreate{SlotId: slot, BeneficiaryId: ben, Mode: "video", Reason: ptr("fever")}, withHeader(header))
-	return c.answer(err, "makeAppointment", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("makeAppointment")(c.api(token).MakeAppointmentWithResponse(context.Background(), nil,
+		ohcsclient.AppointmentCreate{SlotId: slot, BeneficiaryId: ben, Mode: "video", Reason: ptr("fever")}, withHeader(header)))
 }
 
 // ifMatch is the If-Match of a typed change: none when etag is empty (to
@@ -66,29 +65,25 @@ func ifMatch(etag string) *string {
 
 // cancelAppt cancels appointment id at etag through the typed client.
 func cancelAppt(c *client, token, id, etag, reason string) response {
-	r, err := c.api(token).CancelAppointmentWithResponse(context.Background(), id, &ohcsclient.CancelAppointmentParams{IfMatch: ifMatch(etag)},
-		ohcsclient.Cancellation{Reason: reason})
-	return c.answer(err, "cancelAppointment", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("cancelAppointment")(c.api(token).CancelAppointmentWithResponse(context.Background(), id, &ohcsclient.CancelAppointmentParams{IfMatch: ifMatch(etag)},
+		ohcsclient.Cancellation{Reason: reason}))
 }
 
 // rescheduleAppt moves appointment id at etag to slot.
 func rescheduleAppt(c *client, token, id, etag, slot string) response {
-	r, err := c.api(token).RescheduleAppointmentWithResponse(context.Background(), id, &ohcsclient.RescheduleAppointmentParams{IfMatch: ifMatch(etag)},
-		ohcsclient.Reschedule{NewSlotId: slot})
-	return c.answer(err, "rescheduleAppointment", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("rescheduleAppointment")(c.api(token).RescheduleAppointmentWithResponse(context.Background(), id, &ohcsclient.RescheduleAppointmentParams{IfMatch: ifMatch(etag)},
+		ohcsclient.Reschedule{NewSlotId: slot}))
 }
 
 // setStatus marks appointment id at etag completed or noShow.
 func setStatus(c *client, token, id, etag, status string) response {
-	r, err := c.api(token).UpdateAppointmentStatusWithResponse(context.Background(), id, &ohcsclient.UpdateAppointmentStatusParams{IfMatch: ifMatch(etag)},
-		ohcsclient.StatusChange{Status: ohcsclient.StatusChangeStatus(status)})
-	return c.answer(err, "updateAppointmentStatus", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("updateAppointmentStatus")(c.api(token).UpdateAppointmentStatusWithResponse(context.Background(), id, &ohcsclient.UpdateAppointmentStatusParams{IfMatch: ifMatch(etag)},
+		ohcsclient.StatusChange{Status: ohcsclient.StatusChangeStatus(status)}))
 }
 
 // getAppt reads appointment id.
 func getAppt(c *client, token, id string) response {
-	r, err := c.api(token).GetAppointmentWithResponse(context.Background(), id)
-	return c.answer(err, "getAppointment", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("getAppointment")(c.api(token).GetAppointmentWithResponse(context.Background(), id))
 }
 
 // TestBookingRace: 50 beneficiaries book one slot at once; exactly one wins.

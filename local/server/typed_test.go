@@ -120,6 +120,23 @@ func (c *client) answer(err error, what string, get func() (*http.Response, []by
 	return response{Status: resp.StatusCode, Header: resp.Header, Body: body}
 }
 
+// reply is the answer of a typed call named what, given as the call's two
+// results: every response type of the generated client carries the
+// HTTPResponse and the Body it was read from. A call that fails before an
+// answer fails the test.
+func (c *client) reply(what string) func(r any, err error) response {
+	return func(r any, err error) response {
+		c.t.Helper()
+		if err != nil {
+			c.t.Fatalf("%s: %v", what, err)
+		}
+		v := reflect.ValueOf(r).Elem()
+		return c.answer(nil, what, func() (*http.Response, []byte) {
+			return v.FieldByName("HTTPResponse").Interface().(*http.Response), v.FieldByName("Body").Bytes()
+		})
+	}
+}
+
 // typedProfile is profile(name) as the typed client's body.
 func typedProfile(t testing.TB, name string) ohcsclient.PractitionerCreate {
 	return typedBody[ohcsclient.PractitionerCreate](t, "profile "+name, profile(name))
@@ -156,217 +173,183 @@ func typedBody[T any](t testing.TB, what string, m map[string]any) T {
 // createBeneficiary creates the beneficiary beneficiaryBody(name) as the
 // bearer of token.
 func createBeneficiary(c *client, token, name string) response {
-	r, err := c.api(token).CreateBeneficiaryProfileWithResponse(context.Background(), typedBeneficiary(c.t, name))
-	return c.answer(err, "createBeneficiaryProfile", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("createBeneficiaryProfile")(c.api(token).CreateBeneficiaryProfileWithResponse(context.Background(), typedBeneficiary(c.t, name)))
 }
 
 // createPractitioner creates the practitioner profile(name) as the bearer
 // of token.
 func createPractitioner(c *client, token, name string) response {
-	r, err := c.api(token).CreatePractitionerProfileWithResponse(context.Background(), typedProfile(c.t, name))
-	return c.answer(err, "createPractitionerProfile", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("createPractitionerProfile")(c.api(token).CreatePractitionerProfileWithResponse(context.Background(), typedProfile(c.t, name)))
 }
 
 // verifyPractitioner decides practitioner id's verification at etag.
 func verifyPractitioner(c *client, token, id, etag, decision string) response {
-	r, err := c.api(token).VerifyPractitionerWithResponse(context.Background(), id, &ohcsclient.VerifyPractitionerParams{IfMatch: ifMatch(etag)},
-		ohcsclient.VerificationDecision{Decision: ohcsclient.VerificationDecisionDecision(decision)})
-	return c.answer(err, "verifyPractitioner", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("verifyPractitioner")(c.api(token).VerifyPractitionerWithResponse(context.Background(), id, &ohcsclient.VerifyPractitionerParams{IfMatch: ifMatch(etag)},
+		ohcsclient.VerificationDecision{Decision: ohcsclient.VerificationDecisionDecision(decision)}))
 }
 
 // getCampaign reads campaign id.
 func getCampaign(c *client, token, id string) response {
-	r, err := c.api(token).GetCampaignWithResponse(context.Background(), id)
-	return c.answer(err, "getCampaign", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("getCampaign")(c.api(token).GetCampaignWithResponse(context.Background(), id))
 }
 
 // getMe reads the caller's account.
 func getMe(c *client, token string) response {
-	r, err := c.api(token).GetMeWithResponse(context.Background())
-	return c.answer(err, "getMe", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("getMe")(c.api(token).GetMeWithResponse(context.Background()))
 }
 
 // recordConsultation records the consultation body, given as the
 // document's JSON, through the typed client.
 func recordConsultation(c *client, token string, body map[string]any) response {
-	r, err := c.api(token).RecordConsultationWithResponse(context.Background(), typedBody[ohcsclient.ConsultationCreate](c.t, "consultation", body))
-	return c.answer(err, "recordConsultation", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("recordConsultation")(c.api(token).RecordConsultationWithResponse(context.Background(), typedBody[ohcsclient.ConsultationCreate](c.t, "consultation", body)))
 }
 
 // addEntry adds the health record entry body.
 func addEntry(c *client, token string, body map[string]any) response {
-	r, err := c.api(token).AddHealthRecordEntryWithResponse(context.Background(), typedBody[ohcsclient.HealthRecordEntryCreate](c.t, "entry", body))
-	return c.answer(err, "addHealthRecordEntry", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("addHealthRecordEntry")(c.api(token).AddHealthRecordEntryWithResponse(context.Background(), typedBody[ohcsclient.HealthRecordEntryCreate](c.t, "entry", body)))
 }
 
 // createPlan creates the treatment plan body.
 func createPlan(c *client, token string, body map[string]any) response {
-	r, err := c.api(token).CreateTreatmentPlanWithResponse(context.Background(), typedBody[ohcsclient.TreatmentPlanCreate](c.t, "plan", body))
-	return c.answer(err, "createTreatmentPlan", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("createTreatmentPlan")(c.api(token).CreateTreatmentPlanWithResponse(context.Background(), typedBody[ohcsclient.TreatmentPlanCreate](c.t, "plan", body)))
 }
 
 // assessRisk asks the clinical risk assessment body.
 func assessRisk(c *client, token string, body map[string]any) response {
-	r, err := c.api(token).AssessClinicalRiskWithResponse(context.Background(), typedBody[ohcsclient.RiskAssessmentCreate](c.t, "risk assessment", body))
-	return c.answer(err, "assessClinicalRisk", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("assessClinicalRisk")(c.api(token).AssessClinicalRiskWithResponse(context.Background(), typedBody[ohcsclient.RiskAssessmentCreate](c.t, "risk assessment", body)))
 }
 
 // getPractitioner reads practitioner id.
 func getPractitioner(c *client, token, id string) response {
-	r, err := c.api(token).GetPractitionerWithResponse(context.Background(), id)
-	return c.answer(err, "getPractitioner", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("getPractitioner")(c.api(token).GetPractitionerWithResponse(context.Background(), id))
 }
 
 // createCaregiver creates the caregiver profile body.
 func createCaregiver(c *client, token string, body map[string]any) response {
-	r, err := c.api(token).CreateCaregiverProfileWithResponse(context.Background(), typedBody[ohcsclient.CaregiverCreate](c.t, "caregiver", body))
-	return c.answer(err, "createCaregiverProfile", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("createCaregiverProfile")(c.api(token).CreateCaregiverProfileWithResponse(context.Background(), typedBody[ohcsclient.CaregiverCreate](c.t, "caregiver", body)))
 }
 
 // grantLink grants beneficiary ben's care link body.
 func grantLink(c *client, token, ben string, body map[string]any) response {
-	r, err := c.api(token).GrantCaregiverAccessWithResponse(context.Background(), ben, typedBody[ohcsclient.CareLinkGrant](c.t, "care link", body))
-	return c.answer(err, "grantCaregiverAccess", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("grantCaregiverAccess")(c.api(token).GrantCaregiverAccessWithResponse(context.Background(), ben, typedBody[ohcsclient.CareLinkGrant](c.t, "care link", body)))
 }
 
 // respondLink answers beneficiary ben's care link with decision.
 func respondLink(c *client, token, ben, link, decision string) response {
-	r, err := c.api(token).RespondToCareLinkWithResponse(context.Background(), ben, link,
-		ohcsclient.CareLinkResponse{Decision: ohcsclient.CareLinkResponseDecision(decision)})
-	return c.answer(err, "respondToCareLink", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("respondToCareLink")(c.api(token).RespondToCareLinkWithResponse(context.Background(), ben, link,
+		ohcsclient.CareLinkResponse{Decision: ohcsclient.CareLinkResponseDecision(decision)}))
 }
 
 // revokeLink revokes beneficiary ben's care link.
 func revokeLink(c *client, token, ben, link string) response {
-	r, err := c.api(token).RevokeCaregiverAccessWithResponse(context.Background(), ben, link)
-	return c.answer(err, "revokeCaregiverAccess", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("revokeCaregiverAccess")(c.api(token).RevokeCaregiverAccessWithResponse(context.Background(), ben, link))
 }
 
 // revokePractitioner revokes practitioner pid's access to beneficiary ben.
 func revokePractitioner(c *client, token, ben, pid string) response {
-	r, err := c.api(token).RevokePractitionerAccessWithResponse(context.Background(), ben, ohcsclient.PractitionerRevocationRequest{PractitionerId: pid})
-	return c.answer(err, "revokePractitionerAccess", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("revokePractitionerAccess")(c.api(token).RevokePractitionerAccessWithResponse(context.Background(), ben, ohcsclient.PractitionerRevocationRequest{PractitionerId: pid}))
 }
 
 // updatePlan changes treatment plan id at etag with the patch body.
 func updatePlan(c *client, token, id, etag string, body map[string]any) response {
-	r, err := c.api(token).UpdateTreatmentPlanWithResponse(context.Background(), id, &ohcsclient.UpdateTreatmentPlanParams{IfMatch: ifMatch(etag)},
-		typedBody[ohcsclient.TreatmentPlanUpdate](c.t, "plan change", body))
-	return c.answer(err, "updateTreatmentPlan", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("updateTreatmentPlan")(c.api(token).UpdateTreatmentPlanWithResponse(context.Background(), id, &ohcsclient.UpdateTreatmentPlanParams{IfMatch: ifMatch(etag)},
+		typedBody[ohcsclient.TreatmentPlanUpdate](c.t, "plan change", body)))
 }
 
 // produceReport produces the health report body.
 func produceReport(c *client, token string, body map[string]any) response {
-	r, err := c.api(token).ProduceHealthReportWithResponse(context.Background(), typedBody[ohcsclient.HealthReportCreate](c.t, "report", body))
-	return c.answer(err, "produceHealthReport", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("produceHealthReport")(c.api(token).ProduceHealthReportWithResponse(context.Background(), typedBody[ohcsclient.HealthReportCreate](c.t, "report", body)))
 }
 
 // placeSchedule places practitioner pid's schedule body.
 func placeSchedule(c *client, token, pid string, body map[string]any) response {
-	r, err := c.api(token).PlaceAvailabilityScheduleWithResponse(context.Background(), pid, typedBody[ohcsclient.ScheduleCreate](c.t, "schedule", body))
-	return c.answer(err, "placeAvailabilitySchedule", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("placeAvailabilitySchedule")(c.api(token).PlaceAvailabilityScheduleWithResponse(context.Background(), pid, typedBody[ohcsclient.ScheduleCreate](c.t, "schedule", body)))
 }
 
 // getConsultation reads consultation id.
 func getConsultation(c *client, token, id string) response {
-	r, err := c.api(token).GetConsultationWithResponse(context.Background(), id)
-	return c.answer(err, "getConsultation", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("getConsultation")(c.api(token).GetConsultationWithResponse(context.Background(), id))
 }
 
 // getBeneficiary reads beneficiary id.
 func getBeneficiary(c *client, token, id string) response {
-	r, err := c.api(token).GetBeneficiaryWithResponse(context.Background(), id)
-	return c.answer(err, "getBeneficiary", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("getBeneficiary")(c.api(token).GetBeneficiaryWithResponse(context.Background(), id))
 }
 
 // decideVerification posts the verification decision body (the document's
 // JSON) for practitioner id at etag.
 func decideVerification(c *client, token, id, etag string, body map[string]any) response {
-	r, err := c.api(token).VerifyPractitionerWithResponse(context.Background(), id, &ohcsclient.VerifyPractitionerParams{IfMatch: ifMatch(etag)},
-		typedBody[ohcsclient.VerificationDecision](c.t, "verification", body))
-	return c.answer(err, "verifyPractitioner", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("verifyPractitioner")(c.api(token).VerifyPractitionerWithResponse(context.Background(), id, &ohcsclient.VerifyPractitionerParams{IfMatch: ifMatch(etag)},
+		typedBody[ohcsclient.VerificationDecision](c.t, "verification", body)))
 }
 
 // updatePractitioner changes practitioner id at etag with the patch body.
 func updatePractitioner(c *client, token, id, etag string, body map[string]any) response {
-	r, err := c.api(token).UpdatePractitionerProfileWithResponse(context.Background(), id, &ohcsclient.UpdatePractitionerProfileParams{IfMatch: ifMatch(etag)},
-		typedBody[ohcsclient.PractitionerUpdate](c.t, "practitioner change", body))
-	return c.answer(err, "updatePractitionerProfile", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("updatePractitionerProfile")(c.api(token).UpdatePractitionerProfileWithResponse(context.Background(), id, &ohcsclient.UpdatePractitionerProfileParams{IfMatch: ifMatch(etag)},
+		typedBody[ohcsclient.PractitionerUpdate](c.t, "practitioner change", body)))
 }
 
 // createDonor creates the donor profile body.
 func createDonor(c *client, token string, body map[string]any) response {
-	r, err := c.api(token).CreateDonorProfileWithResponse(context.Background(), typedBody[ohcsclient.DonorCreate](c.t, "donor", body))
-	return c.answer(err, "createDonorProfile", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("createDonorProfile")(c.api(token).CreateDonorProfileWithResponse(context.Background(), typedBody[ohcsclient.DonorCreate](c.t, "donor", body)))
 }
 
 // getGift reads donation id.
 func getGift(c *client, token, id string) response {
-	r, err := c.api(token).GetDonationWithResponse(context.Background(), id)
-	return c.answer(err, "getDonation", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("getDonation")(c.api(token).GetDonationWithResponse(context.Background(), id))
 }
 
 // recordPayment records donation id's payment status body at etag.
 func recordPayment(c *client, token, id, etag string, body map[string]any) response {
-	r, err := c.api(token).RecordDonationPaymentWithResponse(context.Background(), id, &ohcsclient.RecordDonationPaymentParams{IfMatch: ifMatch(etag)},
-		typedBody[ohcsclient.PaymentStatus](c.t, "payment", body))
-	return c.answer(err, "recordDonationPayment", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("recordDonationPayment")(c.api(token).RecordDonationPaymentWithResponse(context.Background(), id, &ohcsclient.RecordDonationPaymentParams{IfMatch: ifMatch(etag)},
+		typedBody[ohcsclient.PaymentStatus](c.t, "payment", body)))
 }
 
 // sendNotification sends the notification body.
 func sendNotification(c *client, token string, body map[string]any) response {
-	r, err := c.api(token).SendNotificationWithResponse(context.Background(), &ohcsclient.SendNotificationParams{},
-		typedBody[ohcsclient.NotificationCreate](c.t, "notification", body))
-	return c.answer(err, "sendNotification", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("sendNotification")(c.api(token).SendNotificationWithResponse(context.Background(), &ohcsclient.SendNotificationParams{},
+		typedBody[ohcsclient.NotificationCreate](c.t, "notification", body)))
 }
 
 // getNotification reads sent notification id.
 func getNotification(c *client, token, id string) response {
-	r, err := c.api(token).GetNotificationWithResponse(context.Background(), id)
-	return c.answer(err, "getNotification", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("getNotification")(c.api(token).GetNotificationWithResponse(context.Background(), id))
 }
 
 // setPreferences replaces the caller's notification preferences with body.
 func setPreferences(c *client, token string, body map[string]any) response {
-	r, err := c.api(token).UpdateNotificationPreferencesWithResponse(context.Background(), typedBody[ohcsclient.NotificationPreferences](c.t, "preferences", body))
-	return c.answer(err, "updateNotificationPreferences", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("updateNotificationPreferences")(c.api(token).UpdateNotificationPreferencesWithResponse(context.Background(), typedBody[ohcsclient.NotificationPreferences](c.t, "preferences", body)))
 }
 
 // getReport reads health report id as JSON.
 func getReport(c *client, token, id string) response {
-	r, err := c.api(token).GetHealthReportWithResponse(context.Background(), id)
-	return c.answer(err, "getHealthReport", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("getHealthReport")(c.api(token).GetHealthReportWithResponse(context.Background(), id))
 }
 
 // listEntries lists beneficiary ben's record entries (a first page).
 func listEntries(c *client, token, ben string) response {
-	r, err := c.api(token).ListHealthRecordEntriesWithResponse(context.Background(), &ohcsclient.ListHealthRecordEntriesParams{BeneficiaryId: ben})
-	return c.answer(err, "listHealthRecordEntries", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("listHealthRecordEntries")(c.api(token).ListHealthRecordEntriesWithResponse(context.Background(), &ohcsclient.ListHealthRecordEntriesParams{BeneficiaryId: ben}))
 }
 
 // listReports lists beneficiary ben's health reports (a first page).
 func listReports(c *client, token, ben string) response {
-	r, err := c.api(token).ListHealthReportsWithResponse(context.Background(), &ohcsclient.ListHealthReportsParams{BeneficiaryId: ben})
-	return c.answer(err, "listHealthReports", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("listHealthReports")(c.api(token).ListHealthReportsWithResponse(context.Background(), &ohcsclient.ListHealthReportsParams{BeneficiaryId: ben}))
 }
 
 // exportFhir exports beneficiary ben's record as a FHIR bundle.
 func exportFhir(c *client, token, ben string) response {
-	r, err := c.api(token).ExportHealthRecordFhirWithResponse(context.Background(), ben)
-	return c.answer(err, "exportHealthRecordFhir", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("exportHealthRecordFhir")(c.api(token).ExportHealthRecordFhirWithResponse(context.Background(), ben))
 }
 
 // accessLog reads a first page of up to limit events of beneficiary ben's
 // access log.
 func accessLog(c *client, token, ben string, limit int) response {
-	r, err := c.api(token).ListMyAccessLogWithResponse(context.Background(), ben, &ohcsclient.ListMyAccessLogParams{Limit: &limit})
-	return c.answer(err, "listMyAccessLog", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("listMyAccessLog")(c.api(token).ListMyAccessLogWithResponse(context.Background(), ben, &ohcsclient.ListMyAccessLogParams{Limit: &limit}))
 }
 
 // auditEvents lists the audit events q selects.
 func auditEvents(c *client, token string, q ohcsclient.ListAuditEventsParams) response {
-	r, err := c.api(token).ListAuditEventsWithResponse(context.Background(), &q)
-	return c.answer(err, "listAuditEvents", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("listAuditEvents")(c.api(token).ListAuditEventsWithResponse(context.Background(), &q))
 }
 
 // populationReport asks the population health report of the days from
@@ -386,33 +369,28 @@ func populationReport(c *client, token, start, end, region, org string) response
 	if org != "" {
 		q.OrganizationId = &org
 	}
-	r, err := c.api(token).ProducePopulationHealthReportWithResponse(context.Background(), &q)
-	return c.answer(err, "producePopulationHealthReport", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("producePopulationHealthReport")(c.api(token).ProducePopulationHealthReportWithResponse(context.Background(), &q))
 }
 
 // shareArticle shares the article body.
 func shareArticle(c *client, token string, body map[string]any) response {
-	r, err := c.api(token).ShareMedicalKnowledgeWithResponse(context.Background(), typedBody[ohcsclient.ArticleCreate](c.t, "article", body))
-	return c.answer(err, "shareMedicalKnowledge", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("shareMedicalKnowledge")(c.api(token).ShareMedicalKnowledgeWithResponse(context.Background(), typedBody[ohcsclient.ArticleCreate](c.t, "article", body)))
 }
 
 // getArticle reads article id as it is now.
 func getArticle(c *client, token, id string) response {
-	r, err := c.api(token).GetMedicalKnowledgeWithResponse(context.Background(), id, &ohcsclient.GetMedicalKnowledgeParams{})
-	return c.answer(err, "getMedicalKnowledge", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("getMedicalKnowledge")(c.api(token).GetMedicalKnowledgeWithResponse(context.Background(), id, &ohcsclient.GetMedicalKnowledgeParams{}))
 }
 
 // listPlans lists beneficiary ben's treatment plans of status.
 func listPlans(c *client, token, ben, status string) response {
-	r, err := c.api(token).ListTreatmentPlansWithResponse(context.Background(),
-		&ohcsclient.ListTreatmentPlansParams{BeneficiaryId: ben, Status: ptr(ohcsclient.PlanStatus(status))})
-	return c.answer(err, "listTreatmentPlans", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("listTreatmentPlans")(c.api(token).ListTreatmentPlansWithResponse(context.Background(),
+		&ohcsclient.ListTreatmentPlansParams{BeneficiaryId: ben, Status: ptr(ohcsclient.PlanStatus(status))}))
 }
 
 // listGifts lists a first page of the caller's gifts.
 func listGifts(c *client, token string) response {
-	r, err := c.api(token).ListMyDonationsWithResponse(context.Background(), &ohcsclient.ListMyDonationsParams{})
-	return c.answer(err, "listMyDonations", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("listMyDonations")(c.api(token).ListMyDonationsWithResponse(context.Background(), &ohcsclient.ListMyDonationsParams{}))
 }
 
 // listCampaigns lists a page of up to limit campaigns after cursor ("" for
@@ -422,25 +400,21 @@ func listCampaigns(c *client, token string, limit int, cursor string) response {
 	if cursor != "" {
 		q.Cursor = &cursor
 	}
-	r, err := c.api(token).ListCampaignsWithResponse(context.Background(), &q)
-	return c.answer(err, "listCampaigns", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("listCampaigns")(c.api(token).ListCampaignsWithResponse(context.Background(), &q))
 }
 
 // inbox lists a first page of the caller's notifications.
 func inbox(c *client, token string) response {
-	r, err := c.api(token).ListMyNotificationsWithResponse(context.Background(), &ohcsclient.ListMyNotificationsParams{})
-	return c.answer(err, "listMyNotifications", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("listMyNotifications")(c.api(token).ListMyNotificationsWithResponse(context.Background(), &ohcsclient.ListMyNotificationsParams{}))
 }
 
 // listAppointments lists the appointments q selects.
 func listAppointments(c *client, token string, q ohcsclient.ListAppointmentsParams) response {
-	r, err := c.api(token).ListAppointmentsWithResponse(context.Background(), &q)
-	return c.answer(err, "listAppointments", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("listAppointments")(c.api(token).ListAppointmentsWithResponse(context.Background(), &q))
 }
 
 // listSlots lists up to limit free slots of practitioner pid from from to to.
 func listSlots(c *client, token, pid string, from, to time.Time, limit int) response {
-	r, err := c.api(token).ListAvailableSlotsWithResponse(context.Background(), pid,
-		&ohcsclient.ListAvailableSlotsParams{From: from, To: to, Limit: &limit})
-	return c.answer(err, "listAvailableSlots", func() (*http.Response, []byte) { return r.HTTPResponse, r.Body })
+	return c.reply("listAvailableSlots")(c.api(token).ListAvailableSlotsWithResponse(context.Background(), pid,
+		&ohcsclient.ListAvailableSlotsParams{From: from, To: to, Limit: &limit}))
 }
