@@ -168,9 +168,14 @@ func TimeZone(l *problem.FieldList, field, tz string) {
 	}
 }
 
-// Address holds the fields of a postal address.
+// Address holds the fields of a postal address, with the names of the
+// document's Address schema (every handler that shows one shows this).
 type Address struct {
-	Line, City, Region, PostalCode, Country string
+	Line       string `json:"line,omitempty"`
+	City       string `json:"city,omitempty"`
+	Region     string `json:"region,omitempty"`
+	PostalCode string `json:"postalCode,omitempty"`
+	Country    string `json:"country"`
 }
 
 // CheckAddress checks an address under prefix (such as "location.address").

@@ -11,13 +11,8 @@ import (
 	"ohcs/shared/validate"
 )
 
-type addressJSON struct {
-	Line       string `json:"line,omitempty"`
-	City       string `json:"city,omitempty"`
-	Region     string `json:"region,omitempty"`
-	PostalCode string `json:"postalCode,omitempty"`
-	Country    string `json:"country"`
-}
+// addressJSON is an address as the document's Address schema shows it.
+type addressJSON = validate.Address
 
 type contactJSON struct {
 	Name         string `json:"name"`

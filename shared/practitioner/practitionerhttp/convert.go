@@ -6,6 +6,7 @@ import (
 	"ohcs/shared/jsonio"
 	"ohcs/shared/practitioner"
 	"ohcs/shared/problem"
+	"ohcs/shared/validate"
 )
 
 type specialtyJSON struct {
@@ -13,13 +14,8 @@ type specialtyJSON struct {
 	Display string `json:"display"`
 }
 
-type addressJSON struct {
-	Line       string `json:"line,omitempty"`
-	City       string `json:"city,omitempty"`
-	Region     string `json:"region,omitempty"`
-	PostalCode string `json:"postalCode,omitempty"`
-	Country    string `json:"country"`
-}
+// addressJSON is an address as the document's Address schema shows it.
+type addressJSON = validate.Address
 
 type locationJSON struct {
 	Address   *addressJSON `json:"address"`

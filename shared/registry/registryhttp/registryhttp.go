@@ -50,13 +50,8 @@ func New(env *platform.Env) *Handlers {
 	return &Handlers{Service: app.Of(env).Registry(), Cursors: env.Cursors}
 }
 
-type addressJSON struct {
-	Line       string `json:"line,omitempty"`
-	City       string `json:"city,omitempty"`
-	Region     string `json:"region,omitempty"`
-	PostalCode string `json:"postalCode,omitempty"`
-	Country    string `json:"country"`
-}
+// addressJSON is an address as the document's Address schema shows it.
+type addressJSON = validate.Address
 
 type membershipJSON struct {
 	OrganizationID string `json:"organizationId"`
