@@ -293,3 +293,10 @@ func Versioned(w http.ResponseWriter, status int, version int64, body any) {
 	etag.Set(w, version)
 	jsonio.Write(w, status, body)
 }
+
+// Created answers 201 with the body of the resource just made, its ETag
+// and its Location.
+func Created(w http.ResponseWriter, location string, version int64, body any) {
+	w.Header().Set("Location", location)
+	Versioned(w, http.StatusCreated, version, body)
+}

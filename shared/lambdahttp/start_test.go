@@ -36,7 +36,7 @@ var echo = platform.Handle(func(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		lambdahttp.Versioned(w, http.StatusCreated, 1, map[string]string{"sub": p.Sub, "name": in.Name})
+		lambdahttp.Created(w, "/v1/things/"+thing, 1, map[string]string{"sub": p.Sub, "name": in.Name})
 	}
 	return nil
 })
@@ -47,6 +47,9 @@ func call(t *testing.T, read string, caller *lambdahttptest.Caller, id, body str
 	ev.QueryStringParameters = map[string]string{"read": read}
 	ev.MultiValueQueryStringParameters = map[string][]string{"read": {read}}
 	resp := lambdahttptest.Invoke(t, "echo", echo, ev)
+	if loc := http.Header(resp.MultiValueHeaders).Get("Location"); resp.StatusCode == http.StatusCreated && loc != "/v1/things/"+thing {
+		t.Errorf("created at %q; want /v1/things/%s", loc, thing)
+	}
 	return resp.StatusCode, http.Header(resp.MultiValueHeaders).Get("ETag"), resp.Body
 }
 
@@ -54,7 +57,7 @@ func call(t *testing.T, read string, caller *lambdahttptest.Caller, id, body str
 // answers 401 whatever else is wrong), then the path's id (400 naming the
 // parameter), then the If-Match version (428 without it) or the body (400
 // naming an unknown or server-owned field); Versioned answers the body with
-// its ETag.
+// its ETag, Created with its Location too.
 func TestPreambles(t *testing.T) {
 	who := lambdahttptest.Beneficiary
 	cases := []struct {

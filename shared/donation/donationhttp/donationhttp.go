@@ -167,8 +167,7 @@ func (h *Handlers) CreateCampaign(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Location", "/v1/campaigns/"+c.ID)
-	lambdahttp.Versioned(w, http.StatusCreated, c.Version, campaignOut(c))
+	lambdahttp.Created(w, "/v1/campaigns/"+c.ID, c.Version, campaignOut(c))
 	return nil
 }
 
@@ -240,8 +239,7 @@ func (h *Handlers) Give(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Location", "/v1/donations/"+g.ID)
-	lambdahttp.Versioned(w, http.StatusCreated, g.Version, giftOut(g))
+	lambdahttp.Created(w, "/v1/donations/"+g.ID, g.Version, giftOut(g))
 	return nil
 }
 

@@ -139,8 +139,7 @@ func (h *Handlers) CreateBeneficiary(w http.ResponseWriter, r *http.Request) err
 		access.Resource{Type: "beneficiary", ID: b.ID}, b.ID, audit.Allowed); err != nil {
 		return err
 	}
-	w.Header().Set("Location", "/v1/beneficiaries/"+b.ID)
-	lambdahttp.Versioned(w, http.StatusCreated, b.Version, beneficiaryOut(b, false))
+	lambdahttp.Created(w, "/v1/beneficiaries/"+b.ID, b.Version, beneficiaryOut(b, false))
 	return nil
 }
 
@@ -212,8 +211,7 @@ func (h *Handlers) CreateCaregiver(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Location", "/v1/caregivers/"+c.ID)
-	lambdahttp.Versioned(w, http.StatusCreated, c.Version, caregiverOut(c))
+	lambdahttp.Created(w, "/v1/caregivers/"+c.ID, c.Version, caregiverOut(c))
 	return nil
 }
 

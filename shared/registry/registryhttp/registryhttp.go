@@ -101,8 +101,7 @@ func (h *Handlers) CreateOrganization(w http.ResponseWriter, r *http.Request) er
 	if o.Address != nil {
 		out["address"] = addressJSON(*o.Address)
 	}
-	w.Header().Set("Location", "/v1/organizations/"+o.ID)
-	lambdahttp.Versioned(w, http.StatusCreated, o.Version, out)
+	lambdahttp.Created(w, "/v1/organizations/"+o.ID, o.Version, out)
 	return nil
 }
 
