@@ -10,24 +10,37 @@ import (
 	"testing"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3"
-
 	"ohcs/local/server"
 	"ohcs/openapi"
 )
 
-// repeatable yields the operations whose first matrix request can be sent
-// thousands of times (reads and repeatable writes; not the rate-limited
-// ones), each with a caller it lets through.
-func repeatable(doc *openapi3.T) iter.Seq2[openapi.Operation, string] {
+// repeatable starts a world on c and yields the operations whose first
+// matrix request can be sent thousands of times (reads and repeatable
+// writes; not the rate-limited ones), each with its request in that world
+// and a caller it lets through.
+func repeatable(b *testing.B, c *client) iter.Seq2[openapi.Operation, benchCall] {
+	doc, err := openapi.Load(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := newWorld(b, c)
 	limited := []string{"sendNotification", "makeDonation"}
-	return func(yield func(openapi.Operation, string) bool) {
+	return func(yield func(openapi.Operation, benchCall) bool) {
 		for op, caller := range permitted(doc) {
-			if !matrix[op.ID][0].mutates && !slices.Contains(limited, op.ID) && !yield(op, caller) {
+			if matrix[op.ID][0].mutates || slices.Contains(limited, op.ID) {
+				continue
+			}
+			if !yield(op, benchCall{matrix[op.ID][0].build(w), w.tokens[caller]}) {
 				return
 			}
 		}
 	}
+}
+
+// benchCall is an operation's request and the token it is sent with.
+type benchCall struct {
+	req   request
+	token string
 }
 
 // BenchmarkOperations measures every operation whose first matrix request
@@ -37,14 +50,8 @@ func repeatable(doc *openapi3.T) iter.Seq2[openapi.Operation, string] {
 // requests per call, the production cost driver. `make bench` runs it.
 func BenchmarkOperations(b *testing.B) {
 	c := start(b, nil)
-	doc, err := openapi.Load(context.Background())
-	if err != nil {
-		b.Fatal(err)
-	}
-	w := newWorld(b, c)
-	for op, caller := range repeatable(doc) {
-		req := matrix[op.ID][0].build(w)
-		tok := w.tokens[caller]
+	for op, call := range repeatable(b, c) {
+		req, tok := call.req, call.token
 		b.Run(op.ID, func(b *testing.B) {
 			before := c.server.Requests.Usage(op.ID)
 			b.ReportAllocs()
@@ -77,19 +84,14 @@ func BenchmarkHandlers(b *testing.B) {
 				env[server.EnvStore] = "memory"
 			}
 			c := start(b, env)
-			doc, err := openapi.Load(context.Background())
-			if err != nil {
-				b.Fatal(err)
-			}
-			w := newWorld(b, c)
-			for op, caller := range repeatable(doc) {
-				req := matrix[op.ID][0].build(w)
+			for op, call := range repeatable(b, c) {
+				req := call.req
 				var body []byte
 				if req.body != nil {
 					body, _ = json.Marshal(req.body)
 				}
 				hr := httptest.NewRequest(req.method, req.path, bytes.NewReader(body))
-				if tok := w.tokens[caller]; tok != "" {
+				if tok := call.token; tok != "" {
 					hr.Header.Set("Authorization", "Bearer "+tok)
 				}
 				if body != nil {

@@ -145,14 +145,8 @@ func TestFHIRExport(t *testing.T) {
 	if err := json.Unmarshal(r.Body, &bundle); err != nil {
 		t.Fatal(err)
 	}
-	raw, err := os.ReadFile(schemaPath)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var doc map[string]any
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		t.Fatal(err)
-	}
+	readJSON(t, schemaPath, &doc)
 	// The published schema refers to integer64 (a type FHIR R5 added) and
 	// does not define it; define it as R5 does, a string of digits.
 	// It also refers to Resource, the union of all resources that its root

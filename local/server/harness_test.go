@@ -243,3 +243,15 @@ func assertField(t testing.TB, r response, field string) {
 	}
 	t.Fatalf("400 problem names %v; want %q among them: %s", names, field, r.Body)
 }
+
+// readJSON decodes the JSON file at path into v.
+func readJSON(t testing.TB, path string, v any) {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err == nil {
+		err = json.Unmarshal(raw, v)
+	}
+	if err != nil {
+		t.Fatalf("read %s: %v", path, err)
+	}
+}

@@ -21,14 +21,8 @@ func stackTemplate(t *testing.T, change func(resources map[string]any)) string {
 	if file == "" || os.Getenv(server.EnvLambdaRIE) == "" {
 		t.Skip("in-process mode; make test-stack runs this test against cdk.out")
 	}
-	raw, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var tmpl map[string]any
-	if err := json.Unmarshal(raw, &tmpl); err != nil {
-		t.Fatal(err)
-	}
+	readJSON(t, file, &tmpl)
 	change(tmpl["Resources"].(map[string]any))
 	out, err := json.Marshal(tmpl)
 	if err != nil {
