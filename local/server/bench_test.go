@@ -19,10 +19,7 @@ import (
 // writes; not the rate-limited ones), each with its request in that world
 // and a caller it lets through.
 func repeatable(b *testing.B, c *client) iter.Seq2[openapi.Operation, benchCall] {
-	doc, err := openapi.Load(context.Background())
-	if err != nil {
-		b.Fatal(err)
-	}
+	doc := document(b)
 	w := newWorld(b, c)
 	limited := []string{"sendNotification", "makeDonation"}
 	return func(yield func(openapi.Operation, benchCall) bool) {

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"fmt"
 	"net/url"
 	"os"
@@ -28,10 +27,7 @@ func TestRequestCeilings(t *testing.T) {
 	// sent together overlap whatever the scheduler does, so a call's
 	// levels are its chain of dependencies.
 	c.server.Requests.SetLatency(3 * time.Millisecond)
-	doc, err := openapi.Load(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := document(t)
 	w := newWorld(t, c)
 	worst := worstInputs(t, c, w)
 	var report []string

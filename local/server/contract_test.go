@@ -80,10 +80,7 @@ func TestContractUnderLoad(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	doc, err := openapi.Load(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := document(t)
 	var requests, violations atomic.Int64
 	t.Run("clients", func(t *testing.T) {
 		for i := range 8 {

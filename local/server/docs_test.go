@@ -41,10 +41,7 @@ func TestDocsRender(t *testing.T) {
 	if err != nil {
 		t.Fatalf("chromium: %v", err)
 	}
-	doc, err := openapi.Load(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := document(t)
 	html := string(dom)
 	if !strings.Contains(html, doc.Info.Title) {
 		t.Errorf("the rendered page lacks the title %q", doc.Info.Title)

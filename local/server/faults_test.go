@@ -11,7 +11,6 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
-	"ohcs/openapi"
 	"ohcs/shared/dynamo/dynamoprobe"
 	"ohcs/shared/operations"
 	"ohcs/shared/platform"
@@ -121,10 +120,7 @@ func TestStoreFailures(t *testing.T) {
 // registry (what each function reads and writes).
 func documentAndRegistry(t *testing.T) (*openapi3.T, platform.Registry) {
 	t.Helper()
-	doc, err := openapi.Load(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := document(t)
 	registry := operations.All()
 	return doc, registry
 }

@@ -1,12 +1,9 @@
 package server_test
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"testing"
-
-	"ohcs/openapi"
 )
 
 // fuzzTarget is one operation's valid request, the seed its fuzzed bodies
@@ -26,10 +23,7 @@ type fuzzTarget struct {
 func FuzzOperations(f *testing.F) {
 	c := start(f, nil)
 	w := newWorld(f, c)
-	doc, err := openapi.Load(context.Background())
-	if err != nil {
-		f.Fatal(err)
-	}
+	doc := document(f)
 	var targets []fuzzTarget
 	for op, caller := range permitted(doc) {
 		if doc.Paths.Find(op.Path).GetOperation(op.Method).RequestBody == nil {

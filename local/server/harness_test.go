@@ -13,10 +13,12 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 
 	"ohcs/local/server"
+	"ohcs/openapi"
 )
 
 func init() {
@@ -254,4 +256,14 @@ func readJSON(t testing.TB, path string, v any) {
 	if err != nil {
 		t.Fatalf("read %s: %v", path, err)
 	}
+}
+
+// document is the API's OpenAPI document, as the gateway serves it.
+func document(t testing.TB) *openapi3.T {
+	t.Helper()
+	doc, err := openapi.Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
 }

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"encoding/json"
 	"maps"
 	"net/url"
@@ -10,8 +9,6 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
-
-	"ohcs/openapi"
 )
 
 // hostileCase is one hostile variant of an operation's request.
@@ -161,10 +158,7 @@ func queryCases(spec *openapi3.Operation, path string) []hostileCase {
 // none 5xx, and none writes anything but the audit trail.
 func TestHostileInput(t *testing.T) {
 	c := start(t, nil)
-	doc, err := openapi.Load(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := document(t)
 	shared := newWorld(t, c)
 	audit := func(table string) bool {
 		return strings.HasSuffix(table, "audit") || strings.HasSuffix(table, "idempotency")

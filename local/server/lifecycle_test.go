@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -252,10 +251,7 @@ func (s *scene) lastAccess(t *testing.T) map[string]any {
 // aside), changes nothing and is audited as denied; while access holds,
 // the same request succeeds.
 func TestAccessLifecycle(t *testing.T) {
-	doc, err := openapi.Load(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := document(t)
 	var ops []string
 	for _, op := range openapi.Operations(doc) {
 		if !op.HealthData {

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"maps"
 	"net/http"
 	"slices"
@@ -26,10 +25,7 @@ var serverOwned = map[string]any{
 // field, and nothing is written.
 func TestMassAssignment(t *testing.T) {
 	c := start(t, nil)
-	doc, err := openapi.Load(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := document(t)
 	shared := newWorld(t, c)
 	writes := []string{"PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem"}
 	tried := 0

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"iter"
 	"net/http"
 	"slices"
@@ -301,10 +300,7 @@ func all(status int) map[string]int {
 // fails the test.
 func TestAuthorizationMatrix(t *testing.T) {
 	c := start(t, nil)
-	doc, err := openapi.Load(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := document(t)
 	shared := newWorld(t, c)
 	for _, op := range openapi.Operations(doc) {
 		rows, ok := matrix[op.ID]

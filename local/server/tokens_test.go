@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/base64"
@@ -23,10 +22,7 @@ import (
 // attacks fail for their defect and nothing else.
 func TestTokenAttacks(t *testing.T) {
 	c := start(t, nil)
-	doc, err := openapi.Load(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := document(t)
 	w := newWorld(t, c)
 	iss := c.server.Issuer
 	otherKey, err := rsa.GenerateKey(rand.Reader, 2048)
