@@ -33,8 +33,7 @@ func assertThrottled(t testing.TB, r response) {
 // donors are not affected, and a retry with the same key is not replayed
 // as a 429 for ever.
 func TestSmallGiftLimit(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	atWindowStart(c, donationhttp.SmallGiftLimit.Window)
 	donor := w.tokens["donor"]
 	for i := range 5 {
@@ -57,8 +56,7 @@ func TestSmallGiftLimit(t *testing.T) {
 // TestSendLimit: a sender's 31st notification in an hour is throttled and
 // queues nothing.
 func TestSendLimit(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	atWindowStart(c, notification.SendLimit.Window)
 	prac := w.tokens["practitioner"]
 	send := func() response {
@@ -80,8 +78,7 @@ func TestSendLimit(t *testing.T) {
 // client address in the function too (the firewall's limit is per five
 // minutes and far higher); a signed-in caller is not limited by it.
 func TestAnonymousSearchLimit(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	atWindowStart(c, knowledgehttp.AnonymousSearchLimit.Window)
 	for range knowledgehttp.AnonymousSearchLimit.Limit {
 		if r := c.call("GET", "/v1/knowledge/search?q=rehydration", "", nil, nil); r.Status != http.StatusOK {

@@ -14,8 +14,7 @@ import (
 // event with a count of fifty, and the real accesses stay on the first
 // page. Another action, or another actor, is another event.
 func TestDenialsDoNotBury(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	ctx := context.Background()
 	prober := c.api(w.tokens["beneficiary-other"])
 	real, err := c.api(w.tokens["caregiver"]).ListHealthRecordEntriesWithResponse(ctx, &ohcsclient.ListHealthRecordEntriesParams{BeneficiaryId: w.B})

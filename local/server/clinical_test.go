@@ -15,8 +15,7 @@ import (
 // record; plans follow their status machine; NEWS2 uses recorded vitals
 // for those not sent; every read is limited by the care relationship.
 func TestClinicalCare(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	prac := w.tokens["practitioner"]
 	consult := w.must(recordConsultation(c, prac, map[string]any{
 		"appointmentId": w.A, "summary": "Wheeze, no distress.",
@@ -83,8 +82,7 @@ func TestClinicalCare(t *testing.T) {
 // TestHealthReport: a report holds the period's vitals with their series
 // and renders as a printable page with a chart.
 func TestHealthReport(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	prac := w.tokens["practitioner"]
 	for i, v := range []float64{92, 88, 79} {
 		w.must(addEntry(c, prac, map[string]any{"beneficiaryId": w.B, "kind": "observation",
@@ -122,8 +120,7 @@ func TestFHIRExport(t *testing.T) {
 	if _, err := os.Stat(schemaPath); err != nil {
 		t.Fatalf("the FHIR R4 schema is missing: run npm ci --prefix tools (make test does): %v", err)
 	}
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	prac := w.tokens["practitioner"]
 	w.must(recordConsultation(c, prac, map[string]any{"appointmentId": w.A, "summary": "Seen.",
 		"diagnoses":     []any{map[string]any{"system": "icd10", "code": "B54", "display": "Malaria, unspecified"}},

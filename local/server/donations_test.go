@@ -156,8 +156,7 @@ func TestConcurrentGifts(t *testing.T) {
 // TestRegistry: organisations and memberships, through the client
 // generated from the document.
 func TestRegistry(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	ctx := context.Background()
 	admin := c.api(w.tokens["administrator"])
 	created, err := admin.CreateOrganizationWithResponse(ctx, ohcsclient.OrganizationCreate{Name: "Centro de Saúde da Polana", Kind: ohcsclient.OrganizationCreateKindFacility, Country: "MZ"})
@@ -225,8 +224,7 @@ func TestRegistry(t *testing.T) {
 // nothing another caller can read: not the campaign, the campaign list,
 // the population report, nor the gift itself (another donor gets 404).
 func TestAnonymousDonorStaysHidden(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	tok := c.token("anonymous-donor", "donor")
 	donor := w.must(createDonor(c, tok, map[string]any{"displayName": "Benfeitora Secreta", "email": "secret@example.org",
 		"country": "MZ", "anonymousByDefault": true}), 201, "donor")
@@ -257,8 +255,7 @@ func TestAnonymousDonorStaysHidden(t *testing.T) {
 // campaign was cancelled gives to it again at once (it was locked out:
 // about 600 store requests in 200 retries, then 503 for ever).
 func TestGiveAgainAfterCancellation(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	camp := campaign(t, c, w.tokens["administrator"], "EUR")
 	gift := w.must(give(c, w.tokens["donor"], camp, 2500, "EUR", map[string]string{"Idempotency-Key": "again-1"}), 201, "gift")
 	w.must(recordPayment(c, w.tokens["administrator"], gift["id"].(string), `"1"`, map[string]any{"status": "cancelled"}), 200, "cancel")

@@ -6,8 +6,7 @@ import "testing"
 // lists are empty: the stores keep an empty list as DynamoDB does, on both
 // stores (make test-dynamodb-local runs this against DynamoDB Local).
 func TestEmptyListsRoundTrip(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	prac := w.tokens["practitioner"]
 	shared := w.must(shareArticle(c, prac, map[string]any{
 		"title": "Oral rehydration", "summary": "How to mix and give ORS.", "body": "Mix one sachet in one litre of clean water.",

@@ -31,8 +31,7 @@ func assertUnavailable(t *testing.T, r response) {
 // slot held without its appointment, no total without its gift), and a
 // retry with the same Idempotency-Key then succeeds once.
 func TestStoreFailures(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	faults := c.server.Faults
 	ben, donor := w.tokens["beneficiary"], w.tokens["donor"]
 

@@ -157,8 +157,7 @@ func (s *scene) decide(decision string) {
 // newScene builds B's record while P's access holds, and X's link as the
 // ending wants it.
 func newScene(t *testing.T, e ending) *scene {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	s := &scene{c: c, w: w, A: w.A}
 	appt := w.must(getAppt(c, w.tokens["beneficiary"], w.A), 200, "appointment")
 	s.start, _ = time.Parse(time.RFC3339, appt["start"].(string))

@@ -37,8 +37,7 @@ func sentWith(msgs []localmail.Message, channel, contains string) []localmail.Me
 // patients, one with email off and a caregiver with receiveNotifications;
 // through the client generated from the document.
 func TestNotificationAcceptance(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	ctx := context.Background()
 	prac, other := c.api(w.tokens["practitioner"]), c.api(w.tokens["beneficiary-other"])
 	// B2 becomes a patient of P, switches email off and lets C2 receive
@@ -122,8 +121,7 @@ func TestNotificationAcceptance(t *testing.T) {
 // TestAutomaticNoticesInTheirLanguage: booking and cancelling send notices
 // to both sides, each in its recipient's language.
 func TestAutomaticNoticesInTheirLanguage(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	c.dispatch()
 	w.must(setPreferences(c, w.tokens["beneficiary-other"], map[string]any{"channels": map[string]bool{"sms": false}, "language": "en"}), 200, "prefs")
 	before := len(c.server.Mail.Sent())
@@ -156,8 +154,7 @@ func TestAutomaticNoticesInTheirLanguage(t *testing.T) {
 
 // TestRoleAudience: an administrator notifies every donor.
 func TestRoleAudience(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	c.dispatch()
 	before := len(c.server.Mail.Sent())
 	sent := w.must(sendNotification(c, w.tokens["administrator"], map[string]any{"recipients": map[string]any{"role": "donor"},
@@ -179,8 +176,7 @@ func TestRoleAudience(t *testing.T) {
 // and retries it, spaced out, MaxAttempts times, then settles it failed; an
 // outage that ends in time loses nothing. getNotification counts it all.
 func TestFailedDeliveries(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	c.dispatch()
 	var emailTries atomic.Int32
 	var down atomic.Int32 // email attempts that fail; -1: always
@@ -251,8 +247,7 @@ func TestFailedDeliveries(t *testing.T) {
 // reminders run end to end; GET /_local/outbox shows each message in its
 // recipient's language, and no reminder for the cancelled appointment.
 func TestBookingCancellationReminder(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	// B2 reads English; the practitioner Portuguese. B (pt-MZ) books one
 	// more appointment and cancels it.
 	w.must(setPreferences(c, w.tokens["beneficiary-other"], map[string]any{"channels": map[string]bool{"email": true}, "language": "en"}), 200, "prefs")
@@ -327,8 +322,7 @@ func TestBookingCancellationReminder(t *testing.T) {
 // TestReminderOnceWhateverTheMoves: an appointment moved away and back
 // gets one reminder, not one per move.
 func TestReminderOnceWhateverTheMoves(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	ben := w.tokens["beneficiary-other"]
 	w.must(setPreferences(c, ben, map[string]any{"channels": map[string]bool{"email": true}, "language": "en"}), 200, "prefs")
 	var later []string

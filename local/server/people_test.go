@@ -13,8 +13,7 @@ import (
 
 // TestPeopleAcceptance walks the acceptance.
 func TestPeopleAcceptance(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	ctx := context.Background()
 	ben, admin := c.api(w.tokens["beneficiary"]), c.api(w.tokens["administrator"])
 	answer := func(err error, resp *http.Response, body []byte) response {
@@ -158,8 +157,7 @@ func TestPeopleAcceptance(t *testing.T) {
 // TestAuditCompleteness scripts reads, writes and denials on a new
 // beneficiary and compares its access log with the script.
 func TestAuditCompleteness(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	ben, cg, other, admin := w.tokens["beneficiary"], w.tokens["caregiver"], w.tokens["beneficiary-other"], w.tokens["administrator"]
 	fresh := w.must(createBeneficiary(c, c.token("audit-subject", "beneficiary"), "Audit Subject"), 201, "subject")
 	id := fresh["id"].(string)

@@ -13,8 +13,7 @@ import (
 // scope, shows counts under 5 as "<5", leaves out rates and amounts built
 // from fewer than 5 events, names no one, and reads counters, not records.
 func TestPopulationHealthReport(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	admin, prac := w.tokens["administrator"], w.tokens["practitioner"]
 	loc := profile("x")["location"].(map[string]any)
 	loc["address"].(map[string]any)["region"] = "Maputo Cidade"

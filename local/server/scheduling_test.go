@@ -88,8 +88,7 @@ func getAppt(c *client, token, id string) response {
 
 // TestBookingRace: 50 beneficiaries book one slot at once; exactly one wins.
 func TestBookingRace(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	openAllWeek(t, c, w.tokens["practitioner"], w.P, nil)
 	slot := freeSlots(t, c, w.tokens["beneficiary"], w.P, 1)[0]["slotId"].(string)
 	type racer struct{ token, ben string }
@@ -144,8 +143,7 @@ func TestBookingRace(t *testing.T) {
 // with bookAppointments cancels, the slot is bookable again; idempotent
 // retries; reschedule races; overlap and daily limits.
 func TestBookingAcceptance(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	openAllWeek(t, c, w.tokens["practitioner"], w.P, nil)
 	slots := freeSlots(t, c, w.tokens["beneficiary"], w.P, 6)
 	slot := slots[0]["slotId"].(string)
@@ -254,8 +252,7 @@ func TestBookingAcceptance(t *testing.T) {
 
 // TestDailyLimit: maxBookingsPerDay holds.
 func TestDailyLimit(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	openAllWeek(t, c, w.tokens["practitioner"], w.P, map[string]any{"maxBookingsPerDay": 1})
 	slots := freeSlots(t, c, w.tokens["beneficiary"], w.P, 48)
 	first := slots[0]
@@ -273,8 +270,7 @@ func TestDailyLimit(t *testing.T) {
 // 09:00 to 12:00 in 30-minute slots over the end of March; every Monday
 // slot starts at 09:00 Lisbon time before and after the change.
 func TestLisbonThroughTheAPI(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	year := time.Now().Year() + 1
 	r := placeSchedule(c, w.tokens["practitioner-other"], w.P2, map[string]any{
 		"timeZone": "Europe/Lisbon", "slotMinutes": 30,
@@ -327,8 +323,7 @@ func TestLisbonThroughTheAPI(t *testing.T) {
 // not ended; the eleventh booking is refused with 422 and writes nothing,
 // and cancelling one makes room again.
 func TestUpcomingCap(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	ben := w.tokens["beneficiary"]
 	ids := []string{w.A}
 	for len(ids) < 10 {
@@ -382,8 +377,7 @@ func TestAppointmentStatus(t *testing.T) {
 // list each slot once and by start, so that paging with any limit walks
 // every slot exactly once.
 func TestSlotsSortedWhateverTheRules(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	tok := w.tokens["practitioner-other"]
 	var rules []any
 	for _, d := range []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"} {
@@ -435,8 +429,7 @@ func TestSlotsSortedWhateverTheRules(t *testing.T) {
 // TestNoCancelAfterStart: once an appointment has started, neither side
 // cancels or moves it; its practitioner marks it completed or noShow.
 func TestNoCancelAfterStart(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	appt := w.must(getAppt(c, w.tokens["beneficiary"], w.A), 200, "appointment")
 	at, _ := time.Parse(time.RFC3339, appt["start"].(string))
 	c.server.Advance(time.Until(at.Add(time.Minute)))
@@ -451,8 +444,7 @@ func TestNoCancelAfterStart(t *testing.T) {
 // leaves the scheduling table readable: slots list and bookings go on (on
 // the embedded store an empty stored map broke every later request).
 func TestLosingBookingAfterLastCancellation(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	ben := w.tokens["beneficiary-other"]
 	slots := freeSlots(t, c, ben, w.P, 10)
 	id := w.must(book(c, ben, slots[0]["slotId"].(string), w.B2, nil), 201, "book")["id"].(string)
@@ -472,8 +464,7 @@ func TestLosingBookingAfterLastCancellation(t *testing.T) {
 // new hours are out, the new one: whatever the interleaving, the
 // practitioner never holds two overlapping appointments.
 func TestScheduleReplacedWhileBooking(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	prac := w.tokens["practitioner-other"]
 	maputo, _ := time.LoadLocation("Africa/Maputo")
 	place := func(date, from, to string) {
@@ -549,8 +540,7 @@ func TestScheduleReplacedWhileBooking(t *testing.T) {
 // the night they go forward: every listed slot lasts exactly its length in
 // real time, none overlaps another, and each can be booked.
 func TestSlotsAtTheChangesThroughTheAPI(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	prac, ben := w.tokens["practitioner-other"], w.tokens["beneficiary"]
 	for _, tc := range []struct {
 		zone, date, day, from, to string

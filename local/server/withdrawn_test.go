@@ -17,8 +17,7 @@ import (
 // books it, it notifies nobody and it reaches none of its appointments;
 // verified again, it is back.
 func TestWithdrawnVerification(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	ctx := context.Background()
 	prac, admin := c.api(w.tokens["practitioner"]), c.api(w.tokens["administrator"])
 	found := func() bool {
@@ -92,8 +91,7 @@ func TestWithdrawnVerification(t *testing.T) {
 // TestNarrowedAudience: when an author narrows an article to
 // practitioners, its older public versions are no longer public either.
 func TestNarrowedAudience(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	ctx := context.Background()
 	version1 := func(token string, want int) {
 		t.Helper()
@@ -115,8 +113,7 @@ func TestNarrowedAudience(t *testing.T) {
 // holds only its own appointments with the beneficiary; the beneficiary's
 // export holds them all.
 func TestDerivedDocuments(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	ben := w.tokens["beneficiary"]
 	openAllWeek(t, c, w.tokens["practitioner-other"], w.P2, nil)
 	var other string
@@ -167,8 +164,7 @@ func TestDerivedDocuments(t *testing.T) {
 // with bookAppointments cannot book P2 (that would give P2 access again);
 // B can, and a booking a caregiver makes is notified to B.
 func TestBookingNeverUndoesARevocation(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	ben, cg := w.tokens["beneficiary"], w.tokens["caregiver-book"]
 	openAllWeek(t, c, w.tokens["practitioner-other"], w.P2, nil)
 	slots := freeSlots(t, c, ben, w.P2, 100)
@@ -196,8 +192,7 @@ func TestBookingNeverUndoesARevocation(t *testing.T) {
 // and search and the public view keep its verified name and specialties
 // until an administrator verifies the change.
 func TestIdentityChangesWaitForReview(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	ctx := context.Background()
 	prac, admin, donor := c.api(w.tokens["practitioner"]), c.api(w.tokens["administrator"]), c.api(w.tokens["donor"])
 	view := func(api *ohcsclient.ClientWithResponses, what string) *ohcsclient.GetPractitionerResponse {
@@ -253,8 +248,7 @@ func TestIdentityChangesWaitForReview(t *testing.T) {
 // details, not a copy of its notices; the caregiver can leave an accepted
 // link.
 func TestConsentlessLinks(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	ctx := context.Background()
 	other := w.tokens["beneficiary-other"]
 	caregiver := func(want int) {
@@ -293,8 +287,7 @@ func TestConsentlessLinks(t *testing.T) {
 // practitioner cannot book the beneficiary with itself, and so cannot give
 // itself the record access a booking begins.
 func TestCaregiverOwnPractitionerProfile(t *testing.T) {
-	c := start(t, nil)
-	w := newWorld(t, c)
+	c, w := startWorld(t)
 	ctx := context.Background()
 	tok := c.token("caregiver-practitioner", "caregiver", "practitioner")
 	self := c.api(tok)

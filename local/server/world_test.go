@@ -89,6 +89,13 @@ func (w *world) must(r response, status int, what string) map[string]any {
 	return r.json(w.c.t)
 }
 
+// startWorld starts the local server and builds a world on it.
+func startWorld(t testing.TB) (*client, *world) {
+	t.Helper()
+	c := start(t, nil)
+	return c, newWorld(t, c)
+}
+
 // acceptLink answers a pending care link as its caregiver: accepted.
 func acceptLink(t testing.TB, c *client, cgTok, ben, link string) {
 	t.Helper()
