@@ -51,13 +51,13 @@ func (p Profile) check(l *problem.FieldList, now time.Time, only fieldSet) {
 		validate.Email(l, "email", p.Email, true)
 	}
 	if only.has("specialties") {
-		checkSpecialties(l, p.Specialties)
+		specialties.check(l, p.Specialties)
 	}
 	if only.has("languages") {
-		checkLanguages(l, p.Languages)
+		languages.check(l, p.Languages)
 	}
 	if only.has("consultationModes") {
-		checkModes(l, p.Modes)
+		modes.check(l, p.Modes)
 	}
 	if only.has("location") {
 		checkLocation(l, p.Location)
@@ -69,63 +69,74 @@ func (p Profile) check(l *problem.FieldList, now time.Time, only fieldSet) {
 		validate.Text(l, "bio", p.Bio, false, MaxBio)
 	}
 	if only.has("licenses") {
-		checkLicenses(l, p.Licenses)
+		licenses.check(l, p.Licenses)
 	}
 }
 
-func checkSpecialties(l *problem.FieldList, specs []Specialty) {
+// list is how one of a profile's lists is checked: its field, the words
+// its messages use, its most items (0: no bound), what marks an item twice
+// (its key, and the field under the item that names it; nil: none), and
+// each item's own checks under its indexed field.
+type list[T any] struct {
+	field, one, many string
+	max              int
+	key              func(T) string
+	keyField         string
+	item             func(l *problem.FieldList, f string, v T)
+}
+
+func (c list[T]) check(l *problem.FieldList, items []T) {
 	switch {
-	case len(specs) == 0:
-		l.Add("specialties", "at least one specialty is required")
-	case len(specs) > MaxSpecialties:
-		l.Add("specialties", "at most %d specialties", MaxSpecialties)
+	case len(items) == 0:
+		l.Add(c.field, "at least one %s is required", c.one)
+	case c.max > 0 && len(items) > c.max:
+		l.Add(c.field, "at most %d %s", c.max, c.many)
 	}
 	seen := map[string]bool{}
-	for i, s := range specs {
-		f := fmt.Sprintf("specialties[%d]", i)
+	for i, v := range items {
+		f := fmt.Sprintf("%s[%d]", c.field, i)
+		c.item(l, f, v)
+		if c.key == nil {
+			continue
+		}
+		if seen[c.key(v)] {
+			l.Add(f+c.keyField, "is listed twice")
+		}
+		seen[c.key(v)] = true
+	}
+}
+
+var specialties = list[Specialty]{field: "specialties", one: "specialty", many: "specialties", max: MaxSpecialties,
+	key: func(s Specialty) string { return s.Code }, keyField: ".code",
+	item: func(l *problem.FieldList, f string, s Specialty) {
 		validate.Text(l, f+".code", s.Code, true, 64)
 		validate.Text(l, f+".display", s.Display, true, 200)
-		if seen[s.Code] {
-			l.Add(f+".code", "is listed twice")
-		}
-		seen[s.Code] = true
-	}
-}
+	}}
 
-func checkLanguages(l *problem.FieldList, langs []string) {
-	switch {
-	case len(langs) == 0:
-		l.Add("languages", "at least one language is required")
-	case len(langs) > MaxLanguages:
-		l.Add("languages", "at most %d languages", MaxLanguages)
-	}
-	seen := map[string]bool{}
-	for i, lang := range langs {
-		f := fmt.Sprintf("languages[%d]", i)
+var languages = list[string]{field: "languages", one: "language", many: "languages", max: MaxLanguages,
+	key: strings.ToLower,
+	item: func(l *problem.FieldList, f string, lang string) {
 		validate.Language(l, f, lang, true)
-		if seen[strings.ToLower(lang)] {
-			l.Add(f, "is listed twice")
-		}
-		seen[strings.ToLower(lang)] = true
-	}
-}
+	}}
 
-func checkModes(l *problem.FieldList, modes []Mode) {
-	if len(modes) == 0 {
-		l.Add("consultationModes", "at least one mode is required")
-	}
-	seen := map[Mode]bool{}
-	for i, m := range modes {
-		f := fmt.Sprintf("consultationModes[%d]", i)
+var modes = list[Mode]{field: "consultationModes", one: "mode", key: func(m Mode) string { return string(m) },
+	item: func(l *problem.FieldList, f string, m Mode) {
 		if !slices.Contains(Modes, m) {
 			l.Add(f, "must be one of inPerson, video, phone")
 		}
-		if seen[m] {
-			l.Add(f, "is listed twice")
+	}}
+
+var licenses = list[License]{field: "licenses", one: "license", many: "licenses", max: MaxLicenses,
+	item: func(l *problem.FieldList, f string, lic License) {
+		validate.Text(l, f+".number", lic.Number, true, 64)
+		validate.Text(l, f+".issuer", lic.Issuer, true, 200)
+		validate.Country(l, f+".country", lic.Country, true)
+		from, okFrom := validate.Date(l, f+".validFrom", lic.ValidFrom, true)
+		to, okTo := validate.Date(l, f+".validTo", lic.ValidTo, false)
+		if okFrom && okTo && to.Before(from) {
+			l.Add(f+".validTo", "must not be before validFrom")
 		}
-		seen[m] = true
-	}
-}
+	}}
 
 func checkLocation(l *problem.FieldList, loc Location) {
 	validate.CheckAddress(l, "location.address", validate.Address(loc.Address))
@@ -140,22 +151,3 @@ func checkLocation(l *problem.FieldList, loc Location) {
 	}
 }
 
-func checkLicenses(l *problem.FieldList, lics []License) {
-	switch {
-	case len(lics) == 0:
-		l.Add("licenses", "at least one license is required")
-	case len(lics) > MaxLicenses:
-		l.Add("licenses", "at most %d licenses", MaxLicenses)
-	}
-	for i, lic := range lics {
-		f := fmt.Sprintf("licenses[%d]", i)
-		validate.Text(l, f+".number", lic.Number, true, 64)
-		validate.Text(l, f+".issuer", lic.Issuer, true, 200)
-		validate.Country(l, f+".country", lic.Country, true)
-		from, okFrom := validate.Date(l, f+".validFrom", lic.ValidFrom, true)
-		to, okTo := validate.Date(l, f+".validTo", lic.ValidTo, false)
-		if okFrom && okTo && to.Before(from) {
-			l.Add(f+".validTo", "must not be before validFrom")
-		}
-	}
-}
