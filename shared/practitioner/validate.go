@@ -150,4 +150,3 @@ func checkLocation(l *problem.FieldList, loc Location) {
 		l.Add("location.longitude", "must be between -180 and 180")
 	}
 }
-
