@@ -73,3 +73,19 @@ func Write[T, J any](w http.ResponseWriter, sealer *cursor.Sealer, scope string,
 	jsonio.Write(w, http.StatusOK, body)
 	return nil
 }
+
+// Serve answers one page of a list whose cursors are sealed for scope: it
+// reads the page's limit and cursor (Parse), asks list for that page and
+// writes its items as out shows them with the next page's cursor (Write).
+func Serve[T, J any](w http.ResponseWriter, r *http.Request, sealer *cursor.Sealer, scope string,
+	list func(limit int, after map[string]string) ([]T, map[string]string, error), out func(T) J) error {
+	pg, err := Parse(r, sealer, scope)
+	if err != nil {
+		return err
+	}
+	items, next, err := list(pg.Limit, pg.After)
+	if err != nil {
+		return err
+	}
+	return Write(w, sealer, scope, items, next, out)
+}

@@ -190,15 +190,10 @@ func (h *Handlers) ListCampaigns(w http.ResponseWriter, r *http.Request) error {
 	if _, err := auth.FromRequest(r); err != nil {
 		return err
 	}
-	pg, err := paging.Parse(r, h.Cursors, "listCampaigns")
-	if err != nil {
-		return err
-	}
-	page, err := h.Service.Campaigns(r.Context(), pg.Limit, pg.After)
-	if err != nil {
-		return err
-	}
-	return paging.Write(w, h.Cursors, "listCampaigns", page.Items, page.Next, campaignOut)
+	return paging.Serve(w, r, h.Cursors, "listCampaigns", func(limit int, after map[string]string) ([]donation.Campaign, map[string]string, error) {
+		page, err := h.Service.Campaigns(r.Context(), limit, after)
+		return page.Items, page.Next, err
+	}, campaignOut)
 }
 
 // Give serves makeDonation.
@@ -296,17 +291,13 @@ func (h *Handlers) ListGifts(w http.ResponseWriter, r *http.Request) error {
 		return problem.Field("donorId", "administrators name the donor")
 	}
 	scope := "listMyDonations\x1f" + donorID
-	pg, err := paging.Parse(r, h.Cursors, scope)
-	if err != nil {
-		return err
-	}
-	var page donation.GiftPage
-	if donorID != "" {
-		if page, err = h.Service.Gifts(r.Context(), donorID, pg.Limit, pg.After); err != nil {
-			return err
+	return paging.Serve(w, r, h.Cursors, scope, func(limit int, after map[string]string) ([]donation.Gift, map[string]string, error) {
+		if donorID == "" {
+			return nil, nil, nil
 		}
-	}
-	return paging.Write(w, h.Cursors, scope, page.Items, page.Next, giftOut)
+		page, err := h.Service.Gifts(r.Context(), donorID, limit, after)
+		return page.Items, page.Next, err
+	}, giftOut)
 }
 
 // SetStatus serves recordDonationPayment.

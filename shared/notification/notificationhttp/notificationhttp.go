@@ -186,15 +186,10 @@ func (h *Handlers) Inbox(w http.ResponseWriter, r *http.Request) error {
 		return problem.Field("unread", "must be true or false")
 	}
 	scope := "listMyNotifications\x1f" + p.Sub + "\x1f" + unread
-	pg, err := paging.Parse(r, h.Cursors, scope)
-	if err != nil {
-		return err
-	}
-	page, err := h.Service.Inbox(r.Context(), p.Sub, unread == "true", pg.Limit, pg.After)
-	if err != nil {
-		return err
-	}
-	return paging.Write(w, h.Cursors, scope, page.Items, page.Next, inboxOut)
+	return paging.Serve(w, r, h.Cursors, scope, func(limit int, after map[string]string) ([]notification.InboxItem, map[string]string, error) {
+		page, err := h.Service.Inbox(r.Context(), p.Sub, unread == "true", limit, after)
+		return page.Items, page.Next, err
+	}, inboxOut)
 }
 
 // MarkRead serves markNotificationRead.

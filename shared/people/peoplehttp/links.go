@@ -173,16 +173,11 @@ func (h *Handlers) ListLinks(w http.ResponseWriter, r *http.Request) error {
 			return h.Service.LinksOfBeneficiary(ctx, b.ID, limit, after)
 		}
 	}
-	pg, err := paging.Parse(r, h.Cursors, scope)
-	if err != nil {
-		return err
-	}
-	page, err := list(pg.Limit, pg.After)
-	if err != nil {
-		return err
-	}
 	now := h.Now()
-	return paging.Write(w, h.Cursors, scope, page.Items, page.Next, func(l people.CareLink) linkJSON { return linkOut(l, now) })
+	return paging.Serve(w, r, h.Cursors, scope, func(limit int, after map[string]string) ([]people.CareLink, map[string]string, error) {
+		page, err := list(limit, after)
+		return page.Items, page.Next, err
+	}, func(l people.CareLink) linkJSON { return linkOut(l, now) })
 }
 
 // RevokePractitioner serves revokePractitionerAccess.
@@ -218,16 +213,11 @@ func (h *Handlers) RevokePractitioner(w http.ResponseWriter, r *http.Request) er
 }
 
 func (h *Handlers) events(w http.ResponseWriter, r *http.Request, q audit.Query, scope string) error {
-	pg, err := paging.Parse(r, h.Cursors, scope)
-	if err != nil {
-		return err
-	}
-	q.Limit, q.After = pg.Limit, pg.After
-	page, err := h.Audit.List(r.Context(), q)
-	if err != nil {
-		return err
-	}
-	return paging.Write(w, h.Cursors, scope, page.Items, page.Next, eventOut)
+	return paging.Serve(w, r, h.Cursors, scope, func(limit int, after map[string]string) ([]audit.Event, map[string]string, error) {
+		q.Limit, q.After = limit, after
+		page, err := h.Audit.List(r.Context(), q)
+		return page.Items, page.Next, err
+	}, eventOut)
 }
 
 // AccessLog serves listMyAccessLog.

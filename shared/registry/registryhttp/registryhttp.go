@@ -172,15 +172,9 @@ func (h *Handlers) Members(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	scope := "listOrganizationMembers\x1f" + orgID + "\x1f" + memberType
-	pg, err := paging.Parse(r, h.Cursors, scope)
-	if err != nil {
-		return err
-	}
-	ms, next, err := h.Service.Members(r.Context(), orgID, memberType, pg.Limit, pg.After)
-	if err != nil {
-		return err
-	}
-	return paging.Write(w, h.Cursors, scope, ms, next, membershipOut)
+	return paging.Serve(w, r, h.Cursors, scope, func(limit int, after map[string]string) ([]registry.Membership, map[string]string, error) {
+		return h.Service.Members(r.Context(), orgID, memberType, limit, after)
+	}, membershipOut)
 }
 
 // MyMemberships serves listMyMemberships.

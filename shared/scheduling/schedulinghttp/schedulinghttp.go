@@ -128,15 +128,10 @@ func (h *Handlers) ListSchedules(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	scope := "listSchedules\x1f" + pid
-	pg, err := paging.Parse(r, h.Cursors, scope)
-	if err != nil {
-		return err
-	}
-	page, err := h.Service.ListSchedules(r.Context(), p.Sub, pid, pg.Limit, pg.After)
-	if err != nil {
-		return err
-	}
-	return paging.Write(w, h.Cursors, scope, page.Items, page.Next, scheduleOut)
+	return paging.Serve(w, r, h.Cursors, scope, func(limit int, after map[string]string) ([]scheduling.Schedule, map[string]string, error) {
+		page, err := h.Service.ListSchedules(r.Context(), p.Sub, pid, limit, after)
+		return page.Items, page.Next, err
+	}, scheduleOut)
 }
 
 func parseTime(l *problem.FieldList, v url, name string, required bool) time.Time {
