@@ -4,6 +4,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"ohcs/shared/jsonio"
 	"ohcs/shared/problem"
@@ -75,4 +76,21 @@ func FuzzUnmarshal(f *testing.F) {
 			t.Fatalf("decoding %q: got %v; want an invalid-input error", data, err)
 		}
 	})
+}
+
+// TestStampsAreTheLastFields: a view that embeds Stamps shows its own
+// fields, then createdAt, updatedAt (RFC 3339, UTC, to the second) and
+// version, whatever zone the times were in.
+func TestStampsAreTheLastFields(t *testing.T) {
+	maputo := time.FixedZone("CAT", 2*3600)
+	v := struct {
+		ID string `json:"id"`
+		jsonio.Stamps
+	}{"a1", jsonio.StampsOf(time.Date(2026, 12, 1, 10, 30, 15, 999, maputo), time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC), 3)}
+	rec := httptest.NewRecorder()
+	jsonio.Write(rec, 200, v)
+	want := `{"id":"a1","createdAt":"2026-12-01T08:30:15Z","updatedAt":"2026-12-02T00:00:00Z","version":3}`
+	if got := strings.TrimSpace(rec.Body.String()); got != want {
+		t.Errorf("got %s; want %s", got, want)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"ohcs/shared/clinical"
+	"ohcs/shared/jsonio"
 )
 
 type codeJSON struct {
@@ -44,8 +45,6 @@ type consultationJSON struct {
 	Version        int64              `json:"version,omitempty"`
 }
 
-func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
-
 func (in consultationJSON) domain() clinical.Consultation {
 	c := clinical.Consultation{Summary: in.Summary}
 	if in.FollowUpInDays != nil {
@@ -66,7 +65,7 @@ func (in consultationJSON) domain() clinical.Consultation {
 
 func consultationOut(c clinical.Consultation) consultationJSON {
 	out := consultationJSON{ID: c.ID, AppointmentID: c.AppointmentID, PractitionerID: c.PractitionerID, BeneficiaryID: c.BeneficiaryID,
-		Summary: c.Summary, FollowUpInDays: positive(c.FollowUpInDays), CreatedAt: stamp(c.CreatedAt), UpdatedAt: stamp(c.CreatedAt), Version: c.Version,
+		Summary: c.Summary, FollowUpInDays: positive(c.FollowUpInDays), CreatedAt: jsonio.Time(c.CreatedAt), UpdatedAt: jsonio.Time(c.CreatedAt), Version: c.Version,
 		Diagnoses: []codeJSON{}, Observations: []observationJSON{}, Prescriptions: []prescriptionJSON{}}
 	for _, d := range c.Diagnoses {
 		out.Diagnoses = append(out.Diagnoses, codeJSON(d))
@@ -74,7 +73,7 @@ func consultationOut(c clinical.Consultation) consultationJSON {
 	for _, o := range c.Observations {
 		oj := observationJSON{System: "loinc", Code: o.Code, Display: o.Display, Value: o.Value, Unit: o.Unit}
 		if !o.EffectiveAt.IsZero() {
-			oj.EffectiveAt = stamp(o.EffectiveAt)
+			oj.EffectiveAt = jsonio.Time(o.EffectiveAt)
 		}
 		out.Observations = append(out.Observations, oj)
 	}
@@ -104,8 +103,8 @@ type entryJSON struct {
 
 func entryOut(e clinical.Entry) entryJSON {
 	out := entryJSON{ID: e.ID, BeneficiaryID: e.BeneficiaryID, Kind: e.Kind, Value: e.Value, Unit: e.Unit, Status: e.Status,
-		RecordedAt: stamp(e.RecordedAt), Note: e.Note, Source: e.Source, AuthorID: e.AuthorID, ConsultationID: e.ConsultationID,
-		CreatedAt: stamp(e.CreatedAt), UpdatedAt: stamp(e.CreatedAt), Version: e.Version}
+		RecordedAt: jsonio.Time(e.RecordedAt), Note: e.Note, Source: e.Source, AuthorID: e.AuthorID, ConsultationID: e.ConsultationID,
+		CreatedAt: jsonio.Time(e.CreatedAt), UpdatedAt: jsonio.Time(e.CreatedAt), Version: e.Version}
 	if e.Code != nil {
 		c := codeJSON(*e.Code)
 		out.Code = &c
@@ -178,7 +177,7 @@ func (in planJSON) domain() clinical.Plan {
 func planOut(p clinical.Plan) planJSON {
 	out := planJSON{ID: p.ID, BeneficiaryID: p.BeneficiaryID, AuthorID: p.AuthorID, Title: p.Title, Description: p.Description,
 		ConditionCodes: []codeJSON{}, Goals: []goalJSON{}, Activities: []activityJSON{}, Period: &periodJSON{Start: p.Start, End: p.End},
-		Status: p.Status, CreatedAt: stamp(p.CreatedAt), UpdatedAt: stamp(p.UpdatedAt), Version: p.Version}
+		Status: p.Status, CreatedAt: jsonio.Time(p.CreatedAt), UpdatedAt: jsonio.Time(p.UpdatedAt), Version: p.Version}
 	for _, c := range p.ConditionCodes {
 		out.ConditionCodes = append(out.ConditionCodes, codeJSON(c))
 	}

@@ -154,6 +154,6 @@ func (h *Handlers) Assess(w http.ResponseWriter, r *http.Request) error {
 		used.SpO2Scale = 1
 	}
 	jsonio.Write(w, http.StatusCreated, map[string]any{"id": e.ID, "beneficiaryId": in.BeneficiaryID, "total": score.Total,
-		"subScores": score.SubScores, "risk": score.Risk, "vitals": vitalsJSON(used), "createdAt": stamp(e.CreatedAt)})
+		"subScores": score.SubScores, "risk": score.Risk, "vitals": vitalsJSON(used), "createdAt": jsonio.Time(e.CreatedAt)})
 	return nil
 }

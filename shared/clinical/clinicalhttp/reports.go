@@ -9,6 +9,7 @@ import (
 
 	"ohcs/shared/access"
 	"ohcs/shared/clinical"
+	"ohcs/shared/jsonio"
 	"ohcs/shared/lambdahttp"
 	"ohcs/shared/problem"
 	"ohcs/shared/validate"
@@ -21,14 +22,12 @@ type reportJSON struct {
 	PeriodStart   string            `json:"periodStart"`
 	PeriodEnd     string            `json:"periodEnd"`
 	Sections      clinical.Sections `json:"sections"`
-	CreatedAt     string            `json:"createdAt"`
-	UpdatedAt     string            `json:"updatedAt"`
-	Version       int64             `json:"version"`
+	jsonio.Stamps
 }
 
 func reportOut(r clinical.Report) reportJSON {
 	return reportJSON{ID: r.ID, BeneficiaryID: r.BeneficiaryID, AuthorID: r.AuthorID, PeriodStart: r.PeriodStart, PeriodEnd: r.PeriodEnd,
-		Sections: r.Sections, CreatedAt: stamp(r.CreatedAt), UpdatedAt: stamp(r.CreatedAt), Version: r.Version}
+		Sections: r.Sections, Stamps: jsonio.StampsOf(r.CreatedAt, r.CreatedAt, r.Version)}
 }
 
 // Produce serves produceHealthReport.

@@ -94,16 +94,13 @@ type campaignJSON struct {
 	EndsAt         string `json:"endsAt,omitempty"`
 	RaisedAmount   int64  `json:"raisedAmount"`
 	DonorCount     int64  `json:"donorCount"`
-	CreatedAt      string `json:"createdAt"`
-	UpdatedAt      string `json:"updatedAt"`
-	Version        int64  `json:"version"`
+	jsonio.Stamps
 }
 
 func campaignOut(c donation.Campaign) campaignJSON {
 	return campaignJSON{ID: c.ID, Title: c.Title, Description: c.Description, Currency: c.Currency, GoalAmount: c.GoalAmount,
 		Designation: c.Designation, OrganizationID: c.OrganizationID, SpecialtyCode: c.SpecialtyCode, StartsAt: stamp(c.StartsAt),
-		EndsAt: stamp(c.EndsAt), RaisedAmount: c.RaisedAmount, DonorCount: c.DonorCount, CreatedAt: stamp(c.CreatedAt),
-		UpdatedAt: stamp(c.UpdatedAt), Version: c.Version}
+		EndsAt: stamp(c.EndsAt), RaisedAmount: c.RaisedAmount, DonorCount: c.DonorCount, Stamps: jsonio.StampsOf(c.CreatedAt, c.UpdatedAt, c.Version)}
 }
 
 type giftJSON struct {
@@ -117,15 +114,13 @@ type giftJSON struct {
 	Message       string `json:"message,omitempty"`
 	Status        string `json:"status"`
 	ReceiptNumber string `json:"receiptNumber"`
-	CreatedAt     string `json:"createdAt"`
-	UpdatedAt     string `json:"updatedAt"`
-	Version       int64  `json:"version"`
+	jsonio.Stamps
 }
 
 func giftOut(g donation.Gift) giftJSON {
 	return giftJSON{ID: g.ID, CampaignID: g.CampaignID, DonorID: g.DonorID, Amount: g.Amount, Currency: g.Currency,
 		Recurrence: g.Recurrence, Anonymous: g.Anonymous, Message: g.Message, Status: string(g.Status),
-		ReceiptNumber: g.ReceiptNumber, CreatedAt: stamp(g.CreatedAt), UpdatedAt: stamp(g.UpdatedAt), Version: g.Version}
+		ReceiptNumber: g.ReceiptNumber, Stamps: jsonio.StampsOf(g.CreatedAt, g.UpdatedAt, g.Version)}
 }
 
 // CreateCampaign serves createCampaign.

@@ -121,17 +121,15 @@ func (in articleIn) article() knowledge.Article {
 type articleJSON struct {
 	ID string `json:"id"`
 	articleIn
-	AuthorID  string `json:"authorId"`
-	Status    string `json:"status"`
-	CreatedAt string `json:"createdAt"`
-	UpdatedAt string `json:"updatedAt"`
-	Version   int64  `json:"version"`
+	AuthorID string `json:"authorId"`
+	Status   string `json:"status"`
+	jsonio.Stamps
 }
 
 func out(a knowledge.Article) articleJSON {
 	o := articleJSON{ID: a.ID, articleIn: articleIn{Title: a.Title, Summary: a.Summary, Body: a.Body, Language: a.Language, Tags: a.Tags,
 		ConditionCodes: []codeJSON{}, Audience: a.Audience}, AuthorID: a.AuthorID, Status: a.Status,
-		CreatedAt: a.CreatedAt.UTC().Format(time.RFC3339), UpdatedAt: a.UpdatedAt.UTC().Format(time.RFC3339), Version: a.Version}
+		Stamps: jsonio.StampsOf(a.CreatedAt, a.UpdatedAt, a.Version)}
 	if o.Tags == nil {
 		o.Tags = []string{}
 	}

@@ -76,25 +76,21 @@ type beneficiaryJSON struct {
 	TimeZone          string       `json:"timeZone,omitempty"`
 	EmergencyContact  *contactJSON `json:"emergencyContact,omitempty"`
 	ManagedBy         string       `json:"managedBy,omitempty"`
-	CreatedAt         string       `json:"createdAt"`
-	UpdatedAt         string       `json:"updatedAt"`
-	Version           int64        `json:"version"`
+	jsonio.Stamps
 }
-
-func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 func stampOrEmpty(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return stamp(t)
+	return jsonio.Time(t)
 }
 
 // beneficiaryOut renders b; demographicsOnly keeps name, birth date, sex
 // and contact.
 func beneficiaryOut(b people.Beneficiary, demographicsOnly bool) beneficiaryJSON {
 	out := beneficiaryJSON{ID: b.ID, FullName: b.FullName, BirthDate: b.BirthDate, Sex: b.Sex, Phone: b.Phone, Email: b.Email,
-		CreatedAt: stamp(b.CreatedAt), UpdatedAt: stamp(b.UpdatedAt), Version: b.Version}
+		Stamps: jsonio.StampsOf(b.CreatedAt, b.UpdatedAt, b.Version)}
 	if b.Address != nil {
 		a := addressJSON(*b.Address)
 		out.Address = &a
@@ -111,18 +107,16 @@ func beneficiaryOut(b people.Beneficiary, demographicsOnly bool) beneficiaryJSON
 }
 
 type caregiverJSON struct {
-	ID        string `json:"id"`
-	FullName  string `json:"fullName"`
-	Phone     string `json:"phone,omitempty"`
-	Email     string `json:"email,omitempty"`
-	CreatedAt string `json:"createdAt"`
-	UpdatedAt string `json:"updatedAt"`
-	Version   int64  `json:"version"`
+	ID       string `json:"id"`
+	FullName string `json:"fullName"`
+	Phone    string `json:"phone,omitempty"`
+	Email    string `json:"email,omitempty"`
+	jsonio.Stamps
 }
 
 func caregiverOut(c people.Caregiver) caregiverJSON {
 	return caregiverJSON{ID: c.ID, FullName: c.FullName, Phone: c.Phone, Email: c.Email,
-		CreatedAt: stamp(c.CreatedAt), UpdatedAt: stamp(c.UpdatedAt), Version: c.Version}
+		Stamps: jsonio.StampsOf(c.CreatedAt, c.UpdatedAt, c.Version)}
 }
 
 type donorJSON struct {
@@ -131,9 +125,7 @@ type donorJSON struct {
 	Email              string `json:"email"`
 	Country            string `json:"country"`
 	AnonymousByDefault bool   `json:"anonymousByDefault"`
-	CreatedAt          string `json:"createdAt"`
-	UpdatedAt          string `json:"updatedAt"`
-	Version            int64  `json:"version"`
+	jsonio.Stamps
 }
 
 type linkJSON struct {
@@ -144,15 +136,13 @@ type linkJSON struct {
 	Status        string   `json:"status"`
 	ExpiresAt     string   `json:"expiresAt,omitempty"`
 	RevokedAt     string   `json:"revokedAt,omitempty"`
-	CreatedAt     string   `json:"createdAt"`
-	UpdatedAt     string   `json:"updatedAt"`
-	Version       int64    `json:"version"`
+	jsonio.Stamps
 }
 
 func linkOut(l people.CareLink, now time.Time) linkJSON {
 	out := linkJSON{ID: l.ID, BeneficiaryID: l.BeneficiaryID, CaregiverID: l.CaregiverID, Permissions: []string{},
 		Status: l.Status(now), ExpiresAt: stampOrEmpty(l.ExpiresAt), RevokedAt: stampOrEmpty(l.RevokedAt),
-		CreatedAt: stamp(l.CreatedAt), UpdatedAt: stamp(l.UpdatedAt), Version: l.Version}
+		Stamps: jsonio.StampsOf(l.CreatedAt, l.UpdatedAt, l.Version)}
 	for _, p := range l.Permissions {
 		out.Permissions = append(out.Permissions, string(p))
 	}

@@ -208,7 +208,7 @@ func (h *Handlers) RevokePractitioner(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	jsonio.Write(w, http.StatusCreated, map[string]string{
-		"beneficiaryId": rev.BeneficiaryID, "practitionerId": rev.PractitionerID, "revokedAt": stamp(rev.RevokedAt)})
+		"beneficiaryId": rev.BeneficiaryID, "practitionerId": rev.PractitionerID, "revokedAt": jsonio.Time(rev.RevokedAt)})
 	return nil
 }
 

@@ -247,9 +247,7 @@ func (h *Handlers) CreateDonor(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Location", "/v1/donors/"+d.ID)
-	etag.Set(w, d.Version)
-	jsonio.Write(w, http.StatusCreated, donorJSON{ID: d.ID, DisplayName: d.DisplayName, Email: d.Email, Country: d.Country,
-		AnonymousByDefault: d.AnonymousByDefault, CreatedAt: stamp(d.CreatedAt), UpdatedAt: stamp(d.UpdatedAt), Version: d.Version})
+	lambdahttp.Created(w, "/v1/donors/"+d.ID, d.Version, donorJSON{ID: d.ID, DisplayName: d.DisplayName, Email: d.Email, Country: d.Country,
+		AnonymousByDefault: d.AnonymousByDefault, Stamps: jsonio.StampsOf(d.CreatedAt, d.UpdatedAt, d.Version)})
 	return nil
 }

@@ -1,8 +1,6 @@
 package practitionerhttp
 
 import (
-	"time"
-
 	"ohcs/shared/jsonio"
 	"ohcs/shared/practitioner"
 	"ohcs/shared/problem"
@@ -68,9 +66,7 @@ type practitionerJSON struct {
 	VerifiedAt        string          `json:"verifiedAt,omitempty"`
 	PendingChanges    *identityJSON   `json:"pendingChanges,omitempty"`
 	DistanceKm        *float64        `json:"distanceKm,omitempty"`
-	CreatedAt         string          `json:"createdAt"`
-	UpdatedAt         string          `json:"updatedAt"`
-	Version           int64           `json:"version"`
+	jsonio.Stamps
 }
 
 // identityJSON is an identity change waiting for review.
@@ -133,8 +129,6 @@ func decodePatch(data []byte) (practitioner.Patch, error) {
 	return practitioner.Patch{Fields: fields, Profile: p}, l.Err()
 }
 
-func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
-
 // toJSON renders p; full adds the private fields.
 func toJSON(p practitioner.Practitioner, full bool) practitionerJSON {
 	a := p.Location.Address
@@ -145,14 +139,14 @@ func toJSON(p practitioner.Practitioner, full bool) practitionerJSON {
 			Latitude: p.Location.Latitude, Longitude: p.Location.Longitude,
 		},
 		TimeZone: p.TimeZone, Bio: p.Bio, Verification: string(p.Verification),
-		CreatedAt: stamp(p.CreatedAt), UpdatedAt: stamp(p.UpdatedAt), Version: p.Version,
+		Stamps:      jsonio.StampsOf(p.CreatedAt, p.UpdatedAt, p.Version),
 		Specialties: []specialtyJSON{}, ConsultationModes: []string{}, Licenses: []licenseJSON{},
 	}
 	if out.Languages == nil {
 		out.Languages = []string{}
 	}
 	if !p.VerifiedAt.IsZero() {
-		out.VerifiedAt = stamp(p.VerifiedAt)
+		out.VerifiedAt = jsonio.Time(p.VerifiedAt)
 	}
 	for _, s := range p.Specialties {
 		out.Specialties = append(out.Specialties, specialtyJSON{Code: s.Code, Display: s.Display})

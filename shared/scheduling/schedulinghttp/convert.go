@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"ohcs/shared/jsonio"
 	"ohcs/shared/problem"
 	"ohcs/shared/scheduling"
 )
@@ -100,13 +101,10 @@ func (in scheduleIn) schedule() (scheduling.Schedule, error) {
 	return s, l.Err()
 }
 
-func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
-
 func scheduleOut(s scheduling.Schedule) scheduleJSON {
 	out := scheduleJSON{ID: s.ID, PractitionerID: s.PractitionerID, TimeZone: s.TimeZone, SlotMinutes: s.SlotMinutes,
 		BufferMinutes: s.BufferMinutes, EffectiveFrom: s.EffectiveFrom, EffectiveTo: s.EffectiveTo,
-		MaxBookingsPerDay: s.MaxBookingsPerDay, CreatedAt: stamp(s.CreatedAt), UpdatedAt: stamp(s.UpdatedAt),
-		Version: s.Version, WeeklyRules: []ruleJSON{}, Exceptions: []exceptionJSON{}}
+		MaxBookingsPerDay: s.MaxBookingsPerDay, CreatedAt: jsonio.Time(s.CreatedAt), UpdatedAt: jsonio.Time(s.UpdatedAt), Version: s.Version, WeeklyRules: []ruleJSON{}, Exceptions: []exceptionJSON{}}
 	for _, r := range s.Rules {
 		out.WeeklyRules = append(out.WeeklyRules, ruleJSON{DayOfWeek: scheduling.Days[r.Day],
 			Start: scheduling.Clock(r.Start), End: scheduling.Clock(r.End), Modes: r.Modes})
@@ -143,18 +141,16 @@ type appointmentJSON struct {
 	CancelReason   string `json:"cancelReason,omitempty"`
 	CancelledBy    string `json:"cancelledBy,omitempty"`
 	CancelledAt    string `json:"cancelledAt,omitempty"`
-	CreatedAt      string `json:"createdAt"`
-	UpdatedAt      string `json:"updatedAt"`
-	Version        int64  `json:"version"`
+	jsonio.Stamps
 }
 
 func appointmentOut(a scheduling.Appointment) appointmentJSON {
 	out := appointmentJSON{ID: a.ID, PractitionerID: a.PractitionerID, BeneficiaryID: a.BeneficiaryID, SlotID: a.SlotID,
-		Start: stamp(a.Start), End: stamp(a.End), Mode: a.Mode, Status: string(a.Status), BookedBy: a.BookedBy,
+		Start: jsonio.Time(a.Start), End: jsonio.Time(a.End), Mode: a.Mode, Status: string(a.Status), BookedBy: a.BookedBy,
 		Reason: a.Reason, CancelReason: a.CancelReason, CancelledBy: a.CancelledBy,
-		CreatedAt: stamp(a.CreatedAt), UpdatedAt: stamp(a.UpdatedAt), Version: a.Version}
+		Stamps: jsonio.StampsOf(a.CreatedAt, a.UpdatedAt, a.Version)}
 	if !a.CancelledAt.IsZero() {
-		out.CancelledAt = stamp(a.CancelledAt)
+		out.CancelledAt = jsonio.Time(a.CancelledAt)
 	}
 	return out
 }

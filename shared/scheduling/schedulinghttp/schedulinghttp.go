@@ -190,7 +190,7 @@ func (h *Handlers) Slots(w http.ResponseWriter, r *http.Request) error {
 		if m == "" {
 			m = sl.Modes[0]
 		}
-		out.Items = append(out.Items, slotJSON{SlotID: sl.ID(), Start: stamp(sl.Start), End: stamp(sl.End), Mode: m, Modes: sl.Modes})
+		out.Items = append(out.Items, slotJSON{SlotID: sl.ID(), Start: jsonio.Time(sl.Start), End: jsonio.Time(sl.End), Mode: m, Modes: sl.Modes})
 	}
 	if more {
 		last := page[len(page)-1].Start.Unix()
