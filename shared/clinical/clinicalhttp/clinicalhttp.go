@@ -72,10 +72,6 @@ func New(env *platform.Env) *Handlers {
 	return &Handlers{Service: parts.Clinical(), Practitioners: parts.Profiles(), Policy: parts.Policy(), Cursors: env.Cursors}
 }
 
-func send(w http.ResponseWriter, status int, version int64, v any) {
-	lambdahttp.Versioned(w, status, version, v)
-}
-
 // Record serves recordConsultation.
 func (h *Handlers) Record(w http.ResponseWriter, r *http.Request) error {
 	var in consultationJSON
@@ -109,8 +105,7 @@ func (h *Handlers) Record(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Location", "/v1/consultations/"+c.ID)
-	send(w, http.StatusCreated, c.Version, consultationOut(c))
+	lambdahttp.Created(w, "/v1/consultations/"+c.ID, c.Version, consultationOut(c))
 	return nil
 }
 
@@ -168,7 +163,7 @@ func (h *Handlers) GetConsultation(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	send(w, http.StatusOK, c.Version, consultationOut(c))
+	lambdahttp.Versioned(w, http.StatusOK, c.Version, consultationOut(c))
 	return nil
 }
 
@@ -180,7 +175,7 @@ func (h *Handlers) GetEntry(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	send(w, http.StatusOK, e.Version, entryOut(e))
+	lambdahttp.Versioned(w, http.StatusOK, e.Version, entryOut(e))
 	return nil
 }
 
@@ -192,7 +187,7 @@ func (h *Handlers) GetPlan(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	send(w, http.StatusOK, p.Version, planResponse(p))
+	lambdahttp.Versioned(w, http.StatusOK, p.Version, planResponse(p))
 	return nil
 }
 

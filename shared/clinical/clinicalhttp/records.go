@@ -39,8 +39,7 @@ func (h *Handlers) AddEntry(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Location", "/v1/health-record-entries/"+e.ID)
-	send(w, http.StatusCreated, e.Version, entryOut(e))
+	lambdahttp.Created(w, "/v1/health-record-entries/"+e.ID, e.Version, entryOut(e))
 	return nil
 }
 
@@ -68,8 +67,7 @@ func (h *Handlers) CreatePlan(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Location", "/v1/treatment-plans/"+plan.ID)
-	send(w, http.StatusCreated, plan.Version, planResponse(plan))
+	lambdahttp.Created(w, "/v1/treatment-plans/"+plan.ID, plan.Version, planResponse(plan))
 	return nil
 }
 
@@ -103,7 +101,7 @@ func (h *Handlers) UpdatePlan(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	send(w, http.StatusOK, plan.Version, planResponse(plan))
+	lambdahttp.Versioned(w, http.StatusOK, plan.Version, planResponse(plan))
 	return nil
 }
 

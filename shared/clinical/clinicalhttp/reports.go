@@ -66,8 +66,7 @@ func (h *Handlers) Produce(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Location", "/v1/health-reports/"+report.ID)
-	send(w, http.StatusCreated, report.Version, reportOut(report))
+	lambdahttp.Created(w, "/v1/health-reports/"+report.ID, report.Version, reportOut(report))
 	return nil
 }
 
@@ -90,7 +89,7 @@ func (h *Handlers) GetReport(w http.ResponseWriter, r *http.Request) error {
 		_, _ = w.Write(b.Bytes())
 		return nil
 	}
-	send(w, http.StatusOK, rep.Version, reportOut(rep))
+	lambdahttp.Versioned(w, http.StatusOK, rep.Version, reportOut(rep))
 	return nil
 }
 
