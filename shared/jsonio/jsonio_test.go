@@ -93,4 +93,10 @@ func TestStampsAreTheLastFields(t *testing.T) {
 	if got := strings.TrimSpace(rec.Body.String()); got != want {
 		t.Errorf("got %s; want %s", got, want)
 	}
+	if got := jsonio.TimeOrEmpty(time.Time{}); got != "" {
+		t.Errorf("no time: got %q; want none", got)
+	}
+	if got := jsonio.TimeOrEmpty(time.Date(2026, 12, 1, 10, 0, 0, 0, maputo)); got != "2026-12-01T08:00:00Z" {
+		t.Errorf("a time: got %q", got)
+	}
 }

@@ -219,10 +219,11 @@ func Run(ctx context.Context, getenv func(string) string, op string, reg platfor
 		return err
 	}
 	cfg := env.Config
-	// The cursor key of a function that pages, read from its secret when
-	// a list first pages.
-	for _, c := range cursors {
-		if env.Cursors, err = c(cfg); err != nil {
+	// The cursor key of a function that pages: NewEnv has made its sealer
+	// when the key is given directly; else the first source makes one that
+	// reads the key from its secret when a list first pages.
+	if env.Cursors == nil && len(cursors) > 0 {
+		if env.Cursors, err = cursors[0](cfg); err != nil {
 			return err
 		}
 	}

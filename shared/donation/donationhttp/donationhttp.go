@@ -74,13 +74,6 @@ func New(env *platform.Env) *Handlers {
 		Cursors: env.Cursors, Limits: parts.Limits()}
 }
 
-func stamp(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339)
-}
-
 type campaignJSON struct {
 	ID             string `json:"id"`
 	Title          string `json:"title"`
@@ -99,8 +92,8 @@ type campaignJSON struct {
 
 func campaignOut(c donation.Campaign) campaignJSON {
 	return campaignJSON{ID: c.ID, Title: c.Title, Description: c.Description, Currency: c.Currency, GoalAmount: c.GoalAmount,
-		Designation: c.Designation, OrganizationID: c.OrganizationID, SpecialtyCode: c.SpecialtyCode, StartsAt: stamp(c.StartsAt),
-		EndsAt: stamp(c.EndsAt), RaisedAmount: c.RaisedAmount, DonorCount: c.DonorCount, Stamps: jsonio.StampsOf(c.CreatedAt, c.UpdatedAt, c.Version)}
+		Designation: c.Designation, OrganizationID: c.OrganizationID, SpecialtyCode: c.SpecialtyCode, StartsAt: jsonio.TimeOrEmpty(c.StartsAt),
+		EndsAt: jsonio.TimeOrEmpty(c.EndsAt), RaisedAmount: c.RaisedAmount, DonorCount: c.DonorCount, Stamps: jsonio.StampsOf(c.CreatedAt, c.UpdatedAt, c.Version)}
 }
 
 type giftJSON struct {

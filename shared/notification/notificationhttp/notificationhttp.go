@@ -166,13 +166,13 @@ func (h *Handlers) Get(w http.ResponseWriter, r *http.Request) error {
 		channels = append(channels, string(c))
 	}
 	jsonio.Write(w, http.StatusOK, map[string]any{"id": n.ID, "subject": n.Subject, "message": n.Message, "channels": channels,
-		"priority": n.Priority, "recipientCount": n.RecipientCount, "deliveries": deliveries, "createdAt": n.CreatedAt.UTC().Format(time.RFC3339)})
+		"priority": n.Priority, "recipientCount": n.RecipientCount, "deliveries": deliveries, "createdAt": jsonio.Time(n.CreatedAt)})
 	return nil
 }
 
 func inboxOut(it notification.InboxItem) map[string]any {
 	return map[string]any{"notificationId": it.NotificationID, "subject": it.Subject, "message": it.Message,
-		"priority": it.Priority, "read": it.Read, "createdAt": it.CreatedAt.UTC().Format(time.RFC3339)}
+		"priority": it.Priority, "read": it.Read, "createdAt": jsonio.Time(it.CreatedAt)}
 }
 
 // Inbox serves listMyNotifications.

@@ -79,13 +79,6 @@ type beneficiaryJSON struct {
 	jsonio.Stamps
 }
 
-func stampOrEmpty(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return jsonio.Time(t)
-}
-
 // beneficiaryOut renders b; demographicsOnly keeps name, birth date, sex
 // and contact.
 func beneficiaryOut(b people.Beneficiary, demographicsOnly bool) beneficiaryJSON {
@@ -141,7 +134,7 @@ type linkJSON struct {
 
 func linkOut(l people.CareLink, now time.Time) linkJSON {
 	out := linkJSON{ID: l.ID, BeneficiaryID: l.BeneficiaryID, CaregiverID: l.CaregiverID, Permissions: []string{},
-		Status: l.Status(now), ExpiresAt: stampOrEmpty(l.ExpiresAt), RevokedAt: stampOrEmpty(l.RevokedAt),
+		Status: l.Status(now), ExpiresAt: jsonio.TimeOrEmpty(l.ExpiresAt), RevokedAt: jsonio.TimeOrEmpty(l.RevokedAt),
 		Stamps: jsonio.StampsOf(l.CreatedAt, l.UpdatedAt, l.Version)}
 	for _, p := range l.Permissions {
 		out.Permissions = append(out.Permissions, string(p))
@@ -182,5 +175,5 @@ type eventJSON struct {
 func eventOut(e audit.Event) eventJSON {
 	return eventJSON{ID: e.ID, Time: e.Time.UTC().Format(time.RFC3339Nano), ActorSub: e.ActorSub, ActorRole: e.ActorRole,
 		Action: e.Action, ResourceType: e.ResourceType, ResourceID: e.ResourceID, BeneficiaryID: e.BeneficiaryID,
-		Outcome: string(e.Outcome), RequestID: e.RequestID, Count: e.Count, LastTime: stampOrEmpty(e.LastTime)}
+		Outcome: string(e.Outcome), RequestID: e.RequestID, Count: e.Count, LastTime: jsonio.TimeOrEmpty(e.LastTime)}
 }

@@ -8,7 +8,6 @@ import (
 	"ohcs/shared/access"
 	"ohcs/shared/audit"
 	"ohcs/shared/auth"
-	"ohcs/shared/etag"
 	"ohcs/shared/jsonio"
 	"ohcs/shared/lambdahttp"
 	"ohcs/shared/paging"
@@ -62,8 +61,7 @@ func (h *Handlers) Revoke(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if link, err := h.Service.Leave(r.Context(), cg, benID, linkID); err == nil {
-			etag.Set(w, link.Version)
-			jsonio.Write(w, http.StatusOK, linkOut(link, h.Now()))
+			lambdahttp.Versioned(w, http.StatusOK, link.Version, linkOut(link, h.Now()))
 			return nil
 		} else if !problem.Is(err, problem.NotFound) {
 			return err

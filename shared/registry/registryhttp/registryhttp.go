@@ -5,7 +5,6 @@ package registryhttp
 import (
 	"net/http"
 	"slices"
-	"time"
 
 	"ohcs/shared/app"
 
@@ -63,7 +62,7 @@ type membershipJSON struct {
 
 func membershipOut(m registry.Membership) membershipJSON {
 	return membershipJSON{OrganizationID: m.OrganizationID, MemberType: m.MemberType, MemberID: m.MemberID, Role: m.Role,
-		CreatedAt: m.CreatedAt.UTC().Format(time.RFC3339)}
+		CreatedAt: jsonio.Time(m.CreatedAt)}
 }
 
 // CreateOrganization serves createOrganization.
@@ -97,7 +96,7 @@ func (h *Handlers) CreateOrganization(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	out := map[string]any{"id": o.ID, "name": o.Name, "kind": o.Kind, "country": o.Country,
-		"createdAt": o.CreatedAt.Format(time.RFC3339), "updatedAt": o.UpdatedAt.Format(time.RFC3339), "version": o.Version}
+		"createdAt": jsonio.Time(o.CreatedAt), "updatedAt": jsonio.Time(o.UpdatedAt), "version": o.Version}
 	if o.Address != nil {
 		out["address"] = addressJSON(*o.Address)
 	}
