@@ -60,3 +60,22 @@ func ParseTime(v string) time.Time {
 	}
 	return t
 }
+
+// Stamps are what every versioned item stores after its own attributes:
+// when it was created and last changed (as Stamp) and its version.
+// Embedded in an item struct, attributevalue flattens them into the item.
+type Stamps struct {
+	CreatedAt string `dynamodbav:"createdAt"`
+	UpdatedAt string `dynamodbav:"updatedAt"`
+	Version   int64  `dynamodbav:"version"`
+}
+
+// StampsOf encodes an item's times and version.
+func StampsOf(created, updated time.Time, version int64) Stamps {
+	return Stamps{CreatedAt: Time(created), UpdatedAt: Time(updated), Version: version}
+}
+
+// Values decodes what StampsOf encoded.
+func (s Stamps) Values() (created, updated time.Time, version int64) {
+	return ParseTime(s.CreatedAt), ParseTime(s.UpdatedAt), s.Version
+}

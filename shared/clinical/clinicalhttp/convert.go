@@ -40,9 +40,7 @@ type consultationJSON struct {
 	Observations   []observationJSON  `json:"observations"`
 	Prescriptions  []prescriptionJSON `json:"prescriptions"`
 	FollowUpInDays *int               `json:"followUpInDays,omitempty"`
-	CreatedAt      string             `json:"createdAt,omitempty"`
-	UpdatedAt      string             `json:"updatedAt,omitempty"`
-	Version        int64              `json:"version,omitempty"`
+	jsonio.Stamps
 }
 
 func (in consultationJSON) domain() clinical.Consultation {
@@ -65,7 +63,7 @@ func (in consultationJSON) domain() clinical.Consultation {
 
 func consultationOut(c clinical.Consultation) consultationJSON {
 	out := consultationJSON{ID: c.ID, AppointmentID: c.AppointmentID, PractitionerID: c.PractitionerID, BeneficiaryID: c.BeneficiaryID,
-		Summary: c.Summary, FollowUpInDays: positive(c.FollowUpInDays), CreatedAt: jsonio.Time(c.CreatedAt), UpdatedAt: jsonio.Time(c.CreatedAt), Version: c.Version,
+		Summary: c.Summary, FollowUpInDays: positive(c.FollowUpInDays), Stamps: jsonio.StampsOf(c.CreatedAt, c.CreatedAt, c.Version),
 		Diagnoses: []codeJSON{}, Observations: []observationJSON{}, Prescriptions: []prescriptionJSON{}}
 	for _, d := range c.Diagnoses {
 		out.Diagnoses = append(out.Diagnoses, codeJSON(d))
@@ -96,15 +94,13 @@ type entryJSON struct {
 	Source         string    `json:"source,omitempty"`
 	AuthorID       string    `json:"authorId,omitempty"`
 	ConsultationID string    `json:"consultationId,omitempty"`
-	CreatedAt      string    `json:"createdAt,omitempty"`
-	UpdatedAt      string    `json:"updatedAt,omitempty"`
-	Version        int64     `json:"version,omitempty"`
+	jsonio.Stamps
 }
 
 func entryOut(e clinical.Entry) entryJSON {
 	out := entryJSON{ID: e.ID, BeneficiaryID: e.BeneficiaryID, Kind: e.Kind, Value: e.Value, Unit: e.Unit, Status: e.Status,
 		RecordedAt: jsonio.Time(e.RecordedAt), Note: e.Note, Source: e.Source, AuthorID: e.AuthorID, ConsultationID: e.ConsultationID,
-		CreatedAt: jsonio.Time(e.CreatedAt), UpdatedAt: jsonio.Time(e.CreatedAt), Version: e.Version}
+		Stamps: jsonio.StampsOf(e.CreatedAt, e.CreatedAt, e.Version)}
 	if e.Code != nil {
 		c := codeJSON(*e.Code)
 		out.Code = &c
@@ -148,9 +144,7 @@ type planJSON struct {
 	Activities     []activityJSON `json:"activities,omitempty"`
 	Period         *periodJSON    `json:"period,omitempty"`
 	Status         string         `json:"status,omitempty"`
-	CreatedAt      string         `json:"createdAt,omitempty"`
-	UpdatedAt      string         `json:"updatedAt,omitempty"`
-	Version        int64          `json:"version,omitempty"`
+	jsonio.Stamps
 }
 
 func (in planJSON) domain() clinical.Plan {
@@ -177,7 +171,7 @@ func (in planJSON) domain() clinical.Plan {
 func planOut(p clinical.Plan) planJSON {
 	out := planJSON{ID: p.ID, BeneficiaryID: p.BeneficiaryID, AuthorID: p.AuthorID, Title: p.Title, Description: p.Description,
 		ConditionCodes: []codeJSON{}, Goals: []goalJSON{}, Activities: []activityJSON{}, Period: &periodJSON{Start: p.Start, End: p.End},
-		Status: p.Status, CreatedAt: jsonio.Time(p.CreatedAt), UpdatedAt: jsonio.Time(p.UpdatedAt), Version: p.Version}
+		Status: p.Status, Stamps: jsonio.StampsOf(p.CreatedAt, p.UpdatedAt, p.Version)}
 	for _, c := range p.ConditionCodes {
 		out.ConditionCodes = append(out.ConditionCodes, codeJSON(c))
 	}

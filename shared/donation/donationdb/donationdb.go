@@ -60,16 +60,14 @@ type campaignItem struct {
 	EndsAt         string `dynamodbav:"endsAt,omitempty"`
 	RaisedAmount   int64  `dynamodbav:"raisedAmount"`
 	DonorCount     int64  `dynamodbav:"donorCount"`
-	CreatedAt      string `dynamodbav:"createdAt"`
-	UpdatedAt      string `dynamodbav:"updatedAt"`
-	Version        int64  `dynamodbav:"version"`
+	dynamo.Stamps
 }
 
 // CreateCampaign stores a campaign.
 func (st *Store) CreateCampaign(ctx context.Context, c donation.Campaign) error {
 	item, err := attributevalue.MarshalMap(campaignItem{ID: c.ID, Title: c.Title, Description: c.Description, Currency: c.Currency,
 		GoalAmount: c.GoalAmount, Designation: c.Designation, OrganizationID: c.OrganizationID, SpecialtyCode: c.SpecialtyCode,
-		StartsAt: dynamo.Time(c.StartsAt), EndsAt: dynamo.Time(c.EndsAt), CreatedAt: dynamo.Time(c.CreatedAt), UpdatedAt: dynamo.Time(c.UpdatedAt), Version: c.Version})
+		StartsAt: dynamo.Time(c.StartsAt), EndsAt: dynamo.Time(c.EndsAt), Stamps: dynamo.StampsOf(c.CreatedAt, c.UpdatedAt, c.Version)})
 	if err != nil {
 		return fmt.Errorf("marshal campaign: %w", err)
 	}
@@ -134,15 +132,13 @@ type giftItem struct {
 	Message       string `dynamodbav:"message,omitempty"`
 	Status        string `dynamodbav:"status"`
 	ReceiptNumber string `dynamodbav:"receiptNumber"`
-	CreatedAt     string `dynamodbav:"createdAt"`
-	UpdatedAt     string `dynamodbav:"updatedAt"`
-	Version       int64  `dynamodbav:"version"`
+	dynamo.Stamps
 }
 
 func giftItemOf(g donation.Gift) (map[string]types.AttributeValue, error) {
 	item, err := attributevalue.MarshalMap(giftItem{ID: g.ID, CampaignID: g.CampaignID, DonorID: g.DonorID, Amount: g.Amount, Currency: g.Currency,
 		Recurrence: g.Recurrence, Anonymous: g.Anonymous, Message: g.Message, Status: string(g.Status), ReceiptNumber: g.ReceiptNumber,
-		CreatedAt: dynamo.Time(g.CreatedAt), UpdatedAt: dynamo.Time(g.UpdatedAt), Version: g.Version})
+		Stamps: dynamo.StampsOf(g.CreatedAt, g.UpdatedAt, g.Version)})
 	if err != nil {
 		return nil, fmt.Errorf("marshal gift: %w", err)
 	}

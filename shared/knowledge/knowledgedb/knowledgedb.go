@@ -58,10 +58,8 @@ type articleItem struct {
 	AuthorID       string     `dynamodbav:"authorId"`
 	AuthorSub      string     `dynamodbav:"authorSub"`
 	Status         string     `dynamodbav:"status"`
-	CreatedAt      string     `dynamodbav:"createdAt"`
-	UpdatedAt      string     `dynamodbav:"updatedAt"`
-	Version        int64      `dynamodbav:"version"`
-	Terms          []string   `dynamodbav:"terms,omitempty"`
+	dynamo.Stamps
+	Terms []string `dynamodbav:"terms,omitempty"`
 }
 
 func itemOf(a knowledge.Article, sk string) (map[string]types.AttributeValue, error) {
@@ -69,7 +67,7 @@ func itemOf(a knowledge.Article, sk string) (map[string]types.AttributeValue, er
 	// empty list back as a string, which no reader could decode.
 	it := articleItem{ID: a.ID, Title: a.Title, Summary: a.Summary, Body: a.Body, Language: a.Language, Tags: nonEmpty(a.Tags),
 		Audience: a.Audience, AuthorID: a.AuthorID, AuthorSub: a.AuthorSub, Status: a.Status,
-		CreatedAt: dynamo.Time(a.CreatedAt), UpdatedAt: dynamo.Time(a.UpdatedAt), Version: a.Version}
+		Stamps: dynamo.StampsOf(a.CreatedAt, a.UpdatedAt, a.Version)}
 	if sk == "LATEST" {
 		it.Terms = a.Terms
 	}
@@ -92,9 +90,8 @@ func decode(item map[string]types.AttributeValue) (knowledge.Article, error) {
 		return knowledge.Article{}, fmt.Errorf("unmarshal article: %w", err)
 	}
 	a := knowledge.Article{ID: it.ID, Title: it.Title, Summary: it.Summary, Body: it.Body, Language: it.Language, Tags: it.Tags,
-		Audience: it.Audience, AuthorID: it.AuthorID, AuthorSub: it.AuthorSub, Status: it.Status, Version: it.Version, Terms: it.Terms}
-	a.CreatedAt = dynamo.ParseTime(it.CreatedAt)
-	a.UpdatedAt = dynamo.ParseTime(it.UpdatedAt)
+		Audience: it.Audience, AuthorID: it.AuthorID, AuthorSub: it.AuthorSub, Status: it.Status, Terms: it.Terms}
+	a.CreatedAt, a.UpdatedAt, a.Version = it.Values()
 	for _, c := range it.ConditionCodes {
 		a.ConditionCodes = append(a.ConditionCodes, knowledge.Code(c))
 	}

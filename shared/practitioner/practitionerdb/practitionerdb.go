@@ -80,9 +80,7 @@ type itemData struct {
 	VerifiedAt       string          `dynamodbav:"verifiedAt,omitempty"`
 	VerifiedBy       string          `dynamodbav:"verifiedBy,omitempty"`
 	Proposed         *itemIdentity   `dynamodbav:"proposed,omitempty"`
-	CreatedAt        string          `dynamodbav:"createdAt"`
-	UpdatedAt        string          `dynamodbav:"updatedAt"`
-	Version          int64           `dynamodbav:"version"`
+	dynamo.Stamps
 }
 
 // itemIdentity is an identity change waiting for review.
@@ -101,8 +99,7 @@ func toData(p practitioner.Practitioner) itemData {
 		Latitude: p.Location.Latitude, Longitude: p.Location.Longitude,
 		TimeZone: p.TimeZone, Bio: p.Bio, Verification: string(p.Verification),
 		VerificationNote: p.VerificationNote, VerifiedBy: p.VerifiedBy,
-		CreatedAt: dynamo.Time(p.CreatedAt), UpdatedAt: dynamo.Time(p.UpdatedAt),
-		Version: p.Version,
+		Stamps: dynamo.StampsOf(p.CreatedAt, p.UpdatedAt, p.Version),
 	}
 	if !p.VerifiedAt.IsZero() {
 		d.VerifiedAt = dynamo.Time(p.VerifiedAt)
@@ -141,10 +138,9 @@ func fromData(d itemData) practitioner.Practitioner {
 			},
 		},
 		Verification: practitioner.Verification(d.Verification), VerificationNote: d.VerificationNote,
-		VerifiedBy: d.VerifiedBy, Version: d.Version,
+		VerifiedBy: d.VerifiedBy,
 	}
-	p.CreatedAt = dynamo.ParseTime(d.CreatedAt)
-	p.UpdatedAt = dynamo.ParseTime(d.UpdatedAt)
+	p.CreatedAt, p.UpdatedAt, p.Version = d.Values()
 	if d.VerifiedAt != "" {
 		p.VerifiedAt = dynamo.ParseTime(d.VerifiedAt)
 	}

@@ -29,14 +29,12 @@ type Store struct {
 var _ registry.Store = (*Store)(nil)
 
 type orgItem struct {
-	ID        string            `dynamodbav:"id"`
-	Name      string            `dynamodbav:"name"`
-	Kind      string            `dynamodbav:"kind"`
-	Address   *validate.Address `dynamodbav:"address,omitempty"`
-	Country   string            `dynamodbav:"country"`
-	CreatedAt string            `dynamodbav:"createdAt"`
-	UpdatedAt string            `dynamodbav:"updatedAt"`
-	Version   int64             `dynamodbav:"version"`
+	ID      string            `dynamodbav:"id"`
+	Name    string            `dynamodbav:"name"`
+	Kind    string            `dynamodbav:"kind"`
+	Address *validate.Address `dynamodbav:"address,omitempty"`
+	Country string            `dynamodbav:"country"`
+	dynamo.Stamps
 }
 
 type memberItem struct {
@@ -52,7 +50,7 @@ func memberSK(m registry.Member) string { return "MEMBER#" + m.Type + "#" + m.ID
 // CreateOrganization stores an organisation.
 func (st *Store) CreateOrganization(ctx context.Context, o registry.Organization) error {
 	item, err := attributevalue.MarshalMap(orgItem{ID: o.ID, Name: o.Name, Kind: o.Kind, Address: o.Address, Country: o.Country,
-		CreatedAt: dynamo.Time(o.CreatedAt), UpdatedAt: dynamo.Time(o.UpdatedAt), Version: o.Version})
+		Stamps: dynamo.StampsOf(o.CreatedAt, o.UpdatedAt, o.Version)})
 	if err != nil {
 		return fmt.Errorf("marshal organisation: %w", err)
 	}
@@ -75,9 +73,8 @@ func (st *Store) GetOrganization(ctx context.Context, id string) (registry.Organ
 	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
 		return registry.Organization{}, fmt.Errorf("unmarshal organisation: %w", err)
 	}
-	o := registry.Organization{ID: it.ID, Name: it.Name, Kind: it.Kind, Address: it.Address, Country: it.Country, Version: it.Version}
-	o.CreatedAt = dynamo.ParseTime(it.CreatedAt)
-	o.UpdatedAt = dynamo.ParseTime(it.UpdatedAt)
+	o := registry.Organization{ID: it.ID, Name: it.Name, Kind: it.Kind, Address: it.Address, Country: it.Country}
+	o.CreatedAt, o.UpdatedAt, o.Version = it.Values()
 	return o, nil
 }
 

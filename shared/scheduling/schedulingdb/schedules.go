@@ -40,9 +40,7 @@ type scheduleItem struct {
 	Rules             []ruleItem      `dynamodbav:"rules"`
 	Exceptions        []exceptionItem `dynamodbav:"exceptions,omitempty"`
 	MaxBookingsPerDay int             `dynamodbav:"maxBookingsPerDay"`
-	CreatedAt         string          `dynamodbav:"createdAt"`
-	UpdatedAt         string          `dynamodbav:"updatedAt"`
-	Version           int64           `dynamodbav:"version"`
+	dynamo.Stamps
 }
 
 func scheduleSK(sc scheduling.Schedule) string {
@@ -53,8 +51,7 @@ func scheduleSK(sc scheduling.Schedule) string {
 func (st *Store) PutSchedule(ctx context.Context, sc scheduling.Schedule) error {
 	it := scheduleItem{ID: sc.ID, PractitionerID: sc.PractitionerID, TimeZone: sc.TimeZone, SlotMinutes: sc.SlotMinutes,
 		BufferMinutes: sc.BufferMinutes, EffectiveFrom: sc.EffectiveFrom, EffectiveTo: sc.EffectiveTo,
-		MaxBookingsPerDay: sc.MaxBookingsPerDay, CreatedAt: dynamo.Time(sc.CreatedAt),
-		UpdatedAt: dynamo.Time(sc.UpdatedAt), Version: sc.Version}
+		MaxBookingsPerDay: sc.MaxBookingsPerDay, Stamps: dynamo.StampsOf(sc.CreatedAt, sc.UpdatedAt, sc.Version)}
 	for _, r := range sc.Rules {
 		it.Rules = append(it.Rules, ruleItem{Day: int(r.Day), Start: r.Start, End: r.End, Modes: r.Modes})
 	}
@@ -79,9 +76,8 @@ func decodeSchedule(item map[string]types.AttributeValue) (scheduling.Schedule, 
 	}
 	sc := scheduling.Schedule{ID: it.ID, PractitionerID: it.PractitionerID, TimeZone: it.TimeZone, SlotMinutes: it.SlotMinutes,
 		BufferMinutes: it.BufferMinutes, EffectiveFrom: it.EffectiveFrom, EffectiveTo: it.EffectiveTo,
-		MaxBookingsPerDay: it.MaxBookingsPerDay, Version: it.Version}
-	sc.CreatedAt = dynamo.ParseTime(it.CreatedAt)
-	sc.UpdatedAt = dynamo.ParseTime(it.UpdatedAt)
+		MaxBookingsPerDay: it.MaxBookingsPerDay}
+	sc.CreatedAt, sc.UpdatedAt, sc.Version = it.Values()
 	for _, r := range it.Rules {
 		sc.Rules = append(sc.Rules, scheduling.Rule{Day: time.Weekday(r.Day), Start: r.Start, End: r.End, Modes: r.Modes})
 	}

@@ -35,9 +35,7 @@ type scheduleJSON struct {
 	WeeklyRules       []ruleJSON      `json:"weeklyRules"`
 	Exceptions        []exceptionJSON `json:"exceptions"`
 	MaxBookingsPerDay int             `json:"maxBookingsPerDay,omitempty"`
-	CreatedAt         string          `json:"createdAt,omitempty"`
-	UpdatedAt         string          `json:"updatedAt,omitempty"`
-	Version           int64           `json:"version,omitempty"`
+	jsonio.Stamps
 }
 
 // scheduleIn converts a request body; clock and day formats are checked
@@ -104,7 +102,7 @@ func (in scheduleIn) schedule() (scheduling.Schedule, error) {
 func scheduleOut(s scheduling.Schedule) scheduleJSON {
 	out := scheduleJSON{ID: s.ID, PractitionerID: s.PractitionerID, TimeZone: s.TimeZone, SlotMinutes: s.SlotMinutes,
 		BufferMinutes: s.BufferMinutes, EffectiveFrom: s.EffectiveFrom, EffectiveTo: s.EffectiveTo,
-		MaxBookingsPerDay: s.MaxBookingsPerDay, CreatedAt: jsonio.Time(s.CreatedAt), UpdatedAt: jsonio.Time(s.UpdatedAt), Version: s.Version, WeeklyRules: []ruleJSON{}, Exceptions: []exceptionJSON{}}
+		MaxBookingsPerDay: s.MaxBookingsPerDay, Stamps: jsonio.StampsOf(s.CreatedAt, s.UpdatedAt, s.Version), WeeklyRules: []ruleJSON{}, Exceptions: []exceptionJSON{}}
 	for _, r := range s.Rules {
 		out.WeeklyRules = append(out.WeeklyRules, ruleJSON{DayOfWeek: scheduling.Days[r.Day],
 			Start: scheduling.Clock(r.Start), End: scheduling.Clock(r.End), Modes: r.Modes})
