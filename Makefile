@@ -105,7 +105,7 @@ test-stack: synth $(RIE) ## The matrix, notification, reminder and donation scen
 	OHCS_LAMBDA_RIE=$(CURDIR)/$(RIE) OHCS_STACK_TEMPLATE=$(STACK_TEMPLATE) $(GO) test -count=1 -timeout 20m -run '$(STACK_SCENARIOS)' ./local/server
 
 .PHONY: generate
-generate: ## Write the code generated from the OpenAPI document (the roles of each operation, shared/auth/roles_gen.go; the typed client, openapi/ohcsclient)
+generate: ## Write the code generated from the OpenAPI document (the roles of each operation, shared/auth/roles_gen.go; the operations that take an Idempotency-Key, shared/idempotency/keyed_gen.go; the typed client, openapi/ohcsclient)
 	$(GO) run ./openapi/generate
 	$(GO) run $(OAPI_CODEGEN) -config openapi/ohcsclient/oapi-codegen.yaml openapi/ohcs.yaml
 

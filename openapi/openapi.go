@@ -57,6 +57,9 @@ type Operation struct {
 	// Pages marks a list read in pages: it takes the Cursor parameter, so
 	// its function seals and opens cursors with the cursor key.
 	Pages bool
+	// Keyed marks a write that takes the Idempotency-Key header: a retry
+	// with the same key is answered from the first reply.
+	Keyed bool
 }
 
 // Operations lists the operations of doc.
@@ -77,6 +80,7 @@ func Operations(doc *openapi3.T) []Operation {
 			o.Tags = op.Tags
 			for _, p := range op.Parameters {
 				o.Pages = o.Pages || p.Ref == "#/components/parameters/Cursor"
+				o.Keyed = o.Keyed || p.Ref == "#/components/parameters/IdempotencyKey"
 			}
 			ops = append(ops, o)
 		}

@@ -14,6 +14,7 @@ import (
 
 	"ohcs/openapi"
 	"ohcs/shared/auth"
+	"ohcs/shared/idempotency"
 )
 
 var roles = []string{"practitioner", "beneficiary", "caregiver", "donor", "administrator"}
@@ -173,26 +174,43 @@ func TestClinicalOperationsDeclareHealthData(t *testing.T) {
 	}
 }
 
-// TestRolesAreTheDocuments: the roles the code enforces (auth.Operations,
-// generated) are the document's, so that they are declared once: change
-// x-ohcs-roles and run make generate.
-func TestRolesAreTheDocuments(t *testing.T) {
+// TestGeneratedAreTheDocuments: what the code enforces of each operation
+// is generated from the document, so that it is declared once (change the
+// document and run make generate): the roles (auth.Operations, checked by
+// auth.Guard) and the operations that take an Idempotency-Key
+// (idempotency.Keyed, wrapped by the registry), those and no other.
+func TestGeneratedAreTheDocuments(t *testing.T) {
 	doc, err := openapi.Load(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := openapi.RolesSource(doc)
-	if err != nil {
-		t.Fatal(err)
+	for file, source := range openapi.Generated {
+		want, err := source(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(filepath.Join("..", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s is not the document's: run make generate", file)
+		}
 	}
-	got, err := os.ReadFile(filepath.Join("..", openapi.RolesFile))
-	if err != nil {
-		t.Fatal(err)
+	ops := openapi.Operations(doc)
+	if len(auth.Operations) != len(ops) {
+		t.Errorf("auth.Operations holds %d operations; the document %d", len(auth.Operations), len(ops))
 	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s is not the document's roles: run make generate", openapi.RolesFile)
+	keyed := 0
+	for _, op := range ops {
+		if op.Keyed != idempotency.Keyed[op.ID] {
+			t.Errorf("%s: the document says keyed %t, the code %t", op.ID, op.Keyed, idempotency.Keyed[op.ID])
+		}
+		if op.Keyed {
+			keyed++
+		}
 	}
-	if len(auth.Operations) != len(openapi.Operations(doc)) {
-		t.Errorf("auth.Operations holds %d operations; the document %d", len(auth.Operations), len(openapi.Operations(doc)))
+	if keyed < 3 {
+		t.Errorf("only %d operations take an Idempotency-Key; makeAppointment, makeDonation and sendNotification do", keyed)
 	}
 }

@@ -1,5 +1,6 @@
 // Command generate writes the code generated from the OpenAPI document:
-// the roles of each operation (openapi.RolesFile). Run from the module's
+// the roles of each operation (openapi.RolesFile) and the operations that
+// take an Idempotency-Key (openapi.KeyedFile). Run from the module's
 // root: go run ./openapi/generate (make generate).
 package main
 
@@ -23,9 +24,14 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	src, err := openapi.RolesSource(doc)
-	if err != nil {
-		return err
+	for file, source := range openapi.Generated {
+		src, err := source(doc)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(file, src, 0o644); err != nil {
+			return err
+		}
 	}
-	return os.WriteFile(openapi.RolesFile, src, 0o644)
+	return nil
 }

@@ -5,8 +5,6 @@ import (
 
 	"ohcs/shared/donation"
 	"ohcs/shared/donation/donationdb"
-	"ohcs/shared/idempotency"
-	"ohcs/shared/idempotency/idempotencydb"
 	"ohcs/shared/knowledge"
 	"ohcs/shared/knowledge/knowledgedb"
 	"ohcs/shared/notification"
@@ -32,12 +30,6 @@ func (p *Parts) Profiles() Profiles {
 
 // Donors tells donations about donors.
 func (p *Parts) Donors() donation.Donors { return donors{p.People()} }
-
-// Idempotency is the idempotency middleware of the writes that take a key.
-func (p *Parts) Idempotency() idempotency.Middleware {
-	return idempotency.Middleware{Store: &idempotencydb.Store{DB: p.env.DynamoDB, Table: p.env.Config.Table(tables.Idempotency)},
-		Now: p.env.Now, TTL: p.env.Config.IdempotencyTTL}
-}
 
 // Limits is the rate limiter (its counters live in the idempotency table).
 func (p *Parts) Limits() *ratelimit.Limiter {

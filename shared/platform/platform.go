@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -19,6 +20,8 @@ import (
 	"ohcs/shared/config"
 	"ohcs/shared/cursor"
 	"ohcs/shared/dynamo"
+	"ohcs/shared/idempotency"
+	"ohcs/shared/idempotency/idempotencydb"
 	"ohcs/shared/problem"
 	"ohcs/shared/tables"
 )
@@ -65,6 +68,16 @@ func NewEnv(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Env, 
 	return env, nil
 }
 
+func grants(ts []tables.Table, t tables.Table) bool {
+	return slices.ContainsFunc(ts, func(u tables.Table) bool { return u.Name == t.Name })
+}
+
+// Idempotency is the idempotency middleware over env's idempotency table.
+func Idempotency(env *Env) idempotency.Middleware {
+	return idempotency.Middleware{Store: &idempotencydb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Idempotency)},
+		Now: env.Now, TTL: env.Config.IdempotencyTTL}
+}
+
 // NewULID returns a new ULID string from the current time and crypto/rand.
 func NewULID() string {
 	return ulid.MustNew(ulid.Timestamp(time.Now()), rand.Reader).String()
@@ -94,6 +107,14 @@ func (r Registry) Build(op string, env *Env) (http.Handler, error) {
 	h, err := o.Build(env)
 	if err != nil {
 		return nil, fmt.Errorf("build %s: %w", op, err)
+	}
+	// A write whose document entry takes an Idempotency-Key answers a retry
+	// from its first reply: every one, wrapped here, and none else.
+	if idempotency.Keyed[op] {
+		if !grants(o.Reads, tables.Idempotency) || !grants(o.Writes, tables.Idempotency) {
+			return nil, fmt.Errorf("operation %q takes an Idempotency-Key but neither reads nor writes the idempotency table", op)
+		}
+		h = Idempotency(env).Wrap(op, h)
 	}
 	// The roles are the document's, checked here for every operation:
 	// no handler checks them again.
@@ -125,15 +146,10 @@ func Handle(h HandlerFunc) http.Handler {
 type Method[H any] func(h H, w http.ResponseWriter, r *http.Request) error
 
 // Build returns the constructor of the operation that method m of the
-// handlers newH builds serves, inside the middleware of wraps (the first
-// outermost).
-func Build[H any](newH func(*Env) H, m Method[H], wraps ...func(H, http.Handler) http.Handler) Constructor {
+// handlers newH builds serves.
+func Build[H any](newH func(*Env) H, m Method[H]) Constructor {
 	return func(env *Env) (http.Handler, error) {
 		h := newH(env)
-		out := Handle(func(w http.ResponseWriter, r *http.Request) error { return m(h, w, r) })
-		for i := len(wraps) - 1; i >= 0; i-- {
-			out = wraps[i](h, out)
-		}
-		return out, nil
+		return Handle(func(w http.ResponseWriter, r *http.Request) error { return m(h, w, r) }), nil
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"ohcs/shared/auth"
 	"ohcs/shared/cursor"
 	"ohcs/shared/donation"
-	"ohcs/shared/idempotency"
 	"ohcs/shared/jsonio"
 	"ohcs/shared/lambdahttp"
 	"ohcs/shared/paging"
@@ -29,19 +28,11 @@ func GetCampaign() platform.Operation    { return op((*Handlers).GetCampaign) }
 func ListCampaigns() platform.Operation  { return op((*Handlers).ListCampaigns) }
 
 func MakeDonation() platform.Operation {
-	o := op((*Handlers).Give, tables.Donations, tables.Outbox, tables.Idempotency)
-	o.Build = platform.Build(New, (*Handlers).Give, once("makeDonation"))
-	return o
+	return op((*Handlers).Give, tables.Donations, tables.Outbox, tables.Idempotency)
 }
 func GetDonation() platform.Operation           { return op((*Handlers).GetGift) }
 func ListMyDonations() platform.Operation       { return op((*Handlers).ListGifts) }
 func RecordDonationPayment() platform.Operation { return op((*Handlers).SetStatus, tables.Donations) }
-
-// once answers a retry of op with the same idempotency key from its first
-// reply.
-func once(op string) func(*Handlers, http.Handler) http.Handler {
-	return func(h *Handlers, next http.Handler) http.Handler { return h.Idempotency.Wrap(op, next) }
-}
 
 func op(m platform.Method[*Handlers], writes ...tables.Table) platform.Operation {
 	return platform.Operation{
@@ -53,11 +44,10 @@ func op(m platform.Method[*Handlers], writes ...tables.Table) platform.Operation
 
 // Handlers serves the donation operations.
 type Handlers struct {
-	Service     *donation.Service
-	Donors      donation.Donors
-	Idempotency idempotency.Middleware
-	Cursors     *cursor.Sealer
-	Limits      *ratelimit.Limiter
+	Service *donation.Service
+	Donors  donation.Donors
+	Cursors *cursor.Sealer
+	Limits  *ratelimit.Limiter
 }
 
 // SmallGift is the amount, in minor units, under which a gift counts as
@@ -70,7 +60,7 @@ var SmallGiftLimit = ratelimit.Rule{Name: "smallGifts", What: "gifts under 500 m
 // New builds the handlers over the DynamoDB stores of env.
 func New(env *platform.Env) *Handlers {
 	parts := app.Of(env)
-	return &Handlers{Service: parts.Donations(), Donors: parts.Donors(), Idempotency: parts.Idempotency(),
+	return &Handlers{Service: parts.Donations(), Donors: parts.Donors(),
 		Cursors: env.Cursors, Limits: parts.Limits()}
 }
 

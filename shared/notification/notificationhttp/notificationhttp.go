@@ -14,7 +14,6 @@ import (
 
 	"ohcs/shared/auth"
 	"ohcs/shared/cursor"
-	"ohcs/shared/idempotency"
 	"ohcs/shared/jsonio"
 	"ohcs/shared/lambdahttp"
 	"ohcs/shared/notification"
@@ -26,7 +25,7 @@ import (
 )
 
 func SendNotification() platform.Operation {
-	return platform.Operation{Build: platform.Build(New, (*Handlers).Send, once("sendNotification")),
+	return platform.Operation{Build: platform.Build(New, (*Handlers).Send),
 		Reads:  []tables.Table{tables.Notifications, tables.People, tables.Practitioners, tables.Scheduling, tables.Registry, tables.Audit, tables.Idempotency},
 		Writes: []tables.Table{tables.Notifications, tables.Outbox, tables.Audit, tables.Idempotency}}
 }
@@ -40,12 +39,6 @@ func UpdateNotificationPreferences() platform.Operation {
 	return op((*Handlers).Preferences, tables.Notifications)
 }
 
-// once answers a retry of op with the same idempotency key from its first
-// reply.
-func once(op string) func(*Handlers, http.Handler) http.Handler {
-	return func(h *Handlers, next http.Handler) http.Handler { return h.Idempotency.Wrap(op, next) }
-}
-
 func op(m platform.Method[*Handlers], writes ...tables.Table) platform.Operation {
 	return platform.Operation{Build: platform.Build(New, m),
 		Reads: []tables.Table{tables.Notifications}, Writes: writes}
@@ -53,15 +46,14 @@ func op(m platform.Method[*Handlers], writes ...tables.Table) platform.Operation
 
 // Handlers serves the notification operations.
 type Handlers struct {
-	Service     *notification.Service
-	Idempotency idempotency.Middleware
-	Cursors     *cursor.Sealer
+	Service *notification.Service
+	Cursors *cursor.Sealer
 }
 
 // New builds the handlers over the DynamoDB stores of env.
 func New(env *platform.Env) *Handlers {
 	parts := app.Of(env)
-	return &Handlers{Service: parts.Notifications(), Idempotency: parts.Idempotency(), Cursors: env.Cursors}
+	return &Handlers{Service: parts.Notifications(), Cursors: env.Cursors}
 }
 
 type sendJSON struct {

@@ -15,7 +15,6 @@ import (
 
 	"ohcs/shared/access"
 	"ohcs/shared/cursor"
-	"ohcs/shared/idempotency"
 	"ohcs/shared/jsonio"
 	"ohcs/shared/lambdahttp"
 	"ohcs/shared/paging"
@@ -34,9 +33,7 @@ func ListSchedules() platform.Operation      { return op((*Handlers).ListSchedul
 func ListAvailableSlots() platform.Operation { return op((*Handlers).Slots, false) }
 
 func MakeAppointment() platform.Operation {
-	o := op((*Handlers).Book, true, tables.Scheduling, tables.Outbox, tables.Idempotency)
-	o.Build = platform.Build(New, (*Handlers).Book, once("makeAppointment"))
-	return o
+	return op((*Handlers).Book, true, tables.Scheduling, tables.Outbox, tables.Idempotency)
 }
 func GetAppointment() platform.Operation   { return op((*Handlers).Get, true) }
 func ListAppointments() platform.Operation { return op((*Handlers).List, true) }
@@ -48,12 +45,6 @@ func RescheduleAppointment() platform.Operation {
 }
 func UpdateAppointmentStatus() platform.Operation {
 	return op((*Handlers).SetStatus, true, tables.Scheduling, tables.Outbox)
-}
-
-// once answers a retry of op with the same idempotency key from its first
-// reply.
-func once(op string) func(*Handlers, http.Handler) http.Handler {
-	return func(h *Handlers, next http.Handler) http.Handler { return h.Idempotency.Wrap(op, next) }
 }
 
 func op(m platform.Method[*Handlers], audited bool, writes ...tables.Table) platform.Operation {
@@ -83,7 +74,6 @@ type Handlers struct {
 	Service       *scheduling.Service
 	Beneficiaries Beneficiaries
 	Policy        *access.Policy
-	Idempotency   idempotency.Middleware
 	Cursors       *cursor.Sealer
 	Now           func() time.Time
 }
@@ -92,7 +82,7 @@ type Handlers struct {
 func New(env *platform.Env) *Handlers {
 	parts := app.Of(env)
 	return &Handlers{Service: parts.Availability(), Beneficiaries: parts.Profiles(), Policy: parts.Policy(),
-		Idempotency: parts.Idempotency(), Cursors: env.Cursors, Now: env.Now}
+		Cursors: env.Cursors, Now: env.Now}
 }
 
 func respond(w http.ResponseWriter, status int, a scheduling.Appointment) {
