@@ -86,3 +86,35 @@ func TestKeyedOperationsAnswerRetriesOnce(t *testing.T) {
 		t.Errorf("a keyed operation without the idempotency table built: %v", err)
 	}
 }
+
+// TestOpsDeclareTheirTables: an operation declared through Ops reads the
+// package's tables and writes those every operation of the package writes
+// and its own, and one operation's writes never leak into another's.
+func TestOpsDeclareTheirTables(t *testing.T) {
+	calls := 0
+	op := platform.Ops(func(*platform.Env) *things { return &things{name: "ana", calls: &calls} }, []tables.Table{tables.People, tables.Audit}, tables.Audit)
+	get, update, create := op((*things).Get), op((*things).Get, tables.People), op((*things).Get, tables.Outbox)
+	names := func(ts []tables.Table) string {
+		var out []string
+		for _, x := range ts {
+			out = append(out, x.Name)
+		}
+		return strings.Join(out, ",")
+	}
+	for _, c := range []struct {
+		o             platform.Operation
+		reads, writes string
+	}{{get, "people,audit", "audit"}, {update, "people,audit", "audit,people"}, {create, "people,audit", "audit,outbox"}} {
+		if names(c.o.Reads) != c.reads || names(c.o.Writes) != c.writes {
+			t.Errorf("reads %s, writes %s; want %s, %s", names(c.o.Reads), names(c.o.Writes), c.reads, c.writes)
+		}
+		h, err := c.o.Build(&platform.Env{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/things/1", nil))
+	}
+	if calls != 3 {
+		t.Errorf("the method served %d times; want 3", calls)
+	}
+}

@@ -145,6 +145,16 @@ func Handle(h HandlerFunc) http.Handler {
 // alone.
 type Method[H any] func(h H, w http.ResponseWriter, r *http.Request) error
 
+// Ops returns how a handler package declares its operations: each is
+// served by a method of the handlers newH builds, reads the tables reads,
+// and writes the tables always (those every operation of the package
+// writes, as the audit trail of one that logs access) and its own.
+func Ops[H any](newH func(*Env) H, reads []tables.Table, always ...tables.Table) func(m Method[H], writes ...tables.Table) Operation {
+	return func(m Method[H], writes ...tables.Table) Operation {
+		return Operation{Build: Build(newH, m), Reads: reads, Writes: append(slices.Clip(always), writes...)}
+	}
+}
+
 // Build returns the constructor of the operation that method m of the
 // handlers newH builds serves.
 func Build[H any](newH func(*Env) H, m Method[H]) Constructor {

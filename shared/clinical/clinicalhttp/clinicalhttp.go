@@ -47,10 +47,7 @@ func GetHealthReport() platform.Operation         { return op((*Handlers).GetRep
 func ListHealthReports() platform.Operation       { return op((*Handlers).ListReports) }
 func ExportHealthRecordFhir() platform.Operation  { return op((*Handlers).Export) }
 
-func op(m platform.Method[*Handlers], writes ...tables.Table) platform.Operation {
-	return platform.Operation{Build: platform.Build(New, m),
-		Reads: reads, Writes: append([]tables.Table{tables.Audit}, writes...)}
-}
+var op = platform.Ops(New, reads, tables.Audit)
 
 // Practitioners tells the practitioner profile of a signed-in person.
 type Practitioners interface {

@@ -34,13 +34,7 @@ func GetDonation() platform.Operation           { return op((*Handlers).GetGift)
 func ListMyDonations() platform.Operation       { return op((*Handlers).ListGifts) }
 func RecordDonationPayment() platform.Operation { return op((*Handlers).SetStatus, tables.Donations) }
 
-func op(m platform.Method[*Handlers], writes ...tables.Table) platform.Operation {
-	return platform.Operation{
-		Build:  platform.Build(New, m),
-		Reads:  []tables.Table{tables.Donations, tables.People, tables.Idempotency},
-		Writes: writes,
-	}
-}
+var op = platform.Ops(New, []tables.Table{tables.Donations, tables.People, tables.Idempotency})
 
 // Handlers serves the donation operations.
 type Handlers struct {

@@ -37,13 +37,7 @@ func SearchMedicalKnowledge() platform.Operation  { return op((*Handlers).Search
 // clinic behind one address searching all day stays far below it.
 var AnonymousSearchLimit = ratelimit.Rule{Name: "anonymousSearch", What: "searches without a token", Limit: 300, Window: 5 * time.Minute}
 
-func op(m platform.Method[*Handlers], writes ...tables.Table) platform.Operation {
-	return platform.Operation{
-		Build:  platform.Build(New, m),
-		Reads:  []tables.Table{tables.Knowledge, tables.Practitioners},
-		Writes: writes,
-	}
-}
+var op = platform.Ops(New, []tables.Table{tables.Knowledge, tables.Practitioners})
 
 // Handlers serves the knowledge operations.
 type Handlers struct {

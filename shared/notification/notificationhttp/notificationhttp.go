@@ -25,9 +25,8 @@ import (
 )
 
 func SendNotification() platform.Operation {
-	return platform.Operation{Build: platform.Build(New, (*Handlers).Send),
-		Reads:  []tables.Table{tables.Notifications, tables.People, tables.Practitioners, tables.Scheduling, tables.Registry, tables.Audit, tables.Idempotency},
-		Writes: []tables.Table{tables.Notifications, tables.Outbox, tables.Audit, tables.Idempotency}}
+	return platform.Ops(New, []tables.Table{tables.Notifications, tables.People, tables.Practitioners, tables.Scheduling, tables.Registry, tables.Audit, tables.Idempotency})(
+		(*Handlers).Send, tables.Notifications, tables.Outbox, tables.Audit, tables.Idempotency)
 }
 
 // The operations, a function each: a function's main calls its own, and
@@ -39,10 +38,7 @@ func UpdateNotificationPreferences() platform.Operation {
 	return op((*Handlers).Preferences, tables.Notifications)
 }
 
-func op(m platform.Method[*Handlers], writes ...tables.Table) platform.Operation {
-	return platform.Operation{Build: platform.Build(New, m),
-		Reads: []tables.Table{tables.Notifications}, Writes: writes}
-}
+var op = platform.Ops(New, []tables.Table{tables.Notifications})
 
 // Handlers serves the notification operations.
 type Handlers struct {

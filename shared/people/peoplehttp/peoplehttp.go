@@ -52,13 +52,7 @@ func ListAuditEvents() platform.Operation { return op((*Handlers).AuditEvents) }
 // policy's directory) and scheduling (the policy's care relationships, from
 // appointments) and writes audit events; writes lists the tables it changes
 // besides.
-func op(m platform.Method[*Handlers], writes ...tables.Table) platform.Operation {
-	return platform.Operation{
-		Build:  platform.Build(New, m),
-		Reads:  []tables.Table{tables.People, tables.Practitioners, tables.Scheduling, tables.Audit},
-		Writes: append([]tables.Table{tables.Audit}, writes...),
-	}
-}
+var op = platform.Ops(New, []tables.Table{tables.People, tables.Practitioners, tables.Scheduling, tables.Audit}, tables.Audit)
 
 // Practitioners is what these handlers need of the practitioner domain.
 type Practitioners interface {

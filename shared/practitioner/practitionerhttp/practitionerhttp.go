@@ -30,22 +30,22 @@ import (
 
 // The operations, a function each: a function's main calls its own, and
 // links that handler alone.
-func CreatePractitionerProfile() platform.Operation { return writes((*Handlers).Create) }
-func GetPractitioner() platform.Operation           { return reads((*Handlers).Get) }
-func UpdatePractitionerProfile() platform.Operation { return writes((*Handlers).Update) }
-func VerifyPractitioner() platform.Operation        { return writes((*Handlers).Verify) }
+func CreatePractitionerProfile() platform.Operation {
+	return op((*Handlers).Create, tables.Practitioners)
+}
+func GetPractitioner() platform.Operation { return op((*Handlers).Get) }
+func UpdatePractitionerProfile() platform.Operation {
+	return op((*Handlers).Update, tables.Practitioners)
+}
+func VerifyPractitioner() platform.Operation { return op((*Handlers).Verify, tables.Practitioners) }
 
+// FindPractitioners also reads the schedules, for the free slot a search
+// may ask of its candidates.
 func FindPractitioners() platform.Operation {
-	return platform.Operation{Build: platform.Build(New, (*Handlers).Find), Reads: []tables.Table{tables.Practitioners, tables.Scheduling}}
+	return platform.Ops(New, []tables.Table{tables.Practitioners, tables.Scheduling})((*Handlers).Find)
 }
 
-func reads(m platform.Method[*Handlers]) platform.Operation {
-	return platform.Operation{Build: platform.Build(New, m), Reads: []tables.Table{tables.Practitioners}}
-}
-
-func writes(m platform.Method[*Handlers]) platform.Operation {
-	return platform.Operation{Build: platform.Build(New, m), Reads: []tables.Table{tables.Practitioners}, Writes: []tables.Table{tables.Practitioners}}
-}
+var op = platform.Ops(New, []tables.Table{tables.Practitioners})
 
 // Availability tells whether a practitioner has a free slot in a window.
 type Availability interface {

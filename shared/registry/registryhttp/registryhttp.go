@@ -30,13 +30,7 @@ func RemoveMembership() platform.Operation        { return op((*Handlers).Remove
 func ListOrganizationMembers() platform.Operation { return op((*Handlers).Members) }
 func ListMyMemberships() platform.Operation       { return op((*Handlers).MyMemberships) }
 
-func op(m platform.Method[*Handlers], writes ...tables.Table) platform.Operation {
-	return platform.Operation{
-		Build:  platform.Build(New, m),
-		Reads:  []tables.Table{tables.Registry, tables.People, tables.Practitioners},
-		Writes: writes,
-	}
-}
+var op = platform.Ops(New, []tables.Table{tables.Registry, tables.People, tables.Practitioners})
 
 // Handlers serves the registry operations.
 type Handlers struct {

@@ -27,41 +27,34 @@ import (
 // The operations, a function each: a function's main calls its own, and
 // links that handler alone.
 func PlaceAvailabilitySchedule() platform.Operation {
-	return op((*Handlers).PlaceSchedule, false, tables.Scheduling)
+	return schedules((*Handlers).PlaceSchedule, tables.Scheduling)
 }
-func ListSchedules() platform.Operation      { return op((*Handlers).ListSchedules, false) }
-func ListAvailableSlots() platform.Operation { return op((*Handlers).Slots, false) }
+func ListSchedules() platform.Operation      { return schedules((*Handlers).ListSchedules) }
+func ListAvailableSlots() platform.Operation { return schedules((*Handlers).Slots) }
 
 func MakeAppointment() platform.Operation {
-	return op((*Handlers).Book, true, tables.Scheduling, tables.Outbox, tables.Idempotency)
+	return booking((*Handlers).Book, tables.Scheduling, tables.Outbox, tables.Idempotency)
 }
-func GetAppointment() platform.Operation   { return op((*Handlers).Get, true) }
-func ListAppointments() platform.Operation { return op((*Handlers).List, true) }
+func GetAppointment() platform.Operation   { return appointments((*Handlers).Get) }
+func ListAppointments() platform.Operation { return appointments((*Handlers).List) }
 func CancelAppointment() platform.Operation {
-	return op((*Handlers).Cancel, true, tables.Scheduling, tables.Outbox)
+	return appointments((*Handlers).Cancel, tables.Scheduling, tables.Outbox)
 }
 func RescheduleAppointment() platform.Operation {
-	return op((*Handlers).Reschedule, true, tables.Scheduling, tables.Outbox)
+	return appointments((*Handlers).Reschedule, tables.Scheduling, tables.Outbox)
 }
 func UpdateAppointmentStatus() platform.Operation {
-	return op((*Handlers).SetStatus, true, tables.Scheduling, tables.Outbox)
+	return appointments((*Handlers).SetStatus, tables.Scheduling, tables.Outbox)
 }
 
-func op(m platform.Method[*Handlers], audited bool, writes ...tables.Table) platform.Operation {
-	reads := []tables.Table{tables.Scheduling, tables.Practitioners}
-	if audited {
-		reads = append(reads, tables.People, tables.Audit)
-		writes = append(writes, tables.Audit)
-	}
-	if slices.ContainsFunc(writes, func(t tables.Table) bool { return t.Name == tables.Idempotency.Name }) {
-		reads = append(reads, tables.Idempotency)
-	}
-	return platform.Operation{
-		Build:  platform.Build(New, m),
-		Reads:  reads,
-		Writes: writes,
-	}
-}
+// The operations' tables: every one reads the schedules and the
+// practitioners; those of appointments also read people and log their
+// access to the audit trail; a booking also remembers its idempotency key.
+var (
+	schedules    = platform.Ops(New, []tables.Table{tables.Scheduling, tables.Practitioners})
+	appointments = platform.Ops(New, []tables.Table{tables.Scheduling, tables.Practitioners, tables.People, tables.Audit}, tables.Audit)
+	booking      = platform.Ops(New, []tables.Table{tables.Scheduling, tables.Practitioners, tables.People, tables.Audit, tables.Idempotency}, tables.Audit)
+)
 
 // Beneficiaries tells the beneficiary profile of a signed-in person.
 type Beneficiaries interface {
