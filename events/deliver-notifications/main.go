@@ -10,25 +10,15 @@ import (
 	"os"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/service/ses"
-	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"ohcs/shared/app"
-	"ohcs/shared/dynamo"
 	"ohcs/shared/notification/awssend"
 	"ohcs/shared/platform"
 )
 
 func main() {
 	platform.Start(func(env *platform.Env) (any, error) {
-		// The role's credentials from Lambda's variables, as every function
-		// (dynamo.AWSConfig); the services' endpoint variables as the SDK
-		// names them.
-		cfg := env.Config
-		aws := dynamo.AWSConfig(cfg)
-		mail := ses.NewFromConfig(aws, func(o *ses.Options) { o.BaseEndpoint = cfg.Endpoint("SES") })
-		text := sns.NewFromConfig(aws, func(o *sns.Options) { o.BaseEndpoint = cfg.Endpoint("SNS") })
-		router := app.Of(env).Router(&awssend.Mail{Client: mail, From: os.Getenv("OHCS_MAIL_FROM")}, &awssend.Text{Client: text})
+		router := app.Of(env).Router(awssend.NewMail(env.Config, os.Getenv("OHCS_MAIL_FROM")), awssend.NewText(env.Config))
 		return func(ctx context.Context, ev events.SNSEvent) error {
 			var errs []error
 			for _, rec := range ev.Records {

@@ -17,9 +17,29 @@ import (
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 	"github.com/aws/smithy-go"
 
+	"ohcs/shared/config"
 	"ohcs/shared/notification"
 	"ohcs/shared/outbox"
 )
+
+// The senders of a function: each client with the role's credentials from
+// Lambda's variables (config.AWS, as every function) and its service's
+// endpoint variable as the SDK names it (AWS_ENDPOINT_URL_SES, _SNS).
+
+// NewMail sends email from from through SES.
+func NewMail(cfg config.Config, from string) *Mail {
+	return &Mail{Client: ses.NewFromConfig(cfg.AWS(), func(o *ses.Options) { o.BaseEndpoint = cfg.Endpoint("SES") }), From: from}
+}
+
+// NewText sends SMS through SNS.
+func NewText(cfg config.Config) *Text { return &Text{Client: snsClient(cfg)} }
+
+// NewTopic publishes to the topic arn.
+func NewTopic(cfg config.Config, arn string) *Topic { return &Topic{Client: snsClient(cfg), ARN: arn} }
+
+func snsClient(cfg config.Config) *sns.Client {
+	return sns.NewFromConfig(cfg.AWS(), func(o *sns.Options) { o.BaseEndpoint = cfg.Endpoint("SNS") })
+}
 
 // Mail sends email from From through SES.
 type Mail struct {

@@ -16,12 +16,12 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/ses"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/sivchari/kumo"
 
+	"ohcs/shared/config"
 	"ohcs/shared/notification"
 	"ohcs/shared/notification/awssend"
 	"ohcs/shared/outbox"
@@ -46,12 +46,25 @@ func cfg() aws.Config {
 	return aws.Config{Region: "eu-west-1", Credentials: credentials.NewStaticCredentialsProvider("local", "local", ""), RetryMaxAttempts: 1}
 }
 
+// functionConfig is a function's configuration as Lambda's variables give
+// it, with the SES and SNS endpoint variables naming url.
+func functionConfig(t *testing.T, url string) config.Config {
+	t.Helper()
+	vars := map[string]string{"AWS_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_MAX_ATTEMPTS": "1",
+		"AWS_ENDPOINT_URL_SES": url, "AWS_ENDPOINT_URL_SNS": url}
+	c, err := config.Load(func(k string) string { return vars[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 // TestMailThroughSES: an email leaves through SES's SendEmail with its
 // sender, recipient, subject and UTF-8 body intact.
 func TestMailThroughSES(t *testing.T) {
 	url := stand(t)
 	from := fmt.Sprintf("avisos.%d@ohcs.example.org", time.Now().UnixNano())
-	m := &awssend.Mail{Client: ses.NewFromConfig(cfg(), func(o *ses.Options) { o.BaseEndpoint = aws.String(url) }), From: from}
+	m := awssend.NewMail(functionConfig(t, url), from)
 	to := fmt.Sprintf("ana.%d@example.org", time.Now().UnixNano())
 	subject, body := "Consulta marcada", "A sua consulta com a Dra. Inês é amanhã às 09:00."
 	if err := m.SendEmail(context.Background(), to, subject, body); err != nil {
@@ -107,7 +120,7 @@ func TestTopicThroughSNS(t *testing.T) {
 	at := time.Date(2026, 11, 28, 9, 30, 0, 0, time.UTC)
 	want := outbox.Message{ID: "01JMSG", Kind: outbox.AppointmentReminder, AppointmentID: "01JAPPT", PractitionerID: "01JP", BeneficiaryID: "01JB",
 		DueAt: at, CreatedAt: at.Add(-24 * time.Hour)}
-	if err := (&awssend.Topic{Client: snsc, ARN: *topic.TopicArn}).Publish(ctx, want); err != nil {
+	if err := awssend.NewTopic(functionConfig(t, url), *topic.TopicArn).Publish(ctx, want); err != nil {
 		t.Fatal(err)
 	}
 	out, err := sqsc.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: queue.QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1})
@@ -131,7 +144,7 @@ func TestTopicThroughSNS(t *testing.T) {
 	if got.ID != want.ID || got.Kind != want.Kind || got.AppointmentID != want.AppointmentID || !got.DueAt.Equal(want.DueAt) || !got.CreatedAt.Equal(want.CreatedAt) {
 		t.Errorf("decoded %+v; want %+v", got, want)
 	}
-	missing := &awssend.Topic{Client: snsc, ARN: strings.Replace(*topic.TopicArn, name, name+"-gone", 1)}
+	missing := awssend.NewTopic(functionConfig(t, url), strings.Replace(*topic.TopicArn, name, name+"-gone", 1))
 	if err := missing.Publish(ctx, want); err == nil {
 		t.Error("publishing to a missing topic succeeded")
 	}
@@ -176,7 +189,7 @@ func TestSMSThroughSNS(t *testing.T) {
 		fmt.Fprint(w, `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>m-1</MessageId></PublishResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></PublishResponse>`)
 	}))
 	defer srv.Close()
-	text := &awssend.Text{Client: sns.NewFromConfig(cfg(), func(o *sns.Options) { o.BaseEndpoint = aws.String(srv.URL) })}
+	text := awssend.NewText(functionConfig(t, srv.URL))
 	msg := "OHCS: a sua consulta é amanhã às 09:00."
 	if err := text.SendSMS(context.Background(), "+258841111111", msg); err != nil {
 		t.Fatal(err)
