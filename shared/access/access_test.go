@@ -11,6 +11,7 @@ import (
 	"ohcs/shared/access"
 	"ohcs/shared/audit"
 	"ohcs/shared/auth"
+	"ohcs/shared/page"
 	"ohcs/shared/problem"
 )
 
@@ -110,7 +111,9 @@ func (m *memAudit) Append(_ context.Context, e audit.Event) error {
 	return nil
 }
 
-func (m *memAudit) List(context.Context, audit.Query) (audit.Page, error) { return audit.Page{}, nil }
+func (m *memAudit) List(context.Context, audit.Query) (page.Of[audit.Event], error) {
+	return page.Of[audit.Event]{}, nil
+}
 
 var now = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 

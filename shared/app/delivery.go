@@ -12,6 +12,7 @@ import (
 	"ohcs/shared/notification"
 	"ohcs/shared/notification/delivery"
 	"ohcs/shared/outbox"
+	"ohcs/shared/page"
 	"ohcs/shared/people"
 	"ohcs/shared/practitioner"
 	"ohcs/shared/registry"
@@ -149,21 +150,21 @@ func (r practitionerRecipients) Verified(ctx context.Context, limit int, after m
 // members tells delivery about the members of organisations.
 type members struct {
 	store interface {
-		Members(ctx context.Context, orgID, memberType string, limit int, after map[string]string) ([]registry.Membership, map[string]string, error)
+		Members(ctx context.Context, orgID, memberType string, limit int, after map[string]string) (page.Of[registry.Membership], error)
 	}
 }
 
 // Members pages through an organisation's members.
 func (m members) Members(ctx context.Context, orgID string, limit int, after map[string]string) ([]delivery.Member, map[string]string, error) {
-	ms, next, err := m.store.Members(ctx, orgID, "", limit, after)
+	ms, err := m.store.Members(ctx, orgID, "", limit, after)
 	if err != nil {
 		return nil, nil, err
 	}
-	out := make([]delivery.Member, len(ms))
-	for i, x := range ms {
+	out := make([]delivery.Member, len(ms.Items))
+	for i, x := range ms.Items {
 		out[i] = delivery.Member{Type: x.MemberType, ID: x.MemberID}
 	}
-	return out, next, nil
+	return out, ms.Next, nil
 }
 
 // deliveryAppointments tells delivery about appointments.

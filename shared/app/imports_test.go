@@ -74,7 +74,7 @@ func TestHandlerPackagesImportNoOtherHandlers(t *testing.T) {
 var (
 	kernel         = []string{"access", "audit", "outbox"}
 	infrastructure = []string{"app", "auth", "config", "cursor", "dynamo", "etag", "idempotency", "jsonio", "lambdahttp",
-		"logging", "operations", "paging", "platform", "problem", "ratelimit", "tables", "textfold", "validate"}
+		"logging", "operations", "page", "paging", "platform", "problem", "ratelimit", "tables", "textfold", "validate"}
 )
 
 // area returns the first element of a package's path under shared/ ("" for

@@ -7,6 +7,8 @@ package audit
 import (
 	"context"
 	"time"
+
+	"ohcs/shared/page"
 )
 
 // Outcome says whether the access was allowed.
@@ -53,16 +55,10 @@ type Query struct {
 	After    map[string]string
 }
 
-// Page is one page of events.
-type Page struct {
-	Items []Event
-	Next  map[string]string
-}
-
 // Store keeps events.
 type Store interface {
 	// Append stores an event; Unavailable when the store cannot.
 	Append(ctx context.Context, e Event) error
 	// List returns events of q.BeneficiaryID, or else of q.ActorSub.
-	List(ctx context.Context, q Query) (Page, error)
+	List(ctx context.Context, q Query) (page.Of[Event], error)
 }

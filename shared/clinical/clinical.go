@@ -7,6 +7,8 @@ package clinical
 import (
 	"context"
 	"time"
+
+	"ohcs/shared/page"
 )
 
 // Code is a coded concept.
@@ -144,12 +146,6 @@ type Point struct {
 	Value float64 `json:"value"`
 }
 
-// Page is a page of a list.
-type Page[T any] struct {
-	Items []T
-	Next  map[string]string
-}
-
 // ListQuery selects a beneficiary's items.
 type ListQuery struct {
 	BeneficiaryID string
@@ -169,26 +165,26 @@ type Store interface {
 	// Consultation returns a consultation; NotFound.
 	Consultation(ctx context.Context, id string) (Consultation, error)
 	// Consultations pages through a beneficiary's consultations.
-	Consultations(ctx context.Context, q ListQuery) (Page[Consultation], error)
+	Consultations(ctx context.Context, q ListQuery) (page.Of[Consultation], error)
 	// AddEntry stores an entry.
 	AddEntry(ctx context.Context, e Entry) error
 	// Entry returns an entry; NotFound.
 	Entry(ctx context.Context, id string) (Entry, error)
 	// Entries pages through a beneficiary's entries, newest first.
-	Entries(ctx context.Context, q ListQuery) (Page[Entry], error)
+	Entries(ctx context.Context, q ListQuery) (page.Of[Entry], error)
 	// PutPlan stores a new plan, or a new version of one (old at version
 	// prev); PreconditionFailed.
 	PutPlan(ctx context.Context, p Plan, prev int64) error
 	// Plan returns a plan; NotFound.
 	Plan(ctx context.Context, id string) (Plan, error)
 	// Plans pages through a beneficiary's plans.
-	Plans(ctx context.Context, q ListQuery) (Page[Plan], error)
+	Plans(ctx context.Context, q ListQuery) (page.Of[Plan], error)
 	// PutReport stores a report.
 	PutReport(ctx context.Context, r Report) error
 	// Report returns a report; NotFound.
 	Report(ctx context.Context, id string) (Report, error)
 	// Reports pages through a beneficiary's reports.
-	Reports(ctx context.Context, q ListQuery) (Page[Report], error)
+	Reports(ctx context.Context, q ListQuery) (page.Of[Report], error)
 }
 
 // IsICD10 reports whether code has the shape of an ICD-10 code: a capital

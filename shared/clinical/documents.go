@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"ohcs/shared/page"
 	"ohcs/shared/problem"
 )
 
@@ -34,7 +35,7 @@ const MaxAppointments = 100
 const WholePage, WholePages = 1000, 50
 
 // All pages through a list to its end; Unprocessable past WholePages.
-func All[T any](ctx context.Context, q ListQuery, list func(context.Context, ListQuery) (Page[T], error)) ([]T, error) {
+func All[T any](ctx context.Context, q ListQuery, list func(context.Context, ListQuery) (page.Of[T], error)) ([]T, error) {
 	var out []T
 	q.Limit = WholePage
 	for range WholePages {
@@ -164,21 +165,21 @@ func (s *Service) Report(ctx context.Context, id string) (Report, error) {
 }
 
 // Consultations pages through a beneficiary's consultations.
-func (s *Service) Consultations(ctx context.Context, q ListQuery) (Page[Consultation], error) {
+func (s *Service) Consultations(ctx context.Context, q ListQuery) (page.Of[Consultation], error) {
 	return s.Store.Consultations(ctx, q)
 }
 
 // Entries pages through a beneficiary's health record entries.
-func (s *Service) Entries(ctx context.Context, q ListQuery) (Page[Entry], error) {
+func (s *Service) Entries(ctx context.Context, q ListQuery) (page.Of[Entry], error) {
 	return s.Store.Entries(ctx, q)
 }
 
 // Plans pages through a beneficiary's treatment plans.
-func (s *Service) Plans(ctx context.Context, q ListQuery) (Page[Plan], error) {
+func (s *Service) Plans(ctx context.Context, q ListQuery) (page.Of[Plan], error) {
 	return s.Store.Plans(ctx, q)
 }
 
 // Reports pages through a beneficiary's health reports.
-func (s *Service) Reports(ctx context.Context, q ListQuery) (Page[Report], error) {
+func (s *Service) Reports(ctx context.Context, q ListQuery) (page.Of[Report], error) {
 	return s.Store.Reports(ctx, q)
 }

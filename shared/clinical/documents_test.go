@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"ohcs/shared/clinical"
+	"ohcs/shared/page"
 	"ohcs/shared/problem"
 )
 
@@ -12,14 +13,14 @@ import (
 // 1,000 to the end; a record longer than 50 pages of a kind is refused
 // (422) after those 50 requests, never returned in part.
 func TestWholeRecordIsReadWholeOrRefused(t *testing.T) {
-	pages := func(n int) (func(context.Context, clinical.ListQuery) (clinical.Page[int], error), *int) {
+	pages := func(n int) (func(context.Context, clinical.ListQuery) (page.Of[int], error), *int) {
 		calls := 0
-		return func(_ context.Context, q clinical.ListQuery) (clinical.Page[int], error) {
+		return func(_ context.Context, q clinical.ListQuery) (page.Of[int], error) {
 			calls++
 			if q.Limit != clinical.WholePage {
 				t.Errorf("page of %d; want %d", q.Limit, clinical.WholePage)
 			}
-			p := clinical.Page[int]{Items: []int{calls}}
+			p := page.Of[int]{Items: []int{calls}}
 			if calls < n {
 				p.Next = map[string]string{"after": "x"}
 			}

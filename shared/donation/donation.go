@@ -11,6 +11,7 @@ import (
 	"slices"
 	"time"
 
+	"ohcs/shared/page"
 	"ohcs/shared/problem"
 	"ohcs/shared/validate"
 )
@@ -92,18 +93,6 @@ func MonthGiftID(pledgeID string, due time.Time) string {
 	return pledgeID + "-" + due.UTC().Format("200601")
 }
 
-// CampaignPage and GiftPage are pages of lists.
-type (
-	CampaignPage struct {
-		Items []Campaign
-		Next  map[string]string
-	}
-	GiftPage struct {
-		Items []Gift
-		Next  map[string]string
-	}
-)
-
 // Store keeps campaigns and gifts.
 type Store interface {
 	// CreateCampaign stores a campaign with zero totals.
@@ -111,7 +100,7 @@ type Store interface {
 	// GetCampaign returns a campaign with its totals; NotFound.
 	GetCampaign(ctx context.Context, id string) (Campaign, error)
 	// ListCampaigns pages through campaigns, newest first.
-	ListCampaigns(ctx context.Context, limit int, after map[string]string) (CampaignPage, error)
+	ListCampaigns(ctx context.Context, limit int, after map[string]string) (page.Of[Campaign], error)
 	// Give stores a gift with the next receipt number of its year, adds it
 	// to the campaign's totals and writes its receipt message, in one
 	// transaction; it returns the gift with its receipt number. NotFound
@@ -129,7 +118,7 @@ type Store interface {
 	// GetGift returns a gift; NotFound.
 	GetGift(ctx context.Context, id string) (Gift, error)
 	// ListGifts pages through a donor's gifts, newest first.
-	ListGifts(ctx context.Context, donorID string, limit int, after map[string]string) (GiftPage, error)
+	ListGifts(ctx context.Context, donorID string, limit int, after map[string]string) (page.Of[Gift], error)
 	// SetStatus stores updated and takes it out of the campaign's totals
 	// when it stops counting, in one transaction; PreconditionFailed when
 	// old is no longer the stored version.
@@ -161,7 +150,7 @@ func (s *Service) Campaign(ctx context.Context, id string) (Campaign, error) {
 }
 
 // Campaigns pages through campaigns, newest first.
-func (s *Service) Campaigns(ctx context.Context, limit int, after map[string]string) (CampaignPage, error) {
+func (s *Service) Campaigns(ctx context.Context, limit int, after map[string]string) (page.Of[Campaign], error) {
 	return s.Store.ListCampaigns(ctx, limit, after)
 }
 
@@ -171,7 +160,7 @@ func (s *Service) Gift(ctx context.Context, id string) (Gift, error) {
 }
 
 // Gifts pages through a donor's gifts, newest first.
-func (s *Service) Gifts(ctx context.Context, donorID string, limit int, after map[string]string) (GiftPage, error) {
+func (s *Service) Gifts(ctx context.Context, donorID string, limit int, after map[string]string) (page.Of[Gift], error) {
 	return s.Store.ListGifts(ctx, donorID, limit, after)
 }
 

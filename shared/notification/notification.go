@@ -9,6 +9,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"ohcs/shared/page"
 )
 
 // ErrInFlight says another sender holds a fresh claim on a delivery: the
@@ -108,12 +110,6 @@ type InboxItem struct {
 	CreatedAt      time.Time
 }
 
-// InboxPage is a page of an inbox.
-type InboxPage struct {
-	Items []InboxItem
-	Next  map[string]string
-}
-
 // Store keeps notices, deliveries, inboxes and preferences.
 type Store interface {
 	// Create stores a notice; with messageID it also writes its outbox row,
@@ -136,7 +132,7 @@ type Store interface {
 	// PutInbox stores an inbox item of sub once.
 	PutInbox(ctx context.Context, sub string, item InboxItem) error
 	// Inbox pages through sub's inbox, newest first.
-	Inbox(ctx context.Context, sub string, unreadOnly bool, limit int, after map[string]string) (InboxPage, error)
+	Inbox(ctx context.Context, sub string, unreadOnly bool, limit int, after map[string]string) (page.Of[InboxItem], error)
 	// MarkRead marks an item read; NotFound.
 	MarkRead(ctx context.Context, sub, notificationID string) (InboxItem, error)
 	// Preferences returns sub's preferences (defaults when none).

@@ -6,6 +6,7 @@ import (
 
 	"ohcs/shared/access"
 	"ohcs/shared/auth"
+	"ohcs/shared/page"
 	"ohcs/shared/problem"
 	"ohcs/shared/ratelimit"
 )
@@ -94,7 +95,7 @@ func (s *Service) Sent(ctx context.Context, senderSub, id string) (Notification,
 }
 
 // Inbox pages through sub's inbox, newest first.
-func (s *Service) Inbox(ctx context.Context, sub string, unreadOnly bool, limit int, after map[string]string) (InboxPage, error) {
+func (s *Service) Inbox(ctx context.Context, sub string, unreadOnly bool, limit int, after map[string]string) (page.Of[InboxItem], error) {
 	return s.Store.Inbox(ctx, sub, unreadOnly, limit, after)
 }
 

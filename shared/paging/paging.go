@@ -8,6 +8,7 @@ import (
 
 	"ohcs/shared/cursor"
 	"ohcs/shared/jsonio"
+	"ohcs/shared/page"
 	"ohcs/shared/problem"
 )
 
@@ -58,16 +59,16 @@ type Body[J any] struct {
 	NextCursor string `json:"nextCursor,omitempty"`
 }
 
-// Write answers 200 with one page: each item as out shows it, and the
+// Write answers 200 with page p: each item as out shows it, and the
 // cursor of the next page sealed for scope; or the problem if sealing
 // fails.
-func Write[T, J any](w http.ResponseWriter, sealer *cursor.Sealer, scope string, items []T, next map[string]string, out func(T) J) error {
-	body := Body[J]{Items: make([]J, 0, len(items))}
-	for _, it := range items {
+func Write[T, J any](w http.ResponseWriter, sealer *cursor.Sealer, scope string, p page.Of[T], out func(T) J) error {
+	body := Body[J]{Items: make([]J, 0, len(p.Items))}
+	for _, it := range p.Items {
 		body.Items = append(body.Items, out(it))
 	}
 	var err error
-	if body.NextCursor, err = Next(sealer, scope, next); err != nil {
+	if body.NextCursor, err = Next(sealer, scope, p.Next); err != nil {
 		return err
 	}
 	jsonio.Write(w, http.StatusOK, body)
@@ -78,14 +79,14 @@ func Write[T, J any](w http.ResponseWriter, sealer *cursor.Sealer, scope string,
 // reads the page's limit and cursor (Parse), asks list for that page and
 // writes its items as out shows them with the next page's cursor (Write).
 func Serve[T, J any](w http.ResponseWriter, r *http.Request, sealer *cursor.Sealer, scope string,
-	list func(limit int, after map[string]string) ([]T, map[string]string, error), out func(T) J) error {
+	list func(limit int, after map[string]string) (page.Of[T], error), out func(T) J) error {
 	pg, err := Parse(r, sealer, scope)
 	if err != nil {
 		return err
 	}
-	items, next, err := list(pg.Limit, pg.After)
+	p, err := list(pg.Limit, pg.After)
 	if err != nil {
 		return err
 	}
-	return Write(w, sealer, scope, items, next, out)
+	return Write(w, sealer, scope, p, out)
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"ohcs/shared/cursor"
+	"ohcs/shared/page"
 	"ohcs/shared/paging"
 	"ohcs/shared/problem"
 )
@@ -31,7 +32,7 @@ func TestWrite(t *testing.T) {
 		{[]int{1, 2}, nil, `{"items":["10","20"]}`},
 	} {
 		rec := httptest.NewRecorder()
-		if err := paging.Write(rec, sealer, "scope", c.items, c.next, show); err != nil {
+		if err := paging.Write(rec, sealer, "scope", page.Of[int]{Items: c.items, Next: c.next}, show); err != nil {
 			t.Fatal(err)
 		}
 		if rec.Code != 200 || rec.Body.String() != c.want+"\n" && rec.Body.String() != c.want {
@@ -39,7 +40,7 @@ func TestWrite(t *testing.T) {
 		}
 	}
 	rec := httptest.NewRecorder()
-	if err := paging.Write(rec, sealer, "scope", []int{3}, map[string]string{"id": "3"}, show); err != nil {
+	if err := paging.Write(rec, sealer, "scope", page.Of[int]{Items: []int{3}, Next: map[string]string{"id": "3"}}, show); err != nil {
 		t.Fatal(err)
 	}
 	var body struct {
@@ -68,7 +69,7 @@ func TestServeWalksAList(t *testing.T) {
 	}
 	all := []int{1, 2, 3, 4, 5}
 	asked := 0
-	list := func(limit int, after map[string]string) ([]int, map[string]string, error) {
+	list := func(limit int, after map[string]string) (page.Of[int], error) {
 		asked++
 		from, _ := strconv.Atoi(after["i"])
 		to := min(from+limit, len(all))
@@ -76,7 +77,7 @@ func TestServeWalksAList(t *testing.T) {
 		if to < len(all) {
 			next = map[string]string{"i": strconv.Itoa(to)}
 		}
-		return all[from:to], next, nil
+		return page.Of[int]{Items: all[from:to], Next: next}, nil
 	}
 	serve := func(query string) (int, []int, string) {
 		rec := httptest.NewRecorder()

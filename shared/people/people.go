@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"ohcs/shared/access"
+	"ohcs/shared/page"
 	"ohcs/shared/validate"
 )
 
@@ -117,12 +118,6 @@ type Revocation struct {
 	RevokedAt      time.Time
 }
 
-// LinkPage is a page of care links.
-type LinkPage struct {
-	Items []CareLink
-	Next  map[string]string
-}
-
 // Store keeps people.
 type Store interface {
 	// CreateBeneficiary stores a beneficiary; Conflict when its sub already
@@ -159,9 +154,9 @@ type Store interface {
 	// LinksBetween returns every link between a beneficiary and a caregiver.
 	LinksBetween(ctx context.Context, beneficiaryID, caregiverID string) ([]CareLink, error)
 	// LinksOfBeneficiary pages through a beneficiary's links.
-	LinksOfBeneficiary(ctx context.Context, beneficiaryID string, limit int, after map[string]string) (LinkPage, error)
+	LinksOfBeneficiary(ctx context.Context, beneficiaryID string, limit int, after map[string]string) (page.Of[CareLink], error)
 	// LinksOfCaregiver pages through a caregiver's links.
-	LinksOfCaregiver(ctx context.Context, caregiverID string, limit int, after map[string]string) (LinkPage, error)
+	LinksOfCaregiver(ctx context.Context, caregiverID string, limit int, after map[string]string) (page.Of[CareLink], error)
 	// ProfileIDs pages through the ids of the profiles of a kind
 	// (BENEFICIARY, CAREGIVER, DONOR).
 	ProfileIDs(ctx context.Context, kind string, limit int, after map[string]string) ([]string, map[string]string, error)

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"ohcs/shared/auth"
+	"ohcs/shared/page"
 	"ohcs/shared/problem"
 )
 
@@ -24,12 +25,12 @@ func (s *Service) CaregiverOf(ctx context.Context, sub string) (Caregiver, error
 
 // LinksOfBeneficiary pages through a beneficiary's care links. Callers
 // authorize.
-func (s *Service) LinksOfBeneficiary(ctx context.Context, beneficiaryID string, limit int, after map[string]string) (LinkPage, error) {
+func (s *Service) LinksOfBeneficiary(ctx context.Context, beneficiaryID string, limit int, after map[string]string) (page.Of[CareLink], error) {
 	return s.Store.LinksOfBeneficiary(ctx, beneficiaryID, limit, after)
 }
 
 // LinksOfCaregiver pages through a caregiver's care links.
-func (s *Service) LinksOfCaregiver(ctx context.Context, caregiverID string, limit int, after map[string]string) (LinkPage, error) {
+func (s *Service) LinksOfCaregiver(ctx context.Context, caregiverID string, limit int, after map[string]string) (page.Of[CareLink], error) {
 	return s.Store.LinksOfCaregiver(ctx, caregiverID, limit, after)
 }
 

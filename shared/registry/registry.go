@@ -7,6 +7,7 @@ import (
 	"context"
 	"time"
 
+	"ohcs/shared/page"
 	"ohcs/shared/validate"
 )
 
@@ -54,7 +55,7 @@ type Store interface {
 	RemoveMembership(ctx context.Context, orgID string, member Member) (Membership, error)
 	// Members pages through an organisation's members of memberType (all
 	// types when empty).
-	Members(ctx context.Context, orgID, memberType string, limit int, after map[string]string) ([]Membership, map[string]string, error)
+	Members(ctx context.Context, orgID, memberType string, limit int, after map[string]string) (page.Of[Membership], error)
 	// MembershipsOf returns every membership of a member.
 	MembershipsOf(ctx context.Context, member Member) ([]Membership, error)
 	// IsMember reports whether member belongs to the organisation.

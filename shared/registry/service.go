@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"ohcs/shared/page"
 	"ohcs/shared/problem"
 )
 
@@ -93,7 +94,7 @@ func (s *Service) MembersVisible(ctx context.Context, sub string, admin bool, or
 
 // Members pages through an organisation's members of memberType (every
 // type when empty).
-func (s *Service) Members(ctx context.Context, orgID, memberType string, limit int, after map[string]string) ([]Membership, map[string]string, error) {
+func (s *Service) Members(ctx context.Context, orgID, memberType string, limit int, after map[string]string) (page.Of[Membership], error) {
 	return s.Store.Members(ctx, orgID, memberType, limit, after)
 }
 

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"ohcs/shared/audit"
+	"ohcs/shared/page"
 )
 
 // Status is an appointment's state: booked, then cancelled, completed or
@@ -100,18 +101,6 @@ type AppointmentQuery struct {
 	After          map[string]string
 }
 
-// AppointmentPage is a page of appointments.
-type AppointmentPage struct {
-	Items []Appointment
-	Next  map[string]string
-}
-
-// SchedulePage is a page of schedules.
-type SchedulePage struct {
-	Items []Schedule
-	Next  map[string]string
-}
-
 // Store keeps schedules and appointments.
 type Store interface {
 	// PutSchedule stores a new schedule.
@@ -120,7 +109,7 @@ type Store interface {
 	// after the local date from.
 	Schedules(ctx context.Context, practitionerID, from string) ([]Schedule, error)
 	// ListSchedules pages through a practitioner's schedules, newest first.
-	ListSchedules(ctx context.Context, practitionerID string, limit int, after map[string]string) (SchedulePage, error)
+	ListSchedules(ctx context.Context, practitionerID string, limit int, after map[string]string) (page.Of[Schedule], error)
 	// Claims returns the booked slots of a practitioner that start in
 	// [from, to).
 	Claims(ctx context.Context, practitionerID string, from, to time.Time) ([]Claim, error)
@@ -147,7 +136,7 @@ type Store interface {
 	// PreconditionFailed.
 	SetStatus(ctx context.Context, old, updated Appointment, messages []Message) error
 	// List pages through appointments, earliest first.
-	List(ctx context.Context, q AppointmentQuery) (AppointmentPage, error)
+	List(ctx context.Context, q AppointmentQuery) (page.Of[Appointment], error)
 }
 
 // Message is an outbox message to write with a change.

@@ -9,6 +9,7 @@ import (
 
 	"ohcs/shared/audit"
 	"ohcs/shared/outbox"
+	"ohcs/shared/page"
 	"ohcs/shared/problem"
 )
 
@@ -78,14 +79,14 @@ func (s *Service) Appointment(ctx context.Context, id string) (Appointment, erro
 }
 
 // Appointments pages through appointments by practitioner or beneficiary.
-func (s *Service) Appointments(ctx context.Context, q AppointmentQuery) (AppointmentPage, error) {
+func (s *Service) Appointments(ctx context.Context, q AppointmentQuery) (page.Of[Appointment], error) {
 	return s.Store.List(ctx, q)
 }
 
 // ListSchedules pages through sub's own schedules.
-func (s *Service) ListSchedules(ctx context.Context, sub, pid string, limit int, after map[string]string) (SchedulePage, error) {
+func (s *Service) ListSchedules(ctx context.Context, sub, pid string, limit int, after map[string]string) (page.Of[Schedule], error) {
 	if _, err := s.own(ctx, sub, pid); err != nil {
-		return SchedulePage{}, err
+		return page.Of[Schedule]{}, err
 	}
 	return s.Store.ListSchedules(ctx, pid, limit, after)
 }

@@ -9,6 +9,7 @@ import (
 
 	"ohcs/shared/audit"
 	"ohcs/shared/outbox"
+	"ohcs/shared/page"
 	"ohcs/shared/problem"
 	"ohcs/shared/scheduling"
 	"ohcs/shared/scheduling/schedulingtest"
@@ -59,7 +60,9 @@ func (t *trail) Append(_ context.Context, e audit.Event) error {
 	return nil
 }
 
-func (t *trail) List(context.Context, audit.Query) (audit.Page, error) { return audit.Page{}, nil }
+func (t *trail) List(context.Context, audit.Query) (page.Of[audit.Event], error) {
+	return page.Of[audit.Event]{}, nil
+}
 
 // TestBookingWaitsForItsAuthorization: the decision and the slot's reads
 // go out together, but a refused caller books nothing, and its refusal is

@@ -19,6 +19,7 @@ import (
 
 	"ohcs/shared/audit"
 	"ohcs/shared/dynamo"
+	"ohcs/shared/page"
 	"ohcs/shared/problem"
 	"ohcs/shared/tables"
 )
@@ -148,7 +149,7 @@ func (s *Store) appendDenial(ctx context.Context, e audit.Event, av map[string]t
 }
 
 // List queries the events of a beneficiary, or of an actor, newest first.
-func (s *Store) List(ctx context.Context, q audit.Query) (audit.Page, error) {
+func (s *Store) List(ctx context.Context, q audit.Query) (page.Of[audit.Event], error) {
 	in := &dynamodb.QueryInput{
 		TableName:                 aws.String(s.Table),
 		ScanIndexForward:          aws.Bool(false),
@@ -193,13 +194,13 @@ func (s *Store) List(ctx context.Context, q audit.Query) (audit.Page, error) {
 	}
 	raw, next, err := dynamo.Page(ctx, s.DB, in, keys, q.Limit, q.After, filtered, "list audit events")
 	if err != nil {
-		return audit.Page{}, err
+		return page.Of[audit.Event]{}, err
 	}
-	page := audit.Page{Next: next}
+	out := page.Of[audit.Event]{Next: next}
 	for _, av := range raw {
 		var it item
 		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-			return audit.Page{}, fmt.Errorf("unmarshal audit event: %w", err)
+			return page.Of[audit.Event]{}, fmt.Errorf("unmarshal audit event: %w", err)
 		}
 		t, _ := time.Parse(stamp, it.Time)
 		e := audit.Event{
@@ -210,7 +211,7 @@ func (s *Store) List(ctx context.Context, q audit.Query) (audit.Page, error) {
 		if it.LastTime != "" {
 			e.LastTime, _ = time.Parse(stamp, it.LastTime)
 		}
-		page.Items = append(page.Items, e)
+		out.Items = append(out.Items, e)
 	}
-	return page, nil
+	return out, nil
 }

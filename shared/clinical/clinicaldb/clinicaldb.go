@@ -19,6 +19,7 @@ import (
 	"ohcs/shared/clinical"
 	"ohcs/shared/dynamo"
 	"ohcs/shared/outbox"
+	"ohcs/shared/page"
 	"ohcs/shared/problem"
 	"ohcs/shared/tables"
 )
@@ -164,7 +165,7 @@ func (st *Store) PutPlan(ctx context.Context, p clinical.Plan, prev int64) error
 }
 
 // list pages through a beneficiary's items of a list, newest first.
-func list[T any](ctx context.Context, st *Store, name string, q clinical.ListQuery, filterAttr, filterValue string) (clinical.Page[T], error) {
+func list[T any](ctx context.Context, st *Store, name string, q clinical.ListQuery, filterAttr, filterValue string) (page.Of[T], error) {
 	keys := []string{tables.PK, tables.SK, tables.GSI1PK, tables.GSI1SK}
 	in := &dynamodb.QueryInput{TableName: aws.String(st.Table), IndexName: aws.String(tables.GSI1.Name), ScanIndexForward: aws.Bool(false),
 		KeyConditionExpression:    aws.String("gsi1pk = :pk AND gsi1sk >= :since"),
@@ -179,9 +180,9 @@ func list[T any](ctx context.Context, st *Store, name string, q clinical.ListQue
 	}
 	raw, next, err := dynamo.Page(ctx, st.DB, in, keys, q.Limit, q.After, filterValue != "", "list clinical records")
 	if err != nil {
-		return clinical.Page[T]{}, err
+		return page.Of[T]{}, err
 	}
-	page := clinical.Page[T]{Next: next}
+	page := page.Of[T]{Next: next}
 	for _, it := range raw {
 		var v T
 		if data, ok := it["data"].(*types.AttributeValueMemberS); ok {
@@ -195,17 +196,17 @@ func list[T any](ctx context.Context, st *Store, name string, q clinical.ListQue
 }
 
 // Consultations pages through consultations.
-func (st *Store) Consultations(ctx context.Context, q clinical.ListQuery) (clinical.Page[clinical.Consultation], error) {
+func (st *Store) Consultations(ctx context.Context, q clinical.ListQuery) (page.Of[clinical.Consultation], error) {
 	return list[clinical.Consultation](ctx, st, "CONSULTATIONS", q, "", "")
 }
 
 // Entries pages through entries, filtered by kind.
-func (st *Store) Entries(ctx context.Context, q clinical.ListQuery) (clinical.Page[clinical.Entry], error) {
+func (st *Store) Entries(ctx context.Context, q clinical.ListQuery) (page.Of[clinical.Entry], error) {
 	return list[clinical.Entry](ctx, st, "ENTRIES", q, "kind", q.Kind)
 }
 
 // Plans pages through plans, filtered by status.
-func (st *Store) Plans(ctx context.Context, q clinical.ListQuery) (clinical.Page[clinical.Plan], error) {
+func (st *Store) Plans(ctx context.Context, q clinical.ListQuery) (page.Of[clinical.Plan], error) {
 	return list[clinical.Plan](ctx, st, "PLANS", q, "status", q.Status)
 }
 
@@ -225,6 +226,6 @@ func (st *Store) Report(ctx context.Context, id string) (clinical.Report, error)
 }
 
 // Reports pages through reports.
-func (st *Store) Reports(ctx context.Context, q clinical.ListQuery) (clinical.Page[clinical.Report], error) {
+func (st *Store) Reports(ctx context.Context, q clinical.ListQuery) (page.Of[clinical.Report], error) {
 	return list[clinical.Report](ctx, st, "REPORTS", q, "", "")
 }

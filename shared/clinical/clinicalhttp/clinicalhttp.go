@@ -12,6 +12,7 @@ import (
 
 	"ohcs/shared/app"
 	"ohcs/shared/audit"
+	"ohcs/shared/page"
 	"ohcs/shared/validate"
 
 	"ohcs/shared/access"
@@ -193,19 +194,19 @@ func (h *Handlers) GetPlan(w http.ResponseWriter, r *http.Request) error {
 // with read while the decision's audit record is written (the page is
 // shown only once the record is stored).
 func listed[T, J any](h *Handlers, w http.ResponseWriter, r *http.Request, op string, extra []string,
-	read func(context.Context, clinical.ListQuery) (clinical.Page[T], error), out func(T) J) error {
+	read func(context.Context, clinical.ListQuery) (page.Of[T], error), out func(T) J) error {
 	q, scope, ev, err := h.listQuery(r, op, extra...)
 	if err != nil {
 		return err
 	}
-	var page clinical.Page[T]
+	var page page.Of[T]
 	if err := h.Policy.Recording(r.Context(), ev, func(ctx context.Context) (err error) {
 		page, err = read(ctx, q)
 		return err
 	}); err != nil {
 		return err
 	}
-	return paging.Write(w, h.Cursors, scope, page.Items, page.Next, out)
+	return paging.Write(w, h.Cursors, scope, page, out)
 }
 
 // listQuery decides ReadRecords on the beneficiaryId query parameter and
@@ -252,7 +253,7 @@ func (h *Handlers) ListConsultations(w http.ResponseWriter, r *http.Request) err
 // ListEntries serves listHealthRecordEntries.
 func (h *Handlers) ListEntries(w http.ResponseWriter, r *http.Request) error {
 	kind := r.URL.Query().Get("kind")
-	return listed(h, w, r, "listHealthRecordEntries", []string{kind}, func(ctx context.Context, q clinical.ListQuery) (clinical.Page[clinical.Entry], error) {
+	return listed(h, w, r, "listHealthRecordEntries", []string{kind}, func(ctx context.Context, q clinical.ListQuery) (page.Of[clinical.Entry], error) {
 		q.Kind = kind
 		return h.Service.Entries(ctx, q)
 	}, entryOut)
@@ -261,7 +262,7 @@ func (h *Handlers) ListEntries(w http.ResponseWriter, r *http.Request) error {
 // ListPlans serves listTreatmentPlans.
 func (h *Handlers) ListPlans(w http.ResponseWriter, r *http.Request) error {
 	status := r.URL.Query().Get("status")
-	return listed(h, w, r, "listTreatmentPlans", []string{status}, func(ctx context.Context, q clinical.ListQuery) (clinical.Page[clinical.Plan], error) {
+	return listed(h, w, r, "listTreatmentPlans", []string{status}, func(ctx context.Context, q clinical.ListQuery) (page.Of[clinical.Plan], error) {
 		q.Status = status
 		return h.Service.Plans(ctx, q)
 	}, planResponse)

@@ -26,6 +26,7 @@ import (
 	"ohcs/shared/donation"
 	"ohcs/shared/dynamo"
 	"ohcs/shared/outbox"
+	"ohcs/shared/page"
 	"ohcs/shared/problem"
 	"ohcs/shared/tables"
 )
@@ -112,13 +113,13 @@ func (st *Store) page(ctx context.Context, pk string, limit int, after map[strin
 }
 
 // ListCampaigns pages through campaigns.
-func (st *Store) ListCampaigns(ctx context.Context, limit int, after map[string]string) (donation.CampaignPage, error) {
+func (st *Store) ListCampaigns(ctx context.Context, limit int, after map[string]string) (page.Of[donation.Campaign], error) {
 	items, next, err := st.page(ctx, "CAMPAIGNS", limit, after)
 	if err != nil {
-		return donation.CampaignPage{}, err
+		return page.Of[donation.Campaign]{}, err
 	}
 	listed, err := dynamo.Decode(items, decodeCampaign)
-	return donation.CampaignPage{Items: listed, Next: next}, err
+	return page.Of[donation.Campaign]{Items: listed, Next: next}, err
 }
 
 type giftItem struct {
@@ -300,13 +301,13 @@ func (st *Store) GetGift(ctx context.Context, id string) (donation.Gift, error) 
 }
 
 // ListGifts pages through a donor's gifts.
-func (st *Store) ListGifts(ctx context.Context, donorID string, limit int, after map[string]string) (donation.GiftPage, error) {
+func (st *Store) ListGifts(ctx context.Context, donorID string, limit int, after map[string]string) (page.Of[donation.Gift], error) {
 	items, next, err := st.page(ctx, "DONOR#"+donorID, limit, after)
 	if err != nil {
-		return donation.GiftPage{}, err
+		return page.Of[donation.Gift]{}, err
 	}
 	listed, err := dynamo.Decode(items, decodeGift)
-	return donation.GiftPage{Items: listed, Next: next}, err
+	return page.Of[donation.Gift]{Items: listed, Next: next}, err
 }
 
 // SetStatus stores the gift's new status; a gift that stops counting

@@ -13,6 +13,7 @@ import (
 	"ohcs/shared/donation"
 	"ohcs/shared/jsonio"
 	"ohcs/shared/lambdahttp"
+	"ohcs/shared/page"
 	"ohcs/shared/paging"
 	"ohcs/shared/platform"
 	"ohcs/shared/problem"
@@ -162,9 +163,8 @@ func (h *Handlers) ListCampaigns(w http.ResponseWriter, r *http.Request) error {
 	if _, err := auth.FromRequest(r); err != nil {
 		return err
 	}
-	return paging.Serve(w, r, h.Cursors, "listCampaigns", func(limit int, after map[string]string) ([]donation.Campaign, map[string]string, error) {
-		page, err := h.Service.Campaigns(r.Context(), limit, after)
-		return page.Items, page.Next, err
+	return paging.Serve(w, r, h.Cursors, "listCampaigns", func(limit int, after map[string]string) (page.Of[donation.Campaign], error) {
+		return h.Service.Campaigns(r.Context(), limit, after)
 	}, campaignOut)
 }
 
@@ -263,12 +263,11 @@ func (h *Handlers) ListGifts(w http.ResponseWriter, r *http.Request) error {
 		return problem.Field("donorId", "administrators name the donor")
 	}
 	scope := "listMyDonations\x1f" + donorID
-	return paging.Serve(w, r, h.Cursors, scope, func(limit int, after map[string]string) ([]donation.Gift, map[string]string, error) {
+	return paging.Serve(w, r, h.Cursors, scope, func(limit int, after map[string]string) (page.Of[donation.Gift], error) {
 		if donorID == "" {
-			return nil, nil, nil
+			return page.Of[donation.Gift]{}, nil // a donor without a profile has given nothing
 		}
-		page, err := h.Service.Gifts(r.Context(), donorID, limit, after)
-		return page.Items, page.Next, err
+		return h.Service.Gifts(r.Context(), donorID, limit, after)
 	}, giftOut)
 }
 

@@ -25,6 +25,7 @@ import (
 	"ohcs/shared/dynamo"
 	"ohcs/shared/notification"
 	"ohcs/shared/outbox"
+	"ohcs/shared/page"
 	"ohcs/shared/problem"
 	"ohcs/shared/tables"
 )
@@ -247,7 +248,7 @@ func decodeInbox(item map[string]types.AttributeValue) (notification.InboxItem, 
 }
 
 // Inbox pages through an inbox, newest first.
-func (st *Store) Inbox(ctx context.Context, sub string, unreadOnly bool, limit int, after map[string]string) (notification.InboxPage, error) {
+func (st *Store) Inbox(ctx context.Context, sub string, unreadOnly bool, limit int, after map[string]string) (page.Of[notification.InboxItem], error) {
 	keys := []string{tables.PK, tables.SK, tables.GSI1PK, tables.GSI1SK}
 	in := &dynamodb.QueryInput{TableName: aws.String(st.Table), IndexName: aws.String(tables.GSI1.Name),
 		KeyConditionExpression: aws.String("gsi1pk = :pk"), ScanIndexForward: aws.Bool(false),
@@ -259,10 +260,10 @@ func (st *Store) Inbox(ctx context.Context, sub string, unreadOnly bool, limit i
 	}
 	raw, next, err := dynamo.Page(ctx, st.DB, in, keys, limit, after, unreadOnly, "list inbox")
 	if err != nil {
-		return notification.InboxPage{}, err
+		return page.Of[notification.InboxItem]{}, err
 	}
 	listed, err := dynamo.Decode(raw, decodeInbox)
-	return notification.InboxPage{Items: listed, Next: next}, err
+	return page.Of[notification.InboxItem]{Items: listed, Next: next}, err
 }
 
 // MarkRead marks an inbox item read.

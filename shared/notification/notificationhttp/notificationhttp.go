@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"ohcs/shared/app"
+	"ohcs/shared/page"
 
 	"ohcs/shared/auth"
 	"ohcs/shared/cursor"
@@ -174,9 +175,8 @@ func (h *Handlers) Inbox(w http.ResponseWriter, r *http.Request) error {
 		return problem.Field("unread", "must be true or false")
 	}
 	scope := "listMyNotifications\x1f" + p.Sub + "\x1f" + unread
-	return paging.Serve(w, r, h.Cursors, scope, func(limit int, after map[string]string) ([]notification.InboxItem, map[string]string, error) {
-		page, err := h.Service.Inbox(r.Context(), p.Sub, unread == "true", limit, after)
-		return page.Items, page.Next, err
+	return paging.Serve(w, r, h.Cursors, scope, func(limit int, after map[string]string) (page.Of[notification.InboxItem], error) {
+		return h.Service.Inbox(r.Context(), p.Sub, unread == "true", limit, after)
 	}, inboxOut)
 }
 

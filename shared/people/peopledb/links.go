@@ -14,6 +14,7 @@ import (
 
 	"ohcs/shared/access"
 	"ohcs/shared/dynamo"
+	"ohcs/shared/page"
 	"ohcs/shared/people"
 	"ohcs/shared/problem"
 	"ohcs/shared/tables"
@@ -147,17 +148,17 @@ func (st *Store) LinksBetween(ctx context.Context, beneficiaryID, caregiverID st
 	return out, nil
 }
 
-func (st *Store) page(ctx context.Context, in *dynamodb.QueryInput, keys []string, limit int, after map[string]string) (people.LinkPage, error) {
+func (st *Store) page(ctx context.Context, in *dynamodb.QueryInput, keys []string, limit int, after map[string]string) (page.Of[people.CareLink], error) {
 	items, next, err := dynamo.Page(ctx, st.DB, in, keys, limit, after, false, "list care links")
 	if err != nil {
-		return people.LinkPage{}, err
+		return page.Of[people.CareLink]{}, err
 	}
 	listed, err := dynamo.Decode(items, decodeLink)
-	return people.LinkPage{Items: listed, Next: next}, err
+	return page.Of[people.CareLink]{Items: listed, Next: next}, err
 }
 
 // LinksOfBeneficiary pages through a beneficiary's links.
-func (st *Store) LinksOfBeneficiary(ctx context.Context, beneficiaryID string, limit int, after map[string]string) (people.LinkPage, error) {
+func (st *Store) LinksOfBeneficiary(ctx context.Context, beneficiaryID string, limit int, after map[string]string) (page.Of[people.CareLink], error) {
 	return st.page(ctx, &dynamodb.QueryInput{
 		TableName:              aws.String(st.Table),
 		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :link)"),
@@ -168,7 +169,7 @@ func (st *Store) LinksOfBeneficiary(ctx context.Context, beneficiaryID string, l
 }
 
 // LinksOfCaregiver pages through a caregiver's links, oldest first.
-func (st *Store) LinksOfCaregiver(ctx context.Context, caregiverID string, limit int, after map[string]string) (people.LinkPage, error) {
+func (st *Store) LinksOfCaregiver(ctx context.Context, caregiverID string, limit int, after map[string]string) (page.Of[people.CareLink], error) {
 	return st.page(ctx, &dynamodb.QueryInput{
 		TableName:                 aws.String(st.Table),
 		IndexName:                 aws.String(tables.GSI1.Name),

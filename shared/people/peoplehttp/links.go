@@ -10,6 +10,7 @@ import (
 	"ohcs/shared/auth"
 	"ohcs/shared/jsonio"
 	"ohcs/shared/lambdahttp"
+	"ohcs/shared/page"
 	"ohcs/shared/paging"
 	"ohcs/shared/people"
 	"ohcs/shared/problem"
@@ -137,14 +138,14 @@ func (h *Handlers) ListLinks(w http.ResponseWriter, r *http.Request) error {
 	if r.URL.Query().Has("beneficiaryId") && !validate.IsID(benID) {
 		return problem.Field("beneficiaryId", "is not an id")
 	}
-	var list func(limit int, after map[string]string) (people.LinkPage, error)
+	var list func(limit int, after map[string]string) (page.Of[people.CareLink], error)
 	scope := "listCareLinks\x1f" + p.Sub + "\x1f" + benID
 	switch {
 	case benID != "":
 		if _, err := h.Policy.Authorize(ctx, p, access.ManageAccess, benID, "listCareLinks", access.Resource{Type: "careLink"}); err != nil {
 			return err
 		}
-		list = func(limit int, after map[string]string) (people.LinkPage, error) {
+		list = func(limit int, after map[string]string) (page.Of[people.CareLink], error) {
 			return h.Service.LinksOfBeneficiary(ctx, benID, limit, after)
 		}
 	case p.Has(auth.Caregiver):
@@ -152,9 +153,9 @@ func (h *Handlers) ListLinks(w http.ResponseWriter, r *http.Request) error {
 		if err != nil && !problem.Is(err, problem.NotFound) {
 			return err
 		}
-		list = func(limit int, after map[string]string) (people.LinkPage, error) {
+		list = func(limit int, after map[string]string) (page.Of[people.CareLink], error) {
 			if cg.ID == "" {
-				return people.LinkPage{}, nil
+				return page.Of[people.CareLink]{}, nil
 			}
 			return h.Service.LinksOfCaregiver(ctx, cg.ID, limit, after)
 		}
@@ -164,17 +165,16 @@ func (h *Handlers) ListLinks(w http.ResponseWriter, r *http.Request) error {
 		if err != nil && !problem.Is(err, problem.NotFound) {
 			return err
 		}
-		list = func(limit int, after map[string]string) (people.LinkPage, error) {
+		list = func(limit int, after map[string]string) (page.Of[people.CareLink], error) {
 			if b.ID == "" {
-				return people.LinkPage{}, nil
+				return page.Of[people.CareLink]{}, nil
 			}
 			return h.Service.LinksOfBeneficiary(ctx, b.ID, limit, after)
 		}
 	}
 	now := h.Now()
-	return paging.Serve(w, r, h.Cursors, scope, func(limit int, after map[string]string) ([]people.CareLink, map[string]string, error) {
-		page, err := list(limit, after)
-		return page.Items, page.Next, err
+	return paging.Serve(w, r, h.Cursors, scope, func(limit int, after map[string]string) (page.Of[people.CareLink], error) {
+		return list(limit, after)
 	}, func(l people.CareLink) linkJSON { return linkOut(l, now) })
 }
 
@@ -211,10 +211,9 @@ func (h *Handlers) RevokePractitioner(w http.ResponseWriter, r *http.Request) er
 }
 
 func (h *Handlers) events(w http.ResponseWriter, r *http.Request, q audit.Query, scope string) error {
-	return paging.Serve(w, r, h.Cursors, scope, func(limit int, after map[string]string) ([]audit.Event, map[string]string, error) {
+	return paging.Serve(w, r, h.Cursors, scope, func(limit int, after map[string]string) (page.Of[audit.Event], error) {
 		q.Limit, q.After = limit, after
-		page, err := h.Audit.List(r.Context(), q)
-		return page.Items, page.Next, err
+		return h.Audit.List(r.Context(), q)
 	}, eventOut)
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"ohcs/shared/app"
+	"ohcs/shared/page"
 
 	"ohcs/shared/access"
 	"ohcs/shared/audit"
@@ -68,7 +69,7 @@ type Practitioners interface {
 // Trail is the audit trail, as the access logs read it.
 type Trail interface {
 	// List returns events of q.BeneficiaryID, or else of q.ActorSub.
-	List(ctx context.Context, q audit.Query) (audit.Page, error)
+	List(ctx context.Context, q audit.Query) (page.Of[audit.Event], error)
 }
 
 // Handlers serves the operations.

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"ohcs/shared/dynamo"
+	"ohcs/shared/page"
 	"ohcs/shared/problem"
 	"ohcs/shared/registry"
 	"ohcs/shared/tables"
@@ -123,7 +124,7 @@ func (st *Store) RemoveMembership(ctx context.Context, orgID string, member regi
 }
 
 // Members pages through an organisation's members.
-func (st *Store) Members(ctx context.Context, orgID, memberType string, limit int, after map[string]string) ([]registry.Membership, map[string]string, error) {
+func (st *Store) Members(ctx context.Context, orgID, memberType string, limit int, after map[string]string) (page.Of[registry.Membership], error) {
 	prefix := "MEMBER#"
 	if memberType != "" {
 		prefix += memberType + "#"
@@ -137,7 +138,7 @@ func (st *Store) Members(ctx context.Context, orgID, memberType string, limit in
 	}
 	out, err := st.DB.Query(ctx, in)
 	if err != nil {
-		return nil, nil, dynamo.Err(err, "list members")
+		return page.Of[registry.Membership]{}, dynamo.Err(err, "list members")
 	}
 	items := out.Items
 	var next map[string]string
@@ -146,15 +147,8 @@ func (st *Store) Members(ctx context.Context, orgID, memberType string, limit in
 		last := items[limit-1]
 		next = map[string]string{tables.PK: last[tables.PK].(*types.AttributeValueMemberS).Value, tables.SK: last[tables.SK].(*types.AttributeValueMemberS).Value}
 	}
-	var ms []registry.Membership
-	for _, it := range items {
-		m, err := decodeMember(it)
-		if err != nil {
-			return nil, nil, err
-		}
-		ms = append(ms, m)
-	}
-	return ms, next, nil
+	ms, err := dynamo.Decode(items, decodeMember)
+	return page.Of[registry.Membership]{Items: ms, Next: next}, err
 }
 
 // MembershipsOf queries a member's memberships.

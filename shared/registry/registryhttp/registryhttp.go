@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"ohcs/shared/app"
+	"ohcs/shared/page"
 
 	"ohcs/shared/auth"
 	"ohcs/shared/cursor"
@@ -165,7 +166,7 @@ func (h *Handlers) Members(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	scope := "listOrganizationMembers\x1f" + orgID + "\x1f" + memberType
-	return paging.Serve(w, r, h.Cursors, scope, func(limit int, after map[string]string) ([]registry.Membership, map[string]string, error) {
+	return paging.Serve(w, r, h.Cursors, scope, func(limit int, after map[string]string) (page.Of[registry.Membership], error) {
 		return h.Service.Members(r.Context(), orgID, memberType, limit, after)
 	}, membershipOut)
 }

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"sync"
 
+	"ohcs/shared/page"
 	"ohcs/shared/problem"
 	"ohcs/shared/registry"
 )
@@ -73,7 +74,7 @@ func (s *Store) RemoveMembership(_ context.Context, orgID string, member registr
 }
 
 // Members returns an organisation's members of memberType, in one page.
-func (s *Store) Members(_ context.Context, orgID, memberType string, limit int, _ map[string]string) ([]registry.Membership, map[string]string, error) {
+func (s *Store) Members(_ context.Context, orgID, memberType string, limit int, _ map[string]string) (page.Of[registry.Membership], error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []registry.Membership
@@ -83,7 +84,7 @@ func (s *Store) Members(_ context.Context, orgID, memberType string, limit int, 
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].MemberID < out[j].MemberID })
-	return out[:min(len(out), limit)], nil, nil
+	return page.Of[registry.Membership]{Items: out[:min(len(out), limit)]}, nil
 }
 
 // MembershipsOf returns every membership of a member.

@@ -14,6 +14,7 @@ import (
 
 	"ohcs/shared/access"
 	"ohcs/shared/dynamo"
+	"ohcs/shared/page"
 	"ohcs/shared/problem"
 	"ohcs/shared/scheduling"
 	"ohcs/shared/tables"
@@ -88,7 +89,7 @@ func (st *Store) Get(ctx context.Context, id string) (scheduling.Appointment, er
 
 // List pages through appointments of a practitioner (gsi1) or a
 // beneficiary (gsi2) by start.
-func (st *Store) List(ctx context.Context, q scheduling.AppointmentQuery) (scheduling.AppointmentPage, error) {
+func (st *Store) List(ctx context.Context, q scheduling.AppointmentQuery) (page.Of[scheduling.Appointment], error) {
 	ix, pk, keys := tables.GSI1, "PRACTITIONER#"+q.PractitionerID+"#APPOINTMENTS", []string{tables.PK, tables.SK, tables.GSI1PK, tables.GSI1SK}
 	if q.PractitionerID == "" {
 		ix, pk, keys = tables.GSI2, "BENEFICIARY#"+q.BeneficiaryID+"#APPOINTMENTS", []string{tables.PK, tables.SK, tables.GSI2PK, tables.GSI2SK}
@@ -116,10 +117,10 @@ func (st *Store) List(ctx context.Context, q scheduling.AppointmentQuery) (sched
 	}
 	raw, next, err := dynamo.Page(ctx, st.DB, in, keys, q.Limit, q.After, q.Status != "", "list appointments")
 	if err != nil {
-		return scheduling.AppointmentPage{}, err
+		return page.Of[scheduling.Appointment]{}, err
 	}
 	listed, err := dynamo.Decode(raw, decodeAppointment)
-	return scheduling.AppointmentPage{Items: listed, Next: next}, err
+	return page.Of[scheduling.Appointment]{Items: listed, Next: next}, err
 }
 
 // Care reads the beneficiary's appointments that may hold a care

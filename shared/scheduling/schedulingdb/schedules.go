@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"ohcs/shared/dynamo"
+	"ohcs/shared/page"
 	"ohcs/shared/scheduling"
 	"ohcs/shared/tables"
 )
@@ -108,7 +109,7 @@ func (st *Store) Schedules(ctx context.Context, pid, from string) ([]scheduling.
 }
 
 // ListSchedules pages through a practitioner's schedules, newest first.
-func (st *Store) ListSchedules(ctx context.Context, pid string, limit int, after map[string]string) (scheduling.SchedulePage, error) {
+func (st *Store) ListSchedules(ctx context.Context, pid string, limit int, after map[string]string) (page.Of[scheduling.Schedule], error) {
 	in := &dynamodb.QueryInput{
 		TableName:                 aws.String(st.Table),
 		KeyConditionExpression:    aws.String("pk = :pk AND begins_with(sk, :p)"),
@@ -121,9 +122,9 @@ func (st *Store) ListSchedules(ctx context.Context, pid string, limit int, after
 	}
 	out, err := st.DB.Query(ctx, in)
 	if err != nil {
-		return scheduling.SchedulePage{}, dynamo.Err(err, "list schedules")
+		return page.Of[scheduling.Schedule]{}, dynamo.Err(err, "list schedules")
 	}
-	var page scheduling.SchedulePage
+	var page page.Of[scheduling.Schedule]
 	items := out.Items
 	if len(items) > limit {
 		items = items[:limit]

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"ohcs/shared/app"
+	"ohcs/shared/page"
 
 	"ohcs/shared/access"
 	"ohcs/shared/cursor"
@@ -111,9 +112,8 @@ func (h *Handlers) ListSchedules(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	scope := "listSchedules\x1f" + pid
-	return paging.Serve(w, r, h.Cursors, scope, func(limit int, after map[string]string) ([]scheduling.Schedule, map[string]string, error) {
-		page, err := h.Service.ListSchedules(r.Context(), p.Sub, pid, limit, after)
-		return page.Items, page.Next, err
+	return paging.Serve(w, r, h.Cursors, scope, func(limit int, after map[string]string) (page.Of[scheduling.Schedule], error) {
+		return h.Service.ListSchedules(r.Context(), p.Sub, pid, limit, after)
 	}, scheduleOut)
 }
 

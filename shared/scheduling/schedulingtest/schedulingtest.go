@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"ohcs/shared/audit"
+	"ohcs/shared/page"
 
 	"ohcs/shared/problem"
 	"ohcs/shared/scheduling"
@@ -58,10 +59,10 @@ func (s *Store) Schedules(_ context.Context, pid, from string) ([]scheduling.Sch
 }
 
 // ListSchedules returns a practitioner's schedules, newest first.
-func (s *Store) ListSchedules(ctx context.Context, pid string, limit int, _ map[string]string) (scheduling.SchedulePage, error) {
+func (s *Store) ListSchedules(ctx context.Context, pid string, limit int, _ map[string]string) (page.Of[scheduling.Schedule], error) {
 	all, _ := s.Schedules(ctx, pid, "")
 	sort.Slice(all, func(i, j int) bool { return all[i].CreatedAt.After(all[j].CreatedAt) })
-	return scheduling.SchedulePage{Items: all[:min(len(all), limit)]}, nil
+	return page.Of[scheduling.Schedule]{Items: all[:min(len(all), limit)]}, nil
 }
 
 // booked returns the booked appointments that match keep.
@@ -185,7 +186,7 @@ func (s *Store) SetStatus(_ context.Context, old, updated scheduling.Appointment
 }
 
 // List returns the appointments q selects, earliest first, in one page.
-func (s *Store) List(_ context.Context, q scheduling.AppointmentQuery) (scheduling.AppointmentPage, error) {
+func (s *Store) List(_ context.Context, q scheduling.AppointmentQuery) (page.Of[scheduling.Appointment], error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []scheduling.Appointment
@@ -201,5 +202,5 @@ func (s *Store) List(_ context.Context, q scheduling.AppointmentQuery) (scheduli
 	if q.Limit > 0 {
 		out = out[:min(len(out), q.Limit)]
 	}
-	return scheduling.AppointmentPage{Items: out}, nil
+	return page.Of[scheduling.Appointment]{Items: out}, nil
 }
