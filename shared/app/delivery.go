@@ -83,16 +83,8 @@ func (r recipients) Beneficiary(ctx context.Context, id string) (notification.Pe
 }
 
 // CareLinks pages through a beneficiary's care links.
-func (r recipients) CareLinks(ctx context.Context, beneficiaryID string, limit int, after map[string]string) ([]access.Link, map[string]string, error) {
-	page, err := r.people.LinksOfBeneficiary(ctx, beneficiaryID, limit, after)
-	if err != nil {
-		return nil, nil, err
-	}
-	out := make([]access.Link, len(page.Items))
-	for i, l := range page.Items {
-		out[i] = l.Policy()
-	}
-	return out, page.Next, nil
+func (r recipients) CareLinks(ctx context.Context, beneficiaryID string, limit int, after map[string]string) (page.Of[access.Link], error) {
+	return page.Map(people.CareLink.Policy)(r.people.LinksOfBeneficiary(ctx, beneficiaryID, limit, after))
 }
 
 // Caregiver returns a caregiver as a recipient.
@@ -108,7 +100,7 @@ func (r recipients) Donor(ctx context.Context, id string) (notification.Person, 
 }
 
 // ProfileIDs pages through the ids of the profiles of a kind.
-func (r recipients) ProfileIDs(ctx context.Context, kind string, limit int, after map[string]string) ([]string, map[string]string, error) {
+func (r recipients) ProfileIDs(ctx context.Context, kind string, limit int, after map[string]string) (page.Of[string], error) {
 	return r.people.ProfileIDs(ctx, kind, limit, after)
 }
 
@@ -135,16 +127,9 @@ func (r practitionerRecipients) Practitioner(ctx context.Context, id string) (no
 }
 
 // Verified pages through the practitioners search finds: the verified.
-func (r practitionerRecipients) Verified(ctx context.Context, limit int, after map[string]string) ([]notification.Person, map[string]string, error) {
-	page, err := r.store.Verified(ctx, limit, after)
-	if err != nil {
-		return nil, nil, err
-	}
-	out := make([]notification.Person, len(page.Items))
-	for i, p := range page.Items {
-		out[i] = practitionerPerson(p)
-	}
-	return out, page.Next, nil
+func (r practitionerRecipients) Verified(ctx context.Context, limit int, after map[string]string) (page.Of[notification.Person], error) {
+	p, err := r.store.Verified(ctx, limit, after)
+	return page.Map(practitionerPerson)(page.Of[practitioner.Practitioner]{Items: p.Items, Next: p.Next}, err)
 }
 
 // members tells delivery about the members of organisations.
@@ -155,16 +140,11 @@ type members struct {
 }
 
 // Members pages through an organisation's members.
-func (m members) Members(ctx context.Context, orgID string, limit int, after map[string]string) ([]delivery.Member, map[string]string, error) {
-	ms, err := m.store.Members(ctx, orgID, "", limit, after)
-	if err != nil {
-		return nil, nil, err
-	}
-	out := make([]delivery.Member, len(ms.Items))
-	for i, x := range ms.Items {
-		out[i] = delivery.Member{Type: x.MemberType, ID: x.MemberID}
-	}
-	return out, ms.Next, nil
+func (m members) Members(ctx context.Context, orgID string, limit int, after map[string]string) (page.Of[delivery.Member], error) {
+	return page.Map(func(x registry.Membership) delivery.Member {
+		return delivery.Member{Type: x.MemberType, ID: x.MemberID}
+	})(
+		m.store.Members(ctx, orgID, "", limit, after))
 }
 
 // deliveryAppointments tells delivery about appointments.

@@ -159,7 +159,7 @@ type Store interface {
 	LinksOfCaregiver(ctx context.Context, caregiverID string, limit int, after map[string]string) (page.Of[CareLink], error)
 	// ProfileIDs pages through the ids of the profiles of a kind
 	// (BENEFICIARY, CAREGIVER, DONOR).
-	ProfileIDs(ctx context.Context, kind string, limit int, after map[string]string) ([]string, map[string]string, error)
+	ProfileIDs(ctx context.Context, kind string, limit int, after map[string]string) (page.Of[string], error)
 	// PutRevocation records a revocation, replacing an earlier one.
 	PutRevocation(ctx context.Context, r Revocation) error
 	// RevokedAt returns the last revocation of a practitioner by a

@@ -17,6 +17,7 @@ import (
 	"ohcs/shared/access"
 	"ohcs/shared/notification"
 	"ohcs/shared/outbox"
+	"ohcs/shared/page"
 	"ohcs/shared/problem"
 )
 
@@ -27,14 +28,14 @@ type People interface {
 	Beneficiary(ctx context.Context, id string) (notification.Person, string, error)
 	// CareLinks pages through a beneficiary's care links, as the access
 	// policy reads them.
-	CareLinks(ctx context.Context, beneficiaryID string, limit int, after map[string]string) ([]access.Link, map[string]string, error)
+	CareLinks(ctx context.Context, beneficiaryID string, limit int, after map[string]string) (page.Of[access.Link], error)
 	// Caregiver returns a caregiver as a recipient; NotFound.
 	Caregiver(ctx context.Context, id string) (notification.Person, error)
 	// Donor returns a donor as a recipient; NotFound.
 	Donor(ctx context.Context, id string) (notification.Person, error)
 	// ProfileIDs pages through the ids of the profiles of a kind
 	// (BENEFICIARY, CAREGIVER, DONOR).
-	ProfileIDs(ctx context.Context, kind string, limit int, after map[string]string) ([]string, map[string]string, error)
+	ProfileIDs(ctx context.Context, kind string, limit int, after map[string]string) (page.Of[string], error)
 }
 
 // Practitioners are the practitioners a message can reach.
@@ -43,7 +44,7 @@ type Practitioners interface {
 	// a recipient without a key, whom nothing reaches).
 	Practitioner(ctx context.Context, id string) (notification.Person, error)
 	// Verified pages through the verified practitioners as recipients.
-	Verified(ctx context.Context, limit int, after map[string]string) ([]notification.Person, map[string]string, error)
+	Verified(ctx context.Context, limit int, after map[string]string) (page.Of[notification.Person], error)
 }
 
 // Member is a member of an organisation.
@@ -55,7 +56,7 @@ type Member struct {
 // Members are the members of organisations.
 type Members interface {
 	// Members pages through an organisation's members.
-	Members(ctx context.Context, orgID string, limit int, after map[string]string) ([]Member, map[string]string, error)
+	Members(ctx context.Context, orgID string, limit int, after map[string]string) (page.Of[Member], error)
 }
 
 // Appointment is what delivery needs of an appointment.
@@ -182,7 +183,7 @@ func (r *Router) audience(ctx context.Context, n notification.Notification) ([]n
 		add(ps...)
 	}
 	if n.OrganizationID != "" {
-		members := func(after map[string]string) ([]Member, map[string]string, error) {
+		members := func(after map[string]string) (page.Of[Member], error) {
 			return r.Members.Members(ctx, n.OrganizationID, 100, after)
 		}
 		if err := everyPage(members, func(m Member) error {
@@ -194,7 +195,7 @@ func (r *Router) audience(ctx context.Context, n notification.Notification) ([]n
 		}
 	}
 	if kind, ok := map[string]string{"beneficiary": "BENEFICIARY", "caregiver": "CAREGIVER", "donor": "DONOR"}[n.Role]; ok {
-		profiles := func(after map[string]string) ([]string, map[string]string, error) {
+		profiles := func(after map[string]string) (page.Of[string], error) {
 			return r.People.ProfileIDs(ctx, kind, 100, after)
 		}
 		if err := everyPage(profiles, func(id string) error {
@@ -218,7 +219,7 @@ func (r *Router) audience(ctx context.Context, n notification.Notification) ([]n
 		}
 	}
 	if n.Role == "practitioner" {
-		verified := func(after map[string]string) ([]notification.Person, map[string]string, error) {
+		verified := func(after map[string]string) (page.Of[notification.Person], error) {
 			return r.Practitioners.Verified(ctx, 100, after)
 		}
 		if err := everyPage(verified, func(p notification.Person) error { add(p); return nil }); err != nil {
@@ -263,7 +264,7 @@ func (r *Router) beneficiary(ctx context.Context, id string) ([]notification.Per
 		cgs[managedBy] = true
 	}
 	now := r.Now()
-	links := func(after map[string]string) ([]access.Link, map[string]string, error) {
+	links := func(after map[string]string) (page.Of[access.Link], error) {
 		return r.People.CareLinks(ctx, id, 100, after)
 	}
 	if err := everyPage(links, func(l access.Link) error {
@@ -390,21 +391,21 @@ func (r *Router) donor(ctx context.Context, id string) (notification.Person, err
 // everyPage hands each item of every page list returns to each, page after
 // page from the first, until a page names no next one; the first error
 // ends it.
-func everyPage[T any](list func(after map[string]string) ([]T, map[string]string, error), each func(T) error) error {
+func everyPage[T any](list func(after map[string]string) (page.Of[T], error), each func(T) error) error {
 	var after map[string]string
 	for {
-		items, next, err := list(after)
+		p, err := list(after)
 		if err != nil {
 			return err
 		}
-		for _, it := range items {
+		for _, it := range p.Items {
 			if err := each(it); err != nil {
 				return err
 			}
 		}
-		if next == nil {
+		if p.Next == nil {
 			return nil
 		}
-		after = next
+		after = p.Next
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"ohcs/shared/dynamo"
+	"ohcs/shared/page"
 	"ohcs/shared/people"
 	"ohcs/shared/problem"
 	"ohcs/shared/tables"
@@ -349,35 +350,17 @@ func (st *Store) GetDonor(ctx context.Context, id string) (people.Donor, error) 
 
 // ProfileIDs pages through the ids of the profiles of a kind
 // (BENEFICIARY, CAREGIVER, DONOR).
-func (st *Store) ProfileIDs(ctx context.Context, kind string, limit int, after map[string]string) ([]string, map[string]string, error) {
-	keys := []string{tables.PK, tables.SK, tables.GSI1PK, tables.GSI1SK}
+func (st *Store) ProfileIDs(ctx context.Context, kind string, limit int, after map[string]string) (page.Of[string], error) {
 	in := &dynamodb.QueryInput{TableName: aws.String(st.Table), IndexName: aws.String(tables.GSI1.Name),
 		KeyConditionExpression:    aws.String("gsi1pk = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S("KIND#" + kind)}, Limit: aws.Int32(int32(limit))}
-	if after != nil {
-		in.ExclusiveStartKey = map[string]types.AttributeValue{}
-		for _, k := range keys {
-			in.ExclusiveStartKey[k] = dynamo.S(after[k])
-		}
-	}
-	out, err := st.DB.Query(ctx, in)
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S("KIND#" + kind)}}
+	items, next, err := dynamo.Page(ctx, st.DB, in, []string{tables.PK, tables.SK, tables.GSI1PK, tables.GSI1SK}, limit, after, false, "list profiles")
 	if err != nil {
-		return nil, nil, dynamo.Err(err, "list profiles")
+		return page.Of[string]{}, err
 	}
-	var ids []string
-	for _, item := range out.Items {
-		if v, ok := item[tables.GSI1SK].(*types.AttributeValueMemberS); ok {
-			ids = append(ids, v.Value)
-		}
+	ids := make([]string, 0, len(items))
+	for _, item := range items {
+		ids = append(ids, dynamo.Str(item[tables.GSI1SK]))
 	}
-	var next map[string]string
-	if out.LastEvaluatedKey != nil {
-		next = map[string]string{}
-		for _, k := range keys {
-			if v, ok := out.LastEvaluatedKey[k].(*types.AttributeValueMemberS); ok {
-				next[k] = v.Value
-			}
-		}
-	}
-	return ids, next, nil
+	return page.Of[string]{Items: ids, Next: next}, nil
 }

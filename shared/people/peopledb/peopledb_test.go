@@ -2,6 +2,8 @@ package peopledb_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -120,5 +122,43 @@ func TestCaregiverIDOfIsItsAccount(t *testing.T) {
 	}
 	if _, err := s.CaregiverIDOf(ctx, "sub-b"); problem.CodeOf(err) != problem.NotFound {
 		t.Errorf("CaregiverIDOf of an account without a caregiver: %v; want NotFound", err)
+	}
+}
+
+// TestProfileIDsWalkEveryPage: a notice to a role reaches every profile
+// of its kind: the pages of ProfileIDs, followed by their positions, hold
+// each id once, in order, and the last page names no next one.
+func TestProfileIDsWalkEveryPage(t *testing.T) {
+	ctx := context.Background()
+	db, cfg := dynamotest.New(t)
+	s := &peopledb.Store{DB: db, Table: cfg.Table(tables.People)}
+	for i := range 5 {
+		d := people.Donor{ID: fmt.Sprintf("D%d", i), Sub: fmt.Sprintf("sub-d%d", i), DisplayName: "Donor", Email: "d@example.org", Country: "MZ",
+			Version: 1, CreatedAt: t0, UpdatedAt: t0}
+		if err := s.CreateDonor(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var ids []string
+	var after map[string]string
+	for pages := 1; ; pages++ {
+		p, err := s.ProfileIDs(ctx, "DONOR", 2, after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, p.Items...)
+		if p.Next == nil {
+			if pages != 3 {
+				t.Errorf("%d pages of 2 for 5 donors; want 3", pages)
+			}
+			break
+		}
+		after = p.Next
+	}
+	if strings.Join(ids, ",") != "D0,D1,D2,D3,D4" {
+		t.Errorf("walked %v; want every donor once, in order", ids)
+	}
+	if _, err := s.ProfileIDs(ctx, "DONOR", 2, map[string]string{"pk": "x"}); !problem.Is(err, problem.Invalid) {
+		t.Errorf("a position without the index keys: %v; want invalid", err)
 	}
 }

@@ -131,21 +131,10 @@ func (st *Store) Members(ctx context.Context, orgID, memberType string, limit in
 	}
 	in := &dynamodb.QueryInput{TableName: aws.String(st.Table),
 		KeyConditionExpression:    aws.String("pk = :pk AND begins_with(sk, :p)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S("ORGANIZATION#" + orgID), ":p": dynamo.S(prefix)},
-		Limit:                     aws.Int32(int32(limit + 1))}
-	if after != nil {
-		in.ExclusiveStartKey = dynamo.Key(after[tables.PK], after[tables.SK])
-	}
-	out, err := st.DB.Query(ctx, in)
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S("ORGANIZATION#" + orgID), ":p": dynamo.S(prefix)}}
+	items, next, err := dynamo.Page(ctx, st.DB, in, []string{tables.PK, tables.SK}, limit, after, false, "list members")
 	if err != nil {
-		return page.Of[registry.Membership]{}, dynamo.Err(err, "list members")
-	}
-	items := out.Items
-	var next map[string]string
-	if len(items) > limit {
-		items = items[:limit]
-		last := items[limit-1]
-		next = map[string]string{tables.PK: last[tables.PK].(*types.AttributeValueMemberS).Value, tables.SK: last[tables.SK].(*types.AttributeValueMemberS).Value}
+		return page.Of[registry.Membership]{}, err
 	}
 	ms, err := dynamo.Decode(items, decodeMember)
 	return page.Of[registry.Membership]{Items: ms, Next: next}, err
