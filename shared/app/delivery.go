@@ -141,11 +141,10 @@ type members struct {
 
 // Members pages through an organisation's members.
 func (m members) Members(ctx context.Context, orgID string, limit int, after map[string]string) (page.Of[delivery.Member], error) {
-	return page.Map(func(x registry.Membership) delivery.Member {
-		return delivery.Member{Type: x.MemberType, ID: x.MemberID}
-	})(
-		m.store.Members(ctx, orgID, "", limit, after))
+	return page.Map(member)(m.store.Members(ctx, orgID, "", limit, after))
 }
+
+func member(x registry.Membership) delivery.Member { return delivery.Member{Type: x.MemberType, ID: x.MemberID} }
 
 // deliveryAppointments tells delivery about appointments.
 type deliveryAppointments struct {

@@ -112,7 +112,7 @@ func (r Registry) Build(op string, env *Env) (http.Handler, error) {
 	// from its first reply: every one, wrapped here, and none else.
 	if idempotency.Keyed[op] {
 		if !grants(o.Reads, tables.Idempotency) || !grants(o.Writes, tables.Idempotency) {
-			return nil, fmt.Errorf("operation %q takes an Idempotency-Key but neither reads nor writes the idempotency table", op)
+			return nil, fmt.Errorf("operation %q takes an Idempotency-Key but does not both read and write the idempotency table", op)
 		}
 		h = Idempotency(env).Wrap(op, h)
 	}
