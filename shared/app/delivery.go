@@ -144,7 +144,9 @@ func (m members) Members(ctx context.Context, orgID string, limit int, after map
 	return page.Map(member)(m.store.Members(ctx, orgID, "", limit, after))
 }
 
-func member(x registry.Membership) delivery.Member { return delivery.Member{Type: x.MemberType, ID: x.MemberID} }
+func member(x registry.Membership) delivery.Member {
+	return delivery.Member{Type: x.MemberType, ID: x.MemberID}
+}
 
 // deliveryAppointments tells delivery about appointments.
 type deliveryAppointments struct {
