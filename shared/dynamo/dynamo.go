@@ -21,9 +21,6 @@ import (
 	"ohcs/shared/tables"
 )
 
-// AWSConfig is the SDK configuration of a function (config.Config.AWS).
-func AWSConfig(cfg config.Config) aws.Config { return cfg.AWS() }
-
 // NewClient returns a DynamoDB client for cfg: AWS's regional endpoint and
 // the role's credentials, or cfg.DynamoDBEndpoint with static local
 // credentials.
@@ -31,7 +28,7 @@ func NewClient(ctx context.Context, cfg config.Config) (*dynamodb.Client, error)
 	if cfg.DynamoDBEndpoint != "" && cfg.Credentials.AccessKeyID == "" {
 		cfg.Credentials = config.Credentials{AccessKeyID: "local", SecretAccessKey: "local"}
 	}
-	return dynamodb.NewFromConfig(AWSConfig(cfg), func(o *dynamodb.Options) {
+	return dynamodb.NewFromConfig(cfg.AWS(), func(o *dynamodb.Options) {
 		if cfg.DynamoDBEndpoint != "" {
 			o.BaseEndpoint = aws.String(cfg.DynamoDBEndpoint)
 			// Local stand-ins send no X-Amz-Crc32 header.

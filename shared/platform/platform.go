@@ -68,12 +68,8 @@ func NewEnv(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Env, 
 	return env, nil
 }
 
-func grants(ts []tables.Table, t tables.Table) bool {
-	return slices.ContainsFunc(ts, func(u tables.Table) bool { return u.Name == t.Name })
-}
-
-// Idempotency is the idempotency middleware over env's idempotency table.
-func Idempotency(env *Env) idempotency.Middleware {
+// idempotencyOf is the idempotency middleware over env's idempotency table.
+func idempotencyOf(env *Env) idempotency.Middleware {
 	return idempotency.Middleware{Store: &idempotencydb.Store{DB: env.DynamoDB, Table: env.Config.Table(tables.Idempotency)},
 		Now: env.Now, TTL: env.Config.IdempotencyTTL}
 }
@@ -111,10 +107,10 @@ func (r Registry) Build(op string, env *Env) (http.Handler, error) {
 	// A write whose document entry takes an Idempotency-Key answers a retry
 	// from its first reply: every one, wrapped here, and none else.
 	if idempotency.Keyed[op] {
-		if !grants(o.Reads, tables.Idempotency) || !grants(o.Writes, tables.Idempotency) {
+		if !tables.Idempotency.In(o.Reads) || !tables.Idempotency.In(o.Writes) {
 			return nil, fmt.Errorf("operation %q takes an Idempotency-Key but does not both read and write the idempotency table", op)
 		}
-		h = Idempotency(env).Wrap(op, h)
+		h = idempotencyOf(env).Wrap(op, h)
 	}
 	// The roles are the document's, checked here for every operation:
 	// no handler checks them again.

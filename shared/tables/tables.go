@@ -75,6 +75,17 @@ var (
 	Registry = Table{Name: "registry", PartitionKey: PK, SortKey: SK, Indexes: []Index{GSI1}}
 )
 
+// In tells whether ts holds t (by name: a table's definition holds
+// slices, so tables do not compare with ==).
+func (t Table) In(ts []Table) bool {
+	for _, u := range ts {
+		if u.Name == t.Name {
+			return true
+		}
+	}
+	return false
+}
+
 // All returns every table.
 func All() []Table {
 	return []Table{Practitioners, People, Audit, Scheduling, Donations, Registry, Knowledge, Notifications, Clinical, Outbox, Idempotency}

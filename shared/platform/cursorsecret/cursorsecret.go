@@ -16,7 +16,6 @@ import (
 
 	"ohcs/shared/config"
 	"ohcs/shared/cursor"
-	"ohcs/shared/dynamo"
 )
 
 // Sealer returns the sealer of cfg's cursor key: at once for a key given,
@@ -47,7 +46,7 @@ func Load(ctx context.Context, cfg config.Config) (config.Config, error) {
 	if cfg.CursorSecretARN == "" {
 		return cfg, fmt.Errorf("config: %s or %s is required", config.EnvCursorKey, config.EnvCursorSecretARN)
 	}
-	sm := secretsmanager.NewFromConfig(dynamo.AWSConfig(cfg), func(o *secretsmanager.Options) { o.BaseEndpoint = cfg.Endpoint("SECRETS_MANAGER") })
+	sm := secretsmanager.NewFromConfig(cfg.AWS(), func(o *secretsmanager.Options) { o.BaseEndpoint = cfg.Endpoint("SECRETS_MANAGER") })
 	out, err := sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: &cfg.CursorSecretARN})
 	if err != nil {
 		return cfg, fmt.Errorf("cursor secret %s: %w", cfg.CursorSecretARN, err)
